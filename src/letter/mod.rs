@@ -1,0 +1,408 @@
+//! The letter (หนังสือราชการ) as a clerk composes it.
+//!
+//! These types are the interchange format of `../shared/spec/letter.schema.json`, one field
+//! for one property, and unknown properties are an error so that a typo never silently drops
+//! a part of a letter. Text is stored as typed; labels, Buddhist-Era dates and Thai digits
+//! are added when the letter is typeset. [`Letter::from_json`] parses and validates, naming
+//! the JSON path of every problem.
+
+pub mod check;
+mod date;
+mod parse;
+
+pub use date::LetterDate;
+pub use parse::{MAX_FIELD_CHARS, MAX_SUBJECT_CHARS, MAX_TOTAL_CHARS};
+
+use serde::{Deserialize, Serialize};
+
+/// One official letter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letter {
+    /// Version of the interchange format (always 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<FormatVersion>,
+    /// ชนิดของหนังสือ.
+    pub kind: Kind,
+    /// หนังสือเวียน: numbered in the ว series.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub circular: bool,
+    /// ชั้นความเร็ว.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    /// ชั้นความลับ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrecy: Option<Secrecy>,
+    /// ที่: the letter code and running number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<Number>,
+    /// ส่วนราชการเจ้าของหนังสือ and its address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<Agency>,
+    /// วัน เดือน ปี (Gregorian in the file, Buddhist Era on paper).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<LetterDate>,
+    /// เรื่อง.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// คำขึ้นต้น (เรียน, กราบเรียน …); the kind's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salutation: Option<String>,
+    /// ผู้รับ: to whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// บัญชีแนบท้าย: the distribution list on its own page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Distribution>,
+    /// อ้างถึง.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// สิ่งที่ส่งมาด้วย.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enclosures: Vec<Enclosure>,
+    /// ข้อความ: the paragraphs of the body.
+    pub body: Vec<BodyBlock>,
+    /// คำลงท้าย; the kind's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing: Option<String>,
+    /// ผู้ลงนาม.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Signer>,
+    /// ตราชื่อส่วนราชการ of a stamped letter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+    /// ส่วนราชการเจ้าของเรื่อง and how to reach it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// QR codes printed at the end of the letter.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub qr: Vec<Qr>,
+    /// สำเนาส่ง.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies_to: Vec<String>,
+    /// How digits are printed.
+    #[serde(default)]
+    pub digits: Digits,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The `format` constant: only version 1 exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FormatVersion(u8);
+
+impl<'de> Deserialize<'de> for FormatVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = u64::deserialize(d)?;
+        if v == 1 {
+            Ok(FormatVersion(1))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "format {v} is not supported; this version of Saraban reads format 1"
+            )))
+        }
+    }
+}
+
+/// ชนิดของหนังสือ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// หนังสือภายนอก.
+    External,
+    /// หนังสือภายใน (บันทึกข้อความ).
+    Memo,
+    /// หนังสือประทับตรา.
+    Stamped,
+    /// คำสั่ง.
+    Order,
+    /// ประกาศ.
+    Announcement,
+}
+
+impl Kind {
+    /// The Thai name of the kind.
+    pub fn thai_name(self) -> &'static str {
+        match self {
+            Kind::External => "หนังสือภายนอก",
+            Kind::Memo => "บันทึกข้อความ",
+            Kind::Stamped => "หนังสือประทับตรา",
+            Kind::Order => "คำสั่ง",
+            Kind::Announcement => "ประกาศ",
+        }
+    }
+}
+
+/// ชั้นความเร็ว.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// ด่วน.
+    Urgent,
+    /// ด่วนมาก.
+    VeryUrgent,
+    /// ด่วนที่สุด.
+    MostUrgent,
+}
+
+impl Urgency {
+    /// The mark printed in red.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Urgency::Urgent => "ด่วน",
+            Urgency::VeryUrgent => "ด่วนมาก",
+            Urgency::MostUrgent => "ด่วนที่สุด",
+        }
+    }
+}
+
+/// ชั้นความลับ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Secrecy {
+    /// ลับ.
+    Confidential,
+    /// ลับมาก.
+    Secret,
+    /// ลับที่สุด.
+    TopSecret,
+}
+
+impl Secrecy {
+    /// The mark printed in red at the top and bottom of every page.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Secrecy::Confidential => "ลับ",
+            Secrecy::Secret => "ลับมาก",
+            Secrecy::TopSecret => "ลับที่สุด",
+        }
+    }
+}
+
+/// ที่: the agency's letter code and the running number from the register.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Number {
+    /// รหัสตัวพยัญชนะและเลขประจำของเจ้าของเรื่อง, e.g. `มท ๐๘๑๐.๒`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// เลขทะเบียนหนังสือส่ง; absent in a draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<RunningNumber>,
+}
+
+/// เลขทะเบียน: a running number, 1 or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct RunningNumber(pub u32);
+
+impl<'de> Deserialize<'de> for RunningNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = i64::deserialize(d)?;
+        if (1..=i64::from(u32::MAX)).contains(&v) {
+            Ok(RunningNumber(v as u32))
+        } else {
+            Err(serde::de::Error::custom(format!("running number {v} must be 1 or more")))
+        }
+    }
+}
+
+/// ส่วนราชการเจ้าของหนังสือ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    /// ชื่อส่วนราชการ.
+    pub name: String,
+    /// ที่ตั้ง, one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub address: Vec<String>,
+}
+
+/// บัญชีแนบท้าย.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Distribution {
+    /// The heading of the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// ผู้รับ, one per row.
+    pub recipients: Vec<String>,
+}
+
+/// สิ่งที่ส่งมาด้วย: one enclosed item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Enclosure {
+    /// ชื่อสิ่งที่ส่งมาด้วย.
+    pub title: String,
+    /// จำนวน, e.g. `จำนวน ๑ ชุด`, printed at the right-hand tab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<String>,
+}
+
+/// One block of the body: a plain string is an indented paragraph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BodyBlock {
+    /// ย่อหน้า: first line indented 2.5 cm.
+    Text(String),
+    /// A block with an explicit style.
+    Styled(StyledBlock),
+}
+
+/// A body block with a style.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyledBlock {
+    /// The text.
+    pub text: String,
+    /// How it is set.
+    #[serde(default)]
+    pub style: BlockStyle,
+}
+
+impl BodyBlock {
+    /// The text of the block.
+    pub fn text(&self) -> &str {
+        match self {
+            BodyBlock::Text(t) => t,
+            BodyBlock::Styled(s) => &s.text,
+        }
+    }
+
+    /// The style of the block.
+    pub fn style(&self) -> BlockStyle {
+        match self {
+            BodyBlock::Text(_) => BlockStyle::Paragraph,
+            BodyBlock::Styled(s) => s.style,
+        }
+    }
+}
+
+/// How a body block is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockStyle {
+    /// First line indented 2.5 cm.
+    #[default]
+    Paragraph,
+    /// ข้อ: a numbered point with a hanging indent.
+    Item,
+    /// No indent.
+    Plain,
+}
+
+/// ผู้ลงนาม.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signer {
+    /// ชื่อเต็ม, printed in parentheses.
+    pub name: String,
+    /// ตำแหน่ง lines under the name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<String>,
+}
+
+/// ตราชื่อส่วนราชการ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stamp {
+    /// The agency whose seal is stamped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+}
+
+/// ส่วนราชการเจ้าของเรื่อง.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    /// กอง / สำนัก.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// กลุ่มงาน / ฝ่าย.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// โทร.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// โทรสาร.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fax: Option<String>,
+    /// ไปรษณีย์อิเล็กทรอนิกส์; never converted to Thai digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A QR code printed at the end of the letter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Qr {
+    /// What the code holds; never converted to Thai digits.
+    pub data: String,
+    /// คำอธิบายใต้ QR code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+/// How the digits a letter prints are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Digits {
+    /// เลขไทย ๐–๙ everywhere except URLs, e-mail addresses and QR data.
+    #[default]
+    Thai,
+    /// Arabic 0–9 everywhere.
+    Arabic,
+    /// As typed.
+    AsTyped,
+}
+
+impl Letter {
+    /// Parses and validates a letter from JSON text.
+    pub fn from_json(text: &str) -> crate::Result<Letter> {
+        parse::from_json(text)
+    }
+
+    /// The letter as pretty JSON in the interchange format.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The salutation to print, with the kind's default (เรียน for external letters and memos).
+    pub fn salutation_or_default(&self) -> Option<&str> {
+        match (&self.salutation, self.kind) {
+            (Some(s), _) => Some(s.as_str()),
+            (None, Kind::External | Kind::Memo) => Some("เรียน"),
+            (None, _) => None,
+        }
+    }
+
+    /// The closing to print, with the kind's default (ขอแสดงความนับถือ for external letters).
+    pub fn closing_or_default(&self) -> Option<&str> {
+        match (&self.closing, self.kind) {
+            (Some(s), _) => Some(s.as_str()),
+            (None, Kind::External) => Some("ขอแสดงความนับถือ"),
+            (None, _) => None,
+        }
+    }
+
+    /// The number as printed after ที่: `มท ๐๘๑๐.๒/ว ๑๒๓`, digits as typed. A draft leaves
+    /// the running number blank (`มท ๐๘๑๐.๒/ว`), to be written in when it is issued.
+    pub fn number_text(&self) -> String {
+        let prefix = self.number.as_ref().and_then(|n| n.prefix.as_deref()).unwrap_or("").trim();
+        let running = self.number.as_ref().and_then(|n| n.running);
+        match (running, self.circular) {
+            (Some(r), true) => format!("{prefix}/ว {}", r.0),
+            (Some(r), false) => format!("{prefix}/{}", r.0),
+            (None, true) => format!("{prefix}/ว"),
+            (None, false) if prefix.is_empty() => String::new(),
+            (None, false) => format!("{prefix}/"),
+        }
+    }
+
+    /// True when the letter has no running number yet (a draft).
+    pub fn is_draft(&self) -> bool {
+        self.number.as_ref().and_then(|n| n.running).is_none()
+    }
+}

@@ -1,0 +1,69 @@
+//! `Office`: the one API every front end calls.
+//!
+//! An office has its letter font, its profile (line pitch, colour marks) and its own
+//! emblem file. The desktop app keeps one `Office` in its managed state; the CLI makes one
+//! per run. Each method is a whole task of the clerk's: render a letter, proofread it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::letter::check::{check, Finding};
+use crate::letter::Letter;
+use crate::pdf::{self, PdfOptions};
+use crate::typeset::{Document, FontSet, Graphic, Profile, Typesetter};
+
+/// What an office is configured with.
+#[derive(Debug, Clone, Default)]
+pub struct OfficeSettings {
+    /// Font files: regular first, then optionally bold. Empty: the bundled Laksaman.
+    pub fonts: Vec<PathBuf>,
+    /// The office's emblem file (SVG, PNG or JPEG). None: an empty slot of the right size.
+    pub emblem: Option<PathBuf>,
+    /// Typesetting settings.
+    pub profile: Profile,
+}
+
+/// One office's letter service.
+pub struct Office {
+    typesetter: Typesetter,
+    emblem: Option<Arc<Graphic>>,
+}
+
+impl Office {
+    /// Loads the fonts and the emblem.
+    pub fn new(settings: &OfficeSettings) -> Result<Office> {
+        let fonts = FontSet::from_files(&settings.fonts)?;
+        let emblem = match &settings.emblem {
+            Some(p) => Some(Arc::new(Graphic::load(p)?)),
+            None => None,
+        };
+        Ok(Office { typesetter: Typesetter::new(fonts, settings.profile.clone()), emblem })
+    }
+
+    /// Replaces the emblem (the clerk imported a new file).
+    pub fn set_emblem(&mut self, emblem: Option<Graphic>) {
+        self.emblem = emblem.map(Arc::new);
+    }
+
+    /// The typesetter (for measurements and benchmarks).
+    pub fn typesetter(&self) -> &Typesetter {
+        &self.typesetter
+    }
+
+    /// Lays out a letter into pages.
+    pub fn typeset(&self, letter: &Letter) -> Result<Document> {
+        self.typesetter.typeset(letter, self.emblem.clone())
+    }
+
+    /// Renders a letter to PDF bytes.
+    pub fn render(&self, letter: &Letter) -> Result<Vec<u8>> {
+        let doc = self.typeset(letter)?;
+        pdf::write(&doc, &PdfOptions::default())
+    }
+
+    /// Proofreads a letter: what is missing or wrong, most serious first.
+    pub fn check(&self, letter: &Letter) -> Vec<Finding> {
+        check(letter)
+    }
+}

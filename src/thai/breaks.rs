@@ -1,0 +1,235 @@
+//! Where a line of Thai text may break.
+//!
+//! Thai writes no spaces between words, so a line may only end where a word ends. ICU4X's
+//! dictionary segmenter finds word ends fast (≈11 µs for a paragraph) but sometimes cuts a
+//! word (`เป็นก|รอบ`); its LSTM model catches those mistakes but costs ≈1.5 ms a paragraph
+//! and makes its own (`กัน|ยายน`). A line only ever ends at *one* of the many opportunities,
+//! so we take the dictionary's opportunities for filling lines and ask the LSTM, on a small
+//! window around it, only about the opportunity that is actually chosen as a line end
+//! ([`LineBreaker::confirm`]). A list of protected words (month names, common government
+//! compounds) removes breaks inside them before either model is asked.
+
+use icu_segmenter::options::LineBreakOptions;
+use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
+
+use super::{is_thai, is_thai_combining};
+
+/// Words never broken across lines: month names and the compounds of DLA letters that the
+/// segmenters are known to split (LibreOffice breaks ปฏิบัติ|งาน and ความร่วม|มือ).
+pub const PROTECTED_WORDS: &[&str] = &[
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+    "ร่วมมือ",
+    "ปฏิบัติงาน",
+    "ปฏิบัติราชการ",
+    "ท้องถิ่น",
+    "ส่งเสริม",
+    "ยั่งยืน",
+    "สิ่งแวดล้อม",
+    "ขับเคลื่อน",
+    "องค์กร",
+    "องค์การ",
+    "ผู้ว่าราชการ",
+    "ผู้อำนวยการ",
+    "ผู้เชี่ยวชาญ",
+    "ประชาสัมพันธ์",
+    "อิเล็กทรอนิกส์",
+    "ไปรษณีย์",
+    "กรุงเทพมหานคร",
+    "กรุงเทพฯ",
+    "งบประมาณ",
+    "ดำเนินการ",
+    "รายละเอียด",
+    "เจ้าหน้าที่",
+    "ข้าราชการ",
+    "ค่าใช้จ่าย",
+    "ลงทะเบียน",
+    "ถ่ายทอดสด",
+    "วีดิทัศน์",
+    "บูรณาการ",
+    "ประสิทธิภาพ",
+    "ยุทธศาสตร์",
+    "ทรัพยากร",
+    "สาธารณรัฐ",
+    "เป็นกรอบ",
+    "ลงวันที่",
+    "สิ่งที่ส่งมาด้วย",
+];
+
+/// How many Thai characters of context the LSTM sees on each side of a break it checks.
+const WINDOW: usize = 16;
+
+/// Finds line-break opportunities in Thai (and mixed) text.
+#[derive(Clone, Debug)]
+pub struct LineBreaker {
+    dictionary: LineSegmenterBorrowed<'static>,
+    lstm: LineSegmenterBorrowed<'static>,
+    protected: Vec<String>,
+}
+
+impl Default for LineBreaker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LineBreaker {
+    /// A breaker with the built-in protected words.
+    pub fn new() -> Self {
+        Self::with_protected_words(PROTECTED_WORDS.iter().map(|s| s.to_string()))
+    }
+
+    /// A breaker with the given protected words (an office can add its own).
+    pub fn with_protected_words(words: impl IntoIterator<Item = String>) -> Self {
+        let mut protected: Vec<String> = words.into_iter().filter(|w| w.chars().count() > 1).collect();
+        // Longest first, so that a long compound wins over a word inside it.
+        protected.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        LineBreaker {
+            dictionary: LineSegmenter::new_dictionary(LineBreakOptions::default()),
+            lstm: LineSegmenter::new_lstm(LineBreakOptions::default()),
+            protected,
+        }
+    }
+
+    /// Byte offsets at which a new line may begin, ascending, without 0 and `text.len()`.
+    pub fn opportunities(&self, text: &str) -> Vec<usize> {
+        let mut out: Vec<usize> =
+            self.dictionary.segment_str(text).filter(|&b| b > 0 && b < text.len()).collect();
+        if out.is_empty() || !text.chars().any(is_thai) {
+            return out;
+        }
+        let mut inside = Vec::new();
+        for w in &self.protected {
+            for (start, m) in text.match_indices(w.as_str()) {
+                inside.push((start, start + m.len()));
+            }
+        }
+        if !inside.is_empty() {
+            out.retain(|&b| !inside.iter().any(|&(s, e)| b > s && b < e));
+        }
+        out
+    }
+
+    /// Asks the LSTM model whether a break at byte `at` falls between two words. Breaks next
+    /// to a space or outside Thai text are always accepted; inside Thai, the model reads up
+    /// to [`WINDOW`] characters on each side.
+    pub fn confirm(&self, text: &str, at: usize) -> bool {
+        if at == 0 || at >= text.len() || !text.is_char_boundary(at) {
+            return true;
+        }
+        let before = text[..at].chars().next_back();
+        let after = text[at..].chars().next();
+        let (Some(b), Some(a)) = (before, after) else { return true };
+        if !is_thai(b) || !is_thai(a) {
+            return true;
+        }
+        for w in &self.protected {
+            for (start, m) in text.match_indices(w.as_str()) {
+                if at > start && at < start + m.len() {
+                    return false;
+                }
+            }
+        }
+        // Window: up to WINDOW Thai characters either side, starting at a grapheme start.
+        let mut lo = at;
+        for (n, (i, c)) in text[..at].char_indices().rev().enumerate() {
+            if !is_thai(c) || n >= WINDOW {
+                break;
+            }
+            lo = i;
+        }
+        while lo < at {
+            match text[lo..].chars().next() {
+                Some(c) if is_thai_combining(c) => lo += c.len_utf8(),
+                _ => break,
+            }
+        }
+        let mut hi = at;
+        for (n, (i, c)) in text[at..].char_indices().enumerate() {
+            if !is_thai(c) || n >= WINDOW {
+                break;
+            }
+            hi = at + i + c.len_utf8();
+        }
+        // Do not end the window in the middle of a grapheme.
+        while hi < text.len() {
+            match text[hi..].chars().next() {
+                Some(c) if is_thai_combining(c) => hi += c.len_utf8(),
+                _ => break,
+            }
+        }
+        let window = &text[lo..hi];
+        let rel = at - lo;
+        self.lstm.segment_str(window).any(|b| b == rel)
+    }
+
+    /// Every opportunity that both the dictionary and the LSTM model give, over the whole
+    /// text: the slow reference used in tests and for proofreading.
+    pub fn opportunities_checked(&self, text: &str) -> Vec<usize> {
+        let lstm: std::collections::HashSet<usize> = self.lstm.segment_str(text).collect();
+        self.opportunities(text).into_iter().filter(|b| lstm.contains(b)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str, breaks: &[usize]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut last = 0;
+        for &b in breaks {
+            out.push(text[last..b].to_string());
+            last = b;
+        }
+        out.push(text[last..].to_string());
+        out
+    }
+
+    #[test]
+    fn protected_words_stay_whole() {
+        let lb = LineBreaker::new();
+        let text = "ตั้งแต่เดือนกันยายนเพื่อความร่วมมือในการปฏิบัติงานของท้องถิ่น";
+        let w = words(text, &lb.opportunities(text));
+        for must in ["กันยายน", "ร่วมมือ", "ปฏิบัติงาน", "ท้องถิ่น"] {
+            assert!(
+                w.iter().any(|x| x.contains(must)),
+                "{must} was split: {w:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lstm_rejects_the_dictionary_mistake() {
+        let lb = LineBreaker::with_protected_words(Vec::<String>::new());
+        let text = "และเป็นกรอบในการดำเนินงาน";
+        let opp = lb.opportunities(text);
+        // Whatever the dictionary offers inside เป็นกรอบ, the LSTM check refuses it.
+        let start = text.find("เป็นกรอบ").unwrap();
+        let bad = start + "เป็นก".len();
+        if opp.contains(&bad) {
+            assert!(!lb.confirm(text, bad));
+        }
+        // A real word boundary is accepted.
+        assert!(lb.confirm(text, text.find("ใน").unwrap()));
+    }
+
+    #[test]
+    fn spaces_and_latin_are_always_confirmed() {
+        let lb = LineBreaker::new();
+        let text = "ประจำปี ๒๕๖๔ (Local Authorities)";
+        for b in lb.opportunities(text) {
+            assert!(lb.confirm(text, b));
+        }
+    }
+}

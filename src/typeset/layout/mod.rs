@@ -1,0 +1,298 @@
+//! Page layout: the parts of a letter stacked in their official order, then paginated.
+//!
+//! A layout module per letter kind turns a letter into [`Block`]s: a block is one line (or
+//! an unbreakable group) with the space before it and whether it must stay on the page of
+//! the block after it. [`paginate`] fills pages with blocks, honouring those ties (the
+//! signature block never stands alone on a page, a paragraph leaves no single line behind),
+//! and [`decorate`] adds what every page carries: `- ๒ -` on continuation pages, the
+//! continuation word `/คำ...` at the bottom right of every page but the last, and secrecy
+//! marks.
+
+mod external;
+
+use std::sync::Arc;
+
+use super::font::FontStyle;
+use super::frame::{mm, Color, Document, Frame, Item, Point, Size, TextRun};
+use super::paragraph::{Align, ParagraphSpec, SetLine};
+use super::{Graphic, Typesetter};
+use crate::error::{Error, Result};
+use crate::letter::{Digits, Kind, Letter};
+use crate::thai::localize;
+
+/// A4 width in millimetres.
+pub const PAGE_W_MM: f32 = 210.0;
+/// A4 height in millimetres.
+pub const PAGE_H_MM: f32 = 297.0;
+/// Left margin (3 cm).
+pub const LEFT_MM: f32 = 30.0;
+/// Right margin (2 cm).
+pub const RIGHT_MM: f32 = 20.0;
+/// Bottom margin (2 cm).
+pub const BOTTOM_MM: f32 = 20.0;
+/// The page centre line, where the date and the closing start (105 mm from the left edge).
+pub const CENTRE_MM: f32 = PAGE_W_MM / 2.0;
+/// First-line indent of body paragraphs (2.5 cm).
+pub const INDENT_MM: f32 = 25.0;
+/// Top of the emblem from the paper's top edge (1.5 cm).
+pub const EMBLEM_TOP_MM: f32 = 15.0;
+/// Height of the emblem on letters (3 cm).
+pub const EMBLEM_H_MM: f32 = 30.0;
+/// Top of the page number `- ๒ -` on continuation pages.
+pub const PAGE_NUMBER_TOP_MM: f32 = 15.0;
+
+/// One line or unbreakable group on its way to a page.
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    /// Space above the block, dropped at the top of a page.
+    pub space_before: f32,
+    /// Height of the block.
+    pub height: f32,
+    /// Items: x from the page's left edge, y from the block's top.
+    pub items: Vec<(Point, Item)>,
+    /// The block must be on the same page as the next one.
+    pub keep_with_next: bool,
+}
+
+/// Builds the blocks of a letter.
+pub(crate) struct Flow<'t> {
+    pub ts: &'t Typesetter,
+    pub blocks: Vec<Block>,
+    pub digits: Digits,
+    /// Body size in the document font, in points.
+    pub size: f32,
+    /// Baseline pitch.
+    pub pitch: f32,
+    /// Baseline distance from the top of a line box.
+    pub ascent: f32,
+}
+
+impl<'t> Flow<'t> {
+    pub fn new(ts: &'t Typesetter, digits: Digits) -> Self {
+        let face = &ts.fonts.regular;
+        let size = face.size_for(ts.profile.body_pt);
+        let ascent = face.units(face.ascender as i32, size).min(ts.profile.line_pitch);
+        Flow { ts, blocks: Vec::new(), digits, size, pitch: ts.profile.line_pitch, ascent }
+    }
+
+    /// Text as printed: digits per the letter's policy.
+    pub fn print<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        localize(s, self.digits)
+    }
+
+    /// One line of body-size text.
+    pub fn run(&self, text: &str) -> TextRun {
+        self.ts.line(text, FontStyle::Regular, self.size, Color::BLACK)
+    }
+
+    /// Width of body-size text.
+    pub fn width(&self, text: &str) -> f32 {
+        self.ts.measure(text, FontStyle::Regular, self.size)
+    }
+
+    /// Sets body-size text in a column.
+    pub fn set(&self, text: &str, width: f32, first_indent: f32, rest_indent: f32, align: Align) -> Arc<Vec<SetLine>> {
+        self.ts.set(&ParagraphSpec {
+            text,
+            style: FontStyle::Regular,
+            size: self.size,
+            width,
+            first_indent,
+            rest_indent,
+            align,
+            color: Color::BLACK,
+        })
+    }
+
+    /// Adds a block of one line holding the given runs at the given x positions.
+    pub fn line(&mut self, space_before: f32, runs: Vec<(f32, TextRun)>, keep_with_next: bool) {
+        let items = runs
+            .into_iter()
+            .filter(|(_, r)| !r.glyphs.is_empty())
+            .map(|(x, r)| (Point::new(x, self.ascent), Item::Text(r)))
+            .collect();
+        self.blocks.push(Block { space_before, height: self.pitch, items, keep_with_next });
+    }
+
+    /// Adds set lines as one block each, starting at column `x`; `lead` runs go on the
+    /// first line (a label). Ties: a paragraph keeps its first two and last two lines
+    /// together; `keep_all` ties every line to the next.
+    pub fn lines(&mut self, space_before: f32, x: f32, lines: &[SetLine], lead: Vec<(f32, TextRun)>, keep_all: bool) {
+        let n = lines.len();
+        let mut lead = Some(lead);
+        for (i, l) in lines.iter().enumerate() {
+            let mut runs = lead.take().unwrap_or_default();
+            runs.push((x + l.x, l.run.clone()));
+            let keep = keep_all || i == 0 && n > 1 || (n >= 3 && i + 2 == n);
+            self.line(if i == 0 { space_before } else { 0.0 }, runs, keep);
+        }
+        if n == 0 {
+            let runs = lead.take().unwrap_or_default();
+            self.line(space_before, runs, keep_all);
+        }
+    }
+
+    /// Ties the last `k` blocks to what follows.
+    pub fn keep_last(&mut self, k: usize) {
+        let n = self.blocks.len();
+        for b in &mut self.blocks[n.saturating_sub(k)..] {
+            b.keep_with_next = true;
+        }
+    }
+}
+
+/// Where content may go on a page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PageArea {
+    /// Top of the content on the first page.
+    pub first_top: f32,
+    /// Top of the content on later pages.
+    pub next_top: f32,
+    /// Lowest point content may reach.
+    pub bottom: f32,
+}
+
+/// Distributes blocks over pages; returns, per page, the blocks with their top y.
+pub(crate) fn paginate(blocks: Vec<Block>, area: PageArea) -> Vec<Vec<(f32, Block)>> {
+    let mut pages: Vec<Vec<(f32, Block)>> = vec![Vec::new()];
+    let mut y = area.first_top;
+    let mut i = 0;
+    let blocks_len = blocks.len();
+    let mut placed_from: Vec<usize> = vec![0]; // index of the first block on each page
+    while i < blocks_len {
+        let b = &blocks[i];
+        let page = pages.len() - 1;
+        let at_top = pages[page].is_empty();
+        let top = if at_top { y } else { y + b.space_before };
+        if top + b.height <= area.bottom + 0.01 || at_top {
+            pages[page].push((top, b.clone()));
+            y = top + b.height;
+            i += 1;
+            continue;
+        }
+        // Does not fit: move back to the start of the chain of tied blocks, unless that
+        // chain fills the whole page.
+        let first = placed_from[page];
+        let mut j = i;
+        while j > first && blocks[j - 1].keep_with_next {
+            j -= 1;
+        }
+        if j == first {
+            j = i;
+        }
+        let moved = i - j;
+        let keep = pages[page].len() - moved;
+        pages[page].truncate(keep);
+        pages.push(Vec::new());
+        placed_from.push(j);
+        y = area.next_top;
+        i = j;
+    }
+    pages
+}
+
+/// Builds frames from paginated blocks.
+pub(crate) fn frames(pages: Vec<Vec<(f32, Block)>>) -> Vec<Frame> {
+    let size = Size { w: mm(PAGE_W_MM), h: mm(PAGE_H_MM) };
+    pages
+        .into_iter()
+        .map(|blocks| {
+            let mut f = Frame::new(size);
+            for (top, b) in blocks {
+                for (p, item) in b.items {
+                    f.push(Point::new(p.x, top + p.y), item);
+                }
+            }
+            f
+        })
+        .collect()
+}
+
+/// Adds page numbers, continuation words and secrecy marks to the letter's pages.
+pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter) {
+    let ts = flow.ts;
+    let count = pages.len();
+    // Continuation words need the next page's first text, so collect them first.
+    let firsts: Vec<Option<String>> = pages
+        .iter()
+        .map(|p| p.texts().min_by(|a, b| a.0.y.total_cmp(&b.0.y).then(a.0.x.total_cmp(&b.0.x))).map(|(_, t)| t.text.clone()))
+        .collect();
+    let right = mm(PAGE_W_MM - RIGHT_MM);
+    let centre = mm(CENTRE_MM);
+    // The continuation word stands just below the last line, in the bottom margin.
+    let bottom_line_top = mm(PAGE_H_MM - BOTTOM_MM);
+    for (i, page) in pages.iter_mut().enumerate() {
+        if i > 0 {
+            let label = flow.print(&format!("- {} -", i + 1)).into_owned();
+            let run = flow.run(&label);
+            page.push(Point::new(centre - run.width / 2.0, mm(PAGE_NUMBER_TOP_MM) + flow.ascent), Item::Text(run));
+        }
+        if i + 1 < count {
+            if let Some(Some(next)) = firsts.get(i + 1) {
+                let word = first_word(ts, next);
+                let run = flow.run(&format!("/{word}..."));
+                page.push(Point::new(right - run.width, bottom_line_top + flow.ascent), Item::Text(run));
+            }
+        }
+        if let Some(s) = letter.secrecy {
+            let color = if ts.profile.color_marks { Color::RED } else { Color::BLACK };
+            let size = ts.size(FontStyle::Bold, 20.0);
+            let run = ts.line(s.mark(), FontStyle::Bold, size, color);
+            let w = run.width;
+            page.push(Point::new(centre - w / 2.0, mm(11.0)), Item::Text(run.clone()));
+            page.push(Point::new(centre - w / 2.0, mm(PAGE_H_MM - 8.0)), Item::Text(run));
+        }
+    }
+}
+
+/// The first word of a line, for the continuation mark: up to the first word end, and at
+/// least two characters.
+fn first_word(ts: &Typesetter, text: &str) -> String {
+    let t = text.trim();
+    let opp = ts.breaker().opportunities(t);
+    let end = opp.into_iter().find(|&b| t[..b].trim().chars().count() >= 2).unwrap_or(t.len());
+    t[..end].trim().to_string()
+}
+
+/// Lays out a letter of any kind.
+pub(crate) fn layout(ts: &Typesetter, letter: &Letter, emblem: Option<Arc<Graphic>>) -> Result<Document> {
+    let pages = match letter.kind {
+        Kind::External => external::layout(ts, letter, emblem.as_ref())?,
+        other => {
+            return Err(Error::input(
+                "kind",
+                format!("ยังพิมพ์{}ไม่ได้ในรุ่นนี้ พิมพ์ได้เฉพาะหนังสือภายนอก (external) และหนังสือเวียน", other.thai_name()),
+                format!(
+                    "{:?} letters cannot be typeset by this version yet; only external letters and circulars can",
+                    other
+                )
+                .to_lowercase(),
+            ))
+        }
+    };
+    let title = letter.subject.clone().unwrap_or_else(|| letter.kind.thai_name().to_string());
+    Ok(Document {
+        pages,
+        fonts: ts.fonts.clone(),
+        title: localize(&title, letter.digits).into_owned(),
+        subject: letter.kind.thai_name().to_string(),
+        author: letter.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
+    })
+}
+
+/// Places the emblem (or its empty slot) centred at the top of a page.
+pub(crate) fn place_emblem(frame: &mut Frame, emblem: Option<&Arc<Graphic>>, centre_x: f32, top: f32, height: f32) {
+    match emblem {
+        Some(g) => {
+            let w = height * g.aspect();
+            frame.push(Point::new(centre_x - w / 2.0, top), Item::Image { graphic: g.clone(), size: Size { w, h: height } });
+        }
+        None => {
+            let w = height * 0.92;
+            frame.push(
+                Point::new(centre_x - w / 2.0, top),
+                Item::Slot { size: Size { w, h: height }, role: super::frame::SlotRole::Emblem },
+            );
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Paragraphs: shape once, fill lines greedily at word ends, justify Thai-distributed.
+//!
+//! Thai justification ("กระจายแบบไทย" in Word) spreads a line's spare width over every
+//! grapheme boundary of Thai text, with a gap after a space counting three times, and never
+//! letter-spaces Latin words; the last line of a paragraph stays ragged. Stretching only the
+//! spaces, as Latin typesetting does, makes gaps that Thai readers take for phrase ends.
+
+use super::font::{FontFace, FontStyle};
+use super::frame::{Color, Glyph, TextRun};
+use super::shape::{shape, ShapedGlyph};
+use crate::thai::{is_thai, is_thai_combining, LineBreaker};
+
+/// How the lines of a paragraph sit between its edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Align {
+    /// Flush left.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
+    /// Thai distributed to both edges, last line flush left.
+    Justify,
+}
+
+/// What to set: the text and the column it is set in.
+#[derive(Debug, Clone, Copy)]
+pub struct ParagraphSpec<'a> {
+    /// The text, digits already localized.
+    pub text: &'a str,
+    /// Regular or bold.
+    pub style: FontStyle,
+    /// Size in points (already scaled by the font's size factor).
+    pub size: f32,
+    /// Column width in points.
+    pub width: f32,
+    /// Indent of the first line, in points from the column's left edge.
+    pub first_indent: f32,
+    /// Indent of the other lines.
+    pub rest_indent: f32,
+    /// Alignment.
+    pub align: Align,
+    /// Ink colour.
+    pub color: Color,
+}
+
+/// One set line: where it starts in its column, and its glyphs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetLine {
+    /// Offset of the line's start from the column's left edge, in points.
+    pub x: f32,
+    /// The glyphs and the text of the line.
+    pub run: TextRun,
+}
+
+/// Tolerance for "fits", in points (float noise).
+const EPS: f32 = 0.01;
+
+/// Sets a paragraph into lines.
+pub fn set_paragraph(face: &FontFace, breaker: &LineBreaker, spec: &ParagraphSpec<'_>) -> Vec<SetLine> {
+    let text = spec.text;
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let glyphs = shape(face, text);
+    let scale = spec.size / face.units_per_em as f32;
+    let mut pos = Vec::with_capacity(glyphs.len() + 1);
+    let mut pen = 0.0f32;
+    for g in &glyphs {
+        pos.push(pen);
+        pen += g.advance as f32 * scale;
+    }
+    pos.push(pen);
+    let n = glyphs.len();
+    // Glyph index of the first glyph whose cluster is at or after byte `b`.
+    let glyph_at = |b: usize| glyphs.partition_point(|g| (g.cluster as usize) < b);
+    // Width of glyphs [a, b) without trailing white space.
+    let trimmed_end = |a: usize, mut b: usize| {
+        while b > a && text[glyphs[b - 1].cluster as usize..].starts_with(char::is_whitespace) {
+            b -= 1;
+        }
+        b
+    };
+    let width_of = |a: usize, b: usize| pos[trimmed_end(a, b)] - pos[a];
+
+    let opportunities = breaker.opportunities(text);
+    let mut lines: Vec<(usize, usize, usize, usize)> = Vec::new(); // (byte start, byte end, glyph start, glyph end)
+    let (mut sb, mut sg) = (0usize, 0usize);
+    let mut oi = 0usize;
+    while sg < n {
+        let indent = if lines.is_empty() { spec.first_indent } else { spec.rest_indent };
+        let avail = (spec.width - indent).max(1.0);
+        if width_of(sg, n) <= avail + EPS {
+            lines.push((sb, text.len(), sg, n));
+            break;
+        }
+        while oi < opportunities.len() && opportunities[oi] <= sb {
+            oi += 1;
+        }
+        // All opportunities on this line that fit, furthest last.
+        let mut fitting = Vec::new();
+        let mut k = oi;
+        while k < opportunities.len() {
+            let b = opportunities[k];
+            let g = glyph_at(b);
+            if width_of(sg, g) > avail + EPS {
+                break;
+            }
+            if g > sg {
+                fitting.push((b, g));
+            }
+            k += 1;
+        }
+        let chosen = fitting
+            .iter()
+            .rev()
+            .find(|&&(b, _)| breaker.confirm(text, b))
+            .or(fitting.last())
+            .copied();
+        let (eb, eg) = match chosen {
+            Some(c) => c,
+            None => emergency_break(text, &glyphs, &pos, sg, avail),
+        };
+        lines.push((sb, eb, sg, eg));
+        sb = eb;
+        sg = eg;
+    }
+
+    let count = lines.len();
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, (b0, b1, g0, g1))| {
+            let indent = if i == 0 { spec.first_indent } else { spec.rest_indent };
+            let avail = (spec.width - indent).max(1.0);
+            // A glyph that is unsafe to break at means the line must be shaped on its own.
+            let reshaped;
+            let (line_glyphs, offset): (&[ShapedGlyph], usize) =
+                if (g0 < n && glyphs[g0].unsafe_to_break && g0 > 0) || (g1 < n && glyphs[g1].unsafe_to_break) {
+                    reshaped = shape(face, &text[b0..b1]);
+                    (&reshaped, b0)
+                } else {
+                    (&glyphs[g0..g1], 0)
+                };
+            let justify = spec.align == Align::Justify && i + 1 < count;
+            let run = place_line(face, text, b0, b1, line_glyphs, offset, scale, avail, justify, spec);
+            let x = indent
+                + match spec.align {
+                    Align::Left | Align::Justify => 0.0,
+                    Align::Center => ((avail - run.width) / 2.0).max(0.0),
+                    Align::Right => (avail - run.width).max(0.0),
+                };
+            SetLine { x, run }
+        })
+        .collect()
+}
+
+/// When no word end fits (a long URL or word), break at the last grapheme that fits, and
+/// always after at least one grapheme so that setting makes progress.
+fn emergency_break(text: &str, glyphs: &[ShapedGlyph], pos: &[f32], sg: usize, avail: f32) -> (usize, usize) {
+    let mut best: Option<(usize, usize)> = None;
+    for g in sg + 1..glyphs.len() {
+        let b = glyphs[g].cluster as usize;
+        if b <= glyphs[sg].cluster as usize || glyphs[g].cluster == glyphs[g - 1].cluster {
+            continue;
+        }
+        let starts_grapheme = text[b..].chars().next().map(|c| !is_thai_combining(c)).unwrap_or(true);
+        if !starts_grapheme {
+            continue;
+        }
+        if pos[g] - pos[sg] > avail + EPS {
+            break;
+        }
+        best = Some((b, g));
+    }
+    best.unwrap_or_else(|| {
+        // Not even one grapheme fits: take the first one anyway.
+        let first = glyphs[sg].cluster;
+        let g = (sg + 1..glyphs.len()).find(|&g| glyphs[g].cluster != first).unwrap_or(glyphs.len());
+        let b = if g < glyphs.len() { glyphs[g].cluster as usize } else { text.len() };
+        (b, g)
+    })
+}
+
+/// Positions the glyphs of one line, justifying it if asked.
+#[allow(clippy::too_many_arguments)]
+fn place_line(
+    face: &FontFace,
+    text: &str,
+    b0: usize,
+    b1: usize,
+    glyphs: &[ShapedGlyph],
+    offset: usize,
+    scale: f32,
+    avail: f32,
+    justify: bool,
+    spec: &ParagraphSpec<'_>,
+) -> TextRun {
+    let cluster = |g: &ShapedGlyph| g.cluster as usize + offset;
+    // Trailing white space hangs past the edge: it is neither measured nor justified.
+    let mut end = glyphs.len();
+    while end > 0 && text[cluster(&glyphs[end - 1])..].starts_with(char::is_whitespace) {
+        end -= 1;
+    }
+    let natural: f32 = glyphs[..end].iter().map(|g| g.advance as f32 * scale).sum();
+    // Justification weights: a gap may open before glyph i when it starts a new grapheme.
+    let mut weights = vec![0u8; glyphs.len()];
+    let mut total = 0u32;
+    if justify && natural < avail {
+        for i in 1..end {
+            let c0 = cluster(&glyphs[i]);
+            if c0 == cluster(&glyphs[i - 1]) {
+                continue;
+            }
+            let Some(c) = text[c0..].chars().next() else { continue };
+            let prev = text[..c0].chars().next_back().unwrap_or(' ');
+            let w = if is_thai_combining(c) {
+                0
+            } else if prev.is_whitespace() {
+                3
+            } else if is_thai(c) || is_thai(prev) {
+                1
+            } else {
+                0
+            };
+            weights[i] = w;
+            total += w as u32;
+        }
+    }
+    let unit = if total > 0 { (avail - natural) / total as f32 } else { 0.0 };
+    let mut out = Vec::with_capacity(glyphs.len());
+    let mut pen = 0.0f32;
+    let mut shift = 0.0f32;
+    let mut last_cluster = usize::MAX;
+    for (i, g) in glyphs.iter().enumerate() {
+        shift += weights[i] as f32 * unit;
+        let c0 = cluster(g);
+        // Text of this glyph for ToUnicode: the character the font maps to it, or the
+        // whole cluster for the cluster's first glyph.
+        let glyph_text = match face.glyph_char(g.gid) {
+            Some(ch) => ch.to_string(),
+            None if c0 != last_cluster => {
+                let next = glyphs[i + 1..].iter().map(cluster).find(|&c| c != c0).unwrap_or(b1);
+                text.get(c0..next.max(c0)).unwrap_or("").to_string()
+            }
+            None => String::new(),
+        };
+        last_cluster = c0;
+        out.push(Glyph {
+            id: g.gid,
+            x: pen + shift + g.x_offset as f32 * scale,
+            y: g.y_offset as f32 * scale,
+            text: glyph_text,
+        });
+        pen += g.advance as f32 * scale;
+    }
+    TextRun {
+        style: spec.style,
+        size: spec.size,
+        color: spec.color,
+        glyphs: out,
+        text: text[b0..b1].to_string(),
+        width: natural + if total > 0 { avail - natural } else { 0.0 },
+    }
+}

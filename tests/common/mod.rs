@@ -1,0 +1,41 @@
+//! Shared helpers of the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use saraban::typeset::{to_mm, Document, Graphic};
+use saraban::{Letter, Office, OfficeSettings};
+
+/// The example letters copied from ../shared/examples.
+pub const EXAMPLES: &[&str] = &["jclair-specialists", "green-area-training", "p4g-invitation"];
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub fn letter(name: &str) -> Letter {
+    let text = std::fs::read_to_string(fixture(&format!("{name}.json"))).unwrap();
+    Letter::from_json(&text).unwrap()
+}
+
+/// A stand-in emblem of known shape: a black box 100 wide and 120 tall, on a canvas with
+/// a 10-unit empty border (the layout must size the ink, not the canvas).
+pub fn stand_in_emblem_svg() -> Vec<u8> {
+    br#"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="140"><path d="M10 10 H110 V130 H10 Z" fill="black"/></svg>"#.to_vec()
+}
+
+pub fn office_with_emblem() -> Office {
+    let mut office = Office::new(&OfficeSettings::default()).expect("bundled font (run make setup)");
+    let g = Graphic::from_bytes(stand_in_emblem_svg(), Path::new("stand-in.svg")).unwrap();
+    office.set_emblem(Some(g));
+    office
+}
+
+/// Prints every text run of a document with its position in mm (for debugging).
+pub fn dump(doc: &Document) {
+    for (i, page) in doc.pages.iter().enumerate() {
+        for (p, t) in page.texts() {
+            eprintln!("p{} x={:6.1} y={:6.1} w={:6.1} {}", i + 1, to_mm(p.x), to_mm(p.y), to_mm(t.width), t.text);
+        }
+    }
+}
