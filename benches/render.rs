@@ -1,1 +1,61 @@
-fn main(){}
+//! Typeset and write each example letter in-process: cold (no paragraph cache, as for the
+//! first render) and cached (what the live preview does while a clerk types elsewhere).
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use saraban::pdf::{write, PdfOptions};
+use saraban::typeset::Graphic;
+use saraban::{Letter, Office, OfficeSettings};
+
+fn office() -> Office {
+    let mut o = Office::new(&OfficeSettings::default()).expect("bundled font: run make setup");
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/assets/garuda.svg");
+    let g = if real.exists() {
+        Graphic::load(&real).unwrap()
+    } else {
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="110"><path d="M0 0 H100 V110 H0 Z"/></svg>"#;
+        Graphic::from_bytes(svg.to_vec(), Path::new("stand-in.svg")).unwrap()
+    };
+    o.set_emblem(Some(g));
+    o
+}
+
+fn bench(c: &mut Criterion) {
+    let office = office();
+    for name in [
+        "jclair-specialists",
+        "green-area-training",
+        "p4g-invitation",
+    ] {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/{name}.json"));
+        let letter = Letter::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        c.bench_function(&format!("render cold/{name}"), |b| {
+            b.iter(|| {
+                office.typesetter().clear_cache();
+                office.render(&letter).unwrap()
+            })
+        });
+        c.bench_function(&format!("render cached/{name}"), |b| {
+            b.iter(|| office.render(&letter).unwrap())
+        });
+        c.bench_function(&format!("typeset cold/{name}"), |b| {
+            b.iter(|| {
+                office.typesetter().clear_cache();
+                office.typeset(&letter).unwrap()
+            })
+        });
+        let doc = office.typeset(&letter).unwrap();
+        c.bench_function(&format!("write pdf/{name}"), |b| {
+            b.iter(|| write(&doc, &PdfOptions::default()).unwrap())
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).measurement_time(std::time::Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);

@@ -52,7 +52,11 @@ pub struct InputProblem {
 impl InputProblem {
     /// A problem at `path` described in both languages.
     pub fn new(path: impl Into<String>, th: impl Into<String>, en: impl Into<String>) -> Self {
-        InputProblem { path: path.into(), th: th.into(), en: en.into() }
+        InputProblem {
+            path: path.into(),
+            th: th.into(),
+            en: en.into(),
+        }
     }
 
     /// The message in one language, prefixed with the path.
@@ -75,11 +79,17 @@ pub enum Error {
 
     /// A file that should be read could not be.
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     /// An output file could not be written (disk full, no permission, missing folder).
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     /// No usable font was found, or a font file is not a font.
     #[error("font problem: {en}")]

@@ -38,7 +38,10 @@ impl Office {
             Some(p) => Some(Arc::new(Graphic::load(p)?)),
             None => None,
         };
-        Ok(Office { typesetter: Typesetter::new(fonts, settings.profile.clone()), emblem })
+        Ok(Office {
+            typesetter: Typesetter::new(fonts, settings.profile.clone()),
+            emblem,
+        })
     }
 
     /// Replaces the emblem (the clerk imported a new file).

@@ -9,7 +9,11 @@ use saraban::letter::check::Level;
 use saraban::{Error, Lang, Letter, Office, OfficeSettings};
 
 #[derive(Parser)]
-#[command(name = "saraban", version, about = "Thai official letters (หนังสือราชการ): typeset, proofread, register")]
+#[command(
+    name = "saraban",
+    version,
+    about = "Thai official letters (หนังสือราชการ): typeset, proofread, register"
+)]
 struct Cli {
     /// Language of messages: th or en (default: the system locale, else Thai).
     #[arg(long, global = true, value_parser = ["th", "en"])]
@@ -60,15 +64,27 @@ fn read_letter(path: &Path) -> Result<Letter, Error> {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
-            .map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+            .map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
         s
     } else {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         String::from_utf8(bytes).map_err(|_| {
             Error::input(
                 "",
-                format!("ไฟล์ {} ไม่ได้เข้ารหัสเป็น UTF-8 (บันทึกไฟล์ใหม่เป็น UTF-8)", path.display()),
-                format!("{} is not UTF-8 text (save it again as UTF-8)", path.display()),
+                format!(
+                    "ไฟล์ {} ไม่ได้เข้ารหัสเป็น UTF-8 (บันทึกไฟล์ใหม่เป็น UTF-8)",
+                    path.display()
+                ),
+                format!(
+                    "{} is not UTF-8 text (save it again as UTF-8)",
+                    path.display()
+                ),
             )
         })?
     };
@@ -77,10 +93,19 @@ fn read_letter(path: &Path) -> Result<Letter, Error> {
 
 fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Render { letter, output, emblem, fonts } => {
+        Command::Render {
+            letter,
+            output,
+            emblem,
+            fonts,
+        } => {
             let l = read_letter(&letter)?;
             let emblem = emblem.or_else(|| std::env::var_os("SARABAN_EMBLEM").map(PathBuf::from));
-            let office = Office::new(&OfficeSettings { fonts, emblem, ..Default::default() })?;
+            let office = Office::new(&OfficeSettings {
+                fonts,
+                emblem,
+                ..Default::default()
+            })?;
             let bytes = office.render(&l)?;
             let out = output.unwrap_or_else(|| {
                 if letter.as_os_str() == "-" {
@@ -93,13 +118,19 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 let mut so = std::io::stdout().lock();
                 so.write_all(&bytes)
                     .and_then(|_| so.flush())
-                    .map_err(|source| Error::Write { path: out.clone(), source })?;
+                    .map_err(|source| Error::Write {
+                        path: out.clone(),
+                        source,
+                    })?;
             } else {
                 saraban::fsutil::write_atomic(&out, &bytes)?;
-                eprintln!("{}", match lang {
-                    Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", out.display(), bytes.len()),
-                    Lang::En => format!("wrote {} ({} bytes)", out.display(), bytes.len()),
-                });
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", out.display(), bytes.len()),
+                        Lang::En => format!("wrote {} ({} bytes)", out.display(), bytes.len()),
+                    }
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -129,20 +160,32 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                         (Level::Info, Lang::En) => "info",
                     };
                     match &f.suggestion {
-                        Some(s) => format!("{level}: {}: {message} ({}: {s})", f.path, lang.pick("แนะนำ", "suggestion")),
+                        Some(s) => format!(
+                            "{level}: {}: {message} ({}: {s})",
+                            f.path,
+                            lang.pick("แนะนำ", "suggestion")
+                        ),
                         None => format!("{level}: {}: {message}", f.path),
                     }
                 };
                 let _ = writeln!(so, "{line}");
             }
-            Ok(if findings.iter().any(|f| f.level == Level::Error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if findings.iter().any(|f| f.level == Level::Error) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let lang = cli.lang.as_deref().map(Lang::from_tag).unwrap_or_else(system_lang);
+    let lang = cli
+        .lang
+        .as_deref()
+        .map(Lang::from_tag)
+        .unwrap_or_else(system_lang);
     match run(cli, lang) {
         Ok(code) => code,
         Err(e) => {

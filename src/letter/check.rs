@@ -56,7 +56,13 @@ pub const HIGH_OFFICES: &[&str] = &[
 ];
 
 fn finding(level: Level, path: impl Into<String>, th: String, en: String) -> Finding {
-    Finding { level, path: path.into(), th, en, suggestion: None }
+    Finding {
+        level,
+        path: path.into(),
+        th,
+        en,
+        suggestion: None,
+    }
 }
 
 /// Every text field of the letter with its JSON path.
@@ -71,7 +77,12 @@ fn fields(l: &Letter) -> Vec<(String, &str)> {
             out.push((format!("agency.address[{i}]"), s));
         }
     }
-    for (name, v) in [("subject", &l.subject), ("recipient", &l.recipient), ("salutation", &l.salutation), ("closing", &l.closing)] {
+    for (name, v) in [
+        ("subject", &l.subject),
+        ("recipient", &l.recipient),
+        ("salutation", &l.salutation),
+        ("closing", &l.closing),
+    ] {
         if let Some(v) = v {
             out.push((name.into(), v));
         }
@@ -99,7 +110,12 @@ fn fields(l: &Letter) -> Vec<(String, &str)> {
         }
     }
     if let Some(o) = &l.owner {
-        for (name, v) in [("owner.department", &o.department), ("owner.unit", &o.unit), ("owner.phone", &o.phone), ("owner.fax", &o.fax)] {
+        for (name, v) in [
+            ("owner.department", &o.department),
+            ("owner.unit", &o.unit),
+            ("owner.phone", &o.phone),
+            ("owner.fax", &o.fax),
+        ] {
             if let Some(v) = v {
                 out.push((name.into(), v));
             }
@@ -131,43 +147,92 @@ pub fn check(l: &Letter) -> Vec<Finding> {
 }
 
 fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
-    let need = |present: bool, path: &str, th: &str, en: &str, level: Level, out: &mut Vec<Finding>| {
-        if !present {
-            out.push(finding(
-                level,
-                path,
-                format!("{} ไม่มี{th}", l.kind.thai_name()),
-                format!("the {} has no {en}", format!("{:?}", l.kind).to_lowercase()),
-            ));
-        }
-    };
+    let need =
+        |present: bool, path: &str, th: &str, en: &str, level: Level, out: &mut Vec<Finding>| {
+            if !present {
+                out.push(finding(
+                    level,
+                    path,
+                    format!("{} ไม่มี{th}", l.kind.thai_name()),
+                    format!("the {} has no {en}", format!("{:?}", l.kind).to_lowercase()),
+                ));
+            }
+        };
     let has = |s: &Option<String>| s.as_deref().map(|x| !x.trim().is_empty()).unwrap_or(false);
     match l.kind {
         Kind::External | Kind::Memo | Kind::Stamped => {
-            let prefix = l.number.as_ref().and_then(|n| n.prefix.as_deref()).map(|p| !p.trim().is_empty()).unwrap_or(false);
-            need(prefix, "number.prefix", "เลขที่หนังสือ (ที่)", "letter number prefix (ที่)", Level::Error, out);
+            let prefix = l
+                .number
+                .as_ref()
+                .and_then(|n| n.prefix.as_deref())
+                .map(|p| !p.trim().is_empty())
+                .unwrap_or(false);
+            need(
+                prefix,
+                "number.prefix",
+                "เลขที่หนังสือ (ที่)",
+                "letter number prefix (ที่)",
+                Level::Error,
+                out,
+            );
         }
         _ => {}
     }
     if matches!(l.kind, Kind::External | Kind::Stamped) {
-        need(l.agency.is_some(), "agency", "ส่วนราชการเจ้าของหนังสือ", "issuing agency", Level::Error, out);
+        need(
+            l.agency.is_some(),
+            "agency",
+            "ส่วนราชการเจ้าของหนังสือ",
+            "issuing agency",
+            Level::Error,
+            out,
+        );
     }
-    need(l.date.is_some(), "date", "วัน เดือน ปี", "date", Level::Warning, out);
+    need(
+        l.date.is_some(),
+        "date",
+        "วัน เดือน ปี",
+        "date",
+        Level::Warning,
+        out,
+    );
     if l.kind != Kind::Stamped {
-        need(has(&l.subject), "subject", "เรื่อง", "subject (เรื่อง)", Level::Error, out);
+        need(
+            has(&l.subject),
+            "subject",
+            "เรื่อง",
+            "subject (เรื่อง)",
+            Level::Error,
+            out,
+        );
     }
     if matches!(l.kind, Kind::External | Kind::Memo | Kind::Stamped) {
-        need(has(&l.recipient), "recipient", "ผู้รับ (เรียน …)", "recipient", Level::Error, out);
+        need(
+            has(&l.recipient),
+            "recipient",
+            "ผู้รับ (เรียน …)",
+            "recipient",
+            Level::Error,
+            out,
+        );
     }
     if l.kind != Kind::Stamped {
-        need(l.signer.is_some(), "signer", "ผู้ลงนาม", "signer", Level::Warning, out);
+        need(
+            l.signer.is_some(),
+            "signer",
+            "ผู้ลงนาม",
+            "signer",
+            Level::Warning,
+            out,
+        );
     }
     if l.circular && !has(&l.recipient) && l.distribution.is_none() {
         out.push(finding(
             Level::Error,
             "recipient",
             "หนังสือเวียนต้องระบุผู้รับ เช่น ผู้ว่าราชการจังหวัด ทุกจังหวัด หรือบัญชีแนบท้าย".into(),
-            "a circular needs its recipients, e.g. ผู้ว่าราชการจังหวัด ทุกจังหวัด, or a distribution list".into(),
+            "a circular needs its recipients, e.g. ผู้ว่าราชการจังหวัด ทุกจังหวัด, or a distribution list"
+                .into(),
         ));
     }
     if let Some(p) = l.number.as_ref().and_then(|n| n.prefix.as_deref()) {
@@ -185,10 +250,15 @@ fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
 }
 
 fn salutation_and_closing(l: &Letter, out: &mut Vec<Finding>) {
-    let (Some(sal), Some(close)) = (l.salutation_or_default(), l.closing_or_default()) else { return };
+    let (Some(sal), Some(close)) = (l.salutation_or_default(), l.closing_or_default()) else {
+        return;
+    };
     let sal = sal.trim();
     let close = close.trim();
-    let pairs = [("กราบเรียน", "ขอแสดงความนับถืออย่างยิ่ง"), ("เรียน", "ขอแสดงความนับถือ")];
+    let pairs = [
+        ("กราบเรียน", "ขอแสดงความนับถืออย่างยิ่ง"),
+        ("เรียน", "ขอแสดงความนับถือ"),
+    ];
     if let Some(&(_, want)) = pairs.iter().find(|(s, _)| *s == sal) {
         let known = pairs.iter().any(|(_, c)| *c == close);
         if known && close != want {
@@ -220,8 +290,13 @@ fn salutation_and_closing(l: &Letter, out: &mut Vec<Finding>) {
 }
 
 fn mixed_digits(path: &str, text: &str, out: &mut Vec<Finding>) {
-    let words: Vec<&str> = text.split_whitespace().filter(|w| !is_address_token(w)).collect();
-    let thai = words.iter().any(|w| w.chars().any(|c| ('\u{0E50}'..='\u{0E59}').contains(&c)));
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| !is_address_token(w))
+        .collect();
+    let thai = words
+        .iter()
+        .any(|w| w.chars().any(|c| ('\u{0E50}'..='\u{0E59}').contains(&c)));
     let arabic = words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
     if thai && arabic {
         let offending: Vec<&str> = words
@@ -239,7 +314,13 @@ fn mixed_digits(path: &str, text: &str, out: &mut Vec<Finding>) {
         );
         let fixed: String = text
             .split_inclusive(char::is_whitespace)
-            .map(|w| if is_address_token(w.trim()) { w.to_string() } else { to_thai_digits(w) })
+            .map(|w| {
+                if is_address_token(w.trim()) {
+                    w.to_string()
+                } else {
+                    to_thai_digits(w)
+                }
+            })
             .collect();
         f.suggestion = Some(fixed);
         out.push(f);
@@ -303,7 +384,8 @@ fn empty_time_range(path: &str, text: &str, out: &mut Vec<Finding>) {
 fn mentions(l: &Letter, out: &mut Vec<Finding>) {
     for (i, b) in l.body.iter().enumerate() {
         let t = b.text();
-        if t.contains("สิ่งที่ส่งมาด้วย") && l.enclosures.is_empty() {
+        if t.contains("สิ่งที่ส่งมาด้วย") && l.enclosures.is_empty()
+        {
             out.push(finding(
                 Level::Error,
                 format!("body[{i}]"),
@@ -312,7 +394,8 @@ fn mentions(l: &Letter, out: &mut Vec<Finding>) {
             ));
         }
         let lower = t.to_lowercase();
-        if (lower.contains("qr code") || t.contains("คิวอาร์โค้ด")) && l.qr.is_empty() {
+        if (lower.contains("qr code") || t.contains("คิวอาร์โค้ด")) && l.qr.is_empty()
+        {
             out.push(finding(
                 Level::Error,
                 format!("body[{i}]"),
@@ -333,26 +416,45 @@ mod tests {
 
     #[test]
     fn finds_mixed_digits_and_empty_time_ranges() {
-        let l = letter(r#"{"kind":"external","subject":"ประจำปี ๒๕๖4","body":["เวลา ๒๐.๐๐ – ๒๐.๐๐ น. ที่ https://a2.go.th"]}"#);
+        let l = letter(
+            r#"{"kind":"external","subject":"ประจำปี ๒๕๖4","body":["เวลา ๒๐.๐๐ – ๒๐.๐๐ น. ที่ https://a2.go.th"]}"#,
+        );
         let f = check(&l);
-        let mixed = f.iter().find(|x| x.path == "subject").expect("mixed digits found");
+        let mixed = f
+            .iter()
+            .find(|x| x.path == "subject")
+            .expect("mixed digits found");
         assert!(mixed.th.contains("๒๕๖4"));
         assert_eq!(mixed.suggestion.as_deref(), Some("ประจำปี ๒๕๖๔"));
-        assert!(f.iter().any(|x| x.path == "body[0]" && x.en.contains("ends when it starts")));
-        assert!(!f.iter().any(|x| x.path == "body[0]" && x.en.contains("mixed")), "URL digits are not mixing");
+        assert!(f
+            .iter()
+            .any(|x| x.path == "body[0]" && x.en.contains("ends when it starts")));
+        assert!(
+            !f.iter()
+                .any(|x| x.path == "body[0]" && x.en.contains("mixed")),
+            "URL digits are not mixing"
+        );
     }
 
     #[test]
     fn salutation_closing_pairs_and_high_offices() {
-        let l = letter(r#"{"kind":"external","salutation":"กราบเรียน","closing":"ขอแสดงความนับถือ","body":["x"]}"#);
-        assert!(check(&l).iter().any(|f| f.path == "closing" && f.level == Level::Error));
+        let l = letter(
+            r#"{"kind":"external","salutation":"กราบเรียน","closing":"ขอแสดงความนับถือ","body":["x"]}"#,
+        );
+        assert!(check(&l)
+            .iter()
+            .any(|f| f.path == "closing" && f.level == Level::Error));
         let l = letter(r#"{"kind":"external","recipient":"นายกรัฐมนตรี","body":["x"]}"#);
-        assert!(check(&l).iter().any(|f| f.path == "salutation" && f.suggestion.as_deref() == Some("กราบเรียน")));
+        assert!(check(&l)
+            .iter()
+            .any(|f| f.path == "salutation" && f.suggestion.as_deref() == Some("กราบเรียน")));
     }
 
     #[test]
     fn mentions_without_parts() {
-        let l = letter(r#"{"kind":"external","body":["รายละเอียดปรากฏตามสิ่งที่ส่งมาด้วย","ตาม QR Code ท้ายหนังสือ"]}"#);
+        let l = letter(
+            r#"{"kind":"external","body":["รายละเอียดปรากฏตามสิ่งที่ส่งมาด้วย","ตาม QR Code ท้ายหนังสือ"]}"#,
+        );
         let f = check(&l);
         assert!(f.iter().any(|x| x.path == "body[0]"));
         assert!(f.iter().any(|x| x.path == "body[1]"));

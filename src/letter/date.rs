@@ -18,7 +18,11 @@ pub struct LetterDate {
 impl LetterDate {
     /// A full date.
     pub fn from_naive(d: NaiveDate) -> Self {
-        LetterDate { year: d.year(), month: d.month(), day: Some(d.day()) }
+        LetterDate {
+            year: d.year(),
+            month: d.month(),
+            day: Some(d.day()),
+        }
     }
 
     /// Parses `YYYY-MM` or `YYYY-MM-DD`, checking that the day exists.
@@ -39,13 +43,21 @@ impl LetterDate {
             return Err(DateProblem::Month);
         }
         if b.len() == 7 {
-            return Ok(LetterDate { year, month, day: None });
+            return Ok(LetterDate {
+                year,
+                month,
+                day: None,
+            });
         }
         let day: u32 = s[8..10].parse().map_err(|_| DateProblem::Shape)?;
         if NaiveDate::from_ymd_opt(year, month, day).is_none() {
             return Err(DateProblem::Day);
         }
-        Ok(LetterDate { year, month, day: Some(day) })
+        Ok(LetterDate {
+            year,
+            month,
+            day: Some(day),
+        })
     }
 
     /// The Buddhist-Era year.
@@ -110,7 +122,11 @@ mod tests {
     fn parses_full_and_month_only() {
         assert_eq!(
             LetterDate::parse("2021-05-31").unwrap(),
-            LetterDate { year: 2021, month: 5, day: Some(31) }
+            LetterDate {
+                year: 2021,
+                month: 5,
+                day: Some(31)
+            }
         );
         assert_eq!(LetterDate::parse("2021-04").unwrap().day, None);
         assert_eq!(LetterDate::parse("2021-04").unwrap().year_be(), 2564);

@@ -203,7 +203,9 @@ impl<'de> Deserialize<'de> for RunningNumber {
         if (1..=i64::from(u32::MAX)).contains(&v) {
             Ok(RunningNumber(v as u32))
         } else {
-            Err(serde::de::Error::custom(format!("running number {v} must be 1 or more")))
+            Err(serde::de::Error::custom(format!(
+                "running number {v} must be 1 or more"
+            )))
         }
     }
 }
@@ -390,7 +392,12 @@ impl Letter {
     /// The number as printed after ที่: `มท ๐๘๑๐.๒/ว ๑๒๓`, digits as typed. A draft leaves
     /// the running number blank (`มท ๐๘๑๐.๒/ว`), to be written in when it is issued.
     pub fn number_text(&self) -> String {
-        let prefix = self.number.as_ref().and_then(|n| n.prefix.as_deref()).unwrap_or("").trim();
+        let prefix = self
+            .number
+            .as_ref()
+            .and_then(|n| n.prefix.as_deref())
+            .unwrap_or("")
+            .trim();
         let running = self.number.as_ref().and_then(|n| n.running);
         match (running, self.circular) {
             (Some(r), true) => format!("{prefix}/ว {}", r.0),

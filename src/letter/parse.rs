@@ -140,7 +140,11 @@ fn validate(l: &Letter) -> Vec<InputProblem> {
     if let Some(s) = &l.subject {
         field("subject".into(), s, MAX_SUBJECT_CHARS, &mut out);
     }
-    for (name, v) in [("salutation", &l.salutation), ("recipient", &l.recipient), ("closing", &l.closing)] {
+    for (name, v) in [
+        ("salutation", &l.salutation),
+        ("recipient", &l.recipient),
+        ("closing", &l.closing),
+    ] {
         if let Some(v) = v {
             field(name.into(), v, 1_000, &mut out);
         }
@@ -256,7 +260,7 @@ mod tests {
     #[test]
     fn unknown_field_names_its_path() {
         let p = problems(r#"{"kind":"external","body":["x"],"owner":{"phon":"1"}}"#);
-        assert_eq!(p[0].path, "owner");
+        assert_eq!(p[0].path, "owner.phon");
         assert!(p[0].en.contains("unknown field `phon`"), "{}", p[0].en);
         assert!(p[0].th.contains("ไม่รู้จักช่อง"));
     }
@@ -281,8 +285,12 @@ mod tests {
         let long = "ก".repeat(100_000);
         let json = format!(r#"{{"kind":"external","subject":"{long}","body":["a\u0007b"]}}"#);
         let p = problems(&json);
-        assert!(p.iter().any(|x| x.path == "subject" && x.en.contains("100000 characters")));
-        assert!(p.iter().any(|x| x.path == "body[0]" && x.en.contains("U+0007")));
+        assert!(p
+            .iter()
+            .any(|x| x.path == "subject" && x.en.contains("100000 characters")));
+        assert!(p
+            .iter()
+            .any(|x| x.path == "body[0]" && x.en.contains("U+0007")));
     }
 
     #[test]

@@ -10,12 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use printpdf::{
-    Color as PdfColor, Codepoint, DictItem, FontId, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point as PdfPoint, Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextMatrix,
-    WindingOrder, XObjectTransform,
-};
 use printpdf::graphics::PaintMode;
+use printpdf::{
+    Codepoint, Color as PdfColor, DictItem, FontId, LinePoint, Mm, Op, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint, Polygon, PolygonRing, Pt, RawImage,
+    Rgb, TextItem, TextMatrix, WindingOrder, XObjectTransform,
+};
 
 use crate::error::{Error, Result};
 use crate::typeset::emblem::{Graphic, PathSeg};
@@ -39,7 +39,8 @@ struct FontEntry {
 pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
     let mut pdf = PdfDocument::new(&doc.title);
     let now = match opts.created_unix {
-        Some(t) => printpdf::OffsetDateTime::from_unix_timestamp(t).unwrap_or_else(|_| printpdf::OffsetDateTime::now_utc()),
+        Some(t) => printpdf::OffsetDateTime::from_unix_timestamp(t)
+            .unwrap_or_else(|_| printpdf::OffsetDateTime::now_utc()),
         None => printpdf::OffsetDateTime::now_utc(),
     };
     {
@@ -79,7 +80,11 @@ pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
             }
         }
         let entry = add_font(&mut pdf, &doc.fonts.regular, &merged.0, merged.1)?;
-        let bold = FontEntry { id: entry.id.clone(), remap: entry.remap.clone(), text: entry.text.clone() };
+        let bold = FontEntry {
+            id: entry.id.clone(),
+            remap: entry.remap.clone(),
+            text: entry.text.clone(),
+        };
         fonts.insert(FontStyle::Regular, entry);
         fonts.insert(FontStyle::Bold, bold);
     } else {
@@ -97,7 +102,9 @@ pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
         for (at, item) in &frame.items {
             match item {
                 Item::Text(run) => {
-                    let Some(font) = fonts.get(&run.style) else { continue };
+                    let Some(font) = fonts.get(&run.style) else {
+                        continue;
+                    };
                     text_ops(&mut ops, font, run, *at, page_h);
                 }
                 Item::Image { graphic, size } => {
@@ -107,11 +114,18 @@ pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
                 Item::Slot { .. } => {}
             }
         }
-        pages.push(PdfPage::new(Mm(to_mm(frame.size.w)), Mm(to_mm(frame.size.h)), ops));
+        pages.push(PdfPage::new(
+            Mm(to_mm(frame.size.w)),
+            Mm(to_mm(frame.size.h)),
+            ops,
+        ));
     }
     pdf.with_pages(pages);
     let mut warnings = Vec::new();
-    let save = PdfSaveOptions { subset_fonts: false, ..Default::default() };
+    let save = PdfSaveOptions {
+        subset_fonts: false,
+        ..Default::default()
+    };
     let bytes = pdf.save(&save, &mut warnings);
     if bytes.len() < 64 {
         return Err(Error::Pdf("the PDF writer produced no output".into()));
@@ -130,20 +144,37 @@ fn add_font(
     use allsorts::font_data::FontData;
     use allsorts::subset::{subset, CmapTarget, SubsetProfile};
 
-    let ids: Vec<u16> = std::iter::once(0).chain(glyphs.iter().copied().filter(|&g| g != 0)).collect();
+    let ids: Vec<u16> = std::iter::once(0)
+        .chain(glyphs.iter().copied().filter(|&g| g != 0))
+        .collect();
     let fail = |what: &str| Error::Font {
         th: format!("ฝังฟอนต์ {} ลงใน PDF ไม่ได้ ({what})", face.name),
         en: format!("cannot embed the font {} in the PDF ({what})", face.name),
     };
-    let fd = ReadScope::new(&face.data).read::<FontData<'_>>().map_err(|e| fail(&e.to_string()))?;
+    let fd = ReadScope::new(&face.data)
+        .read::<FontData<'_>>()
+        .map_err(|e| fail(&e.to_string()))?;
     let provider = fd.table_provider(0).map_err(|e| fail(&e.to_string()))?;
-    let sub = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| fail(&e.to_string()))?;
-    let remap: HashMap<u16, u16> = ids.iter().enumerate().map(|(i, &g)| (g, i as u16)).collect();
+    let sub = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map_err(|e| fail(&e.to_string()))?;
+    let remap: HashMap<u16, u16> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &g)| (g, i as u16))
+        .collect();
     let mut warnings = Vec::new();
-    let mut parsed = ParsedFont::from_bytes(&sub, 0, &mut warnings).ok_or_else(|| fail("subset unreadable"))?;
-    parsed.font_name = Some(format!("{}+{}", subset_tag(&ids), face.name.replace(' ', "")));
+    let mut parsed =
+        ParsedFont::from_bytes(&sub, 0, &mut warnings).ok_or_else(|| fail("subset unreadable"))?;
+    parsed.font_name = Some(format!(
+        "{}+{}",
+        subset_tag(&ids),
+        face.name.replace(' ', "")
+    ));
     let id = pdf.add_font(&parsed);
-    let text = text.into_iter().filter_map(|(g, t)| remap.get(&g).map(|&n| (n, t))).collect();
+    let text = text
+        .into_iter()
+        .filter_map(|(g, t)| remap.get(&g).map(|&n| (n, t)))
+        .collect();
     Ok(FontEntry { id, remap, text })
 }
 
@@ -154,7 +185,9 @@ fn subset_tag(ids: &[u16]) -> String {
         h ^= g as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    (0..6).map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char).collect()
+    (0..6)
+        .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
+        .collect()
 }
 
 fn rgb(c: Color) -> PdfColor {
@@ -167,8 +200,17 @@ fn actual_text(text: &str) -> Op {
         data.extend_from_slice(&u.to_be_bytes());
     }
     let mut map = BTreeMap::new();
-    map.insert("ActualText".to_string(), DictItem::String { data, literal: false });
-    Op::BeginMarkedContentWithProperties { tag: "Span".into(), properties: DictItem::Dict { map } }
+    map.insert(
+        "ActualText".to_string(),
+        DictItem::String {
+            data,
+            literal: false,
+        },
+    );
+    Op::BeginMarkedContentWithProperties {
+        tag: "Span".into(),
+        properties: DictItem::Dict { map },
+    }
 }
 
 fn text_ops(ops: &mut Vec<Op>, font: &FontEntry, run: &TextRun, at: Point, page_h: f32) {
@@ -177,21 +219,39 @@ fn text_ops(ops: &mut Vec<Op>, font: &FontEntry, run: &TextRun, at: Point, page_
     }
     ops.push(Op::StartTextSection);
     ops.push(actual_text(&run.text));
-    ops.push(Op::SetFont { font: PdfFontHandle::External(font.id.clone()), size: Pt(run.size) });
-    ops.push(Op::SetFillColor { col: rgb(run.color) });
+    ops.push(Op::SetFont {
+        font: PdfFontHandle::External(font.id.clone()),
+        size: Pt(run.size),
+    });
+    ops.push(Op::SetFillColor {
+        col: rgb(run.color),
+    });
     let base_y = page_h - at.y;
     for g in &run.glyphs {
         let gid = font.remap.get(&g.id).copied().unwrap_or(0);
         let cid = font.text.get(&gid).cloned().unwrap_or_default();
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + g.x, base_y + g.y]) });
-        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(gid, 0.0, cid)])] });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + g.x, base_y + g.y]),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(gid, 0.0, cid)])],
+        });
     }
     ops.push(Op::EndMarkedContent);
     ops.push(Op::EndTextSection);
 }
 
+/// A path point, rounded to 1/20 pt (0.018 mm) (far below what a printer resolves) so that the
+/// numbers in the file stay short: the emblem is thousands of them.
 fn pt(x: f32, y: f32, bezier: bool) -> LinePoint {
-    LinePoint { p: PdfPoint { x: Pt(x), y: Pt(y) }, bezier }
+    let r = |v: f32| (v * 20.0).round() / 20.0;
+    LinePoint {
+        p: PdfPoint {
+            x: Pt(r(x)),
+            y: Pt(r(y)),
+        },
+        bezier,
+    }
 }
 
 fn shape_ops(ops: &mut Vec<Op>, shape: &Shape, at: Point, page_h: f32) {
@@ -200,12 +260,27 @@ fn shape_ops(ops: &mut Vec<Op>, shape: &Shape, at: Point, page_h: f32) {
         .iter()
         .map(|&(x, y, w, h)| {
             let (x0, y0) = (at.x + x, page_h - at.y - y);
-            PolygonRing { points: vec![pt(x0, y0, false), pt(x0 + w, y0, false), pt(x0 + w, y0 - h, false), pt(x0, y0 - h, false)] }
+            PolygonRing {
+                points: vec![
+                    pt(x0, y0, false),
+                    pt(x0 + w, y0, false),
+                    pt(x0 + w, y0 - h, false),
+                    pt(x0, y0 - h, false),
+                ],
+            }
         })
         .collect();
     ops.push(Op::SaveGraphicsState);
-    ops.push(Op::SetFillColor { col: rgb(shape.color) });
-    ops.push(Op::DrawPolygon { polygon: Polygon { rings, mode: PaintMode::Fill, winding_order: WindingOrder::NonZero } });
+    ops.push(Op::SetFillColor {
+        col: rgb(shape.color),
+    });
+    ops.push(Op::DrawPolygon {
+        polygon: Polygon {
+            rings,
+            mode: PaintMode::Fill,
+            winding_order: WindingOrder::NonZero,
+        },
+    });
     ops.push(Op::RestoreGraphicsState);
 }
 
@@ -231,7 +306,9 @@ fn image_ops(
                     match *seg {
                         PathSeg::MoveTo(x, y) => {
                             if cur.len() > 1 {
-                                rings.push(PolygonRing { points: std::mem::take(&mut cur) });
+                                rings.push(PolygonRing {
+                                    points: std::mem::take(&mut cur),
+                                });
                             }
                             cur.clear();
                             let (a, b) = map(x, y);
@@ -260,21 +337,31 @@ fn image_ops(
                     polygon: Polygon {
                         rings,
                         mode: PaintMode::Fill,
-                        winding_order: if p.even_odd { WindingOrder::EvenOdd } else { WindingOrder::NonZero },
+                        winding_order: if p.even_odd {
+                            WindingOrder::EvenOdd
+                        } else {
+                            WindingOrder::NonZero
+                        },
                     },
                 });
             }
             ops.push(Op::RestoreGraphicsState);
         }
-        Graphic::Raster { data, width, height } => {
+        Graphic::Raster {
+            data,
+            width,
+            height,
+        } => {
             let key = std::sync::Arc::as_ptr(graphic);
             let id = match images.iter().find(|(k, _)| *k == key) {
                 Some((_, id)) => id.clone(),
                 None => {
                     let mut warnings = Vec::new();
-                    let img = RawImage::decode_from_bytes(data, &mut warnings).map_err(|e| Error::Emblem {
-                        th: format!("ถอดรหัสรูปตราครุฑไม่ได้ ({e})"),
-                        en: format!("cannot decode the emblem image ({e})"),
+                    let img = RawImage::decode_from_bytes(data, &mut warnings).map_err(|e| {
+                        Error::Emblem {
+                            th: format!("ถอดรหัสรูปตราครุฑไม่ได้ ({e})"),
+                            en: format!("cannot decode the emblem image ({e})"),
+                        }
                     })?;
                     let id = pdf.add_image(&img);
                     images.push((key, id.clone()));

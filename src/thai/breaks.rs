@@ -91,7 +91,10 @@ impl LineBreaker {
 
     /// A breaker with the given protected words (an office can add its own).
     pub fn with_protected_words(words: impl IntoIterator<Item = String>) -> Self {
-        let mut protected: Vec<String> = words.into_iter().filter(|w| w.chars().count() > 1).collect();
+        let mut protected: Vec<String> = words
+            .into_iter()
+            .filter(|w| w.chars().count() > 1)
+            .collect();
         // Longest first, so that a long compound wins over a word inside it.
         protected.sort_by_key(|w| std::cmp::Reverse(w.len()));
         LineBreaker {
@@ -103,8 +106,11 @@ impl LineBreaker {
 
     /// Byte offsets at which a new line may begin, ascending, without 0 and `text.len()`.
     pub fn opportunities(&self, text: &str) -> Vec<usize> {
-        let mut out: Vec<usize> =
-            self.dictionary.segment_str(text).filter(|&b| b > 0 && b < text.len()).collect();
+        let mut out: Vec<usize> = self
+            .dictionary
+            .segment_str(text)
+            .filter(|&b| b > 0 && b < text.len())
+            .collect();
         if out.is_empty() || !text.chars().any(is_thai) {
             return out;
         }
@@ -129,7 +135,9 @@ impl LineBreaker {
         }
         let before = text[..at].chars().next_back();
         let after = text[at..].chars().next();
-        let (Some(b), Some(a)) = (before, after) else { return true };
+        let (Some(b), Some(a)) = (before, after) else {
+            return true;
+        };
         if !is_thai(b) || !is_thai(a) {
             return true;
         }
@@ -177,7 +185,10 @@ impl LineBreaker {
     /// text: the slow reference used in tests and for proofreading.
     pub fn opportunities_checked(&self, text: &str) -> Vec<usize> {
         let lstm: std::collections::HashSet<usize> = self.lstm.segment_str(text).collect();
-        self.opportunities(text).into_iter().filter(|b| lstm.contains(b)).collect()
+        self.opportunities(text)
+            .into_iter()
+            .filter(|b| lstm.contains(b))
+            .collect()
     }
 }
 
@@ -201,7 +212,8 @@ mod tests {
         let lb = LineBreaker::new();
         let text = "ตั้งแต่เดือนกันยายนเพื่อความร่วมมือในการปฏิบัติงานของท้องถิ่น";
         let w = words(text, &lb.opportunities(text));
-        for must in ["กันยายน", "ร่วมมือ", "ปฏิบัติงาน", "ท้องถิ่น"] {
+        for must in ["กันยายน", "ร่วมมือ", "ปฏิบัติงาน", "ท้องถิ่น"]
+        {
             assert!(
                 w.iter().any(|x| x.contains(must)),
                 "{must} was split: {w:?}"

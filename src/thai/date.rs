@@ -51,9 +51,15 @@ impl DateText {
 /// Formats a letter date in the Buddhist Era with the full month name.
 pub fn format_date(d: &LetterDate, digits: Digits) -> DateText {
     let month_year = format!("{} {}", month_name(d.month), d.year_be());
-    let policy = if digits == Digits::AsTyped { Digits::Thai } else { digits };
+    let policy = if digits == Digits::AsTyped {
+        Digits::Thai
+    } else {
+        digits
+    };
     DateText {
-        day: d.day.map(|day| localize(&day.to_string(), policy).into_owned()),
+        day: d
+            .day
+            .map(|day| localize(&day.to_string(), policy).into_owned()),
         month_year: localize(&month_year, policy).into_owned(),
     }
 }

@@ -17,7 +17,9 @@ pub fn to_thai_digits(s: &str) -> String {
 pub fn to_arabic_digits(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '\u{0E50}'..='\u{0E59}' => char::from_u32('0' as u32 + (c as u32 - 0x0E50)).unwrap_or(c),
+            '\u{0E50}'..='\u{0E59}' => {
+                char::from_u32('0' as u32 + (c as u32 - 0x0E50)).unwrap_or(c)
+            }
             _ => c,
         })
         .collect()
@@ -26,7 +28,8 @@ pub fn to_arabic_digits(s: &str) -> String {
 /// True for a whitespace-delimited token that is a URL or an e-mail address, whose digits
 /// must never change (a link with Thai digits no longer works).
 pub fn is_address_token(token: &str) -> bool {
-    let t = token.trim_matches(|c: char| matches!(c, '(' | ')' | '"' | '“' | '”' | '\'' | ',' | '<' | '>'));
+    let t = token
+        .trim_matches(|c: char| matches!(c, '(' | ')' | '"' | '“' | '”' | '\'' | ',' | '<' | '>'));
     let lower = t.to_ascii_lowercase();
     if lower.contains("://") || lower.starts_with("www.") {
         return true;
@@ -58,7 +61,9 @@ pub fn localize(s: &str, policy: Digits) -> Cow<'_, str> {
             // Walk whitespace-separated tokens, keeping the separators as they are.
             let mut rest = s;
             while !rest.is_empty() {
-                let ws_end = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+                let ws_end = rest
+                    .find(|c: char| !c.is_whitespace())
+                    .unwrap_or(rest.len());
                 out.push_str(&rest[..ws_end]);
                 rest = &rest[ws_end..];
                 let tok_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
@@ -92,7 +97,10 @@ mod tests {
             localize(s, Digits::Thai),
             "ทาง https://2021p4g-seoulsummit.kr ทั้งนี้ ปี ๒๐๒๑ และ (saraban01@dla.go.th)"
         );
-        assert_eq!(localize("www.dla2.go.th 5", Digits::Thai), "www.dla2.go.th ๕");
+        assert_eq!(
+            localize("www.dla2.go.th 5", Digits::Thai),
+            "www.dla2.go.th ๕"
+        );
     }
 
     #[test]
@@ -100,6 +108,9 @@ mod tests {
         assert_eq!(localize("มท ๐๘20.3", Digits::Thai), "มท ๐๘๒๐.๓");
         assert_eq!(localize("มท ๐๘20.3", Digits::Arabic), "มท 0820.3");
         assert_eq!(localize("มท ๐๘20.3", Digits::AsTyped), "มท ๐๘20.3");
-        assert!(matches!(localize("ไม่มีตัวเลข", Digits::Thai), Cow::Borrowed(_)));
+        assert!(matches!(
+            localize("ไม่มีตัวเลข", Digits::Thai),
+            Cow::Borrowed(_)
+        ));
     }
 }

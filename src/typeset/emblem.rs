@@ -76,19 +76,21 @@ impl Graphic {
 
     /// Loads a PNG, JPEG or SVG file.
     pub fn load(path: &Path) -> Result<Graphic> {
-        let data = std::fs::read(path).map_err(|e| emblem_error(
-            path,
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "ไม่พบไฟล์ (เลือกไฟล์ตราครุฑใหม่ในการตั้งค่า)".to_string()
-            } else {
-                format!("อ่านไม่ได้ ({e})")
-            },
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "file not found (choose the emblem file again in the settings)".to_string()
-            } else {
-                format!("cannot be read ({e})")
-            },
-        ))?;
+        let data = std::fs::read(path).map_err(|e| {
+            emblem_error(
+                path,
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    "ไม่พบไฟล์ (เลือกไฟล์ตราครุฑใหม่ในการตั้งค่า)".to_string()
+                } else {
+                    format!("อ่านไม่ได้ ({e})")
+                },
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    "file not found (choose the emblem file again in the settings)".to_string()
+                } else {
+                    format!("cannot be read ({e})")
+                },
+            )
+        })?;
         Graphic::from_bytes(data, path)
     }
 
@@ -97,14 +99,32 @@ impl Graphic {
         if data.starts_with(b"\x89PNG") || data.starts_with(&[0xFF, 0xD8, 0xFF]) {
             let reader = image::ImageReader::new(std::io::Cursor::new(&data))
                 .with_guessed_format()
-                .map_err(|e| emblem_error(path, format!("อ่านรูปไม่ได้ ({e})"), format!("cannot read the image ({e})")))?;
+                .map_err(|e| {
+                    emblem_error(
+                        path,
+                        format!("อ่านรูปไม่ได้ ({e})"),
+                        format!("cannot read the image ({e})"),
+                    )
+                })?;
             let (width, height) = reader.into_dimensions().map_err(|e| {
-                emblem_error(path, format!("ไฟล์รูปเสียหาย ({e})"), format!("the image is damaged ({e})"))
+                emblem_error(
+                    path,
+                    format!("ไฟล์รูปเสียหาย ({e})"),
+                    format!("the image is damaged ({e})"),
+                )
             })?;
             if width == 0 || height == 0 {
-                return Err(emblem_error(path, "รูปว่างเปล่า".into(), "the image is empty".into()));
+                return Err(emblem_error(
+                    path,
+                    "รูปว่างเปล่า".into(),
+                    "the image is empty".into(),
+                ));
             }
-            return Ok(Graphic::Raster { data, width, height });
+            return Ok(Graphic::Raster {
+                data,
+                width,
+                height,
+            });
         }
         let head = String::from_utf8_lossy(&data[..data.len().min(4096)]).to_string();
         if head.contains("<svg") {
@@ -119,12 +139,19 @@ impl Graphic {
 }
 
 fn emblem_error(path: &Path, th: String, en: String) -> Error {
-    Error::Emblem { th: format!("ไฟล์ตราครุฑ {}: {th}", path.display()), en: format!("emblem file {}: {en}", path.display()) }
+    Error::Emblem {
+        th: format!("ไฟล์ตราครุฑ {}: {th}", path.display()),
+        en: format!("emblem file {}: {en}", path.display()),
+    }
 }
 
 fn vector_from_svg(data: &[u8], path: &Path) -> Result<Graphic> {
     let tree = usvg::Tree::from_data(data, &usvg::Options::default()).map_err(|e| {
-        emblem_error(path, format!("อ่าน SVG ไม่ได้ ({e})"), format!("cannot read the SVG ({e})"))
+        emblem_error(
+            path,
+            format!("อ่าน SVG ไม่ได้ ({e})"),
+            format!("cannot read the SVG ({e})"),
+        )
     })?;
     let mut paths = Vec::new();
     collect(tree.root(), &mut paths);
@@ -147,19 +174,29 @@ fn vector_from_svg(data: &[u8], path: &Path) -> Result<Graphic> {
         }
     }
     if paths.is_empty() || x1 <= x0 || y1 <= y0 {
-        return Err(emblem_error(path, "ไม่มีภาพในไฟล์ SVG".into(), "the SVG draws nothing".into()));
+        return Err(emblem_error(
+            path,
+            "ไม่มีภาพในไฟล์ SVG".into(),
+            "the SVG draws nothing".into(),
+        ));
     }
     for p in &mut paths {
         for s in &mut p.segments {
             *s = match *s {
                 PathSeg::MoveTo(x, y) => PathSeg::MoveTo(x - x0, y - y0),
                 PathSeg::LineTo(x, y) => PathSeg::LineTo(x - x0, y - y0),
-                PathSeg::CubicTo(a, b, c, d, e, f) => PathSeg::CubicTo(a - x0, b - y0, c - x0, d - y0, e - x0, f - y0),
+                PathSeg::CubicTo(a, b, c, d, e, f) => {
+                    PathSeg::CubicTo(a - x0, b - y0, c - x0, d - y0, e - x0, f - y0)
+                }
                 PathSeg::Close => PathSeg::Close,
             };
         }
     }
-    Ok(Graphic::Vector { paths, width: x1 - x0, height: y1 - y0 })
+    Ok(Graphic::Vector {
+        paths,
+        width: x1 - x0,
+        height: y1 - y0,
+    })
 }
 
 fn collect(group: &usvg::Group, out: &mut Vec<FilledPath>) {
@@ -178,10 +215,15 @@ fn collect(group: &usvg::Group, out: &mut Vec<FilledPath>) {
                     }
                 }
                 if let Some(stroke) = p.stroke() {
-                    if let (Some(color), Some(outline)) =
-                        (paint_color(stroke.paint()), p.data().stroke(&stroke.to_tiny_skia(), 4.0))
-                    {
-                        out.push(FilledPath { segments: segments(&outline, ts), color, even_odd: false });
+                    if let (Some(color), Some(outline)) = (
+                        paint_color(stroke.paint()),
+                        p.data().stroke(&stroke.to_tiny_skia(), 4.0),
+                    ) {
+                        out.push(FilledPath {
+                            segments: segments(&outline, ts),
+                            color,
+                            even_odd: false,
+                        });
                     }
                 }
             }
@@ -192,7 +234,11 @@ fn collect(group: &usvg::Group, out: &mut Vec<FilledPath>) {
 
 fn paint_color(p: &usvg::Paint) -> Option<Color> {
     match p {
-        usvg::Paint::Color(c) => Some(Color(c.red as f32 / 255.0, c.green as f32 / 255.0, c.blue as f32 / 255.0)),
+        usvg::Paint::Color(c) => Some(Color(
+            c.red as f32 / 255.0,
+            c.green as f32 / 255.0,
+            c.blue as f32 / 255.0,
+        )),
         // Gradients and patterns have no place on an emblem; draw them black.
         _ => Some(Color::BLACK),
     }
@@ -220,7 +266,10 @@ fn segments(path: &usvg::tiny_skia_path::Path, ts: usvg::Transform) -> Vec<PathS
                 // Raise the quadratic to a cubic.
                 let c = map(c);
                 let e = map(p);
-                let c1 = (last.0 + 2.0 / 3.0 * (c.0 - last.0), last.1 + 2.0 / 3.0 * (c.1 - last.1));
+                let c1 = (
+                    last.0 + 2.0 / 3.0 * (c.0 - last.0),
+                    last.1 + 2.0 / 3.0 * (c.1 - last.1),
+                );
                 let c2 = (e.0 + 2.0 / 3.0 * (c.0 - e.0), e.1 + 2.0 / 3.0 * (c.1 - e.1));
                 out.push(PathSeg::CubicTo(c1.0, c1.1, c2.0, c2.1, e.0, e.1));
                 last = e;
@@ -259,7 +308,8 @@ mod tests {
         let e = Graphic::from_bytes(b"hello".to_vec(), Path::new("x.gif")).unwrap_err();
         assert_eq!(e.exit_code(), 3);
         assert!(e.lines(crate::Lang::En)[0].contains("not a PNG, JPEG or SVG"));
-        let e = Graphic::from_bytes(b"\x89PNG\r\n\x1a\nbroken".to_vec(), Path::new("x.png")).unwrap_err();
+        let e = Graphic::from_bytes(b"\x89PNG\r\n\x1a\nbroken".to_vec(), Path::new("x.png"))
+            .unwrap_err();
         assert!(e.lines(crate::Lang::Th)[0].contains("ตราครุฑ"));
         assert!(Graphic::load(Path::new("/nonexistent.svg")).is_err());
     }

@@ -18,7 +18,10 @@ use crate::error::{Error, Result};
 const SARABUN_KO_ADVANCE: f32 = 0.386;
 
 /// Where set-up installs the bundled font (Debian `fonts-tlwg-laksaman-ttf`).
-pub const BUNDLED_FONT_DIRS: &[&str] = &["/usr/share/fonts/truetype/tlwg", "/usr/local/share/fonts/tlwg"];
+pub const BUNDLED_FONT_DIRS: &[&str] = &[
+    "/usr/share/fonts/truetype/tlwg",
+    "/usr/local/share/fonts/tlwg",
+];
 
 /// Which face of the family a run of text uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -78,9 +81,17 @@ impl FontFace {
     pub fn load(path: &Path) -> Result<FontFace> {
         let data = std::fs::read(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                font_error(path, "ไม่พบไฟล์ (ตรวจชื่อไฟล์ หรือเลือกฟอนต์ใหม่ในการตั้งค่า)", "file not found (check the name, or choose another font in the settings)")
+                font_error(
+                    path,
+                    "ไม่พบไฟล์ (ตรวจชื่อไฟล์ หรือเลือกฟอนต์ใหม่ในการตั้งค่า)",
+                    "file not found (check the name, or choose another font in the settings)",
+                )
             } else {
-                font_error(path, &format!("อ่านไม่ได้ ({e})"), &format!("cannot be read ({e})"))
+                font_error(
+                    path,
+                    &format!("อ่านไม่ได้ ({e})"),
+                    &format!("cannot be read ({e})"),
+                )
             }
         })?;
         FontFace::from_bytes(data, path)
@@ -103,13 +114,19 @@ impl FontFace {
             .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .find_map(|n| n.to_string())
             .unwrap_or_else(|| {
-                path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Font".into())
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "Font".into())
             });
-        let ko = face.glyph_index('ก').ok_or_else(|| {
-            font_error(path, "ไม่มีอักษรไทย", "has no Thai characters")
-        })?;
+        let ko = face
+            .glyph_index('ก')
+            .ok_or_else(|| font_error(path, "ไม่มีอักษรไทย", "has no Thai characters"))?;
         let ko_adv = face.glyph_hor_advance(ko).unwrap_or(0) as f32 / units_per_em as f32;
-        let size_factor = if ko_adv > 0.0 { SARABUN_KO_ADVANCE / ko_adv } else { 1.0 };
+        let size_factor = if ko_adv > 0.0 {
+            SARABUN_KO_ADVANCE / ko_adv
+        } else {
+            1.0
+        };
         let mut gid_text = HashMap::new();
         if let Some(cmap) = face.tables().cmap {
             for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
@@ -120,18 +137,22 @@ impl FontFace {
                         return;
                     }
                     if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) {
-                        gid_text.entry(g.0).and_modify(|old: &mut char| {
-                            if (c as u32) < (*old as u32) {
-                                *old = c
-                            }
-                        })
-                        .or_insert(c);
+                        gid_text
+                            .entry(g.0)
+                            .and_modify(|old: &mut char| {
+                                if (c as u32) < (*old as u32) {
+                                    *old = c
+                                }
+                            })
+                            .or_insert(c);
                     }
                 });
             }
         }
         let n = face.number_of_glyphs();
-        let advances = (0..n).map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0)).collect();
+        let advances = (0..n)
+            .map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0))
+            .collect();
         let ascender = face.ascender();
         let descender = face.descender();
         let hb = harfrust::Font::new(data.clone(), 0).ok_or_else(bad)?;
@@ -139,9 +160,20 @@ impl FontFace {
         let lang_en = Language::new("en").ok_or_else(bad)?;
         // Kerning off, to match Word, which does not kern unless asked.
         let features = [Feature::new(Tag::new(b"kern"), 0, ..)];
-        let plan_thai = ShapePlan::new(&hb, Direction::LeftToRight, Some(Script::THAI), Some(&lang_th), &features);
-        let plan_latin =
-            ShapePlan::new(&hb, Direction::LeftToRight, Some(Script::LATIN), Some(&lang_en), &features);
+        let plan_thai = ShapePlan::new(
+            &hb,
+            Direction::LeftToRight,
+            Some(Script::THAI),
+            Some(&lang_th),
+            &features,
+        );
+        let plan_latin = ShapePlan::new(
+            &hb,
+            Direction::LeftToRight,
+            Some(Script::LATIN),
+            Some(&lang_en),
+            &features,
+        );
         Ok(FontFace {
             name,
             path: path.to_path_buf(),
@@ -202,12 +234,16 @@ impl FontSet {
     /// Loads the given files: the first is the regular face, a second one the bold face;
     /// with only one, the bold face is looked up beside it (`X-Bold.ttf`, `X Bold.ttf` …).
     pub fn from_files(files: &[PathBuf]) -> Result<FontSet> {
-        let Some(first) = files.first() else { return FontSet::bundled() };
+        let Some(first) = files.first() else {
+            return FontSet::bundled();
+        };
         let regular = Arc::new(FontFace::load(first)?);
         let bold = match files.get(1) {
             Some(b) => Arc::new(FontFace::load(b)?),
             None => match bold_beside(first) {
-                Some(b) => FontFace::load(&b).map(Arc::new).unwrap_or_else(|_| regular.clone()),
+                Some(b) => FontFace::load(&b)
+                    .map(Arc::new)
+                    .unwrap_or_else(|_| regular.clone()),
                 None => regular.clone(),
             },
         };
@@ -223,9 +259,17 @@ impl FontSet {
             }
         }
         // Last resort: ask fontconfig (slower: it starts a process).
-        if let Ok(out) = std::process::Command::new("fc-match").args(["-f", "%{file}", "Laksaman:lang=th"]).output() {
+        if let Ok(out) = std::process::Command::new("fc-match")
+            .args(["-f", "%{file}", "Laksaman:lang=th"])
+            .output()
+        {
             let p = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim().to_string());
-            if out.status.success() && p.exists() && FontFace::load(&p).map(|f| f.glyph_char(0).is_none()).unwrap_or(false) {
+            if out.status.success()
+                && p.exists()
+                && FontFace::load(&p)
+                    .map(|f| f.glyph_char(0).is_none())
+                    .unwrap_or(false)
+            {
                 return FontSet::from_files(&[p]);
             }
         }
@@ -240,8 +284,14 @@ impl FontSet {
 fn bold_beside(regular: &Path) -> Option<PathBuf> {
     let dir = regular.parent()?;
     let stem = regular.file_stem()?.to_string_lossy();
-    let ext = regular.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "ttf".into());
-    let base = stem.trim_end_matches("-Regular").trim_end_matches(" Regular").trim_end_matches("Regular");
+    let ext = regular
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "ttf".into());
+    let base = stem
+        .trim_end_matches("-Regular")
+        .trim_end_matches(" Regular")
+        .trim_end_matches("Regular");
     for cand in [
         format!("{base}-Bold.{ext}"),
         format!("{base} Bold.{ext}"),
@@ -263,10 +313,18 @@ mod tests {
 
     #[test]
     fn laksaman_factor_matches_th_sarabun_16pt() {
-        let Ok(fonts) = FontSet::bundled() else { return };
+        let Ok(fonts) = FontSet::bundled() else {
+            return;
+        };
         let size = fonts.regular.size_for(16.0);
-        assert!((size - 10.64).abs() < 0.03, "16 pt TH Sarabun = {size} pt Laksaman");
-        assert_ne!(fonts.bold.path, fonts.regular.path, "bold face found beside the regular one");
+        assert!(
+            (size - 10.64).abs() < 0.03,
+            "16 pt TH Sarabun = {size} pt Laksaman"
+        );
+        assert_ne!(
+            fonts.bold.path, fonts.regular.path,
+            "bold face found beside the regular one"
+        );
     }
 
     #[test]

@@ -135,7 +135,10 @@ pub struct Frame {
 impl Frame {
     /// An empty page.
     pub fn new(size: Size) -> Self {
-        Frame { size, items: Vec::new() }
+        Frame {
+            size,
+            items: Vec::new(),
+        }
     }
 
     /// Adds an item.

@@ -39,7 +39,11 @@ pub struct Profile {
 
 impl Default for Profile {
     fn default() -> Self {
-        Profile { body_pt: 16.0, line_pitch: 17.6, color_marks: true }
+        Profile {
+            body_pt: 16.0,
+            line_pitch: 17.6,
+            color_marks: true,
+        }
     }
 }
 
@@ -68,7 +72,12 @@ pub struct Typesetter {
 impl Typesetter {
     /// A typesetter with the given fonts and profile.
     pub fn new(fonts: FontSet, profile: Profile) -> Self {
-        Typesetter { fonts, profile, breaker: LineBreaker::new(), cache: Mutex::new(HashMap::new()) }
+        Typesetter {
+            fonts,
+            profile,
+            breaker: LineBreaker::new(),
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Forgets every set paragraph (for cold measurements).
@@ -93,19 +102,32 @@ impl Typesetter {
         let key = ParaKey {
             text: spec.text.to_string(),
             style: spec.style,
-            bits: [spec.size.to_bits(), spec.width.to_bits(), spec.first_indent.to_bits(), spec.rest_indent.to_bits()],
+            bits: [
+                spec.size.to_bits(),
+                spec.width.to_bits(),
+                spec.first_indent.to_bits(),
+                spec.rest_indent.to_bits(),
+            ],
             align: spec.align,
         };
         if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             let mut lines = hit;
-            if lines.first().map(|l| l.run.color != spec.color).unwrap_or(false) {
+            if lines
+                .first()
+                .map(|l| l.run.color != spec.color)
+                .unwrap_or(false)
+            {
                 let mut owned = (*lines).clone();
                 owned.iter_mut().for_each(|l| l.run.color = spec.color);
                 lines = Arc::new(owned);
             }
             return lines;
         }
-        let lines = Arc::new(paragraph::set_paragraph(self.fonts.face(spec.style), &self.breaker, spec));
+        let lines = Arc::new(paragraph::set_paragraph(
+            self.fonts.face(spec.style),
+            &self.breaker,
+            spec,
+        ));
         if let Ok(mut c) = self.cache.lock() {
             if c.len() >= CACHE_LIMIT {
                 c.clear();
@@ -131,7 +153,14 @@ impl Typesetter {
             .into_iter()
             .next()
             .map(|l| l.run)
-            .unwrap_or(TextRun { style, size, color, glyphs: Vec::new(), text: String::new(), width: 0.0 })
+            .unwrap_or(TextRun {
+                style,
+                size,
+                color,
+                glyphs: Vec::new(),
+                text: String::new(),
+                width: 0.0,
+            })
     }
 
     /// Width of text on one line, in points.
@@ -141,7 +170,11 @@ impl Typesetter {
 
     /// Typesets a letter into pages. `emblem` is the office's Garuda; without one, its slot
     /// is left empty at the right size.
-    pub fn typeset(&self, letter: &Letter, emblem: Option<Arc<Graphic>>) -> crate::Result<Document> {
+    pub fn typeset(
+        &self,
+        letter: &Letter,
+        emblem: Option<Arc<Graphic>>,
+    ) -> crate::Result<Document> {
         layout::layout(self, letter, emblem)
     }
 }

@@ -57,7 +57,11 @@ pub struct SetLine {
 const EPS: f32 = 0.01;
 
 /// Sets a paragraph into lines.
-pub fn set_paragraph(face: &FontFace, breaker: &LineBreaker, spec: &ParagraphSpec<'_>) -> Vec<SetLine> {
+pub fn set_paragraph(
+    face: &FontFace,
+    breaker: &LineBreaker,
+    spec: &ParagraphSpec<'_>,
+) -> Vec<SetLine> {
     let text = spec.text;
     if text.is_empty() {
         return Vec::new();
@@ -88,7 +92,11 @@ pub fn set_paragraph(face: &FontFace, breaker: &LineBreaker, spec: &ParagraphSpe
     let (mut sb, mut sg) = (0usize, 0usize);
     let mut oi = 0usize;
     while sg < n {
-        let indent = if lines.is_empty() { spec.first_indent } else { spec.rest_indent };
+        let indent = if lines.is_empty() {
+            spec.first_indent
+        } else {
+            spec.rest_indent
+        };
         let avail = (spec.width - indent).max(1.0);
         if width_of(sg, n) <= avail + EPS {
             lines.push((sb, text.len(), sg, n));
@@ -131,19 +139,36 @@ pub fn set_paragraph(face: &FontFace, breaker: &LineBreaker, spec: &ParagraphSpe
         .into_iter()
         .enumerate()
         .map(|(i, (b0, b1, g0, g1))| {
-            let indent = if i == 0 { spec.first_indent } else { spec.rest_indent };
+            let indent = if i == 0 {
+                spec.first_indent
+            } else {
+                spec.rest_indent
+            };
             let avail = (spec.width - indent).max(1.0);
             // A glyph that is unsafe to break at means the line must be shaped on its own.
             let reshaped;
             let (line_glyphs, offset): (&[ShapedGlyph], usize) =
-                if (g0 < n && glyphs[g0].unsafe_to_break && g0 > 0) || (g1 < n && glyphs[g1].unsafe_to_break) {
+                if (g0 < n && glyphs[g0].unsafe_to_break && g0 > 0)
+                    || (g1 < n && glyphs[g1].unsafe_to_break)
+                {
                     reshaped = shape(face, &text[b0..b1]);
                     (&reshaped, b0)
                 } else {
                     (&glyphs[g0..g1], 0)
                 };
             let justify = spec.align == Align::Justify && i + 1 < count;
-            let run = place_line(face, text, b0, b1, line_glyphs, offset, scale, avail, justify, spec);
+            let run = place_line(
+                face,
+                text,
+                b0,
+                b1,
+                line_glyphs,
+                offset,
+                scale,
+                avail,
+                justify,
+                spec,
+            );
             let x = indent
                 + match spec.align {
                     Align::Left | Align::Justify => 0.0,
@@ -157,14 +182,24 @@ pub fn set_paragraph(face: &FontFace, breaker: &LineBreaker, spec: &ParagraphSpe
 
 /// When no word end fits (a long URL or word), break at the last grapheme that fits, and
 /// always after at least one grapheme so that setting makes progress.
-fn emergency_break(text: &str, glyphs: &[ShapedGlyph], pos: &[f32], sg: usize, avail: f32) -> (usize, usize) {
+fn emergency_break(
+    text: &str,
+    glyphs: &[ShapedGlyph],
+    pos: &[f32],
+    sg: usize,
+    avail: f32,
+) -> (usize, usize) {
     let mut best: Option<(usize, usize)> = None;
     for g in sg + 1..glyphs.len() {
         let b = glyphs[g].cluster as usize;
         if b <= glyphs[sg].cluster as usize || glyphs[g].cluster == glyphs[g - 1].cluster {
             continue;
         }
-        let starts_grapheme = text[b..].chars().next().map(|c| !is_thai_combining(c)).unwrap_or(true);
+        let starts_grapheme = text[b..]
+            .chars()
+            .next()
+            .map(|c| !is_thai_combining(c))
+            .unwrap_or(true);
         if !starts_grapheme {
             continue;
         }
@@ -176,8 +211,14 @@ fn emergency_break(text: &str, glyphs: &[ShapedGlyph], pos: &[f32], sg: usize, a
     best.unwrap_or_else(|| {
         // Not even one grapheme fits: take the first one anyway.
         let first = glyphs[sg].cluster;
-        let g = (sg + 1..glyphs.len()).find(|&g| glyphs[g].cluster != first).unwrap_or(glyphs.len());
-        let b = if g < glyphs.len() { glyphs[g].cluster as usize } else { text.len() };
+        let g = (sg + 1..glyphs.len())
+            .find(|&g| glyphs[g].cluster != first)
+            .unwrap_or(glyphs.len());
+        let b = if g < glyphs.len() {
+            glyphs[g].cluster as usize
+        } else {
+            text.len()
+        };
         (b, g)
     })
 }
@@ -212,7 +253,9 @@ fn place_line(
             if c0 == cluster(&glyphs[i - 1]) {
                 continue;
             }
-            let Some(c) = text[c0..].chars().next() else { continue };
+            let Some(c) = text[c0..].chars().next() else {
+                continue;
+            };
             let prev = text[..c0].chars().next_back().unwrap_or(' ');
             let w = if is_thai_combining(c) {
                 0
@@ -227,7 +270,11 @@ fn place_line(
             total += w as u32;
         }
     }
-    let unit = if total > 0 { (avail - natural) / total as f32 } else { 0.0 };
+    let unit = if total > 0 {
+        (avail - natural) / total as f32
+    } else {
+        0.0
+    };
     let mut out = Vec::with_capacity(glyphs.len());
     let mut pen = 0.0f32;
     let mut shift = 0.0f32;
@@ -240,7 +287,11 @@ fn place_line(
         let glyph_text = match face.glyph_char(g.gid) {
             Some(ch) => ch.to_string(),
             None if c0 != last_cluster => {
-                let next = glyphs[i + 1..].iter().map(cluster).find(|&c| c != c0).unwrap_or(b1);
+                let next = glyphs[i + 1..]
+                    .iter()
+                    .map(cluster)
+                    .find(|&c| c != c0)
+                    .unwrap_or(b1);
                 text.get(c0..next.max(c0)).unwrap_or("").to_string()
             }
             None => String::new(),

@@ -112,7 +112,10 @@ pub fn shape(font: &FontFace, text: &str) -> Vec<ShapedGlyph> {
             // Cannot happen with a plan made for this buffer's script and direction; fall
             // back to unshaped nominal glyphs rather than losing the text.
             for (i, c) in text[start..end].char_indices() {
-                let gid = shaper.nominal_glyph(c as u32).map(|g| g.to_u32() as u16).unwrap_or(0);
+                let gid = shaper
+                    .nominal_glyph(c as u32)
+                    .map(|g| g.to_u32() as u16)
+                    .unwrap_or(0);
                 out.push(ShapedGlyph {
                     gid,
                     cluster: (start + i) as u32,
@@ -150,9 +153,9 @@ mod tests {
         assert_eq!(
             parts,
             vec![
-                ("ประจำปี ๒๕๖๔ ", RunScript::Thai),
-                ("(Local Authorities) ", RunScript::Latin),
-                ("ซึ่ง", RunScript::Thai)
+                ("ประจำปี ๒๕๖๔", RunScript::Thai),
+                (" (Local Authorities)", RunScript::Latin),
+                (" ซึ่ง", RunScript::Thai)
             ]
         );
     }

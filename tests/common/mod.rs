@@ -7,10 +7,16 @@ use saraban::typeset::{to_mm, Document, Graphic};
 use saraban::{Letter, Office, OfficeSettings};
 
 /// The example letters copied from ../shared/examples.
-pub const EXAMPLES: &[&str] = &["jclair-specialists", "green-area-training", "p4g-invitation"];
+pub const EXAMPLES: &[&str] = &[
+    "jclair-specialists",
+    "green-area-training",
+    "p4g-invitation",
+];
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn letter(name: &str) -> Letter {
@@ -25,7 +31,8 @@ pub fn stand_in_emblem_svg() -> Vec<u8> {
 }
 
 pub fn office_with_emblem() -> Office {
-    let mut office = Office::new(&OfficeSettings::default()).expect("bundled font (run make setup)");
+    let mut office =
+        Office::new(&OfficeSettings::default()).expect("bundled font (run make setup)");
     let g = Graphic::from_bytes(stand_in_emblem_svg(), Path::new("stand-in.svg")).unwrap();
     office.set_emblem(Some(g));
     office
@@ -35,7 +42,14 @@ pub fn office_with_emblem() -> Office {
 pub fn dump(doc: &Document) {
     for (i, page) in doc.pages.iter().enumerate() {
         for (p, t) in page.texts() {
-            eprintln!("p{} x={:6.1} y={:6.1} w={:6.1} {}", i + 1, to_mm(p.x), to_mm(p.y), to_mm(t.width), t.text);
+            eprintln!(
+                "p{} x={:6.1} y={:6.1} w={:6.1} {}",
+                i + 1,
+                to_mm(p.x),
+                to_mm(p.y),
+                to_mm(t.width),
+                t.text
+            );
         }
     }
 }

@@ -15,8 +15,9 @@ use super::super::paragraph::Align;
 use super::super::qr::qr_shape;
 use super::super::{Graphic, Typesetter};
 use super::{
-    decorate, frames, paginate, place_emblem, Block, Flow, PageArea, BOTTOM_MM, CENTRE_MM, EMBLEM_H_MM,
-    EMBLEM_TOP_MM, INDENT_MM, LEFT_MM, PAGE_H_MM, PAGE_NUMBER_TOP_MM, PAGE_W_MM, RIGHT_MM,
+    decorate, frames, paginate, place_emblem, Block, Flow, PageArea, BOTTOM_MM, CENTRE_MM,
+    EMBLEM_H_MM, EMBLEM_TOP_MM, INDENT_MM, LEFT_MM, PAGE_H_MM, PAGE_NUMBER_TOP_MM, PAGE_W_MM,
+    RIGHT_MM,
 };
 use crate::error::Result;
 use crate::letter::{BlockStyle, Letter};
@@ -40,7 +41,11 @@ pub(crate) fn label_gap(flow: &Flow<'_>) -> f32 {
     0.648 * flow.size
 }
 
-pub(crate) fn layout(ts: &Typesetter, letter: &Letter, emblem: Option<&Arc<Graphic>>) -> Result<Vec<Frame>> {
+pub(crate) fn layout(
+    ts: &Typesetter,
+    letter: &Letter,
+    emblem: Option<&Arc<Graphic>>,
+) -> Result<Vec<Frame>> {
     let mut flow = Flow::new(ts, letter.digits);
     let l = mm(LEFT_MM);
     let r = mm(PAGE_W_MM - RIGHT_MM);
@@ -53,13 +58,25 @@ pub(crate) fn layout(ts: &Typesetter, letter: &Letter, emblem: Option<&Arc<Graph
     let agency_lines: Vec<String> = letter
         .agency
         .as_ref()
-        .map(|a| std::iter::once(a.name.clone()).chain(a.address.iter().cloned()).map(|s| flow.print(&s).into_owned()).collect())
+        .map(|a| {
+            std::iter::once(a.name.clone())
+                .chain(a.address.iter().cloned())
+                .map(|s| flow.print(&s).into_owned())
+                .collect()
+        })
         .unwrap_or_default();
-    let widest = agency_lines.iter().map(|s| flow.width(s)).fold(0.0f32, f32::max);
+    let widest = agency_lines
+        .iter()
+        .map(|s| flow.width(s))
+        .fold(0.0f32, f32::max);
     let block_x = (r - widest).max(c).max(l + number_run.width + gap);
     let mut agency_set = Vec::new();
     for s in &agency_lines {
-        agency_set.extend(flow.set(s, r - block_x, 0.0, 0.0, Align::Left).iter().cloned());
+        agency_set.extend(
+            flow.set(s, r - block_x, 0.0, 0.0, Align::Left)
+                .iter()
+                .cloned(),
+        );
     }
     let rows = agency_set.len().max(1);
     for i in 0..rows {
@@ -93,20 +110,32 @@ pub(crate) fn layout(ts: &Typesetter, letter: &Letter, emblem: Option<&Arc<Graph
         labeled(&mut flow, "เรื่อง", &s, l, r, gap);
     }
     if let Some(sal) = letter.salutation_or_default() {
-        let recipient = letter.recipient.as_deref().map(|x| flow.print(x).into_owned()).unwrap_or_default();
+        let recipient = letter
+            .recipient
+            .as_deref()
+            .map(|x| flow.print(x).into_owned())
+            .unwrap_or_default();
         let sal = flow.print(sal).into_owned();
         labeled(&mut flow, &sal, &recipient, l, r, gap);
     }
     if !letter.references.is_empty() {
-        let items: Vec<(String, Option<String>)> =
-            letter.references.iter().map(|x| (flow.print(x).into_owned(), None)).collect();
+        let items: Vec<(String, Option<String>)> = letter
+            .references
+            .iter()
+            .map(|x| (flow.print(x).into_owned(), None))
+            .collect();
         numbered(&mut flow, "อ้างถึง", &items, l, r, gap);
     }
     if !letter.enclosures.is_empty() {
         let items: Vec<(String, Option<String>)> = letter
             .enclosures
             .iter()
-            .map(|e| (flow.print(&e.title).into_owned(), e.quantity.as_ref().map(|q| flow.print(q).into_owned())))
+            .map(|e| {
+                (
+                    flow.print(&e.title).into_owned(),
+                    e.quantity.as_ref().map(|q| flow.print(q).into_owned()),
+                )
+            })
             .collect();
         numbered(&mut flow, "สิ่งที่ส่งมาด้วย", &items, l, r, gap);
     }
@@ -126,11 +155,18 @@ pub(crate) fn layout(ts: &Typesetter, letter: &Letter, emblem: Option<&Arc<Graph
     if let Some(first) = pages.first_mut() {
         place_emblem(first, emblem, c, mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
         if let Some(u) = letter.urgency {
-            let color = if ts.profile.color_marks { Color::RED } else { Color::BLACK };
+            let color = if ts.profile.color_marks {
+                Color::RED
+            } else {
+                Color::BLACK
+            };
             let size = ts.size(FontStyle::Bold, 32.0);
             let run = ts.line(u.mark(), FontStyle::Bold, size, color);
             // On the line above ที่, its descenders clear of the ที่ line.
-            first.push(Point::new(l, mm(EMBLEM_TOP_MM + EMBLEM_H_MM) - 0.25 * 32.0), Item::Text(run));
+            first.push(
+                Point::new(l, mm(EMBLEM_TOP_MM + EMBLEM_H_MM) - 0.25 * 32.0),
+                Item::Text(run),
+            );
         }
     }
     decorate(&flow, &mut pages, letter);
@@ -150,12 +186,21 @@ fn labeled(flow: &mut Flow<'_>, label: &str, value: &str, l: f32, r: f32, gap: f
 
 /// A label with one or more items (อ้างถึง, สิ่งที่ส่งมาด้วย): several are numbered ๑. ๒.;
 /// a quantity stands at the right margin on the item's last line.
-fn numbered(flow: &mut Flow<'_>, label: &str, items: &[(String, Option<String>)], l: f32, r: f32, gap: f32) {
+fn numbered(
+    flow: &mut Flow<'_>,
+    label: &str,
+    items: &[(String, Option<String>)],
+    l: f32,
+    r: f32,
+    gap: f32,
+) {
     let label_run = flow.run(label);
     let vx = l + label_run.width + gap;
     let several = items.len() > 1;
     let numbers: Vec<TextRun> = if several {
-        (1..=items.len()).map(|i| flow.run(&flow.print(&format!("{i}.")))).collect()
+        (1..=items.len())
+            .map(|i| flow.run(&flow.print(&format!("{i}."))))
+            .collect()
     } else {
         Vec::new()
     };
@@ -202,7 +247,8 @@ fn body(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) {
             BlockStyle::Item => {
                 // Wrapped lines align after the item's own number (`๑.` or `ข้อ ๑`).
                 let lead_end = item_number_end(&text);
-                let hang = flow.width(&text[..lead_end]) + if lead_end > 0 { 0.324 * flow.size } else { 0.0 };
+                let hang = flow.width(&text[..lead_end])
+                    + if lead_end > 0 { 0.324 * flow.size } else { 0.0 };
                 (indent, (indent + hang).min(w / 2.0), PART_GAP)
             }
         };
@@ -214,12 +260,20 @@ fn body(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) {
 /// Byte length of an item's number: `๑.`, `(๒)`, `ข้อ ๓`, `๑.๒`.
 fn item_number_end(text: &str) -> usize {
     let t = text;
-    let skip = if t.starts_with("ข้อ ") { "ข้อ ".len() } else { 0 };
+    let skip = if t.starts_with("ข้อ ") {
+        "ข้อ ".len()
+    } else {
+        0
+    };
     let rest = &t[skip..];
     let end = rest.find(char::is_whitespace).unwrap_or(0);
     let token = &rest[..end];
     let is_num = !token.is_empty()
-        && token.chars().all(|c| c.is_ascii_digit() || ('\u{0E50}'..='\u{0E59}').contains(&c) || matches!(c, '.' | '(' | ')'))
+        && token.chars().all(|c| {
+            c.is_ascii_digit()
+                || ('\u{0E50}'..='\u{0E59}').contains(&c)
+                || matches!(c, '.' | '(' | ')')
+        })
         || token.chars().count() <= 3 && token.ends_with(['.', ')']);
     if is_num {
         skip + end
@@ -230,7 +284,9 @@ fn item_number_end(text: &str) -> usize {
 
 /// คำลงท้าย from the centre line, the signature space, (name) and positions centred under it.
 fn signature(flow: &mut Flow<'_>, letter: &Letter, c: f32, r: f32) {
-    let closing = letter.closing_or_default().map(|s| flow.print(s).into_owned());
+    let closing = letter
+        .closing_or_default()
+        .map(|s| flow.print(s).into_owned());
     let signer = letter.signer.as_ref();
     if closing.is_none() && signer.is_none() {
         return;
@@ -252,7 +308,13 @@ fn signature(flow: &mut Flow<'_>, letter: &Letter, c: f32, r: f32) {
         height: slot_h,
         items: vec![(
             Point::new(centre - mm(30.0), 0.0),
-            Item::Slot { size: Size { w: mm(60.0), h: slot_h }, role: SlotRole::Signature },
+            Item::Slot {
+                size: Size {
+                    w: mm(60.0),
+                    h: slot_h,
+                },
+                role: SlotRole::Signature,
+            },
         )],
         keep_with_next: true,
     });
@@ -299,7 +361,15 @@ fn owner(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32, gap: f32) {
         for (i, c) in letter.copies_to.iter().enumerate() {
             let set = flow.set(&flow.print(c), r - vx, 0.0, 0.0, Align::Left);
             let lead_runs = lead.take().map(|lr| vec![(l, lr)]).unwrap_or_default();
-            let before = if i == 0 { if count == 0 { flow.pitch } else { PART_GAP } } else { 0.0 };
+            let before = if i == 0 {
+                if count == 0 {
+                    flow.pitch
+                } else {
+                    PART_GAP
+                }
+            } else {
+                0.0
+            };
             flow.lines(before, vx, &set, lead_runs, true);
         }
         if let Some(b) = flow.blocks.last_mut() {
@@ -341,7 +411,12 @@ fn qr_codes(flow: &mut Flow<'_>, letter: &Letter, r: f32) -> Result<()> {
             height = height.max(side + lines.len() as f32 * flow.pitch);
         }
     }
-    flow.blocks.push(Block { space_before: PART_GAP, height, items, keep_with_next: false });
+    flow.blocks.push(Block {
+        space_before: PART_GAP,
+        height,
+        items,
+        keep_with_next: false,
+    });
     Ok(())
 }
 
@@ -355,7 +430,9 @@ fn distribution(
     c: f32,
 ) -> Vec<Frame> {
     let mut flow = Flow::new(ts, letter.digits);
-    let title = flow.print(d.title.as_deref().unwrap_or("บัญชีรายชื่อแนบท้ายหนังสือ")).into_owned();
+    let title = flow
+        .print(d.title.as_deref().unwrap_or("บัญชีรายชื่อแนบท้ายหนังสือ"))
+        .into_owned();
     let bold = ts.size(FontStyle::Bold, ts.profile.body_pt);
     let title_run = ts.line(&title, FontStyle::Bold, bold, Color::BLACK);
     flow.line(0.0, vec![(c - title_run.width / 2.0, title_run)], true);
@@ -365,18 +442,29 @@ fn distribution(
     }
     sub.push_str(&format!(" ที่ {}", letter.number_text()));
     if let Some(date) = &letter.date {
-        sub.push_str(&format!(" ลงวันที่ {}", format_date(date, letter.digits).joined()));
+        sub.push_str(&format!(
+            " ลงวันที่ {}",
+            format_date(date, letter.digits).joined()
+        ));
     }
     let sub = flow.print(sub.trim()).into_owned();
     let lines = flow.set(&sub, r - l, 0.0, 0.0, Align::Center);
     flow.lines(0.0, l, &lines, Vec::new(), true);
-    let numbers: Vec<TextRun> = (1..=d.recipients.len()).map(|i| flow.run(&flow.print(&format!("{i}.")))).collect();
+    let numbers: Vec<TextRun> = (1..=d.recipients.len())
+        .map(|i| flow.run(&flow.print(&format!("{i}."))))
+        .collect();
     let num_w = numbers.iter().map(|n| n.width).fold(0.0f32, f32::max);
     let tx = l + mm(INDENT_MM) / 2.0 + num_w;
     for (i, (num, who)) in numbers.into_iter().zip(&d.recipients).enumerate() {
         let x = tx - mm(2.0) - num.width;
         let set = flow.set(&flow.print(who), r - tx, 0.0, 0.0, Align::Left);
-        flow.lines(if i == 0 { flow.pitch } else { 0.0 }, tx, &set, vec![(x, num)], false);
+        flow.lines(
+            if i == 0 { flow.pitch } else { 0.0 },
+            tx,
+            &set,
+            vec![(x, num)],
+            false,
+        );
     }
     let area = PageArea {
         first_top: mm(30.0),

@@ -71,8 +71,17 @@ impl<'t> Flow<'t> {
     pub fn new(ts: &'t Typesetter, digits: Digits) -> Self {
         let face = &ts.fonts.regular;
         let size = face.size_for(ts.profile.body_pt);
-        let ascent = face.units(face.ascender as i32, size).min(ts.profile.line_pitch);
-        Flow { ts, blocks: Vec::new(), digits, size, pitch: ts.profile.line_pitch, ascent }
+        let ascent = face
+            .units(face.ascender as i32, size)
+            .min(ts.profile.line_pitch);
+        Flow {
+            ts,
+            blocks: Vec::new(),
+            digits,
+            size,
+            pitch: ts.profile.line_pitch,
+            ascent,
+        }
     }
 
     /// Text as printed: digits per the letter's policy.
@@ -82,7 +91,8 @@ impl<'t> Flow<'t> {
 
     /// One line of body-size text.
     pub fn run(&self, text: &str) -> TextRun {
-        self.ts.line(text, FontStyle::Regular, self.size, Color::BLACK)
+        self.ts
+            .line(text, FontStyle::Regular, self.size, Color::BLACK)
     }
 
     /// Width of body-size text.
@@ -91,7 +101,14 @@ impl<'t> Flow<'t> {
     }
 
     /// Sets body-size text in a column.
-    pub fn set(&self, text: &str, width: f32, first_indent: f32, rest_indent: f32, align: Align) -> Arc<Vec<SetLine>> {
+    pub fn set(
+        &self,
+        text: &str,
+        width: f32,
+        first_indent: f32,
+        rest_indent: f32,
+        align: Align,
+    ) -> Arc<Vec<SetLine>> {
         self.ts.set(&ParagraphSpec {
             text,
             style: FontStyle::Regular,
@@ -111,13 +128,25 @@ impl<'t> Flow<'t> {
             .filter(|(_, r)| !r.glyphs.is_empty())
             .map(|(x, r)| (Point::new(x, self.ascent), Item::Text(r)))
             .collect();
-        self.blocks.push(Block { space_before, height: self.pitch, items, keep_with_next });
+        self.blocks.push(Block {
+            space_before,
+            height: self.pitch,
+            items,
+            keep_with_next,
+        });
     }
 
     /// Adds set lines as one block each, starting at column `x`; `lead` runs go on the
     /// first line (a label). Ties: a paragraph keeps its first two and last two lines
     /// together; `keep_all` ties every line to the next.
-    pub fn lines(&mut self, space_before: f32, x: f32, lines: &[SetLine], lead: Vec<(f32, TextRun)>, keep_all: bool) {
+    pub fn lines(
+        &mut self,
+        space_before: f32,
+        x: f32,
+        lines: &[SetLine],
+        lead: Vec<(f32, TextRun)>,
+        keep_all: bool,
+    ) {
         let n = lines.len();
         let mut lead = Some(lead);
         for (i, l) in lines.iter().enumerate() {
@@ -193,7 +222,10 @@ pub(crate) fn paginate(blocks: Vec<Block>, area: PageArea) -> Vec<Vec<(f32, Bloc
 
 /// Builds frames from paginated blocks.
 pub(crate) fn frames(pages: Vec<Vec<(f32, Block)>>) -> Vec<Frame> {
-    let size = Size { w: mm(PAGE_W_MM), h: mm(PAGE_H_MM) };
+    let size = Size {
+        w: mm(PAGE_W_MM),
+        h: mm(PAGE_H_MM),
+    };
     pages
         .into_iter()
         .map(|blocks| {
@@ -215,7 +247,11 @@ pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter) {
     // Continuation words need the next page's first text, so collect them first.
     let firsts: Vec<Option<String>> = pages
         .iter()
-        .map(|p| p.texts().min_by(|a, b| a.0.y.total_cmp(&b.0.y).then(a.0.x.total_cmp(&b.0.x))).map(|(_, t)| t.text.clone()))
+        .map(|p| {
+            p.texts()
+                .min_by(|a, b| a.0.y.total_cmp(&b.0.y).then(a.0.x.total_cmp(&b.0.x)))
+                .map(|(_, t)| t.text.clone())
+        })
         .collect();
     let right = mm(PAGE_W_MM - RIGHT_MM);
     let centre = mm(CENTRE_MM);
@@ -225,22 +261,41 @@ pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter) {
         if i > 0 {
             let label = flow.print(&format!("- {} -", i + 1)).into_owned();
             let run = flow.run(&label);
-            page.push(Point::new(centre - run.width / 2.0, mm(PAGE_NUMBER_TOP_MM) + flow.ascent), Item::Text(run));
+            page.push(
+                Point::new(
+                    centre - run.width / 2.0,
+                    mm(PAGE_NUMBER_TOP_MM) + flow.ascent,
+                ),
+                Item::Text(run),
+            );
         }
         if i + 1 < count {
             if let Some(Some(next)) = firsts.get(i + 1) {
                 let word = first_word(ts, next);
                 let run = flow.run(&format!("/{word}..."));
-                page.push(Point::new(right - run.width, bottom_line_top + flow.ascent), Item::Text(run));
+                page.push(
+                    Point::new(right - run.width, bottom_line_top + flow.ascent),
+                    Item::Text(run),
+                );
             }
         }
         if let Some(s) = letter.secrecy {
-            let color = if ts.profile.color_marks { Color::RED } else { Color::BLACK };
+            let color = if ts.profile.color_marks {
+                Color::RED
+            } else {
+                Color::BLACK
+            };
             let size = ts.size(FontStyle::Bold, 20.0);
             let run = ts.line(s.mark(), FontStyle::Bold, size, color);
             let w = run.width;
-            page.push(Point::new(centre - w / 2.0, mm(11.0)), Item::Text(run.clone()));
-            page.push(Point::new(centre - w / 2.0, mm(PAGE_H_MM - 8.0)), Item::Text(run));
+            page.push(
+                Point::new(centre - w / 2.0, mm(11.0)),
+                Item::Text(run.clone()),
+            );
+            page.push(
+                Point::new(centre - w / 2.0, mm(PAGE_H_MM - 8.0)),
+                Item::Text(run),
+            );
         }
     }
 }
@@ -250,12 +305,19 @@ pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter) {
 fn first_word(ts: &Typesetter, text: &str) -> String {
     let t = text.trim();
     let opp = ts.breaker().opportunities(t);
-    let end = opp.into_iter().find(|&b| t[..b].trim().chars().count() >= 2).unwrap_or(t.len());
+    let end = opp
+        .into_iter()
+        .find(|&b| t[..b].trim().chars().count() >= 2)
+        .unwrap_or(t.len());
     t[..end].trim().to_string()
 }
 
 /// Lays out a letter of any kind.
-pub(crate) fn layout(ts: &Typesetter, letter: &Letter, emblem: Option<Arc<Graphic>>) -> Result<Document> {
+pub(crate) fn layout(
+    ts: &Typesetter,
+    letter: &Letter,
+    emblem: Option<Arc<Graphic>>,
+) -> Result<Document> {
     let pages = match letter.kind {
         Kind::External => external::layout(ts, letter, emblem.as_ref())?,
         other => {
@@ -270,28 +332,50 @@ pub(crate) fn layout(ts: &Typesetter, letter: &Letter, emblem: Option<Arc<Graphi
             ))
         }
     };
-    let title = letter.subject.clone().unwrap_or_else(|| letter.kind.thai_name().to_string());
+    let title = letter
+        .subject
+        .clone()
+        .unwrap_or_else(|| letter.kind.thai_name().to_string());
     Ok(Document {
         pages,
         fonts: ts.fonts.clone(),
         title: localize(&title, letter.digits).into_owned(),
         subject: letter.kind.thai_name().to_string(),
-        author: letter.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
+        author: letter
+            .agency
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_default(),
     })
 }
 
 /// Places the emblem (or its empty slot) centred at the top of a page.
-pub(crate) fn place_emblem(frame: &mut Frame, emblem: Option<&Arc<Graphic>>, centre_x: f32, top: f32, height: f32) {
+pub(crate) fn place_emblem(
+    frame: &mut Frame,
+    emblem: Option<&Arc<Graphic>>,
+    centre_x: f32,
+    top: f32,
+    height: f32,
+) {
     match emblem {
         Some(g) => {
             let w = height * g.aspect();
-            frame.push(Point::new(centre_x - w / 2.0, top), Item::Image { graphic: g.clone(), size: Size { w, h: height } });
+            frame.push(
+                Point::new(centre_x - w / 2.0, top),
+                Item::Image {
+                    graphic: g.clone(),
+                    size: Size { w, h: height },
+                },
+            );
         }
         None => {
             let w = height * 0.92;
             frame.push(
                 Point::new(centre_x - w / 2.0, top),
-                Item::Slot { size: Size { w, h: height }, role: super::frame::SlotRole::Emblem },
+                Item::Slot {
+                    size: Size { w, h: height },
+                    role: super::frame::SlotRole::Emblem,
+                },
             );
         }
     }

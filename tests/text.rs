@@ -1,0 +1,195 @@
+//! What a user gets back from the PDF: pdftotext gives every field exactly once, with
+//! nothing doubled or split; pdffonts lists only embedded subset fonts.
+
+mod common;
+
+use std::process::Command;
+
+use saraban::letter::{BodyBlock, Letter};
+use saraban::thai::{format_date, localize};
+
+fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.pdf");
+    std::fs::write(&p, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg(&p)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by make setup)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Every string the letter prints, after the digits policy.
+fn printed(l: &Letter, pages: usize) -> Vec<String> {
+    let p = |s: &str| localize(s, l.digits).into_owned();
+    let mut v = vec![format!("ที่ {}", p(&l.number_text()))];
+    if let Some(a) = &l.agency {
+        v.push(p(&a.name));
+        v.extend(a.address.iter().map(|s| p(s)));
+    }
+    if let Some(d) = &l.date {
+        v.push(format_date(d, l.digits).joined());
+    }
+    if let Some(s) = &l.subject {
+        v.push(format!("เรื่อง {}", p(s)));
+    }
+    v.push(format!(
+        "{} {}",
+        l.salutation_or_default().unwrap(),
+        p(l.recipient.as_deref().unwrap_or(""))
+    ));
+    if !l.enclosures.is_empty() {
+        v.push("สิ่งที่ส่งมาด้วย".into());
+        for (i, e) in l.enclosures.iter().enumerate() {
+            if l.enclosures.len() > 1 {
+                v.push(p(&format!("{}.", i + 1)));
+            }
+            v.push(p(&e.title));
+            if let Some(q) = &e.quantity {
+                v.push(p(q));
+            }
+        }
+    }
+    v.extend(l.body.iter().map(|b: &BodyBlock| p(b.text())));
+    if let Some(c) = l.closing_or_default() {
+        v.push(c.to_string());
+    }
+    if let Some(s) = &l.signer {
+        v.push(format!("({})", p(&s.name)));
+        v.extend(s.positions.iter().map(|x| p(x)));
+    }
+    if let Some(o) = &l.owner {
+        v.extend([&o.department, &o.unit].into_iter().flatten().map(|x| p(x)));
+        if let Some(ph) = &o.phone {
+            v.push(format!("โทร. {}", p(ph)));
+        }
+        if let Some(e) = &o.email {
+            v.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
+        }
+    }
+    for q in &l.qr {
+        if let Some(c) = &q.caption {
+            v.push(p(c));
+        }
+    }
+    for i in 2..=pages {
+        v.push(p(&format!("- {i} -")));
+    }
+    if let Some(d) = &l.distribution {
+        v.push(p(d.title.as_deref().unwrap()));
+        for (i, r) in d.recipients.iter().enumerate() {
+            v.push(p(&format!("{}.", i + 1)));
+            v.push(p(r));
+        }
+    }
+    v
+}
+
+#[test]
+fn every_field_comes_back_exactly_once() {
+    let office = common::office_with_emblem();
+    for name in common::EXAMPLES {
+        let l = common::letter(name);
+        let doc = office.typeset(&l).unwrap();
+        let pdf = office.render(&l).unwrap();
+        let text = pdftotext(&pdf);
+        let got = squash(&text);
+        assert!(!text.contains('\u{FFFD}'), "{name}: replacement characters");
+        assert!(
+            !text.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)),
+            "{name}: private-use characters"
+        );
+        assert!(
+            !text.contains("\u{0E4D}\u{0E32}"),
+            "{name}: ำ came back decomposed"
+        );
+        let letter_pages = doc.pages.len() - usize::from(l.distribution.is_some());
+        let mut expected_len = 0;
+        for field in printed(&l, letter_pages) {
+            let f = squash(&field);
+            expected_len += f.chars().count();
+            assert!(
+                got.contains(&f),
+                "{name}: {field:?} not found in pdftotext output:\n{text}"
+            );
+        }
+        // The distribution heading's second line and the continuation words are extra text.
+        let extras: usize = doc
+            .pages
+            .iter()
+            .flat_map(|p| p.texts())
+            .filter(|(_, t)| {
+                t.text.starts_with('/') || (t.text.contains(" ที่ ") && t.text.contains("ลงวันที่"))
+            })
+            .map(|(_, t)| squash(&t.text).chars().count())
+            .sum();
+        assert_eq!(
+            got.chars().count(),
+            expected_len + extras,
+            "{name}: characters doubled or lost:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn urls_and_email_keep_arabic_digits_in_the_pdf() {
+    let office = common::office_with_emblem();
+    let mut l = common::letter("p4g-invitation");
+    l.owner.as_mut().unwrap().email = Some("saraban2021@dla.go.th".into());
+    let text = pdftotext(&office.render(&l).unwrap());
+    assert!(text.contains("https://2021p4g-seoulsummit.kr"), "{text}");
+    assert!(text.contains("saraban2021@dla.go.th"));
+    assert!(text.contains("๒๐๓๐"), "other digits are Thai");
+}
+
+#[test]
+fn fonts_are_embedded_subsets() {
+    let office = common::office_with_emblem();
+    let mut l = common::letter("jclair-specialists");
+    l.urgency = Some(saraban::letter::Urgency::Urgent);
+    let pdf = office.render(&l).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.pdf");
+    std::fs::write(&p, &pdf).unwrap();
+    let out = Command::new("pdffonts").arg(&p).output().expect("pdffonts");
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = listing.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "regular and bold:\n{listing}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let name = cols[0];
+        assert!(
+            name.len() > 7 && name.as_bytes()[6] == b'+',
+            "subset tag in {name}"
+        );
+        assert!(name[..6].chars().all(|c| c.is_ascii_uppercase()));
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "emb sub uni: {row}"
+        );
+    }
+}
+
+#[test]
+fn metadata_has_the_subject_as_title_and_a_real_date() {
+    let office = common::office_with_emblem();
+    let l = common::letter("jclair-specialists");
+    let pdf = office.render(&l).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.pdf");
+    std::fs::write(&p, &pdf).unwrap();
+    let out = Command::new("pdfinfo").arg(&p).output().expect("pdfinfo");
+    let info = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(info.contains("โครงการความร่วมมือระหว่างประเทศ"), "{info}");
+    assert!(!info.contains("1970"), "creation date is real: {info}");
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert!(info.contains(&year), "{info}");
+}
