@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::error::Result;
 use crate::letter::check::{check, Finding};
 use crate::letter::Letter;
-use crate::pdf::{self, PdfOptions};
+use crate::pdf::{PdfOptions, PdfWriter};
 use crate::typeset::{Document, FontSet, Graphic, Profile, Typesetter};
 
 /// What an office is configured with.
@@ -27,6 +27,7 @@ pub struct OfficeSettings {
 /// One office's letter service.
 pub struct Office {
     typesetter: Typesetter,
+    writer: PdfWriter,
     emblem: Option<Arc<Graphic>>,
 }
 
@@ -40,6 +41,7 @@ impl Office {
         };
         Ok(Office {
             typesetter: Typesetter::new(fonts, settings.profile.clone()),
+            writer: PdfWriter::new(),
             emblem,
         })
     }
@@ -62,7 +64,7 @@ impl Office {
     /// Renders a letter to PDF bytes.
     pub fn render(&self, letter: &Letter) -> Result<Vec<u8>> {
         let doc = self.typeset(letter)?;
-        pdf::write(&doc, &PdfOptions::default())
+        self.writer.write(&doc, &PdfOptions::default())
     }
 
     /// Proofreads a letter: what is missing or wrong, most serious first.

@@ -193,3 +193,37 @@ fn metadata_has_the_subject_as_title_and_a_real_date() {
     let year = chrono::Utc::now().format("%Y").to_string();
     assert!(info.contains(&year), "{info}");
 }
+
+/// With the real emblem (only where ../shared is beside the checkout): the ink is 30 mm
+/// tall and the one-page letter stays under 60 KB.
+#[test]
+fn real_emblem_end_to_end_when_present() {
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/assets/garuda.svg");
+    if !real.exists() {
+        eprintln!("../shared/assets/garuda.svg not present: skipping the real-emblem run");
+        return;
+    }
+    let office = saraban::Office::new(&saraban::OfficeSettings {
+        emblem: Some(real),
+        ..Default::default()
+    })
+    .unwrap();
+    let l = common::letter("jclair-specialists");
+    let doc = office.typeset(&l).unwrap();
+    let size = doc.pages[0]
+        .items
+        .iter()
+        .find_map(|(_, i)| match i {
+            saraban::typeset::Item::Image { size, .. } => Some(*size),
+            _ => None,
+        })
+        .unwrap();
+    assert!((saraban::typeset::to_mm(size.h) - 30.0).abs() < 0.01);
+    let pdf = office.render(&l).unwrap();
+    assert!(
+        pdf.len() <= 60 * 1024,
+        "one-page letter with the vector emblem is {} bytes",
+        pdf.len()
+    );
+    assert_eq!(doc.pages.len(), 1);
+}

@@ -12,10 +12,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use printpdf::graphics::PaintMode;
 use printpdf::{
-    Codepoint, Color as PdfColor, DictItem, FontId, LinePoint, Mm, Op, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint, Polygon, PolygonRing, Pt, RawImage,
-    Rgb, TextItem, TextMatrix, WindingOrder, XObjectTransform,
+    Codepoint, Color as PdfColor, DictItem, ExternalStream, ExternalXObject, FontId, LinePoint, Mm,
+    Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint,
+    Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextMatrix, WindingOrder, XObjectTransform,
 };
+use std::sync::{Arc, Mutex, Weak};
 
 use crate::error::{Error, Result};
 use crate::typeset::emblem::{Graphic, PathSeg};
@@ -35,8 +36,51 @@ struct FontEntry {
     text: BTreeMap<u16, String>,
 }
 
-/// Writes a typeset document as PDF bytes.
+/// Writes typeset documents as PDF, keeping what can be reused between documents: the
+/// compressed drawing of each vector emblem (thousands of path points that would otherwise
+/// be formatted and deflated again for every preview).
+#[derive(Default)]
+pub struct PdfWriter {
+    forms: Mutex<Vec<(Weak<Graphic>, Arc<Vec<u8>>)>>,
+}
+
+/// Writes a typeset document as PDF bytes (with a writer of its own).
 pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
+    PdfWriter::default().write(doc, opts)
+}
+
+impl PdfWriter {
+    /// A writer with an empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The compressed content stream of a vector graphic, from the cache when this
+    /// graphic was drawn before.
+    fn form_content(&self, graphic: &Arc<Graphic>) -> Arc<Vec<u8>> {
+        if let Ok(mut forms) = self.forms.lock() {
+            forms.retain(|(w, _)| w.strong_count() > 0);
+            if let Some((_, bytes)) = forms
+                .iter()
+                .find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(graphic)))
+            {
+                return bytes.clone();
+            }
+        }
+        let bytes = Arc::new(vector_form(graphic));
+        if let Ok(mut forms) = self.forms.lock() {
+            forms.push((Arc::downgrade(graphic), bytes.clone()));
+        }
+        bytes
+    }
+
+    /// Writes a typeset document as PDF bytes.
+    pub fn write(&self, doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
+        write_with(self, doc, opts)
+    }
+}
+
+fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
     let mut pdf = PdfDocument::new(&doc.title);
     let now = match opts.created_unix {
         Some(t) => printpdf::OffsetDateTime::from_unix_timestamp(t)
@@ -105,10 +149,19 @@ pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
                     let Some(font) = fonts.get(&run.style) else {
                         continue;
                     };
-                    text_ops(&mut ops, font, run, *at, page_h);
+                    text_ops(&mut ops, font, doc.fonts.face(run.style), run, *at, page_h);
                 }
                 Item::Image { graphic, size } => {
-                    image_ops(&mut pdf, &mut images, &mut ops, graphic, *at, *size, page_h)?;
+                    image_ops(
+                        writer,
+                        &mut pdf,
+                        &mut images,
+                        &mut ops,
+                        graphic,
+                        *at,
+                        *size,
+                        page_h,
+                    )?;
                 }
                 Item::Shape(shape) => shape_ops(&mut ops, shape, *at, page_h),
                 Item::Slot { .. } => {}
@@ -213,8 +266,19 @@ fn actual_text(text: &str) -> Op {
     }
 }
 
-fn text_ops(ops: &mut Vec<Op>, font: &FontEntry, run: &TextRun, at: Point, page_h: f32) {
-    if run.glyphs.is_empty() {
+/// One text line: one text matrix and one `TJ` array whose numbers move each glyph from
+/// where the font's advance leaves it to where the typesetter put it (rounded to 1/100 of
+/// a thousandth of an em, and left out when zero, to keep the stream short). A glyph
+/// raised or lowered from the baseline starts a new segment with its own matrix.
+fn text_ops(
+    ops: &mut Vec<Op>,
+    font: &FontEntry,
+    face: &FontFace,
+    run: &TextRun,
+    at: Point,
+    page_h: f32,
+) {
+    if run.glyphs.is_empty() || run.size <= 0.0 {
         return;
     }
     ops.push(Op::StartTextSection);
@@ -227,22 +291,51 @@ fn text_ops(ops: &mut Vec<Op>, font: &FontEntry, run: &TextRun, at: Point, page_
         col: rgb(run.color),
     });
     let base_y = page_h - at.y;
-    for g in &run.glyphs {
-        let gid = font.remap.get(&g.id).copied().unwrap_or(0);
-        let cid = font.text.get(&gid).cloned().unwrap_or_default();
+    let to_em = 1000.0 / run.size as f64;
+    let upem = face.units_per_em as f64;
+    let mut i = 0;
+    while i < run.glyphs.len() {
+        let y = run.glyphs[i].y;
+        let mut j = i;
+        while j < run.glyphs.len() && run.glyphs[j].y == y {
+            j += 1;
+        }
+        let seg = &run.glyphs[i..j];
+        let x0 = seg[0].x;
         ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + g.x, base_y + g.y]),
+            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + x0, base_y + y]),
         });
+        let mut pen = 0.0f64; // in thousandths of an em from x0
+        let mut items = Vec::with_capacity(seg.len());
+        for (k, g) in seg.iter().enumerate() {
+            let gid = font.remap.get(&g.id).copied().unwrap_or(0);
+            let cid = font.text.get(&gid).cloned().unwrap_or_default();
+            // The width the PDF viewer advances by: the /W entry printpdf writes.
+            pen += ((face.advance(g.id) as f64 * 1000.0 / upem) as i64) as f64;
+            let offset = match seg.get(k + 1) {
+                Some(next) => {
+                    let want = (next.x - x0) as f64 * to_em;
+                    let o = ((pen - want) * 100.0).round() / 100.0;
+                    pen -= o;
+                    o as f32
+                }
+                None => 0.0,
+            };
+            items.push(Codepoint::with_cid(
+                gid,
+                if offset == 0.0 { 0.0 } else { offset },
+                cid,
+            ));
+        }
         ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(gid, 0.0, cid)])],
+            items: vec![TextItem::GlyphIds(items)],
         });
+        i = j;
     }
     ops.push(Op::EndMarkedContent);
     ops.push(Op::EndTextSection);
 }
 
-/// A path point, rounded to 1/20 pt (0.018 mm) (far below what a printer resolves) so that the
-/// numbers in the file stay short: the emblem is thousands of them.
 fn pt(x: f32, y: f32, bezier: bool) -> LinePoint {
     let r = |v: f32| (v * 20.0).round() / 20.0;
     LinePoint {
@@ -286,6 +379,7 @@ fn shape_ops(ops: &mut Vec<Op>, shape: &Shape, at: Point, page_h: f32) {
 
 #[allow(clippy::too_many_arguments)]
 fn image_ops(
+    writer: &PdfWriter,
     pdf: &mut PdfDocument,
     images: &mut Vec<(*const Graphic, printpdf::XObjectId)>,
     ops: &mut Vec<Op>,
@@ -295,57 +389,45 @@ fn image_ops(
     page_h: f32,
 ) -> Result<()> {
     match graphic.as_ref() {
-        Graphic::Vector { paths, height, .. } => {
+        Graphic::Vector { width, height, .. } => {
+            let content = writer.form_content(graphic);
+            let mut dict = BTreeMap::new();
+            dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
+            dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
+            dict.insert(
+                "BBox".to_string(),
+                DictItem::Array(vec![
+                    DictItem::Real(0.0),
+                    DictItem::Real(0.0),
+                    DictItem::Real(*width),
+                    DictItem::Real(*height),
+                ]),
+            );
+            dict.insert(
+                "Filter".to_string(),
+                DictItem::Name(b"FlateDecode".to_vec()),
+            );
+            let id = pdf.add_xobject(&ExternalXObject {
+                stream: ExternalStream {
+                    dict,
+                    content: (*content).clone(),
+                    compress: false,
+                },
+                width: None,
+                height: None,
+                dpi: None,
+            });
             let s = if *height > 0.0 { size.h / height } else { 1.0 };
-            let map = |x: f32, y: f32| (at.x + x * s, page_h - (at.y + y * s));
-            ops.push(Op::SaveGraphicsState);
-            for p in paths {
-                let mut rings: Vec<PolygonRing> = Vec::new();
-                let mut cur: Vec<LinePoint> = Vec::new();
-                for seg in &p.segments {
-                    match *seg {
-                        PathSeg::MoveTo(x, y) => {
-                            if cur.len() > 1 {
-                                rings.push(PolygonRing {
-                                    points: std::mem::take(&mut cur),
-                                });
-                            }
-                            cur.clear();
-                            let (a, b) = map(x, y);
-                            cur.push(pt(a, b, false));
-                        }
-                        PathSeg::LineTo(x, y) => {
-                            let (a, b) = map(x, y);
-                            cur.push(pt(a, b, false));
-                        }
-                        PathSeg::CubicTo(x1, y1, x2, y2, x, y) => {
-                            let (a, b) = map(x1, y1);
-                            let (c, d) = map(x2, y2);
-                            let (e, f) = map(x, y);
-                            cur.push(pt(a, b, true));
-                            cur.push(pt(c, d, true));
-                            cur.push(pt(e, f, false));
-                        }
-                        PathSeg::Close => {}
-                    }
-                }
-                if cur.len() > 1 {
-                    rings.push(PolygonRing { points: cur });
-                }
-                ops.push(Op::SetFillColor { col: rgb(p.color) });
-                ops.push(Op::DrawPolygon {
-                    polygon: Polygon {
-                        rings,
-                        mode: PaintMode::Fill,
-                        winding_order: if p.even_odd {
-                            WindingOrder::EvenOdd
-                        } else {
-                            WindingOrder::NonZero
-                        },
-                    },
-                });
-            }
-            ops.push(Op::RestoreGraphicsState);
+            ops.push(Op::UseXobject {
+                id,
+                transform: XObjectTransform {
+                    translate_x: Some(Pt(at.x)),
+                    translate_y: Some(Pt(page_h - at.y - size.h)),
+                    scale_x: Some(s),
+                    scale_y: Some(s),
+                    ..Default::default()
+                },
+            });
         }
         Graphic::Raster {
             data,
@@ -383,4 +465,51 @@ fn image_ops(
         }
     }
     Ok(())
+}
+
+/// A vector graphic as a deflated PDF content stream, in its own units with y up.
+fn vector_form(graphic: &Graphic) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let Graphic::Vector { paths, height, .. } = graphic else {
+        return Vec::new();
+    };
+    let h = *height;
+    let mut s = String::with_capacity(paths.iter().map(|p| p.segments.len() * 24).sum());
+    // One decimal of the graphic's unit: the 300-unit emblem set 30 mm tall makes that 10 µm,
+    // below a 600 dpi printer's dot.
+    let n = |v: f32| -> String {
+        let t = format!("{:.1}", (v * 10.0).round() / 10.0);
+        let t = t.trim_end_matches('0').trim_end_matches('.');
+        if t == "-0" || t.is_empty() {
+            "0".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    for p in paths {
+        let _ = writeln!(s, "{} {} {} rg", p.color.0, p.color.1, p.color.2);
+        for seg in &p.segments {
+            let _ = match *seg {
+                PathSeg::MoveTo(x, y) => writeln!(s, "{} {} m", n(x), n(h - y)),
+                PathSeg::LineTo(x, y) => writeln!(s, "{} {} l", n(x), n(h - y)),
+                PathSeg::CubicTo(a, b, c, d, e, f) => {
+                    writeln!(
+                        s,
+                        "{} {} {} {} {} {} c",
+                        n(a),
+                        n(h - b),
+                        n(c),
+                        n(h - d),
+                        n(e),
+                        n(h - f)
+                    )
+                }
+                PathSeg::Close => writeln!(s, "h"),
+            };
+        }
+        let _ = writeln!(s, "{}", if p.even_odd { "f*" } else { "f" });
+    }
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = std::io::Write::write_all(&mut enc, s.as_bytes());
+    enc.finish().unwrap_or_default()
 }
