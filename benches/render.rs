@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use saraban::pdf::{write, PdfOptions};
+use saraban::pdf::{PdfOptions, PdfWriter};
 use saraban::typeset::Graphic;
 use saraban::{Letter, Office, OfficeSettings};
 
@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
         let letter = Letter::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
         c.bench_function(&format!("render cold/{name}"), |b| {
             b.iter(|| {
-                office.typesetter().clear_cache();
+                office.clear_caches();
                 office.render(&letter).unwrap()
             })
         });
@@ -47,8 +47,15 @@ fn bench(c: &mut Criterion) {
             })
         });
         let doc = office.typeset(&letter).unwrap();
-        c.bench_function(&format!("write pdf/{name}"), |b| {
-            b.iter(|| write(&doc, &PdfOptions::default()).unwrap())
+        let writer = PdfWriter::new();
+        c.bench_function(&format!("write pdf cold/{name}"), |b| {
+            b.iter(|| {
+                writer.clear_cache();
+                writer.write(&doc, &PdfOptions::default()).unwrap()
+            })
+        });
+        c.bench_function(&format!("write pdf cached/{name}"), |b| {
+            b.iter(|| writer.write(&doc, &PdfOptions::default()).unwrap())
         });
     }
 }

@@ -56,6 +56,13 @@ impl Office {
         &self.typesetter
     }
 
+    /// Forgets set paragraphs, drawn emblems and compressed streams, so that the next
+    /// render does all the work again (for cold measurements).
+    pub fn clear_caches(&self) {
+        self.typesetter.clear_cache();
+        self.writer.clear_cache();
+    }
+
     /// Lays out a letter into pages.
     pub fn typeset(&self, letter: &Letter) -> Result<Document> {
         self.typesetter.typeset(letter, self.emblem.clone())

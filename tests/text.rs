@@ -227,3 +227,31 @@ fn real_emblem_end_to_end_when_present() {
     );
     assert_eq!(doc.pages.len(), 1);
 }
+
+/// The QR code is drawn as vectors; rendered as a clerk's printer would, it decodes to the
+/// URL with its Arabic digits.
+#[test]
+fn qr_code_decodes_from_the_rendered_page() {
+    let office = common::office_with_emblem();
+    let pdf = office.render(&common::letter("p4g-invitation")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.pdf");
+    std::fs::write(&p, pdf).unwrap();
+    let png = dir.path().join("page");
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-f", "1", "-l", "1"])
+        .arg(&p)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(dir.path().join("page-1.png"))
+        .output()
+        .expect("zbarimg (Debian zbar-tools, installed by make setup)");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "https://2021p4g-seoulsummit.kr"
+    );
+}

@@ -42,7 +42,13 @@ struct FontEntry {
 #[derive(Default)]
 pub struct PdfWriter {
     forms: Mutex<Vec<(Weak<Graphic>, Arc<Vec<u8>>)>>,
+    /// Compressed streams by a hash of their content: the font subset stays the same
+    /// while a clerk edits a paragraph, so the preview need not deflate it again.
+    deflated: Mutex<Vec<(u64, usize, Arc<Vec<u8>>)>>,
 }
+
+/// How many compressed streams the writer remembers.
+const DEFLATE_CACHE: usize = 8;
 
 /// Writes a typeset document as PDF bytes (with a writer of its own).
 pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
@@ -53,6 +59,16 @@ impl PdfWriter {
     /// A writer with an empty cache.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Forgets every cached drawing and compressed stream (for cold measurements).
+    pub fn clear_cache(&self) {
+        if let Ok(mut f) = self.forms.lock() {
+            f.clear();
+        }
+        if let Ok(mut d) = self.deflated.lock() {
+            d.clear();
+        }
     }
 
     /// The compressed content stream of a vector graphic, from the cache when this
@@ -177,9 +193,14 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
     let mut warnings = Vec::new();
     let save = PdfSaveOptions {
         subset_fonts: false,
+        optimize: false,
         ..Default::default()
     };
-    let bytes = pdf.save(&save, &mut warnings);
+    let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
+    compress_streams(writer, &mut lo);
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| Error::Pdf(e.to_string()))?;
     if bytes.len() < 64 {
         return Err(Error::Pdf("the PDF writer produced no output".into()));
     }
@@ -512,4 +533,65 @@ fn vector_form(graphic: &Graphic) -> Vec<u8> {
     let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     let _ = std::io::Write::write_all(&mut enc, s.as_bytes());
     enc.finish().unwrap_or_default()
+}
+
+/// Deflate level of the streams written for each document. lopdf's own choice is the
+/// slowest (9); level 3 gives files 2 % larger in a third of the time, which matters when
+/// the preview is rewritten on every pause in typing.
+const DEFLATE_LEVEL: u32 = 3;
+
+/// Compresses every stream that is not compressed yet (the cached emblem already is),
+/// reusing the result for a stream compressed before.
+fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
+    use std::hash::{Hash, Hasher};
+    for obj in doc.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = obj else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
+            continue;
+        }
+        let cacheable = stream.content.len() >= 4096;
+        let key = if cacheable {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            stream.content.hash(&mut h);
+            Some((h.finish(), stream.content.len()))
+        } else {
+            None
+        };
+        let cached = key.and_then(|(k, n)| {
+            writer
+                .deflated
+                .lock()
+                .ok()?
+                .iter()
+                .find(|(h, len, _)| *h == k && *len == n)
+                .map(|(_, _, c)| c.clone())
+        });
+        let compressed = match cached {
+            Some(c) => c,
+            None => {
+                let mut enc = flate2::write::ZlibEncoder::new(
+                    Vec::new(),
+                    flate2::Compression::new(DEFLATE_LEVEL),
+                );
+                if std::io::Write::write_all(&mut enc, &stream.content).is_err() {
+                    continue;
+                }
+                let Ok(c) = enc.finish() else { continue };
+                let c = Arc::new(c);
+                if let (Some((k, n)), Ok(mut cache)) = (key, writer.deflated.lock()) {
+                    if cache.len() >= DEFLATE_CACHE {
+                        cache.remove(0);
+                    }
+                    cache.push((k, n, c.clone()));
+                }
+                c
+            }
+        };
+        if compressed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content((*compressed).clone());
+        }
+    }
 }

@@ -67,7 +67,7 @@ pub const PROTECTED_WORDS: &[&str] = &[
 ];
 
 /// How many Thai characters of context the LSTM sees on each side of a break it checks.
-const WINDOW: usize = 16;
+const WINDOW: usize = 8;
 
 /// Finds line-break opportunities in Thai (and mixed) text.
 #[derive(Clone, Debug)]

@@ -87,7 +87,12 @@ pub fn set_paragraph(
     };
     let width_of = |a: usize, b: usize| pos[trimmed_end(a, b)] - pos[a];
 
-    let opportunities = breaker.opportunities(text);
+    // Break opportunities are only needed when the text does not fit on one line.
+    let opportunities = if width_of(0, n) <= (spec.width - spec.first_indent).max(1.0) + EPS {
+        Vec::new()
+    } else {
+        breaker.opportunities(text)
+    };
     let mut lines: Vec<(usize, usize, usize, usize)> = Vec::new(); // (byte start, byte end, glyph start, glyph end)
     let (mut sb, mut sg) = (0usize, 0usize);
     let mut oi = 0usize;
