@@ -4,9 +4,10 @@ set -euo pipefail
 
 need_pkgs=()
 check() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$1"); }
-# The bundled letter font (TH Sarabun New scaled ×1.503), and the tools the tests look
+# The bundled letter font (TH Sarabun New scaled ×1.503), the Thai spelling dictionary,
+# and the tools the tests look
 # at the output with (pdftotext, pdffonts, pdftoppm; hb-shape; zbarimg for QR codes).
-for p in fonts-tlwg-laksaman-ttf poppler-utils libharfbuzz-bin fontconfig zbar-tools; do check "$p"; done
+for p in fonts-tlwg-laksaman-ttf hunspell-th poppler-utils libharfbuzz-bin fontconfig zbar-tools; do check "$p"; done
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing ${need_pkgs[*]}"

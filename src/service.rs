@@ -8,10 +8,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::Result;
-use crate::letter::check::{check, Finding};
+use crate::letter::check::{check_with, Finding};
+use crate::letter::spell::Speller;
 use crate::letter::Letter;
 use crate::pdf::{PdfOptions, PdfWriter};
-use crate::typeset::{Document, FontSet, Graphic, Profile, Typesetter};
+use crate::typeset::{Document, FontSet, Graphic, LayoutOptions, Profile, Typesetter};
 
 /// What an office is configured with.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +29,7 @@ pub struct OfficeSettings {
 pub struct Office {
     typesetter: Typesetter,
     writer: PdfWriter,
+    speller: std::sync::OnceLock<Option<Speller>>,
     emblem: Option<Arc<Graphic>>,
 }
 
@@ -42,6 +44,7 @@ impl Office {
         Ok(Office {
             typesetter: Typesetter::new(fonts, settings.profile.clone()),
             writer: PdfWriter::new(),
+            speller: std::sync::OnceLock::new(),
             emblem,
         })
     }
@@ -73,12 +76,22 @@ impl Office {
 
     /// Renders a letter to PDF bytes.
     pub fn render(&self, letter: &Letter) -> Result<Vec<u8>> {
-        let doc = self.typeset(letter)?;
+        self.render_with(letter, &LayoutOptions::default())
+    }
+
+    /// Renders one kind of copy of a letter: the original, or the file copy (สำเนาคู่ฉบับ)
+    /// with the initials of ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน.
+    pub fn render_with(&self, letter: &Letter, opts: &LayoutOptions) -> Result<Vec<u8>> {
+        let doc = self
+            .typesetter
+            .typeset_with(letter, self.emblem.clone(), opts)?;
         self.writer.write(&doc, &PdfOptions::default())
     }
 
-    /// Proofreads a letter: what is missing or wrong, most serious first.
+    /// Proofreads a letter: what is missing or wrong, most serious first. Spelling is
+    /// checked when the Thai dictionary is installed (loaded once, on first use).
     pub fn check(&self, letter: &Letter) -> Vec<Finding> {
-        check(letter)
+        let speller = self.speller.get_or_init(Speller::system);
+        check_with(letter, speller.as_ref())
     }
 }

@@ -37,6 +37,10 @@ enum Command {
         /// A TrueType/OpenType font (regular; bold is looked up beside it, or give it second).
         #[arg(long = "font")]
         fonts: Vec<PathBuf>,
+        /// Which copy: the original, or the file copy (สำเนาคู่ฉบับ) with the initials of
+        /// ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน.
+        #[arg(long, value_parser = ["original", "file"], default_value = "original")]
+        copy: String,
     },
     /// Proofread a letter without rendering it.
     Check {
@@ -98,6 +102,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             output,
             emblem,
             fonts,
+            copy,
         } => {
             let l = read_letter(&letter)?;
             let emblem = emblem.or_else(|| std::env::var_os("SARABAN_EMBLEM").map(PathBuf::from));
@@ -106,7 +111,10 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 emblem,
                 ..Default::default()
             })?;
-            let bytes = office.render(&l)?;
+            let opts = saraban::typeset::LayoutOptions {
+                file_copy: copy == "file",
+            };
+            let bytes = office.render_with(&l, &opts)?;
             let out = output.unwrap_or_else(|| {
                 if letter.as_os_str() == "-" {
                     PathBuf::from("letter.pdf")
@@ -136,7 +144,17 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         }
         Command::Check { letter, json } => {
             let l = read_letter(&letter)?;
-            let findings = saraban::letter::check::check(&l);
+            let speller = saraban::letter::spell::Speller::system();
+            let mut findings = saraban::letter::check::check_with(&l, speller.as_ref());
+            if speller.is_none() {
+                findings.push(saraban::letter::check::Finding {
+                    level: Level::Info,
+                    path: String::new(),
+                    th: "ไม่ได้ตรวจตัวสะกด: ไม่พบพจนานุกรม hunspell-th (ติดตั้งด้วย make setup)".into(),
+                    en: "spelling not checked: the hunspell-th dictionary is not installed (make setup)".into(),
+                    suggestion: None,
+                });
+            }
             let mut so = std::io::stdout().lock();
             for f in &findings {
                 let message = lang.pick(&f.th, &f.en);

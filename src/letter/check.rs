@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::spell::Speller;
 use super::{BodyBlock, Kind, Letter};
 use crate::thai::digits::{is_address_token, to_thai_digits};
 
@@ -132,9 +133,18 @@ fn fields(l: &Letter) -> Vec<(String, &str)> {
     out
 }
 
-/// Proofreads a letter. Findings come errors first, then warnings, in field order.
+/// Proofreads a letter without a spelling dictionary.
 pub fn check(l: &Letter) -> Vec<Finding> {
+    check_with(l, None)
+}
+
+/// Proofreads a letter. With a speller, Thai words are spell-checked too. Findings come
+/// errors first, then warnings, then notes, in field order.
+pub fn check_with(l: &Letter, speller: Option<&Speller>) -> Vec<Finding> {
     let mut out = Vec::new();
+    if let Some(sp) = speller {
+        spelling(l, sp, &mut out);
+    }
     missing_parts(l, &mut out);
     salutation_and_closing(l, &mut out);
     for (path, text) in fields(l) {
@@ -146,6 +156,40 @@ pub fn check(l: &Letter) -> Vec<Finding> {
     out
 }
 
+/// Thai words the dictionary does not know but has a near neighbour of.
+fn spelling(l: &Letter, sp: &Speller, out: &mut Vec<Finding>) {
+    let all = fields(l);
+    let context: String = all.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(" ");
+    for (path, text) in &all {
+        let prose = path == "subject"
+            || path.starts_with("body[")
+            || path == "recipient"
+            || path.starts_with("enclosures[")
+            || path.starts_with("references[");
+        if !prose {
+            continue;
+        }
+        for m in sp.misspellings(text, &context) {
+            let mut f = finding(
+                Level::Warning,
+                path.clone(),
+                format!(
+                    "คำว่า “{}” อาจสะกดผิด หมายถึง “{}” หรือไม่",
+                    m.word, m.suggestion
+                ),
+                format!(
+                    "“{}” may be misspelt: did you mean “{}”?",
+                    m.word, m.suggestion
+                ),
+            );
+            let mut fixed = text.to_string();
+            fixed.replace_range(m.start..m.start + m.word.len(), &m.suggestion);
+            f.suggestion = Some(fixed);
+            out.push(f);
+        }
+    }
+}
+
 fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
     let need =
         |present: bool, path: &str, th: &str, en: &str, level: Level, out: &mut Vec<Finding>| {
@@ -154,7 +198,7 @@ fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
                     level,
                     path,
                     format!("{} ไม่มี{th}", l.kind.thai_name()),
-                    format!("the {} has no {en}", format!("{:?}", l.kind).to_lowercase()),
+                    format!("the {} has no {en}", l.kind.english_name()),
                 ));
             }
         };
@@ -289,10 +333,15 @@ fn salutation_and_closing(l: &Letter, out: &mut Vec<Finding>) {
     }
 }
 
+/// A token whose digits are part of a name or code (P4G, COVID-19) rather than a number.
+fn is_code(token: &str) -> bool {
+    token.chars().any(|c| c.is_ascii_alphabetic())
+}
+
 fn mixed_digits(path: &str, text: &str, out: &mut Vec<Finding>) {
     let words: Vec<&str> = text
         .split_whitespace()
-        .filter(|w| !is_address_token(w))
+        .filter(|w| !is_address_token(w) && !is_code(w))
         .collect();
     let thai = words
         .iter()
@@ -315,7 +364,7 @@ fn mixed_digits(path: &str, text: &str, out: &mut Vec<Finding>) {
         let fixed: String = text
             .split_inclusive(char::is_whitespace)
             .map(|w| {
-                if is_address_token(w.trim()) {
+                if is_address_token(w.trim()) || is_code(w) {
                     w.to_string()
                 } else {
                     to_thai_digits(w)

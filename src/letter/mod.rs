@@ -9,6 +9,7 @@
 pub mod check;
 mod date;
 mod parse;
+pub mod spell;
 
 pub use date::LetterDate;
 pub use parse::{MAX_FIELD_CHARS, MAX_SUBJECT_CHARS, MAX_TOTAL_CHARS};
@@ -83,6 +84,12 @@ pub struct Letter {
     /// How digits are printed.
     #[serde(default)]
     pub digits: Digits,
+    /// Paper size (memos only; A4 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<Paper>,
+    /// Initials of ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน, printed on the file copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initials: Option<Initials>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -123,6 +130,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The English name of the kind, for messages.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Kind::External => "external letter",
+            Kind::Memo => "memo",
+            Kind::Stamped => "stamped letter",
+            Kind::Order => "order",
+            Kind::Announcement => "announcement",
+        }
+    }
+
     /// The Thai name of the kind.
     pub fn thai_name(self) -> &'static str {
         match self {
@@ -296,14 +314,143 @@ pub enum BlockStyle {
 }
 
 /// ผู้ลงนาม.
+///
+/// Either the plain form, `positions` (the lines under the name as typed), or the
+/// structured form of ภาคผนวก ๓ ข้อ ๔: the signer's own `position`, an `acting` form and the
+/// position covered (`for_position`), from which the lines are built in the official order
+/// ([`Signer::position_lines`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Signer {
     /// ชื่อเต็ม, printed in parentheses.
     pub name: String,
-    /// ตำแหน่ง lines under the name.
+    /// ตำแหน่ง lines under the name, as typed (the plain form).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub positions: Vec<String>,
+    /// ตำแหน่งของผู้ลงนาม: the signer's own position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<String>,
+    /// การลงนามแทน: how the signer signs for the holder of another position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting: Option<Acting>,
+    /// ตำแหน่งที่ลงนามแทน: the position covered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_position: Option<String>,
+}
+
+/// The five forms of signing for someone else (ภาคผนวก ๓ ข้อ ๔).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Acting {
+    /// ปฏิบัติราชการแทน: by written delegation, while the holder is in post.
+    #[serde(rename = "ปฏิบัติราชการแทน")]
+    OnBehalf,
+    /// รักษาราชการแทน: the post is vacant or its holder cannot act (posts under the
+    /// state administration act).
+    #[serde(rename = "รักษาราชการแทน")]
+    Acting,
+    /// รักษาการในตำแหน่ง: vacant or absent holder of another post.
+    #[serde(rename = "รักษาการในตำแหน่ง")]
+    ActingInPost,
+    /// ปฏิบัติหน้าที่แทน.
+    #[serde(rename = "ปฏิบัติหน้าที่แทน")]
+    PerformingDuties,
+    /// รักษาการแทน.
+    #[serde(rename = "รักษาการแทน")]
+    Caretaker,
+}
+
+impl Acting {
+    /// The words printed.
+    pub fn words(self) -> &'static str {
+        match self {
+            Acting::OnBehalf => "ปฏิบัติราชการแทน",
+            Acting::Acting => "รักษาราชการแทน",
+            Acting::ActingInPost => "รักษาการในตำแหน่ง",
+            Acting::PerformingDuties => "ปฏิบัติหน้าที่แทน",
+            Acting::Caretaker => "รักษาการแทน",
+        }
+    }
+}
+
+impl Signer {
+    /// The lines under the name: the plain `positions`, or, in the structured form, the
+    /// signer's own position followed by the acting words, then the position covered:
+    ///
+    /// ```text
+    ///        (นายสมชาย ใจดี)
+    /// รองอธิบดี ปฏิบัติราชการแทน
+    /// อธิบดีกรมส่งเสริมการปกครองท้องถิ่น
+    /// ```
+    pub fn position_lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let own = self
+            .position
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        match (own, self.acting) {
+            (Some(own), Some(a)) => out.push(format!("{own} {}", a.words())),
+            (None, Some(a)) => out.push(a.words().to_string()),
+            (Some(own), None) => out.push(own.to_string()),
+            (None, None) => {}
+        }
+        if self.acting.is_some() {
+            if let Some(f) = self
+                .for_position
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                out.push(f.to_string());
+            }
+        }
+        out.extend(self.positions.iter().cloned());
+        out
+    }
+}
+
+/// ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน / ผู้ตรวจ: initials printed on the file copy (สำเนาคู่ฉบับ) only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Initials {
+    /// ผู้ร่าง.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drafter: Option<String>,
+    /// ผู้พิมพ์.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typist: Option<String>,
+    /// ผู้ทาน.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proofreader: Option<String>,
+    /// ผู้ตรวจ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
+}
+
+impl Initials {
+    /// The lines of the initials block, e.g. `ร่าง สมชาย`.
+    pub fn lines(&self) -> Vec<String> {
+        [
+            ("ร่าง", &self.drafter),
+            ("พิมพ์", &self.typist),
+            ("ทาน", &self.proofreader),
+            ("ตรวจ", &self.reviewer),
+        ]
+        .into_iter()
+        .filter_map(|(label, v)| v.as_deref().map(|v| format!("{label} {}", v.trim())))
+        .collect()
+    }
+}
+
+/// Paper size of a memo (บันทึกข้อความ may be A4 or A5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// 210 × 297 mm.
+    #[default]
+    A4,
+    /// 148 × 210 mm.
+    A5,
 }
 
 /// ตราชื่อส่วนราชการ.
@@ -390,8 +537,20 @@ impl Letter {
     }
 
     /// The number as printed after ที่: `มท ๐๘๑๐.๒/ว ๑๒๓`, digits as typed. A draft leaves
-    /// the running number blank (`มท ๐๘๑๐.๒/ว`), to be written in when it is issued.
+    /// the running number blank (`มท ๐๘๑๐.๒/ว`), to be written in when it is issued. Orders
+    /// and announcements are numbered `๑๒๓/๒๕๖๗` in their own yearly series.
     pub fn number_text(&self) -> String {
+        if matches!(self.kind, Kind::Order | Kind::Announcement) {
+            let running = self.number.as_ref().and_then(|n| n.running);
+            let year = self
+                .date
+                .map(|d| d.year_be().to_string())
+                .unwrap_or_default();
+            return match running {
+                Some(r) => format!("{}/{year}", r.0),
+                None => format!("/{year}"),
+            };
+        }
         let prefix = self
             .number
             .as_ref()

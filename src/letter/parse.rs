@@ -192,6 +192,44 @@ fn validate(l: &Letter) -> Vec<InputProblem> {
         for (i, p) in s.positions.iter().enumerate() {
             field(format!("signer.positions[{i}]"), p, 300, &mut out);
         }
+        if let Some(p) = &s.position {
+            field("signer.position".into(), p, 300, &mut out);
+        }
+        if let Some(p) = &s.for_position {
+            field("signer.for_position".into(), p, 300, &mut out);
+        }
+        if s.acting.is_some()
+            && s.for_position
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or("")
+                .is_empty()
+        {
+            out.push(InputProblem::new(
+                "signer.for_position",
+                "ลงนามแทนต้องระบุตำแหน่งที่ลงนามแทน (for_position)",
+                "signing for someone else needs the position covered (for_position)",
+            ));
+        }
+    }
+    if let Some(i) = &l.initials {
+        for (name, v) in [
+            ("initials.drafter", &i.drafter),
+            ("initials.typist", &i.typist),
+            ("initials.proofreader", &i.proofreader),
+            ("initials.reviewer", &i.reviewer),
+        ] {
+            if let Some(v) = v {
+                field(name.into(), v, 100, &mut out);
+            }
+        }
+    }
+    if l.paper == Some(super::Paper::A5) && l.kind != super::Kind::Memo {
+        out.push(InputProblem::new(
+            "paper",
+            "กระดาษ A5 ใช้ได้เฉพาะบันทึกข้อความ (memo)",
+            "A5 paper is for memos (บันทึกข้อความ) only",
+        ));
     }
     if let Some(st) = l.stamp.as_ref().and_then(|s| s.agency.as_ref()) {
         field("stamp.agency".into(), st, 300, &mut out);

@@ -121,6 +121,10 @@ pub enum SlotRole {
     Emblem,
     /// Space for the handwritten signature.
     Signature,
+    /// Space for the red seal of the agency's name (ตราชื่อส่วนราชการ, a 45 mm circle).
+    Seal,
+    /// Space for the initials (ลายมือชื่อย่อ) beside the seal.
+    Initials,
 }
 
 /// One page: its size and its items.

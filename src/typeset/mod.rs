@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 pub use emblem::Graphic;
 pub use font::{FontFace, FontSet, FontStyle};
 pub use frame::{mm, to_mm, Color, Document, Frame, Item, Point, Size, TextRun};
+pub use layout::{Geometry, LayoutOptions};
 pub use paragraph::{Align, ParagraphSpec, SetLine};
 
 use crate::letter::Letter;
@@ -175,6 +176,16 @@ impl Typesetter {
         letter: &Letter,
         emblem: Option<Arc<Graphic>>,
     ) -> crate::Result<Document> {
-        layout::layout(self, letter, emblem)
+        layout::layout(self, letter, emblem, &LayoutOptions::default())
+    }
+
+    /// Typesets a letter for one kind of copy (the original, or the file copy).
+    pub fn typeset_with(
+        &self,
+        letter: &Letter,
+        emblem: Option<Arc<Graphic>>,
+        opts: &LayoutOptions,
+    ) -> crate::Result<Document> {
+        layout::layout(self, letter, emblem, opts)
     }
 }

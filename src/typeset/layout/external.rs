@@ -10,61 +10,114 @@
 use std::sync::Arc;
 
 use super::super::font::FontStyle;
-use super::super::frame::{mm, Color, Frame, Item, Point, Size, SlotRole, TextRun};
+use super::super::frame::{mm, Color, Frame, Item, Point};
 use super::super::paragraph::Align;
-use super::super::qr::qr_shape;
 use super::super::{Graphic, Typesetter};
+use super::parts::{
+    body, distribution, label_gap, labeled, numbered, owner, qr_codes, signature, PART_GAP,
+};
 use super::{
-    decorate, frames, paginate, place_emblem, Block, Flow, PageArea, BOTTOM_MM, CENTRE_MM,
-    EMBLEM_H_MM, EMBLEM_TOP_MM, INDENT_MM, LEFT_MM, PAGE_H_MM, PAGE_NUMBER_TOP_MM, PAGE_W_MM,
-    RIGHT_MM,
+    decorate, finish, frames, paginate, place_emblem, Flow, Geometry, LayoutOptions, PageArea,
+    EMBLEM_H_MM, EMBLEM_TOP_MM, PAGE_NUMBER_TOP_MM,
 };
 use crate::error::Result;
-use crate::letter::{BlockStyle, Letter};
-use crate::thai::{format_date, localize};
+use crate::letter::Letter;
+use crate::thai::format_date;
 
-/// Space before each header part and before the body (1 Enter + 6 pt).
-pub const PART_GAP: f32 = 6.0;
-/// Space before the closing.
-pub const CLOSING_GAP: f32 = 12.0;
-/// Space left for the handwritten signature between the closing and the name (1.8 cm).
-pub const SIGNATURE_MM: f32 = 18.0;
 /// Width left blank for the day in a draft's date, in millimetres.
 pub const DRAFT_DAY_MM: f32 = 10.0;
-/// Side of a printed QR code, in millimetres.
-pub const QR_MM: f32 = 25.0;
-/// Width of the column a QR code and its caption stand in.
-pub const QR_COLUMN_MM: f32 = 40.0;
-
-/// The gap between a label (เรื่อง) and its value: two spaces of the typewriter standard.
-pub(crate) fn label_gap(flow: &Flow<'_>) -> f32 {
-    0.648 * flow.size
-}
 
 pub(crate) fn layout(
     ts: &Typesetter,
     letter: &Letter,
     emblem: Option<&Arc<Graphic>>,
+    opts: &LayoutOptions,
 ) -> Result<Vec<Frame>> {
+    let g = Geometry::A4;
     let mut flow = Flow::new(ts, letter.digits);
-    let l = mm(LEFT_MM);
-    let r = mm(PAGE_W_MM - RIGHT_MM);
-    let c = mm(CENTRE_MM);
+    let (l, r, c) = (g.l(), g.r(), g.c());
     let gap = label_gap(&flow);
 
     // ที่ and the agency block, on the same line.
+    header_number_and_agency(&mut flow, letter, l, r, c, gap, true);
+
+    // วัน เดือน ปี from the page centre line; a draft leaves the day blank.
+    if let Some(d) = &letter.date {
+        date_line(&mut flow, d, letter, c);
+    }
+    if let Some(s) = &letter.subject {
+        let s = flow.print(s).into_owned();
+        labeled(&mut flow, "เรื่อง", &s, l, r, gap);
+    }
+    if let Some(sal) = letter.salutation_or_default() {
+        let recipient = letter
+            .recipient
+            .as_deref()
+            .map(|x| flow.print(x).into_owned())
+            .unwrap_or_default();
+        let sal = flow.print(sal).into_owned();
+        labeled(&mut flow, &sal, &recipient, l, r, gap);
+    }
+    if !letter.references.is_empty() {
+        let items: Vec<(String, Option<String>)> = letter
+            .references
+            .iter()
+            .map(|x| (flow.print(x).into_owned(), None))
+            .collect();
+        numbered(&mut flow, "อ้างถึง", &items, l, r, gap);
+    }
+    enclosures(&mut flow, letter, l, r, gap);
+
+    body(&mut flow, letter, l, r);
+    signature(&mut flow, letter, letter.closing_or_default(), c, r);
+    owner(&mut flow, letter, l, r, gap);
+    qr_codes(&mut flow, letter, r)?;
+
+    let area = PageArea {
+        first_top: mm(EMBLEM_TOP_MM + EMBLEM_H_MM),
+        next_top: mm(PAGE_NUMBER_TOP_MM) + 2.0 * flow.pitch,
+        bottom: g.bottom(),
+    };
+    let blocks = std::mem::take(&mut flow.blocks);
+    let mut pages = frames(paginate(blocks, area), g.size());
+    if let Some(first) = pages.first_mut() {
+        place_emblem(first, emblem, c, mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
+        urgency_mark(ts, first, letter, l);
+    }
+    decorate(&flow, &mut pages, letter, g);
+    finish(&flow, &mut pages, letter, g, opts);
+    if let Some(d) = &letter.distribution {
+        pages.extend(distribution(ts, letter, d, l, r, c));
+    }
+    Ok(pages)
+}
+
+/// `ที่ …` at the left margin; with `agency`, the agency block at the right on the same line.
+pub(super) fn header_number_and_agency(
+    flow: &mut Flow<'_>,
+    letter: &Letter,
+    l: f32,
+    r: f32,
+    c: f32,
+    gap: f32,
+    agency: bool,
+) {
     let number = flow.print(&letter.number_text()).into_owned();
     let number_run = flow.run(&format!("ที่ {number}"));
-    let agency_lines: Vec<String> = letter
-        .agency
-        .as_ref()
-        .map(|a| {
-            std::iter::once(a.name.clone())
-                .chain(a.address.iter().cloned())
-                .map(|s| flow.print(&s).into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    let agency_lines: Vec<String> = if agency {
+        letter
+            .agency
+            .as_ref()
+            .map(|a| {
+                std::iter::once(a.name.clone())
+                    .chain(a.address.iter().cloned())
+                    .map(|s| flow.print(&s).into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let widest = agency_lines
         .iter()
         .map(|s| flow.width(s))
@@ -89,387 +142,60 @@ pub(crate) fn layout(
         }
         flow.line(0.0, runs, true);
     }
-
-    // วัน เดือน ปี from the page centre line; a draft leaves the day blank.
-    if let Some(d) = &letter.date {
-        let t = format_date(d, letter.digits);
-        match t.day {
-            Some(_) => {
-                let run = flow.run(&t.joined());
-                flow.line(PART_GAP, vec![(c, run)], true);
-            }
-            None => {
-                let run = flow.run(&t.month_year);
-                flow.line(PART_GAP, vec![(c + mm(DRAFT_DAY_MM), run)], true);
-            }
-        }
-    }
-
-    if let Some(s) = &letter.subject {
-        let s = flow.print(s).into_owned();
-        labeled(&mut flow, "เรื่อง", &s, l, r, gap);
-    }
-    if let Some(sal) = letter.salutation_or_default() {
-        let recipient = letter
-            .recipient
-            .as_deref()
-            .map(|x| flow.print(x).into_owned())
-            .unwrap_or_default();
-        let sal = flow.print(sal).into_owned();
-        labeled(&mut flow, &sal, &recipient, l, r, gap);
-    }
-    if !letter.references.is_empty() {
-        let items: Vec<(String, Option<String>)> = letter
-            .references
-            .iter()
-            .map(|x| (flow.print(x).into_owned(), None))
-            .collect();
-        numbered(&mut flow, "อ้างถึง", &items, l, r, gap);
-    }
-    if !letter.enclosures.is_empty() {
-        let items: Vec<(String, Option<String>)> = letter
-            .enclosures
-            .iter()
-            .map(|e| {
-                (
-                    flow.print(&e.title).into_owned(),
-                    e.quantity.as_ref().map(|q| flow.print(q).into_owned()),
-                )
-            })
-            .collect();
-        numbered(&mut flow, "สิ่งที่ส่งมาด้วย", &items, l, r, gap);
-    }
-
-    body(&mut flow, letter, l, r);
-    signature(&mut flow, letter, c, r);
-    owner(&mut flow, letter, l, r, gap);
-    qr_codes(&mut flow, letter, r)?;
-
-    let area = PageArea {
-        first_top: mm(EMBLEM_TOP_MM + EMBLEM_H_MM),
-        next_top: mm(PAGE_NUMBER_TOP_MM) + 2.0 * flow.pitch,
-        bottom: mm(PAGE_H_MM - BOTTOM_MM),
-    };
-    let blocks = std::mem::take(&mut flow.blocks);
-    let mut pages = frames(paginate(blocks, area));
-    if let Some(first) = pages.first_mut() {
-        place_emblem(first, emblem, c, mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
-        if let Some(u) = letter.urgency {
-            let color = if ts.profile.color_marks {
-                Color::RED
-            } else {
-                Color::BLACK
-            };
-            let size = ts.size(FontStyle::Bold, 32.0);
-            let run = ts.line(u.mark(), FontStyle::Bold, size, color);
-            // On the line above ที่, its descenders clear of the ที่ line.
-            first.push(
-                Point::new(l, mm(EMBLEM_TOP_MM + EMBLEM_H_MM) - 0.25 * 32.0),
-                Item::Text(run),
-            );
-        }
-    }
-    decorate(&flow, &mut pages, letter);
-    if let Some(d) = &letter.distribution {
-        pages.extend(distribution(ts, letter, d, l, r, c));
-    }
-    Ok(pages)
 }
 
-/// A label at the left margin and its value, wrapped lines hanging under the value.
-fn labeled(flow: &mut Flow<'_>, label: &str, value: &str, l: f32, r: f32, gap: f32) {
-    let label_run = flow.run(label);
-    let vx = l + label_run.width + gap;
-    let lines = flow.set(value, r - vx, 0.0, 0.0, Align::Left);
-    flow.lines(PART_GAP, vx, &lines, vec![(l, label_run)], true);
-}
-
-/// A label with one or more items (อ้างถึง, สิ่งที่ส่งมาด้วย): several are numbered ๑. ๒.;
-/// a quantity stands at the right margin on the item's last line.
-fn numbered(
+/// The date from `x`; a draft leaves the day blank.
+pub(super) fn date_line(
     flow: &mut Flow<'_>,
-    label: &str,
-    items: &[(String, Option<String>)],
-    l: f32,
-    r: f32,
-    gap: f32,
+    d: &crate::letter::LetterDate,
+    letter: &Letter,
+    x: f32,
 ) {
-    let label_run = flow.run(label);
-    let vx = l + label_run.width + gap;
-    let several = items.len() > 1;
-    let numbers: Vec<TextRun> = if several {
-        (1..=items.len())
-            .map(|i| flow.run(&flow.print(&format!("{i}."))))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let num_w = numbers.iter().map(|n| n.width).fold(0.0f32, f32::max);
-    let tx = if several { vx + num_w + gap * 0.75 } else { vx };
-    let mut lead = Some(label_run);
-    for (i, (title, quantity)) in items.iter().enumerate() {
-        let qty = quantity.as_ref().map(|q| flow.run(q));
-        let qty_w = qty.as_ref().map(|q| q.width + 2.0 * gap).unwrap_or(0.0);
-        let lines = flow.set(title, (r - tx - qty_w).max(mm(30.0)), 0.0, 0.0, Align::Left);
-        let n = lines.len().max(1);
-        for k in 0..n {
-            let mut runs = Vec::new();
-            if k == 0 {
-                if let Some(lr) = lead.take() {
-                    runs.push((l, lr));
-                }
-                if let Some(num) = numbers.get(i) {
-                    runs.push((vx, num.clone()));
-                }
-            }
-            if let Some(line) = lines.get(k) {
-                runs.push((tx + line.x, line.run.clone()));
-            }
-            if k + 1 == n {
-                if let Some(q) = &qty {
-                    runs.push((r - q.width, q.clone()));
-                }
-            }
-            flow.line(if i == 0 && k == 0 { PART_GAP } else { 0.0 }, runs, true);
+    let t = format_date(d, letter.digits);
+    match t.day {
+        Some(_) => {
+            let run = flow.run(&t.joined());
+            flow.line(PART_GAP, vec![(x, run)], true);
+        }
+        None => {
+            let run = flow.run(&t.month_year);
+            flow.line(PART_GAP, vec![(x + mm(DRAFT_DAY_MM), run)], true);
         }
     }
 }
 
-/// The body: paragraphs indented 2.5 cm and justified; items with a hanging indent.
-fn body(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) {
-    let w = r - l;
-    let indent = mm(INDENT_MM);
-    for (i, block) in letter.body.iter().enumerate() {
-        let text = flow.print(block.text()).into_owned();
-        let (first, rest, before) = match block.style() {
-            BlockStyle::Paragraph => (indent, 0.0, if i == 0 { PART_GAP } else { 0.0 }),
-            BlockStyle::Plain => (0.0, 0.0, if i == 0 { PART_GAP } else { 0.0 }),
-            BlockStyle::Item => {
-                // Wrapped lines align after the item's own number (`๑.` or `ข้อ ๑`).
-                let lead_end = item_number_end(&text);
-                let hang = flow.width(&text[..lead_end])
-                    + if lead_end > 0 { 0.324 * flow.size } else { 0.0 };
-                (indent, (indent + hang).min(w / 2.0), PART_GAP)
-            }
-        };
-        let lines = flow.set(&text, w, first, rest, Align::Justify);
-        flow.lines(before, l, &lines, Vec::new(), false);
-    }
-}
-
-/// Byte length of an item's number: `๑.`, `(๒)`, `ข้อ ๓`, `๑.๒`.
-fn item_number_end(text: &str) -> usize {
-    let t = text;
-    let skip = if t.starts_with("ข้อ ") {
-        "ข้อ ".len()
-    } else {
-        0
-    };
-    let rest = &t[skip..];
-    let end = rest.find(char::is_whitespace).unwrap_or(0);
-    let token = &rest[..end];
-    let is_num = !token.is_empty()
-        && token.chars().all(|c| {
-            c.is_ascii_digit()
-                || ('\u{0E50}'..='\u{0E59}').contains(&c)
-                || matches!(c, '.' | '(' | ')')
-        })
-        || token.chars().count() <= 3 && token.ends_with(['.', ')']);
-    if is_num {
-        skip + end
-    } else {
-        0
-    }
-}
-
-/// คำลงท้าย from the centre line, the signature space, (name) and positions centred under it.
-fn signature(flow: &mut Flow<'_>, letter: &Letter, c: f32, r: f32) {
-    let closing = letter
-        .closing_or_default()
-        .map(|s| flow.print(s).into_owned());
-    let signer = letter.signer.as_ref();
-    if closing.is_none() && signer.is_none() {
+/// สิ่งที่ส่งมาด้วย, numbered when several, quantities at the right margin.
+pub(super) fn enclosures(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32, gap: f32) {
+    if letter.enclosures.is_empty() {
         return;
     }
-    // The last lines of the body go with the closing: never a signature alone on a page.
-    flow.keep_last(2);
-    let closing_run = closing.as_ref().map(|s| flow.run(s));
-    let centre = match &closing_run {
-        Some(run) => c + run.width / 2.0,
-        None => c + flow.width("ขอแสดงความนับถือ") / 2.0,
-    };
-    if let Some(run) = closing_run {
-        flow.line(CLOSING_GAP, vec![(c, run)], true);
-    }
-    let Some(signer) = signer else { return };
-    let slot_h = mm(SIGNATURE_MM);
-    flow.blocks.push(Block {
-        space_before: 0.0,
-        height: slot_h,
-        items: vec![(
-            Point::new(centre - mm(30.0), 0.0),
-            Item::Slot {
-                size: Size {
-                    w: mm(60.0),
-                    h: slot_h,
-                },
-                role: SlotRole::Signature,
-            },
-        )],
-        keep_with_next: true,
-    });
-    let mut lines = vec![format!("({})", flow.print(&signer.name))];
-    lines.extend(signer.positions.iter().map(|p| flow.print(p).into_owned()));
-    let n = lines.len();
-    for (i, s) in lines.iter().enumerate() {
-        let run = flow.run(s);
-        let x = (centre - run.width / 2.0).min(r - run.width);
-        flow.line(0.0, vec![(x, run)], i + 1 < n);
-    }
-}
-
-/// ส่วนราชการเจ้าของเรื่อง with โทร., โทรสาร, ไปรษณีย์อิเล็กทรอนิกส์; then สำเนาส่ง.
-fn owner(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32, gap: f32) {
-    let mut lines: Vec<String> = Vec::new();
-    if let Some(o) = &letter.owner {
-        for v in [&o.department, &o.unit].into_iter().flatten() {
-            lines.push(flow.print(v).into_owned());
-        }
-        if let Some(p) = &o.phone {
-            lines.push(format!("โทร. {}", flow.print(p)));
-        }
-        if let Some(f) = &o.fax {
-            lines.push(format!("โทรสาร {}", flow.print(f)));
-        }
-        if let Some(e) = &o.email {
-            // An e-mail address is never given Thai digits.
-            lines.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
-        }
-    }
-    let mut first = true;
-    let count = lines.len();
-    for (i, s) in lines.iter().enumerate() {
-        let set = flow.set(s, r - l, 0.0, 0.0, Align::Left);
-        let before = if first { flow.pitch } else { 0.0 };
-        first = false;
-        flow.lines(before, l, &set, Vec::new(), i + 1 < count);
-    }
-    if !letter.copies_to.is_empty() {
-        let label = flow.run("สำเนาส่ง");
-        let vx = l + label.width + gap;
-        let mut lead = Some(label);
-        for (i, c) in letter.copies_to.iter().enumerate() {
-            let set = flow.set(&flow.print(c), r - vx, 0.0, 0.0, Align::Left);
-            let lead_runs = lead.take().map(|lr| vec![(l, lr)]).unwrap_or_default();
-            let before = if i == 0 {
-                if count == 0 {
-                    flow.pitch
-                } else {
-                    PART_GAP
-                }
-            } else {
-                0.0
-            };
-            flow.lines(before, vx, &set, lead_runs, true);
-        }
-        if let Some(b) = flow.blocks.last_mut() {
-            b.keep_with_next = false;
-        }
-    }
-}
-
-/// QR codes in a row at the right, each with its caption centred under it.
-fn qr_codes(flow: &mut Flow<'_>, letter: &Letter, r: f32) -> Result<()> {
-    if letter.qr.is_empty() {
-        return Ok(());
-    }
-    let col = mm(QR_COLUMN_MM);
-    let side = mm(QR_MM);
-    let n = letter.qr.len();
-    let mut items = Vec::new();
-    let mut height = side;
-    for (i, q) in letter.qr.iter().enumerate() {
-        let x0 = r - (n - i) as f32 * col;
-        let mut shape = qr_shape(&q.data, side).map_err(|e| match e {
-            crate::Error::Input(mut p) => {
-                p.iter_mut().for_each(|p| p.path = format!("qr[{i}].data"));
-                crate::Error::Input(p)
-            }
-            other => other,
-        })?;
-        shape.color = Color::BLACK;
-        items.push((Point::new(x0 + (col - side) / 2.0, 0.0), Item::Shape(shape)));
-        if let Some(caption) = &q.caption {
-            let text = localize(caption, letter.digits).into_owned();
-            let lines = flow.set(&text, col, 0.0, 0.0, Align::Center);
-            for (k, line) in lines.iter().enumerate() {
-                items.push((
-                    Point::new(x0 + line.x, side + k as f32 * flow.pitch + flow.ascent),
-                    Item::Text(line.run.clone()),
-                ));
-            }
-            height = height.max(side + lines.len() as f32 * flow.pitch);
-        }
-    }
-    flow.blocks.push(Block {
-        space_before: PART_GAP,
-        height,
-        items,
-        keep_with_next: false,
-    });
-    Ok(())
-}
-
-/// บัญชีแนบท้าย on its own page(s): a heading naming the letter, then the numbered list.
-fn distribution(
-    ts: &Typesetter,
-    letter: &Letter,
-    d: &crate::letter::Distribution,
-    l: f32,
-    r: f32,
-    c: f32,
-) -> Vec<Frame> {
-    let mut flow = Flow::new(ts, letter.digits);
-    let title = flow
-        .print(d.title.as_deref().unwrap_or("บัญชีรายชื่อแนบท้ายหนังสือ"))
-        .into_owned();
-    let bold = ts.size(FontStyle::Bold, ts.profile.body_pt);
-    let title_run = ts.line(&title, FontStyle::Bold, bold, Color::BLACK);
-    flow.line(0.0, vec![(c - title_run.width / 2.0, title_run)], true);
-    let mut sub = String::new();
-    if let Some(a) = &letter.agency {
-        sub.push_str(&a.name);
-    }
-    sub.push_str(&format!(" ที่ {}", letter.number_text()));
-    if let Some(date) = &letter.date {
-        sub.push_str(&format!(
-            " ลงวันที่ {}",
-            format_date(date, letter.digits).joined()
-        ));
-    }
-    let sub = flow.print(sub.trim()).into_owned();
-    let lines = flow.set(&sub, r - l, 0.0, 0.0, Align::Center);
-    flow.lines(0.0, l, &lines, Vec::new(), true);
-    let numbers: Vec<TextRun> = (1..=d.recipients.len())
-        .map(|i| flow.run(&flow.print(&format!("{i}."))))
+    let items: Vec<(String, Option<String>)> = letter
+        .enclosures
+        .iter()
+        .map(|e| {
+            (
+                flow.print(&e.title).into_owned(),
+                e.quantity.as_ref().map(|q| flow.print(q).into_owned()),
+            )
+        })
         .collect();
-    let num_w = numbers.iter().map(|n| n.width).fold(0.0f32, f32::max);
-    let tx = l + mm(INDENT_MM) / 2.0 + num_w;
-    for (i, (num, who)) in numbers.into_iter().zip(&d.recipients).enumerate() {
-        let x = tx - mm(2.0) - num.width;
-        let set = flow.set(&flow.print(who), r - tx, 0.0, 0.0, Align::Left);
-        flow.lines(
-            if i == 0 { flow.pitch } else { 0.0 },
-            tx,
-            &set,
-            vec![(x, num)],
-            false,
+    numbered(flow, "สิ่งที่ส่งมาด้วย", &items, l, r, gap);
+}
+
+/// ชั้นความเร็ว in red, at least 32 pt, at the left margin on the line above ที่.
+pub(super) fn urgency_mark(ts: &Typesetter, first: &mut Frame, letter: &Letter, l: f32) {
+    if let Some(u) = letter.urgency {
+        let color = if ts.profile.color_marks {
+            Color::RED
+        } else {
+            Color::BLACK
+        };
+        let size = ts.size(FontStyle::Bold, 32.0);
+        let run = ts.line(u.mark(), FontStyle::Bold, size, color);
+        // Its descenders clear of the ที่ line.
+        first.push(
+            Point::new(l, mm(EMBLEM_TOP_MM + EMBLEM_H_MM) - 0.25 * 32.0),
+            Item::Text(run),
         );
     }
-    let area = PageArea {
-        first_top: mm(30.0),
-        next_top: mm(30.0),
-        bottom: mm(PAGE_H_MM - BOTTOM_MM),
-    };
-    frames(paginate(std::mem::take(&mut flow.blocks), area))
 }

@@ -8,7 +8,11 @@
 //! continuation word `/คำ...` at the bottom right of every page but the last, and secrecy
 //! marks.
 
+mod directive;
 mod external;
+mod memo;
+mod parts;
+mod stamped;
 
 use std::sync::Arc;
 
@@ -16,7 +20,7 @@ use super::font::FontStyle;
 use super::frame::{mm, Color, Document, Frame, Item, Point, Size, TextRun};
 use super::paragraph::{Align, ParagraphSpec, SetLine};
 use super::{Graphic, Typesetter};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::letter::{Digits, Kind, Letter};
 use crate::thai::localize;
 
@@ -40,6 +44,72 @@ pub const EMBLEM_TOP_MM: f32 = 15.0;
 pub const EMBLEM_H_MM: f32 = 30.0;
 /// Top of the page number `- ๒ -` on continuation pages.
 pub const PAGE_NUMBER_TOP_MM: f32 = 15.0;
+
+/// The page and its margins, in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    /// Page width.
+    pub page_w: f32,
+    /// Page height.
+    pub page_h: f32,
+    /// Left margin.
+    pub left: f32,
+    /// Right margin.
+    pub right: f32,
+    /// Bottom margin.
+    pub bottom: f32,
+}
+
+impl Geometry {
+    /// A4 with the official margins: 3 cm left, 2 cm right.
+    pub const A4: Geometry = Geometry {
+        page_w: PAGE_W_MM,
+        page_h: PAGE_H_MM,
+        left: LEFT_MM,
+        right: RIGHT_MM,
+        bottom: BOTTOM_MM,
+    };
+    /// A5 memo paper. The regulation sets no A5 margins; these keep the A4 proportions.
+    pub const A5: Geometry = Geometry {
+        page_w: 148.0,
+        page_h: 210.0,
+        left: 20.0,
+        right: 12.0,
+        bottom: 15.0,
+    };
+
+    /// The geometry a letter is set on.
+    pub fn for_letter(letter: &Letter) -> Geometry {
+        match (letter.kind, letter.paper) {
+            (Kind::Memo, Some(crate::letter::Paper::A5)) => Geometry::A5,
+            _ => Geometry::A4,
+        }
+    }
+
+    /// Left text edge, in points.
+    pub fn l(&self) -> f32 {
+        mm(self.left)
+    }
+    /// Right text edge, in points.
+    pub fn r(&self) -> f32 {
+        mm(self.page_w - self.right)
+    }
+    /// The page centre line, in points.
+    pub fn c(&self) -> f32 {
+        mm(self.page_w / 2.0)
+    }
+    /// Lowest point of the text, in points.
+    pub fn bottom(&self) -> f32 {
+        mm(self.page_h - self.bottom)
+    }
+    /// The page size.
+    pub fn size(&self) -> Size {
+        Size {
+            w: mm(self.page_w),
+            h: mm(self.page_h),
+        }
+    }
+}
 
 /// One line or unbreakable group on its way to a page.
 #[derive(Debug, Clone, Default)]
@@ -221,11 +291,7 @@ pub(crate) fn paginate(blocks: Vec<Block>, area: PageArea) -> Vec<Vec<(f32, Bloc
 }
 
 /// Builds frames from paginated blocks.
-pub(crate) fn frames(pages: Vec<Vec<(f32, Block)>>) -> Vec<Frame> {
-    let size = Size {
-        w: mm(PAGE_W_MM),
-        h: mm(PAGE_H_MM),
-    };
+pub(crate) fn frames(pages: Vec<Vec<(f32, Block)>>, size: Size) -> Vec<Frame> {
     pages
         .into_iter()
         .map(|blocks| {
@@ -241,7 +307,7 @@ pub(crate) fn frames(pages: Vec<Vec<(f32, Block)>>) -> Vec<Frame> {
 }
 
 /// Adds page numbers, continuation words and secrecy marks to the letter's pages.
-pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter) {
+pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter, g: Geometry) {
     let ts = flow.ts;
     let count = pages.len();
     // Continuation words need the next page's first text, so collect them first.
@@ -253,10 +319,10 @@ pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter) {
                 .map(|(_, t)| t.text.clone())
         })
         .collect();
-    let right = mm(PAGE_W_MM - RIGHT_MM);
-    let centre = mm(CENTRE_MM);
+    let right = g.r();
+    let centre = g.c();
     // The continuation word stands just below the last line, in the bottom margin.
-    let bottom_line_top = mm(PAGE_H_MM - BOTTOM_MM);
+    let bottom_line_top = g.bottom();
     for (i, page) in pages.iter_mut().enumerate() {
         if i > 0 {
             let label = flow.print(&format!("- {} -", i + 1)).into_owned();
@@ -293,7 +359,7 @@ pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter) {
                 Item::Text(run.clone()),
             );
             page.push(
-                Point::new(centre - w / 2.0, mm(PAGE_H_MM - 8.0)),
+                Point::new(centre - w / 2.0, mm(g.page_h - 8.0)),
                 Item::Text(run),
             );
         }
@@ -312,25 +378,71 @@ fn first_word(ts: &Typesetter, text: &str) -> String {
     t[..end].trim().to_string()
 }
 
+/// Which copy of a letter is printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LayoutOptions {
+    /// สำเนาคู่ฉบับ: the file copy, marked as such, with the initials of ผู้ร่าง / ผู้พิมพ์ /
+    /// ผู้ทาน at the bottom right of its last page.
+    pub file_copy: bool,
+}
+
+/// Marks the file copy: `สำเนาคู่ฉบับ` at the top right of page 1 and the initials block at
+/// the bottom right of the last page.
+pub(crate) fn finish(
+    flow: &Flow<'_>,
+    pages: &mut [Frame],
+    letter: &Letter,
+    g: Geometry,
+    opts: &LayoutOptions,
+) {
+    if !opts.file_copy {
+        return;
+    }
+    let r = g.r();
+    if let Some(first) = pages.first_mut() {
+        let run = flow.run("สำเนาคู่ฉบับ");
+        first.push(
+            Point::new(r - run.width, mm(EMBLEM_TOP_MM) + flow.ascent),
+            Item::Text(run),
+        );
+    }
+    let lines = letter
+        .initials
+        .as_ref()
+        .map(|i| i.lines())
+        .unwrap_or_default();
+    if let Some(last) = pages.last_mut() {
+        let size = flow.ts.size(FontStyle::Regular, 14.0);
+        let pitch = flow.pitch * 14.0 / 16.0;
+        let runs: Vec<TextRun> = lines
+            .iter()
+            .map(|s| {
+                flow.ts
+                    .line(&flow.print(s), FontStyle::Regular, size, Color::BLACK)
+            })
+            .collect();
+        let w = runs.iter().map(|r| r.width).fold(0.0f32, f32::max);
+        let n = runs.len() as f32;
+        for (i, run) in runs.into_iter().enumerate() {
+            let y = g.bottom() - (n - i as f32) * pitch + flow.ascent * 14.0 / 16.0;
+            last.push(Point::new(r - w, y), Item::Text(run));
+        }
+    }
+}
+
 /// Lays out a letter of any kind.
 pub(crate) fn layout(
     ts: &Typesetter,
     letter: &Letter,
     emblem: Option<Arc<Graphic>>,
+    opts: &LayoutOptions,
 ) -> Result<Document> {
+    let e = emblem.as_ref();
     let pages = match letter.kind {
-        Kind::External => external::layout(ts, letter, emblem.as_ref())?,
-        other => {
-            return Err(Error::input(
-                "kind",
-                format!("ยังพิมพ์{}ไม่ได้ในรุ่นนี้ พิมพ์ได้เฉพาะหนังสือภายนอก (external) และหนังสือเวียน", other.thai_name()),
-                format!(
-                    "{:?} letters cannot be typeset by this version yet; only external letters and circulars can",
-                    other
-                )
-                .to_lowercase(),
-            ))
-        }
+        Kind::External => external::layout(ts, letter, e, opts)?,
+        Kind::Memo => memo::layout(ts, letter, e, opts)?,
+        Kind::Stamped => stamped::layout(ts, letter, e, opts)?,
+        Kind::Order | Kind::Announcement => directive::layout(ts, letter, e, opts)?,
     };
     let title = letter
         .subject

@@ -1,0 +1,357 @@
+//! The parts most letter kinds share: labelled header lines, numbered lists, the body,
+//! the signature block, the owner block, QR codes and the distribution list.
+
+use super::super::font::FontStyle;
+use super::super::frame::{mm, Color, Frame, Item, Point, Size, SlotRole, TextRun};
+use super::super::paragraph::Align;
+use super::super::qr::qr_shape;
+use super::super::Typesetter;
+use super::{frames, paginate, Block, Flow, Geometry, PageArea, INDENT_MM};
+use crate::error::Result;
+use crate::letter::{BlockStyle, Letter};
+use crate::thai::{format_date, localize};
+
+/// Space before each header part and before the body (1 Enter + 6 pt).
+pub const PART_GAP: f32 = 6.0;
+/// Space before the closing.
+pub const CLOSING_GAP: f32 = 12.0;
+/// Space left for the handwritten signature between the closing and the name (1.8 cm).
+pub const SIGNATURE_MM: f32 = 18.0;
+/// Side of a printed QR code, in millimetres.
+pub const QR_MM: f32 = 25.0;
+/// Width of the column a QR code and its caption stand in.
+pub const QR_COLUMN_MM: f32 = 40.0;
+
+/// The gap between a label (เรื่อง) and its value: two spaces of the typewriter standard.
+pub(crate) fn label_gap(flow: &Flow<'_>) -> f32 {
+    0.648 * flow.size
+}
+
+/// A label at the left margin and its value, wrapped lines hanging under the value.
+pub(super) fn labeled(flow: &mut Flow<'_>, label: &str, value: &str, l: f32, r: f32, gap: f32) {
+    let label_run = flow.run(label);
+    let vx = l + label_run.width + gap;
+    let lines = flow.set(value, r - vx, 0.0, 0.0, Align::Left);
+    flow.lines(PART_GAP, vx, &lines, vec![(l, label_run)], true);
+}
+
+/// A label with one or more items (อ้างถึง, สิ่งที่ส่งมาด้วย): several are numbered ๑. ๒.;
+/// a quantity stands at the right margin on the item's last line.
+pub(super) fn numbered(
+    flow: &mut Flow<'_>,
+    label: &str,
+    items: &[(String, Option<String>)],
+    l: f32,
+    r: f32,
+    gap: f32,
+) {
+    let label_run = flow.run(label);
+    let vx = l + label_run.width + gap;
+    let several = items.len() > 1;
+    let numbers: Vec<TextRun> = if several {
+        (1..=items.len())
+            .map(|i| flow.run(&flow.print(&format!("{i}."))))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let num_w = numbers.iter().map(|n| n.width).fold(0.0f32, f32::max);
+    let tx = if several { vx + num_w + gap * 0.75 } else { vx };
+    let mut lead = Some(label_run);
+    for (i, (title, quantity)) in items.iter().enumerate() {
+        let qty = quantity.as_ref().map(|q| flow.run(q));
+        let qty_w = qty.as_ref().map(|q| q.width + 2.0 * gap).unwrap_or(0.0);
+        let lines = flow.set(title, (r - tx - qty_w).max(mm(30.0)), 0.0, 0.0, Align::Left);
+        let n = lines.len().max(1);
+        for k in 0..n {
+            let mut runs = Vec::new();
+            if k == 0 {
+                if let Some(lr) = lead.take() {
+                    runs.push((l, lr));
+                }
+                if let Some(num) = numbers.get(i) {
+                    runs.push((vx, num.clone()));
+                }
+            }
+            if let Some(line) = lines.get(k) {
+                runs.push((tx + line.x, line.run.clone()));
+            }
+            if k + 1 == n {
+                if let Some(q) = &qty {
+                    runs.push((r - q.width, q.clone()));
+                }
+            }
+            flow.line(if i == 0 && k == 0 { PART_GAP } else { 0.0 }, runs, true);
+        }
+    }
+}
+
+/// The body: paragraphs indented 2.5 cm and justified; items with a hanging indent.
+pub(super) fn body(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) {
+    let w = r - l;
+    let indent = mm(INDENT_MM);
+    for (i, block) in letter.body.iter().enumerate() {
+        let text = flow.print(block.text()).into_owned();
+        let (first, rest, before) = match block.style() {
+            BlockStyle::Paragraph => (indent, 0.0, if i == 0 { PART_GAP } else { 0.0 }),
+            BlockStyle::Plain => (0.0, 0.0, if i == 0 { PART_GAP } else { 0.0 }),
+            BlockStyle::Item => {
+                // Wrapped lines align after the item's own number (`๑.` or `ข้อ ๑`).
+                let lead_end = item_number_end(&text);
+                let hang = flow.width(&text[..lead_end])
+                    + if lead_end > 0 { 0.324 * flow.size } else { 0.0 };
+                (indent, (indent + hang).min(w / 2.0), PART_GAP)
+            }
+        };
+        let lines = flow.set(&text, w, first, rest, Align::Justify);
+        flow.lines(before, l, &lines, Vec::new(), false);
+    }
+}
+
+/// Byte length of an item's number: `๑.`, `(๒)`, `ข้อ ๓`, `๑.๒`.
+pub(super) fn item_number_end(text: &str) -> usize {
+    let t = text;
+    let skip = if t.starts_with("ข้อ ") {
+        "ข้อ ".len()
+    } else {
+        0
+    };
+    let rest = &t[skip..];
+    let end = rest.find(char::is_whitespace).unwrap_or(0);
+    let token = &rest[..end];
+    let is_num = !token.is_empty()
+        && token.chars().all(|c| {
+            c.is_ascii_digit()
+                || ('\u{0E50}'..='\u{0E59}').contains(&c)
+                || matches!(c, '.' | '(' | ')')
+        })
+        || token.chars().count() <= 3 && token.ends_with(['.', ')']);
+    if is_num {
+        skip + end
+    } else {
+        0
+    }
+}
+
+/// คำลงท้าย from the centre line `c`, the signature space, (name) and positions centred
+/// under it. Without a closing (memos, orders) the block is centred where it would be.
+pub(super) fn signature(
+    flow: &mut Flow<'_>,
+    letter: &Letter,
+    closing: Option<&str>,
+    c: f32,
+    r: f32,
+) {
+    let closing = closing.map(|s| flow.print(s).into_owned());
+    let signer = letter.signer.as_ref();
+    if closing.is_none() && signer.is_none() {
+        return;
+    }
+    // The last lines of the body go with the closing: never a signature alone on a page.
+    flow.keep_last(2);
+    let closing_run = closing.as_ref().map(|s| flow.run(s));
+    let centre = match &closing_run {
+        Some(run) => c + run.width / 2.0,
+        None => c + flow.width("ขอแสดงความนับถือ") / 2.0,
+    };
+    if let Some(run) = closing_run {
+        flow.line(CLOSING_GAP, vec![(c, run)], true);
+    }
+    let Some(signer) = signer else { return };
+    let slot_h = mm(SIGNATURE_MM);
+    flow.blocks.push(Block {
+        space_before: if closing.is_some() { 0.0 } else { CLOSING_GAP },
+        height: slot_h,
+        items: vec![(
+            Point::new(centre - mm(30.0), 0.0),
+            Item::Slot {
+                size: Size {
+                    w: mm(60.0),
+                    h: slot_h,
+                },
+                role: SlotRole::Signature,
+            },
+        )],
+        keep_with_next: true,
+    });
+    let mut lines = vec![format!("({})", flow.print(&signer.name))];
+    lines.extend(
+        signer
+            .position_lines()
+            .iter()
+            .map(|p| flow.print(p).into_owned()),
+    );
+    let n = lines.len();
+    for (i, s) in lines.iter().enumerate() {
+        let run = flow.run(s);
+        let x = (centre - run.width / 2.0).min(r - run.width);
+        flow.line(0.0, vec![(x, run)], i + 1 < n);
+    }
+}
+
+/// ส่วนราชการเจ้าของเรื่อง with โทร., โทรสาร, ไปรษณีย์อิเล็กทรอนิกส์; then สำเนาส่ง.
+pub(super) fn owner(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32, gap: f32) {
+    let count = owner_block(flow, letter, l, r);
+    copies_to(flow, letter, l, r, gap, count == 0);
+}
+
+/// The owner block; returns how many lines it printed.
+pub(super) fn owner_block(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) -> usize {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(o) = &letter.owner {
+        for v in [&o.department, &o.unit].into_iter().flatten() {
+            lines.push(flow.print(v).into_owned());
+        }
+        if let Some(p) = &o.phone {
+            lines.push(format!("โทร. {}", flow.print(p)));
+        }
+        if let Some(f) = &o.fax {
+            lines.push(format!("โทรสาร {}", flow.print(f)));
+        }
+        if let Some(e) = &o.email {
+            // An e-mail address is never given Thai digits.
+            lines.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
+        }
+    }
+    let mut first = true;
+    let count = lines.len();
+    for (i, s) in lines.iter().enumerate() {
+        let set = flow.set(s, r - l, 0.0, 0.0, Align::Left);
+        let before = if first { flow.pitch } else { 0.0 };
+        first = false;
+        flow.lines(before, l, &set, Vec::new(), i + 1 < count);
+    }
+    count
+}
+
+/// สำเนาส่ง with its list, wrapped lines under the value. `first` when nothing precedes it
+/// since the signature (a blank line before), otherwise 6 pt.
+pub(super) fn copies_to(
+    flow: &mut Flow<'_>,
+    letter: &Letter,
+    l: f32,
+    r: f32,
+    gap: f32,
+    first: bool,
+) {
+    let count = usize::from(!first);
+    if !letter.copies_to.is_empty() {
+        let label = flow.run("สำเนาส่ง");
+        let vx = l + label.width + gap;
+        let mut lead = Some(label);
+        for (i, c) in letter.copies_to.iter().enumerate() {
+            let set = flow.set(&flow.print(c), r - vx, 0.0, 0.0, Align::Left);
+            let lead_runs = lead.take().map(|lr| vec![(l, lr)]).unwrap_or_default();
+            let before = if i == 0 {
+                if count == 0 {
+                    flow.pitch
+                } else {
+                    PART_GAP
+                }
+            } else {
+                0.0
+            };
+            flow.lines(before, vx, &set, lead_runs, true);
+        }
+        if let Some(b) = flow.blocks.last_mut() {
+            b.keep_with_next = false;
+        }
+    }
+}
+
+/// QR codes in a row at the right, each with its caption centred under it.
+pub(super) fn qr_codes(flow: &mut Flow<'_>, letter: &Letter, r: f32) -> Result<()> {
+    if letter.qr.is_empty() {
+        return Ok(());
+    }
+    let col = mm(QR_COLUMN_MM);
+    let side = mm(QR_MM);
+    let n = letter.qr.len();
+    let mut items = Vec::new();
+    let mut height = side;
+    for (i, q) in letter.qr.iter().enumerate() {
+        let x0 = r - (n - i) as f32 * col;
+        let mut shape = qr_shape(&q.data, side).map_err(|e| match e {
+            crate::Error::Input(mut p) => {
+                p.iter_mut().for_each(|p| p.path = format!("qr[{i}].data"));
+                crate::Error::Input(p)
+            }
+            other => other,
+        })?;
+        shape.color = Color::BLACK;
+        items.push((Point::new(x0 + (col - side) / 2.0, 0.0), Item::Shape(shape)));
+        if let Some(caption) = &q.caption {
+            let text = localize(caption, letter.digits).into_owned();
+            let lines = flow.set(&text, col, 0.0, 0.0, Align::Center);
+            for (k, line) in lines.iter().enumerate() {
+                items.push((
+                    Point::new(x0 + line.x, side + k as f32 * flow.pitch + flow.ascent),
+                    Item::Text(line.run.clone()),
+                ));
+            }
+            height = height.max(side + lines.len() as f32 * flow.pitch);
+        }
+    }
+    flow.blocks.push(Block {
+        space_before: PART_GAP,
+        height,
+        items,
+        keep_with_next: false,
+    });
+    Ok(())
+}
+
+/// บัญชีแนบท้าย on its own page(s): a heading naming the letter, then the numbered list.
+pub(super) fn distribution(
+    ts: &Typesetter,
+    letter: &Letter,
+    d: &crate::letter::Distribution,
+    l: f32,
+    r: f32,
+    c: f32,
+) -> Vec<Frame> {
+    let mut flow = Flow::new(ts, letter.digits);
+    let title = flow
+        .print(d.title.as_deref().unwrap_or("บัญชีรายชื่อแนบท้ายหนังสือ"))
+        .into_owned();
+    let bold = ts.size(FontStyle::Bold, ts.profile.body_pt);
+    let title_run = ts.line(&title, FontStyle::Bold, bold, Color::BLACK);
+    flow.line(0.0, vec![(c - title_run.width / 2.0, title_run)], true);
+    let mut sub = String::new();
+    if let Some(a) = &letter.agency {
+        sub.push_str(&a.name);
+    }
+    sub.push_str(&format!(" ที่ {}", letter.number_text()));
+    if let Some(date) = &letter.date {
+        sub.push_str(&format!(
+            " ลงวันที่ {}",
+            format_date(date, letter.digits).joined()
+        ));
+    }
+    let sub = flow.print(sub.trim()).into_owned();
+    let lines = flow.set(&sub, r - l, 0.0, 0.0, Align::Center);
+    flow.lines(0.0, l, &lines, Vec::new(), true);
+    let numbers: Vec<TextRun> = (1..=d.recipients.len())
+        .map(|i| flow.run(&flow.print(&format!("{i}."))))
+        .collect();
+    let num_w = numbers.iter().map(|n| n.width).fold(0.0f32, f32::max);
+    let tx = l + mm(INDENT_MM) / 2.0 + num_w;
+    for (i, (num, who)) in numbers.into_iter().zip(&d.recipients).enumerate() {
+        let x = tx - mm(2.0) - num.width;
+        let set = flow.set(&flow.print(who), r - tx, 0.0, 0.0, Align::Left);
+        flow.lines(
+            if i == 0 { flow.pitch } else { 0.0 },
+            tx,
+            &set,
+            vec![(x, num)],
+            false,
+        );
+    }
+    let g = Geometry::for_letter(letter);
+    let area = PageArea {
+        first_top: mm(30.0),
+        next_top: mm(30.0),
+        bottom: g.bottom(),
+    };
+    frames(paginate(std::mem::take(&mut flow.blocks), area), g.size())
+}
