@@ -30,7 +30,7 @@ fn parse_hb(out: &str) -> Vec<(u16, u32, i32, i32, i32)> {
         .split('|')
         .map(|g| {
             let (gid, rest) = g.split_once('=').unwrap();
-            let (cluster, rest) = rest.split_once(['@', '+']).map(|(c, _)| (c, ())).unwrap();
+            let cluster = rest.split_once(['@', '+']).map(|(c, _)| c).unwrap();
             let (dx, dy) = match g.split_once('@') {
                 Some((_, r)) => {
                     let off = r.split('+').next().unwrap();
@@ -40,7 +40,6 @@ fn parse_hb(out: &str) -> Vec<(u16, u32, i32, i32, i32)> {
                 None => (0, 0),
             };
             let adv = g.rsplit_once('+').unwrap().1.parse().unwrap();
-            let _ = rest;
             (gid.parse().unwrap(), cluster.parse().unwrap(), dx, dy, adv)
         })
         .collect()

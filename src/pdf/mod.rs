@@ -41,11 +41,16 @@ struct FontEntry {
 /// be formatted and deflated again for every preview).
 #[derive(Default)]
 pub struct PdfWriter {
-    forms: Mutex<Vec<(Weak<Graphic>, Arc<Vec<u8>>)>>,
+    forms: Mutex<Vec<FormEntry>>,
     /// Compressed streams by a hash of their content: the font subset stays the same
     /// while a clerk edits a paragraph, so the preview need not deflate it again.
-    deflated: Mutex<Vec<(u64, usize, Arc<Vec<u8>>)>>,
+    deflated: Mutex<Vec<DeflatedEntry>>,
 }
+
+/// A graphic (while it lives) and its compressed drawing.
+type FormEntry = (Weak<Graphic>, Arc<Vec<u8>>);
+/// Hash and length of a stream's content, and the content compressed.
+type DeflatedEntry = (u64, usize, Arc<Vec<u8>>);
 
 /// How many compressed streams the writer remembers.
 const DEFLATE_CACHE: usize = 8;
@@ -115,8 +120,8 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
         info.subject = doc.subject.clone();
         info.creator = "Saraban".into();
         info.producer = format!("Saraban {}", env!("CARGO_PKG_VERSION"));
-        info.creation_date = now.clone();
-        info.modification_date = now.clone();
+        info.creation_date = now;
+        info.modification_date = now;
         info.metadata_date = now;
     }
 
@@ -510,7 +515,7 @@ fn vector_form(graphic: &Graphic) -> Vec<u8> {
         }
         let a = tenths.unsigned_abs();
         let _ = write!(s, "{}", a / 10);
-        if a % 10 != 0 {
+        if !a.is_multiple_of(10) {
             s.push('.');
             s.push((b'0' + (a % 10) as u8) as char);
         }

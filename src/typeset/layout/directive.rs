@@ -130,9 +130,11 @@ pub(crate) fn layout(
     Ok(pages)
 }
 
-/// A heading line (or lines) centred between the margins.
+/// A heading line (or lines) centred under the Garuda, on the page centre line.
 fn centred(flow: &mut Flow<'_>, text: &str, style: FontStyle, l: f32, r: f32, space_before: f32) {
     let size = flow.ts.size(style, flow.ts.profile.body_pt);
+    let c = mm(super::CENTRE_MM);
+    let r = r.min(2.0 * c - l);
     let lines = flow.ts.set(&ParagraphSpec {
         text,
         style,
