@@ -102,6 +102,14 @@ pub enum Error {
     /// The PDF could not be produced (a bug or an exhausted resource).
     #[error("cannot produce the PDF: {0}")]
     Pdf(String),
+
+    /// The register database cannot be used (locked, corrupt, newer, not a register).
+    #[error("register: {en}")]
+    Register { th: String, en: String },
+
+    /// No issued letter has that id or number.
+    #[error("not found: {en}")]
+    NotFound { th: String, en: String },
 }
 
 impl Error {
@@ -113,7 +121,7 @@ impl Error {
     /// The exit code of `../shared/spec/cli.md`: 1 input, 3 environment.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) => 1,
+            Error::Input(_) | Error::NotFound { .. } => 1,
             // The letter file given does not exist or is not text: wrong input.
             Error::Read { source, .. }
                 if matches!(
@@ -147,7 +155,9 @@ impl Error {
                     source
                 ),
             }],
-            Error::Font { th, en } => vec![lang.pick(th, en).to_string()],
+            Error::Font { th, en } | Error::Register { th, en } | Error::NotFound { th, en } => {
+                vec![lang.pick(th, en).to_string()]
+            }
             Error::Emblem { th, en } => vec![lang.pick(th, en).to_string()],
             Error::Pdf(msg) => vec![match lang {
                 Lang::Th => format!("สร้าง PDF ไม่สำเร็จ: {msg}"),

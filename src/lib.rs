@@ -22,6 +22,7 @@ pub mod error;
 pub mod fsutil;
 pub mod letter;
 pub mod pdf;
+pub mod register;
 pub mod service;
 pub mod thai;
 pub mod typeset;

@@ -18,6 +18,9 @@ struct Cli {
     /// Language of messages: th or en (default: the system locale, else Thai).
     #[arg(long, global = true, value_parser = ["th", "en"])]
     lang: Option<String>,
+    /// The register database (default: $SARABAN_DB, else the app's own in the data folder).
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +45,105 @@ enum Command {
         #[arg(long, value_parser = ["original", "file"], default_value = "original")]
         copy: String,
     },
+    /// Issue a letter: the next running number, the date, the final PDF, stored for good.
+    Issue {
+        /// The letter (JSON); - reads standard input.
+        letter: PathBuf,
+        /// Date of issue, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Also write the issued PDF here.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Import a historical entry: keep the running number the letter carries.
+        #[arg(long)]
+        keep_number: bool,
+        /// The Garuda emblem (default: $SARABAN_EMBLEM).
+        #[arg(long)]
+        emblem: Option<PathBuf>,
+        /// Font file(s), as for render.
+        #[arg(long = "font")]
+        fonts: Vec<PathBuf>,
+    },
+    /// Find issued letters (newest first).
+    Search {
+        /// A Thai or Latin substring; Thai and Arabic digits match each other.
+        query: Option<String>,
+        /// Buddhist-Era year.
+        #[arg(long)]
+        year: Option<i64>,
+        /// Issued on or after (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Issued on or before (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Letter kind.
+        #[arg(long, value_parser = ["external", "memo", "stamped", "order", "announcement"])]
+        kind: Option<String>,
+        /// Status.
+        #[arg(long, value_parser = ["issued", "cancelled"])]
+        status: Option<String>,
+        /// At most N results.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one issued letter (and write its PDF exactly as issued).
+    Show {
+        /// Its id or its number (e.g. "มท ๐๘๑๐.๒/ว ๑๒๓").
+        id: String,
+        /// Write the stored PDF here.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel an issued letter; its number is never reused.
+    Cancel {
+        /// Its id or number.
+        id: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Export the register (ทะเบียนหนังสือส่ง).
+    Export {
+        /// csv or xlsx.
+        #[arg(long, value_parser = ["csv", "xlsx"])]
+        format: String,
+        /// The file to write.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Only this Buddhist-Era year.
+        #[arg(long)]
+        year: Option<i64>,
+    },
+    /// Print the register of a year as the official register form (PDF).
+    Book {
+        /// Buddhist-Era year.
+        #[arg(long)]
+        year: i64,
+        /// The PDF to write.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Drafts: save, list, open, versions, restore, delete.
+    Draft {
+        #[command(subcommand)]
+        action: DraftAction,
+    },
     /// Proofread a letter without rendering it.
     Check {
         /// The letter (JSON); - reads standard input.
@@ -50,6 +152,56 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Check the hash chain; report the first broken link.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum DraftAction {
+    /// Save a letter as a new draft, or as a new version of draft --id.
+    Save {
+        letter: PathBuf,
+        #[arg(long)]
+        id: Option<i64>,
+    },
+    /// List the drafts.
+    List,
+    /// Print a draft's letter JSON (or write it with -o).
+    Open {
+        id: i64,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// List a draft's saved versions.
+    Versions { id: i64 },
+    /// Make an earlier version the current one.
+    Restore { id: i64, version: i64 },
+    /// Delete a draft.
+    Delete { id: i64 },
+}
+
+fn parse_date(s: &str, what: &str) -> Result<chrono::NaiveDate, Error> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        Error::input(
+            what,
+            format!("วันที่ “{s}” ต้องอยู่ในรูป ปปปป-ดด-วว (ค.ศ.)"),
+            format!("the date “{s}” must be YYYY-MM-DD"),
+        )
+    })
+}
+
+fn open_register(db: &Option<PathBuf>) -> Result<saraban::register::Register, Error> {
+    let path = db.clone().unwrap_or_else(saraban::register::default_path);
+    saraban::register::Register::open(&path)
+}
+
+fn print_line(line: &str) {
+    let mut so = std::io::stdout().lock();
+    let _ = writeln!(so, "{line}");
 }
 
 fn system_lang() -> Lang {
@@ -139,6 +291,141 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                         Lang::En => format!("wrote {} ({} bytes)", out.display(), bytes.len()),
                     }
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Issue { letter, date, output, json, keep_number, emblem, fonts } => {
+            let l = read_letter(&letter)?;
+            let date = date.map(|d| parse_date(&d, "date")).transpose()?;
+            let emblem = emblem.or_else(|| std::env::var_os("SARABAN_EMBLEM").map(PathBuf::from));
+            let office = Office::new(&OfficeSettings { fonts, emblem, ..Default::default() })?;
+            let mut reg = open_register(&cli.db)?;
+            let issued = office.issue(&mut reg, &l, &saraban::register::IssueOptions { date, keep_number, draft: None })?;
+            if let Some(out) = output {
+                saraban::fsutil::write_atomic(&out, &reg.pdf(issued.id)?)?;
+            }
+            if json {
+                print_line(&serde_json::to_string(&issued).unwrap_or_default());
+            } else {
+                print_line(&issued.number);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, year, from, to, kind, status, limit, json } => {
+            let reg = open_register(&cli.db)?;
+            let q = saraban::register::SearchQuery {
+                text: query,
+                year_be: year,
+                from: from.map(|d| parse_date(&d, "from")).transpose()?,
+                to: to.map(|d| parse_date(&d, "to")).transpose()?,
+                kind,
+                status,
+                limit: Some(limit),
+            };
+            for h in reg.search(&q)? {
+                if json {
+                    print_line(&serde_json::to_string(&h).unwrap_or_default());
+                } else {
+                    print_line(&format!("{}\t{}\t{}\t{}\t{}", h.entry.id, h.entry.number, h.entry.date, h.entry.subject, h.snippet));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, pdf, json } => {
+            let reg = open_register(&cli.db)?;
+            let id = reg.find(&id)?;
+            let e = reg.entry(id)?;
+            if let Some(out) = pdf {
+                saraban::fsutil::write_atomic(&out, &reg.pdf(id)?)?;
+            }
+            if json {
+                print_line(&serde_json::to_string(&e).unwrap_or_default());
+            } else {
+                let labels = match lang {
+                    Lang::Th => ["รายการ", "ที่", "ลงวันที่", "จาก", "ถึง", "เรื่อง", "สถานะ", "หมายเหตุ"],
+                    Lang::En => ["entry", "number", "date", "from", "to", "subject", "status", "note"],
+                };
+                let values = [e.id.to_string(), e.number, e.date, e.from, e.recipient, e.subject, e.status, e.note];
+                for (l, v) in labels.iter().zip(values) {
+                    print_line(&format!("{l}: {v}"));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Cancel { id, reason } => {
+            let mut reg = open_register(&cli.db)?;
+            let id = reg.find(&id)?;
+            reg.cancel(id, &reason)?;
+            let e = reg.entry(id)?;
+            print_line(&match lang {
+                Lang::Th => format!("ยกเลิก {} แล้ว (เลขนี้จะไม่ถูกนำไปใช้ซ้ำ)", e.number),
+                Lang::En => format!("cancelled {} (its number will never be reused)", e.number),
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { format, output, year } => {
+            let reg = open_register(&cli.db)?;
+            let entries = reg.entries(year)?;
+            let bytes = if format == "csv" {
+                saraban::register::csv_bytes(&entries)?
+            } else {
+                saraban::register::xlsx_bytes(&entries, "ทะเบียนหนังสือส่ง")?
+            };
+            saraban::fsutil::write_atomic(&output, &bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Book { year, output } => {
+            let reg = open_register(&cli.db)?;
+            let office = Office::new(&OfficeSettings::default())?;
+            let bytes = office.book(&reg, year)?;
+            saraban::fsutil::write_atomic(&output, &bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { action: AuditAction::Verify } => {
+            let reg = open_register(&cli.db)?;
+            let report = reg.verify_audit()?;
+            match report.first_broken {
+                None => {
+                    print_line(&match lang {
+                        Lang::Th => format!("บันทึกการตรวจสอบถูกต้องครบ {} รายการ", report.entries),
+                        Lang::En => format!("audit trail intact: {} entries", report.entries),
+                    });
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(id) => Err(Error::Register {
+                    th: format!("บันทึกการตรวจสอบถูกแก้ไข: ห่วงโซ่ขาดที่รายการ {id}"),
+                    en: format!("the audit trail was tampered with: the chain breaks at entry {id}"),
+                }),
+            }
+        }
+        Command::Draft { action } => {
+            let mut reg = open_register(&cli.db)?;
+            match action {
+                DraftAction::Save { letter, id } => {
+                    let l = read_letter(&letter)?;
+                    print_line(&reg.save_draft(id, &l)?.to_string());
+                }
+                DraftAction::List => {
+                    for d in reg.drafts()? {
+                        print_line(&format!("{}\t{}\t{}\t{}", d.id, d.updated_at, d.versions, d.title));
+                    }
+                }
+                DraftAction::Open { id, output } => {
+                    let json = reg.open_draft(id)?.to_json();
+                    match output {
+                        Some(out) => saraban::fsutil::write_atomic(&out, json.as_bytes())?,
+                        None => print_line(&json),
+                    }
+                }
+                DraftAction::Versions { id } => {
+                    for v in reg.draft_versions(id)? {
+                        print_line(&format!("{}\t{}", v.id, v.saved_at));
+                    }
+                }
+                DraftAction::Restore { id, version } => {
+                    reg.restore_draft(id, version)?;
+                }
+                DraftAction::Delete { id } => reg.delete_draft(id)?,
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -8,6 +8,7 @@
 //! continuation word `/คำ...` at the bottom right of every page but the last, and secrecy
 //! marks.
 
+pub mod book;
 mod directive;
 mod external;
 mod memo;

@@ -1,0 +1,331 @@
+//! Issuing (ออกเลข): the next running number, the final PDF and the audit entry, in one
+//! transaction; cancelling; reading issued letters back.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use super::audit::append;
+use super::search::{fold_digits, index_letter};
+use super::{now_text, series_kind, Entry, Register};
+use crate::error::Error;
+use crate::letter::{Kind, Letter, LetterDate, Number, RunningNumber};
+use crate::thai::{localize, to_arabic_digits};
+
+/// How a letter is issued.
+#[derive(Debug, Clone, Default)]
+pub struct IssueOptions {
+    /// The date of issue (default: today).
+    pub date: Option<NaiveDate>,
+    /// Keep the running number the letter carries: a historical entry imported from the
+    /// paper register. Otherwise a letter that already has a number is refused.
+    pub keep_number: bool,
+    /// The draft this letter was composed as; it becomes the issued letter.
+    pub draft: Option<i64>,
+}
+
+/// What issuing produced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Issued {
+    /// Row id.
+    pub id: i64,
+    /// The number as printed on the letter.
+    pub number: String,
+    /// The running number.
+    pub running: i64,
+    /// Buddhist-Era year of the series.
+    pub year_be: i64,
+    /// The date of the letter, ISO.
+    pub date: String,
+    /// SHA-256 of the PDF, hex.
+    pub sha256: String,
+}
+
+/// The series a letter is numbered in: its letter code with digits folded and spaces
+/// collapsed (`มท ๐๘20.3` and `มท ๐๘๒๐.๓` are one series), and the kind of series.
+/// Orders and announcements are numbered per issuing agency.
+pub fn series_key(letter: &Letter) -> (String, &'static str) {
+    let raw = match letter.kind {
+        Kind::Order | Kind::Announcement => letter.agency.as_ref().map(|a| a.name.as_str()).unwrap_or(""),
+        _ => letter.number.as_ref().and_then(|n| n.prefix.as_deref()).unwrap_or(""),
+    };
+    let folded = to_arabic_digits(raw);
+    (folded.split_whitespace().collect::<Vec<_>>().join(" "), series_kind(letter.kind, letter.circular))
+}
+
+impl Register {
+    /// Issues a letter: takes the next number of its series, dates it, renders it with
+    /// `render`, stores letter, PDF and hash, indexes it and appends to the audit trail,
+    /// all or nothing.
+    pub fn issue(
+        &mut self,
+        letter: &Letter,
+        opts: &IssueOptions,
+        render: impl FnOnce(&Letter) -> crate::Result<Vec<u8>>,
+    ) -> crate::Result<Issued> {
+        let carried = letter.number.as_ref().and_then(|n| n.running);
+        if carried.is_some() && !opts.keep_number {
+            return Err(Error::input(
+                "number.running",
+                "หนังสือนี้มีเลขทะเบียนอยู่แล้ว ออกเลขซ้ำไม่ได้ (ถ้าเป็นการนำเข้าทะเบียนเดิม ใช้ --keep-number)",
+                "this letter already carries a running number and cannot be issued again (to import a historical entry, use --keep-number)",
+            ));
+        }
+        if opts.keep_number && carried.is_none() {
+            return Err(Error::input(
+                "number.running",
+                "นำเข้าทะเบียนเดิม (--keep-number) ต้องมีเลขทะเบียนในหนังสือ",
+                "importing a historical entry (--keep-number) needs the letter's running number",
+            ));
+        }
+        let date = match (opts.date, letter.date.and_then(|d| d.to_naive())) {
+            (Some(d), _) => d,
+            (None, Some(d)) if opts.keep_number => d,
+            _ => chrono::Local::now().date_naive(),
+        };
+        let (prefix, kind) = series_key(letter);
+        if prefix.is_empty() && !matches!(letter.kind, Kind::Order | Kind::Announcement) {
+            return Err(Error::input(
+                "number.prefix",
+                "ออกเลขไม่ได้: หนังสือไม่มีรหัสเลขที่หนังสือ (number.prefix เช่น มท ๐๘๑๐.๒)",
+                "cannot issue: the letter has no letter code (number.prefix, e.g. มท ๐๘๑๐.๒)",
+            ));
+        }
+        let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+
+        // Durable: the commit reaches the disk before the number is reported.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let result = (|| {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO series (prefix, kind, year_be, last) VALUES (?1, ?2, ?3, 0)
+                 ON CONFLICT (prefix, kind, year_be) DO NOTHING",
+                params![prefix, kind, year_be],
+            )?;
+            let (series_id, last): (i64, i64) = tx.query_row(
+                "SELECT id, last FROM series WHERE prefix = ?1 AND kind = ?2 AND year_be = ?3",
+                params![prefix, kind, year_be],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let running = match carried {
+                Some(r) => i64::from(r.0),
+                None => last + 1,
+            };
+            tx.execute("UPDATE series SET last = max(last, ?1) WHERE id = ?2", params![running, series_id])?;
+            let taken: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM letters WHERE series_id = ?1 AND year_be = ?2 AND running = ?3",
+                    params![series_id, year_be, running],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = taken {
+                return Err(Error::input(
+                    "number.running",
+                    format!("เลขทะเบียน {running} ปี {year_be} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})"),
+                    format!("running number {running} of {year_be} in this series is already in the register (entry {id})"),
+                ));
+            }
+            let mut issued = letter.clone();
+            let n = issued.number.get_or_insert_with(Number::default);
+            n.running = Some(RunningNumber(running as u32));
+            issued.date = Some(LetterDate::from_naive(date));
+            let pdf = render(&issued)?;
+            let sha = hex(&Sha256::digest(&pdf));
+            let number = localize(&issued.number_text(), issued.digits).into_owned();
+            let json = serde_json::to_string(&issued).map_err(|e| Error::Pdf(e.to_string()))?;
+            let now = now_text();
+            let kind_name = serde_json::to_value(issued.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let title = issued.subject.clone().unwrap_or_default();
+            let id = match opts.draft {
+                Some(draft) => {
+                    let changed = tx.execute(
+                        "UPDATE letters SET status = 'issued', kind = ?2, title = ?3, updated_at = ?4, letter_json = ?5,
+                            series_id = ?6, year_be = ?7, running = ?8, number_text = ?9, issued_date = ?10,
+                            issued_at = ?4, issued_by = ?11, pdf = ?12, pdf_sha256 = ?13, historical = ?14
+                         WHERE id = ?1 AND status = 'draft'",
+                        params![draft, kind_name, title, now, json, series_id, year_be, running, number,
+                            date.to_string(), self.user, pdf, sha, opts.keep_number],
+                    )?;
+                    if changed == 0 {
+                        return Err(Error::NotFound {
+                            th: format!("ไม่พบร่างหนังสือหมายเลข {draft} (อาจออกเลขไปแล้วหรือถูกลบ)"),
+                            en: format!("no draft {draft} (it may have been issued or deleted)"),
+                        });
+                    }
+                    draft
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
+                            running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical)
+                         VALUES ('issued', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, ?13)",
+                        params![kind_name, title, now, json, series_id, year_be, running, number, date.to_string(),
+                            self.user, pdf, sha, opts.keep_number],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            };
+            index_letter(&tx, id, &issued, &number)?;
+            let action = if opts.keep_number { "import" } else { "issue" };
+            append(&tx, &self.user, action, Some(id), &format!("{number}|{}|{sha}", date))?;
+            tx.commit()?;
+            Ok(Issued { id, number, running, year_be, date: date.to_string(), sha256: sha })
+        })();
+        let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        result
+    }
+
+    /// Cancels an issued letter (ยกเลิก): its number stays in the register, never reused.
+    pub fn cancel(&mut self, id: i64, reason: &str) -> crate::Result<()> {
+        if reason.trim().is_empty() {
+            return Err(Error::input("reason", "ต้องระบุเหตุผลที่ยกเลิก", "a cancellation needs a reason"));
+        }
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let result = (|| {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let status: Option<String> =
+                tx.query_row("SELECT status FROM letters WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            match status.as_deref() {
+                Some("issued") => {}
+                Some("cancelled") => {
+                    return Err(Error::input(
+                        "",
+                        format!("หนังสือรายการ {id} ถูกยกเลิกไปแล้ว"),
+                        format!("entry {id} is already cancelled"),
+                    ))
+                }
+                _ => return Err(not_found(&id.to_string())),
+            }
+            let now = now_text();
+            tx.execute(
+                "UPDATE letters SET status = 'cancelled', cancelled_at = ?2, cancelled_by = ?3, cancel_reason = ?4, updated_at = ?2
+                 WHERE id = ?1",
+                params![id, now, self.user, reason.trim()],
+            )?;
+            append(&tx, &self.user, "cancel", Some(id), reason.trim())?;
+            tx.commit()?;
+            Ok(())
+        })();
+        let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        result
+    }
+
+    /// Finds an issued letter by its id or its number as printed (either digit form).
+    pub fn find(&self, id_or_number: &str) -> crate::Result<i64> {
+        let q = id_or_number.trim();
+        if let Ok(id) = to_arabic_digits(q).parse::<i64>() {
+            let found: Option<i64> = self
+                .conn
+                .query_row("SELECT id FROM letters WHERE id = ?1 AND status <> 'draft'", [id], |r| r.get(0))
+                .optional()?;
+            if let Some(id) = found {
+                return Ok(id);
+            }
+        }
+        let want = fold_digits(q).split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut stmt = self.conn.prepare_cached("SELECT id, number_text FROM letters WHERE status <> 'draft'")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, number) = row?;
+            if fold_digits(&number).split_whitespace().collect::<Vec<_>>().join(" ") == want {
+                return Ok(id);
+            }
+        }
+        Err(not_found(q))
+    }
+
+    /// One issued letter.
+    pub fn entry(&self, id: i64) -> crate::Result<Entry> {
+        self.conn
+            .query_row(&format!("{} FROM letters l WHERE id = ?1 AND status <> 'draft'", entry_select("l")), [id], entry_row)
+            .optional()?
+            .ok_or_else(|| not_found(&id.to_string()))
+    }
+
+    /// The PDF exactly as issued.
+    pub fn pdf(&self, id: i64) -> crate::Result<Vec<u8>> {
+        self.conn
+            .query_row("SELECT pdf FROM letters WHERE id = ?1 AND status <> 'draft'", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| not_found(&id.to_string()))
+    }
+
+    /// The letter exactly as issued.
+    pub fn issued_letter(&self, id: i64) -> crate::Result<Letter> {
+        let json: String = self
+            .conn
+            .query_row("SELECT letter_json FROM letters WHERE id = ?1 AND status <> 'draft'", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| not_found(&id.to_string()))?;
+        Letter::from_json(&json)
+    }
+
+    /// Every issued and cancelled letter, in register order (year, series, number), for a
+    /// year or all years.
+    pub fn entries(&self, year_be: Option<i64>) -> crate::Result<Vec<Entry>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{} FROM letters l WHERE status <> 'draft' AND (?1 IS NULL OR year_be = ?1)
+             ORDER BY year_be, issued_date, id",
+            entry_select("l")
+        ))?;
+        let rows = stmt.query_map([year_be], entry_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+/// The columns [`entry_row`] reads, in order.
+const ENTRY_COLUMNS: &[&str] = &[
+    "id", "status", "kind", "number_text", "running", "year_be", "issued_date", "letter_json", "cancelled_at",
+    "cancelled_by", "cancel_reason", "pdf_sha256",
+];
+
+/// `SELECT a.id, a.status, …` for table alias `a` (without FROM).
+pub(super) fn entry_select(alias: &str) -> String {
+    let cols: Vec<String> = ENTRY_COLUMNS.iter().map(|c| format!("{alias}.{c}")).collect();
+    format!("SELECT {}", cols.join(", "))
+}
+
+pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let json: String = r.get(7)?;
+    let letter: Option<Letter> = serde_json::from_str(&json).ok();
+    let status: String = r.get(1)?;
+    let note = if status == "cancelled" {
+        let at: Option<String> = r.get(8)?;
+        let by: Option<String> = r.get(9)?;
+        let why: Option<String> = r.get(10)?;
+        format!(
+            "ยกเลิก: {} ({} {})",
+            why.unwrap_or_default(),
+            at.as_deref().map(|a| &a[..a.len().min(10)]).unwrap_or(""),
+            by.unwrap_or_default()
+        )
+    } else {
+        String::new()
+    };
+    Ok(Entry {
+        id: r.get(0)?,
+        status,
+        kind: r.get(2)?,
+        number: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        running: r.get::<_, Option<i64>>(4)?.unwrap_or_default(),
+        year_be: r.get::<_, Option<i64>>(5)?.unwrap_or_default(),
+        date: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        subject: letter.as_ref().and_then(|l| l.subject.clone()).unwrap_or_default(),
+        recipient: letter.as_ref().and_then(|l| l.recipient.clone()).unwrap_or_default(),
+        from: letter.as_ref().and_then(|l| l.agency.as_ref().map(|a| a.name.clone())).unwrap_or_default(),
+        note,
+        sha256: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+    })
+}
+
+pub(super) fn not_found(what: &str) -> Error {
+    Error::NotFound {
+        th: format!("ไม่พบหนังสือ {what} ในทะเบียน (ตรวจเลขที่หรือค้นหาด้วย saraban search)"),
+        en: format!("no letter {what} in the register (check the number, or find it with saraban search)"),
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,132 @@
+//! The database schema, as numbered migrations recorded in `PRAGMA user_version`.
+//!
+//! A register file carries our `application_id`, so that opening some other SQLite file is
+//! refused instead of being written into; a file written by a newer Saraban (a higher
+//! `user_version`) is refused too, never downgraded.
+
+use rusqlite::Connection;
+
+use super::{db_error, RegisterError};
+
+/// `PRAGMA application_id` of a Saraban register ("SRBN").
+pub const APPLICATION_ID: i32 = 0x5352_424E;
+
+/// The migrations, in order; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: letters (drafts and issued), their versions, number series, search, audit.
+    r#"
+    CREATE TABLE series (
+        id        INTEGER PRIMARY KEY,
+        prefix    TEXT    NOT NULL,          -- normalised letter code (digits folded)
+        kind      TEXT    NOT NULL,          -- letter | circular | order | announcement
+        year_be   INTEGER NOT NULL,
+        last      INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (prefix, kind, year_be)
+    );
+
+    CREATE TABLE letters (
+        id            INTEGER PRIMARY KEY,
+        status        TEXT    NOT NULL CHECK (status IN ('draft', 'issued', 'cancelled')),
+        kind          TEXT    NOT NULL,
+        title         TEXT    NOT NULL DEFAULT '',
+        created_at    TEXT    NOT NULL,
+        updated_at    TEXT    NOT NULL,
+        letter_json   TEXT    NOT NULL,       -- the current draft, or the letter as issued
+        series_id     INTEGER REFERENCES series(id),
+        year_be       INTEGER,
+        running       INTEGER,
+        number_text   TEXT,
+        issued_date   TEXT,
+        issued_at     TEXT,
+        issued_by     TEXT,
+        pdf           BLOB,
+        pdf_sha256    TEXT,
+        historical    INTEGER NOT NULL DEFAULT 0,
+        cancelled_at  TEXT,
+        cancelled_by  TEXT,
+        cancel_reason TEXT,
+        UNIQUE (series_id, year_be, running),
+        CHECK (status = 'draft' OR (series_id IS NOT NULL AND running IS NOT NULL AND pdf IS NOT NULL))
+    );
+    CREATE INDEX letters_issued ON letters (status, issued_date DESC, id DESC);
+    CREATE INDEX letters_year ON letters (year_be, running);
+
+    CREATE TABLE letter_versions (
+        id          INTEGER PRIMARY KEY,
+        letter_id   INTEGER NOT NULL REFERENCES letters(id) ON DELETE CASCADE,
+        saved_at    TEXT    NOT NULL,
+        letter_json TEXT    NOT NULL
+    );
+    CREATE INDEX letter_versions_letter ON letter_versions (letter_id, id);
+
+    -- Issued letters never change: only the cancellation may be recorded, once.
+    CREATE TRIGGER letters_issued_immutable BEFORE UPDATE ON letters
+    WHEN OLD.status <> 'draft' AND (
+           OLD.status = 'cancelled'
+        OR NEW.status NOT IN ('issued', 'cancelled')
+        OR NEW.letter_json IS NOT OLD.letter_json OR NEW.kind IS NOT OLD.kind
+        OR NEW.title IS NOT OLD.title
+        OR NEW.series_id IS NOT OLD.series_id OR NEW.year_be IS NOT OLD.year_be
+        OR NEW.running IS NOT OLD.running OR NEW.number_text IS NOT OLD.number_text
+        OR NEW.issued_date IS NOT OLD.issued_date OR NEW.issued_at IS NOT OLD.issued_at
+        OR NEW.issued_by IS NOT OLD.issued_by
+        OR NEW.pdf IS NOT OLD.pdf OR NEW.pdf_sha256 IS NOT OLD.pdf_sha256
+        OR NEW.historical IS NOT OLD.historical OR NEW.created_at IS NOT OLD.created_at)
+    BEGIN
+        SELECT RAISE(ABORT, 'an issued letter cannot be changed');
+    END;
+    CREATE TRIGGER letters_issued_undeletable BEFORE DELETE ON letters
+    WHEN OLD.status <> 'draft'
+    BEGIN
+        SELECT RAISE(ABORT, 'an issued letter cannot be deleted');
+    END;
+
+    -- Search: number, subject, recipient, body, signer, owner; Thai digits folded to ASCII.
+    CREATE VIRTUAL TABLE letters_fts USING fts5(
+        number, subject, recipient, body, signer, owner,
+        tokenize = 'trigram'
+    );
+
+    -- The audit trail: each entry's hash covers the previous one.
+    CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT    NOT NULL,
+        user       TEXT    NOT NULL,
+        action     TEXT    NOT NULL,
+        letter_id  INTEGER,
+        detail     TEXT    NOT NULL,
+        prev_hash  TEXT    NOT NULL,
+        hash       TEXT    NOT NULL
+    );
+    CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+    CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Brings a database to the current schema, or refuses it.
+pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
+    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(db_error)?;
+    let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db_error)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+        .map_err(db_error)?;
+    if app != APPLICATION_ID && (tables > 0 || version != 0) {
+        return Err(RegisterError::NotARegister);
+    }
+    if version > VERSION {
+        return Err(RegisterError::Newer { found: version, supported: VERSION });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction().map_err(db_error)?;
+        tx.execute_batch(sql).map_err(db_error)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(db_error)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i32).map_err(db_error)?;
+        tx.commit().map_err(db_error)?;
+    }
+    Ok(())
+}
