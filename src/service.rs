@@ -98,14 +98,27 @@ impl Office {
 
     /// Issues a letter into the register: the next number of its series, the date, the
     /// final PDF rendered by this office, all in one transaction.
-    pub fn issue(&self, register: &mut Register, letter: &Letter, opts: &IssueOptions) -> Result<Issued> {
+    pub fn issue(
+        &self,
+        register: &mut Register,
+        letter: &Letter,
+        opts: &IssueOptions,
+    ) -> Result<Issued> {
         register.issue(letter, opts, |l| self.render(l))
     }
 
     /// Issues the draft `id` of the register.
-    pub fn issue_draft(&self, register: &mut Register, id: i64, opts: &IssueOptions) -> Result<Issued> {
+    pub fn issue_draft(
+        &self,
+        register: &mut Register,
+        id: i64,
+        opts: &IssueOptions,
+    ) -> Result<Issued> {
         let letter = register.open_draft(id)?;
-        let opts = IssueOptions { draft: Some(id), ..opts.clone() };
+        let opts = IssueOptions {
+            draft: Some(id),
+            ..opts.clone()
+        };
         register.issue(&letter, &opts, |l| self.render(l))
     }
 
@@ -113,8 +126,16 @@ impl Office {
     pub fn book(&self, register: &Register, year_be: i64) -> Result<Vec<u8>> {
         let entries = register.entries(Some(year_be))?;
         let rows: Vec<[String; 8]> = entries.iter().map(crate::register::export::row).collect();
-        let heading = format!("ทะเบียนหนังสือส่ง พ.ศ. {}", crate::thai::to_thai_digits(&year_be.to_string()));
-        let doc = crate::typeset::layout::book::book(&self.typesetter, &heading, &REGISTER_COLUMNS, &rows);
+        let heading = format!(
+            "ทะเบียนหนังสือส่ง พ.ศ. {}",
+            crate::thai::to_thai_digits(&year_be.to_string())
+        );
+        let doc = crate::typeset::layout::book::book(
+            &self.typesetter,
+            &heading,
+            &REGISTER_COLUMNS,
+            &rows,
+        );
         self.writer.write(&doc, &PdfOptions::default())
     }
 }

@@ -294,13 +294,33 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Issue { letter, date, output, json, keep_number, emblem, fonts } => {
+        Command::Issue {
+            letter,
+            date,
+            output,
+            json,
+            keep_number,
+            emblem,
+            fonts,
+        } => {
             let l = read_letter(&letter)?;
             let date = date.map(|d| parse_date(&d, "date")).transpose()?;
             let emblem = emblem.or_else(|| std::env::var_os("SARABAN_EMBLEM").map(PathBuf::from));
-            let office = Office::new(&OfficeSettings { fonts, emblem, ..Default::default() })?;
+            let office = Office::new(&OfficeSettings {
+                fonts,
+                emblem,
+                ..Default::default()
+            })?;
             let mut reg = open_register(&cli.db)?;
-            let issued = office.issue(&mut reg, &l, &saraban::register::IssueOptions { date, keep_number, draft: None })?;
+            let issued = office.issue(
+                &mut reg,
+                &l,
+                &saraban::register::IssueOptions {
+                    date,
+                    keep_number,
+                    draft: None,
+                },
+            )?;
             if let Some(out) = output {
                 saraban::fsutil::write_atomic(&out, &reg.pdf(issued.id)?)?;
             }
@@ -311,7 +331,16 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, year, from, to, kind, status, limit, json } => {
+        Command::Search {
+            query,
+            year,
+            from,
+            to,
+            kind,
+            status,
+            limit,
+            json,
+        } => {
             let reg = open_register(&cli.db)?;
             let q = saraban::register::SearchQuery {
                 text: query,
@@ -326,7 +355,10 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 if json {
                     print_line(&serde_json::to_string(&h).unwrap_or_default());
                 } else {
-                    print_line(&format!("{}\t{}\t{}\t{}\t{}", h.entry.id, h.entry.number, h.entry.date, h.entry.subject, h.snippet));
+                    print_line(&format!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        h.entry.id, h.entry.number, h.entry.date, h.entry.subject, h.snippet
+                    ));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -342,10 +374,30 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 print_line(&serde_json::to_string(&e).unwrap_or_default());
             } else {
                 let labels = match lang {
-                    Lang::Th => ["รายการ", "ที่", "ลงวันที่", "จาก", "ถึง", "เรื่อง", "สถานะ", "หมายเหตุ"],
-                    Lang::En => ["entry", "number", "date", "from", "to", "subject", "status", "note"],
+                    Lang::Th => [
+                        "รายการ",
+                        "ที่",
+                        "ลงวันที่",
+                        "จาก",
+                        "ถึง",
+                        "เรื่อง",
+                        "สถานะ",
+                        "หมายเหตุ",
+                    ],
+                    Lang::En => [
+                        "entry", "number", "date", "from", "to", "subject", "status", "note",
+                    ],
                 };
-                let values = [e.id.to_string(), e.number, e.date, e.from, e.recipient, e.subject, e.status, e.note];
+                let values = [
+                    e.id.to_string(),
+                    e.number,
+                    e.date,
+                    e.from,
+                    e.recipient,
+                    e.subject,
+                    e.status,
+                    e.note,
+                ];
                 for (l, v) in labels.iter().zip(values) {
                     print_line(&format!("{l}: {v}"));
                 }
@@ -363,7 +415,11 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             });
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { format, output, year } => {
+        Command::Export {
+            format,
+            output,
+            year,
+        } => {
             let reg = open_register(&cli.db)?;
             let entries = reg.entries(year)?;
             let bytes = if format == "csv" {
@@ -381,7 +437,9 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             saraban::fsutil::write_atomic(&output, &bytes)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { action: AuditAction::Verify } => {
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
             let reg = open_register(&cli.db)?;
             let report = reg.verify_audit()?;
             match report.first_broken {
@@ -394,7 +452,9 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 }
                 Some(id) => Err(Error::Register {
                     th: format!("บันทึกการตรวจสอบถูกแก้ไข: ห่วงโซ่ขาดที่รายการ {id}"),
-                    en: format!("the audit trail was tampered with: the chain breaks at entry {id}"),
+                    en: format!(
+                        "the audit trail was tampered with: the chain breaks at entry {id}"
+                    ),
                 }),
             }
         }
@@ -407,7 +467,10 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 }
                 DraftAction::List => {
                     for d in reg.drafts()? {
-                        print_line(&format!("{}\t{}\t{}\t{}", d.id, d.updated_at, d.versions, d.title));
+                        print_line(&format!(
+                            "{}\t{}\t{}\t{}",
+                            d.id, d.updated_at, d.versions, d.title
+                        ));
                     }
                 }
                 DraftAction::Open { id, output } => {

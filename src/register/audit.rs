@@ -10,15 +10,35 @@ use super::{now_text, Register};
 /// The hash before the first entry.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn entry_hash(id: i64, at: &str, user: &str, action: &str, letter: Option<i64>, detail: &str, prev: &str) -> String {
+fn entry_hash(
+    id: i64,
+    at: &str,
+    user: &str,
+    action: &str,
+    letter: Option<i64>,
+    detail: &str,
+    prev: &str,
+) -> String {
     let letter = letter.map(|l| l.to_string()).unwrap_or_default();
-    let text = format!("{id}\u{1f}{at}\u{1f}{user}\u{1f}{action}\u{1f}{letter}\u{1f}{detail}\u{1f}{prev}");
+    let text =
+        format!("{id}\u{1f}{at}\u{1f}{user}\u{1f}{action}\u{1f}{letter}\u{1f}{detail}\u{1f}{prev}");
     hex(&Sha256::digest(text.as_bytes()))
 }
 
-pub(super) fn append(tx: &Transaction<'_>, user: &str, action: &str, letter: Option<i64>, detail: &str) -> rusqlite::Result<()> {
-    let last: Option<(i64, String)> =
-        tx.query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+pub(super) fn append(
+    tx: &Transaction<'_>,
+    user: &str,
+    action: &str,
+    letter: Option<i64>,
+    detail: &str,
+) -> rusqlite::Result<()> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
     let (id, prev) = match last {
         Some((id, h)) => (id + 1, h),
         None => (1, GENESIS.to_string()),
@@ -55,13 +75,27 @@ impl Register {
             let id: i64 = r.get(0)?;
             let stored_prev: String = r.get(6)?;
             let hash: String = r.get(7)?;
-            let computed = entry_hash(id, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?, r.get(4)?, &r.get::<_, String>(5)?, &prev);
+            let computed = entry_hash(
+                id,
+                &r.get::<_, String>(1)?,
+                &r.get::<_, String>(2)?,
+                &r.get::<_, String>(3)?,
+                r.get(4)?,
+                &r.get::<_, String>(5)?,
+                &prev,
+            );
             if id != expected_id || stored_prev != prev || computed != hash {
-                return Ok(AuditReport { entries: n, first_broken: Some(id) });
+                return Ok(AuditReport {
+                    entries: n,
+                    first_broken: Some(id),
+                });
             }
             prev = hash;
             expected_id += 1;
         }
-        Ok(AuditReport { entries: n, first_broken: None })
+        Ok(AuditReport {
+            entries: n,
+            first_broken: None,
+        })
     }
 }

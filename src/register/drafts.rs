@@ -48,7 +48,10 @@ impl Register {
         let json = serde_json::to_string(letter).map_err(|e| Error::Pdf(e.to_string()))?;
         let now = now_text();
         let title = letter.subject.clone().unwrap_or_default();
-        let kind = serde_json::to_value(letter.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let kind = serde_json::to_value(letter.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         let tx = self.conn.transaction()?;
         let id = match id {
             Some(id) => {
@@ -69,7 +72,10 @@ impl Register {
                 tx.last_insert_rowid()
             }
         };
-        tx.execute("INSERT INTO letter_versions (letter_id, saved_at, letter_json) VALUES (?1, ?2, ?3)", params![id, now, json])?;
+        tx.execute(
+            "INSERT INTO letter_versions (letter_id, saved_at, letter_json) VALUES (?1, ?2, ?3)",
+            params![id, now, json],
+        )?;
         tx.commit()?;
         Ok(id)
     }
@@ -81,7 +87,13 @@ impl Register {
              FROM letters l WHERE l.status = 'draft' ORDER BY l.updated_at DESC, l.id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(DraftInfo { id: r.get(0)?, title: r.get(1)?, kind: r.get(2)?, updated_at: r.get(3)?, versions: r.get(4)? })
+            Ok(DraftInfo {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                kind: r.get(2)?,
+                updated_at: r.get(3)?,
+                versions: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
@@ -90,7 +102,11 @@ impl Register {
     pub fn open_draft(&self, id: i64) -> crate::Result<Letter> {
         let json: String = self
             .conn
-            .query_row("SELECT letter_json FROM letters WHERE id = ?1 AND status = 'draft'", [id], |r| r.get(0))
+            .query_row(
+                "SELECT letter_json FROM letters WHERE id = ?1 AND status = 'draft'",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| no_draft(id))?;
         Letter::from_json(&json)
@@ -98,8 +114,15 @@ impl Register {
 
     /// The saved versions of a draft, newest first.
     pub fn draft_versions(&self, id: i64) -> crate::Result<Vec<DraftVersion>> {
-        let mut stmt = self.conn.prepare("SELECT id, saved_at FROM letter_versions WHERE letter_id = ?1 ORDER BY id DESC")?;
-        let rows = stmt.query_map([id], |r| Ok(DraftVersion { id: r.get(0)?, saved_at: r.get(1)? }))?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, saved_at FROM letter_versions WHERE letter_id = ?1 ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(DraftVersion {
+                id: r.get(0)?,
+                saved_at: r.get(1)?,
+            })
+        })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
@@ -107,7 +130,11 @@ impl Register {
     pub fn restore_draft(&mut self, id: i64, version: i64) -> crate::Result<Letter> {
         let json: String = self
             .conn
-            .query_row("SELECT letter_json FROM letter_versions WHERE id = ?1 AND letter_id = ?2", [version, id], |r| r.get(0))
+            .query_row(
+                "SELECT letter_json FROM letter_versions WHERE id = ?1 AND letter_id = ?2",
+                [version, id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| Error::NotFound {
                 th: format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}"),
@@ -120,7 +147,10 @@ impl Register {
 
     /// Deletes a draft with its versions (issued letters cannot be deleted).
     pub fn delete_draft(&mut self, id: i64) -> crate::Result<()> {
-        let n = self.conn.execute("DELETE FROM letters WHERE id = ?1 AND status = 'draft'", [id])?;
+        let n = self.conn.execute(
+            "DELETE FROM letters WHERE id = ?1 AND status = 'draft'",
+            [id],
+        )?;
         if n == 0 {
             return Err(no_draft(id));
         }

@@ -7,12 +7,22 @@ use crate::letter::{Digits, LetterDate};
 use crate::thai::format_date;
 
 /// The columns of แบบที่ 14, in order.
-pub const REGISTER_COLUMNS: [&str; 8] =
-    ["เลขทะเบียนส่ง", "ที่", "ลงวันที่", "จาก", "ถึง", "เรื่อง", "การปฏิบัติ", "หมายเหตุ"];
+pub const REGISTER_COLUMNS: [&str; 8] = [
+    "เลขทะเบียนส่ง",
+    "ที่",
+    "ลงวันที่",
+    "จาก",
+    "ถึง",
+    "เรื่อง",
+    "การปฏิบัติ",
+    "หมายเหตุ",
+];
 
 /// One row of the register as text.
 pub fn row(e: &Entry) -> [String; 8] {
-    let date = LetterDate::parse(&e.date).map(|d| format_date(&d, Digits::Thai).joined()).unwrap_or_default();
+    let date = LetterDate::parse(&e.date)
+        .map(|d| format_date(&d, Digits::Thai).joined())
+        .unwrap_or_default();
     [
         crate::thai::to_thai_digits(&e.running.to_string()),
         e.number.clone(),
@@ -44,18 +54,31 @@ pub fn xlsx_bytes(entries: &[Entry], title: &str) -> crate::Result<Vec<u8>> {
     let sheet = wb.add_worksheet();
     sheet.set_name("ทะเบียนหนังสือส่ง").map_err(fail)?;
     let font = "TH SarabunPSK";
-    let head = Format::new().set_font_name(font).set_font_size(16).set_bold().set_border(FormatBorder::Thin).set_text_wrap();
-    let cell = Format::new().set_font_name(font).set_font_size(16).set_border(FormatBorder::Thin).set_text_wrap();
+    let head = Format::new()
+        .set_font_name(font)
+        .set_font_size(16)
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let cell = Format::new()
+        .set_font_name(font)
+        .set_font_size(16)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
     let widths = [12.0, 22.0, 18.0, 28.0, 30.0, 50.0, 16.0, 24.0];
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w).map_err(fail)?;
     }
     for (c, h) in REGISTER_COLUMNS.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &head).map_err(fail)?;
+        sheet
+            .write_string_with_format(0, c as u16, *h, &head)
+            .map_err(fail)?;
     }
     for (r, e) in entries.iter().enumerate() {
         for (c, v) in row(e).iter().enumerate() {
-            sheet.write_string_with_format(r as u32 + 1, c as u16, v, &cell).map_err(fail)?;
+            sheet
+                .write_string_with_format(r as u32 + 1, c as u16, v, &cell)
+                .map_err(fail)?;
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(fail)?;

@@ -46,11 +46,22 @@ pub struct Issued {
 /// Orders and announcements are numbered per issuing agency.
 pub fn series_key(letter: &Letter) -> (String, &'static str) {
     let raw = match letter.kind {
-        Kind::Order | Kind::Announcement => letter.agency.as_ref().map(|a| a.name.as_str()).unwrap_or(""),
-        _ => letter.number.as_ref().and_then(|n| n.prefix.as_deref()).unwrap_or(""),
+        Kind::Order | Kind::Announcement => letter
+            .agency
+            .as_ref()
+            .map(|a| a.name.as_str())
+            .unwrap_or(""),
+        _ => letter
+            .number
+            .as_ref()
+            .and_then(|n| n.prefix.as_deref())
+            .unwrap_or(""),
     };
     let folded = to_arabic_digits(raw);
-    (folded.split_whitespace().collect::<Vec<_>>().join(" "), series_kind(letter.kind, letter.circular))
+    (
+        folded.split_whitespace().collect::<Vec<_>>().join(" "),
+        series_kind(letter.kind, letter.circular),
+    )
 }
 
 impl Register {
@@ -96,7 +107,9 @@ impl Register {
         // Durable: the commit reaches the disk before the number is reported.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         let result = (|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
                 "INSERT INTO series (prefix, kind, year_be, last) VALUES (?1, ?2, ?3, 0)
                  ON CONFLICT (prefix, kind, year_be) DO NOTHING",
@@ -111,7 +124,10 @@ impl Register {
                 Some(r) => i64::from(r.0),
                 None => last + 1,
             };
-            tx.execute("UPDATE series SET last = max(last, ?1) WHERE id = ?2", params![running, series_id])?;
+            tx.execute(
+                "UPDATE series SET last = max(last, ?1) WHERE id = ?2",
+                params![running, series_id],
+            )?;
             let taken: Option<i64> = tx
                 .query_row(
                     "SELECT id FROM letters WHERE series_id = ?1 AND year_be = ?2 AND running = ?3",
@@ -135,7 +151,10 @@ impl Register {
             let number = localize(&issued.number_text(), issued.digits).into_owned();
             let json = serde_json::to_string(&issued).map_err(|e| Error::Pdf(e.to_string()))?;
             let now = now_text();
-            let kind_name = serde_json::to_value(issued.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let kind_name = serde_json::to_value(issued.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             let title = issued.subject.clone().unwrap_or_default();
             let id = match opts.draft {
                 Some(draft) => {
@@ -168,9 +187,22 @@ impl Register {
             };
             index_letter(&tx, id, &issued, &number)?;
             let action = if opts.keep_number { "import" } else { "issue" };
-            append(&tx, &self.user, action, Some(id), &format!("{number}|{}|{sha}", date))?;
+            append(
+                &tx,
+                &self.user,
+                action,
+                Some(id),
+                &format!("{number}|{}|{sha}", date),
+            )?;
             tx.commit()?;
-            Ok(Issued { id, number, running, year_be, date: date.to_string(), sha256: sha })
+            Ok(Issued {
+                id,
+                number,
+                running,
+                year_be,
+                date: date.to_string(),
+                sha256: sha,
+            })
         })();
         let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
         result
@@ -179,13 +211,22 @@ impl Register {
     /// Cancels an issued letter (ยกเลิก): its number stays in the register, never reused.
     pub fn cancel(&mut self, id: i64, reason: &str) -> crate::Result<()> {
         if reason.trim().is_empty() {
-            return Err(Error::input("reason", "ต้องระบุเหตุผลที่ยกเลิก", "a cancellation needs a reason"));
+            return Err(Error::input(
+                "reason",
+                "ต้องระบุเหตุผลที่ยกเลิก",
+                "a cancellation needs a reason",
+            ));
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         let result = (|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let status: Option<String> =
-                tx.query_row("SELECT status FROM letters WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let status: Option<String> = tx
+                .query_row("SELECT status FROM letters WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
             match status.as_deref() {
                 Some("issued") => {}
                 Some("cancelled") => {
@@ -217,18 +258,32 @@ impl Register {
         if let Ok(id) = to_arabic_digits(q).parse::<i64>() {
             let found: Option<i64> = self
                 .conn
-                .query_row("SELECT id FROM letters WHERE id = ?1 AND status <> 'draft'", [id], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM letters WHERE id = ?1 AND status <> 'draft'",
+                    [id],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if let Some(id) = found {
                 return Ok(id);
             }
         }
-        let want = fold_digits(q).split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut stmt = self.conn.prepare_cached("SELECT id, number_text FROM letters WHERE status <> 'draft'")?;
+        let want = fold_digits(q)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, number_text FROM letters WHERE status <> 'draft'")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (id, number) = row?;
-            if fold_digits(&number).split_whitespace().collect::<Vec<_>>().join(" ") == want {
+            if fold_digits(&number)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                == want
+            {
                 return Ok(id);
             }
         }
@@ -238,7 +293,14 @@ impl Register {
     /// One issued letter.
     pub fn entry(&self, id: i64) -> crate::Result<Entry> {
         self.conn
-            .query_row(&format!("{} FROM letters l WHERE id = ?1 AND status <> 'draft'", entry_select("l")), [id], entry_row)
+            .query_row(
+                &format!(
+                    "{} FROM letters l WHERE id = ?1 AND status <> 'draft'",
+                    entry_select("l")
+                ),
+                [id],
+                entry_row,
+            )
             .optional()?
             .ok_or_else(|| not_found(&id.to_string()))
     }
@@ -246,7 +308,11 @@ impl Register {
     /// The PDF exactly as issued.
     pub fn pdf(&self, id: i64) -> crate::Result<Vec<u8>> {
         self.conn
-            .query_row("SELECT pdf FROM letters WHERE id = ?1 AND status <> 'draft'", [id], |r| r.get(0))
+            .query_row(
+                "SELECT pdf FROM letters WHERE id = ?1 AND status <> 'draft'",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| not_found(&id.to_string()))
     }
@@ -255,7 +321,11 @@ impl Register {
     pub fn issued_letter(&self, id: i64) -> crate::Result<Letter> {
         let json: String = self
             .conn
-            .query_row("SELECT letter_json FROM letters WHERE id = ?1 AND status <> 'draft'", [id], |r| r.get(0))
+            .query_row(
+                "SELECT letter_json FROM letters WHERE id = ?1 AND status <> 'draft'",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| not_found(&id.to_string()))?;
         Letter::from_json(&json)
@@ -276,13 +346,26 @@ impl Register {
 
 /// The columns [`entry_row`] reads, in order.
 const ENTRY_COLUMNS: &[&str] = &[
-    "id", "status", "kind", "number_text", "running", "year_be", "issued_date", "letter_json", "cancelled_at",
-    "cancelled_by", "cancel_reason", "pdf_sha256",
+    "id",
+    "status",
+    "kind",
+    "number_text",
+    "running",
+    "year_be",
+    "issued_date",
+    "letter_json",
+    "cancelled_at",
+    "cancelled_by",
+    "cancel_reason",
+    "pdf_sha256",
 ];
 
 /// `SELECT a.id, a.status, …` for table alias `a` (without FROM).
 pub(super) fn entry_select(alias: &str) -> String {
-    let cols: Vec<String> = ENTRY_COLUMNS.iter().map(|c| format!("{alias}.{c}")).collect();
+    let cols: Vec<String> = ENTRY_COLUMNS
+        .iter()
+        .map(|c| format!("{alias}.{c}"))
+        .collect();
     format!("SELECT {}", cols.join(", "))
 }
 
@@ -294,10 +377,14 @@ pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         let at: Option<String> = r.get(8)?;
         let by: Option<String> = r.get(9)?;
         let why: Option<String> = r.get(10)?;
+        let when = at
+            .as_deref()
+            .and_then(|a| LetterDate::parse(&a[..a.len().min(10)]).ok())
+            .map(|d| crate::thai::format_date(&d, crate::letter::Digits::Thai).joined())
+            .unwrap_or_default();
         format!(
-            "ยกเลิก: {} ({} {})",
+            "ยกเลิก: {} ({when} {})",
             why.unwrap_or_default(),
-            at.as_deref().map(|a| &a[..a.len().min(10)]).unwrap_or(""),
             by.unwrap_or_default()
         )
     } else {
@@ -311,9 +398,18 @@ pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         running: r.get::<_, Option<i64>>(4)?.unwrap_or_default(),
         year_be: r.get::<_, Option<i64>>(5)?.unwrap_or_default(),
         date: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-        subject: letter.as_ref().and_then(|l| l.subject.clone()).unwrap_or_default(),
-        recipient: letter.as_ref().and_then(|l| l.recipient.clone()).unwrap_or_default(),
-        from: letter.as_ref().and_then(|l| l.agency.as_ref().map(|a| a.name.clone())).unwrap_or_default(),
+        subject: letter
+            .as_ref()
+            .and_then(|l| l.subject.clone())
+            .unwrap_or_default(),
+        recipient: letter
+            .as_ref()
+            .and_then(|l| l.recipient.clone())
+            .unwrap_or_default(),
+        from: letter
+            .as_ref()
+            .and_then(|l| l.agency.as_ref().map(|a| a.name.clone()))
+            .unwrap_or_default(),
         note,
         sha256: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
     })
@@ -322,7 +418,9 @@ pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 pub(super) fn not_found(what: &str) -> Error {
     Error::NotFound {
         th: format!("ไม่พบหนังสือ {what} ในทะเบียน (ตรวจเลขที่หรือค้นหาด้วย saraban search)"),
-        en: format!("no letter {what} in the register (check the number, or find it with saraban search)"),
+        en: format!(
+            "no letter {what} in the register (check the number, or find it with saraban search)"
+        ),
     }
 }
 

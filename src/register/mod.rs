@@ -93,7 +93,10 @@ fn db_to_error(e: rusqlite::Error) -> Error {
             th: format!("ทะเบียนปฏิเสธการเปลี่ยนแปลง: {e}"),
             en: format!("the register refused the change: {e}"),
         },
-        _ => Error::Register { th: format!("ทะเบียนผิดพลาด: {e}"), en: format!("register error: {e}") },
+        _ => Error::Register {
+            th: format!("ทะเบียนผิดพลาด: {e}"),
+            en: format!("register error: {e}"),
+        },
     }
 }
 
@@ -111,7 +114,10 @@ pub fn default_path() -> PathBuf {
     if let Some(p) = std::env::var_os("SARABAN_DB") {
         return PathBuf::from(p);
     }
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("saraban").join("register.sqlite")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("saraban")
+        .join("register.sqlite")
 }
 
 fn current_user() -> String {
@@ -126,21 +132,31 @@ impl Register {
     pub fn open(path: &Path) -> crate::Result<Register> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+                std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
             }
         }
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // A file that is not a database at all fails here, before anything is written.
-        conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0)).map_err(Error::from)?;
+        conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+            .map_err(Error::from)?;
         schema::migrate(&mut conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Ok(Register { conn, user: current_user(), path: path.to_path_buf() })
+        Ok(Register {
+            conn,
+            user: current_user(),
+            path: path.to_path_buf(),
+        })
     }
 
     /// An in-memory register (tests).
@@ -148,7 +164,11 @@ impl Register {
         let mut conn = Connection::open_in_memory()?;
         schema::migrate(&mut conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Register { conn, user: current_user(), path: PathBuf::from(":memory:") })
+        Ok(Register {
+            conn,
+            user: current_user(),
+            path: PathBuf::from(":memory:"),
+        })
     }
 
     /// Where the database lives.
@@ -163,7 +183,9 @@ impl Register {
 
     /// `PRAGMA integrity_check`: `ok` or the problems found.
     pub fn integrity_check(&self) -> crate::Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
 
@@ -178,7 +200,9 @@ pub fn series_kind(kind: Kind, circular: bool) -> &'static str {
 }
 
 pub(crate) fn now_text() -> String {
-    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+    chrono::Local::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+        .to_string()
 }
 
 /// One issued (or cancelled) letter as the register lists it.

@@ -110,22 +110,35 @@ pub const VERSION: i32 = MIGRATIONS.len() as i32;
 
 /// Brings a database to the current schema, or refuses it.
 pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
-    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(db_error)?;
-    let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db_error)?;
+    let app: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(db_error)?;
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db_error)?;
     let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
         .map_err(db_error)?;
     if app != APPLICATION_ID && (tables > 0 || version != 0) {
         return Err(RegisterError::NotARegister);
     }
     if version > VERSION {
-        return Err(RegisterError::Newer { found: version, supported: VERSION });
+        return Err(RegisterError::Newer {
+            found: version,
+            supported: VERSION,
+        });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction().map_err(db_error)?;
         tx.execute_batch(sql).map_err(db_error)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(db_error)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i32).map_err(db_error)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(db_error)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i32)
+            .map_err(db_error)?;
         tx.commit().map_err(db_error)?;
     }
     Ok(())

@@ -47,12 +47,22 @@ pub struct Hit {
     pub snippet: String,
 }
 
-pub(super) fn index_letter(tx: &Transaction<'_>, id: i64, l: &Letter, number: &str) -> rusqlite::Result<()> {
+pub(super) fn index_letter(
+    tx: &Transaction<'_>,
+    id: i64,
+    l: &Letter,
+    number: &str,
+) -> rusqlite::Result<()> {
     let body: Vec<&str> = l.body.iter().map(|b| b.text()).collect();
     let signer = l
         .signer
         .as_ref()
-        .map(|s| std::iter::once(s.name.clone()).chain(s.position_lines()).collect::<Vec<_>>().join(" "))
+        .map(|s| {
+            std::iter::once(s.name.clone())
+                .chain(s.position_lines())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default();
     let mut owner: Vec<String> = Vec::new();
     if let Some(a) = &l.agency {
@@ -60,7 +70,12 @@ pub(super) fn index_letter(tx: &Transaction<'_>, id: i64, l: &Letter, number: &s
         owner.extend(a.address.iter().cloned());
     }
     if let Some(o) = &l.owner {
-        owner.extend([&o.department, &o.unit, &o.phone, &o.fax, &o.email].into_iter().flatten().cloned());
+        owner.extend(
+            [&o.department, &o.unit, &o.phone, &o.fax, &o.email]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
     }
     tx.execute(
         "INSERT INTO letters_fts (rowid, number, subject, recipient, body, signer, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -104,7 +119,11 @@ impl Register {
             None => filters.push_str(" AND l.status <> 'draft'"),
         }
         let select = entry_select("l");
-        let text = q.text.as_deref().map(|t| fold_digits(t.trim())).filter(|t| !t.is_empty());
+        let text = q
+            .text
+            .as_deref()
+            .map(|t| fold_digits(t.trim()))
+            .filter(|t| !t.is_empty());
         let (sql, snippet_col) = match &text {
             Some(t) if t.chars().count() >= 3 => {
                 // A quoted phrase: the trigram index matches it as a plain substring, and
@@ -161,8 +180,17 @@ impl Register {
 
 fn short_snippet(text: &str, needle: &str) -> Option<String> {
     let i = text.find(needle)?;
-    let start = text[..i].char_indices().rev().nth(24).map(|(j, _)| j).unwrap_or(0);
-    let end = text[i + needle.len()..].char_indices().nth(24).map(|(j, _)| i + needle.len() + j).unwrap_or(text.len());
+    let start = text[..i]
+        .char_indices()
+        .rev()
+        .nth(24)
+        .map(|(j, _)| j)
+        .unwrap_or(0);
+    let end = text[i + needle.len()..]
+        .char_indices()
+        .nth(24)
+        .map(|(j, _)| i + needle.len() + j)
+        .unwrap_or(text.len());
     Some(format!(
         "{}{}«{}»{}{}",
         if start > 0 { "…" } else { "" },
