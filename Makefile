@@ -27,6 +27,7 @@ test: setup
 
 bench: setup
 	$(CARGO) bench --bench render
+	$(CARGO) bench --bench register
 
 fmt:
 	$(CARGO) fmt --all

@@ -32,23 +32,41 @@ pub(super) fn append(
     letter: Option<i64>,
     detail: &str,
 ) -> rusqlite::Result<()> {
-    let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (id, prev) = match last {
+    let mut last = last_entry(tx)?;
+    append_after(tx, &mut last, user, action, letter, detail)
+}
+
+/// The id and hash of the newest entry.
+pub(super) fn last_entry(tx: &Transaction<'_>) -> rusqlite::Result<Option<(i64, String)>> {
+    tx.query_row(
+        "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+/// Appends after `last` (the newest entry, kept by the caller across a batch) and makes
+/// the new entry the newest.
+pub(super) fn append_after(
+    tx: &Transaction<'_>,
+    last: &mut Option<(i64, String)>,
+    user: &str,
+    action: &str,
+    letter: Option<i64>,
+    detail: &str,
+) -> rusqlite::Result<()> {
+    let (id, prev) = match last.take() {
         Some((id, h)) => (id + 1, h),
         None => (1, GENESIS.to_string()),
     };
     let at = now_text();
     let hash = entry_hash(id, &at, user, action, letter, detail, &prev);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit (id, at, user, action, letter_id, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, at, user, action, letter, detail, prev, hash],
-    )?;
+    )?
+    .execute(params![id, at, user, action, letter, detail, prev, hash])?;
+    *last = Some((id, hash));
     Ok(())
 }
 

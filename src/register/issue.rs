@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use super::audit::append;
-use super::search::{fold_digits, index_letter};
+use super::audit::{append, append_after, last_entry};
+use super::search::{fold_digits, index_letter, search_text};
 use super::{now_text, series_kind, Entry, Register};
 use crate::error::Error;
 use crate::letter::{Kind, Letter, LetterDate, Number, RunningNumber};
@@ -206,6 +206,108 @@ impl Register {
         })();
         let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
         result
+    }
+
+    /// Imports historical letters in one transaction (migrating a paper or spreadsheet
+    /// register): each keeps the running number and full date it carries, with the PDF
+    /// given for it. Returns how many were imported. A duplicate number rolls back all.
+    pub fn import<I>(&mut self, letters: I) -> crate::Result<usize>
+    where
+        I: IntoIterator<Item = (Letter, Vec<u8>)>,
+    {
+        let user = self.user.clone();
+        // A large page cache for the batch: the indexes of a big register stay in memory.
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut n = 0;
+        let mut last = last_entry(&tx)?;
+        // The search rows go in after the letters: FTS5 flushes its pending index at every
+        // statement that touches another table, and interleaving would flush per letter.
+        let mut to_index: Vec<(i64, String)> = Vec::new();
+        {
+            let mut series_ins = tx.prepare_cached(
+                "INSERT INTO series (prefix, kind, year_be, last) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (prefix, kind, year_be) DO UPDATE SET last = max(last, excluded.last) RETURNING id",
+            )?;
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
+                    running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical)
+                 VALUES ('issued', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, 1)",
+            )?;
+            for (i, (letter, pdf)) in letters.into_iter().enumerate() {
+                let (Some(running), Some(date)) = (
+                    letter.number.as_ref().and_then(|x| x.running),
+                    letter.date.and_then(|d| d.to_naive()),
+                ) else {
+                    return Err(Error::input(
+                        format!("[{i}]"),
+                        "นำเข้าได้เฉพาะหนังสือที่มีเลขทะเบียนและวันที่ครบ",
+                        "only letters with a running number and a full date can be imported",
+                    ));
+                };
+                let (prefix, kind) = series_key(&letter);
+                let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+                let series_id: i64 = series_ins
+                    .query_row(params![prefix, kind, year_be, i64::from(running.0)], |r| {
+                        r.get(0)
+                    })?;
+                let number = localize(&letter.number_text(), letter.digits).into_owned();
+                let sha = hex(&Sha256::digest(&pdf));
+                let json = serde_json::to_string(&letter).map_err(|e| Error::Pdf(e.to_string()))?;
+                let kind_name = serde_json::to_value(letter.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let now = now_text();
+                ins.execute(params![
+                    kind_name,
+                    letter.subject.clone().unwrap_or_default(),
+                    now,
+                    json,
+                    series_id,
+                    year_be,
+                    i64::from(running.0),
+                    number,
+                    date.to_string(),
+                    user,
+                    pdf,
+                    sha
+                ])?;
+                let id = tx.last_insert_rowid();
+                to_index.push((id, search_text(&letter, &number)));
+                append_after(
+                    &tx,
+                    &mut last,
+                    &user,
+                    "import",
+                    Some(id),
+                    &format!("{number}|{date}|{sha}"),
+                )?;
+                n += 1;
+            }
+            // No incremental merging while the batch goes in; one merge pass after it.
+            tx.execute(
+                "INSERT INTO letters_fts (letters_fts, rank) VALUES ('automerge', 0)",
+                [],
+            )?;
+            let mut fts =
+                tx.prepare_cached("INSERT INTO letters_fts (rowid, text) VALUES (?1, ?2)")?;
+            for (id, text) in &to_index {
+                fts.execute(params![id, text])?;
+            }
+            tx.execute(
+                "INSERT INTO letters_fts (letters_fts, rank) VALUES ('automerge', 4)",
+                [],
+            )?;
+            tx.execute(
+                "INSERT INTO letters_fts (letters_fts, rank) VALUES ('merge', 500)",
+                [],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n)
     }
 
     /// Cancels an issued letter (ยกเลิก): its number stays in the register, never reused.

@@ -81,11 +81,13 @@ const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'an issued letter cannot be deleted');
     END;
 
-    -- Search: number, subject, recipient, body, signer, owner; Thai digits folded to ASCII.
-    CREATE VIRTUAL TABLE letters_fts USING fts5(
-        number, subject, recipient, body, signer, owner,
-        tokenize = 'trigram'
-    );
+    -- Search: number, subject, recipient, body, signer and owner as one text, Thai digits
+    -- folded to ASCII and Latin letters to lower case by the application. Trigrams without
+    -- positions (detail=none): a GLOB '*…*' finds the rows holding every trigram of the
+    -- query and SQLite re-checks the stored text, so the match is an exact substring while
+    -- the index stays a fraction of the text's size; case_sensitive 1 spares the tokenizer
+    -- folding every character again.
+    CREATE VIRTUAL TABLE letters_fts USING fts5(text, tokenize = 'trigram case_sensitive 1', detail = 'none');
 
     -- The audit trail: each entry's hash covers the previous one.
     CREATE TABLE audit (

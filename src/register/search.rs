@@ -10,12 +10,14 @@ use super::{Entry, Register};
 use crate::letter::Letter;
 use crate::thai::to_arabic_digits;
 
-/// The indexed columns, as the search reads them for the snippet.
-const FTS_COLUMNS: &str = "f.number, f.subject, f.recipient, f.body, f.signer, f.owner";
-
 /// Thai digits to ASCII, the one form the index holds.
 pub fn fold_digits(s: &str) -> String {
     to_arabic_digits(s)
+}
+
+/// The form the index and the queries share: digits folded, Latin letters in lower case.
+pub fn fold(s: &str) -> String {
+    to_arabic_digits(s).to_ascii_lowercase()
 }
 
 /// What to look for.
@@ -47,48 +49,40 @@ pub struct Hit {
     pub snippet: String,
 }
 
-pub(super) fn index_letter(
-    tx: &Transaction<'_>,
-    id: i64,
-    l: &Letter,
-    number: &str,
-) -> rusqlite::Result<()> {
-    let body: Vec<&str> = l.body.iter().map(|b| b.text()).collect();
-    let signer = l
-        .signer
-        .as_ref()
-        .map(|s| {
-            std::iter::once(s.name.clone())
-                .chain(s.position_lines())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default();
-    let mut owner: Vec<String> = Vec::new();
+/// The searchable text of a letter: number, subject, recipient, body, signer and owner,
+/// one per line, digits folded.
+pub(super) fn search_text(l: &Letter, number: &str) -> String {
+    let mut parts: Vec<String> = vec![number.to_string()];
+    parts.extend(l.subject.iter().cloned());
+    parts.extend(l.recipient.iter().cloned());
+    parts.extend(l.body.iter().map(|b| b.text().to_string()));
+    if let Some(s) = &l.signer {
+        parts.push(s.name.clone());
+        parts.extend(s.position_lines());
+    }
     if let Some(a) = &l.agency {
-        owner.push(a.name.clone());
-        owner.extend(a.address.iter().cloned());
+        parts.push(a.name.clone());
+        parts.extend(a.address.iter().cloned());
     }
     if let Some(o) = &l.owner {
-        owner.extend(
+        parts.extend(
             [&o.department, &o.unit, &o.phone, &o.fax, &o.email]
                 .into_iter()
                 .flatten()
                 .cloned(),
         );
     }
-    tx.execute(
-        "INSERT INTO letters_fts (rowid, number, subject, recipient, body, signer, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![
-            id,
-            fold_digits(number),
-            fold_digits(l.subject.as_deref().unwrap_or("")),
-            fold_digits(l.recipient.as_deref().unwrap_or("")),
-            fold_digits(&body.join("\n")),
-            fold_digits(&signer),
-            fold_digits(&owner.join(" ")),
-        ],
-    )?;
+    fold(&parts.join("\n"))
+}
+
+pub(super) fn index_letter(
+    tx: &Transaction<'_>,
+    id: i64,
+    l: &Letter,
+    number: &str,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO letters_fts (rowid, text) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![id, search_text(l, number)])?;
     Ok(())
 }
 
@@ -124,54 +118,38 @@ impl Register {
             .as_deref()
             .map(|t| fold_digits(t.trim()))
             .filter(|t| !t.is_empty());
-        let (sql, snippet_col) = match &text {
-            Some(t) if t.chars().count() >= 3 => {
-                // A quoted phrase: the trigram index matches it as a plain substring, and
-                // quotes, stars and NEAR( in the query are only text.
-                args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
-                let m = args.len();
-                (
-                    format!(
-                        "{select}, {FTS_COLUMNS} FROM letters_fts f
-                         JOIN letters l ON l.id = f.rowid
-                         WHERE letters_fts MATCH ?{m} {filters} ORDER BY f.rowid DESC LIMIT {limit}"
-                    ),
-                    true,
-                )
-            }
+        let sql = match &text {
             Some(t) => {
-                let pattern = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+                // The query is only ever a GLOB pattern of plain text: quotes, stars and NEAR(
+                // are text ([*] matches a star). Three characters or more use the trigram
+                // index; shorter ones scan.
+                let mut pattern = String::from("*");
+                for c in t.chars() {
+                    match c {
+                        '*' | '?' | '[' => {
+                            pattern.push('[');
+                            pattern.push(c);
+                            pattern.push(']');
+                        }
+                        _ => pattern.push(c),
+                    }
+                }
+                pattern.push('*');
                 args.push(Value::Text(pattern));
                 let p = args.len();
-                let cols = ["number", "subject", "recipient", "body", "signer", "owner"]
-                    .iter()
-                    .map(|c| format!("f.{c} LIKE ?{p} ESCAPE '\\'"))
-                    .collect::<Vec<_>>()
-                    .join(" OR ");
-                (
-                    format!(
-                        "{select}, {FTS_COLUMNS} FROM letters l JOIN letters_fts f ON f.rowid = l.id
-                         WHERE ({cols}) {filters} ORDER BY l.id DESC LIMIT {limit}"
-                    ),
-                    true,
+                format!(
+                    "{select}, f.text FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                     WHERE f.text GLOB ?{p} {filters} ORDER BY f.rowid DESC LIMIT {limit}"
                 )
             }
-            None => (format!("{select} FROM letters l WHERE 1 = 1 {filters} ORDER BY l.id DESC LIMIT {limit}"), false),
+            None => format!("{select}, '' FROM letters l WHERE 1 = 1 {filters} ORDER BY l.id DESC LIMIT {limit}"),
         };
         let mut stmt = self.conn.prepare(&sql)?;
         let needle = text.clone().unwrap_or_default();
         let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
             let entry = entry_row(r)?;
-            let mut snippet = String::new();
-            if snippet_col {
-                for c in 12..18 {
-                    let field: String = r.get::<_, Option<String>>(c)?.unwrap_or_default();
-                    if let Some(s) = short_snippet(&field, &needle) {
-                        snippet = s;
-                        break;
-                    }
-                }
-            }
+            let indexed: String = r.get::<_, Option<String>>(12)?.unwrap_or_default();
+            let snippet = short_snippet(&indexed, &needle).unwrap_or_default();
             Ok(Hit { entry, snippet })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -179,7 +157,13 @@ impl Register {
 }
 
 fn short_snippet(text: &str, needle: &str) -> Option<String> {
-    let i = text.find(needle)?;
+    if needle.is_empty() {
+        return None;
+    }
+    // LIKE ignores ASCII case; so does the snippet.
+    let i = text
+        .to_ascii_lowercase()
+        .find(&needle.to_ascii_lowercase())?;
     let start = text[..i]
         .char_indices()
         .rev()
@@ -195,7 +179,7 @@ fn short_snippet(text: &str, needle: &str) -> Option<String> {
         "{}{}«{}»{}{}",
         if start > 0 { "…" } else { "" },
         &text[start..i],
-        needle,
+        &text[i..i + needle.len()],
         &text[i + needle.len()..end],
         if end < text.len() { "…" } else { "" }
     ))

@@ -1,0 +1,228 @@
+//! The register at scale: a synthetic register of SARABAN_BENCH_LETTERS letters (default
+//! 1,000,000) with Thai subjects and bodies built from the example letters' vocabulary.
+//! Measures the bulk load, Thai substring search (median by criterion, p95 printed), issue
+//! (number + render + store, durable) and draft save, and prints the size per letter.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use saraban::letter::{LetterDate, RunningNumber};
+use saraban::register::{IssueOptions, Register, SearchQuery};
+use saraban::{Letter, Office};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, v: &'a [String]) -> &'a str {
+        &v[(self.next() % v.len() as u64) as usize]
+    }
+}
+
+fn fixtures() -> Vec<Letter> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    [
+        "jclair-specialists",
+        "green-area-training",
+        "p4g-invitation",
+    ]
+    .iter()
+    .map(|n| {
+        Letter::from_json(&std::fs::read_to_string(dir.join(format!("{n}.json"))).unwrap()).unwrap()
+    })
+    .collect()
+}
+
+/// The words of the example letters, as the line breaker finds them.
+fn vocabulary(letters: &[Letter]) -> Vec<String> {
+    let lb = saraban::thai::LineBreaker::new();
+    let mut words = Vec::new();
+    for l in letters {
+        for b in &l.body {
+            let t = b.text();
+            let mut last = 0;
+            for o in lb
+                .opportunities(t)
+                .into_iter()
+                .chain(std::iter::once(t.len()))
+            {
+                let w = t[last..o].trim();
+                if !w.is_empty() {
+                    words.push(w.to_string());
+                }
+                last = o;
+            }
+        }
+    }
+    words
+}
+
+fn synthetic(base: &Letter, words: &[String], rng: &mut Rng, running: u32, day: u32) -> Letter {
+    let mut l = base.clone();
+    let n = 8 + (rng.next() % 8) as usize;
+    l.subject = Some((0..n).map(|_| rng.pick(words)).collect::<Vec<_>>().join(""));
+    let paras = 1 + (rng.next() % 2) as usize;
+    l.body = (0..paras)
+        .map(|_| {
+            let m = 40 + (rng.next() % 60) as usize;
+            saraban::letter::BodyBlock::Text(
+                (0..m).map(|_| rng.pick(words)).collect::<Vec<_>>().join(""),
+            )
+        })
+        .chain(std::iter::once(saraban::letter::BodyBlock::Text(
+            "จึงเรียนมาเพื่อโปรดพิจารณา".into(),
+        )))
+        .collect();
+    let year = 2015 + (day / 360) as i32;
+    let doy = day % 360;
+    l.date = Some(LetterDate {
+        year,
+        month: 1 + doy / 30,
+        day: Some(1 + doy % 28),
+    });
+    l.number.get_or_insert_with(Default::default).running = Some(RunningNumber(running));
+    l
+}
+
+fn db_path(n: usize) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-register-{n}.sqlite"))
+}
+
+fn bench(c: &mut Criterion) {
+    let n: usize = std::env::var("SARABAN_BENCH_LETTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let path = db_path(n);
+    let letters = fixtures();
+    let words = vocabulary(&letters);
+    // A small stand-in PDF per synthetic letter (a real one is 30–60 KB; see the note).
+    let stub_pdf = b"%PDF-1.7\n% synthetic register entry\n".to_vec();
+    let fresh = !path.exists();
+    if fresh {
+        let mut reg = Register::open(&path).unwrap();
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let t = Instant::now();
+        let batch = 50_000;
+        let mut done = 0;
+        // Letters per year run 1.. in each series; 360 days a year, ~n/10 a year.
+        let per_day = (n / 3600).max(1);
+        while done < n {
+            let count = batch.min(n - done);
+            let items = (done..done + count).map(|i| {
+                let day = (i / per_day) as u32;
+                let year_index = day / 360;
+                let running = (i - (year_index as usize * 360 * per_day)) as u32 + 1;
+                let base = &letters[i % letters.len()];
+                (
+                    synthetic(base, &words, &mut rng, running, day),
+                    stub_pdf.clone(),
+                )
+            });
+            let items: Vec<_> = items.collect();
+            reg.import(items).unwrap();
+            done += count;
+        }
+        let secs = t.elapsed().as_secs_f64();
+        let size = std::fs::metadata(&path).unwrap().len()
+            + std::fs::metadata(path.with_extension("sqlite-wal"))
+                .map(|m| m.len())
+                .unwrap_or(0);
+        println!("bulk load: {n} letters in {secs:.1} s ({:.0} letters/s); database {:.1} MB, {:.0} bytes per letter",
+            n as f64 / secs, size as f64 / 1e6, size as f64 / n as f64);
+    } else {
+        let size = std::fs::metadata(&path).unwrap().len();
+        println!(
+            "reusing {} ({:.1} MB, {:.0} bytes per letter)",
+            path.display(),
+            size as f64 / 1e6,
+            size as f64 / n as f64
+        );
+    }
+
+    let mut reg = Register::open(&path).unwrap();
+    // Queries: Thai substrings from the middle of words, numbers in either digit form.
+    let mut rng = Rng(7);
+    let mut queries: Vec<String> = Vec::new();
+    for _ in 0..200 {
+        let w = rng.pick(&words);
+        let chars: Vec<char> = w.chars().collect();
+        if chars.len() >= 4 {
+            let s = (rng.next() % (chars.len() as u64 - 3)) as usize;
+            queries.push(
+                chars[s..chars.len().min(s + 4 + (rng.next() % 3) as usize)]
+                    .iter()
+                    .collect(),
+            );
+        } else {
+            queries.push(format!("{w}{}", rng.pick(&words)));
+        }
+    }
+    queries.push("ร่วมมือ".into());
+    queries.push("๒๕๖๔".into());
+    queries.push("มท 0810.2/ว 1234".into());
+    let mut times: Vec<Duration> = queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            let hits = reg
+                .search(&SearchQuery {
+                    text: Some(q.clone()),
+                    limit: Some(50),
+                    ..Default::default()
+                })
+                .unwrap();
+            std::hint::black_box(hits);
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let p = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize];
+    println!(
+        "search, first 50 hits, {} queries: median {:?}, p95 {:?}, max {:?}",
+        times.len(),
+        p(0.5),
+        p(0.95),
+        p(1.0)
+    );
+
+    let mut qi = 0;
+    c.bench_function("search first 50 hits", |b| {
+        b.iter(|| {
+            qi = (qi + 1) % queries.len();
+            reg.search(&SearchQuery {
+                text: Some(queries[qi].clone()),
+                limit: Some(50),
+                ..Default::default()
+            })
+            .unwrap()
+        })
+    });
+
+    let office = Office::new(&Default::default()).unwrap();
+    let mut letter = letters[0].clone();
+    letter.number.as_mut().unwrap().prefix = Some("มท ๐๘๙๙.๙".into());
+    let opts = IssueOptions {
+        date: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+        ..Default::default()
+    };
+    c.bench_function("issue (number + render + store, durable)", |b| {
+        b.iter(|| office.issue(&mut reg, &letter, &opts).unwrap())
+    });
+    let draft = reg.save_draft(None, &letters[1]).unwrap();
+    c.bench_function("draft save", |b| {
+        b.iter(|| reg.save_draft(Some(draft), &letters[1]).unwrap())
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(5));
+    targets = bench
+}
+criterion_main!(benches);
