@@ -47,7 +47,7 @@ impl Register {
     pub fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> crate::Result<i64> {
         let json = serde_json::to_string(letter).map_err(|e| Error::Pdf(e.to_string()))?;
         let now = now_text();
-        let title = letter.subject.clone().unwrap_or_default();
+        let (title, recipient, sender) = super::issue::listing(letter);
         let kind = serde_json::to_value(letter.kind)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
@@ -56,8 +56,9 @@ impl Register {
         let id = match id {
             Some(id) => {
                 let n = tx.execute(
-                    "UPDATE letters SET letter_json = ?2, title = ?3, kind = ?4, updated_at = ?5 WHERE id = ?1 AND status = 'draft'",
-                    params![id, json, title, kind, now],
+                    "UPDATE letters SET letter_json = ?2, title = ?3, kind = ?4, updated_at = ?5, recipient = ?6, sender = ?7
+                     WHERE id = ?1 AND status = 'draft'",
+                    params![id, json, title, kind, now, recipient, sender],
                 )?;
                 if n == 0 {
                     return Err(no_draft(id));
@@ -66,8 +67,9 @@ impl Register {
             }
             None => {
                 tx.execute(
-                    "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json) VALUES ('draft', ?1, ?2, ?3, ?3, ?4)",
-                    params![kind, title, now, json],
+                    "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, recipient, sender)
+                     VALUES ('draft', ?1, ?2, ?3, ?3, ?4, ?5, ?6)",
+                    params![kind, title, now, json, recipient, sender],
                 )?;
                 tx.last_insert_rowid()
             }

@@ -155,16 +155,17 @@ impl Register {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
-            let title = issued.subject.clone().unwrap_or_default();
+            let (title, recipient, sender) = listing(&issued);
             let id = match opts.draft {
                 Some(draft) => {
                     let changed = tx.execute(
                         "UPDATE letters SET status = 'issued', kind = ?2, title = ?3, updated_at = ?4, letter_json = ?5,
                             series_id = ?6, year_be = ?7, running = ?8, number_text = ?9, issued_date = ?10,
-                            issued_at = ?4, issued_by = ?11, pdf = ?12, pdf_sha256 = ?13, historical = ?14
+                            issued_at = ?4, issued_by = ?11, pdf = ?12, pdf_sha256 = ?13, historical = ?14,
+                            recipient = ?15, sender = ?16
                          WHERE id = ?1 AND status = 'draft'",
                         params![draft, kind_name, title, now, json, series_id, year_be, running, number,
-                            date.to_string(), self.user, pdf, sha, opts.keep_number],
+                            date.to_string(), self.user, pdf, sha, opts.keep_number, recipient, sender],
                     )?;
                     if changed == 0 {
                         return Err(Error::NotFound {
@@ -177,10 +178,11 @@ impl Register {
                 None => {
                     tx.execute(
                         "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
-                            running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical)
-                         VALUES ('issued', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, ?13)",
+                            running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical,
+                            recipient, sender)
+                         VALUES ('issued', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, ?13, ?14, ?15)",
                         params![kind_name, title, now, json, series_id, year_be, running, number, date.to_string(),
-                            self.user, pdf, sha, opts.keep_number],
+                            self.user, pdf, sha, opts.keep_number, recipient, sender],
                     )?;
                     tx.last_insert_rowid()
                 }
@@ -233,8 +235,8 @@ impl Register {
             )?;
             let mut ins = tx.prepare_cached(
                 "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
-                    running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical)
-                 VALUES ('issued', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, 1)",
+                    running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical, recipient, sender)
+                 VALUES ('issued', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, 1, ?13, ?14)",
             )?;
             for (i, (letter, pdf)) in letters.into_iter().enumerate() {
                 let (Some(running), Some(date)) = (
@@ -261,9 +263,10 @@ impl Register {
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
                 let now = now_text();
+                let (title, recipient, sender) = listing(&letter);
                 ins.execute(params![
                     kind_name,
-                    letter.subject.clone().unwrap_or_default(),
+                    title,
                     now,
                     json,
                     series_id,
@@ -273,7 +276,9 @@ impl Register {
                     date.to_string(),
                     user,
                     pdf,
-                    sha
+                    sha,
+                    recipient,
+                    sender
                 ])?;
                 let id = tx.last_insert_rowid();
                 to_index.push((id, search_text(&letter, &number)));
@@ -455,12 +460,17 @@ const ENTRY_COLUMNS: &[&str] = &[
     "running",
     "year_be",
     "issued_date",
-    "letter_json",
+    "title",
+    "recipient",
+    "sender",
     "cancelled_at",
     "cancelled_by",
     "cancel_reason",
     "pdf_sha256",
 ];
+
+/// How many columns [`entry_row`] reads.
+pub(super) const ENTRY_WIDTH: usize = ENTRY_COLUMNS.len();
 
 /// `SELECT a.id, a.status, …` for table alias `a` (without FROM).
 pub(super) fn entry_select(alias: &str) -> String {
@@ -472,13 +482,11 @@ pub(super) fn entry_select(alias: &str) -> String {
 }
 
 pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
-    let json: String = r.get(7)?;
-    let letter: Option<Letter> = serde_json::from_str(&json).ok();
     let status: String = r.get(1)?;
     let note = if status == "cancelled" {
-        let at: Option<String> = r.get(8)?;
-        let by: Option<String> = r.get(9)?;
-        let why: Option<String> = r.get(10)?;
+        let at: Option<String> = r.get(10)?;
+        let by: Option<String> = r.get(11)?;
+        let why: Option<String> = r.get(12)?;
         let when = at
             .as_deref()
             .and_then(|a| LetterDate::parse(&a[..a.len().min(10)]).ok())
@@ -500,21 +508,24 @@ pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         running: r.get::<_, Option<i64>>(4)?.unwrap_or_default(),
         year_be: r.get::<_, Option<i64>>(5)?.unwrap_or_default(),
         date: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-        subject: letter
-            .as_ref()
-            .and_then(|l| l.subject.clone())
-            .unwrap_or_default(),
-        recipient: letter
-            .as_ref()
-            .and_then(|l| l.recipient.clone())
-            .unwrap_or_default(),
-        from: letter
-            .as_ref()
-            .and_then(|l| l.agency.as_ref().map(|a| a.name.clone()))
-            .unwrap_or_default(),
+        subject: r.get(7)?,
+        recipient: r.get(8)?,
+        from: r.get(9)?,
         note,
-        sha256: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+        sha256: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
     })
+}
+
+/// เรื่อง, ถึง and จาก of a letter, as the register lists them.
+pub(super) fn listing(l: &Letter) -> (String, String, String) {
+    (
+        l.subject.clone().unwrap_or_default(),
+        l.recipient.clone().unwrap_or_default(),
+        l.agency
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_default(),
+    )
 }
 
 pub(super) fn not_found(what: &str) -> Error {

@@ -28,7 +28,9 @@ const MIGRATIONS: &[&str] = &[
         id            INTEGER PRIMARY KEY,
         status        TEXT    NOT NULL CHECK (status IN ('draft', 'issued', 'cancelled')),
         kind          TEXT    NOT NULL,
-        title         TEXT    NOT NULL DEFAULT '',
+        title         TEXT    NOT NULL DEFAULT '',  -- เรื่อง
+        recipient     TEXT    NOT NULL DEFAULT '',  -- ถึง
+        sender        TEXT    NOT NULL DEFAULT '',  -- จาก
         created_at    TEXT    NOT NULL,
         updated_at    TEXT    NOT NULL,
         letter_json   TEXT    NOT NULL,       -- the current draft, or the letter as issued
@@ -65,7 +67,7 @@ const MIGRATIONS: &[&str] = &[
            OLD.status = 'cancelled'
         OR NEW.status NOT IN ('issued', 'cancelled')
         OR NEW.letter_json IS NOT OLD.letter_json OR NEW.kind IS NOT OLD.kind
-        OR NEW.title IS NOT OLD.title
+        OR NEW.title IS NOT OLD.title OR NEW.recipient IS NOT OLD.recipient OR NEW.sender IS NOT OLD.sender
         OR NEW.series_id IS NOT OLD.series_id OR NEW.year_be IS NOT OLD.year_be
         OR NEW.running IS NOT OLD.running OR NEW.number_text IS NOT OLD.number_text
         OR NEW.issued_date IS NOT OLD.issued_date OR NEW.issued_at IS NOT OLD.issued_at

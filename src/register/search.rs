@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params_from_iter, types::Value, Transaction};
 
-use super::issue::{entry_row, entry_select};
+use super::issue::{entry_row, entry_select, ENTRY_WIDTH};
 use super::{Entry, Register};
 use crate::letter::Letter;
 use crate::thai::to_arabic_digits;
@@ -148,7 +148,7 @@ impl Register {
         let needle = text.clone().unwrap_or_default();
         let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
             let entry = entry_row(r)?;
-            let indexed: String = r.get::<_, Option<String>>(12)?.unwrap_or_default();
+            let indexed: String = r.get::<_, Option<String>>(ENTRY_WIDTH)?.unwrap_or_default();
             let snippet = short_snippet(&indexed, &needle).unwrap_or_default();
             Ok(Hit { entry, snippet })
         })?;
