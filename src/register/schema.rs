@@ -84,12 +84,11 @@ const MIGRATIONS: &[&str] = &[
     END;
 
     -- Search: number, subject, recipient, body, signer and owner as one text, Thai digits
-    -- folded to ASCII and Latin letters to lower case by the application. Trigrams without
-    -- positions (detail=none): a GLOB '*…*' finds the rows holding every trigram of the
-    -- query and SQLite re-checks the stored text, so the match is an exact substring while
-    -- the index stays a fraction of the text's size; case_sensitive 1 spares the tokenizer
-    -- folding every character again.
-    CREATE VIRTUAL TABLE letters_fts USING fts5(text, tokenize = 'trigram case_sensitive 1', detail = 'none');
+    -- folded to ASCII and Latin letters to lower case by the application. A quoted phrase
+    -- of trigrams with their positions matches an exact substring inside the index, with
+    -- no re-reading of the text; case_sensitive 1 spares the tokenizer folding every
+    -- character again.
+    CREATE VIRTUAL TABLE letters_fts USING fts5(text, tokenize = 'trigram case_sensitive 1');
 
     -- The audit trail: each entry's hash covers the previous one.
     CREATE TABLE audit (

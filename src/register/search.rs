@@ -119,10 +119,18 @@ impl Register {
             .map(|t| fold_digits(t.trim()))
             .filter(|t| !t.is_empty());
         let sql = match &text {
+            Some(t) if t.chars().count() >= 3 => {
+                // A quoted phrase of trigrams: an exact substring, found in the index.
+                // Quotes, stars and NEAR( in the query are only text.
+                args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
+                let m = args.len();
+                format!(
+                    "{select}, f.text FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                     WHERE letters_fts MATCH ?{m} {filters} ORDER BY f.rowid DESC LIMIT {limit}"
+                )
+            }
             Some(t) => {
-                // The query is only ever a GLOB pattern of plain text: quotes, stars and NEAR(
-                // are text ([*] matches a star). Three characters or more use the trigram
-                // index; shorter ones scan.
+                // Shorter than a trigram: scan, with GLOB on plain text ([*] is a star).
                 let mut pattern = String::from("*");
                 for c in t.chars() {
                     match c {
