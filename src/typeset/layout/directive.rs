@@ -11,12 +11,9 @@ use super::super::font::FontStyle;
 use super::super::frame::{mm, Color, Frame};
 use super::super::paragraph::{Align, ParagraphSpec};
 use super::super::{Graphic, Typesetter};
-use super::external::{urgency_mark, DRAFT_DAY_MM};
+use super::external::DRAFT_DAY_MM;
 use super::parts::{body, copies_to, label_gap, owner_block, signature, CLOSING_GAP, PART_GAP};
-use super::{
-    decorate, finish, frames, paginate, place_emblem, Flow, Geometry, LayoutOptions, PageArea,
-    EMBLEM_H_MM, EMBLEM_TOP_MM, INDENT_MM, PAGE_NUMBER_TOP_MM,
-};
+use super::{under_garuda, Flow, Geometry, LayoutOptions, INDENT_MM};
 use crate::error::Result;
 use crate::letter::{Kind, Letter};
 use crate::thai::format_date;
@@ -115,18 +112,7 @@ pub(crate) fn layout(
     let count = owner_block(&mut flow, letter, l, r);
     copies_to(&mut flow, letter, l, r, gap, count == 0);
 
-    let area = PageArea {
-        first_top: mm(EMBLEM_TOP_MM + EMBLEM_H_MM) + PART_GAP,
-        next_top: mm(PAGE_NUMBER_TOP_MM) + 2.0 * flow.pitch,
-        bottom: g.bottom(),
-    };
-    let mut pages = frames(paginate(std::mem::take(&mut flow.blocks), area), g.size());
-    if let Some(first) = pages.first_mut() {
-        place_emblem(first, emblem, c, mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
-        urgency_mark(ts, first, letter, l);
-    }
-    decorate(&flow, &mut pages, letter, g);
-    finish(&flow, &mut pages, letter, g, opts);
+    let pages = under_garuda(&mut flow, letter, emblem, g, PART_GAP, opts);
     Ok(pages)
 }
 

@@ -9,17 +9,13 @@
 
 use std::sync::Arc;
 
-use super::super::font::FontStyle;
-use super::super::frame::{mm, Color, Frame, Item, Point};
+use super::super::frame::{mm, Frame};
 use super::super::paragraph::Align;
 use super::super::{Graphic, Typesetter};
 use super::parts::{
     body, distribution, label_gap, labeled, numbered, owner, qr_codes, signature, PART_GAP,
 };
-use super::{
-    decorate, finish, frames, paginate, place_emblem, Flow, Geometry, LayoutOptions, PageArea,
-    EMBLEM_H_MM, EMBLEM_TOP_MM, PAGE_NUMBER_TOP_MM,
-};
+use super::{under_garuda, Flow, Geometry, LayoutOptions};
 use crate::error::Result;
 use crate::letter::Letter;
 use crate::thai::format_date;
@@ -73,19 +69,7 @@ pub(crate) fn layout(
     owner(&mut flow, letter, l, r, gap);
     qr_codes(&mut flow, letter, r)?;
 
-    let area = PageArea {
-        first_top: mm(EMBLEM_TOP_MM + EMBLEM_H_MM),
-        next_top: mm(PAGE_NUMBER_TOP_MM) + 2.0 * flow.pitch,
-        bottom: g.bottom(),
-    };
-    let blocks = std::mem::take(&mut flow.blocks);
-    let mut pages = frames(paginate(blocks, area), g.size());
-    if let Some(first) = pages.first_mut() {
-        place_emblem(first, emblem, c, mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
-        urgency_mark(ts, first, letter, l);
-    }
-    decorate(&flow, &mut pages, letter, g);
-    finish(&flow, &mut pages, letter, g, opts);
+    let mut pages = under_garuda(&mut flow, letter, emblem, g, 0.0, opts);
     if let Some(d) = &letter.distribution {
         pages.extend(distribution(ts, letter, d, l, r, c));
     }
@@ -180,22 +164,4 @@ pub(super) fn enclosures(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32, g
         })
         .collect();
     numbered(flow, "สิ่งที่ส่งมาด้วย", &items, l, r, gap);
-}
-
-/// ชั้นความเร็ว in red, at least 32 pt, at the left margin on the line above ที่.
-pub(super) fn urgency_mark(ts: &Typesetter, first: &mut Frame, letter: &Letter, l: f32) {
-    if let Some(u) = letter.urgency {
-        let color = if ts.profile.color_marks {
-            Color::RED
-        } else {
-            Color::BLACK
-        };
-        let size = ts.size(FontStyle::Bold, 32.0);
-        let run = ts.line(u.mark(), FontStyle::Bold, size, color);
-        // Its descenders clear of the ที่ line.
-        first.push(
-            Point::new(l, mm(EMBLEM_TOP_MM + EMBLEM_H_MM) - 0.25 * 32.0),
-            Item::Text(run),
-        );
-    }
 }

@@ -462,6 +462,50 @@ pub(crate) fn layout(
     })
 }
 
+/// Paginates a letter printed under the 30 mm Garuda (external, stamped, order,
+/// announcement): the emblem and the urgency mark on page 1, the page decorations, and the
+/// file-copy marks. `extra_top` is added below the emblem on page 1.
+pub(crate) fn under_garuda(
+    flow: &mut Flow<'_>,
+    letter: &Letter,
+    emblem: Option<&Arc<Graphic>>,
+    g: Geometry,
+    extra_top: f32,
+    opts: &LayoutOptions,
+) -> Vec<Frame> {
+    let area = PageArea {
+        first_top: mm(EMBLEM_TOP_MM + EMBLEM_H_MM) + extra_top,
+        next_top: mm(PAGE_NUMBER_TOP_MM) + 2.0 * flow.pitch,
+        bottom: g.bottom(),
+    };
+    let mut pages = frames(paginate(std::mem::take(&mut flow.blocks), area), g.size());
+    if let Some(first) = pages.first_mut() {
+        place_emblem(first, emblem, g.c(), mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
+        if let Some(u) = letter.urgency {
+            let ts = flow.ts;
+            let color = if ts.profile.color_marks {
+                Color::RED
+            } else {
+                Color::BLACK
+            };
+            let run = ts.line(
+                u.mark(),
+                FontStyle::Bold,
+                ts.size(FontStyle::Bold, 32.0),
+                color,
+            );
+            // At the left margin on the line above ที่, its descenders clear of that line.
+            first.push(
+                Point::new(g.l(), mm(EMBLEM_TOP_MM + EMBLEM_H_MM) - 0.25 * 32.0),
+                Item::Text(run),
+            );
+        }
+    }
+    decorate(flow, &mut pages, letter, g);
+    finish(flow, &mut pages, letter, g, opts);
+    pages
+}
+
 /// Places the emblem (or its empty slot) centred at the top of a page.
 pub(crate) fn place_emblem(
     frame: &mut Frame,

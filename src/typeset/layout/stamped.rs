@@ -10,12 +10,9 @@ use std::sync::Arc;
 use super::super::frame::{mm, Frame, Item, Point, Size, SlotRole};
 use super::super::paragraph::Align;
 use super::super::{Graphic, Typesetter};
-use super::external::{enclosures, header_number_and_agency, urgency_mark, DRAFT_DAY_MM};
+use super::external::{enclosures, header_number_and_agency, DRAFT_DAY_MM};
 use super::parts::{body, copies_to, label_gap, labeled, owner_block, CLOSING_GAP};
-use super::{
-    decorate, finish, frames, paginate, place_emblem, Block, Flow, Geometry, LayoutOptions,
-    PageArea, EMBLEM_H_MM, EMBLEM_TOP_MM, PAGE_NUMBER_TOP_MM,
-};
+use super::{under_garuda, Block, Flow, Geometry, LayoutOptions};
 use crate::error::Result;
 use crate::letter::Letter;
 use crate::thai::format_date;
@@ -104,17 +101,6 @@ pub(crate) fn layout(
     let count = owner_block(&mut flow, letter, l, r);
     copies_to(&mut flow, letter, l, r, gap, count == 0);
 
-    let area = PageArea {
-        first_top: mm(EMBLEM_TOP_MM + EMBLEM_H_MM),
-        next_top: mm(PAGE_NUMBER_TOP_MM) + 2.0 * flow.pitch,
-        bottom: g.bottom(),
-    };
-    let mut pages = frames(paginate(std::mem::take(&mut flow.blocks), area), g.size());
-    if let Some(first) = pages.first_mut() {
-        place_emblem(first, emblem, c, mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
-        urgency_mark(ts, first, letter, l);
-    }
-    decorate(&flow, &mut pages, letter, g);
-    finish(&flow, &mut pages, letter, g, opts);
+    let pages = under_garuda(&mut flow, letter, emblem, g, 0.0, opts);
     Ok(pages)
 }
