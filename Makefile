@@ -27,7 +27,7 @@ test: setup
 
 bench: setup
 	$(CARGO) bench --bench render
-	$(CARGO) bench --bench register
+	SARABAN_BENCH_LETTERS=$${SARABAN_BENCH_LETTERS:-1000000} $(CARGO) bench --bench register
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,5 +1,5 @@
-//! The register at scale: a synthetic register of SARABAN_BENCH_LETTERS letters (default
-//! 1,000,000) with Thai subjects and bodies built from the example letters' vocabulary.
+//! The register at scale: a synthetic register of SARABAN_BENCH_LETTERS letters (`make
+//! bench` sets 1,000,000; 2,000 otherwise) with Thai subjects and bodies built from the example letters' vocabulary.
 //! Measures the bulk load, Thai substring search (median by criterion, p95 printed), issue
 //! (number + render + store, durable) and draft save, and prints the size per letter.
 
