@@ -1,5 +1,6 @@
 //! The register at scale: a synthetic register of SARABAN_BENCH_LETTERS letters (`make
-//! bench` sets 1,000,000; 2,000 otherwise) with Thai subjects and bodies built from the example letters' vocabulary.
+//! bench` sets 1,000,000; 2,000 otherwise, e.g. when `cargo test --all-targets` runs this
+//! once as a smoke test) with Thai subjects and bodies from the example letters' words.
 //! Measures the bulk load, Thai substring search (median by criterion, p95 printed), issue
 //! (number + render + store, durable) and draft save, and prints the size per letter.
 
@@ -94,10 +95,11 @@ fn db_path(n: usize) -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
+    // Small unless asked: `cargo test --all-targets` runs this too.
     let n: usize = std::env::var("SARABAN_BENCH_LETTERS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+        .unwrap_or(2_000);
     let path = db_path(n);
     let letters = fixtures();
     let words = vocabulary(&letters);
