@@ -13,7 +13,8 @@ use super::super::frame::{mm, Frame};
 use super::super::paragraph::Align;
 use super::super::{Graphic, Typesetter};
 use super::parts::{
-    body, distribution, label_gap, labeled, numbered, owner, qr_codes, signature, PART_GAP,
+    body, distribution, label_gap, labeled, numbered, owner, qr_codes, recipient_line, signature,
+    PART_GAP,
 };
 use super::{under_garuda, Flow, Geometry, LayoutOptions};
 use crate::error::Result;
@@ -46,13 +47,7 @@ pub(crate) fn layout(
         labeled(&mut flow, "เรื่อง", &s, l, r, gap);
     }
     if let Some(sal) = letter.salutation_or_default() {
-        let recipient = letter
-            .recipient
-            .as_deref()
-            .map(|x| flow.print(x).into_owned())
-            .unwrap_or_default();
-        let sal = flow.print(sal).into_owned();
-        labeled(&mut flow, &sal, &recipient, l, r, gap);
+        recipient_line(&mut flow, letter, sal, l, r, gap);
     }
     if !letter.references.is_empty() {
         let items: Vec<(String, Option<String>)> = letter

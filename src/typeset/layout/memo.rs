@@ -11,10 +11,10 @@ use super::super::font::FontStyle;
 use super::super::frame::{mm, Color, Frame, Item, Point, Shape};
 use super::super::paragraph::{Align, ParagraphSpec};
 use super::super::{Graphic, Typesetter};
-use super::parts::{body, copies_to, label_gap, labeled, signature, PART_GAP};
+use super::parts::{body, copies_to, label_gap, recipient_line, signature, PART_GAP};
 use super::{
-    decorate, finish, frames, paginate, place_emblem, Block, Flow, Geometry, LayoutOptions,
-    PageArea, EMBLEM_TOP_MM, PAGE_NUMBER_TOP_MM,
+    decorate, finish, frames, paginate, place_emblem, urgency_run, Block, Flow, Geometry,
+    LayoutOptions, PageArea, EMBLEM_TOP_MM, PAGE_NUMBER_TOP_MM,
 };
 use crate::error::Result;
 use crate::letter::Letter;
@@ -114,13 +114,7 @@ pub(crate) fn layout(
         header.field(&mut flow, 0.0, "เรื่อง", &s, l, r);
     }
     if let Some(sal) = letter.salutation_or_default() {
-        let recipient = letter
-            .recipient
-            .as_deref()
-            .map(|x| flow.print(x).into_owned())
-            .unwrap_or_default();
-        let sal = flow.print(sal).into_owned();
-        labeled(&mut flow, &sal, &recipient, l, r, gap);
+        recipient_line(&mut flow, letter, sal, l, r, gap);
     }
     body(&mut flow, letter, l, r);
     signature(&mut flow, letter, None, c, r);
@@ -149,17 +143,7 @@ pub(crate) fn layout(
         );
         if let Some(u) = letter.urgency {
             // Between the Garuda and the title, in red.
-            let color = if ts.profile.color_marks {
-                Color::RED
-            } else {
-                Color::BLACK
-            };
-            let run = ts.line(
-                u.mark(),
-                FontStyle::Bold,
-                ts.size(FontStyle::Bold, 32.0),
-                color,
-            );
+            let run = urgency_run(ts, u);
             first.push(Point::new(l + ew + mm(4.0), baseline), Item::Text(run));
         }
     }

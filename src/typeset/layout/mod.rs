@@ -347,13 +347,8 @@ pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter, g:
             }
         }
         if let Some(s) = letter.secrecy {
-            let color = if ts.profile.color_marks {
-                Color::RED
-            } else {
-                Color::BLACK
-            };
             let size = ts.size(FontStyle::Bold, 20.0);
-            let run = ts.line(s.mark(), FontStyle::Bold, size, color);
+            let run = ts.line(s.mark(), FontStyle::Bold, size, mark_color(ts));
             let w = run.width;
             page.push(
                 Point::new(centre - w / 2.0, mm(11.0)),
@@ -462,6 +457,25 @@ pub(crate) fn layout(
     })
 }
 
+/// The ink of urgency and secrecy marks: red, or black for a black-and-white printer.
+fn mark_color(ts: &Typesetter) -> Color {
+    if ts.profile.color_marks {
+        Color::RED
+    } else {
+        Color::BLACK
+    }
+}
+
+/// ชั้นความเร็ว: bold, at least 32 pt, in the mark colour.
+pub(crate) fn urgency_run(ts: &Typesetter, u: crate::letter::Urgency) -> TextRun {
+    ts.line(
+        u.mark(),
+        FontStyle::Bold,
+        ts.size(FontStyle::Bold, 32.0),
+        mark_color(ts),
+    )
+}
+
 /// Paginates a letter printed under the 30 mm Garuda (external, stamped, order,
 /// announcement): the emblem and the urgency mark on page 1, the page decorations, and the
 /// file-copy marks. `extra_top` is added below the emblem on page 1.
@@ -482,18 +496,7 @@ pub(crate) fn under_garuda(
     if let Some(first) = pages.first_mut() {
         place_emblem(first, emblem, g.c(), mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
         if let Some(u) = letter.urgency {
-            let ts = flow.ts;
-            let color = if ts.profile.color_marks {
-                Color::RED
-            } else {
-                Color::BLACK
-            };
-            let run = ts.line(
-                u.mark(),
-                FontStyle::Bold,
-                ts.size(FontStyle::Bold, 32.0),
-                color,
-            );
+            let run = urgency_run(flow.ts, u);
             // At the left margin on the line above ที่, its descenders clear of that line.
             first.push(
                 Point::new(g.l(), mm(EMBLEM_TOP_MM + EMBLEM_H_MM) - 0.25 * 32.0),

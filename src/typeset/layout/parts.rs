@@ -27,6 +27,24 @@ pub(crate) fn label_gap(flow: &Flow<'_>) -> f32 {
     0.648 * flow.size
 }
 
+/// The addressee line: `label` (เรียน, กราบเรียน, ถึง) and the recipient.
+pub(super) fn recipient_line(
+    flow: &mut Flow<'_>,
+    letter: &Letter,
+    label: &str,
+    l: f32,
+    r: f32,
+    gap: f32,
+) {
+    let recipient = letter
+        .recipient
+        .as_deref()
+        .map(|x| flow.print(x).into_owned())
+        .unwrap_or_default();
+    let label = flow.print(label).into_owned();
+    labeled(flow, &label, &recipient, l, r, gap);
+}
+
 /// A label at the left margin and its value, wrapped lines hanging under the value.
 pub(super) fn labeled(flow: &mut Flow<'_>, label: &str, value: &str, l: f32, r: f32, gap: f32) {
     let label_run = flow.run(label);

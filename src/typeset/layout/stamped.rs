@@ -11,7 +11,7 @@ use super::super::frame::{mm, Frame, Item, Point, Size, SlotRole};
 use super::super::paragraph::Align;
 use super::super::{Graphic, Typesetter};
 use super::external::{enclosures, header_number_and_agency, DRAFT_DAY_MM};
-use super::parts::{body, copies_to, label_gap, labeled, owner_block, CLOSING_GAP};
+use super::parts::{body, copies_to, label_gap, owner_block, recipient_line, CLOSING_GAP};
 use super::{under_garuda, Block, Flow, Geometry, LayoutOptions};
 use crate::error::Result;
 use crate::letter::Letter;
@@ -34,12 +34,7 @@ pub(crate) fn layout(
     let gap = label_gap(&flow);
 
     header_number_and_agency(&mut flow, letter, l, r, c, gap, false);
-    let recipient = letter
-        .recipient
-        .as_deref()
-        .map(|x| flow.print(x).into_owned())
-        .unwrap_or_default();
-    labeled(&mut flow, "ถึง", &recipient, l, r, gap);
+    recipient_line(&mut flow, letter, "ถึง", l, r, gap);
     body(&mut flow, letter, l, r);
     enclosures(&mut flow, letter, l, r, gap);
 
