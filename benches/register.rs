@@ -214,7 +214,7 @@ fn bench(c: &mut Criterion) {
         ..Default::default()
     };
     c.bench_function("issue (number + render + store, durable)", |b| {
-        b.iter(|| office.issue(&mut reg, &letter, &opts).unwrap())
+        b.iter(|| reg.issue(&letter, &opts, |l| office.render(l)).unwrap())
     });
     let draft = reg.save_draft(None, &letters[1]).unwrap();
     c.bench_function("draft save", |b| {

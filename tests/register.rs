@@ -25,6 +25,30 @@ fn office() -> Office {
     Office::new(&Default::default()).expect("bundled font")
 }
 
+/// Issues through the register's own API, with this office rendering the PDF.
+fn issue_with(
+    office: &Office,
+    reg: &mut Register,
+    letter: &Letter,
+    opts: &IssueOptions,
+) -> saraban::Result<saraban::register::Issued> {
+    reg.issue(letter, opts, |l| office.render(l))
+}
+
+fn issue_draft_with(
+    office: &Office,
+    reg: &mut Register,
+    id: i64,
+    opts: &IssueOptions,
+) -> saraban::Result<saraban::register::Issued> {
+    let letter = reg.open_draft(id)?;
+    let opts = IssueOptions {
+        draft: Some(id),
+        ..opts.clone()
+    };
+    reg.issue(&letter, &opts, |l| office.render(l))
+}
+
 fn on(date: &str) -> IssueOptions {
     IssueOptions {
         date: Some(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()),
@@ -36,41 +60,45 @@ fn on(date: &str) -> IssueOptions {
 fn numbers_run_per_series_and_year() {
     let office = office();
     let mut reg = Register::in_memory().unwrap();
-    let a = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘20.3", true, "หนึ่ง"),
-            &on("2026-03-01"),
-        )
-        .unwrap();
-    let b = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๒๐.๓", true, "สอง"),
-            &on("2026-03-02"),
-        )
-        .unwrap();
+    let a = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘20.3", true, "หนึ่ง"),
+        &on("2026-03-01"),
+    )
+    .unwrap();
+    let b = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๒๐.๓", true, "สอง"),
+        &on("2026-03-02"),
+    )
+    .unwrap();
     assert_eq!(
         (a.running, b.running),
         (1, 2),
         "มท ๐๘20.3 and มท ๐๘๒๐.๓ are one series"
     );
     assert_eq!(b.number, "มท ๐๘๒๐.๓/ว ๒");
-    let c = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๒๐.๓", false, "สาม"),
-            &on("2026-03-03"),
-        )
-        .unwrap();
+    let c = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๒๐.๓", false, "สาม"),
+        &on("2026-03-03"),
+    )
+    .unwrap();
     assert_eq!(
         (c.running, c.number.as_str()),
         (1, "มท ๐๘๒๐.๓/๑"),
         "circulars have their own series"
     );
-    let d = office
-        .issue(&mut reg, &short("มท ๐๘๒๐.๓", true, "สี่"), &on("2027-01-01"))
-        .unwrap();
+    let d = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๒๐.๓", true, "สี่"),
+        &on("2027-01-01"),
+    )
+    .unwrap();
     assert_eq!(
         (d.running, d.year_be),
         (1, 2570),
@@ -78,7 +106,7 @@ fn numbers_run_per_series_and_year() {
     );
     let mut order = common::letter("order");
     order.number = None;
-    let o = office.issue(&mut reg, &order, &on("2026-05-05")).unwrap();
+    let o = issue_with(&office, &mut reg, &order, &on("2026-05-05")).unwrap();
     assert_eq!(o.number, "๑/๒๕๖๙", "orders: number/BE year");
     // The issued letter carries its number and date; its PDF is stored byte for byte.
     let issued = reg.issued_letter(b.id).unwrap();
@@ -101,44 +129,42 @@ fn a_numbered_letter_is_refused_unless_imported() {
     let mut l = short("มท ๐๘๑๐.๒", true, "เดิม");
     l.number.as_mut().unwrap().running = Some(saraban::letter::RunningNumber(57));
     l.date = Some(saraban::letter::LetterDate::parse("2025-02-03").unwrap());
-    let e = office
-        .issue(&mut reg, &l, &IssueOptions::default())
-        .unwrap_err();
+    let e = issue_with(&office, &mut reg, &l, &IssueOptions::default()).unwrap_err();
     assert_eq!(e.exit_code(), 1);
-    let imported = office
-        .issue(
-            &mut reg,
-            &l,
-            &IssueOptions {
-                keep_number: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let imported = issue_with(
+        &office,
+        &mut reg,
+        &l,
+        &IssueOptions {
+            keep_number: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(
         (imported.running, imported.date.as_str()),
         (57, "2025-02-03")
     );
     assert!(
-        office
-            .issue(
-                &mut reg,
-                &l,
-                &IssueOptions {
-                    keep_number: true,
-                    ..Default::default()
-                }
-            )
-            .is_err(),
+        issue_with(
+            &office,
+            &mut reg,
+            &l,
+            &IssueOptions {
+                keep_number: true,
+                ..Default::default()
+            }
+        )
+        .is_err(),
         "no duplicate"
     );
-    let next = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๑๐.๒", true, "ใหม่"),
-            &on("2025-03-01"),
-        )
-        .unwrap();
+    let next = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๑๐.๒", true, "ใหม่"),
+        &on("2025-03-01"),
+    )
+    .unwrap();
     assert_eq!(
         next.running, 58,
         "numbering continues after the imported number"
@@ -149,13 +175,13 @@ fn a_numbered_letter_is_refused_unless_imported() {
 fn issued_letters_cannot_be_changed_even_with_raw_sql() {
     let office = office();
     let mut reg = Register::in_memory().unwrap();
-    let a = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๑๐.๒", true, "ห้ามแก้"),
-            &on("2026-01-05"),
-        )
-        .unwrap();
+    let a = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๑๐.๒", true, "ห้ามแก้"),
+        &on("2026-01-05"),
+    )
+    .unwrap();
     let conn = reg.connection();
     for sql in [
         "UPDATE letters SET title = 'x' WHERE id = ?1",
@@ -184,13 +210,13 @@ fn issued_letters_cannot_be_changed_even_with_raw_sql() {
         )
         .is_err());
     // The cancelled number is never reused.
-    let b = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๑๐.๒", true, "ถัดไป"),
-            &on("2026-01-06"),
-        )
-        .unwrap();
+    let b = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๑๐.๒", true, "ถัดไป"),
+        &on("2026-01-06"),
+    )
+    .unwrap();
     assert_eq!(b.running, 2);
     assert_eq!(reg.verify_audit().unwrap().first_broken, None);
 }
@@ -199,20 +225,20 @@ fn issued_letters_cannot_be_changed_even_with_raw_sql() {
 fn search_finds_substrings_numbers_and_nothing_else() {
     let office = office();
     let mut reg = Register::in_memory().unwrap();
-    let a = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๑๐.๒", true, "การพัฒนาระบบสารบรรณอิเล็กทรอนิกส์"),
-            &on("2026-02-01"),
-        )
-        .unwrap();
-    let b = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๑๐.๒", true, "โครงการความร่วมมือระหว่างประเทศ ปี 2569"),
-            &on("2026-02-02"),
-        )
-        .unwrap();
+    let a = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๑๐.๒", true, "การพัฒนาระบบสารบรรณอิเล็กทรอนิกส์"),
+        &on("2026-02-01"),
+    )
+    .unwrap();
+    let b = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๑๐.๒", true, "โครงการความร่วมมือระหว่างประเทศ ปี 2569"),
+        &on("2026-02-02"),
+    )
+    .unwrap();
     let find = |q: &str| -> Vec<i64> {
         reg.search(&SearchQuery {
             text: Some(q.into()),
@@ -288,9 +314,7 @@ fn drafts_keep_every_version() {
     );
     assert_eq!(reg.drafts().unwrap()[0].title, "ร่างแรก");
     // A draft becomes the issued letter.
-    let issued = office()
-        .issue_draft(&mut reg, id, &on("2026-04-01"))
-        .unwrap();
+    let issued = issue_draft_with(&office(), &mut reg, id, &on("2026-04-01")).unwrap();
     assert_eq!(issued.id, id);
     assert!(reg.open_draft(id).is_err(), "no longer a draft");
     assert!(
@@ -306,20 +330,20 @@ fn drafts_keep_every_version() {
 fn exports_open_and_round_trip() {
     let office = office();
     let mut reg = Register::in_memory().unwrap();
-    office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๑๐.๒", true, "เรื่อง, ที่มี \"เครื่องหมาย\""),
-            &on("2026-02-01"),
-        )
-        .unwrap();
-    let b = office
-        .issue(
-            &mut reg,
-            &short("มท ๐๘๑๐.๒", true, "เรื่องที่สอง"),
-            &on("2026-02-02"),
-        )
-        .unwrap();
+    issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๑๐.๒", true, "เรื่อง, ที่มี \"เครื่องหมาย\""),
+        &on("2026-02-01"),
+    )
+    .unwrap();
+    let b = issue_with(
+        &office,
+        &mut reg,
+        &short("มท ๐๘๑๐.๒", true, "เรื่องที่สอง"),
+        &on("2026-02-02"),
+    )
+    .unwrap();
     reg.cancel(b.id, "ซ้ำ").unwrap();
     let entries = reg.entries(Some(2569)).unwrap();
     let csv = saraban::register::csv_bytes(&entries).unwrap();
@@ -349,7 +373,8 @@ fn exports_open_and_round_trip() {
     );
     assert_eq!(range.get_value((2, 0)).unwrap().to_string(), "๒");
 
-    let book = office.book(&reg, 2569).unwrap();
+    let office = Office::with_register(&Default::default(), reg).unwrap();
+    let book = office.book(2569).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("book.pdf");
     std::fs::write(&p, book).unwrap();
@@ -380,13 +405,13 @@ fn tampering_with_the_audit_trail_is_found() {
     let db = dir.path().join("r.sqlite");
     let mut reg = Register::open(&db).unwrap();
     for i in 0..3 {
-        office
-            .issue(
-                &mut reg,
-                &short("มท ๐๘๑๐.๒", true, &format!("เรื่อง {i}")),
-                &on("2026-02-01"),
-            )
-            .unwrap();
+        issue_with(
+            &office,
+            &mut reg,
+            &short("มท ๐๘๑๐.๒", true, &format!("เรื่อง {i}")),
+            &on("2026-02-01"),
+        )
+        .unwrap();
     }
     assert_eq!(reg.verify_audit().unwrap().entries, 3);
     drop(reg);

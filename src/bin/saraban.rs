@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use saraban::letter::check::Level;
+use saraban::service::{ExportFormat, PrintCopy};
 use saraban::{Error, Lang, Letter, Office, OfficeSettings};
 
 #[derive(Parser)]
@@ -194,9 +195,13 @@ fn parse_date(s: &str, what: &str) -> Result<chrono::NaiveDate, Error> {
     })
 }
 
-fn open_register(db: &Option<PathBuf>) -> Result<saraban::register::Register, Error> {
-    let path = db.clone().unwrap_or_else(saraban::register::default_path);
-    saraban::register::Register::open(&path)
+/// The office of the register `--db` (default `$SARABAN_DB`, else the app's own), with
+/// `settings`' files winning over the register's.
+fn open_office(db: &Option<PathBuf>, settings: &OfficeSettings) -> Result<Office, Error> {
+    let path = db
+        .clone()
+        .unwrap_or_else(saraban::service::default_register_path);
+    Office::open(&path, settings)
 }
 
 fn print_line(line: &str) {
@@ -263,10 +268,11 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 emblem,
                 ..Default::default()
             })?;
-            let opts = saraban::typeset::LayoutOptions {
-                file_copy: copy == "file",
+            let copy = if copy == "file" {
+                PrintCopy::FileCopy
+            } else {
+                PrintCopy::Original
             };
-            let bytes = office.render_with(&l, &opts)?;
             let out = output.unwrap_or_else(|| {
                 if letter.as_os_str() == "-" {
                     PathBuf::from("letter.pdf")
@@ -275,6 +281,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 }
             });
             if out.as_os_str() == "-" {
+                let bytes = office.render_copy(&l, copy)?;
                 let mut so = std::io::stdout().lock();
                 so.write_all(&bytes)
                     .and_then(|_| so.flush())
@@ -283,12 +290,12 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                         source,
                     })?;
             } else {
-                saraban::fsutil::write_atomic(&out, &bytes)?;
+                let size = office.render_to(&l, copy, &out)?;
                 eprintln!(
                     "{}",
                     match lang {
-                        Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", out.display(), bytes.len()),
-                        Lang::En => format!("wrote {} ({} bytes)", out.display(), bytes.len()),
+                        Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", out.display(), size),
+                        Lang::En => format!("wrote {} ({} bytes)", out.display(), size),
                     }
                 );
             }
@@ -306,23 +313,24 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             let l = read_letter(&letter)?;
             let date = date.map(|d| parse_date(&d, "date")).transpose()?;
             let emblem = emblem.or_else(|| std::env::var_os("SARABAN_EMBLEM").map(PathBuf::from));
-            let office = Office::new(&OfficeSettings {
-                fonts,
-                emblem,
-                ..Default::default()
-            })?;
-            let mut reg = open_register(&cli.db)?;
+            let mut office = open_office(
+                &cli.db,
+                &OfficeSettings {
+                    fonts,
+                    emblem,
+                    ..Default::default()
+                },
+            )?;
             let issued = office.issue(
-                &mut reg,
                 &l,
-                &saraban::register::IssueOptions {
+                &saraban::service::IssueOptions {
                     date,
                     keep_number,
                     draft: None,
                 },
             )?;
             if let Some(out) = output {
-                saraban::fsutil::write_atomic(&out, &reg.pdf(issued.id)?)?;
+                office.save_issued_pdf(issued.id, &out)?;
             }
             if json {
                 print_line(&serde_json::to_string(&issued).unwrap_or_default());
@@ -341,8 +349,8 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             limit,
             json,
         } => {
-            let reg = open_register(&cli.db)?;
-            let q = saraban::register::SearchQuery {
+            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let q = saraban::service::SearchQuery {
                 text: query,
                 year_be: year,
                 from: from.map(|d| parse_date(&d, "from")).transpose()?,
@@ -350,8 +358,9 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 kind,
                 status,
                 limit: Some(limit),
+                offset: None,
             };
-            for h in reg.search(&q)? {
+            for h in office.search(&q)?.hits {
                 if json {
                     print_line(&serde_json::to_string(&h).unwrap_or_default());
                 } else {
@@ -364,11 +373,10 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { id, pdf, json } => {
-            let reg = open_register(&cli.db)?;
-            let id = reg.find(&id)?;
-            let e = reg.entry(id)?;
+            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let e = office.show(&id)?;
             if let Some(out) = pdf {
-                saraban::fsutil::write_atomic(&out, &reg.pdf(id)?)?;
+                office.save_issued_pdf(e.id, &out)?;
             }
             if json {
                 print_line(&serde_json::to_string(&e).unwrap_or_default());
@@ -405,10 +413,9 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Cancel { id, reason } => {
-            let mut reg = open_register(&cli.db)?;
-            let id = reg.find(&id)?;
-            reg.cancel(id, &reason)?;
-            let e = reg.entry(id)?;
+            let mut office = open_office(&cli.db, &OfficeSettings::default())?;
+            let id = office.show(&id)?.id;
+            let e = office.cancel(id, &reason)?;
             print_line(&match lang {
                 Lang::Th => format!("ยกเลิก {} แล้ว (เลขนี้จะไม่ถูกนำไปใช้ซ้ำ)", e.number),
                 Lang::En => format!("cancelled {} (its number will never be reused)", e.number),
@@ -420,28 +427,25 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             output,
             year,
         } => {
-            let reg = open_register(&cli.db)?;
-            let entries = reg.entries(year)?;
-            let bytes = if format == "csv" {
-                saraban::register::csv_bytes(&entries)?
+            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let format = if format == "csv" {
+                ExportFormat::Csv
             } else {
-                saraban::register::xlsx_bytes(&entries, "ทะเบียนหนังสือส่ง")?
+                ExportFormat::Xlsx
             };
-            saraban::fsutil::write_atomic(&output, &bytes)?;
+            office.export_to(format, year, &output)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Book { year, output } => {
-            let reg = open_register(&cli.db)?;
-            let office = Office::new(&OfficeSettings::default())?;
-            let bytes = office.book(&reg, year)?;
-            saraban::fsutil::write_atomic(&output, &bytes)?;
+            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            office.book_to(year, &output)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             action: AuditAction::Verify,
         } => {
-            let reg = open_register(&cli.db)?;
-            let report = reg.verify_audit()?;
+            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let report = office.verify_audit()?;
             match report.first_broken {
                 None => {
                     print_line(&match lang {
@@ -459,14 +463,14 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             }
         }
         Command::Draft { action } => {
-            let mut reg = open_register(&cli.db)?;
+            let mut office = open_office(&cli.db, &OfficeSettings::default())?;
             match action {
                 DraftAction::Save { letter, id } => {
                     let l = read_letter(&letter)?;
-                    print_line(&reg.save_draft(id, &l)?.to_string());
+                    print_line(&office.save_draft(id, &l)?.to_string());
                 }
                 DraftAction::List => {
-                    for d in reg.drafts()? {
+                    for d in office.drafts("")? {
                         print_line(&format!(
                             "{}\t{}\t{}\t{}",
                             d.id, d.updated_at, d.versions, d.title
@@ -474,37 +478,27 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                     }
                 }
                 DraftAction::Open { id, output } => {
-                    let json = reg.open_draft(id)?.to_json();
+                    let json = office.open_draft(id)?.to_json();
                     match output {
-                        Some(out) => saraban::fsutil::write_atomic(&out, json.as_bytes())?,
+                        Some(out) => office.write_file(&out, json.as_bytes())?,
                         None => print_line(&json),
                     }
                 }
                 DraftAction::Versions { id } => {
-                    for v in reg.draft_versions(id)? {
+                    for v in office.draft_versions(id)? {
                         print_line(&format!("{}\t{}", v.id, v.saved_at));
                     }
                 }
                 DraftAction::Restore { id, version } => {
-                    reg.restore_draft(id, version)?;
+                    office.restore_draft(id, version)?;
                 }
-                DraftAction::Delete { id } => reg.delete_draft(id)?,
+                DraftAction::Delete { id } => office.delete_draft(id)?,
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { letter, json } => {
             let l = read_letter(&letter)?;
-            let speller = saraban::letter::spell::Speller::system();
-            let mut findings = saraban::letter::check::check_with(&l, speller.as_ref());
-            if speller.is_none() {
-                findings.push(saraban::letter::check::Finding {
-                    level: Level::Info,
-                    path: String::new(),
-                    th: "ไม่ได้ตรวจตัวสะกด: ไม่พบพจนานุกรม hunspell-th (ติดตั้งด้วย make setup)".into(),
-                    en: "spelling not checked: the hunspell-th dictionary is not installed (make setup)".into(),
-                    suggestion: None,
-                });
-            }
+            let findings = Office::new(&OfficeSettings::default())?.check(&l);
             let mut so = std::io::stdout().lock();
             for f in &findings {
                 let message = lang.pick(&f.th, &f.en);

@@ -10,7 +10,7 @@ use super::{BodyBlock, Kind, Letter};
 use crate::thai::digits::{is_address_token, to_thai_digits};
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// The letter must not go out like this.
@@ -22,7 +22,7 @@ pub enum Level {
 }
 
 /// One proofreading finding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Finding {
     /// How serious.
     pub level: Level,

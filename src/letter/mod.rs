@@ -17,7 +17,7 @@ pub use parse::{MAX_FIELD_CHARS, MAX_SUBJECT_CHARS, MAX_TOTAL_CHARS};
 use serde::{Deserialize, Serialize};
 
 /// One official letter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Letter {
     /// Version of the interchange format (always 1).
@@ -42,6 +42,7 @@ pub struct Letter {
     pub agency: Option<Agency>,
     /// วัน เดือน ปี (Gregorian in the file, Buddhist Era on paper).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "string")]
     pub date: Option<LetterDate>,
     /// เรื่อง.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,7 +98,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// The `format` constant: only version 1 exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FormatVersion(u8);
 
 impl<'de> Deserialize<'de> for FormatVersion {
@@ -114,7 +115,7 @@ impl<'de> Deserialize<'de> for FormatVersion {
 }
 
 /// ชนิดของหนังสือ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// หนังสือภายนอก.
@@ -154,7 +155,7 @@ impl Kind {
 }
 
 /// ชั้นความเร็ว.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     /// ด่วน.
@@ -177,7 +178,7 @@ impl Urgency {
 }
 
 /// ชั้นความลับ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Secrecy {
     /// ลับ.
@@ -200,8 +201,9 @@ impl Secrecy {
 }
 
 /// ที่: the agency's letter code and the running number from the register.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(rename = "LetterNumber")]
 pub struct Number {
     /// รหัสตัวพยัญชนะและเลขประจำของเจ้าของเรื่อง, e.g. `มท ๐๘๑๐.๒`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,7 +214,7 @@ pub struct Number {
 }
 
 /// เลขทะเบียน: a running number, 1 or more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ts_rs::TS)]
 pub struct RunningNumber(pub u32);
 
 impl<'de> Deserialize<'de> for RunningNumber {
@@ -229,7 +231,7 @@ impl<'de> Deserialize<'de> for RunningNumber {
 }
 
 /// ส่วนราชการเจ้าของหนังสือ.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     /// ชื่อส่วนราชการ.
@@ -240,7 +242,7 @@ pub struct Agency {
 }
 
 /// บัญชีแนบท้าย.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Distribution {
     /// The heading of the list.
@@ -251,7 +253,7 @@ pub struct Distribution {
 }
 
 /// สิ่งที่ส่งมาด้วย: one enclosed item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Enclosure {
     /// ชื่อสิ่งที่ส่งมาด้วย.
@@ -262,7 +264,7 @@ pub struct Enclosure {
 }
 
 /// One block of the body: a plain string is an indented paragraph.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(untagged)]
 pub enum BodyBlock {
     /// ย่อหน้า: first line indented 2.5 cm.
@@ -272,7 +274,7 @@ pub enum BodyBlock {
 }
 
 /// A body block with a style.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct StyledBlock {
     /// The text.
@@ -301,7 +303,7 @@ impl BodyBlock {
 }
 
 /// How a body block is set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockStyle {
     /// First line indented 2.5 cm.
@@ -319,7 +321,7 @@ pub enum BlockStyle {
 /// structured form of ภาคผนวก ๓ ข้อ ๔: the signer's own `position`, an `acting` form and the
 /// position covered (`for_position`), from which the lines are built in the official order
 /// ([`Signer::position_lines`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Signer {
     /// ชื่อเต็ม, printed in parentheses.
@@ -339,7 +341,7 @@ pub struct Signer {
 }
 
 /// The five forms of signing for someone else (ภาคผนวก ๓ ข้อ ๔).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub enum Acting {
     /// ปฏิบัติราชการแทน: by written delegation, while the holder is in post.
     #[serde(rename = "ปฏิบัติราชการแทน")]
@@ -410,7 +412,7 @@ impl Signer {
 }
 
 /// ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน / ผู้ตรวจ: initials printed on the file copy (สำเนาคู่ฉบับ) only.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Initials {
     /// ผู้ร่าง.
@@ -443,7 +445,7 @@ impl Initials {
 }
 
 /// Paper size of a memo (บันทึกข้อความ may be A4 or A5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
     /// 210 × 297 mm.
@@ -454,7 +456,7 @@ pub enum Paper {
 }
 
 /// ตราชื่อส่วนราชการ.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Stamp {
     /// The agency whose seal is stamped.
@@ -463,7 +465,7 @@ pub struct Stamp {
 }
 
 /// ส่วนราชการเจ้าของเรื่อง.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Owner {
     /// กอง / สำนัก.
@@ -484,7 +486,7 @@ pub struct Owner {
 }
 
 /// A QR code printed at the end of the letter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Qr {
     /// What the code holds; never converted to Thai digits.
@@ -495,7 +497,7 @@ pub struct Qr {
 }
 
 /// How the digits a letter prints are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Digits {
     /// เลขไทย ๐–๙ everywhere except URLs, e-mail addresses and QR data.
@@ -511,6 +513,12 @@ impl Letter {
     /// Parses and validates a letter from JSON text.
     pub fn from_json(text: &str) -> crate::Result<Letter> {
         parse::from_json(text)
+    }
+
+    /// Runs the checks [`Letter::from_json`] runs on a letter that arrived already parsed
+    /// (from the app): lengths, control characters, dates, every problem by its path.
+    pub fn validated(self) -> crate::Result<Letter> {
+        parse::validated(self)
     }
 
     /// The letter as pretty JSON in the interchange format.

@@ -21,6 +21,11 @@ pub(super) fn from_json(text: &str) -> crate::Result<Letter> {
             return Err(Error::Input(vec![describe(path, e.inner())]));
         }
     };
+    validated(letter)
+}
+
+/// The checks of [`from_json`] on a letter that arrived as data (the app's IPC).
+pub(super) fn validated(letter: Letter) -> crate::Result<Letter> {
     let problems = validate(&letter);
     if problems.is_empty() {
         Ok(letter)

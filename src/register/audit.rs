@@ -71,11 +71,13 @@ pub(super) fn append_after(
 }
 
 /// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct AuditReport {
     /// Entries checked.
+    #[ts(type = "number")]
     pub entries: i64,
     /// The first entry whose hash or link is wrong, if any.
+    #[ts(type = "number | null")]
     pub first_broken: Option<i64>,
 }
 

@@ -11,9 +11,10 @@ use crate::error::Error;
 use crate::letter::Letter;
 
 /// A draft in the list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct DraftInfo {
     /// Its id.
+    #[ts(type = "number")]
     pub id: i64,
     /// Its subject (or empty).
     pub title: String,
@@ -22,13 +23,15 @@ pub struct DraftInfo {
     /// Last saved.
     pub updated_at: String,
     /// How many versions are kept.
+    #[ts(type = "number")]
     pub versions: i64,
 }
 
 /// One saved version of a draft.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct DraftVersion {
     /// Version id.
+    #[ts(type = "number")]
     pub id: i64,
     /// When it was saved.
     pub saved_at: String,
@@ -54,6 +57,19 @@ impl Register {
             .unwrap_or_default();
         let tx = self.conn.transaction()?;
         let id = match id {
+            // An autosave of an unchanged letter keeps no new version.
+            Some(id)
+                if tx
+                    .query_row(
+                        "SELECT letter_json = ?2 FROM letters WHERE id = ?1 AND status = 'draft'",
+                        params![id, json],
+                        |r| r.get::<_, bool>(0),
+                    )
+                    .optional()?
+                    == Some(true) =>
+            {
+                return Ok(id);
+            }
             Some(id) => {
                 let n = tx.execute(
                     "UPDATE letters SET letter_json = ?2, title = ?3, kind = ?4, updated_at = ?5, recipient = ?6, sender = ?7
@@ -130,6 +146,13 @@ impl Register {
 
     /// Restores an earlier version: it becomes the draft's newest version (nothing is lost).
     pub fn restore_draft(&mut self, id: i64, version: i64) -> crate::Result<Letter> {
+        let letter = self.draft_version(id, version)?;
+        self.save_draft(Some(id), &letter)?;
+        Ok(letter)
+    }
+
+    /// Opens one saved version of a draft, to look at it before restoring it.
+    pub fn draft_version(&self, id: i64, version: i64) -> crate::Result<Letter> {
         let json: String = self
             .conn
             .query_row(
@@ -142,9 +165,7 @@ impl Register {
                 th: format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}"),
                 en: format!("draft {id} has no version {version}"),
             })?;
-        let letter = Letter::from_json(&json)?;
-        self.save_draft(Some(id), &letter)?;
-        Ok(letter)
+        Letter::from_json(&json)
     }
 
     /// Deletes a draft with its versions (issued letters cannot be deleted).

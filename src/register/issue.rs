@@ -25,15 +25,18 @@ pub struct IssueOptions {
 }
 
 /// What issuing produced.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct Issued {
     /// Row id.
+    #[ts(type = "number")]
     pub id: i64,
     /// The number as printed on the letter.
     pub number: String,
     /// The running number.
+    #[ts(type = "number")]
     pub running: i64,
     /// Buddhist-Era year of the series.
+    #[ts(type = "number")]
     pub year_be: i64,
     /// The date of the letter, ISO.
     pub date: String,
@@ -65,6 +68,32 @@ pub fn series_key(letter: &Letter) -> (String, &'static str) {
 }
 
 impl Register {
+    /// The number `letter` would be given if it were issued on `date` now, as printed
+    /// (for the clerk's confirmation). Another clerk issuing first takes it; the issue
+    /// itself always takes the next free number in its own transaction.
+    pub fn next_number(&self, letter: &Letter, date: NaiveDate) -> crate::Result<(String, i64)> {
+        let (prefix, kind) = series_key(letter);
+        let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+        let last: i64 = self
+            .conn
+            .query_row(
+                "SELECT last FROM series WHERE prefix = ?1 AND kind = ?2 AND year_be = ?3",
+                params![prefix, kind, year_be],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        let running = last + 1;
+        let mut next = letter.clone();
+        next.number.get_or_insert_with(Number::default).running =
+            Some(RunningNumber(u32::try_from(running).unwrap_or(u32::MAX)));
+        next.date = Some(LetterDate::from_naive(date));
+        Ok((
+            localize(&next.number_text(), next.digits).into_owned(),
+            running,
+        ))
+    }
+
     /// Issues a letter: takes the next number of its series, dates it, renders it with
     /// `render`, stores letter, PDF and hash, indexes it and appends to the audit trail,
     /// all or nothing.
@@ -92,7 +121,7 @@ impl Register {
         let date = match (opts.date, letter.date.and_then(|d| d.to_naive())) {
             (Some(d), _) => d,
             (None, Some(d)) if opts.keep_number => d,
-            _ => chrono::Local::now().date_naive(),
+            _ => crate::thai::date::today(),
         };
         let (prefix, kind) = series_key(letter);
         if prefix.is_empty() && !matches!(letter.kind, Kind::Order | Kind::Announcement) {

@@ -14,6 +14,7 @@ pub mod export;
 mod issue;
 pub mod schema;
 mod search;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,7 +25,7 @@ pub use audit::AuditReport;
 pub use drafts::{DraftInfo, DraftVersion};
 pub use export::{csv_bytes, xlsx_bytes, REGISTER_COLUMNS};
 pub use issue::{series_key, IssueOptions, Issued};
-pub use search::{fold_digits, Hit, SearchQuery};
+pub use search::{fold, fold_digits, Hit, SearchQuery};
 
 use crate::error::Error;
 use crate::letter::Kind;
@@ -206,9 +207,10 @@ pub(crate) fn now_text() -> String {
 }
 
 /// One issued (or cancelled) letter as the register lists it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct Entry {
     /// Row id.
+    #[ts(type = "number")]
     pub id: i64,
     /// issued or cancelled.
     pub status: String,
@@ -217,8 +219,10 @@ pub struct Entry {
     /// The number as printed, e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`.
     pub number: String,
     /// เลขทะเบียนส่ง.
+    #[ts(type = "number")]
     pub running: i64,
     /// Buddhist-Era year of the series.
+    #[ts(type = "number")]
     pub year_be: i64,
     /// ลงวันที่, ISO.
     pub date: String,

@@ -106,6 +106,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
     "#,
+    // 2: the office profile (settings, emblem and font files), one row a key.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -21,15 +21,19 @@ pub fn fold(s: &str) -> String {
 }
 
 /// What to look for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
 pub struct SearchQuery {
     /// A substring of the number, subject, recipient, body, signer or owner.
     pub text: Option<String>,
     /// Buddhist-Era year.
+    #[ts(type = "number | null")]
     pub year_be: Option<i64>,
     /// Issued on or after.
+    #[ts(type = "string | null")]
     pub from: Option<NaiveDate>,
     /// Issued on or before.
+    #[ts(type = "string | null")]
     pub to: Option<NaiveDate>,
     /// Letter kind (external, memo, …).
     pub kind: Option<String>,
@@ -37,13 +41,17 @@ pub struct SearchQuery {
     pub status: Option<String>,
     /// At most this many (default 50).
     pub limit: Option<usize>,
+    /// Skip this many first (the register table fetches page by page).
+    #[serde(default)]
+    pub offset: Option<usize>,
 }
 
 /// One letter found, with where the match is.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct Hit {
     /// The letter.
     #[serde(flatten)]
+    #[ts(flatten)]
     pub entry: Entry,
     /// The text around the match, the match in «».
     pub snippet: String,
@@ -90,68 +98,14 @@ impl Register {
     /// Finds issued letters, newest first.
     pub fn search(&self, q: &SearchQuery) -> crate::Result<Vec<Hit>> {
         let limit = q.limit.unwrap_or(50).clamp(1, 10_000) as i64;
-        let mut filters = String::new();
-        let mut args: Vec<Value> = Vec::new();
-        let mut add = |sql: &str, v: Value, filters: &mut String| {
-            args.push(v);
-            filters.push_str(&format!(" AND {sql} ?{}", args.len()));
-        };
-        if let Some(y) = q.year_be {
-            add("l.year_be =", Value::Integer(y), &mut filters);
-        }
-        if let Some(d) = q.from {
-            add("l.issued_date >=", Value::Text(d.to_string()), &mut filters);
-        }
-        if let Some(d) = q.to {
-            add("l.issued_date <=", Value::Text(d.to_string()), &mut filters);
-        }
-        if let Some(k) = &q.kind {
-            add("l.kind =", Value::Text(k.clone()), &mut filters);
-        }
-        match &q.status {
-            Some(s) => add("l.status =", Value::Text(s.clone()), &mut filters),
-            None => filters.push_str(" AND l.status <> 'draft'"),
-        }
+        let offset = q.offset.unwrap_or(0).min(i64::MAX as usize) as i64;
+        let (from_where, args, text) = where_clause(q);
         let select = entry_select("l");
-        let text = q
-            .text
-            .as_deref()
-            .map(|t| fold_digits(t.trim()))
-            .filter(|t| !t.is_empty());
-        let sql = match &text {
-            Some(t) if t.chars().count() >= 3 => {
-                // A quoted phrase of trigrams: an exact substring, found in the index.
-                // Quotes, stars and NEAR( in the query are only text.
-                args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
-                let m = args.len();
-                format!(
-                    "{select}, f.text FROM letters_fts f JOIN letters l ON l.id = f.rowid
-                     WHERE letters_fts MATCH ?{m} {filters} ORDER BY f.rowid DESC LIMIT {limit}"
-                )
-            }
-            Some(t) => {
-                // Shorter than a trigram: scan, with GLOB on plain text ([*] is a star).
-                let mut pattern = String::from("*");
-                for c in t.chars() {
-                    match c {
-                        '*' | '?' | '[' => {
-                            pattern.push('[');
-                            pattern.push(c);
-                            pattern.push(']');
-                        }
-                        _ => pattern.push(c),
-                    }
-                }
-                pattern.push('*');
-                args.push(Value::Text(pattern));
-                let p = args.len();
-                format!(
-                    "{select}, f.text FROM letters_fts f JOIN letters l ON l.id = f.rowid
-                     WHERE f.text GLOB ?{p} {filters} ORDER BY f.rowid DESC LIMIT {limit}"
-                )
-            }
-            None => format!("{select}, '' FROM letters l WHERE 1 = 1 {filters} ORDER BY l.id DESC LIMIT {limit}"),
-        };
+        let order = if text.is_some() { "f.rowid" } else { "l.id" };
+        let text_col = if text.is_some() { "f.text" } else { "''" };
+        let sql = format!(
+            "{select}, {text_col} {from_where} ORDER BY {order} DESC LIMIT {limit} OFFSET {offset}"
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let needle = text.clone().unwrap_or_default();
         let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
@@ -162,6 +116,81 @@ impl Register {
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+
+    /// How many letters a search finds in all (its limit and offset ignored).
+    pub fn search_count(&self, q: &SearchQuery) -> crate::Result<i64> {
+        let (from_where, args, _) = where_clause(q);
+        let sql = format!("SELECT count(*) {from_where}");
+        Ok(self
+            .conn
+            .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?)
+    }
+}
+
+/// The FROM and WHERE of a search, its arguments, and the folded text looked for.
+fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
+    let mut filters = String::new();
+    let mut args: Vec<Value> = Vec::new();
+    let mut add = |sql: &str, v: Value, filters: &mut String| {
+        args.push(v);
+        filters.push_str(&format!(" AND {sql} ?{}", args.len()));
+    };
+    if let Some(y) = q.year_be {
+        add("l.year_be =", Value::Integer(y), &mut filters);
+    }
+    if let Some(d) = q.from {
+        add("l.issued_date >=", Value::Text(d.to_string()), &mut filters);
+    }
+    if let Some(d) = q.to {
+        add("l.issued_date <=", Value::Text(d.to_string()), &mut filters);
+    }
+    if let Some(k) = &q.kind {
+        add("l.kind =", Value::Text(k.clone()), &mut filters);
+    }
+    match &q.status {
+        Some(s) => add("l.status =", Value::Text(s.clone()), &mut filters),
+        None => filters.push_str(" AND l.status <> 'draft'"),
+    }
+    let text = q
+        .text
+        .as_deref()
+        .map(|t| fold(t.trim()))
+        .filter(|t| !t.is_empty());
+    let from_where = match &text {
+        Some(t) if t.chars().count() >= 3 => {
+            // A quoted phrase of trigrams: an exact substring, found in the index.
+            // Quotes, stars and NEAR( in the query are only text.
+            args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
+            let m = args.len();
+            format!(
+                "FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                 WHERE letters_fts MATCH ?{m} {filters}"
+            )
+        }
+        Some(t) => {
+            // Shorter than a trigram: scan, with GLOB on plain text ([*] is a star).
+            let mut pattern = String::from("*");
+            for c in t.chars() {
+                match c {
+                    '*' | '?' | '[' => {
+                        pattern.push('[');
+                        pattern.push(c);
+                        pattern.push(']');
+                    }
+                    _ => pattern.push(c),
+                }
+            }
+            pattern.push('*');
+            args.push(Value::Text(pattern));
+            let p = args.len();
+            format!(
+                "FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                 WHERE f.text GLOB ?{p} {filters}"
+            )
+        }
+        None => format!("FROM letters l WHERE 1 = 1 {filters}"),
+    };
+    (from_where, args, text)
 }
 
 fn short_snippet(text: &str, needle: &str) -> Option<String> {

@@ -81,3 +81,11 @@ mod tests {
         assert_eq!(format_date(&jan, Digits::Thai).joined(), "๑ มกราคม ๒๕๖๙");
     }
 }
+
+/// Today in Thailand (Asia/Bangkok, UTC+7 all year: Thailand keeps no daylight saving),
+/// whatever time zone the computer is set to: a letter written at 01:00 in Bangkok on a
+/// machine set to UTC is still dated today, not yesterday.
+pub fn today() -> chrono::NaiveDate {
+    let bangkok = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    chrono::Utc::now().with_timezone(&bangkok).date_naive()
+}

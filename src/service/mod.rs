@@ -1,0 +1,732 @@
+//! `Office`: the one API every front end calls.
+//!
+//! An office has its profile (agency, units and their letter codes, owner blocks, signers),
+//! its letter font, its own emblem file and its register. The desktop app keeps one
+//! `Office` in its managed state; the CLI opens one per run. Each method is a whole task of
+//! the clerk's — render a letter, proofread it, save a draft, issue, search, cancel, export —
+//! so that a Tauri command and a CLI subcommand are each a few lines over the same call,
+//! and neither reaches past this module into the register, the typesetter or the file
+//! system.
+
+mod profile;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use crate::register::{default_path as default_register_path, IssueOptions, SearchQuery};
+pub use profile::{courtesy_for, OfficeProfile, OfficeSetup, Unit};
+
+use crate::error::{Error, Lang, Result};
+use crate::letter::check::{check_with, Finding, Level};
+use crate::letter::spell::Speller;
+use crate::letter::{Kind, Letter};
+use crate::pdf::{PdfOptions, PdfWriter};
+use crate::register::{
+    AuditReport, DraftInfo, DraftVersion, Entry, Hit, Issued, Register, REGISTER_COLUMNS,
+};
+use crate::typeset::{Document, FontFace, FontSet, Graphic, LayoutOptions, Profile, Typesetter};
+
+/// What an office is started with. Files given here win over those stored in the register
+/// (the CLI's `--font` and `--emblem`).
+#[derive(Debug, Clone, Default)]
+pub struct OfficeSettings {
+    /// Font files: regular first, then optionally bold. Empty: the register's font, else
+    /// the bundled Laksaman.
+    pub fonts: Vec<PathBuf>,
+    /// The emblem file (SVG, PNG or JPEG). None: the register's emblem, else an empty slot
+    /// of the right size.
+    pub emblem: Option<PathBuf>,
+    /// Typesetting settings.
+    pub profile: Profile,
+}
+
+/// Which copy of a letter to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintCopy {
+    /// ต้นฉบับ: the copy that is sent.
+    #[default]
+    Original,
+    /// สำเนาคู่ฉบับ: the file copy, with the initials of ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน.
+    FileCopy,
+}
+
+/// The register exported as a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// CSV with a byte-order mark (opens in Excel with Thai intact).
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+/// A page of search results and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SearchPage {
+    /// The letters of this page, newest first.
+    pub hits: Vec<Hit>,
+    /// How many letters the search finds in all.
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// The number a letter is about to get, for the clerk's confirmation.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct NextNumber {
+    /// As printed, e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`.
+    pub number: String,
+    /// The running number.
+    #[ts(type = "number")]
+    pub running: i64,
+    /// The date of issue, ISO (Asia/Bangkok).
+    pub date: String,
+}
+
+/// How a recipient is addressed: คำขึ้นต้น and คำลงท้าย.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Courtesy {
+    /// คำขึ้นต้น, e.g. เรียน.
+    pub salutation: String,
+    /// คำลงท้าย, e.g. ขอแสดงความนับถือ.
+    pub closing: String,
+}
+
+impl Courtesy {
+    /// The courtesy for a recipient (ภาคผนวก ๒).
+    pub fn for_recipient(recipient: &str) -> Courtesy {
+        let (salutation, closing) = courtesy_for(recipient);
+        Courtesy {
+            salutation: salutation.into(),
+            closing: closing.into(),
+        }
+    }
+}
+
+/// An error as a front end shows it: one Thai sentence, and the problems by field so that
+/// the form can point at them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Failure {
+    /// What went wrong and what to do, in Thai.
+    pub message: String,
+    /// The fields at fault (JSON paths such as `subject`, `body[2]`), with their message.
+    pub problems: Vec<FieldProblem>,
+}
+
+/// One field at fault.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FieldProblem {
+    /// JSON path of the field.
+    pub path: String,
+    /// What is wrong with it, in Thai.
+    pub message: String,
+}
+
+impl From<&Error> for Failure {
+    fn from(e: &Error) -> Failure {
+        let problems = match e {
+            Error::Input(ps) => ps
+                .iter()
+                .map(|p| FieldProblem {
+                    path: p.path.clone(),
+                    message: p.th.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Failure {
+            message: e.lines(Lang::Th).join("\n"),
+            problems,
+        }
+    }
+}
+
+/// The largest emblem or font file an office may import.
+const MAX_IMPORTED_FILE: u64 = 16 * 1024 * 1024;
+
+const PROFILE_KEY: &str = "profile";
+const EMBLEM_KEY: &str = "emblem";
+const EMBLEM_NAME_KEY: &str = "emblem.name";
+const FONT_KEY: &str = "font.regular";
+const FONT_BOLD_KEY: &str = "font.bold";
+const FONT_NAME_KEY: &str = "font.name";
+
+/// One office's letter service.
+pub struct Office {
+    typesetter: Typesetter,
+    writer: PdfWriter,
+    speller: OnceLock<Option<Speller>>,
+    emblem: Option<Arc<Graphic>>,
+    register: Option<Register>,
+    layout_profile: Profile,
+}
+
+fn no_register() -> Error {
+    Error::Register {
+        th: "ยังไม่ได้เปิดทะเบียน (เปิดโปรแกรมด้วยไฟล์ทะเบียน หรือระบุ --db)".into(),
+        en: "no register is open (start with a register file, or give --db)".into(),
+    }
+}
+
+fn read_limited(path: &Path, what: fn(&Path, String, String) -> Error) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(what(
+            path,
+            "ไม่ใช่ไฟล์ธรรมดา".into(),
+            "is not a regular file".into(),
+        ));
+    }
+    if meta.len() > MAX_IMPORTED_FILE {
+        return Err(what(
+            path,
+            format!("ไฟล์ใหญ่เกิน {} MB", MAX_IMPORTED_FILE >> 20),
+            format!("the file is larger than {} MB", MAX_IMPORTED_FILE >> 20),
+        ));
+    }
+    std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn emblem_problem(path: &Path, th: String, en: String) -> Error {
+    Error::Emblem {
+        th: format!("ไฟล์ตราครุฑ {}: {th}", path.display()),
+        en: format!("emblem file {}: {en}", path.display()),
+    }
+}
+
+fn font_problem(path: &Path, th: String, en: String) -> Error {
+    Error::Font {
+        th: format!("ไฟล์ฟอนต์ {}: {th}", path.display()),
+        en: format!("font file {}: {en}", path.display()),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+impl Office {
+    /// An office without a register: renders and proofreads letters (the CLI's `render`
+    /// and `check`).
+    pub fn new(settings: &OfficeSettings) -> Result<Office> {
+        let fonts = FontSet::from_files(&settings.fonts)?;
+        let emblem = match &settings.emblem {
+            Some(p) => Some(Arc::new(Graphic::load(p)?)),
+            None => None,
+        };
+        Ok(Office::assemble(
+            fonts,
+            emblem,
+            None,
+            settings.profile.clone(),
+        ))
+    }
+
+    /// Opens (creating when absent) the register at `db` and the office it holds: its
+    /// font and emblem, unless `settings` names others.
+    pub fn open(db: &Path, settings: &OfficeSettings) -> Result<Office> {
+        Office::with_register(settings, Register::open(db)?)
+    }
+
+    /// An office over a register already open (tests and benchmarks), with `settings`'
+    /// files or else the register's own.
+    pub fn with_register(settings: &OfficeSettings, register: Register) -> Result<Office> {
+        let fonts = if settings.fonts.is_empty() {
+            stored_fonts(&register)?.map_or_else(FontSet::bundled, Ok)?
+        } else {
+            FontSet::from_files(&settings.fonts)?
+        };
+        let emblem = match &settings.emblem {
+            Some(p) => Some(Arc::new(Graphic::load(p)?)),
+            None => stored_emblem(&register)?.map(Arc::new),
+        };
+        Ok(Office::assemble(
+            fonts,
+            emblem,
+            Some(register),
+            settings.profile.clone(),
+        ))
+    }
+
+    /// Uses `emblem` for this session only, without storing it (tests, benchmarks).
+    pub fn set_emblem(&mut self, emblem: Option<Graphic>) {
+        self.emblem = emblem.map(Arc::new);
+        if let Some(g) = &self.emblem {
+            self.writer.prepare(g);
+        }
+    }
+
+    fn assemble(
+        fonts: FontSet,
+        emblem: Option<Arc<Graphic>>,
+        register: Option<Register>,
+        profile: Profile,
+    ) -> Office {
+        let writer = PdfWriter::new();
+        if let Some(g) = &emblem {
+            writer.prepare(g);
+        }
+        Office {
+            typesetter: Typesetter::new(fonts, profile.clone()),
+            writer,
+            speller: OnceLock::new(),
+            emblem,
+            register,
+            layout_profile: profile,
+        }
+    }
+
+    fn reg(&self) -> Result<&Register> {
+        self.register.as_ref().ok_or_else(no_register)
+    }
+
+    fn reg_mut(&mut self) -> Result<&mut Register> {
+        self.register.as_mut().ok_or_else(no_register)
+    }
+
+    /// The typesetter (for measurements and benchmarks).
+    pub fn typesetter(&self) -> &Typesetter {
+        &self.typesetter
+    }
+
+    /// Forgets set paragraphs, drawn emblems and compressed streams, so that the next
+    /// render does all the work again (for cold measurements).
+    pub fn clear_caches(&self) {
+        self.typesetter.clear_cache();
+        self.writer.clear_cache();
+    }
+
+    // ---- Letters: render and proofread -------------------------------------------------
+
+    /// Lays out a letter into pages.
+    pub fn typeset(&self, letter: &Letter) -> Result<Document> {
+        self.typesetter.typeset(letter, self.emblem.clone())
+    }
+
+    /// Renders a letter to PDF bytes (the original).
+    pub fn render(&self, letter: &Letter) -> Result<Vec<u8>> {
+        self.render_copy(letter, PrintCopy::Original)
+    }
+
+    /// Renders one copy of a letter: the original, or the file copy (สำเนาคู่ฉบับ).
+    pub fn render_copy(&self, letter: &Letter, copy: PrintCopy) -> Result<Vec<u8>> {
+        let opts = LayoutOptions {
+            file_copy: copy == PrintCopy::FileCopy,
+        };
+        let doc = self
+            .typesetter
+            .typeset_with(letter, self.emblem.clone(), &opts)?;
+        self.writer.write(&doc, &PdfOptions::default())
+    }
+
+    /// Renders a letter and writes the PDF to `out` (whole or not at all). Returns its size.
+    pub fn render_to(&self, letter: &Letter, copy: PrintCopy, out: &Path) -> Result<usize> {
+        let bytes = self.render_copy(letter, copy)?;
+        crate::fsutil::write_atomic(out, &bytes)?;
+        Ok(bytes.len())
+    }
+
+    /// Proofreads a letter: what is missing or wrong, most serious first. Spelling is
+    /// checked when the Thai dictionary is installed (loaded once, on first use); when it
+    /// is not, a note says so.
+    pub fn check(&self, letter: &Letter) -> Vec<Finding> {
+        let speller = self.speller.get_or_init(Speller::system);
+        let mut findings = check_with(letter, speller.as_ref());
+        if speller.is_none() {
+            findings.push(Finding {
+                level: Level::Info,
+                path: String::new(),
+                th: "ไม่ได้ตรวจตัวสะกด: ไม่พบพจนานุกรม hunspell-th (ติดตั้งด้วย make setup)".into(),
+                en:
+                    "spelling not checked: the hunspell-th dictionary is not installed (make setup)"
+                        .into(),
+                suggestion: None,
+            });
+        }
+        findings
+    }
+
+    /// A new letter of `kind` with the office's defaults.
+    pub fn new_letter(&self, kind: Kind) -> Result<Letter> {
+        Ok(self.profile()?.new_letter(kind))
+    }
+
+    // ---- Drafts ------------------------------------------------------------------------
+
+    /// Saves a draft: a new one when `id` is None, else a new version of draft `id` (an
+    /// unchanged letter keeps no new version). Returns the draft's id.
+    pub fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> Result<i64> {
+        self.reg_mut()?.save_draft(id, letter)
+    }
+
+    /// The drafts, most recently saved first; with `filter`, only those whose subject or
+    /// kind contains it (Thai and Arabic digits alike, Latin case ignored).
+    pub fn drafts(&self, filter: &str) -> Result<Vec<DraftInfo>> {
+        let all = self.reg()?.drafts()?;
+        let needle = crate::register::fold(filter.trim());
+        if needle.is_empty() {
+            return Ok(all);
+        }
+        Ok(all
+            .into_iter()
+            .filter(|d| {
+                crate::register::fold(&d.title).contains(&needle)
+                    || crate::register::fold(&d.kind).contains(&needle)
+            })
+            .collect())
+    }
+
+    /// Opens a draft: its latest version.
+    pub fn open_draft(&self, id: i64) -> Result<Letter> {
+        self.reg()?.open_draft(id)
+    }
+
+    /// A draft's saved versions, newest first.
+    pub fn draft_versions(&self, id: i64) -> Result<Vec<DraftVersion>> {
+        self.reg()?.draft_versions(id)
+    }
+
+    /// One saved version of a draft.
+    pub fn draft_version(&self, id: i64, version: i64) -> Result<Letter> {
+        self.reg()?.draft_version(id, version)
+    }
+
+    /// Makes an earlier version the current one (kept as the newest version).
+    pub fn restore_draft(&mut self, id: i64, version: i64) -> Result<Letter> {
+        self.reg_mut()?.restore_draft(id, version)
+    }
+
+    /// Deletes a draft with its versions.
+    pub fn delete_draft(&mut self, id: i64) -> Result<()> {
+        self.reg_mut()?.delete_draft(id)
+    }
+
+    /// Copies a draft into a new draft. Returns the new draft's id.
+    pub fn duplicate_draft(&mut self, id: i64) -> Result<i64> {
+        let reg = self.reg_mut()?;
+        let letter = reg.open_draft(id)?;
+        reg.save_draft(None, &letter)
+    }
+
+    // ---- Issuing -----------------------------------------------------------------------
+
+    /// The number `letter` would get if it were issued now (on `date`, else today in
+    /// Bangkok): what the confirmation shows.
+    pub fn next_number(
+        &self,
+        letter: &Letter,
+        date: Option<chrono::NaiveDate>,
+    ) -> Result<NextNumber> {
+        let date = date.unwrap_or_else(crate::thai::date::today);
+        let (number, running) = self.reg()?.next_number(letter, date)?;
+        Ok(NextNumber {
+            number,
+            running,
+            date: date.to_string(),
+        })
+    }
+
+    /// Issues a letter into the register: the next number of its series, the date, the
+    /// final PDF rendered by this office, all in one transaction.
+    pub fn issue(&mut self, letter: &Letter, opts: &IssueOptions) -> Result<Issued> {
+        let Office {
+            register,
+            typesetter,
+            writer,
+            emblem,
+            ..
+        } = self;
+        let register = register.as_mut().ok_or_else(no_register)?;
+        register.issue(letter, opts, |l| {
+            let doc = typesetter.typeset_with(l, emblem.clone(), &LayoutOptions::default())?;
+            writer.write(&doc, &PdfOptions::default())
+        })
+    }
+
+    /// Issues the draft `id`: its letter becomes the issued letter.
+    pub fn issue_draft(&mut self, id: i64, opts: &IssueOptions) -> Result<Issued> {
+        let letter = self.reg()?.open_draft(id)?;
+        let opts = IssueOptions {
+            draft: Some(id),
+            ..opts.clone()
+        };
+        self.issue(&letter, &opts)
+    }
+
+    // ---- The register --------------------------------------------------------------------
+
+    /// Finds issued letters, newest first, a page at a time, with the total.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchPage> {
+        let reg = self.reg()?;
+        let hits = reg.search(q)?;
+        let offset = q.offset.unwrap_or(0);
+        let limit = q.limit.unwrap_or(50);
+        // The count is only needed when the page may not hold all the hits.
+        let total = if offset == 0 && hits.len() < limit {
+            hits.len() as i64
+        } else {
+            reg.search_count(q)?
+        };
+        Ok(SearchPage { hits, total })
+    }
+
+    /// The register entry with this id or number (e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`).
+    pub fn show(&self, id_or_number: &str) -> Result<Entry> {
+        let reg = self.reg()?;
+        reg.entry(reg.find(id_or_number)?)
+    }
+
+    /// One register entry.
+    pub fn entry(&self, id: i64) -> Result<Entry> {
+        self.reg()?.entry(id)
+    }
+
+    /// The PDF of an issued letter exactly as it was issued.
+    pub fn issued_pdf(&self, id: i64) -> Result<Vec<u8>> {
+        self.reg()?.pdf(id)
+    }
+
+    /// Writes the PDF of an issued letter to `out`. Returns its size.
+    pub fn save_issued_pdf(&self, id: i64, out: &Path) -> Result<usize> {
+        let bytes = self.issued_pdf(id)?;
+        crate::fsutil::write_atomic(out, &bytes)?;
+        Ok(bytes.len())
+    }
+
+    /// The letter as it was issued.
+    pub fn issued_letter(&self, id: i64) -> Result<Letter> {
+        self.reg()?.issued_letter(id)
+    }
+
+    /// Cancels an issued letter with a reason; its number is never reused.
+    pub fn cancel(&mut self, id: i64, reason: &str) -> Result<Entry> {
+        let reg = self.reg_mut()?;
+        reg.cancel(id, reason)?;
+        reg.entry(id)
+    }
+
+    /// The register (of one Buddhist-Era year, or all) as CSV or XLSX bytes.
+    pub fn export(&self, format: ExportFormat, year_be: Option<i64>) -> Result<Vec<u8>> {
+        let entries = self.reg()?.entries(year_be)?;
+        match format {
+            ExportFormat::Csv => crate::register::csv_bytes(&entries),
+            ExportFormat::Xlsx => crate::register::xlsx_bytes(&entries, "ทะเบียนหนังสือส่ง"),
+        }
+    }
+
+    /// Exports the register to `out`. Returns the size written.
+    pub fn export_to(
+        &self,
+        format: ExportFormat,
+        year_be: Option<i64>,
+        out: &Path,
+    ) -> Result<usize> {
+        let bytes = self.export(format, year_be)?;
+        crate::fsutil::write_atomic(out, &bytes)?;
+        Ok(bytes.len())
+    }
+
+    /// The register of a year printed as the official register form (A4 landscape).
+    pub fn book(&self, year_be: i64) -> Result<Vec<u8>> {
+        let entries = self.reg()?.entries(Some(year_be))?;
+        let rows: Vec<[String; 8]> = entries.iter().map(crate::register::export::row).collect();
+        let heading = format!(
+            "ทะเบียนหนังสือส่ง พ.ศ. {}",
+            crate::thai::to_thai_digits(&year_be.to_string())
+        );
+        let doc = crate::typeset::layout::book::book(
+            &self.typesetter,
+            &heading,
+            &REGISTER_COLUMNS,
+            &rows,
+        );
+        self.writer.write(&doc, &PdfOptions::default())
+    }
+
+    /// Writes the register book of a year to `out`. Returns its size.
+    pub fn book_to(&self, year_be: i64, out: &Path) -> Result<usize> {
+        let bytes = self.book(year_be)?;
+        crate::fsutil::write_atomic(out, &bytes)?;
+        Ok(bytes.len())
+    }
+
+    /// Recomputes the audit chain and reports the first broken link.
+    pub fn verify_audit(&self) -> Result<AuditReport> {
+        self.reg()?.verify_audit()
+    }
+
+    /// Writes `bytes` the front end produced (a letter exported as JSON) to `out`, whole
+    /// or not at all.
+    pub fn write_file(&self, out: &Path, bytes: &[u8]) -> Result<()> {
+        crate::fsutil::write_atomic(out, bytes)
+    }
+
+    /// Reads a letter file (JSON, UTF-8).
+    pub fn read_letter(&self, path: &Path) -> Result<Letter> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::input(
+                "",
+                format!(
+                    "ไฟล์ {} ไม่ได้เข้ารหัสเป็น UTF-8 (บันทึกไฟล์ใหม่เป็น UTF-8)",
+                    path.display()
+                ),
+                format!(
+                    "{} is not UTF-8 text (save it again as UTF-8)",
+                    path.display()
+                ),
+            )
+        })?;
+        Letter::from_json(&text)
+    }
+
+    // ---- Settings ----------------------------------------------------------------------
+
+    /// The office profile stored in the register (empty before the first run's form).
+    pub fn profile(&self) -> Result<OfficeProfile> {
+        let Some(reg) = &self.register else {
+            return Ok(OfficeProfile::default());
+        };
+        match reg.setting(PROFILE_KEY)? {
+            None => Ok(OfficeProfile::default()),
+            Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Register {
+                th: format!("ข้อมูลสำนักงานในทะเบียนเสียหาย ({e}) กรุณากรอกใหม่ในการตั้งค่า"),
+                en: format!("the office profile in the register is damaged ({e}); fill it in again in the settings"),
+            }),
+        }
+    }
+
+    /// The profile with the imported files, as the settings screen shows it.
+    pub fn setup(&self) -> Result<OfficeSetup> {
+        let reg = self.reg()?;
+        let name = |key| -> Result<Option<String>> {
+            Ok(reg
+                .setting(key)?
+                .map(|b| String::from_utf8_lossy(&b).into_owned()))
+        };
+        let profile = self.profile()?;
+        Ok(OfficeSetup {
+            configured: profile.is_configured(),
+            profile,
+            emblem: name(EMBLEM_NAME_KEY)?,
+            font: name(FONT_NAME_KEY)?,
+            register: reg.path().display().to_string(),
+        })
+    }
+
+    /// Checks and stores the office profile.
+    pub fn save_profile(&mut self, profile: &OfficeProfile) -> Result<()> {
+        profile.validate()?;
+        let json = serde_json::to_vec(profile).map_err(|e| Error::Pdf(e.to_string()))?;
+        self.reg_mut()?
+            .set_settings(&[(PROFILE_KEY, Some(json.as_slice()))])
+    }
+
+    /// Imports the office's emblem (ตราครุฑ) from an SVG, PNG or JPEG file: checked, stored
+    /// in the register and used from the next render on.
+    pub fn import_emblem(&mut self, path: &Path) -> Result<()> {
+        let data = read_limited(path, emblem_problem)?;
+        let graphic = Graphic::from_bytes(data.clone(), path)?;
+        let name = file_name(path);
+        self.reg_mut()?.set_settings(&[
+            (EMBLEM_KEY, Some(data.as_slice())),
+            (EMBLEM_NAME_KEY, Some(name.as_bytes())),
+        ])?;
+        let graphic = Arc::new(graphic);
+        self.writer.prepare(&graphic);
+        self.emblem = Some(graphic);
+        Ok(())
+    }
+
+    /// Removes the emblem: letters print with its slot empty.
+    pub fn remove_emblem(&mut self) -> Result<()> {
+        self.reg_mut()?
+            .set_settings(&[(EMBLEM_KEY, None), (EMBLEM_NAME_KEY, None)])?;
+        self.emblem = None;
+        Ok(())
+    }
+
+    /// The stored emblem file's bytes, to show it back.
+    pub fn emblem_file(&self) -> Result<Option<Vec<u8>>> {
+        self.reg()?.setting(EMBLEM_KEY)
+    }
+
+    /// Imports the letter font (a TH Sarabun file, say): the regular face from `path`, the
+    /// bold one found beside it. Stored in the register and used from the next render on.
+    pub fn import_font(&mut self, path: &Path) -> Result<()> {
+        let regular = read_limited(path, font_problem)?;
+        let set = FontSet::from_files(&[path.to_path_buf()])?;
+        let bold = if set.bold.path != set.regular.path {
+            Some(set.bold.data.as_ref().clone())
+        } else {
+            None
+        };
+        self.reg_mut()?.set_settings(&[
+            (FONT_KEY, Some(regular.as_slice())),
+            (FONT_BOLD_KEY, bold.as_deref()),
+            (FONT_NAME_KEY, Some(file_name(path).as_bytes())),
+        ])?;
+        self.typesetter = Typesetter::new(set, self.layout_profile.clone());
+        self.writer.clear_cache();
+        Ok(())
+    }
+
+    /// Goes back to the bundled Laksaman.
+    pub fn remove_font(&mut self) -> Result<()> {
+        self.reg_mut()?.set_settings(&[
+            (FONT_KEY, None),
+            (FONT_BOLD_KEY, None),
+            (FONT_NAME_KEY, None),
+        ])?;
+        self.typesetter = Typesetter::new(FontSet::bundled()?, self.layout_profile.clone());
+        self.writer.clear_cache();
+        Ok(())
+    }
+}
+
+fn stored_fonts(reg: &Register) -> Result<Option<FontSet>> {
+    let Some(regular) = reg.setting(FONT_KEY)? else {
+        return Ok(None);
+    };
+    let name = reg
+        .setting(FONT_NAME_KEY)?
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_else(|| "font.ttf".into());
+    let regular = Arc::new(FontFace::from_bytes(regular, Path::new(&name))?);
+    let bold = match reg.setting(FONT_BOLD_KEY)? {
+        Some(b) => Arc::new(FontFace::from_bytes(
+            b,
+            Path::new(&format!("{name} (bold)")),
+        )?),
+        None => regular.clone(),
+    };
+    Ok(Some(FontSet { regular, bold }))
+}
+
+fn stored_emblem(reg: &Register) -> Result<Option<Graphic>> {
+    let Some(data) = reg.setting(EMBLEM_KEY)? else {
+        return Ok(None);
+    };
+    let name = reg
+        .setting(EMBLEM_NAME_KEY)?
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_else(|| "emblem".into());
+    Graphic::from_bytes(data, Path::new(&name)).map(Some)
+}
+
+#[cfg(test)]
+mod tests;

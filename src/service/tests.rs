@@ -1,0 +1,198 @@
+//! Tests of the service API, and the TypeScript types the desktop app is built against.
+
+use super::*;
+use crate::letter::{Owner, Signer};
+
+fn profile() -> OfficeProfile {
+    OfficeProfile {
+        agency: "กรมส่งเสริมการปกครองท้องถิ่น".into(),
+        address: vec!["ถนนนครราชสีมา เขตดุสิต กรุงเทพฯ ๑๐๓๐๐".into()],
+        units: vec![Unit {
+            name: "กองพัฒนาและส่งเสริมการบริหารงานท้องถิ่น".into(),
+            prefix: "มท ๐๘๑๐.๒".into(),
+        }],
+        owners: vec![Owner {
+            department: Some("กองพัฒนาและส่งเสริมการบริหารงานท้องถิ่น".into()),
+            phone: Some("๐ ๒๒๔๑ ๙๐๐๐".into()),
+            ..Default::default()
+        }],
+        signers: vec![Signer {
+            name: "นายสมชาย ใจดี".into(),
+            positions: vec![],
+            position: Some("อธิบดีกรมส่งเสริมการปกครองท้องถิ่น".into()),
+            acting: None,
+            for_position: None,
+        }],
+    }
+}
+
+/// A small SVG that stands in for the Garuda (the real one is each office's own file).
+pub(crate) fn stand_in_emblem(dir: &Path) -> PathBuf {
+    let p = dir.join("emblem.svg");
+    std::fs::write(
+        &p,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="110" viewBox="0 0 100 110"><path d="M50 0 L100 110 L0 110 Z" fill="black"/></svg>"#,
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn an_office_keeps_its_profile_emblem_and_drafts_in_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("register.sqlite");
+    let mut office = Office::open(&db, &OfficeSettings::default()).unwrap();
+    assert!(
+        !office.setup().unwrap().configured,
+        "a new register asks for the profile"
+    );
+    office.save_profile(&profile()).unwrap();
+    office.import_emblem(&stand_in_emblem(dir.path())).unwrap();
+    let mut letter = office.new_letter(Kind::External).unwrap();
+    letter.subject = Some("ขอเชิญประชุม COVID-19".into());
+    letter.recipient = Some("ผู้ว่าราชการจังหวัดทุกจังหวัด".into());
+    letter.body = vec![crate::letter::BodyBlock::Text(
+        "ด้วยกรมส่งเสริมการปกครองท้องถิ่นขอเชิญประชุม".into(),
+    )];
+    let id = office.save_draft(None, &letter).unwrap();
+    assert_eq!(office.save_draft(Some(id), &letter).unwrap(), id);
+    assert_eq!(
+        office.draft_versions(id).unwrap().len(),
+        1,
+        "an unchanged autosave keeps no version"
+    );
+    let copy = office.duplicate_draft(id).unwrap();
+    assert_ne!(copy, id);
+    assert_eq!(
+        office.drafts("covid").unwrap().len(),
+        2,
+        "Latin case is folded"
+    );
+    drop(office);
+
+    // Opened again: the profile, the emblem and the drafts are there.
+    let mut office = Office::open(&db, &OfficeSettings::default()).unwrap();
+    let setup = office.setup().unwrap();
+    assert!(setup.configured);
+    assert_eq!(setup.emblem.as_deref(), Some("emblem.svg"));
+    assert!(
+        office.typeset(&letter).unwrap().pages[0]
+            .items
+            .iter()
+            .any(|(_, it)| matches!(it, crate::typeset::Item::Image { .. })),
+        "the stored emblem is drawn"
+    );
+    let next = office.next_number(&letter, None).unwrap();
+    assert_eq!(next.running, 1);
+    let issued = office.issue_draft(id, &IssueOptions::default()).unwrap();
+    assert_eq!(
+        issued.number, next.number,
+        "the confirmation showed the number given"
+    );
+    let page = office
+        .search(&SearchQuery {
+            text: Some("ขอเชิญประชุม".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((page.total, page.hits[0].entry.id), (1, id));
+    let out = dir.path().join("register.xlsx");
+    assert!(office.export_to(ExportFormat::Xlsx, None, &out).unwrap() > 0);
+    let e = office.cancel(id, "พิมพ์ผิด").unwrap();
+    assert_eq!(e.status, "cancelled");
+    assert_eq!(office.verify_audit().unwrap().first_broken, None);
+}
+
+#[test]
+fn a_bad_emblem_or_profile_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office =
+        Office::open(&dir.path().join("r.sqlite"), &OfficeSettings::default()).unwrap();
+    let bad = dir.path().join("bad.png");
+    std::fs::write(&bad, b"\x89PNG not really").unwrap();
+    let e = office.import_emblem(&bad).unwrap_err();
+    assert!(Failure::from(&e).message.contains("ตราครุฑ"));
+    assert_eq!(office.setup().unwrap().emblem, None);
+    let e = office.save_profile(&OfficeProfile::default()).unwrap_err();
+    let f = Failure::from(&e);
+    assert_eq!(f.problems[0].path, "agency");
+    assert!(!office.setup().unwrap().configured);
+}
+
+#[test]
+fn without_a_register_the_office_still_renders() {
+    let office = Office::new(&OfficeSettings::default()).unwrap();
+    let l = Letter::from_json(r#"{"kind":"memo","subject":"ทดสอบ","body":["ข้อความ"]}"#).unwrap();
+    assert!(office.render(&l).unwrap().starts_with(b"%PDF"));
+    let e = office.drafts("").unwrap_err();
+    assert!(Failure::from(&e).message.contains("ทะเบียน"));
+}
+
+/// Every type that crosses the app's IPC, as TypeScript, in one file the UI imports.
+/// `SARABAN_WRITE_BINDINGS=1 cargo test bindings` writes it; otherwise this test fails when
+/// the committed file differs from the Rust types, so the two are never written twice.
+#[test]
+fn typescript_bindings_are_current() {
+    use ts_rs::TS;
+    let cfg = ts_rs::Config::default();
+    let decls = [
+        crate::letter::Letter::decl(&cfg),
+        crate::letter::FormatVersion::decl(&cfg),
+        crate::letter::Kind::decl(&cfg),
+        crate::letter::Urgency::decl(&cfg),
+        crate::letter::Secrecy::decl(&cfg),
+        crate::letter::Number::decl(&cfg),
+        crate::letter::RunningNumber::decl(&cfg),
+        crate::letter::Agency::decl(&cfg),
+        crate::letter::Distribution::decl(&cfg),
+        crate::letter::Enclosure::decl(&cfg),
+        crate::letter::BodyBlock::decl(&cfg),
+        crate::letter::StyledBlock::decl(&cfg),
+        crate::letter::BlockStyle::decl(&cfg),
+        crate::letter::Signer::decl(&cfg),
+        crate::letter::Acting::decl(&cfg),
+        crate::letter::Initials::decl(&cfg),
+        crate::letter::Paper::decl(&cfg),
+        crate::letter::Stamp::decl(&cfg),
+        crate::letter::Owner::decl(&cfg),
+        crate::letter::Qr::decl(&cfg),
+        crate::letter::Digits::decl(&cfg),
+        crate::letter::check::Level::decl(&cfg),
+        crate::letter::check::Finding::decl(&cfg),
+        crate::register::DraftInfo::decl(&cfg),
+        crate::register::DraftVersion::decl(&cfg),
+        crate::register::Entry::decl(&cfg),
+        crate::register::Hit::decl(&cfg),
+        crate::register::Issued::decl(&cfg),
+        crate::register::AuditReport::decl(&cfg),
+        crate::register::SearchQuery::decl(&cfg),
+        Unit::decl(&cfg),
+        OfficeProfile::decl(&cfg),
+        OfficeSetup::decl(&cfg),
+        PrintCopy::decl(&cfg),
+        ExportFormat::decl(&cfg),
+        SearchPage::decl(&cfg),
+        NextNumber::decl(&cfg),
+        Courtesy::decl(&cfg),
+        Failure::decl(&cfg),
+        FieldProblem::decl(&cfg),
+    ];
+    let mut text = String::from(
+        "// Generated from the Rust types by `SARABAN_WRITE_BINDINGS=1 cargo test bindings`.\n// Do not edit: change the Rust type and generate again.\n\n",
+    );
+    for d in decls {
+        text.push_str("export ");
+        text.push_str(&d);
+        text.push_str("\n\n");
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
+    if std::env::var_os("SARABAN_WRITE_BINDINGS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "ui/src/lib/bindings.ts is out of date: run SARABAN_WRITE_BINDINGS=1 cargo test bindings"
+    );
+}

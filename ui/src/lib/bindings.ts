@@ -1,0 +1,583 @@
+// Generated from the Rust types by `SARABAN_WRITE_BINDINGS=1 cargo test bindings`.
+// Do not edit: change the Rust type and generate again.
+
+export type Letter = { 
+/**
+ * Version of the interchange format (always 1).
+ */
+format?: FormatVersion | null, 
+/**
+ * ชนิดของหนังสือ.
+ */
+kind: Kind, 
+/**
+ * หนังสือเวียน: numbered in the ว series.
+ */
+circular?: boolean, 
+/**
+ * ชั้นความเร็ว.
+ */
+urgency?: Urgency | null, 
+/**
+ * ชั้นความลับ.
+ */
+secrecy?: Secrecy | null, 
+/**
+ * ที่: the letter code and running number.
+ */
+number?: LetterNumber | null, 
+/**
+ * ส่วนราชการเจ้าของหนังสือ and its address.
+ */
+agency?: Agency | null, 
+/**
+ * วัน เดือน ปี (Gregorian in the file, Buddhist Era on paper).
+ */
+date?: string, 
+/**
+ * เรื่อง.
+ */
+subject?: string | null, 
+/**
+ * คำขึ้นต้น (เรียน, กราบเรียน …); the kind's default when absent.
+ */
+salutation?: string | null, 
+/**
+ * ผู้รับ: to whom.
+ */
+recipient?: string | null, 
+/**
+ * บัญชีแนบท้าย: the distribution list on its own page.
+ */
+distribution?: Distribution | null, 
+/**
+ * อ้างถึง.
+ */
+references?: Array<string>, 
+/**
+ * สิ่งที่ส่งมาด้วย.
+ */
+enclosures?: Array<Enclosure>, 
+/**
+ * ข้อความ: the paragraphs of the body.
+ */
+body: Array<BodyBlock>, 
+/**
+ * คำลงท้าย; the kind's default when absent.
+ */
+closing?: string | null, 
+/**
+ * ผู้ลงนาม.
+ */
+signer?: Signer | null, 
+/**
+ * ตราชื่อส่วนราชการ of a stamped letter.
+ */
+stamp?: Stamp | null, 
+/**
+ * ส่วนราชการเจ้าของเรื่อง and how to reach it.
+ */
+owner?: Owner | null, 
+/**
+ * QR codes printed at the end of the letter.
+ */
+qr?: Array<Qr>, 
+/**
+ * สำเนาส่ง.
+ */
+copies_to?: Array<string>, 
+/**
+ * How digits are printed.
+ */
+digits: Digits, 
+/**
+ * Paper size (memos only; A4 by default).
+ */
+paper?: Paper | null, 
+/**
+ * Initials of ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน, printed on the file copy.
+ */
+initials?: Initials | null, };
+
+export type FormatVersion = number;
+
+export type Kind = "external" | "memo" | "stamped" | "order" | "announcement";
+
+export type Urgency = "urgent" | "very_urgent" | "most_urgent";
+
+export type Secrecy = "confidential" | "secret" | "top_secret";
+
+export type LetterNumber = { 
+/**
+ * รหัสตัวพยัญชนะและเลขประจำของเจ้าของเรื่อง, e.g. `มท ๐๘๑๐.๒`.
+ */
+prefix?: string | null, 
+/**
+ * เลขทะเบียนหนังสือส่ง; absent in a draft.
+ */
+running?: RunningNumber | null, };
+
+export type RunningNumber = number;
+
+export type Agency = { 
+/**
+ * ชื่อส่วนราชการ.
+ */
+name: string, 
+/**
+ * ที่ตั้ง, one line each.
+ */
+address?: Array<string>, };
+
+export type Distribution = { 
+/**
+ * The heading of the list.
+ */
+title?: string | null, 
+/**
+ * ผู้รับ, one per row.
+ */
+recipients: Array<string>, };
+
+export type Enclosure = { 
+/**
+ * ชื่อสิ่งที่ส่งมาด้วย.
+ */
+title: string, 
+/**
+ * จำนวน, e.g. `จำนวน ๑ ชุด`, printed at the right-hand tab.
+ */
+quantity?: string | null, };
+
+export type BodyBlock = string | StyledBlock;
+
+export type StyledBlock = { 
+/**
+ * The text.
+ */
+text: string, 
+/**
+ * How it is set.
+ */
+style: BlockStyle, };
+
+export type BlockStyle = "paragraph" | "item" | "plain";
+
+export type Signer = { 
+/**
+ * ชื่อเต็ม, printed in parentheses.
+ */
+name: string, 
+/**
+ * ตำแหน่ง lines under the name, as typed (the plain form).
+ */
+positions?: Array<string>, 
+/**
+ * ตำแหน่งของผู้ลงนาม: the signer's own position.
+ */
+position?: string | null, 
+/**
+ * การลงนามแทน: how the signer signs for the holder of another position.
+ */
+acting?: Acting | null, 
+/**
+ * ตำแหน่งที่ลงนามแทน: the position covered.
+ */
+for_position?: string | null, };
+
+export type Acting = "ปฏิบัติราชการแทน" | "รักษาราชการแทน" | "รักษาการในตำแหน่ง" | "ปฏิบัติหน้าที่แทน" | "รักษาการแทน";
+
+export type Initials = { 
+/**
+ * ผู้ร่าง.
+ */
+drafter?: string | null, 
+/**
+ * ผู้พิมพ์.
+ */
+typist?: string | null, 
+/**
+ * ผู้ทาน.
+ */
+proofreader?: string | null, 
+/**
+ * ผู้ตรวจ.
+ */
+reviewer?: string | null, };
+
+export type Paper = "a4" | "a5";
+
+export type Stamp = { 
+/**
+ * The agency whose seal is stamped.
+ */
+agency?: string | null, };
+
+export type Owner = { 
+/**
+ * กอง / สำนัก.
+ */
+department?: string | null, 
+/**
+ * กลุ่มงาน / ฝ่าย.
+ */
+unit?: string | null, 
+/**
+ * โทร.
+ */
+phone?: string | null, 
+/**
+ * โทรสาร.
+ */
+fax?: string | null, 
+/**
+ * ไปรษณีย์อิเล็กทรอนิกส์; never converted to Thai digits.
+ */
+email?: string | null, };
+
+export type Qr = { 
+/**
+ * What the code holds; never converted to Thai digits.
+ */
+data: string, 
+/**
+ * คำอธิบายใต้ QR code.
+ */
+caption?: string | null, };
+
+export type Digits = "thai" | "arabic" | "as_typed";
+
+export type Level = "error" | "warning" | "info";
+
+export type Finding = { 
+/**
+ * How serious.
+ */
+level: Level, 
+/**
+ * Dotted JSON path with indexes.
+ */
+path: string, 
+/**
+ * The message in Thai.
+ */
+th: string, 
+/**
+ * The message in English.
+ */
+en: string, 
+/**
+ * A replacement for the field's text, where there is one.
+ */
+suggestion: string | null, };
+
+export type DraftInfo = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * Its subject (or empty).
+ */
+title: string, 
+/**
+ * Letter kind.
+ */
+kind: string, 
+/**
+ * Last saved.
+ */
+updated_at: string, 
+/**
+ * How many versions are kept.
+ */
+versions: number, };
+
+export type DraftVersion = { 
+/**
+ * Version id.
+ */
+id: number, 
+/**
+ * When it was saved.
+ */
+saved_at: string, };
+
+export type Entry = { 
+/**
+ * Row id.
+ */
+id: number, 
+/**
+ * issued or cancelled.
+ */
+status: string, 
+/**
+ * Letter kind (external, memo, …).
+ */
+kind: string, 
+/**
+ * The number as printed, e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`.
+ */
+number: string, 
+/**
+ * เลขทะเบียนส่ง.
+ */
+running: number, 
+/**
+ * Buddhist-Era year of the series.
+ */
+year_be: number, 
+/**
+ * ลงวันที่, ISO.
+ */
+date: string, 
+/**
+ * เรื่อง.
+ */
+subject: string, 
+/**
+ * ถึง.
+ */
+recipient: string, 
+/**
+ * จาก: the agency.
+ */
+from: string, 
+/**
+ * หมายเหตุ: the cancellation, if any.
+ */
+note: string, 
+/**
+ * SHA-256 of the stored PDF.
+ */
+sha256: string, };
+
+export type Hit = { 
+/**
+ * The text around the match, the match in «».
+ */
+snippet: string, 
+/**
+ * Row id.
+ */
+id: number, 
+/**
+ * issued or cancelled.
+ */
+status: string, 
+/**
+ * Letter kind (external, memo, …).
+ */
+kind: string, 
+/**
+ * The number as printed, e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`.
+ */
+number: string, 
+/**
+ * เลขทะเบียนส่ง.
+ */
+running: number, 
+/**
+ * Buddhist-Era year of the series.
+ */
+year_be: number, 
+/**
+ * ลงวันที่, ISO.
+ */
+date: string, 
+/**
+ * เรื่อง.
+ */
+subject: string, 
+/**
+ * ถึง.
+ */
+recipient: string, 
+/**
+ * จาก: the agency.
+ */
+from: string, 
+/**
+ * หมายเหตุ: the cancellation, if any.
+ */
+note: string, 
+/**
+ * SHA-256 of the stored PDF.
+ */
+sha256: string, };
+
+export type Issued = { 
+/**
+ * Row id.
+ */
+id: number, 
+/**
+ * The number as printed on the letter.
+ */
+number: string, 
+/**
+ * The running number.
+ */
+running: number, 
+/**
+ * Buddhist-Era year of the series.
+ */
+year_be: number, 
+/**
+ * The date of the letter, ISO.
+ */
+date: string, 
+/**
+ * SHA-256 of the PDF, hex.
+ */
+sha256: string, };
+
+export type AuditReport = { 
+/**
+ * Entries checked.
+ */
+entries: number, 
+/**
+ * The first entry whose hash or link is wrong, if any.
+ */
+first_broken: number | null, };
+
+export type SearchQuery = { 
+/**
+ * A substring of the number, subject, recipient, body, signer or owner.
+ */
+text: string | null, 
+/**
+ * Buddhist-Era year.
+ */
+year_be: number | null, 
+/**
+ * Issued on or after.
+ */
+from: string | null, 
+/**
+ * Issued on or before.
+ */
+to: string | null, 
+/**
+ * Letter kind (external, memo, …).
+ */
+kind: string | null, 
+/**
+ * issued or cancelled.
+ */
+status: string | null, 
+/**
+ * At most this many (default 50).
+ */
+limit: number | null, 
+/**
+ * Skip this many first (the register table fetches page by page).
+ */
+offset: number | null, };
+
+export type Unit = { 
+/**
+ * ชื่อหน่วยงาน.
+ */
+name: string, 
+/**
+ * รหัสหนังสือ, printed after ที่.
+ */
+prefix: string, };
+
+export type OfficeProfile = { 
+/**
+ * ชื่อส่วนราชการ, e.g. กรมส่งเสริมการปกครองท้องถิ่น.
+ */
+agency: string, 
+/**
+ * ที่ตั้ง, one line each.
+ */
+address: Array<string>, 
+/**
+ * The units and their letter codes; the first is the default.
+ */
+units: Array<Unit>, 
+/**
+ * ส่วนราชการเจ้าของเรื่อง blocks (กอง, กลุ่มงาน, โทร., ไปรษณีย์อิเล็กทรอนิกส์); the
+ * first is the default.
+ */
+owners: Array<Owner>, 
+/**
+ * ทำเนียบผู้ลงนาม: signers with their positions and acting forms; the first is the
+ * default.
+ */
+signers: Array<Signer>, };
+
+export type OfficeSetup = { 
+/**
+ * The profile.
+ */
+profile: OfficeProfile, 
+/**
+ * File name of the imported emblem (ตราครุฑ), if any.
+ */
+emblem: string | null, 
+/**
+ * File name of the imported letter font; none means the bundled Laksaman.
+ */
+font: string | null, 
+/**
+ * Whether the first-run profile has been filled in.
+ */
+configured: boolean, 
+/**
+ * Where the register lives.
+ */
+register: string, };
+
+export type PrintCopy = "original" | "file_copy";
+
+export type ExportFormat = "csv" | "xlsx";
+
+export type SearchPage = { 
+/**
+ * The letters of this page, newest first.
+ */
+hits: Array<Hit>, 
+/**
+ * How many letters the search finds in all.
+ */
+total: number, };
+
+export type NextNumber = { 
+/**
+ * As printed, e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`.
+ */
+number: string, 
+/**
+ * The running number.
+ */
+running: number, 
+/**
+ * The date of issue, ISO (Asia/Bangkok).
+ */
+date: string, };
+
+export type Failure = { 
+/**
+ * What went wrong and what to do, in Thai.
+ */
+message: string, 
+/**
+ * The fields at fault (JSON paths such as `subject`, `body[2]`), with their message.
+ */
+problems: Array<FieldProblem>, };
+
+export type FieldProblem = { 
+/**
+ * JSON path of the field.
+ */
+path: string, 
+/**
+ * What is wrong with it, in Thai.
+ */
+message: string, };
+
