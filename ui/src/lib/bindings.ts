@@ -561,6 +561,16 @@ running: number,
  */
 date: string, };
 
+export type Courtesy = { 
+/**
+ * คำขึ้นต้น, e.g. เรียน.
+ */
+salutation: string, 
+/**
+ * คำลงท้าย, e.g. ขอแสดงความนับถือ.
+ */
+closing: string, };
+
 export type Failure = { 
 /**
  * What went wrong and what to do, in Thai.

@@ -1,0 +1,113 @@
+//! The desktop shell of Saraban (สารบรรณ): a Tauri window over `saraban::Office`.
+//!
+//! Nothing here decides anything about letters or the register: every command is a few
+//! lines that take the office from the managed state, call one `Office` method and turn an
+//! error into a Thai sentence ([`saraban::service::Failure`]). The shell adds only what a
+//! desktop needs: native file dialogs (so the web view never names a path itself), the
+//! printer, one running instance per register, and the window's remembered place.
+
+mod commands;
+mod dialogs;
+mod instance;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use saraban::{Office, OfficeSettings};
+
+/// The office the window works on.
+pub struct AppState {
+    /// One office, one register; commands take it in turn.
+    pub office: Mutex<Office>,
+    /// Where the register lives.
+    pub db: PathBuf,
+}
+
+/// Opens the office of the register at `db`.
+pub fn open_state(db: PathBuf) -> Result<AppState, saraban::Error> {
+    let office = Office::open(&db, &OfficeSettings::default())?;
+    Ok(AppState {
+        office: Mutex::new(office),
+        db,
+    })
+}
+
+/// The builder with every plugin and command; `main` runs it with the real runtime, the
+/// tests with the mock one.
+pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
+    tauri::Builder::<R>::new()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::office_setup,
+            commands::save_profile,
+            commands::import_emblem,
+            commands::remove_emblem,
+            commands::emblem_image,
+            commands::import_font,
+            commands::remove_font,
+            commands::new_letter,
+            commands::courtesy,
+            commands::render_preview,
+            commands::check_letter,
+            commands::save_draft,
+            commands::drafts,
+            commands::open_draft,
+            commands::draft_versions,
+            commands::draft_version,
+            commands::restore_draft,
+            commands::delete_draft,
+            commands::duplicate_draft,
+            commands::next_number,
+            commands::issue_draft,
+            commands::search,
+            commands::issued_letter,
+            commands::issued_pdf,
+            commands::save_issued_pdf,
+            commands::save_letter_pdf,
+            commands::print_issued,
+            commands::cancel_letter,
+            commands::export_register,
+            commands::export_book,
+            commands::import_letter,
+            commands::export_letter,
+            commands::verify_audit,
+        ])
+}
+
+/// Starts the app on the register `$SARABAN_DB`, else the user's own.
+pub fn run() {
+    let db = saraban::service::default_register_path();
+    let _lock = match instance::lock(&db) {
+        Ok(lock) => lock,
+        Err(message) => {
+            dialogs::fatal(&message);
+            std::process::exit(1);
+        }
+    };
+    let state = match open_state(db) {
+        Ok(s) => s,
+        Err(e) => {
+            dialogs::fatal(&saraban::service::Failure::from(&e).message);
+            std::process::exit(1);
+        }
+    };
+    let result = builder::<tauri::Wry>(state)
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        dialogs::fatal(&format!("เปิดหน้าต่างโปรแกรมไม่ได้: {e}"));
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,95 @@
+//! The commands through Tauri's real IPC layer with the mock runtime: no window, no
+//! display, but the same deserialisation, capability checks and raw responses as the app.
+
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+
+fn app() -> (tauri::App<tauri::test::MockRuntime>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = crate::open_state(dir.path().join("register.sqlite")).unwrap();
+    let app = crate::builder::<tauri::test::MockRuntime>(state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    (app, dir)
+}
+
+fn call(
+    w: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: serde_json::Value,
+) -> Result<tauri::ipc::InvokeResponseBody, serde_json::Value> {
+    get_ipc_response(
+        w,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+}
+
+#[test]
+fn the_preview_comes_back_as_raw_pdf_bytes() {
+    let (app, _dir) = app();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let letter = serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": ["ข้อความ"]});
+    let body = call(&w, "render_preview", serde_json::json!({ "letter": letter })).unwrap();
+    match body {
+        tauri::ipc::InvokeResponseBody::Raw(bytes) => assert!(bytes.starts_with(b"%PDF")),
+        other => panic!("a JSON answer instead of raw bytes: {other:?}"),
+    }
+}
+
+#[test]
+fn bad_input_is_a_thai_message_with_the_field() {
+    let (app, _dir) = app();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let long = "ก".repeat(100_000);
+    let letter = serde_json::json!({"kind": "external", "subject": long, "body": ["x"]});
+    let err = call(&w, "render_preview", serde_json::json!({ "letter": letter })).unwrap_err();
+    assert_eq!(err["problems"][0]["path"], "subject", "{err}");
+    assert!(err["message"].as_str().unwrap().chars().any(|c| ('ก'..='๛').contains(&c)));
+    let err = call(&w, "save_profile", serde_json::json!({ "profile": {"agency": ""} })).unwrap_err();
+    assert_eq!(err["problems"][0]["path"], "agency");
+}
+
+#[test]
+fn drafts_and_settings_go_through_the_office() {
+    let (app, _dir) = app();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let setup = call(
+        &w,
+        "save_profile",
+        serde_json::json!({ "profile": {"agency": "กรมส่งเสริมการปกครองท้องถิ่น", "units": [{"name": "กอง", "prefix": "มท ๐๘๑๐.๒"}]} }),
+    )
+    .unwrap()
+    .deserialize::<serde_json::Value>()
+    .unwrap();
+    assert_eq!(setup["configured"], true);
+    let letter = call(&w, "new_letter", serde_json::json!({ "kind": "external" }))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(letter["number"]["prefix"], "มท ๐๘๑๐.๒");
+    let id = call(&w, "save_draft", serde_json::json!({ "id": null, "letter": letter }))
+        .unwrap()
+        .deserialize::<i64>()
+        .unwrap();
+    let list = call(&w, "drafts", serde_json::json!({ "filter": "" }))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(list[0]["id"], id);
+}

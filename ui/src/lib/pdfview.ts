@@ -1,0 +1,116 @@
+// The PDF viewer behind the live preview: pdf.js renders each new document into fresh
+// canvases off screen, and only when the page in view is drawn are they swapped in, so the
+// page never flickers and the zoom and scroll stay where the clerk left them. The old
+// document is destroyed, so memory does not grow over a day of typing.
+import * as pdfjs from "pdfjs-dist";
+import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
+
+pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
+
+export class PdfView {
+  private doc: pdfjs.PDFDocumentProxy | null = null;
+  private pages: HTMLCanvasElement[] = [];
+  private generation = 0;
+  scale = 1.0;
+  pageCount = 0;
+  /** Called after every swap, with the milliseconds from bytes to a visible page. */
+  onShown: (ms: number) => void = () => {};
+
+  constructor(private host: HTMLElement, private scroller: HTMLElement) {}
+
+  /** The page (1-based) whose middle is in view. */
+  currentPage(): number {
+    const mid = this.scroller.scrollTop + this.scroller.clientHeight / 2;
+    let n = 1;
+    for (const [i, c] of this.pages.entries()) {
+      if (c.offsetTop <= mid) n = i + 1;
+    }
+    return n;
+  }
+
+  /** Shows new PDF bytes. Resolves once the visible page is on screen. */
+  async show(bytes: ArrayBuffer): Promise<void> {
+    const started = performance.now();
+    const gen = ++this.generation;
+    const task = pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: false });
+    const doc = await task.promise;
+    if (gen !== this.generation) {
+      await doc.destroy();
+      return;
+    }
+    const visible = Math.min(this.currentPage(), doc.numPages);
+    const canvases: HTMLCanvasElement[] = [];
+    const draw = async (n: number) => {
+      const page = await doc.getPage(n);
+      const vp = page.getViewport({ scale: this.scale * (window.devicePixelRatio || 1) });
+      const c = document.createElement("canvas");
+      c.width = Math.floor(vp.width);
+      c.height = Math.floor(vp.height);
+      c.style.width = `${Math.floor(vp.width / (window.devicePixelRatio || 1))}px`;
+      c.style.height = `${Math.floor(vp.height / (window.devicePixelRatio || 1))}px`;
+      c.className = "pdf-page";
+      c.dataset.page = String(n);
+      await page.render({ canvas: c, canvasContext: c.getContext("2d")!, viewport: vp }).promise;
+      page.cleanup();
+      return c;
+    };
+    // Placeholders of the right size keep the scroll position while pages fill in.
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const vp = page.getViewport({ scale: this.scale });
+      const c = document.createElement("canvas");
+      c.className = "pdf-page pending";
+      c.dataset.page = String(n);
+      c.style.width = `${Math.floor(vp.width)}px`;
+      c.style.height = `${Math.floor(vp.height)}px`;
+      canvases.push(c);
+    }
+    canvases[visible - 1] = await draw(visible);
+    if (gen !== this.generation) {
+      await doc.destroy();
+      return;
+    }
+    const top = this.scroller.scrollTop;
+    const left = this.scroller.scrollLeft;
+    this.host.replaceChildren(...canvases);
+    this.scroller.scrollTop = top;
+    this.scroller.scrollLeft = left;
+    this.pages = canvases;
+    const old = this.doc;
+    this.doc = doc;
+    this.pageCount = doc.numPages;
+    this.host.dataset.generation = String(gen);
+    this.onShown(performance.now() - started);
+    if (old) await old.destroy();
+    // The other pages, after the visible one is on screen.
+    for (let n = 1; n <= doc.numPages; n++) {
+      if (n === visible) continue;
+      if (gen !== this.generation) return;
+      const c = await draw(n);
+      if (gen !== this.generation) return;
+      this.pages[n - 1].replaceWith(c);
+      this.pages[n - 1] = c;
+    }
+  }
+
+  /** Redraws at another zoom, keeping the same page in view. */
+  async zoom(scale: number): Promise<void> {
+    const page = this.currentPage();
+    this.scale = Math.min(3, Math.max(0.4, scale));
+    if (!this.doc) return;
+    const data = await this.doc.getData();
+    await this.show(data.buffer as ArrayBuffer);
+    this.goto(page);
+  }
+
+  goto(n: number) {
+    const c = this.pages[Math.min(Math.max(n, 1), this.pages.length) - 1];
+    if (c) this.scroller.scrollTop = c.offsetTop - 8;
+  }
+
+  async destroy() {
+    this.generation++;
+    if (this.doc) await this.doc.destroy();
+    this.doc = null;
+  }
+}
