@@ -53,7 +53,10 @@ pub async fn office_setup(state: State<'_, AppState>) -> Answer<OfficeSetup> {
 }
 
 #[tauri::command]
-pub async fn save_profile(state: State<'_, AppState>, profile: OfficeProfile) -> Answer<OfficeSetup> {
+pub async fn save_profile(
+    state: State<'_, AppState>,
+    profile: OfficeProfile,
+) -> Answer<OfficeSetup> {
     let mut o = office(&state)?;
     o.save_profile(&profile).map_err(fail)?;
     o.setup().map_err(fail)
@@ -66,7 +69,8 @@ pub async fn import_emblem<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Answer<Option<OfficeSetup>> {
-    let Some(path) = dialogs::pick(&app, "เลือกไฟล์ตราครุฑ", Filter::EMBLEM) else {
+    let Some(path) = dialogs::pick(&app, "เลือกไฟล์ตราครุฑ", Filter::EMBLEM)
+    else {
         return Ok(None);
     };
     let mut o = office(&state)?;
@@ -93,7 +97,8 @@ pub async fn import_font<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Answer<Option<OfficeSetup>> {
-    let Some(path) = dialogs::pick(&app, "เลือกไฟล์ฟอนต์ (เช่น TH SarabunIT๙)", Filter::FONT) else {
+    let Some(path) = dialogs::pick(&app, "เลือกไฟล์ฟอนต์ (เช่น TH SarabunIT๙)", Filter::FONT)
+    else {
         return Ok(None);
     };
     let mut o = office(&state)?;
@@ -235,12 +240,11 @@ pub async fn save_issued_pdf<R: Runtime>(
 ) -> Answer<Option<String>> {
     let entry = office(&state)?.entry(id).map_err(fail)?;
     let name = dialogs::file_name(&format!("{} {}", entry.number, entry.subject), "pdf");
-    let Some(path) = dialogs::save(&app, "บันทึกหนังสือเป็น PDF", &name, Filter::PDF) else {
+    let Some(path) = dialogs::save(&app, "บันทึกหนังสือเป็น PDF", &name, Filter::PDF)
+    else {
         return Ok(None);
     };
-    office(&state)?
-        .save_issued_pdf(id, &path)
-        .map_err(fail)?;
+    office(&state)?.save_issued_pdf(id, &path).map_err(fail)?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -253,7 +257,8 @@ pub async fn save_letter_pdf<R: Runtime>(
 ) -> Answer<Option<String>> {
     let letter = letter.validated().map_err(fail)?;
     let name = dialogs::file_name(letter.subject.as_deref().unwrap_or("หนังสือ"), "pdf");
-    let Some(path) = dialogs::save(&app, "บันทึกร่างหนังสือเป็น PDF", &name, Filter::PDF) else {
+    let Some(path) = dialogs::save(&app, "บันทึกร่างหนังสือเป็น PDF", &name, Filter::PDF)
+    else {
         return Ok(None);
     };
     office(&state)?
@@ -288,7 +293,10 @@ pub async fn export_register<R: Runtime>(
         ExportFormat::Xlsx => ("xlsx", Filter::XLSX),
     };
     let stem = match year {
-        Some(y) => format!("ทะเบียนหนังสือส่ง {}", saraban::thai::to_thai_digits(&y.to_string())),
+        Some(y) => format!(
+            "ทะเบียนหนังสือส่ง {}",
+            saraban::thai::to_thai_digits(&y.to_string())
+        ),
         None => "ทะเบียนหนังสือส่ง".to_string(),
     };
     let Some(path) = dialogs::save(&app, "ส่งออกทะเบียน", &dialogs::file_name(&stem, ext), filter)
@@ -312,8 +320,12 @@ pub async fn export_book<R: Runtime>(
         "สมุดทะเบียนหนังสือส่ง {}",
         saraban::thai::to_thai_digits(&year.to_string())
     );
-    let Some(path) = dialogs::save(&app, "พิมพ์สมุดทะเบียน", &dialogs::file_name(&stem, "pdf"), Filter::PDF)
-    else {
+    let Some(path) = dialogs::save(
+        &app,
+        "พิมพ์สมุดทะเบียน",
+        &dialogs::file_name(&stem, "pdf"),
+        Filter::PDF,
+    ) else {
         return Ok(None);
     };
     office(&state)?.book_to(year, &path).map_err(fail)?;
@@ -326,7 +338,8 @@ pub async fn import_letter<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Answer<Option<Letter>> {
-    let Some(path) = dialogs::pick(&app, "เปิดไฟล์หนังสือ (JSON)", Filter::JSON) else {
+    let Some(path) = dialogs::pick(&app, "เปิดไฟล์หนังสือ (JSON)", Filter::JSON)
+    else {
         return Ok(None);
     };
     office(&state)?.read_letter(&path).map(Some).map_err(fail)
@@ -341,7 +354,8 @@ pub async fn export_letter<R: Runtime>(
 ) -> Answer<Option<String>> {
     let letter = letter.validated().map_err(fail)?;
     let name = dialogs::file_name(letter.subject.as_deref().unwrap_or("หนังสือ"), "json");
-    let Some(path) = dialogs::save(&app, "ส่งออกหนังสือเป็น JSON", &name, Filter::JSON) else {
+    let Some(path) = dialogs::save(&app, "ส่งออกหนังสือเป็น JSON", &name, Filter::JSON)
+    else {
         return Ok(None);
     };
     office(&state)?

@@ -37,7 +37,11 @@ pub fn pick<R: Runtime>(app: &AppHandle<R>, title: &str, filter: Filter) -> Opti
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
                 p.extension()
-                    .map(|e| filter.1.contains(&e.to_string_lossy().to_lowercase().as_str()))
+                    .map(|e| {
+                        filter
+                            .1
+                            .contains(&e.to_string_lossy().to_lowercase().as_str())
+                    })
                     .unwrap_or(false)
             })
             .collect();
@@ -53,7 +57,12 @@ pub fn pick<R: Runtime>(app: &AppHandle<R>, title: &str, filter: Filter) -> Opti
 }
 
 /// Asks where to save, suggesting `name`.
-pub fn save<R: Runtime>(app: &AppHandle<R>, title: &str, name: &str, filter: Filter) -> Option<PathBuf> {
+pub fn save<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    name: &str,
+    filter: Filter,
+) -> Option<PathBuf> {
     if let Some(dir) = test_dir() {
         return Some(dir.join(name));
     }
@@ -87,8 +96,16 @@ pub fn file_name(stem: &str, ext: &str) -> String {
         })
         .collect();
     let clean: String = clean.split_whitespace().collect::<Vec<_>>().join(" ");
-    let clean: String = clean.trim_matches(['.', ' ', '-']).chars().take(80).collect();
-    let clean = if clean.is_empty() { "หนังสือ".to_string() } else { clean };
+    let clean: String = clean
+        .trim_matches(['.', ' ', '-'])
+        .chars()
+        .take(80)
+        .collect();
+    let clean = if clean.is_empty() {
+        "หนังสือ".to_string()
+    } else {
+        clean
+    };
     format!("{clean}.{ext}")
 }
 
@@ -97,7 +114,11 @@ pub fn print(pdf: &[u8]) -> Result<bool, Failure> {
     let has_default = Command::new("lpstat")
         .arg("-d")
         .output()
-        .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(':') && !String::from_utf8_lossy(&o.stdout).contains("no system default"))
+        .map(|o| {
+            o.status.success()
+                && String::from_utf8_lossy(&o.stdout).contains(':')
+                && !String::from_utf8_lossy(&o.stdout).contains("no system default")
+        })
         .unwrap_or(false);
     if !has_default {
         return Ok(false);
@@ -116,11 +137,15 @@ pub fn print(pdf: &[u8]) -> Result<bool, Failure> {
     if let Some(mut stdin) = child.stdin.take() {
         stdin.write_all(pdf).map_err(|e| failure(e.to_string()))?;
     }
-    let out = child.wait_with_output().map_err(|e| failure(e.to_string()))?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| failure(e.to_string()))?;
     if out.status.success() {
         Ok(true)
     } else {
-        Err(failure(String::from_utf8_lossy(&out.stderr).trim().to_string()))
+        Err(failure(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ))
     }
 }
 

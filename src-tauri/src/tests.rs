@@ -41,7 +41,12 @@ fn the_preview_comes_back_as_raw_pdf_bytes() {
         .build()
         .unwrap();
     let letter = serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": ["ข้อความ"]});
-    let body = call(&w, "render_preview", serde_json::json!({ "letter": letter })).unwrap();
+    let body = call(
+        &w,
+        "render_preview",
+        serde_json::json!({ "letter": letter }),
+    )
+    .unwrap();
     match body {
         tauri::ipc::InvokeResponseBody::Raw(bytes) => assert!(bytes.starts_with(b"%PDF")),
         other => panic!("a JSON answer instead of raw bytes: {other:?}"),
@@ -56,10 +61,24 @@ fn bad_input_is_a_thai_message_with_the_field() {
         .unwrap();
     let long = "ก".repeat(100_000);
     let letter = serde_json::json!({"kind": "external", "subject": long, "body": ["x"]});
-    let err = call(&w, "render_preview", serde_json::json!({ "letter": letter })).unwrap_err();
+    let err = call(
+        &w,
+        "render_preview",
+        serde_json::json!({ "letter": letter }),
+    )
+    .unwrap_err();
     assert_eq!(err["problems"][0]["path"], "subject", "{err}");
-    assert!(err["message"].as_str().unwrap().chars().any(|c| ('ก'..='๛').contains(&c)));
-    let err = call(&w, "save_profile", serde_json::json!({ "profile": {"agency": ""} })).unwrap_err();
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .any(|c| ('ก'..='๛').contains(&c)));
+    let err = call(
+        &w,
+        "save_profile",
+        serde_json::json!({ "profile": {"agency": ""} }),
+    )
+    .unwrap_err();
     assert_eq!(err["problems"][0]["path"], "agency");
 }
 
@@ -83,10 +102,14 @@ fn drafts_and_settings_go_through_the_office() {
         .deserialize::<serde_json::Value>()
         .unwrap();
     assert_eq!(letter["number"]["prefix"], "มท ๐๘๑๐.๒");
-    let id = call(&w, "save_draft", serde_json::json!({ "id": null, "letter": letter }))
-        .unwrap()
-        .deserialize::<i64>()
-        .unwrap();
+    let id = call(
+        &w,
+        "save_draft",
+        serde_json::json!({ "id": null, "letter": letter }),
+    )
+    .unwrap()
+    .deserialize::<i64>()
+    .unwrap();
     let list = call(&w, "drafts", serde_json::json!({ "filter": "" }))
         .unwrap()
         .deserialize::<serde_json::Value>()

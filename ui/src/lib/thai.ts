@@ -14,12 +14,9 @@ export function thaiDigits(s: string | number): string {
 
 /** Today in Thailand (UTC+7), as YYYY-MM-DD, whatever the computer's time zone. */
 export function todayBangkok(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Asia/Bangkok",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
+  // Thailand keeps UTC+7 all year; no locale's date format is relied on.
+  const bangkok = new Date(now.getTime() + 7 * 3600 * 1000);
+  return bangkok.toISOString().slice(0, 10);
 }
 
 /** The parts of an ISO date (YYYY-MM-DD or YYYY-MM); year in CE. */

@@ -1,0 +1,271 @@
+// End to end: the real app (debug build with its UI embedded), driven through
+// tauri-driver and WebKitWebDriver under Xvfb, as a clerk would use it: set up the office,
+// type a real circular into the form, see its preview, find the draft after a restart,
+// issue it, find it in the register, export the register to Excel and read it back,
+// cancel the letter with a reason.
+//
+// Environment: SARABAN_APP (the app binary), SARABAN_CLI (the saraban CLI), SCREENSHOTS
+// (a folder: screenshots of every screen are written there), SARABAN_EMBLEM (an emblem
+// file to import; else a stand-in is drawn).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const APP = process.env.SARABAN_APP ?? path.join(root, "target/debug/saraban-app");
+const CLI = process.env.SARABAN_CLI ?? path.join(root, "target/debug/saraban");
+const DRIVER = process.env.TAURI_DRIVER ?? path.join(root, ".tools/bin/tauri-driver");
+const SHOTS = process.env.SCREENSHOTS ? path.resolve(process.env.SCREENSHOTS) : null;
+const example = ["../shared/examples/jclair-specialists.json", "tests/fixtures/jclair-specialists.json"]
+  .map((p) => path.join(root, p))
+  .find((p) => fs.existsSync(p));
+const LETTER = JSON.parse(fs.readFileSync(example, "utf8"));
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "saraban-e2e-"));
+const home = path.join(work, "home");
+const dialogs = path.join(work, "dialogs");
+fs.mkdirSync(home, { recursive: true });
+fs.mkdirSync(dialogs, { recursive: true });
+const DB = path.join(home, "register.sqlite");
+if (process.env.SARABAN_EMBLEM && fs.existsSync(process.env.SARABAN_EMBLEM)) {
+  fs.copyFileSync(process.env.SARABAN_EMBLEM, path.join(dialogs, "emblem.svg"));
+} else {
+  // A stand-in emblem: the real Garuda is each office's own file.
+  fs.writeFileSync(
+    path.join(dialogs, "emblem.svg"),
+    '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="110"><path d="M50 4 L96 106 L4 106 Z" fill="#222"/></svg>',
+  );
+}
+
+let driver;
+let browser;
+
+async function startApp() {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      browser = await remote({
+        hostname: "127.0.0.1",
+        port: 4444,
+        logLevel: "error",
+        connectionRetryCount: 0,
+        capabilities: {
+          "tauri:options": { application: APP },
+          "wdio:enforceWebDriverClassic": true,
+        },
+      });
+      await browser.setTimeout({ implicit: 0 });
+      await $("header").waitForExist({ timeout: 20000 });
+      return;
+    } catch (e) {
+      if (attempt === 19) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+const $ = (sel) => browser.$(sel);
+const $$ = (sel) => browser.$$(sel);
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function shot(name) {
+  if (!SHOTS) return;
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await pause(600); // a screenshot right after a change can be stale
+  await browser.saveScreenshot(path.join(SHOTS, `${name}.png`));
+}
+
+async function type(sel, text) {
+  const el = await $(sel);
+  await el.waitForExist({ timeout: 10000 });
+  await el.scrollIntoView({ block: "center" });
+  await el.setValue(text);
+}
+
+async function click(sel) {
+  const el = await $(sel);
+  await el.waitForClickable({ timeout: 10000 });
+  await el.scrollIntoView({ block: "center" });
+  await el.click();
+}
+
+// Chooses an option; should the driver's option click not reach the <select> (drawn as
+// a native GTK menu), the choice is made as the menu makes it: value set, change announced.
+async function choose(sel, value) {
+  const el = await $(sel);
+  await el.waitForExist({ timeout: 10000 });
+  await el.selectByAttribute("value", value);
+  if ((await el.getValue()) !== value) {
+    await browser.execute(
+      (s, v) => {
+        const e = document.querySelector(s);
+        e.value = v;
+        e.dispatchEvent(new Event("change", { bubbles: true }));
+      },
+      sel,
+      value,
+    );
+  }
+  assert.equal(await el.getValue(), value);
+}
+
+async function textOf(sel, timeout = 10000) {
+  const el = await $(sel);
+  await el.waitForExist({ timeout });
+  return el.getText();
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(APP), `${APP} is missing: build it with make build`);
+  driver = spawn(DRIVER, ["--port", "4444"], {
+    env: { ...process.env, HOME: home, SARABAN_DB: DB, SARABAN_TEST_DIALOGS: dialogs },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await pause(800);
+  await startApp();
+});
+
+after(async () => {
+  try {
+    await browser?.deleteSession();
+  } catch {}
+  driver?.kill("SIGTERM"); // SIGTERM lets tauri-driver stop WebKitWebDriver and the app
+});
+
+test("first run: the office profile, with an emblem", async () => {
+  await $("[data-testid=save-profile]").waitForExist({ timeout: 20000 });
+  assert.match(await textOf(".welcome"), /ยินดีต้อนรับ/);
+  await shot("01-first-run");
+  await type("#s-agency", LETTER.agency.name);
+  await click("[data-add=address]");
+  await type('[data-path="address[0]"]', LETTER.agency.address[0]);
+  await click("[data-add=units]");
+  await type('[data-path="units[0].name"]', LETTER.owner.department);
+  await type('[data-path="units[0].prefix"]', LETTER.number.prefix);
+  await click("[data-add=owners]");
+  await type('[data-path="owners[0].department"]', LETTER.owner.department);
+  await type('[data-path="owners[0].unit"]', LETTER.owner.unit);
+  await type('[data-path="owners[0].phone"]', LETTER.owner.phone);
+  await click("[data-add=signers]");
+  await type('[data-path="signers[0].name"]', LETTER.signer.name);
+  await type('[data-path="signers[0].position"]', LETTER.signer.positions[0]);
+  await click("[data-testid=import-emblem]");
+  await $("[data-testid=emblem-image]").waitForExist({ timeout: 10000 });
+  await shot("02-settings");
+  await click("[data-testid=save-profile]");
+  await $("[data-tab=editor].active").waitForExist({ timeout: 10000 });
+});
+
+test("compose the J.CLAIR circular by typing, with its preview", async () => {
+  // The defaults come from the profile.
+  assert.equal(await $('[data-path="number.prefix"]').getValue(), LETTER.number.prefix);
+  assert.equal(await $('[data-path="agency.name"]').getValue(), LETTER.agency.name);
+  assert.equal(await $('[data-path="signer.name"]').getValue(), LETTER.signer.name);
+  await click('[data-path="circular"]');
+  await choose('[data-part="month"]', "4");
+  await type('[data-part="year"]', "2564");
+  await type("#f-subject", LETTER.subject);
+  await type("#f-recipient", LETTER.recipient);
+  for (const [i, e] of LETTER.enclosures.entries()) {
+    await click("[data-add=enclosures]");
+    await type(`[data-path="enclosures[${i}].title"]`, e.title);
+    await type(`[data-path="enclosures[${i}].quantity"]`, e.quantity);
+  }
+  for (const [i, p] of LETTER.body.entries()) {
+    if (i > 0) await click("[data-add=body]");
+    await type(`[data-path="body[${i}]"]`, p);
+  }
+  await type("#f-closing", LETTER.closing);
+  // The preview follows: the first page is drawn.
+  await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, {
+    timeout: 20000,
+    timeoutMsg: "the preview page did not appear",
+  });
+  assert.match(await textOf("[data-testid=page-indicator]"), /หน้า ๑ \/ ๑/);
+  assert.equal(await $("[data-testid=preview-error]").isExisting(), false);
+  // Autosave: a draft exists without pressing save.
+  await browser.waitUntil(async () => /ร่างหมายเลข/.test(await textOf("[data-testid=draft-state]")), {
+    timeout: 15000,
+    timeoutMsg: "the draft was not autosaved",
+  });
+  await browser.keys(["Control", "s"]);
+  await pause(500);
+  await shot("03-editor");
+});
+
+test("the draft is there after a restart", async () => {
+  const draftState = await textOf("[data-testid=draft-state]");
+  const id = Number(/\d+/.exec(draftState)[0]);
+  await browser.deleteSession();
+  // What was typed is in the register, exactly: the CLI reads the draft back.
+  const saved = JSON.parse(execFileSync(CLI, ["--db", DB, "draft", "open", String(id)], { encoding: "utf8" }));
+  assert.equal(saved.subject, LETTER.subject);
+  assert.deepEqual(saved.body.map((b) => (typeof b === "string" ? b : b.text)), LETTER.body);
+  assert.deepEqual(saved.enclosures, LETTER.enclosures);
+  assert.equal(saved.date, LETTER.date);
+  assert.equal(saved.circular, true);
+  assert.equal(saved.owner.phone, LETTER.owner.phone);
+  await startApp();
+  await click("[data-tab=drafts]");
+  await type("[data-testid=draft-search]", "ผู้เชี่ยวชาญ");
+  const row = await $(`[data-draft="${id}"]`);
+  await row.waitForExist({ timeout: 10000 });
+  await shot("04-drafts");
+  await click(`[data-draft="${id}"] button.link`);
+  await $("[data-tab=editor].active").waitForExist({ timeout: 10000 });
+  assert.equal(await $("#f-subject").getValue(), LETTER.subject);
+});
+
+let number;
+
+test("issue it: the confirmation shows the number it gets", async () => {
+  await click("[data-testid=issue]");
+  const shown = await textOf("[data-testid=next-number]");
+  assert.equal(shown, "มท ๐๘๑๐.๒/ว ๑");
+  await shot("05-confirm-issue");
+  await click("[data-testid=confirm-issue-button]");
+  const banner = await textOf("[data-testid=issued-banner]", 20000);
+  assert.ok(banner.includes(shown), banner);
+  number = shown;
+  await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
+  await shot("06-issued");
+});
+
+test("find it in the register by a Thai substring, export to Excel, cancel it", async () => {
+  await click("[data-tab=register]");
+  await type("[data-testid=register-search]", "ส่งผู้เชี่ยวชาญ");
+  await browser.waitUntil(async () => /พบ ๑ รายการ|พบ 1 รายการ/.test(await textOf("[data-testid=register-total]")), {
+    timeout: 10000,
+    timeoutMsg: "the letter was not found",
+  });
+  const row = await $(".row[data-id]");
+  await row.waitForExist({ timeout: 10000 });
+  await shot("07-register");
+  const rowText = await row.getProperty("textContent");
+  assert.ok(rowText.includes(number), rowText);
+
+  await click("[data-testid=export-xlsx]");
+  const xlsx = path.join(dialogs, "ทะเบียนหนังสือส่ง.xlsx");
+  await browser.waitUntil(async () => fs.existsSync(xlsx), { timeout: 15000, timeoutMsg: "no XLSX written" });
+  const strings = execFileSync("unzip", ["-p", xlsx, "xl/sharedStrings.xml"], { encoding: "utf8" });
+  assert.ok(strings.includes(number), "the number is in the workbook");
+  assert.ok(strings.includes("โครงการความร่วมมือระหว่างประเทศ"), "the subject is in the workbook");
+
+  await click(".row[data-id] button.danger");
+  await type("[data-testid=cancel-reason]", "ส่งซ้ำกับหนังสือฉบับก่อน");
+  await shot("08-cancel");
+  await click("[data-testid=cancel-confirm]");
+  await browser.waitUntil(async () => (await $$(".row.cancelled")).length === 1, {
+    timeout: 10000,
+    timeoutMsg: "the row is not shown cancelled",
+  });
+  assert.ok((await $(".row.cancelled").getProperty("textContent")).includes("ส่งซ้ำกับหนังสือฉบับก่อน"));
+  await shot("09-register-cancelled");
+  const audit = execFileSync(CLI, ["--db", DB, "--lang", "en", "audit", "verify"], { encoding: "utf8" });
+  assert.match(audit, /intact/);
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { tick } from "svelte";
+import ListHost from "./ListHost.svelte";
+import DateHost from "./DateHost.svelte";
+import RegisterTable from "../lib/components/RegisterTable.svelte";
+import type { Hit } from "../lib/bindings";
+import { formatThaiDate, thaiDigits, toIso, todayBangkok } from "../lib/thai";
+
+const json = () => JSON.parse(screen.getByTestId("json").textContent!);
+
+describe("ListEditor", () => {
+  it("adds, edits, reorders and removes items", async () => {
+    render(ListHost, { items: ["หนึ่ง", "สอง"] });
+    await fireEvent.click(screen.getByText("+ เพิ่มรายการ"));
+    expect(json()).toEqual(["หนึ่ง", "สอง", "ใหม่"]);
+    await fireEvent.input(screen.getByLabelText("ช่อง 3"), { target: { value: "สาม" } });
+    expect(json()).toEqual(["หนึ่ง", "สอง", "สาม"]);
+    await fireEvent.click(screen.getByLabelText("เลื่อนรายการที่ 3 ขึ้น"));
+    expect(json()).toEqual(["หนึ่ง", "สาม", "สอง"]);
+    await fireEvent.click(screen.getByLabelText("เลื่อนรายการที่ 1 ลง"));
+    expect(json()).toEqual(["สาม", "หนึ่ง", "สอง"]);
+    await fireEvent.click(screen.getByLabelText("ลบรายการที่ 2"));
+    expect(json()).toEqual(["สาม", "สอง"]);
+  });
+
+  it("cannot move the first item up or the last down", () => {
+    render(ListHost, { items: ["ก", "ข"] });
+    expect((screen.getByLabelText("เลื่อนรายการที่ 1 ขึ้น") as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByLabelText("เลื่อนรายการที่ 2 ลง") as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe("DatePicker", () => {
+  it("shows a Buddhist-Era date with Thai month names and writes ISO", async () => {
+    render(DateHost, { value: "2026-12-02" });
+    const year = screen.getByLabelText("ปี พ.ศ.") as HTMLInputElement;
+    expect(year.value).toBe("2569");
+    const month = screen.getByLabelText("เดือน") as HTMLSelectElement;
+    expect(month.selectedOptions[0].textContent).toBe("ธันวาคม");
+    await fireEvent.change(month, { target: { value: "2" } });
+    expect(screen.getByTestId("value").textContent).toBe("2026-02-02");
+    await fireEvent.change(screen.getByLabelText("วันที่"), { target: { value: "" } });
+    expect(screen.getByTestId("value").textContent).toBe("2026-02", );
+    await fireEvent.input(year, { target: { value: "๒๕๖๘" } });
+    expect(screen.getByTestId("value").textContent).toBe("2025-02");
+  });
+
+  it("clamps the day to the month and refuses a CE year typed as BE", async () => {
+    render(DateHost, { value: "2024-01-31" });
+    await fireEvent.change(screen.getByLabelText("เดือน"), { target: { value: "2" } });
+    expect(screen.getByTestId("value").textContent).toBe("2024-02-29");
+    await fireEvent.input(screen.getByLabelText("ปี พ.ศ."), { target: { value: "2024" } });
+    expect(screen.getByTestId("value").textContent).toBe("2024-02-29");
+  });
+
+  it("knows today in Bangkok, not UTC", () => {
+    // 20:00 UTC on 1 Dec is 03:00 on 2 Dec in Bangkok.
+    expect(todayBangkok(new Date("2026-12-01T20:00:00Z"))).toBe("2026-12-02");
+    expect(formatThaiDate("2026-12-02")).toBe("๒ ธันวาคม ๒๕๖๙");
+    expect(formatThaiDate("2026-12")).toBe("ธันวาคม ๒๕๖๙");
+    expect(toIso(2569, 5, null)).toBe("2026-05");
+    expect(thaiDigits("P4G 2021")).toBe("P๔G ๒๐๒๑");
+  });
+});
+
+function hit(i: number): Hit {
+  return {
+    id: i + 1,
+    status: i % 10 === 0 ? "cancelled" : "issued",
+    kind: "external",
+    number: `มท ๐๘๑๐.๒/ว ${thaiDigits(50_000 - i)}`,
+    running: 50_000 - i,
+    year_be: 2569,
+    date: "2026-12-02",
+    subject: `เรื่องที่ ${i}`,
+    recipient: "ผู้ว่าราชการจังหวัดทุกจังหวัด",
+    from: "กรมส่งเสริมการปกครองท้องถิ่น",
+    note: i % 10 === 0 ? "ยกเลิก: พิมพ์ผิด" : "",
+    sha256: "",
+    snippet: "",
+  };
+}
+
+describe("RegisterTable", () => {
+  it("renders only the rows in view of fifty thousand and fetches page by page", async () => {
+    const asked: number[] = [];
+    const fetchPage = async (offset: number, limit: number) => {
+      asked.push(offset);
+      return Array.from({ length: Math.min(limit, 50_000 - offset) }, (_, k) => hit(offset + k));
+    };
+    const { container } = render(RegisterTable, {
+      total: 50_000,
+      fetchPage,
+      onopen: () => {},
+      oncancel: () => {},
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    await tick();
+    const rows = container.querySelectorAll(".row");
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(100);
+    expect(asked).toEqual([0]);
+    expect(container.textContent).toContain("มท ๐๘๑๐.๒/ว ๕๐๐๐๐");
+    expect(container.textContent).toContain("เลขทะเบียนส่ง");
+    // Scroll far down: a new page is fetched, rows far above are gone.
+    const body = screen.getByTestId("register-rows");
+    body.scrollTop = 34 * 30_000;
+    await fireEvent.scroll(body);
+    await new Promise((r) => setTimeout(r, 0));
+    await tick();
+    expect(asked).toContain(29_900);
+    expect(container.textContent).toContain("เรื่องที่ 30000");
+    expect(container.querySelector('[data-id="1"]')).toBeNull();
+    expect(container.querySelectorAll(".row").length).toBeLessThan(100);
+  });
+
+  it("marks cancelled letters and offers no second cancellation", async () => {
+    const { container } = render(RegisterTable, {
+      total: 3,
+      fetchPage: async () => [hit(0), hit(1), hit(2)],
+      onopen: () => {},
+      oncancel: () => {},
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    await tick();
+    const first = container.querySelector('[data-id="1"]')!;
+    expect(first.classList.contains("cancelled")).toBe(true);
+    expect(first.textContent).toContain("ยกเลิก: พิมพ์ผิด");
+    expect(first.querySelector("button.danger")).toBeNull();
+    expect(container.querySelector('[data-id="2"] button.danger')).not.toBeNull();
+  });
+});
