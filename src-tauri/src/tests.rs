@@ -2,15 +2,15 @@
 //! display, but the same deserialisation, capability checks and raw responses as the app.
 
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::test::{get_ipc_response, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 
 fn app() -> (tauri::App<tauri::test::MockRuntime>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let state = crate::open_state(dir.path().join("register.sqlite")).unwrap();
-    let app = crate::builder::<tauri::test::MockRuntime>(state)
-        .build(mock_context(noop_assets()))
+    let app = crate::builder(tauri::test::mock_builder(), state)
+        .build(tauri::generate_context!(test = true))
         .unwrap();
     (app, dir)
 }
@@ -115,4 +115,25 @@ fn drafts_and_settings_go_through_the_office() {
         .deserialize::<serde_json::Value>()
         .unwrap();
     assert_eq!(list[0]["id"], id);
+}
+
+#[test]
+fn the_window_may_not_reach_past_its_commands() {
+    let (app, _dir) = app();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    // Dialogs are opened by the commands, never by the page; no shell, no file system.
+    for cmd in [
+        "plugin:dialog|open",
+        "plugin:dialog|save",
+        "plugin:shell|execute",
+        "plugin:fs|read_file",
+    ] {
+        let err = call(&w, cmd, serde_json::json!({})).unwrap_err();
+        assert!(
+            err.to_string().contains("not allowed") || err.to_string().contains("not found"),
+            "{cmd}: {err}"
+        );
+    }
 }

