@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "import_letter",
     "export_letter",
     "verify_audit",
+    "app_ready",
 ];
 
 fn main() {

@@ -265,3 +265,59 @@ fn a_png_emblem_is_placed_too() {
         "{text}"
     );
 }
+
+#[test]
+fn the_office_profile_is_kept_in_the_register_and_used_when_issuing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "profile.json",
+        r#"{"agency": "กรมส่งเสริมการปกครองท้องถิ่น", "units": [{"name": "กองพัฒนา", "prefix": "มท ๐๘๑๐.๒"}]}"#,
+    );
+    write(
+        d,
+        "emblem.svg",
+        std::str::from_utf8(&common::stand_in_emblem_svg()).unwrap(),
+    );
+    let o = saraban(&["--db", "r.sqlite", "profile", "set", "profile.json"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = saraban(&["--db", "r.sqlite", "profile", "emblem", "emblem.svg"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown: serde_json::Value =
+        serde_json::from_slice(&saraban(&["--db", "r.sqlite", "profile", "show"], d).stdout)
+            .unwrap();
+    assert_eq!(shown["configured"], true);
+    assert_eq!(shown["emblem"], "emblem.svg");
+    assert_eq!(shown["profile"]["units"][0]["prefix"], "มท ๐๘๑๐.๒");
+    // A profile without an agency is refused, by field, and the stored one stays.
+    write(d, "bad.json", r#"{"agency": " "}"#);
+    let o = saraban(&["--db", "r.sqlite", "profile", "set", "bad.json"], d);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("agency"), "{}", stderr(&o));
+    // Issuing draws the stored emblem: the PDF holds the emblem's form.
+    let letter = common::fixture("jclair-specialists.json");
+    let o = saraban(
+        &[
+            "--db",
+            "r.sqlite",
+            "issue",
+            letter.to_str().unwrap(),
+            "-o",
+            "issued.pdf",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plain = saraban(&["render", letter.to_str().unwrap(), "-o", "plain.pdf"], d);
+    assert!(plain.status.success());
+    let has_form = |n: &str| {
+        let bytes = std::fs::read(d.join(n)).unwrap();
+        bytes.windows(5).any(|w| w == b"/Form")
+    };
+    assert!(has_form("issued.pdf"), "the stored emblem is drawn");
+    assert!(
+        !has_form("plain.pdf"),
+        "render without a register has no emblem"
+    );
+}

@@ -54,6 +54,7 @@ async function startApp() {
         port: 4444,
         logLevel: "error",
         connectionRetryCount: 0,
+        connectionRetryTimeout: 300000,
         capabilities: {
           "tauri:options": { application: APP },
           "wdio:enforceWebDriverClassic": true,
@@ -195,6 +196,7 @@ test("compose the J.CLAIR circular by typing, with its preview", async () => {
   });
   await browser.keys(["Control", "s"]);
   await pause(500);
+  await browser.execute(() => document.querySelector(".form-pane").scrollTo(0, 0));
   await shot("03-editor");
 });
 

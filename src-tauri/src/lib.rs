@@ -11,7 +11,8 @@ mod dialogs;
 mod instance;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
 
 use saraban::{Office, OfficeSettings};
 
@@ -22,6 +23,9 @@ pub struct AppState {
     /// Where the register lives.
     pub db: PathBuf,
 }
+
+/// When the process started (for the start-up figure of `make app-bench`).
+pub static STARTED: OnceLock<Instant> = OnceLock::new();
 
 /// Opens the office of the register at `db`.
 pub fn open_state(db: PathBuf) -> Result<AppState, saraban::Error> {
@@ -71,11 +75,13 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             commands::import_letter,
             commands::export_letter,
             commands::verify_audit,
+            commands::app_ready,
         ])
 }
 
 /// Starts the app on the register `$SARABAN_DB`, else the user's own.
 pub fn run() {
+    STARTED.get_or_init(Instant::now);
     let db = saraban::service::default_register_path();
     let _lock = match instance::lock(&db) {
         Ok(lock) => lock,

@@ -145,6 +145,11 @@ enum Command {
         #[command(subcommand)]
         action: DraftAction,
     },
+    /// The office profile kept in the register (agency, units, owners, signers, emblem, font).
+    Profile {
+        #[command(subcommand)]
+        action: ProfileAction,
+    },
     /// Proofread a letter without rendering it.
     Check {
         /// The letter (JSON); - reads standard input.
@@ -159,6 +164,18 @@ enum Command {
 enum AuditAction {
     /// Check the hash chain; report the first broken link.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum ProfileAction {
+    /// Print the profile as JSON.
+    Show,
+    /// Store a profile from a JSON file (the app's settings form writes the same).
+    Set { profile: PathBuf },
+    /// Import the office's emblem (SVG, PNG or JPEG).
+    Emblem { file: PathBuf },
+    /// Import the letter font (regular; the bold face is found beside it).
+    Font { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -493,6 +510,32 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                     office.restore_draft(id, version)?;
                 }
                 DraftAction::Delete { id } => office.delete_draft(id)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Profile { action } => {
+            let mut office = open_office(&cli.db, &OfficeSettings::default())?;
+            match action {
+                ProfileAction::Show => {
+                    print_line(&serde_json::to_string_pretty(&office.setup()?).unwrap_or_default())
+                }
+                ProfileAction::Set { profile } => {
+                    let text = std::fs::read_to_string(&profile).map_err(|source| Error::Read {
+                        path: profile.clone(),
+                        source,
+                    })?;
+                    let p: saraban::service::OfficeProfile =
+                        serde_json::from_str(&text).map_err(|e| {
+                            Error::input(
+                                "",
+                                format!("ข้อมูลสำนักงานไม่ถูกต้อง: {e}"),
+                                format!("the profile is not valid: {e}"),
+                            )
+                        })?;
+                    office.save_profile(&p)?;
+                }
+                ProfileAction::Emblem { file } => office.import_emblem(&file)?,
+                ProfileAction::Font { file } => office.import_font(&file)?,
             }
             Ok(ExitCode::SUCCESS)
         }

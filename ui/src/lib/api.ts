@@ -72,4 +72,5 @@ export const api = {
   importLetter: () => call<Letter | null>("import_letter"),
   exportLetter: (letter: Letter) => call<string | null>("export_letter", { letter }),
   verifyAudit: () => call<AuditReport>("verify_audit"),
+  ready: () => call<null>("app_ready"),
 };

@@ -80,6 +80,9 @@ export class PdfView {
     this.doc = doc;
     this.pageCount = doc.numPages;
     this.host.dataset.generation = String(gen);
+    // Keystroke to page on screen (the input time is kept by the app's input listener).
+    const input = (window as unknown as { __lastInput?: number }).__lastInput;
+    if (input !== undefined) this.host.dataset.inputToShown = String(Math.round(performance.now() - input));
     this.onShown(performance.now() - started);
     if (old) await old.destroy();
     // The other pages, after the visible one is on screen.

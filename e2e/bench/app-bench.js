@@ -1,0 +1,145 @@
+// make app-bench: the desktop app's own figures, measured on the release build under Xvfb.
+//  1. cold start to an interactive editor (process start → the editor's first frames),
+//     median of 7 starts, each a new process on a configured register;
+//  2. keystroke to the new preview page on screen, for a 1-page and a 3-page letter,
+//     median and p90 of 25 keystrokes each (typed through WebDriver, timed in the page);
+//  3. memory after composing: PSS summed over the app and its WebKit processes.
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const APP = process.env.SARABAN_APP ?? path.join(root, "target/release/saraban-app");
+const CLI = process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
+const DRIVER = path.join(root, ".tools/bin/tauri-driver");
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "saraban-bench-"));
+const home = path.join(work, "home");
+const dialogs = path.join(work, "dialogs");
+fs.mkdirSync(home, { recursive: true });
+fs.mkdirSync(dialogs, { recursive: true });
+const DB = path.join(home, "register.sqlite");
+const env = { ...process.env, HOME: home, SARABAN_DB: DB, SARABAN_TEST_DIALOGS: dialogs, SARABAN_BENCH: "1" };
+
+// A configured office, so that the app opens on the editor.
+const letter = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/jclair-specialists.json"), "utf8"));
+fs.writeFileSync(
+  path.join(work, "profile.json"),
+  JSON.stringify({
+    agency: letter.agency.name,
+    address: letter.agency.address,
+    units: [{ name: letter.owner.department, prefix: letter.number.prefix }],
+    owners: [letter.owner],
+    signers: [{ name: letter.signer.name, position: letter.signer.positions[0] }],
+  }),
+);
+execFileSync(CLI, ["--db", DB, "profile", "set", path.join(work, "profile.json")], { env });
+const emblem = ["../shared/assets/garuda.svg"].map((p) => path.join(root, p)).find((p) => fs.existsSync(p));
+if (emblem) execFileSync(CLI, ["--db", DB, "profile", "emblem", emblem], { env });
+
+// 1. Cold start.
+const starts = [];
+for (let i = 0; i < 7; i++) {
+  const t0 = performance.now();
+  const child = spawn(APP, [], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const ms = await new Promise((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${err}`)), 30000);
+    child.stderr.on("data", (d) => {
+      err += d;
+      const m = /ready after (\d+) ms/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ inside: Number(m[1]), outside: performance.now() - t0 });
+      }
+    });
+  });
+  starts.push(ms);
+  child.kill("SIGTERM");
+  await new Promise((r) => child.on("exit", r));
+  await pause(300);
+}
+
+// 2 and 3 through WebDriver.
+const driver = spawn(DRIVER, ["--port", "4444"], { env, stdio: ["ignore", "ignore", "inherit"] });
+await pause(800);
+const browser = await remote({
+  hostname: "127.0.0.1",
+  port: 4444,
+  logLevel: "error",
+  capabilities: { "tauri:options": { application: APP }, "wdio:enforceWebDriverClassic": true },
+});
+const $ = (s) => browser.$(s);
+
+async function keystrokes(n) {
+  const subject = await $("#f-subject");
+  await subject.waitForExist({ timeout: 20000 });
+  await subject.click();
+  const out = [];
+  for (let i = 0; i < n + 3; i++) {
+    const before = await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.generation ?? "0");
+    await browser.keys(i % 2 ? ["Backspace"] : ["ก"]);
+    await browser.waitUntil(
+      async () =>
+        (await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.generation ?? "0")) !== before,
+      { timeout: 10000, interval: 5 },
+    );
+    await pause(150); // let the other pages finish before the next keystroke
+    const ms = Number(await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.inputToShown));
+    if (i >= 3) out.push(ms); // the first ones warm the caches
+  }
+  return out;
+}
+
+async function openLetter(l) {
+  for (const f of fs.readdirSync(dialogs)) fs.rmSync(path.join(dialogs, f));
+  fs.writeFileSync(path.join(dialogs, "letter.json"), JSON.stringify(l));
+  await browser.keys(["Control", "o"]);
+  await browser.waitUntil(async () => (await $("#f-subject").getValue()) === l.subject, { timeout: 10000 });
+  await browser.waitUntil(async () => (await browser.$$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
+  await pause(500);
+}
+
+await openLetter(letter);
+const pages1 = await browser.execute(() => document.querySelectorAll("canvas.pdf-page").length);
+const one = await keystrokes(25);
+const long = { ...letter, subject: letter.subject + " (ยาว)", body: [...letter.body.slice(0, 2), ...letter.body.slice(0, 2), ...letter.body.slice(0, 2), ...letter.body.slice(0, 2), ...letter.body] };
+await openLetter(long);
+const pages3 = await browser.execute(() => document.querySelectorAll("canvas.pdf-page").length);
+const three = await keystrokes(25);
+
+// 3. Memory: the app and every process under it (WebKitWebProcess, WebKitNetworkProcess).
+await pause(1000);
+const appPid = execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim();
+function tree(pid) {
+  const kids = (() => {
+    try {
+      return execFileSync("pgrep", ["-P", pid], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+    } catch {
+      return [];
+    }
+  })();
+  return [pid, ...kids.flatMap(tree)];
+}
+const pss = tree(appPid).map((pid) => {
+  const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const name = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  return { pid, name, kb: Number(/Pss:\s+(\d+)/.exec(rollup)[1]) };
+});
+
+await browser.deleteSession();
+driver.kill("SIGTERM");
+
+const r = (x) => Math.round(x);
+console.log(`cold start to interactive editor (7 starts): median ${r(median(starts.map((s) => s.inside)))} ms from process start (${r(median(starts.map((s) => s.outside)))} ms from spawn); min ${r(Math.min(...starts.map((s) => s.inside)))}, max ${r(Math.max(...starts.map((s) => s.inside)))}`);
+console.log(`keystroke to preview page on screen, ${pages1}-page letter: median ${median(one)} ms, p90 ${p90(one)} ms (n=${one.length})`);
+console.log(`keystroke to preview page on screen, ${pages3}-page letter: median ${median(three)} ms, p90 ${p90(three)} ms (n=${three.length})`);
+console.log(`memory after composing (PSS): ${r(pss.reduce((a, p) => a + p.kb, 0) / 1024)} MB = ${pss.map((p) => `${p.name} ${r(p.kb / 1024)}`).join(" + ")}`);
+fs.rmSync(work, { recursive: true, force: true });
+process.exit(0);
