@@ -54,7 +54,7 @@ async function startApp() {
         port: 4444,
         logLevel: "error",
         connectionRetryCount: 0,
-        connectionRetryTimeout: 300000,
+        connectionRetryTimeout: 90000,
         capabilities: {
           "tauri:options": { application: APP },
           "wdio:enforceWebDriverClassic": true,
@@ -204,6 +204,15 @@ test("the draft is there after a restart", async () => {
   const draftState = await textOf("[data-testid=draft-state]");
   const id = Number(/\d+/.exec(draftState)[0]);
   await browser.deleteSession();
+  // The window is gone before the app is started again.
+  for (let i = 0; i < 50; i++) {
+    try {
+      execFileSync("pgrep", ["-f", APP]);
+      await pause(200);
+    } catch {
+      break;
+    }
+  }
   // What was typed is in the register, exactly: the CLI reads the draft back.
   const saved = JSON.parse(execFileSync(CLI, ["--db", DB, "draft", "open", String(id)], { encoding: "utf8" }));
   assert.equal(saved.subject, LETTER.subject);
@@ -245,11 +254,18 @@ test("find it in the register by a Thai substring, export to Excel, cancel it", 
     timeout: 10000,
     timeoutMsg: "the letter was not found",
   });
-  const row = await $(".row[data-id]");
-  await row.waitForExist({ timeout: 10000 });
+  await browser.waitUntil(
+    async () => ((await $(".row[data-id]").getProperty("textContent")) ?? "").includes(number),
+    { timeout: 10000, timeoutMsg: "the row does not show the number" },
+  );
   await shot("07-register");
-  const rowText = await row.getProperty("textContent");
-  assert.ok(rowText.includes(number), rowText);
+
+  // Its stored PDF opens.
+  await click(".row[data-id] button.small");
+  await $("[data-testid=issued-view] canvas.pdf-page:not(.pending)").waitForExist({ timeout: 20000 });
+  await shot("07b-stored-pdf");
+  await browser.keys(["Escape"]);
+  await $("[data-testid=issued-view]").waitForExist({ timeout: 5000, reverse: true });
 
   await click("[data-testid=export-xlsx]");
   const xlsx = path.join(dialogs, "ทะเบียนหนังสือส่ง.xlsx");

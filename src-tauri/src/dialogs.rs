@@ -149,9 +149,25 @@ pub fn print(pdf: &[u8]) -> Result<bool, Failure> {
     }
 }
 
-/// Says why the app cannot start, before or instead of its window.
+/// Says why the app cannot start, before or instead of its window: on standard error,
+/// and in a message box when there is a display (a clerk starting the app from the menu
+/// sees no terminal).
 pub fn fatal(message: &str) {
     eprintln!("สารบรรณ: {message}");
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("SARABAN_TEST_DIALOGS").is_none() && gtk::init().is_ok() {
+        use gtk::prelude::*;
+        let dialog = gtk::MessageDialog::new(
+            None::<&gtk::Window>,
+            gtk::DialogFlags::MODAL,
+            gtk::MessageType::Error,
+            gtk::ButtonsType::Ok,
+            message,
+        );
+        dialog.set_title("สารบรรณ");
+        dialog.run();
+        dialog.close();
+    }
 }
 
 #[cfg(test)]

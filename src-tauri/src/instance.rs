@@ -21,12 +21,27 @@ pub fn lock(db: &Path) -> Result<File, String> {
         .write(true)
         .open(&name)
         .map_err(|e| format!("เปิดไฟล์ล็อกของทะเบียนไม่ได้: {e}"))?;
+    // The app closed a moment ago may still be saving: wait for it a little.
+    for _ in 0..patience_steps() {
+        if file.try_lock().is_ok() {
+            return Ok(file);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(_) => Err(format!(
             "สารบรรณเปิดทะเบียน {} อยู่แล้วในอีกหน้าต่างหนึ่ง ใช้หน้าต่างนั้นต่อได้เลย",
             db.display()
         )),
+    }
+}
+
+fn patience_steps() -> u32 {
+    if cfg!(test) {
+        2
+    } else {
+        50
     }
 }
 
