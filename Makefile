@@ -16,7 +16,7 @@ setup:
 # The app with its UI embedded (debug: what the end-to-end tests drive), and the CLI.
 build: setup
 	$(ENV) $(TAURI) build --debug --no-bundle
-	$(CARGO) build --bin saraban
+	$(CARGO) build --profile test --bin saraban
 
 release: setup
 	$(ENV) $(TAURI) build --no-bundle

@@ -61,12 +61,14 @@ for (let i = 0; i < 7; i++) {
     });
   });
   starts.push(ms);
+  console.error(`start ${i + 1}: ${ms.inside} ms`);
   child.kill("SIGTERM");
   await new Promise((r) => child.on("exit", r));
   await pause(300);
 }
 
 // 2 and 3 through WebDriver.
+console.error("keystrokes…");
 const driver = spawn(DRIVER, ["--port", "4444"], { env, stdio: ["ignore", "ignore", "inherit"] });
 await pause(800);
 const browser = await remote({
@@ -76,6 +78,16 @@ const browser = await remote({
   capabilities: { "tauri:options": { application: APP }, "wdio:enforceWebDriverClassic": true },
 });
 const $ = (s) => browser.$(s);
+
+function memory() {
+  const appPid = execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim();
+  return tree(appPid).map((pid) => {
+    const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const name = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    return { pid, name, kb: Number(/Pss:\s+(\d+)/.exec(rollup)[1]) };
+  });
+}
+const total = (m) => Math.round(m.reduce((a, p) => a + p.kb, 0) / 1024);
 
 async function keystrokes(n) {
   const subject = await $("#f-subject");
@@ -93,6 +105,7 @@ async function keystrokes(n) {
     await pause(150); // let the other pages finish before the next keystroke
     const ms = Number(await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.inputToShown));
     if (i >= 3) out.push(ms); // the first ones warm the caches
+    if (process.env.BENCH_DETAIL) console.error(ms, await browser.execute(() => { const h = document.querySelector("[data-testid=preview-pages]"); return `ipc ${h.dataset.ipc} ${h.dataset.timing}`; }));
   }
   return out;
 }
@@ -100,12 +113,15 @@ async function keystrokes(n) {
 async function openLetter(l) {
   for (const f of fs.readdirSync(dialogs)) fs.rmSync(path.join(dialogs, f));
   fs.writeFileSync(path.join(dialogs, "letter.json"), JSON.stringify(l));
-  await browser.keys(["Control", "o"]);
+  await (await $('button[title="Ctrl+O"]')).click();
   await browser.waitUntil(async () => (await $("#f-subject").getValue()) === l.subject, { timeout: 10000 });
   await browser.waitUntil(async () => (await browser.$$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
   await pause(500);
 }
 
+await $("#f-subject").waitForExist({ timeout: 20000 });
+await pause(1500);
+const atStart = total(memory());
 await openLetter(letter);
 const pages1 = await browser.execute(() => document.querySelectorAll("canvas.pdf-page").length);
 const one = await keystrokes(25);
@@ -115,8 +131,6 @@ const pages3 = await browser.execute(() => document.querySelectorAll("canvas.pdf
 const three = await keystrokes(25);
 
 // 3. Memory: the app and every process under it (WebKitWebProcess, WebKitNetworkProcess).
-await pause(1000);
-const appPid = execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim();
 function tree(pid) {
   const kids = (() => {
     try {
@@ -127,11 +141,8 @@ function tree(pid) {
   })();
   return [pid, ...kids.flatMap(tree)];
 }
-const pss = tree(appPid).map((pid) => {
-  const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  const name = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-  return { pid, name, kb: Number(/Pss:\s+(\d+)/.exec(rollup)[1]) };
-});
+await pause(1000);
+const pss = memory();
 
 await browser.deleteSession();
 driver.kill("SIGTERM");
@@ -140,6 +151,7 @@ const r = (x) => Math.round(x);
 console.log(`cold start to interactive editor (7 starts): median ${r(median(starts.map((s) => s.inside)))} ms from process start (${r(median(starts.map((s) => s.outside)))} ms from spawn); min ${r(Math.min(...starts.map((s) => s.inside)))}, max ${r(Math.max(...starts.map((s) => s.inside)))}`);
 console.log(`keystroke to preview page on screen, ${pages1}-page letter: median ${median(one)} ms, p90 ${p90(one)} ms (n=${one.length})`);
 console.log(`keystroke to preview page on screen, ${pages3}-page letter: median ${median(three)} ms, p90 ${p90(three)} ms (n=${three.length})`);
+console.log(`memory at start (PSS): ${atStart} MB`);
 console.log(`memory after composing (PSS): ${r(pss.reduce((a, p) => a + p.kb, 0) / 1024)} MB = ${pss.map((p) => `${p.name} ${r(p.kb / 1024)}`).join(" + ")}`);
 fs.rmSync(work, { recursive: true, force: true });
 process.exit(0);

@@ -248,23 +248,7 @@ fn read_letter(path: &Path) -> Result<Letter, Error> {
             })?;
         s
     } else {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        String::from_utf8(bytes).map_err(|_| {
-            Error::input(
-                "",
-                format!(
-                    "ไฟล์ {} ไม่ได้เข้ารหัสเป็น UTF-8 (บันทึกไฟล์ใหม่เป็น UTF-8)",
-                    path.display()
-                ),
-                format!(
-                    "{} is not UTF-8 text (save it again as UTF-8)",
-                    path.display()
-                ),
-            )
-        })?
+        return saraban::service::read_letter(path);
     };
     Letter::from_json(&text)
 }
@@ -541,7 +525,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         }
         Command::Check { letter, json } => {
             let l = read_letter(&letter)?;
-            let findings = Office::new(&OfficeSettings::default())?.check(&l);
+            let findings = saraban::service::proofread(&l);
             let mut so = std::io::stdout().lock();
             for f in &findings {
                 let message = lang.pick(&f.th, &f.en);

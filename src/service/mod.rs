@@ -158,7 +158,6 @@ const FONT_NAME_KEY: &str = "font.name";
 pub struct Office {
     typesetter: Typesetter,
     writer: PdfWriter,
-    speller: OnceLock<Option<Speller>>,
     emblem: Option<Arc<Graphic>>,
     register: Option<Register>,
     layout_profile: Profile,
@@ -280,7 +279,6 @@ impl Office {
         Office {
             typesetter: Typesetter::new(fonts, profile.clone()),
             writer,
-            speller: OnceLock::new(),
             emblem,
             register,
             layout_profile: profile,
@@ -337,24 +335,9 @@ impl Office {
         Ok(bytes.len())
     }
 
-    /// Proofreads a letter: what is missing or wrong, most serious first. Spelling is
-    /// checked when the Thai dictionary is installed (loaded once, on first use); when it
-    /// is not, a note says so.
+    /// Proofreads a letter: what is missing or wrong, most serious first (see [`proofread`]).
     pub fn check(&self, letter: &Letter) -> Vec<Finding> {
-        let speller = self.speller.get_or_init(Speller::system);
-        let mut findings = check_with(letter, speller.as_ref());
-        if speller.is_none() {
-            findings.push(Finding {
-                level: Level::Info,
-                path: String::new(),
-                th: "ไม่ได้ตรวจตัวสะกด: ไม่พบพจนานุกรม hunspell-th (ติดตั้งด้วย make setup)".into(),
-                en:
-                    "spelling not checked: the hunspell-th dictionary is not installed (make setup)"
-                        .into(),
-                suggestion: None,
-            });
-        }
-        findings
+        proofread(letter)
     }
 
     /// A new letter of `kind` with the office's defaults.
@@ -572,26 +555,9 @@ impl Office {
         crate::fsutil::write_atomic(out, bytes)
     }
 
-    /// Reads a letter file (JSON, UTF-8).
+    /// Reads a letter file (JSON, UTF-8): see [`read_letter`].
     pub fn read_letter(&self, path: &Path) -> Result<Letter> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            Error::input(
-                "",
-                format!(
-                    "ไฟล์ {} ไม่ได้เข้ารหัสเป็น UTF-8 (บันทึกไฟล์ใหม่เป็น UTF-8)",
-                    path.display()
-                ),
-                format!(
-                    "{} is not UTF-8 text (save it again as UTF-8)",
-                    path.display()
-                ),
-            )
-        })?;
-        Letter::from_json(&text)
+        read_letter(path)
     }
 
     // ---- Settings ----------------------------------------------------------------------
@@ -696,6 +662,48 @@ impl Office {
         self.writer.clear_cache();
         Ok(())
     }
+}
+
+/// Reads a letter file (JSON, UTF-8), every problem named.
+pub fn read_letter(path: &Path) -> Result<Letter> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::input(
+            "",
+            format!(
+                "ไฟล์ {} ไม่ได้เข้ารหัสเป็น UTF-8 (บันทึกไฟล์ใหม่เป็น UTF-8)",
+                path.display()
+            ),
+            format!(
+                "{} is not UTF-8 text (save it again as UTF-8)",
+                path.display()
+            ),
+        )
+    })?;
+    Letter::from_json(&text)
+}
+
+/// Proofreads a letter without an office (no font or register needed): what is missing or
+/// wrong, most serious first. Spelling is checked when the Thai dictionary is installed
+/// (loaded once per process, on first use); when it is not, a note says so.
+pub fn proofread(letter: &Letter) -> Vec<Finding> {
+    static SPELLER: OnceLock<Option<Speller>> = OnceLock::new();
+    let speller = SPELLER.get_or_init(Speller::system);
+    let mut findings = check_with(letter, speller.as_ref());
+    if speller.is_none() {
+        findings.push(Finding {
+            level: Level::Info,
+            path: String::new(),
+            th: "ไม่ได้ตรวจตัวสะกด: ไม่พบพจนานุกรม hunspell-th (ติดตั้งด้วย make setup)".into(),
+            en: "spelling not checked: the hunspell-th dictionary is not installed (make setup)"
+                .into(),
+            suggestion: None,
+        });
+    }
+    findings
 }
 
 fn stored_fonts(reg: &Register) -> Result<Option<FontSet>> {

@@ -7,6 +7,13 @@ import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
+// One worker for every document: starting a worker per render costs more than parsing.
+let sharedWorker: pdfjs.PDFWorker | null = null;
+function worker(): pdfjs.PDFWorker {
+  sharedWorker ??= new pdfjs.PDFWorker();
+  return sharedWorker;
+}
+
 export class PdfView {
   private doc: pdfjs.PDFDocumentProxy | null = null;
   private pages: HTMLCanvasElement[] = [];
@@ -32,8 +39,16 @@ export class PdfView {
   async show(bytes: ArrayBuffer): Promise<void> {
     const started = performance.now();
     const gen = ++this.generation;
-    const task = pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: false });
+    const task = pdfjs.getDocument({
+      data: new Uint8Array(bytes),
+      worker: worker(),
+      isEvalSupported: false,
+      // Glyphs drawn from the embedded font's outlines: no FontFace to load and wait for.
+      disableFontFace: (window as unknown as { __pdfFontFace?: boolean }).__pdfFontFace !== true,
+      verbosity: 0,
+    });
     const doc = await task.promise;
+    const parsed = performance.now();
     if (gen !== this.generation) {
       await doc.destroy();
       return;
@@ -54,10 +69,11 @@ export class PdfView {
       page.cleanup();
       return c;
     };
-    // Placeholders of the right size keep the scroll position while pages fill in.
+    // Placeholders keep the scroll position while the other pages fill in; a letter's
+    // pages share one paper size, so the visible page's size serves for all.
+    const first = await doc.getPage(visible);
+    const vp = first.getViewport({ scale: this.scale });
     for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const vp = page.getViewport({ scale: this.scale });
       const c = document.createElement("canvas");
       c.className = "pdf-page pending";
       c.dataset.page = String(n);
@@ -65,14 +81,27 @@ export class PdfView {
       c.style.height = `${Math.floor(vp.height)}px`;
       canvases.push(c);
     }
+    const placed = performance.now();
     canvases[visible - 1] = await draw(visible);
+    if (gen !== this.generation) {
+      canvases[visible - 1].width = 0;
+      canvases[visible - 1].height = 0;
+    }
+    this.host.dataset.timing = `parse ${Math.round(parsed - started)} place ${Math.round(placed - parsed)} draw ${Math.round(performance.now() - placed)}`;
     if (gen !== this.generation) {
       await doc.destroy();
       return;
     }
     const top = this.scroller.scrollTop;
     const left = this.scroller.scrollLeft;
+    // A canvas's pixels are freed only when it is collected; shrinking the old ones frees
+    // them now, so memory stays flat over a day of typing.
+    const oldPages = this.pages;
     this.host.replaceChildren(...canvases);
+    for (const c of oldPages) {
+      c.width = 0;
+      c.height = 0;
+    }
     this.scroller.scrollTop = top;
     this.scroller.scrollLeft = left;
     this.pages = canvases;
@@ -85,15 +114,29 @@ export class PdfView {
     if (input !== undefined) this.host.dataset.inputToShown = String(Math.round(performance.now() - input));
     this.onShown(performance.now() - started);
     if (old) await old.destroy();
-    // The other pages, after the visible one is on screen.
-    for (let n = 1; n <= doc.numPages; n++) {
-      if (n === visible) continue;
-      if (gen !== this.generation) return;
-      const c = await draw(n);
-      if (gen !== this.generation) return;
-      this.pages[n - 1].replaceWith(c);
-      this.pages[n - 1] = c;
-    }
+    // The other pages, after the visible one is on screen; a newer document stops them,
+    // so the next keystroke never waits for pages out of view.
+    void (async () => {
+      try {
+      for (let n = 1; n <= doc.numPages; n++) {
+        if (n === visible) continue;
+        if (gen !== this.generation) return;
+        const c = await draw(n);
+        if (gen !== this.generation) {
+          c.width = 0;
+          c.height = 0;
+          return;
+        }
+        const placeholder = this.pages[n - 1];
+        placeholder.replaceWith(c);
+        placeholder.width = 0;
+        placeholder.height = 0;
+        this.pages[n - 1] = c;
+      }
+      } catch {
+        // The document was replaced (and destroyed) while these pages were drawn.
+      }
+    })();
   }
 
   /** Redraws at another zoom, keeping the same page in view. */
