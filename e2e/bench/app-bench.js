@@ -11,6 +11,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 
+// Ports of our own for tauri-driver and WebKitWebDriver, so that no other run's driver on
+// this machine is ever talked to.
+const PORT = 20000 + (process.pid % 20000);
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const APP = process.env.SARABAN_APP ?? path.join(root, "target/release/saraban-app");
 const CLI = process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
@@ -69,11 +73,12 @@ for (let i = 0; i < 7; i++) {
 
 // 2 and 3 through WebDriver.
 console.error("keystrokes…");
-const driver = spawn(DRIVER, ["--port", "4444"], { env, stdio: ["ignore", "ignore", "inherit"] });
+const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], { env, stdio: ["ignore", "ignore", "inherit"] });
+process.on("exit", () => driver.kill("SIGTERM"));
 await pause(800);
 const browser = await remote({
   hostname: "127.0.0.1",
-  port: 4444,
+  port: PORT,
   logLevel: "error",
   capabilities: { "tauri:options": { application: APP }, "wdio:enforceWebDriverClassic": true },
 });

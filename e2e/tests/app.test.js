@@ -16,6 +16,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 
+// Ports of our own for tauri-driver and WebKitWebDriver, so that no other run's driver on
+// this machine is ever talked to.
+const PORT = 20000 + (process.pid % 20000);
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const APP = process.env.SARABAN_APP ?? path.join(root, "target/debug/saraban-app");
@@ -51,7 +55,7 @@ async function startApp() {
     try {
       browser = await remote({
         hostname: "127.0.0.1",
-        port: 4444,
+        port: PORT,
         logLevel: "error",
         connectionRetryCount: 0,
         connectionRetryTimeout: 90000,
@@ -123,10 +127,11 @@ async function textOf(sel, timeout = 10000) {
 
 before(async () => {
   assert.ok(fs.existsSync(APP), `${APP} is missing: build it with make build`);
-  driver = spawn(DRIVER, ["--port", "4444"], {
+  driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], {
     env: { ...process.env, HOME: home, SARABAN_DB: DB, SARABAN_TEST_DIALOGS: dialogs },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  process.on("exit", () => driver.kill("SIGTERM")); // never leave a driver behind
   await pause(800);
   await startApp();
 });
