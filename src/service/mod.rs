@@ -579,11 +579,7 @@ impl Office {
     /// The profile with the imported files, as the settings screen shows it.
     pub fn setup(&self) -> Result<OfficeSetup> {
         let reg = self.reg()?;
-        let name = |key| -> Result<Option<String>> {
-            Ok(reg
-                .setting(key)?
-                .map(|b| String::from_utf8_lossy(&b).into_owned()))
-        };
+        let name = |key| setting_text(reg, key);
         let profile = self.profile()?;
         Ok(OfficeSetup {
             configured: profile.is_configured(),
@@ -706,14 +702,18 @@ pub fn proofread(letter: &Letter) -> Vec<Finding> {
     findings
 }
 
+/// A stored setting that is text (the file names of the emblem and the font).
+fn setting_text(reg: &Register, key: &str) -> Result<Option<String>> {
+    Ok(reg
+        .setting(key)?
+        .map(|b| String::from_utf8_lossy(&b).into_owned()))
+}
+
 fn stored_fonts(reg: &Register) -> Result<Option<FontSet>> {
     let Some(regular) = reg.setting(FONT_KEY)? else {
         return Ok(None);
     };
-    let name = reg
-        .setting(FONT_NAME_KEY)?
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_else(|| "font.ttf".into());
+    let name = setting_text(reg, FONT_NAME_KEY)?.unwrap_or_else(|| "font.ttf".into());
     let regular = Arc::new(FontFace::from_bytes(regular, Path::new(&name))?);
     let bold = match reg.setting(FONT_BOLD_KEY)? {
         Some(b) => Arc::new(FontFace::from_bytes(
@@ -729,10 +729,7 @@ fn stored_emblem(reg: &Register) -> Result<Option<Graphic>> {
     let Some(data) = reg.setting(EMBLEM_KEY)? else {
         return Ok(None);
     };
-    let name = reg
-        .setting(EMBLEM_NAME_KEY)?
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_else(|| "emblem".into());
+    let name = setting_text(reg, EMBLEM_NAME_KEY)?.unwrap_or_else(|| "emblem".into());
     Graphic::from_bytes(data, Path::new(&name)).map(Some)
 }
 
