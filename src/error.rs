@@ -110,6 +110,24 @@ pub enum Error {
     /// No issued letter has that id or number.
     #[error("not found: {en}")]
     NotFound { th: String, en: String },
+
+    /// An output path that must not be written: the register itself, a link, a device,
+    /// a folder, a read-only file. Nothing was written.
+    #[error("{path}: {en}")]
+    Output {
+        path: PathBuf,
+        th: String,
+        en: String,
+    },
+
+    /// The letter was issued (its number is taken and stored) but its PDF could not be
+    /// written where asked: the clerk gets the number and how to fetch the PDF.
+    #[error("issued {number} but could not write its PDF: {cause}")]
+    IssuedNotWritten {
+        number: String,
+        id: i64,
+        cause: Box<Error>,
+    },
 }
 
 impl Error {
@@ -118,15 +136,19 @@ impl Error {
         Error::Input(vec![InputProblem::new(path, th, en)])
     }
 
-    /// The exit code of `../shared/spec/cli.md`: 1 input, 3 environment.
+    /// The exit code of `../shared/spec/cli.md`: 1 input, 3 environment, 4 issued but
+    /// the PDF not written.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::NotFound { .. } => 1,
+            Error::Input(_) | Error::NotFound { .. } | Error::Output { .. } => 1,
+            Error::IssuedNotWritten { .. } => 4,
             // The letter file given does not exist or is not text: wrong input.
             Error::Read { source, .. }
                 if matches!(
                     source.kind(),
-                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::NotFound
+                    std::io::ErrorKind::InvalidData
+                        | std::io::ErrorKind::NotFound
+                        | std::io::ErrorKind::IsADirectory
                 ) =>
             {
                 1
@@ -159,6 +181,21 @@ impl Error {
                 vec![lang.pick(th, en).to_string()]
             }
             Error::Emblem { th, en } => vec![lang.pick(th, en).to_string()],
+            Error::Output { path, th, en } => {
+                vec![format!("{}: {}", path.display(), lang.pick(th, en))]
+            }
+            Error::IssuedNotWritten { number, id, cause } => {
+                let mut lines = vec![match lang {
+                    Lang::Th => format!(
+                        "ออกเลขแล้ว: {number} (รายการ {id}) บันทึกในทะเบียนเรียบร้อย แต่เขียนไฟล์ PDF ไม่ได้ รับ PDF ได้ด้วย saraban show {id} --pdf ไฟล์.pdf อย่าออกเลขซ้ำ"
+                    ),
+                    Lang::En => format!(
+                        "issued {number} (entry {id}): it is in the register, but its PDF could not be written; get it with saraban show {id} --pdf FILE.pdf, do not issue again"
+                    ),
+                }];
+                lines.extend(cause.lines(lang));
+                lines
+            }
             Error::Pdf(msg) => vec![match lang {
                 Lang::Th => format!("สร้าง PDF ไม่สำเร็จ: {msg}"),
                 Lang::En => format!("cannot produce the PDF: {msg}"),
@@ -171,6 +208,7 @@ fn io_th(e: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
     match e.kind() {
         NotFound => "ไม่พบไฟล์".into(),
+        IsADirectory => "เป็นโฟลเดอร์ ไม่ใช่ไฟล์".into(),
         PermissionDenied => "ไม่มีสิทธิ์เข้าถึง".into(),
         InvalidData => "ข้อมูลในไฟล์ไม่ถูกต้อง".into(),
         _ => e.to_string(),

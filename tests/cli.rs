@@ -280,6 +280,11 @@ fn the_office_profile_is_kept_in_the_register_and_used_when_issuing() {
         "emblem.svg",
         std::str::from_utf8(&common::stand_in_emblem_svg()).unwrap(),
     );
+    // Only init creates a register; any other command refuses a missing one.
+    let o = saraban(&["--db", "r.sqlite", "profile", "set", "profile.json"], d);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!d.join("r.sqlite").exists());
+    assert!(saraban(&["--db", "r.sqlite", "init"], d).status.success());
     let o = saraban(&["--db", "r.sqlite", "profile", "set", "profile.json"], d);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = saraban(&["--db", "r.sqlite", "profile", "emblem", "emblem.svg"], d);

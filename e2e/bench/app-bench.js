@@ -43,6 +43,7 @@ fs.writeFileSync(
     signers: [{ name: letter.signer.name, position: letter.signer.positions[0] }],
   }),
 );
+execFileSync(CLI, ["--db", DB, "init"], { env });
 execFileSync(CLI, ["--db", DB, "profile", "set", path.join(work, "profile.json")], { env });
 const emblem = ["../shared/assets/garuda.svg"].map((p) => path.join(root, p)).find((p) => fs.existsSync(p));
 if (emblem) execFileSync(CLI, ["--db", DB, "profile", "emblem", emblem], { env });
@@ -73,8 +74,15 @@ for (let i = 0; i < 7; i++) {
 
 // 2 and 3 through WebDriver.
 console.error("keystrokes…");
-const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], { env, stdio: ["ignore", "ignore", "inherit"] });
-process.on("exit", () => driver.kill("SIGTERM"));
+// The driver, the app and its web processes in a process group of their own, killed whole.
+const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], { env, stdio: "ignore", detached: true });
+driver.unref();
+const killGroup = (signal) => {
+  try {
+    process.kill(-driver.pid, signal);
+  } catch {}
+};
+process.on("exit", () => killGroup("SIGKILL"));
 await pause(800);
 const browser = await remote({
   hostname: "127.0.0.1",
@@ -150,7 +158,9 @@ await pause(1000);
 const pss = memory();
 
 await browser.deleteSession();
-driver.kill("SIGTERM");
+killGroup("SIGTERM");
+await pause(2000);
+killGroup("SIGKILL");
 
 const r = (x) => Math.round(x);
 console.log(`cold start to interactive editor (7 starts): median ${r(median(starts.map((s) => s.inside)))} ms from process start (${r(median(starts.map((s) => s.outside)))} ms from spawn); min ${r(Math.min(...starts.map((s) => s.inside)))}, max ${r(Math.max(...starts.map((s) => s.inside)))}`);

@@ -125,22 +125,44 @@ async function textOf(sel, timeout = 10000) {
   return el.getText();
 }
 
+// tauri-driver, WebKitWebDriver, the app and its web processes: one process group of
+// their own, writing to a log file (never to the runner's pipes, which a survivor would
+// hold open), killed as a whole at the end, SIGKILL after a grace period.
+const LOG = path.join(work, "driver.log");
+
+function killGroup(signal) {
+  try {
+    process.kill(-driver.pid, signal);
+  } catch {}
+}
+
+async function stopDriver() {
+  if (!driver) return;
+  killGroup("SIGTERM"); // lets tauri-driver stop WebKitWebDriver and the app
+  for (let i = 0; i < 30 && driver.exitCode === null && driver.signalCode === null; i++) await pause(100);
+  killGroup("SIGKILL"); // whatever is left of the group
+  driver = null;
+}
+
 before(async () => {
   assert.ok(fs.existsSync(APP), `${APP} is missing: build it with make build`);
+  const log = fs.openSync(LOG, "a");
   driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], {
     env: { ...process.env, HOME: home, SARABAN_DB: DB, SARABAN_TEST_DIALOGS: dialogs },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", log, log],
+    detached: true,
   });
-  process.on("exit", () => driver.kill("SIGTERM")); // never leave a driver behind
+  driver.unref();
+  process.on("exit", () => driver && killGroup("SIGKILL")); // never leave a driver behind
   await pause(800);
   await startApp();
 });
 
 after(async () => {
   try {
-    await browser?.deleteSession();
+    await Promise.race([browser?.deleteSession(), pause(10000)]);
   } catch {}
-  driver?.kill("SIGTERM"); // SIGTERM lets tauri-driver stop WebKitWebDriver and the app
+  await stopDriver();
 });
 
 test("first run: the office profile, with an emblem", async () => {

@@ -203,10 +203,12 @@ pub async fn issue_draft(
     state: State<'_, AppState>,
     id: i64,
     date: Option<String>,
+    any_date: Option<bool>,
 ) -> Answer<Issued> {
     let date = parse_date(date)?;
     let opts = IssueOptions {
         date,
+        any_date: any_date.unwrap_or(false),
         ..Default::default()
     };
     office(&state)?.issue_draft(id, &opts).map_err(fail)

@@ -27,9 +27,13 @@ pub struct AppState {
 /// When the process started (for the start-up figure of `make app-bench`).
 pub static STARTED: OnceLock<Instant> = OnceLock::new();
 
-/// Opens the office of the register at `db`.
+/// Opens the office of the register at `db`, creating the register on the first run.
 pub fn open_state(db: PathBuf) -> Result<AppState, saraban::Error> {
-    let office = Office::open(&db, &OfficeSettings::default())?;
+    let office = Office::open_with(
+        &db,
+        saraban::service::Access::Create,
+        &OfficeSettings::default(),
+    )?;
     Ok(AppState {
         office: Mutex::new(office),
         db,

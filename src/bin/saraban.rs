@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use saraban::letter::check::Level;
-use saraban::service::{ExportFormat, PrintCopy};
+use saraban::service::{Access, ExportFormat, PrintCopy};
 use saraban::{Error, Lang, Letter, Office, OfficeSettings};
 
 #[derive(Parser)]
@@ -28,6 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a new, empty register (the only command that creates one).
+    Init,
     /// Typeset a letter in the official format and write a PDF.
     Render {
         /// The letter (JSON); - reads standard input.
@@ -50,9 +52,13 @@ enum Command {
     Issue {
         /// The letter (JSON); - reads standard input.
         letter: PathBuf,
-        /// Date of issue, YYYY-MM-DD (default: today).
+        /// Date of issue, YYYY-MM-DD (default: today). A year of 2400 or more is read as
+        /// a Buddhist-Era year.
         #[arg(long)]
         date: Option<String>,
+        /// Accept a date more than a year from today.
+        #[arg(long)]
+        any_date: bool,
         /// Also write the issued PDF here.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
@@ -202,6 +208,37 @@ enum DraftAction {
     Delete { id: i64 },
 }
 
+/// A date of issue: as [`parse_date`], but a year of 2400 or more is a Buddhist-Era year
+/// typed where a Christian one belongs, read as such and said so.
+fn parse_issue_date(s: &str, lang: Lang) -> Result<chrono::NaiveDate, Error> {
+    use chrono::Datelike;
+    let d = parse_date(s, "date")?;
+    if d.year() < 2400 {
+        return Ok(d);
+    }
+    let ce = d
+        .with_year(d.year() - 543)
+        .ok_or_else(|| parse_date("-", "date").unwrap_err())?;
+    eprintln!(
+        "saraban: {}",
+        match lang {
+            Lang::Th => format!(
+                "อ่านปี {} เป็นปี พ.ศ.: ลงวันที่ {} (ค.ศ. {})",
+                d.year(),
+                ce,
+                ce.year()
+            ),
+            Lang::En => format!(
+                "read {} as a Buddhist-Era year: dated {} (CE {})",
+                d.year(),
+                ce,
+                ce.year()
+            ),
+        }
+    );
+    Ok(ce)
+}
+
 fn parse_date(s: &str, what: &str) -> Result<chrono::NaiveDate, Error> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
         Error::input(
@@ -212,13 +249,37 @@ fn parse_date(s: &str, what: &str) -> Result<chrono::NaiveDate, Error> {
     })
 }
 
+/// The register path: `--db`, else `$SARABAN_DB`, else the app's own.
+fn db_path(db: &Option<PathBuf>) -> PathBuf {
+    db.clone()
+        .unwrap_or_else(saraban::service::default_register_path)
+}
+
 /// The office of the register `--db` (default `$SARABAN_DB`, else the app's own), with
-/// `settings`' files winning over the register's.
-fn open_office(db: &Option<PathBuf>, settings: &OfficeSettings) -> Result<Office, Error> {
-    let path = db
-        .clone()
-        .unwrap_or_else(saraban::service::default_register_path);
-    Office::open(&path, settings)
+/// `settings`' files winning over the register's. Commands that only read open it
+/// read-only; none but `init` creates it.
+fn open_office(
+    db: &Option<PathBuf>,
+    access: Access,
+    settings: &OfficeSettings,
+) -> Result<Office, Error> {
+    Office::open_with(&db_path(db), access, settings)
+}
+
+/// Text from the register made safe for a terminal: control characters (ESC, newlines in
+/// a field) are shown as escapes, never sent raw.
+fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn print_line(line: &str) {
@@ -253,8 +314,37 @@ fn read_letter(path: &Path) -> Result<Letter, Error> {
     Letter::from_json(&text)
 }
 
+fn draft_access(a: &DraftAction) -> Access {
+    match a {
+        DraftAction::List | DraftAction::Open { .. } | DraftAction::Versions { .. } => Access::Read,
+        _ => Access::Write,
+    }
+}
+
+fn profile_access(a: &ProfileAction) -> Access {
+    match a {
+        ProfileAction::Show => Access::Read,
+        _ => Access::Write,
+    }
+}
+
 fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
     match cli.command {
+        Command::Init => {
+            let path = db_path(&cli.db);
+            let existed = std::fs::metadata(&path).is_ok();
+            Office::open_with(&path, Access::Create, &OfficeSettings::default())?;
+            print_line(&match (lang, existed) {
+                (Lang::Th, false) => format!("สร้างทะเบียนใหม่ที่ {} แล้ว", path.display()),
+                (Lang::Th, true) => format!("มีทะเบียนอยู่แล้วที่ {} (ไม่ได้เปลี่ยนแปลง)", path.display()),
+                (Lang::En, false) => format!("created a new register at {}", path.display()),
+                (Lang::En, true) => format!(
+                    "a register is already at {} (left as it is)",
+                    path.display()
+                ),
+            });
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Render {
             letter,
             output,
@@ -305,6 +395,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         Command::Issue {
             letter,
             date,
+            any_date,
             output,
             json,
             keep_number,
@@ -312,27 +403,28 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             fonts,
         } => {
             let l = read_letter(&letter)?;
-            let date = date.map(|d| parse_date(&d, "date")).transpose()?;
+            let date = date.map(|d| parse_issue_date(&d, lang)).transpose()?;
             let emblem = emblem.or_else(|| std::env::var_os("SARABAN_EMBLEM").map(PathBuf::from));
             let mut office = open_office(
                 &cli.db,
+                Access::Write,
                 &OfficeSettings {
                     fonts,
                     emblem,
                     ..Default::default()
                 },
             )?;
-            let issued = office.issue(
-                &l,
-                &saraban::service::IssueOptions {
-                    date,
-                    keep_number,
-                    draft: None,
-                },
-            )?;
-            if let Some(out) = output {
-                office.save_issued_pdf(issued.id, &out)?;
-            }
+            let opts = saraban::service::IssueOptions {
+                date,
+                keep_number,
+                draft: None,
+                any_date,
+            };
+            // The output is checked before a number is taken.
+            let issued = match output {
+                Some(out) => office.issue_to(&l, &opts, &out)?,
+                None => office.issue(&l, &opts)?,
+            };
             if json {
                 print_line(&serde_json::to_string(&issued).unwrap_or_default());
             } else {
@@ -350,7 +442,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             limit,
             json,
         } => {
-            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
             let q = saraban::service::SearchQuery {
                 text: query,
                 year_be: year,
@@ -367,14 +459,18 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 } else {
                     print_line(&format!(
                         "{}\t{}\t{}\t{}\t{}",
-                        h.entry.id, h.entry.number, h.entry.date, h.entry.subject, h.snippet
+                        h.entry.id,
+                        printable(&h.entry.number),
+                        h.entry.date,
+                        printable(&h.entry.subject),
+                        printable(&h.snippet)
                     ));
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { id, pdf, json } => {
-            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
             let e = office.show(&id)?;
             if let Some(out) = pdf {
                 office.save_issued_pdf(e.id, &out)?;
@@ -408,13 +504,13 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                     e.note,
                 ];
                 for (l, v) in labels.iter().zip(values) {
-                    print_line(&format!("{l}: {v}"));
+                    print_line(&format!("{l}: {}", printable(&v)));
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Cancel { id, reason } => {
-            let mut office = open_office(&cli.db, &OfficeSettings::default())?;
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
             let id = office.show(&id)?.id;
             let e = office.cancel(id, &reason)?;
             print_line(&match lang {
@@ -428,7 +524,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             output,
             year,
         } => {
-            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
             let format = if format == "csv" {
                 ExportFormat::Csv
             } else {
@@ -438,33 +534,50 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Book { year, output } => {
-            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
             office.book_to(year, &output)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             action: AuditAction::Verify,
         } => {
-            let office = open_office(&cli.db, &OfficeSettings::default())?;
+            let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
             let report = office.verify_audit()?;
-            match report.first_broken {
-                None => {
-                    print_line(&match lang {
-                        Lang::Th => format!("บันทึกการตรวจสอบถูกต้องครบ {} รายการ", report.entries),
-                        Lang::En => format!("audit trail intact: {} entries", report.entries),
-                    });
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(id) => Err(Error::Register {
-                    th: format!("บันทึกการตรวจสอบถูกแก้ไข: ห่วงโซ่ขาดที่รายการ {id}"),
-                    en: format!(
-                        "the audit trail was tampered with: the chain breaks at entry {id}"
+            if report.intact() {
+                print_line(&match lang {
+                    Lang::Th => format!(
+                        "ทะเบียนถูกต้องครบถ้วน: บันทึกการตรวจสอบ {} รายการ หนังสือ {} ฉบับ ตรงกันทั้งหมด (หัวห่วงโซ่ {})",
+                        report.entries,
+                        report.letters,
+                        &report.head[..16]
                     ),
-                }),
+                    Lang::En => format!(
+                        "register intact: {} audit entries and {} letters agree (chain head {})",
+                        report.entries,
+                        report.letters,
+                        &report.head[..16]
+                    ),
+                });
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for p in &report.problems {
+                    eprintln!("saraban: {}", lang.pick(&p.th, &p.en));
+                }
+                Err(Error::Register {
+                    th: format!(
+                        "ทะเบียนถูกแก้ไขนอกโปรแกรม: พบ {} ปัญหา กรุณากู้คืนจากสำเนาสำรองและแจ้งผู้ดูแล",
+                        report.problems.len()
+                    ),
+                    en: format!(
+                        "the register was tampered with: {} problems found; restore it from a backup and tell the administrator",
+                        report.problems.len()
+                    ),
+                })
             }
         }
         Command::Draft { action } => {
-            let mut office = open_office(&cli.db, &OfficeSettings::default())?;
+            let mut office =
+                open_office(&cli.db, draft_access(&action), &OfficeSettings::default())?;
             match action {
                 DraftAction::Save { letter, id } => {
                     let l = read_letter(&letter)?;
@@ -474,7 +587,10 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                     for d in office.drafts("")? {
                         print_line(&format!(
                             "{}\t{}\t{}\t{}",
-                            d.id, d.updated_at, d.versions, d.title
+                            d.id,
+                            d.updated_at,
+                            d.versions,
+                            printable(&d.title)
                         ));
                     }
                 }
@@ -498,7 +614,8 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Profile { action } => {
-            let mut office = open_office(&cli.db, &OfficeSettings::default())?;
+            let mut office =
+                open_office(&cli.db, profile_access(&action), &OfficeSettings::default())?;
             match action {
                 ProfileAction::Show => {
                     print_line(&serde_json::to_string_pretty(&office.setup()?).unwrap_or_default())
@@ -568,8 +685,81 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
     }
 }
 
+/// The language asked for on the command line (before clap has parsed it), else the
+/// system's.
+fn lang_from_args() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    for (i, a) in args.iter().enumerate() {
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Lang::from_tag(v);
+        }
+        if a == "--lang" {
+            if let Some(v) = args.get(i + 1) {
+                return Lang::from_tag(v);
+            }
+        }
+    }
+    system_lang()
+}
+
+/// A usage error in Thai (clap speaks English only).
+fn usage_th(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => format!("ไม่รู้จักตัวเลือก {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => {
+            format!("ไม่รู้จักคำสั่ง {}", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::MissingSubcommand => "ต้องระบุคำสั่ง".to_string(),
+        ErrorKind::MissingRequiredArgument => {
+            format!("ขาดค่าที่ต้องระบุ: {}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidValue => format!(
+            "ค่า “{}” ของ {} ใช้ไม่ได้ (ใช้ได้: {})",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::ValueValidation => format!(
+            "ค่า “{}” ของ {} ไม่ถูกต้อง",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg)
+        ),
+        ErrorKind::ArgumentConflict => {
+            format!("ใช้ {} ร่วมกับตัวเลือกอื่นที่ระบุไม่ได้", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::TooManyValues | ErrorKind::NoEquals => {
+            format!("ค่าเกินหรือไม่ถูกที่: {}", ctx(ContextKind::InvalidArg))
+        }
+        _ => "ใช้คำสั่งไม่ถูกต้อง".to_string(),
+    };
+    format!("{what} (ดูวิธีใช้: saraban --help)")
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let shows = matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            if shows || lang_from_args() == Lang::En {
+                e.exit();
+            }
+            eprintln!("saraban: {}", usage_th(&e));
+            return ExitCode::from(2);
+        }
+    };
     let lang = cli
         .lang
         .as_deref()

@@ -148,12 +148,45 @@ pub fn check_with(l: &Letter, speller: Option<&Speller>) -> Vec<Finding> {
     missing_parts(l, &mut out);
     salutation_and_closing(l, &mut out);
     for (path, text) in fields(l) {
+        invisible(&path, text, &mut out);
         mixed_digits(&path, text, &mut out);
         empty_time_range(&path, text, &mut out);
     }
     mentions(l, &mut out);
     out.sort_by_key(|f| f.level);
     out
+}
+
+/// Characters that print as nothing (ZERO WIDTH SPACE, SOFT HYPHEN…): in a letter code
+/// they make look-alike numbers, in text they break search and line breaking.
+fn invisible(path: &str, text: &str, out: &mut Vec<Finding>) {
+    if let Some((at, c)) = crate::thai::find_invisible(text) {
+        let cleaned: String = text
+            .chars()
+            .filter(|c| !crate::thai::is_invisible(*c))
+            .collect();
+        let level = if path == "number.prefix" {
+            Level::Error
+        } else {
+            Level::Warning
+        };
+        let mut f = finding(
+            level,
+            path,
+            format!(
+                "มีอักขระที่มองไม่เห็น (U+{:04X}) ที่ตำแหน่ง {}: พิมพ์ออกมาไม่เห็นแต่ทำให้ค้นหาและเลขที่ผิดเพี้ยน",
+                c as u32,
+                at + 1
+            ),
+            format!(
+                "an invisible character (U+{:04X}) at position {}: it prints as nothing but breaks search and numbering",
+                c as u32,
+                at + 1
+            ),
+        );
+        f.suggestion = Some(cleaned);
+        out.push(f);
+    }
 }
 
 /// Thai words the dictionary does not know but has a near neighbour of.

@@ -213,20 +213,44 @@ pub struct Number {
     pub running: Option<RunningNumber>,
 }
 
-/// เลขทะเบียน: a running number, 1 or more.
+/// เลขทะเบียน: a running number, from 1 to [`RunningNumber::MAX`]. The one type of a running
+/// number everywhere (letter, register, printing): a value outside the range cannot be
+/// made, so no number ever wraps into one already printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ts_rs::TS)]
-pub struct RunningNumber(pub u32);
+pub struct RunningNumber(u32);
+
+impl RunningNumber {
+    /// The highest running number a series may reach in a year.
+    pub const MAX: i64 = 999_999;
+
+    /// The running number `n`, if it is within 1..=[`RunningNumber::MAX`].
+    pub fn new(n: i64) -> Option<RunningNumber> {
+        (1..=Self::MAX)
+            .contains(&n)
+            .then(|| RunningNumber(n as u32))
+    }
+
+    /// Its value.
+    pub fn get(self) -> i64 {
+        i64::from(self.0)
+    }
+}
+
+impl std::fmt::Display for RunningNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
 
 impl<'de> Deserialize<'de> for RunningNumber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = i64::deserialize(d)?;
-        if (1..=i64::from(u32::MAX)).contains(&v) {
-            Ok(RunningNumber(v as u32))
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "running number {v} must be 1 or more"
-            )))
-        }
+        RunningNumber::new(v).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "running number {v} is out of range: it must be from 1 to {}",
+                RunningNumber::MAX
+            ))
+        })
     }
 }
 
@@ -555,7 +579,7 @@ impl Letter {
                 .map(|d| d.year_be().to_string())
                 .unwrap_or_default();
             return match running {
-                Some(r) => format!("{}/{year}", r.0),
+                Some(r) => format!("{r}/{year}"),
                 None => format!("/{year}"),
             };
         }
@@ -567,8 +591,8 @@ impl Letter {
             .trim();
         let running = self.number.as_ref().and_then(|n| n.running);
         match (running, self.circular) {
-            (Some(r), true) => format!("{prefix}/ว {}", r.0),
-            (Some(r), false) => format!("{prefix}/{}", r.0),
+            (Some(r), true) => format!("{prefix}/ว {r}"),
+            (Some(r), false) => format!("{prefix}/{r}"),
             (None, true) => format!("{prefix}/ว"),
             (None, false) if prefix.is_empty() => String::new(),
             (None, false) => format!("{prefix}/"),

@@ -8,10 +8,15 @@ use crate::error::{Error, InputProblem};
 pub const MAX_SUBJECT_CHARS: usize = 1_000;
 /// The longest single text field accepted, in characters.
 pub const MAX_FIELD_CHARS: usize = 20_000;
+/// The most QR codes one letter may print.
+pub const MAX_QR_CODES: usize = 8;
+
 /// The most text one letter may hold, in characters.
 pub const MAX_TOTAL_CHARS: usize = 200_000;
 
 pub(super) fn from_json(text: &str) -> crate::Result<Letter> {
+    // Windows editors save UTF-8 with a byte order mark: it is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let de = &mut serde_json::Deserializer::from_str(text);
     let letter: Letter = match serde_path_to_error::deserialize(de) {
         Ok(l) => l,
@@ -83,7 +88,10 @@ fn describe(path: String, e: &serde_json::Error) -> InputProblem {
             } else if core.contains("the month must be") {
                 format!("เดือนต้องเป็น 01 ถึง 12 ({core})")
             } else if core.contains("running number") {
-                "เลขทะเบียนต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป".to_string()
+                format!(
+                    "เลขทะเบียนต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {}",
+                    crate::letter::RunningNumber::MAX
+                )
             } else if core.contains("format") && core.contains("not supported") {
                 "รุ่นของรูปแบบไฟล์ไม่รองรับ (รองรับ format 1)".to_string()
             } else {
@@ -251,6 +259,19 @@ fn validate(l: &Letter) -> Vec<InputProblem> {
                 field(name.into(), v, 300, &mut out);
             }
         }
+    }
+    if l.qr.len() > MAX_QR_CODES {
+        out.push(InputProblem::new(
+            "qr",
+            format!(
+                "มี QR code {} รหัส เกิน {MAX_QR_CODES} รหัสที่หนังสือหนึ่งฉบับพิมพ์ได้",
+                l.qr.len()
+            ),
+            format!(
+                "{} QR codes, more than the {MAX_QR_CODES} one letter may print",
+                l.qr.len()
+            ),
+        ));
     }
     for (i, q) in l.qr.iter().enumerate() {
         // A QR code holds at most 2,331 bytes at error-correction level M.

@@ -1,5 +1,17 @@
-//! The audit trail: every issue, import and cancellation, each entry's hash covering the
-//! entry before it, so that a changed or removed entry breaks the chain.
+//! The audit trail: every issue, import, cancellation and settings change, each entry's
+//! hash covering the entry before it, so that a changed or removed entry breaks the chain.
+//!
+//! A chain inside the file can be recomputed whole by someone who can write the file, so
+//! its head is also kept outside it: every commit appends `id hash` to an anchor file
+//! beside the database (append-only, synced), and the register book prints the head on
+//! every page. [`Register::verify_audit`] checks the chain, the anchor, and every issued
+//! letter, PDF and series counter against the chain: a row edited with the triggers
+//! dropped, an inserted or deleted letter, a raised counter, a truncated tail or a
+//! recomputed chain are all reported.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
@@ -25,6 +37,15 @@ fn entry_hash(
     hex(&Sha256::digest(text.as_bytes()))
 }
 
+/// The detail of an issue or import entry: number, date, SHA-256 of the PDF and of the
+/// letter's JSON, as stored.
+pub(super) fn issue_detail(number: &str, date: &str, pdf_sha: &str, json: &str) -> String {
+    format!(
+        "{number}|{date}|{pdf_sha}|{}",
+        hex(&Sha256::digest(json.as_bytes()))
+    )
+}
+
 pub(super) fn append(
     tx: &Transaction<'_>,
     user: &str,
@@ -37,8 +58,8 @@ pub(super) fn append(
 }
 
 /// The id and hash of the newest entry.
-pub(super) fn last_entry(tx: &Transaction<'_>) -> rusqlite::Result<Option<(i64, String)>> {
-    tx.query_row(
+pub(super) fn last_entry(conn: &rusqlite::Connection) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row(
         "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -70,52 +91,344 @@ pub(super) fn append_after(
     Ok(())
 }
 
-/// The result of checking the chain.
+/// The anchor file of the register at `db`: `register.sqlite.anchor`.
+pub fn anchor_path(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".anchor");
+    PathBuf::from(p)
+}
+
+/// One thing the verification found wrong.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct AuditProblem {
+    /// The register entry (letter) concerned, if any.
+    #[ts(type = "number | null")]
+    pub letter: Option<i64>,
+    /// What is wrong, in Thai.
+    pub th: String,
+    /// What is wrong, in English.
+    pub en: String,
+}
+
+/// The result of checking the register against its audit trail.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct AuditReport {
     /// Entries checked.
     #[ts(type = "number")]
     pub entries: i64,
+    /// Issued and cancelled letters checked against the chain.
+    #[ts(type = "number")]
+    pub letters: i64,
     /// The first entry whose hash or link is wrong, if any.
     #[ts(type = "number | null")]
     pub first_broken: Option<i64>,
+    /// The newest entry's hash (what the anchor file and the register book carry).
+    pub head: String,
+    /// Everything found wrong; empty when the register is intact.
+    pub problems: Vec<AuditProblem>,
+}
+
+impl AuditReport {
+    /// Nothing was found wrong.
+    pub fn intact(&self) -> bool {
+        self.first_broken.is_none() && self.problems.is_empty()
+    }
+}
+
+struct Finder(Vec<AuditProblem>);
+
+impl Finder {
+    fn add(&mut self, letter: Option<i64>, th: String, en: String) {
+        self.0.push(AuditProblem { letter, th, en });
+    }
+}
+
+/// What the chain says about one letter.
+#[derive(Default)]
+struct Recorded {
+    /// number|date|pdf sha[|json sha] of its issue or import.
+    issued: Option<String>,
+    issues: usize,
+    /// The reason of its cancellation.
+    cancelled: Option<String>,
 }
 
 impl Register {
-    /// Recomputes the chain and reports the first broken link.
+    /// Appends the chain's head to the anchor file (after a commit that added entries).
+    /// A failure here does not undo the commit; it is logged and found by verification.
+    pub(super) fn anchor(&self) {
+        if self.read_only || self.path == Path::new(":memory:") {
+            return;
+        }
+        let Ok(Some((id, hash))) = last_entry(&self.conn) else {
+            return;
+        };
+        let path = anchor_path(&self.path);
+        let result = (|| {
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)?;
+            f.write_all(format!("{id} {hash}\n").as_bytes())?;
+            f.sync_data()
+        })();
+        if let Err(e) = result {
+            tracing::warn!("cannot append to the audit anchor {}: {e}", path.display());
+        }
+    }
+
+    /// Checks the register against its audit trail: the chain itself, the anchor file
+    /// beside the database, every issued letter's PDF and JSON, every cancellation and
+    /// every series counter.
     pub fn verify_audit(&self) -> crate::Result<AuditReport> {
-        let mut stmt =
-            self.conn.prepare("SELECT id, at, user, action, letter_id, detail, prev_hash, hash FROM audit ORDER BY id")?;
+        let mut found = Finder(Vec::new());
+        let mut recorded: HashMap<i64, Recorded> = HashMap::new();
+        let mut hashes: Vec<String> = Vec::new();
+        let mut first_broken = None;
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, at, user, action, letter_id, detail, prev_hash, hash FROM audit ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut prev = GENESIS.to_string();
+            let mut expected_id = 1;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let action: String = r.get(3)?;
+                let letter: Option<i64> = r.get(4)?;
+                let detail: String = r.get(5)?;
+                let stored_prev: String = r.get(6)?;
+                let hash: String = r.get(7)?;
+                let computed = entry_hash(
+                    id,
+                    &r.get::<_, String>(1)?,
+                    &r.get::<_, String>(2)?,
+                    &action,
+                    letter,
+                    &detail,
+                    &prev,
+                );
+                if first_broken.is_none()
+                    && (id != expected_id || stored_prev != prev || computed != hash)
+                {
+                    first_broken = Some(id);
+                }
+                if let Some(l) = letter {
+                    let rec = recorded.entry(l).or_default();
+                    match action.as_str() {
+                        "issue" | "import" => {
+                            rec.issues += 1;
+                            rec.issued = Some(detail);
+                        }
+                        "cancel" => rec.cancelled = Some(detail),
+                        _ => {}
+                    }
+                }
+                hashes.push(hash.clone());
+                prev = hash;
+                expected_id += 1;
+            }
+        }
+        if let Some(id) = first_broken {
+            found.add(
+                None,
+                format!("ห่วงโซ่บันทึกการตรวจสอบขาดที่รายการ {id}"),
+                format!("the audit chain breaks at entry {id}"),
+            );
+        }
+        self.check_anchor(&hashes, &mut found)?;
+        let letters = self.check_letters(&mut recorded, &mut found)?;
+        self.check_series(&mut found)?;
+        Ok(AuditReport {
+            entries: hashes.len() as i64,
+            letters,
+            first_broken,
+            head: hashes.last().cloned().unwrap_or_else(|| GENESIS.into()),
+            problems: found.0,
+        })
+    }
+
+    /// Every line of the anchor file must be an entry of the chain, with the same hash.
+    fn check_anchor(&self, hashes: &[String], found: &mut Finder) -> crate::Result<()> {
+        if self.path == Path::new(":memory:") {
+            return Ok(());
+        }
+        let path = anchor_path(&self.path);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(_) if hashes.is_empty() => return Ok(()),
+            Err(e) => {
+                found.add(
+                    None,
+                    format!(
+                        "ไม่พบไฟล์ยึดห่วงโซ่ {} ({e}) จึงยืนยันไม่ได้ว่าบันทึกไม่ถูกเขียนใหม่ทั้งชุด กรุณากู้คืนไฟล์นี้จากสำเนาสำรอง",
+                        path.display()
+                    ),
+                    format!(
+                        "the anchor file {} cannot be read ({e}): a rewritten chain would go unseen; restore it from a backup",
+                        path.display()
+                    ),
+                );
+                return Ok(());
+            }
+        };
+        for (n, line) in text.lines().enumerate() {
+            let mut parts = line.split_whitespace();
+            let (Some(id), Some(hash)) = (
+                parts.next().and_then(|i| i.parse::<usize>().ok()),
+                parts.next(),
+            ) else {
+                found.add(
+                    None,
+                    format!("ไฟล์ยึดห่วงโซ่บรรทัด {} อ่านไม่ได้", n + 1),
+                    format!("line {} of the anchor file is unreadable", n + 1),
+                );
+                continue;
+            };
+            match hashes.get(id.wrapping_sub(1)) {
+                Some(h) if h == hash => {}
+                Some(_) => {
+                    found.add(
+                        None,
+                        format!("รายการ {id} ของบันทึกการตรวจสอบไม่ตรงกับไฟล์ยึดห่วงโซ่: บันทึกถูกเขียนใหม่"),
+                        format!("audit entry {id} differs from the anchor file: the chain was rewritten"),
+                    );
+                    return Ok(());
+                }
+                None => {
+                    found.add(
+                        None,
+                        format!(
+                            "ไฟล์ยึดห่วงโซ่มีรายการ {id} แต่บันทึกการตรวจสอบมีเพียง {} รายการ: ท้ายบันทึกถูกตัดทิ้ง",
+                            hashes.len()
+                        ),
+                        format!(
+                            "the anchor file names entry {id} but the audit trail has only {}: its tail was cut off",
+                            hashes.len()
+                        ),
+                    );
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every issued or cancelled letter against its audit entries and its own hashes.
+    fn check_letters(
+        &self,
+        recorded: &mut HashMap<i64, Recorded>,
+        found: &mut Finder,
+    ) -> crate::Result<i64> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, status, number_text, issued_date, pdf, pdf_sha256, letter_json, cancel_reason
+             FROM letters WHERE status <> 'draft' ORDER BY id",
+        )?;
         let mut rows = stmt.query([])?;
-        let mut prev = GENESIS.to_string();
-        let mut expected_id = 1;
         let mut n = 0;
         while let Some(r) = rows.next()? {
             n += 1;
             let id: i64 = r.get(0)?;
-            let stored_prev: String = r.get(6)?;
-            let hash: String = r.get(7)?;
-            let computed = entry_hash(
-                id,
-                &r.get::<_, String>(1)?,
-                &r.get::<_, String>(2)?,
-                &r.get::<_, String>(3)?,
-                r.get(4)?,
-                &r.get::<_, String>(5)?,
-                &prev,
-            );
-            if id != expected_id || stored_prev != prev || computed != hash {
-                return Ok(AuditReport {
-                    entries: n,
-                    first_broken: Some(id),
-                });
+            let status: String = r.get(1)?;
+            let number: String = r.get::<_, Option<String>>(2)?.unwrap_or_default();
+            let date: String = r.get::<_, Option<String>>(3)?.unwrap_or_default();
+            let pdf: Vec<u8> = r.get::<_, Option<Vec<u8>>>(4)?.unwrap_or_default();
+            let stored_sha: String = r.get::<_, Option<String>>(5)?.unwrap_or_default();
+            let json: String = r.get(6)?;
+            let reason: Option<String> = r.get(7)?;
+            let actual_sha = hex(&Sha256::digest(&pdf));
+            if actual_sha != stored_sha {
+                found.add(
+                    Some(id),
+                    format!("PDF ของรายการ {id} ({number}) ถูกแก้ไขหลังออกเลข"),
+                    format!("the PDF of entry {id} ({number}) was changed after issue"),
+                );
             }
-            prev = hash;
-            expected_id += 1;
+            let rec = recorded.remove(&id).unwrap_or_default();
+            match &rec.issued {
+                None => found.add(
+                    Some(id),
+                    format!("รายการ {id} ({number}) ไม่มีในบันทึกการตรวจสอบ: ถูกเพิ่มเข้าทะเบียนโดยตรง"),
+                    format!("entry {id} ({number}) is not in the audit trail: it was inserted behind Saraban's back"),
+                ),
+                Some(detail) => {
+                    let parts: Vec<&str> = detail.split('|').collect();
+                    let json_ok = parts
+                        .get(3)
+                        .is_none_or(|h| *h == hex(&Sha256::digest(json.as_bytes())));
+                    if parts.first() != Some(&number.as_str())
+                        || parts.get(1) != Some(&date.as_str())
+                        || parts.get(2) != Some(&actual_sha.as_str())
+                        || !json_ok
+                    {
+                        found.add(
+                            Some(id),
+                            format!("รายการ {id} ({number}) ไม่ตรงกับที่บันทึกไว้ตอนออกเลข (เลขที่ วันที่ PDF หรือเนื้อหา ถูกแก้ไข)"),
+                            format!("entry {id} ({number}) differs from what was recorded at issue (number, date, PDF or content changed)"),
+                        );
+                    }
+                }
+            }
+            if rec.issues > 1 {
+                found.add(
+                    Some(id),
+                    format!("รายการ {id} ถูกบันทึกการออกเลข {} ครั้ง", rec.issues),
+                    format!("entry {id} was recorded as issued {} times", rec.issues),
+                );
+            }
+            let cancelled = status == "cancelled";
+            if cancelled != rec.cancelled.is_some()
+                || (cancelled && rec.cancelled.as_deref() != reason.as_deref())
+            {
+                found.add(
+                    Some(id),
+                    format!("สถานะยกเลิกของรายการ {id} ({number}) ไม่ตรงกับบันทึกการตรวจสอบ"),
+                    format!(
+                        "the cancellation of entry {id} ({number}) does not match the audit trail"
+                    ),
+                );
+            }
         }
-        Ok(AuditReport {
-            entries: n,
-            first_broken: None,
-        })
+        // Letters the chain knows that the register no longer has.
+        let mut gone: Vec<i64> = recorded
+            .iter()
+            .filter(|(_, r)| r.issued.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        gone.sort_unstable();
+        for id in gone {
+            found.add(
+                Some(id),
+                format!("รายการ {id} ที่ออกเลขแล้วหายไปจากทะเบียน (ถูกลบหรือเปลี่ยนกลับเป็นร่าง)"),
+                format!("issued entry {id} is missing from the register (deleted or turned back into a draft)"),
+            );
+        }
+        Ok(n)
+    }
+
+    /// Every series counter must equal the highest number issued in it: a raised counter
+    /// is a gap in the register, a lowered one a duplicate waiting to happen.
+    fn check_series(&self, found: &mut Finder) -> crate::Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.prefix, s.kind, s.year_be, s.last,
+                    (SELECT max(running) FROM letters l WHERE l.series_id = s.id AND l.status <> 'draft')
+             FROM series s ORDER BY s.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let prefix: String = r.get(0)?;
+            let kind: String = r.get(1)?;
+            let year: i64 = r.get(2)?;
+            let last: i64 = r.get(3)?;
+            let max: i64 = r.get::<_, Option<i64>>(4)?.unwrap_or(0);
+            if last != max {
+                found.add(
+                    None,
+                    format!("ตัวนับเลขของชุด {prefix} ({kind}) ปี {year} อยู่ที่ {last} แต่เลขสูงสุดที่ออกคือ {max}: ตัวนับถูกแก้ไข"),
+                    format!("the counter of series {prefix} ({kind}) {year} says {last} but the highest number issued is {max}: it was changed"),
+                );
+            }
+        }
+        Ok(())
     }
 }

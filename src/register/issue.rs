@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use super::audit::{append, append_after, last_entry};
+use super::audit::{append, append_after, issue_detail, last_entry};
 use super::search::{fold_digits, index_letter, search_text};
 use super::{now_text, series_kind, Entry, Register};
 use crate::error::Error;
@@ -22,6 +22,50 @@ pub struct IssueOptions {
     pub keep_number: bool,
     /// The draft this letter was composed as; it becomes the issued letter.
     pub draft: Option<i64>,
+    /// The clerk insists on a date more than a year from today (`--any-date`).
+    pub any_date: bool,
+}
+
+/// How far from today a letter may be dated without the clerk insisting.
+pub const DATE_WINDOW_DAYS: i64 = 366;
+
+/// Refuses an issue date that is most likely a typing mistake: a Buddhist-Era year given
+/// as a Christian one (2567-03-01 would print as the year ๓๑๑๐), or any date more than a
+/// year from today, unless the clerk insists. A historical import keeps its old date but
+/// must still be a real date of the Thai calendar in use (1941 onwards) and not in the
+/// future.
+pub fn check_issue_date(
+    date: NaiveDate,
+    today: NaiveDate,
+    opts: &IssueOptions,
+) -> crate::Result<()> {
+    let year = chrono::Datelike::year(&date);
+    if year >= 2400 {
+        return Err(Error::input(
+            "date",
+            format!("ปี {year} เป็นปี พ.ศ. วันที่ต้องเป็น ค.ศ. (ปี พ.ศ. {year} คือ ค.ศ. {})", year - 543),
+            format!("{year} is a Buddhist-Era year; dates are given in the Christian era (BE {year} is CE {})", year - 543),
+        ));
+    }
+    let days = (date - today).num_days();
+    if opts.keep_number {
+        if year < 1941 || days > DATE_WINDOW_DAYS {
+            return Err(Error::input(
+                "date",
+                format!("วันที่ {date} ของหนังสือที่นำเข้าไม่น่าถูกต้อง (ต้องตั้งแต่ ค.ศ. 1941 และไม่เกินหนึ่งปีข้างหน้า)"),
+                format!("the imported letter's date {date} cannot be right (it must be 1941 or later and not more than a year ahead)"),
+            ));
+        }
+        return Ok(());
+    }
+    if days.abs() > DATE_WINDOW_DAYS && !opts.any_date {
+        return Err(Error::input(
+            "date",
+            format!("วันที่ {date} ห่างจากวันนี้ ({today}) เกินหนึ่งปี ถ้าตั้งใจจริงให้ยืนยันด้วย --any-date"),
+            format!("the date {date} is more than a year from today ({today}); if it is meant, insist with --any-date"),
+        ));
+    }
+    Ok(())
 }
 
 /// What issuing produced.
@@ -44,27 +88,53 @@ pub struct Issued {
     pub sha256: String,
 }
 
-/// The series a letter is numbered in: its letter code with digits folded and spaces
-/// collapsed (`มท ๐๘20.3` and `มท ๐๘๒๐.๓` are one series), and the kind of series.
-/// Orders and announcements are numbered per issuing agency.
-pub fn series_key(letter: &Letter) -> (String, &'static str) {
-    let raw = match letter.kind {
-        Kind::Order | Kind::Announcement => letter
-            .agency
-            .as_ref()
-            .map(|a| a.name.as_str())
-            .unwrap_or(""),
-        _ => letter
-            .number
-            .as_ref()
-            .and_then(|n| n.prefix.as_deref())
-            .unwrap_or(""),
+/// The series a letter is numbered in: its letter code in a canonical form, and the kind
+/// of series. Orders and announcements are numbered per issuing agency.
+///
+/// The canonical form is what makes two codes that print the same one series: Unicode NFC,
+/// Thai digits folded to Arabic, every run of spaces (any kind) one space, no space at the
+/// ends (`มท ๐๘20.3` and `มท  ๐๘๒๐.๓` are one series). A code holding a character that
+/// prints as nothing (ZERO WIDTH SPACE, SOFT HYPHEN…) is refused: it would start a
+/// series of numbers that look like another's on paper.
+pub fn series_key(letter: &Letter) -> crate::Result<(String, &'static str)> {
+    let (path, raw) = match letter.kind {
+        Kind::Order | Kind::Announcement => (
+            "agency.name",
+            letter
+                .agency
+                .as_ref()
+                .map(|a| a.name.as_str())
+                .unwrap_or(""),
+        ),
+        _ => (
+            "number.prefix",
+            letter
+                .number
+                .as_ref()
+                .and_then(|n| n.prefix.as_deref())
+                .unwrap_or(""),
+        ),
     };
-    let folded = to_arabic_digits(raw);
-    (
+    if let Some((at, c)) = crate::thai::find_invisible(raw) {
+        return Err(Error::input(
+            path,
+            format!(
+                "มีอักขระที่มองไม่เห็น (U+{:04X}) อยู่ที่ตำแหน่ง {} ของ “{raw}” ซึ่งจะทำให้เลขที่ดูซ้ำกับชุดอื่น กรุณาลบแล้วพิมพ์ใหม่",
+                c as u32,
+                at + 1
+            ),
+            format!(
+                "“{raw}” holds an invisible character (U+{:04X}) at position {}: it would make numbers that look like another series'; delete it and type the code again",
+                c as u32,
+                at + 1
+            ),
+        ));
+    }
+    let folded = to_arabic_digits(&crate::thai::nfc(raw));
+    Ok((
         folded.split_whitespace().collect::<Vec<_>>().join(" "),
         series_kind(letter.kind, letter.circular),
-    )
+    ))
 }
 
 impl Register {
@@ -72,7 +142,7 @@ impl Register {
     /// (for the clerk's confirmation). Another clerk issuing first takes it; the issue
     /// itself always takes the next free number in its own transaction.
     pub fn next_number(&self, letter: &Letter, date: NaiveDate) -> crate::Result<(String, i64)> {
-        let (prefix, kind) = series_key(letter);
+        let (prefix, kind) = series_key(letter)?;
         let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
         let last: i64 = self
             .conn
@@ -86,7 +156,7 @@ impl Register {
         let running = last + 1;
         let mut next = letter.clone();
         next.number.get_or_insert_with(Number::default).running =
-            Some(RunningNumber(u32::try_from(running).unwrap_or(u32::MAX)));
+            Some(RunningNumber::new(running).ok_or_else(|| series_full(&prefix, year_be))?);
         next.date = Some(LetterDate::from_naive(date));
         Ok((
             localize(&next.number_text(), next.digits).into_owned(),
@@ -97,11 +167,17 @@ impl Register {
     /// Issues a letter: takes the next number of its series, dates it, renders it with
     /// `render`, stores letter, PDF and hash, indexes it and appends to the audit trail,
     /// all or nothing.
+    ///
+    /// The letter is typeset before the write lock is taken, with the number it will most
+    /// likely get; inside the transaction that PDF is used when the number is the same, and
+    /// the letter rendered again only when another clerk took that number meanwhile. So a
+    /// long letter never holds the other clerks' issues up, and a letter that cannot be
+    /// typeset fails before anything is locked.
     pub fn issue(
         &mut self,
         letter: &Letter,
         opts: &IssueOptions,
-        render: impl FnOnce(&Letter) -> crate::Result<Vec<u8>>,
+        mut render: impl FnMut(&Letter) -> crate::Result<Vec<u8>>,
     ) -> crate::Result<Issued> {
         let carried = letter.number.as_ref().and_then(|n| n.running);
         if carried.is_some() && !opts.keep_number {
@@ -123,7 +199,8 @@ impl Register {
             (None, Some(d)) if opts.keep_number => d,
             _ => crate::thai::date::today(),
         };
-        let (prefix, kind) = series_key(letter);
+        check_issue_date(date, crate::thai::date::today(), opts)?;
+        let (prefix, kind) = series_key(letter)?;
         if prefix.is_empty() && !matches!(letter.kind, Kind::Order | Kind::Announcement) {
             return Err(Error::input(
                 "number.prefix",
@@ -132,6 +209,30 @@ impl Register {
             ));
         }
         let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+
+        let dated = |running: RunningNumber| {
+            let mut issued = letter.clone();
+            issued.number.get_or_insert_with(Number::default).running = Some(running);
+            issued.date = Some(LetterDate::from_naive(date));
+            issued
+        };
+        // Typeset outside the lock, with the number it will most likely get.
+        let predicted = match carried {
+            Some(r) => r,
+            None => {
+                let last: i64 = self
+                    .conn
+                    .query_row(
+                        "SELECT last FROM series WHERE prefix = ?1 AND kind = ?2 AND year_be = ?3",
+                        params![prefix, kind, year_be],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .unwrap_or(0);
+                RunningNumber::new(last + 1).ok_or_else(|| series_full(&prefix, year_be))?
+            }
+        };
+        let mut rendered = Some((predicted, render(&dated(predicted))?));
 
         // Durable: the commit reaches the disk before the number is reported.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
@@ -150,17 +251,19 @@ impl Register {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             let running = match carried {
-                Some(r) => i64::from(r.0),
-                None => last + 1,
+                Some(r) => r,
+                None => {
+                    RunningNumber::new(last + 1).ok_or_else(|| series_full(&prefix, year_be))?
+                }
             };
             tx.execute(
                 "UPDATE series SET last = max(last, ?1) WHERE id = ?2",
-                params![running, series_id],
+                params![running.get(), series_id],
             )?;
             let taken: Option<i64> = tx
                 .query_row(
                     "SELECT id FROM letters WHERE series_id = ?1 AND year_be = ?2 AND running = ?3",
-                    params![series_id, year_be, running],
+                    params![series_id, year_be, running.get()],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -171,11 +274,11 @@ impl Register {
                     format!("running number {running} of {year_be} in this series is already in the register (entry {id})"),
                 ));
             }
-            let mut issued = letter.clone();
-            let n = issued.number.get_or_insert_with(Number::default);
-            n.running = Some(RunningNumber(running as u32));
-            issued.date = Some(LetterDate::from_naive(date));
-            let pdf = render(&issued)?;
+            let issued = dated(running);
+            let pdf = match rendered.take() {
+                Some((r, pdf)) if r == running => pdf,
+                _ => render(&issued)?,
+            };
             let sha = hex(&Sha256::digest(&pdf));
             let number = localize(&issued.number_text(), issued.digits).into_owned();
             let json = serde_json::to_string(&issued).map_err(|e| Error::Pdf(e.to_string()))?;
@@ -193,7 +296,7 @@ impl Register {
                             issued_at = ?4, issued_by = ?11, pdf = ?12, pdf_sha256 = ?13, historical = ?14,
                             recipient = ?15, sender = ?16
                          WHERE id = ?1 AND status = 'draft'",
-                        params![draft, kind_name, title, now, json, series_id, year_be, running, number,
+                        params![draft, kind_name, title, now, json, series_id, year_be, running.get(), number,
                             date.to_string(), self.user, pdf, sha, opts.keep_number, recipient, sender],
                     )?;
                     if changed == 0 {
@@ -210,7 +313,7 @@ impl Register {
                             running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical,
                             recipient, sender)
                          VALUES ('issued', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, ?13, ?14, ?15)",
-                        params![kind_name, title, now, json, series_id, year_be, running, number, date.to_string(),
+                        params![kind_name, title, now, json, series_id, year_be, running.get(), number, date.to_string(),
                             self.user, pdf, sha, opts.keep_number, recipient, sender],
                     )?;
                     tx.last_insert_rowid()
@@ -223,13 +326,14 @@ impl Register {
                 &self.user,
                 action,
                 Some(id),
-                &format!("{number}|{}|{sha}", date),
+                &issue_detail(&number, &date.to_string(), &sha, &json),
             )?;
             tx.commit()?;
+            self.anchor();
             Ok(Issued {
                 id,
                 number,
-                running,
+                running: running.get(),
                 year_be,
                 date: date.to_string(),
                 sha256: sha,
@@ -278,12 +382,10 @@ impl Register {
                         "only letters with a running number and a full date can be imported",
                     ));
                 };
-                let (prefix, kind) = series_key(&letter);
+                let (prefix, kind) = series_key(&letter)?;
                 let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
                 let series_id: i64 = series_ins
-                    .query_row(params![prefix, kind, year_be, i64::from(running.0)], |r| {
-                        r.get(0)
-                    })?;
+                    .query_row(params![prefix, kind, year_be, running.get()], |r| r.get(0))?;
                 let number = localize(&letter.number_text(), letter.digits).into_owned();
                 let sha = hex(&Sha256::digest(&pdf));
                 let json = serde_json::to_string(&letter).map_err(|e| Error::Pdf(e.to_string()))?;
@@ -300,7 +402,7 @@ impl Register {
                     json,
                     series_id,
                     year_be,
-                    i64::from(running.0),
+                    running.get(),
                     number,
                     date.to_string(),
                     user,
@@ -317,7 +419,7 @@ impl Register {
                     &user,
                     "import",
                     Some(id),
-                    &format!("{number}|{date}|{sha}"),
+                    &issue_detail(&number, &date.to_string(), &sha, &json),
                 )?;
                 n += 1;
             }
@@ -341,6 +443,7 @@ impl Register {
             )?;
         }
         tx.commit()?;
+        self.anchor();
         Ok(n)
     }
 
@@ -351,6 +454,23 @@ impl Register {
                 "reason",
                 "ต้องระบุเหตุผลที่ยกเลิก",
                 "a cancellation needs a reason",
+            ));
+        }
+        if let Some(c) = reason
+            .chars()
+            .find(|c| c.is_control() || crate::thai::is_invisible(*c))
+        {
+            return Err(Error::input(
+                "reason",
+                format!("เหตุผลที่ยกเลิกมีอักขระควบคุมหรืออักขระที่มองไม่เห็น (U+{:04X}) กรุณาพิมพ์เป็นข้อความบรรทัดเดียว", c as u32),
+                format!("the reason holds a control or invisible character (U+{:04X}); type it as one line of text", c as u32),
+            ));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(Error::input(
+                "reason",
+                "เหตุผลที่ยกเลิกยาวเกิน 1,000 ตัวอักษร",
+                "the reason is longer than 1,000 characters",
             ));
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
@@ -382,6 +502,7 @@ impl Register {
             )?;
             append(&tx, &self.user, "cancel", Some(id), reason.trim())?;
             tx.commit()?;
+            self.anchor();
             Ok(())
         })();
         let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
@@ -441,16 +562,25 @@ impl Register {
             .ok_or_else(|| not_found(&id.to_string()))
     }
 
-    /// The PDF exactly as issued.
+    /// The PDF exactly as issued. Its hash is checked: a PDF changed after issue is never
+    /// served.
     pub fn pdf(&self, id: i64) -> crate::Result<Vec<u8>> {
-        self.conn
+        let (pdf, sha, number): (Vec<u8>, String, String) = self
+            .conn
             .query_row(
-                "SELECT pdf FROM letters WHERE id = ?1 AND status <> 'draft'",
+                "SELECT pdf, pdf_sha256, number_text FROM letters WHERE id = ?1 AND status <> 'draft'",
                 [id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?
-            .ok_or_else(|| not_found(&id.to_string()))
+            .ok_or_else(|| not_found(&id.to_string()))?;
+        if hex(&Sha256::digest(&pdf)) != sha {
+            return Err(Error::Register {
+                th: format!("PDF ของรายการ {id} ({number}) ในทะเบียนถูกแก้ไขหลังออกเลข จึงไม่ส่งออก กรุณาตรวจด้วย saraban audit verify และกู้คืนทะเบียนจากสำเนาสำรอง"),
+                en: format!("the stored PDF of entry {id} ({number}) was changed after issue and is not served; run saraban audit verify and restore the register from a backup"),
+            });
+        }
+        Ok(pdf)
     }
 
     /// The letter exactly as issued.
@@ -554,6 +684,20 @@ pub(super) fn listing(l: &Letter) -> (String, String, String) {
             .as_ref()
             .map(|a| a.name.clone())
             .unwrap_or_default(),
+    )
+}
+
+fn series_full(prefix: &str, year_be: i64) -> Error {
+    Error::input(
+        "number.running",
+        format!(
+            "ชุดเลข {prefix} ปี {year_be} ใช้เลขครบ {} แล้ว ออกเลขต่อไม่ได้",
+            RunningNumber::MAX
+        ),
+        format!(
+            "series {prefix} of {year_be} has used all {} numbers; no further number can be issued",
+            RunningNumber::MAX
+        ),
     )
 }
 

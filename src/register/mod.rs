@@ -21,10 +21,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use audit::AuditReport;
+pub use audit::{anchor_path, AuditProblem, AuditReport};
 pub use drafts::{DraftInfo, DraftVersion};
 pub use export::{csv_bytes, xlsx_bytes, REGISTER_COLUMNS};
-pub use issue::{series_key, IssueOptions, Issued};
+pub use issue::{check_issue_date, series_key, IssueOptions, Issued, DATE_WINDOW_DAYS};
 pub use search::{fold, fold_digits, Hit, SearchQuery};
 
 use crate::error::Error;
@@ -40,6 +40,9 @@ pub enum RegisterError {
     NotARegister,
     /// Written by a newer Saraban.
     Newer { found: i32, supported: i32 },
+    /// An older (or empty) register opened only to read: it must be opened once to
+    /// write first, which brings it up to date.
+    NeedsUpgrade,
     /// SQLite said no.
     Db(rusqlite::Error),
 }
@@ -58,6 +61,10 @@ impl From<RegisterError> for Error {
             RegisterError::Newer { found, supported } => Error::Register {
                 th: format!("ทะเบียนนี้สร้างด้วยสารบรรณรุ่นที่ใหม่กว่า (แบบ {found} รุ่นนี้รองรับถึง {supported}) กรุณาปรับรุ่นโปรแกรม"),
                 en: format!("this register was written by a newer Saraban (schema {found}, this one knows up to {supported}); update Saraban"),
+            },
+            RegisterError::NeedsUpgrade => Error::Register {
+                th: "ทะเบียนนี้ยังว่างหรือเป็นรุ่นเก่า ต้องเปิดด้วยโปรแกรมสารบรรณ (หรือคำสั่งที่เขียนทะเบียน) หนึ่งครั้งก่อน จึงจะอ่านได้".into(),
+                en: "this register is empty or from an older Saraban; open it once with the app (or a command that writes) to bring it up to date".into(),
             },
             RegisterError::Db(e) => db_to_error(e),
         }
@@ -104,9 +111,22 @@ fn db_to_error(e: rusqlite::Error) -> Error {
 /// The register database.
 pub struct Register {
     pub(crate) conn: Connection,
-    /// Who is working (for the audit trail).
+    /// Who is working (for the audit trail): the operating system's account.
     pub user: String,
     path: PathBuf,
+    /// Opened for reading only (nothing is written, not even the anchor).
+    pub(crate) read_only: bool,
+}
+
+/// How a register file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Create the register when there is none (`saraban init`, the app's first run).
+    Create,
+    /// An existing register, to read and write.
+    Write,
+    /// An existing register, only read: works in a read-only folder or on a read-only copy.
+    Read,
 }
 
 /// The register the desktop app uses: `$SARABAN_DB`, else `saraban/register.sqlite` in the
@@ -121,42 +141,96 @@ pub fn default_path() -> PathBuf {
         .join("register.sqlite")
 }
 
+/// The operating system's name of the account running Saraban (never an environment
+/// variable someone could set to anything).
 fn current_user() -> String {
-    std::env::var("SARABAN_USER")
-        .or_else(|_| std::env::var("USER"))
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into())
+    whoami::fallible::username().unwrap_or_else(|_| "unknown".into())
+}
+
+fn missing(path: &Path) -> Error {
+    Error::Register {
+        th: format!(
+            "ไม่พบทะเบียน {} (ตรวจชื่อไฟล์ที่ระบุด้วย --db หรือสร้างทะเบียนใหม่ด้วย saraban init)",
+            path.display()
+        ),
+        en: format!(
+            "there is no register at {} (check the --db path, or create a new register with saraban init)",
+            path.display()
+        ),
+    }
+}
+
+/// `file:` URI of a path, for SQLite's URI parameters.
+fn file_uri(path: &Path, params: &str) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in abs.to_string_lossy().bytes() {
+        match b {
+            b'%' | b'?' | b'#' => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(b as char),
+        }
+    }
+    uri.push('?');
+    uri.push_str(params);
+    uri
 }
 
 impl Register {
-    /// Opens (creating when absent) the register at `path`.
+    /// Opens the existing register at `path` to read and write; a missing file is refused
+    /// (a mistyped `--db` never starts a second register numbering from 1).
     pub fn open(path: &Path) -> crate::Result<Register> {
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() && !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
+        Register::open_with(path, Access::Write)
+    }
+
+    /// Opens the register at `path`, creating it when absent.
+    pub fn create(path: &Path) -> crate::Result<Register> {
+        Register::open_with(path, Access::Create)
+    }
+
+    /// Opens the existing register at `path` only to read it.
+    pub fn open_read_only(path: &Path) -> crate::Result<Register> {
+        Register::open_with(path, Access::Read)
+    }
+
+    /// Opens the register at `path` as `access` says.
+    pub fn open_with(path: &Path, access: Access) -> crate::Result<Register> {
+        let exists = std::fs::metadata(path).is_ok();
+        if !exists && access != Access::Create {
+            return Err(missing(path));
+        }
+        if access == Access::Create {
+            if let Some(dir) = path.parent() {
+                if !dir.as_os_str().is_empty() && !dir.exists() {
+                    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                        path: dir.to_path_buf(),
+                        source,
+                    })?;
+                }
             }
         }
-        let mut conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // A file that is not a database at all fails here, before anything is written.
-        conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
-            .map_err(Error::from)?;
-        schema::migrate(&mut conn)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let conn = if access == Access::Read {
+            open_reader(path)?
+        } else {
+            let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            if access == Access::Create {
+                flags |= OpenFlags::SQLITE_OPEN_CREATE;
+            }
+            let mut conn = Connection::open_with_flags(path, flags)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            // A file that is not a database at all fails here, before anything is written.
+            conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+                .map_err(Error::from)?;
+            schema::migrate(&mut conn)?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn
+        };
         Ok(Register {
             conn,
             user: current_user(),
             path: path.to_path_buf(),
+            read_only: access == Access::Read,
         })
     }
 
@@ -169,12 +243,34 @@ impl Register {
             conn,
             user: current_user(),
             path: PathBuf::from(":memory:"),
+            read_only: false,
         })
+    }
+
+    /// Whether this register was opened only to read.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Where the database lives.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The files that make up this register (database, `-wal`, `-shm`, `-journal`, the
+    /// audit anchor): no output may ever replace them.
+    pub fn own_files(&self) -> Vec<PathBuf> {
+        if self.path == Path::new(":memory:") {
+            return Vec::new();
+        }
+        let mut files = vec![self.path.clone()];
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut p = self.path.clone().into_os_string();
+            p.push(suffix);
+            files.push(PathBuf::from(p));
+        }
+        files.push(audit::anchor_path(&self.path));
+        files
     }
 
     /// The raw connection (tests of the immutability triggers).
@@ -187,6 +283,31 @@ impl Register {
         Ok(self
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// A read-only connection. A WAL database needs its `-shm` file; in a folder where it
+/// cannot be created (a read-only share, a CD) the file is read as immutable.
+fn open_reader(path: &Path) -> crate::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let check = |conn: Connection| -> crate::Result<Connection> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))?;
+        schema::check_readable(&conn)?;
+        Ok(conn)
+    };
+    match Connection::open_with_flags(path, flags)
+        .map_err(Error::from)
+        .and_then(check)
+    {
+        Ok(conn) => Ok(conn),
+        Err(first) => {
+            let uri = file_uri(path, "immutable=1");
+            Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                .map_err(Error::from)
+                .and_then(check)
+                .map_err(|_| first)
+        }
     }
 }
 

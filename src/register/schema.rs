@@ -119,7 +119,45 @@ const MIGRATIONS: &[&str] = &[
 pub const VERSION: i32 = MIGRATIONS.len() as i32;
 
 /// Brings a database to the current schema, or refuses it.
+///
+/// Everything happens in one `BEGIN IMMEDIATE` transaction that reads `user_version`
+/// after taking the write lock: several processes opening a new register at once take
+/// turns, and each one after the first finds the schema already there.
 pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
+    // A register already current needs no write lock (the common case: every open).
+    let (app, version, tables) = state(conn)?;
+    refuse(app, version, tables)?;
+    if version == VERSION {
+        return Ok(());
+    }
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(db_error)?;
+    let (app, version, tables) = state(&tx)?;
+    refuse(app, version, tables)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql).map_err(db_error)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i32)
+            .map_err(db_error)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(db_error)?;
+    tx.commit().map_err(db_error)?;
+    Ok(())
+}
+
+/// Checks that a database opened read-only is a current register.
+pub fn check_readable(conn: &Connection) -> Result<(), RegisterError> {
+    let (app, version, tables) = state(conn)?;
+    refuse(app, version, tables)?;
+    if app != APPLICATION_ID || version < VERSION {
+        return Err(RegisterError::NeedsUpgrade);
+    }
+    Ok(())
+}
+
+/// `application_id`, `user_version` and the number of tables.
+fn state(conn: &Connection) -> Result<(i32, i32, i64), RegisterError> {
     let app: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(db_error)?;
@@ -133,6 +171,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
             |r| r.get(0),
         )
         .map_err(db_error)?;
+    Ok((app, version, tables))
+}
+
+fn refuse(app: i32, version: i32, tables: i64) -> Result<(), RegisterError> {
     if app != APPLICATION_ID && (tables > 0 || version != 0) {
         return Err(RegisterError::NotARegister);
     }
@@ -141,15 +183,6 @@ pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
             found: version,
             supported: VERSION,
         });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction().map_err(db_error)?;
-        tx.execute_batch(sql).map_err(db_error)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID)
-            .map_err(db_error)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i32)
-            .map_err(db_error)?;
-        tx.commit().map_err(db_error)?;
     }
     Ok(())
 }

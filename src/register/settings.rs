@@ -21,7 +21,9 @@ impl Register {
     /// Stores (or, with `None`, removes) several values in one transaction, with one
     /// audit entry naming the keys changed.
     pub fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> crate::Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (key, value) in values {
             match value {
                 Some(v) => tx.execute(
@@ -35,6 +37,7 @@ impl Register {
         let keys: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
         append(&tx, &self.user, "settings", None, &keys.join(","))?;
         tx.commit()?;
+        self.anchor();
         Ok(())
     }
 }

@@ -16,10 +16,13 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use crate::register::{default_path as default_register_path, IssueOptions, SearchQuery};
+pub use crate::register::{
+    default_path as default_register_path, Access, AuditProblem, IssueOptions, SearchQuery,
+};
 pub use profile::{courtesy_for, OfficeProfile, OfficeSetup, Unit};
 
 use crate::error::{Error, Lang, Result};
+use crate::fsutil::Output;
 use crate::letter::check::{check_with, Finding, Level};
 use crate::letter::spell::Speller;
 use crate::letter::{Kind, Letter};
@@ -232,10 +235,17 @@ impl Office {
         ))
     }
 
-    /// Opens (creating when absent) the register at `db` and the office it holds: its
-    /// font and emblem, unless `settings` names others.
+    /// Opens the existing register at `db` and the office it holds: its font and emblem,
+    /// unless `settings` names others. A missing register is refused.
     pub fn open(db: &Path, settings: &OfficeSettings) -> Result<Office> {
         Office::with_register(settings, Register::open(db)?)
+    }
+
+    /// Opens the register at `db` as `access` says: [`Access::Create`] for the app's first
+    /// run and `saraban init`, [`Access::Read`] for commands that only read (they work in a
+    /// read-only folder), [`Access::Write`] for the rest (a missing register is refused).
+    pub fn open_with(db: &Path, access: Access, settings: &OfficeSettings) -> Result<Office> {
+        Office::with_register(settings, Register::open_with(db, access)?)
     }
 
     /// An office over a register already open (tests and benchmarks), with `settings`'
@@ -293,6 +303,17 @@ impl Office {
         self.register.as_mut().ok_or_else(no_register)
     }
 
+    /// Checks an output path before any work is done, and opens its temporary: the open
+    /// register's files are never a target (see [`Output`]).
+    pub fn output(&self, out: &Path) -> Result<Output> {
+        let protected = self
+            .register
+            .as_ref()
+            .map(|r| r.own_files())
+            .unwrap_or_default();
+        Output::prepare(out, &protected)
+    }
+
     /// The typesetter (for measurements and benchmarks).
     pub fn typesetter(&self) -> &Typesetter {
         &self.typesetter
@@ -330,8 +351,9 @@ impl Office {
 
     /// Renders a letter and writes the PDF to `out` (whole or not at all). Returns its size.
     pub fn render_to(&self, letter: &Letter, copy: PrintCopy, out: &Path) -> Result<usize> {
+        let output = self.output(out)?;
         let bytes = self.render_copy(letter, copy)?;
-        crate::fsutil::write_atomic(out, &bytes)?;
+        output.commit(&bytes)?;
         Ok(bytes.len())
     }
 
@@ -437,6 +459,25 @@ impl Office {
         })
     }
 
+    /// Issues a letter and writes its PDF to `out`. The path is checked before a number
+    /// is taken; should writing fail after the issue, the error says which number was
+    /// issued and how to fetch its PDF ([`Error::IssuedNotWritten`]).
+    pub fn issue_to(&mut self, letter: &Letter, opts: &IssueOptions, out: &Path) -> Result<Issued> {
+        let output = self.output(out)?;
+        let issued = self.issue(letter, opts)?;
+        let written = self
+            .issued_pdf(issued.id)
+            .and_then(|bytes| output.commit(&bytes));
+        match written {
+            Ok(()) => Ok(issued),
+            Err(cause) => Err(Error::IssuedNotWritten {
+                number: issued.number,
+                id: issued.id,
+                cause: Box::new(cause),
+            }),
+        }
+    }
+
     /// Issues the draft `id`: its letter becomes the issued letter.
     pub fn issue_draft(&mut self, id: i64, opts: &IssueOptions) -> Result<Issued> {
         let letter = self.reg()?.open_draft(id)?;
@@ -482,8 +523,9 @@ impl Office {
 
     /// Writes the PDF of an issued letter to `out`. Returns its size.
     pub fn save_issued_pdf(&self, id: i64, out: &Path) -> Result<usize> {
+        let output = self.output(out)?;
         let bytes = self.issued_pdf(id)?;
-        crate::fsutil::write_atomic(out, &bytes)?;
+        output.commit(&bytes)?;
         Ok(bytes.len())
     }
 
@@ -515,8 +557,9 @@ impl Office {
         year_be: Option<i64>,
         out: &Path,
     ) -> Result<usize> {
+        let output = self.output(out)?;
         let bytes = self.export(format, year_be)?;
-        crate::fsutil::write_atomic(out, &bytes)?;
+        output.commit(&bytes)?;
         Ok(bytes.len())
     }
 
@@ -539,8 +582,9 @@ impl Office {
 
     /// Writes the register book of a year to `out`. Returns its size.
     pub fn book_to(&self, year_be: i64, out: &Path) -> Result<usize> {
+        let output = self.output(out)?;
         let bytes = self.book(year_be)?;
-        crate::fsutil::write_atomic(out, &bytes)?;
+        output.commit(&bytes)?;
         Ok(bytes.len())
     }
 
@@ -552,7 +596,7 @@ impl Office {
     /// Writes `bytes` the front end produced (a letter exported as JSON) to `out`, whole
     /// or not at all.
     pub fn write_file(&self, out: &Path, bytes: &[u8]) -> Result<()> {
-        crate::fsutil::write_atomic(out, bytes)
+        self.output(out)?.commit(bytes)
     }
 
     /// Reads a letter file (JSON, UTF-8): see [`read_letter`].

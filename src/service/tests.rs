@@ -41,7 +41,7 @@ pub(crate) fn stand_in_emblem(dir: &Path) -> PathBuf {
 fn an_office_keeps_its_profile_emblem_and_drafts_in_the_register() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("register.sqlite");
-    let mut office = Office::open(&db, &OfficeSettings::default()).unwrap();
+    let mut office = Office::open_with(&db, Access::Create, &OfficeSettings::default()).unwrap();
     assert!(
         !office.setup().unwrap().configured,
         "a new register asks for the profile"
@@ -71,7 +71,7 @@ fn an_office_keeps_its_profile_emblem_and_drafts_in_the_register() {
     drop(office);
 
     // Opened again: the profile, the emblem and the drafts are there.
-    let mut office = Office::open(&db, &OfficeSettings::default()).unwrap();
+    let mut office = Office::open_with(&db, Access::Create, &OfficeSettings::default()).unwrap();
     let setup = office.setup().unwrap();
     assert!(setup.configured);
     assert_eq!(setup.emblem.as_deref(), Some("emblem.svg"));
@@ -106,8 +106,12 @@ fn an_office_keeps_its_profile_emblem_and_drafts_in_the_register() {
 #[test]
 fn a_bad_emblem_or_profile_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office =
-        Office::open(&dir.path().join("r.sqlite"), &OfficeSettings::default()).unwrap();
+    let mut office = Office::open_with(
+        &dir.path().join("r.sqlite"),
+        Access::Create,
+        &OfficeSettings::default(),
+    )
+    .unwrap();
     let bad = dir.path().join("bad.png");
     std::fs::write(&bad, b"\x89PNG not really").unwrap();
     let e = office.import_emblem(&bad).unwrap_err();

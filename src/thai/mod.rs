@@ -22,3 +22,42 @@ pub fn is_thai(c: char) -> bool {
 pub fn is_thai_combining(c: char) -> bool {
     matches!(c, '\u{0E31}' | '\u{0E33}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
+
+/// True for characters that print as nothing: format characters (general category Cf:
+/// ZERO WIDTH SPACE, SOFT HYPHEN, ZERO WIDTH JOINER, BYTE ORDER MARK, bidirectional
+/// marks…). Two texts differing only by these look identical on paper.
+pub fn is_invisible(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory};
+    get_general_category(c) == GeneralCategory::Format
+}
+
+/// The first invisible character in `s`, with its position in characters.
+pub fn find_invisible(s: &str) -> Option<(usize, char)> {
+    s.chars().enumerate().find(|(_, c)| is_invisible(*c))
+}
+
+/// `s` in Unicode normal form C (composed), as keys and comparisons need it.
+pub fn nfc(s: &str) -> String {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc()
+        .normalize(s)
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_found() {
+        for c in [
+            '\u{200B}', '\u{00AD}', '\u{200D}', '\u{FEFF}', '\u{2060}', '\u{200E}',
+        ] {
+            assert!(is_invisible(c), "{:04X}", c as u32);
+        }
+        for c in ['ก', 'ำ', ' ', '๑', 'a', '\u{00A0}'] {
+            assert!(!is_invisible(c), "{:04X}", c as u32);
+        }
+        assert_eq!(find_invisible("มท\u{200B} ๐๘๑๐"), Some((2, '\u{200B}')));
+        assert_eq!(nfc("e\u{0301}"), "\u{00E9}");
+    }
+}

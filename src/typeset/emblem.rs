@@ -146,7 +146,18 @@ fn emblem_error(path: &Path, th: String, en: String) -> Error {
 }
 
 fn vector_from_svg(data: &[u8], path: &Path) -> Result<Graphic> {
-    let tree = usvg::Tree::from_data(data, &usvg::Options::default()).map_err(|e| {
+    // An emblem is drawn from its own paths only: an <image> is neither read from a file
+    // (a FIFO would hang, /dev/zero eat memory) nor decoded from data, and no folder is
+    // searched for resources.
+    let options = usvg::Options {
+        resources_dir: None,
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: Box::new(|_, _, _| None),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_data(data, &options).map_err(|e| {
         emblem_error(
             path,
             format!("อ่าน SVG ไม่ได้ ({e})"),
@@ -289,6 +300,35 @@ fn segments(path: &usvg::tiny_skia_path::Path, ts: usvg::Transform) -> Vec<PathS
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_svg_loads_nothing_beyond_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.png");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        for href in [
+            "/dev/zero",
+            "fifo.png",
+            "/etc/passwd",
+            "data:image/png;base64,AAAA",
+        ] {
+            if href == "fifo.png" && !made {
+                continue;
+            }
+            let svg = format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="100">
+                <image href="{href}" xlink:href="{href}" width="100" height="100"/>
+                <rect x="10" y="10" width="50" height="50" fill="black"/></svg>"#
+            );
+            // Read from the folder that holds the FIFO: a resolver that followed it would hang.
+            let g = Graphic::from_bytes(svg.into_bytes(), &dir.path().join("e.svg")).unwrap();
+            assert!(matches!(g, Graphic::Vector { .. }), "{href}");
+        }
+    }
 
     #[test]
     fn svg_ink_box_is_measured() {

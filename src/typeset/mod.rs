@@ -70,6 +70,9 @@ pub struct Typesetter {
     cache: Mutex<HashMap<ParaKey, Arc<Vec<SetLine>>>>,
 }
 
+/// The most pages one letter may run to (a longer text is an enclosure, not a letter).
+pub const MAX_PAGES: usize = 60;
+
 impl Typesetter {
     /// A typesetter with the given fonts and profile.
     pub fn new(fonts: FontSet, profile: Profile) -> Self {
@@ -186,6 +189,20 @@ impl Typesetter {
         emblem: Option<Arc<Graphic>>,
         opts: &LayoutOptions,
     ) -> crate::Result<Document> {
-        layout::layout(self, letter, emblem, opts)
+        let doc = layout::layout(self, letter, emblem, opts)?;
+        if doc.pages.len() > MAX_PAGES {
+            return Err(crate::Error::input(
+                "body",
+                format!(
+                    "หนังสือยาว {} หน้า เกิน {MAX_PAGES} หน้า กรุณาแยกเป็นสิ่งที่ส่งมาด้วย",
+                    doc.pages.len()
+                ),
+                format!(
+                    "the letter runs to {} pages, more than {MAX_PAGES}; send the rest as enclosures",
+                    doc.pages.len()
+                ),
+            ));
+        }
+        Ok(doc)
     }
 }

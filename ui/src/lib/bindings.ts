@@ -439,9 +439,21 @@ export type AuditReport = {
  */
 entries: number, 
 /**
+ * Issued and cancelled letters checked against the chain.
+ */
+letters: number, 
+/**
  * The first entry whose hash or link is wrong, if any.
  */
-first_broken: number | null, };
+first_broken: number | null, 
+/**
+ * The newest entry's hash (what the anchor file and the register book carry).
+ */
+head: string, 
+/**
+ * Everything found wrong; empty when the register is intact.
+ */
+problems: Array<AuditProblem>, };
 
 export type SearchQuery = { 
 /**
