@@ -86,7 +86,7 @@ fn synthetic(base: &Letter, words: &[String], rng: &mut Rng, running: u32, day: 
         month: 1 + doy / 30,
         day: Some(1 + doy % 28),
     });
-    l.number.get_or_insert_with(Default::default).running = Some(RunningNumber(running));
+    l.number.get_or_insert_with(Default::default).running = RunningNumber::new(i64::from(running));
     l
 }
 

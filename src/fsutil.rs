@@ -140,6 +140,16 @@ impl Output {
         &self.path
     }
 
+    /// The temporary the content is written to (by SQLite's backup, for one).
+    pub fn temp_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Puts the temporary, written through [`Output::temp_path`], in place.
+    pub fn persist(self) -> Result<()> {
+        self.commit(&[])
+    }
+
     /// Writes `bytes`, flushes them to the disk and puts the file in place.
     pub fn commit(self, bytes: &[u8]) -> Result<()> {
         let Output { path, mut tmp } = self;

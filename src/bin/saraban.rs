@@ -141,6 +141,20 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// Write a verified copy of the register (clerks may keep working meanwhile).
+    Backup {
+        /// The backup file to write (its anchor is written beside it).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Replace the register with a backup, after verifying the backup.
+    Restore {
+        /// The backup file.
+        backup: PathBuf,
+        /// Restore even when the backup is older than the register (issued letters lost).
+        #[arg(long)]
+        force: bool,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -536,6 +550,44 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         Command::Book { year, output } => {
             let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
             office.book_to(year, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { output } => {
+            let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
+            let r = office.backup(&output)?;
+            print_line(&match lang {
+                Lang::Th => format!(
+                    "สำรองทะเบียนไว้ที่ {} แล้ว ตรวจสอบถูกต้อง: หนังสือ {} ฉบับ บันทึก {} รายการ",
+                    output.display(),
+                    r.letters,
+                    r.entries
+                ),
+                Lang::En => format!(
+                    "backed up to {}, verified: {} letters, {} audit entries",
+                    output.display(),
+                    r.letters,
+                    r.entries
+                ),
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { backup, force } => {
+            let mut office = open_office(&cli.db, Access::Create, &OfficeSettings::default())?;
+            let r = office.restore(&backup, force)?;
+            print_line(&match lang {
+                Lang::Th => format!(
+                    "กู้คืนทะเบียนจาก {} แล้ว: หนังสือ {} ฉบับ บันทึก {} รายการ",
+                    backup.display(),
+                    r.letters,
+                    r.entries
+                ),
+                Lang::En => format!(
+                    "restored from {}: {} letters, {} audit entries",
+                    backup.display(),
+                    r.letters,
+                    r.entries
+                ),
+            });
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

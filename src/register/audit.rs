@@ -154,6 +154,11 @@ struct Recorded {
 }
 
 impl Register {
+    /// The number of audit entries and the newest one's hash (printed on the register book).
+    pub fn audit_head(&self) -> crate::Result<Option<(i64, String)>> {
+        Ok(last_entry(&self.conn)?)
+    }
+
     /// Appends the chain's head to the anchor file (after a commit that added entries).
     /// A failure here does not undo the commit; it is logged and found by verification.
     pub(super) fn anchor(&self) {
@@ -332,7 +337,14 @@ impl Register {
             let status: String = r.get(1)?;
             let number: String = r.get::<_, Option<String>>(2)?.unwrap_or_default();
             let date: String = r.get::<_, Option<String>>(3)?.unwrap_or_default();
-            let pdf: Vec<u8> = r.get::<_, Option<Vec<u8>>>(4)?.unwrap_or_default();
+            // Read whatever is there: a tampered row may hold text where a blob was.
+            let pdf: Vec<u8> = r
+                .get_ref(4)?
+                .as_bytes_or_null()
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+                .to_vec();
             let stored_sha: String = r.get::<_, Option<String>>(5)?.unwrap_or_default();
             let json: String = r.get(6)?;
             let reason: Option<String> = r.get(7)?;

@@ -570,7 +570,10 @@ impl Register {
             .query_row(
                 "SELECT pdf, pdf_sha256, number_text FROM letters WHERE id = ?1 AND status <> 'draft'",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    let pdf = r.get_ref(0)?.as_bytes_or_null().ok().flatten().unwrap_or_default();
+                    Ok((pdf.to_vec(), r.get(1)?, r.get(2)?))
+                },
             )
             .optional()?
             .ok_or_else(|| not_found(&id.to_string()))?;

@@ -9,6 +9,7 @@
 //! function that renders the final PDF.
 
 mod audit;
+mod backup;
 mod drafts;
 pub mod export;
 mod issue;
@@ -220,8 +221,10 @@ impl Register {
             // A file that is not a database at all fails here, before anything is written.
             conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
                 .map_err(Error::from)?;
-            schema::migrate(&mut conn)?;
-            conn.pragma_update(None, "journal_mode", "WAL")?;
+            // Several processes opening a new register at once take turns: a lock that
+            // SQLite reports busy at once (not through the busy handler) is retried.
+            retry_busy(|| schema::migrate(&mut conn))?;
+            retry_busy(|| ensure_wal(&conn))?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             conn
@@ -284,6 +287,46 @@ impl Register {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// Runs `f` again while SQLite answers busy without waiting (switching the journal mode,
+/// a first migration racing another process), for up to 30 seconds.
+fn retry_busy<T>(mut f: impl FnMut() -> Result<T, RegisterError>) -> crate::Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(RegisterError::Db(e))
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && start.elapsed() < Duration::from_secs(30) =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other.map_err(Error::from),
+        }
+    }
+}
+
+/// Puts the register in WAL mode unless it already is (the switch needs every other
+/// connection gone, so it is only tried when needed).
+fn ensure_wal(conn: &Connection) -> Result<(), RegisterError> {
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .map_err(db_error)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(db_error)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            // Another connection held the file: try again.
+            return Err(RegisterError::Db(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                None,
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A read-only connection. A WAL database needs its `-shm` file; in a folder where it

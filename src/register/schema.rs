@@ -124,8 +124,12 @@ pub const VERSION: i32 = MIGRATIONS.len() as i32;
 /// after taking the write lock: several processes opening a new register at once take
 /// turns, and each one after the first finds the schema already there.
 pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
-    // A register already current needs no write lock (the common case: every open).
-    let (app, version, tables) = state(conn)?;
+    // A register already current needs no write lock (the common case: every open). The
+    // three values are read in one snapshot: read one by one, another process's first
+    // migration could commit between them.
+    let snapshot = conn.transaction().map_err(db_error)?;
+    let (app, version, tables) = state(&snapshot)?;
+    drop(snapshot);
     refuse(app, version, tables)?;
     if version == VERSION {
         return Ok(());
@@ -148,7 +152,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
 
 /// Checks that a database opened read-only is a current register.
 pub fn check_readable(conn: &Connection) -> Result<(), RegisterError> {
-    let (app, version, tables) = state(conn)?;
+    let snapshot = conn.unchecked_transaction().map_err(db_error)?;
+    let (app, version, tables) = state(&snapshot)?;
+    drop(snapshot);
     refuse(app, version, tables)?;
     if app != APPLICATION_ID || version < VERSION {
         return Err(RegisterError::NeedsUpgrade);

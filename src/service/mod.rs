@@ -565,8 +565,22 @@ impl Office {
 
     /// The register of a year printed as the official register form (A4 landscape).
     pub fn book(&self, year_be: i64) -> Result<Vec<u8>> {
-        let entries = self.reg()?.entries(Some(year_be))?;
+        let reg = self.reg()?;
+        let entries = reg.entries(Some(year_be))?;
         let rows: Vec<[String; 8]> = entries.iter().map(crate::register::export::row).collect();
+        let footer = match reg.audit_head()? {
+            Some((n, hash)) => format!(
+                "บันทึกการตรวจสอบ {} รายการ  หัวห่วงโซ่ {}  พิมพ์เมื่อ {}",
+                crate::thai::to_thai_digits(&n.to_string()),
+                &hash[..16],
+                crate::thai::format_date(
+                    &crate::letter::LetterDate::from_naive(crate::thai::date::today()),
+                    crate::letter::Digits::Thai
+                )
+                .joined()
+            ),
+            None => String::new(),
+        };
         let heading = format!(
             "ทะเบียนหนังสือส่ง พ.ศ. {}",
             crate::thai::to_thai_digits(&year_be.to_string())
@@ -574,6 +588,7 @@ impl Office {
         let doc = crate::typeset::layout::book::book(
             &self.typesetter,
             &heading,
+            &footer,
             &REGISTER_COLUMNS,
             &rows,
         );
@@ -586,6 +601,19 @@ impl Office {
         let bytes = self.book(year_be)?;
         output.commit(&bytes)?;
         Ok(bytes.len())
+    }
+
+    /// Writes a verified backup of the register to `out` (SQLite's online backup: clerks
+    /// may keep working), with its anchor file beside it.
+    pub fn backup(&self, out: &Path) -> Result<AuditReport> {
+        let output = self.output(out)?;
+        self.reg()?.backup_to(output)
+    }
+
+    /// Replaces the register with a verified backup; one that would lose issued letters
+    /// only when `force`.
+    pub fn restore(&mut self, from: &Path, force: bool) -> Result<AuditReport> {
+        self.reg_mut()?.restore_from(from, force)
     }
 
     /// Recomputes the audit chain and reports the first broken link.

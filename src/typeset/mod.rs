@@ -71,7 +71,7 @@ pub struct Typesetter {
 }
 
 /// The most pages one letter may run to (a longer text is an enclosure, not a letter).
-pub const MAX_PAGES: usize = 60;
+pub const MAX_PAGES: usize = 50;
 
 impl Typesetter {
     /// A typesetter with the given fonts and profile.

@@ -14,8 +14,16 @@ const TOP: f32 = 15.0;
 const PAD: f32 = 1.2;
 const RULE: f32 = 0.4;
 
-/// Lays out the register book: `heading` on every page, then the column titles and rows.
-pub fn book(ts: &Typesetter, heading: &str, columns: &[&str; 8], rows: &[[String; 8]]) -> Document {
+/// Lays out the register book: `heading` on every page, then the column titles and rows,
+/// and `footer` (the audit chain's head, so that a printed page can prove the file was not
+/// rewritten later) at the foot of every page.
+pub fn book(
+    ts: &Typesetter,
+    heading: &str,
+    footer: &str,
+    columns: &[&str; 8],
+    rows: &[[String; 8]],
+) -> Document {
     let page = Size {
         w: mm(297.0),
         h: mm(210.0),
@@ -77,6 +85,15 @@ pub fn book(ts: &Typesetter, heading: &str, columns: &[&str; 8], rows: &[[String
                 ),
                 Item::Text(title),
             );
+            if !footer.is_empty() {
+                let foot = ts.line(
+                    footer,
+                    FontStyle::Regular,
+                    ts.size(FontStyle::Regular, 10.0),
+                    Color::BLACK,
+                );
+                frame.push(Point::new(mm(MARGIN), mm(210.0 - 8.0)), Item::Text(foot));
+            }
             let top = mm(TOP) + pitch * 1.6;
             for (c, lines) in head_cells.iter().enumerate() {
                 for (k, l) in lines.iter().enumerate() {
