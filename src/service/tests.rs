@@ -169,6 +169,7 @@ fn typescript_bindings_are_current() {
         crate::register::Hit::decl(&cfg),
         crate::register::Issued::decl(&cfg),
         crate::register::AuditReport::decl(&cfg),
+        crate::register::AuditProblem::decl(&cfg),
         crate::register::SearchQuery::decl(&cfg),
         Unit::decl(&cfg),
         OfficeProfile::decl(&cfg),

@@ -455,6 +455,20 @@ head: string,
  */
 problems: Array<AuditProblem>, };
 
+export type AuditProblem = { 
+/**
+ * The register entry (letter) concerned, if any.
+ */
+letter: number | null, 
+/**
+ * What is wrong, in Thai.
+ */
+th: string, 
+/**
+ * What is wrong, in English.
+ */
+en: string, };
+
 export type SearchQuery = { 
 /**
  * A substring of the number, subject, recipient, body, signer or owner.
