@@ -1,7 +1,7 @@
 # Saraban. A new user needs two commands (README): `bash scripts/start.sh` sets everything up
 # and starts the app; `bash scripts/test.sh` runs every test (it ends in `make test`).
 SHELL := /bin/bash
-.PHONY: setup build release run app test test-rust test-ui test-e2e bench app-bench package screenshots examples fmt
+.PHONY: setup build release run app test test-rust test-ui test-e2e bench app-bench package screenshots examples fmt fuzz
 
 CARGO ?= cargo
 OUT ?= out
@@ -57,6 +57,18 @@ bench: setup
 # The app's own figures: cold start, keystroke to preview, memory (PSS).
 app-bench: release
 	$(ENV) timeout 900 $(XVFB) node e2e/bench/app-bench.js
+
+# Fuzzing (cargo fuzz on nightly; not in CI): letter parsing, typesetting, emblem files,
+# each for FUZZ_SECONDS, seeded with the test fixtures. Findings land in fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@test -x .tools/bin/cargo-fuzz || $(CARGO) install cargo-fuzz --locked --root .tools
+	@mkdir -p fuzz/corpus/letter_json fuzz/corpus/typeset fuzz/corpus/emblem
+	@cp tests/fixtures/*.json fuzz/corpus/letter_json/ && cp tests/fixtures/*.json fuzz/corpus/typeset/
+	@printf '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><path d="M1 1H8V8Z"/></svg>' > fuzz/corpus/emblem/seed.svg
+	@for t in letter_json typeset emblem; do \
+	  $(ENV) cargo +nightly fuzz run $$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 || exit $$?; \
+	done
 
 # The example letters rendered by the CLI.
 examples: setup

@@ -22,11 +22,7 @@ mod common;
 fn every_issue_reported_done_survives_a_copy_taken_at_any_instant() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::copy(
-        common::fixture("jclair-specialists.json"),
-        d.join("l.json"),
-    )
-    .unwrap();
+    std::fs::copy(common::fixture("jclair-specialists.json"), d.join("l.json")).unwrap();
     let bin = env!("CARGO_BIN_EXE_saraban");
     assert!(Command::new(bin)
         .args(["--db", "r.sqlite", "init"])
@@ -43,7 +39,9 @@ fn every_issue_reported_done_survives_a_copy_taken_at_any_instant() {
     let mut child = Command::new("sh")
         .args([
             "-c",
-            &format!("for i in $(seq {n}); do \"$0\" --db r.sqlite issue l.json --json || exit 1; done"),
+            &format!(
+                "for i in $(seq {n}); do \"$0\" --db r.sqlite issue l.json --json || exit 1; done"
+            ),
             bin,
         ])
         .current_dir(d)
@@ -92,7 +90,9 @@ fn every_issue_reported_done_survives_a_copy_taken_at_any_instant() {
         let reg = Register::open(&snap.join("r.sqlite")).unwrap();
         assert_eq!(reg.integrity_check().unwrap(), "ok", "{snap:?}");
         for id in done {
-            let e = reg.entry(*id).unwrap_or_else(|e| panic!("{snap:?}: issue {id} lost: {e}"));
+            let e = reg
+                .entry(*id)
+                .unwrap_or_else(|e| panic!("{snap:?}: issue {id} lost: {e}"));
             assert_eq!(e.running, *id, "numbers run with the ids in this burst");
         }
         let report = reg.verify_audit().unwrap();

@@ -227,7 +227,7 @@ impl RunningNumber {
     pub fn new(n: i64) -> Option<RunningNumber> {
         (1..=Self::MAX)
             .contains(&n)
-            .then(|| RunningNumber(n as u32))
+            .then_some(RunningNumber(n as u32))
     }
 
     /// Its value.

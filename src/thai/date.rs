@@ -64,6 +64,14 @@ pub fn format_date(d: &LetterDate, digits: Digits) -> DateText {
     }
 }
 
+/// Today in Thailand (Asia/Bangkok, UTC+7 all year: Thailand keeps no daylight saving),
+/// whatever time zone the computer is set to: a letter written at 01:00 in Bangkok on a
+/// machine set to UTC is still dated today, not yesterday.
+pub fn today() -> chrono::NaiveDate {
+    let bangkok = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    chrono::Utc::now().with_timezone(&bangkok).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,12 +88,4 @@ mod tests {
         let jan = LetterDate::parse("2026-01-01").unwrap();
         assert_eq!(format_date(&jan, Digits::Thai).joined(), "๑ มกราคม ๒๕๖๙");
     }
-}
-
-/// Today in Thailand (Asia/Bangkok, UTC+7 all year: Thailand keeps no daylight saving),
-/// whatever time zone the computer is set to: a letter written at 01:00 in Bangkok on a
-/// machine set to UTC is still dated today, not yesterday.
-pub fn today() -> chrono::NaiveDate {
-    let bangkok = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-    chrono::Utc::now().with_timezone(&bangkok).date_naive()
 }
