@@ -83,6 +83,44 @@ fn bad_input_is_a_thai_message_with_the_field() {
 }
 
 #[test]
+fn a_far_date_is_refused_in_thai_unless_the_clerk_insists() {
+    let (app, _dir) = app();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let letter = serde_json::json!({"kind": "external", "number": {"prefix": "มท ๐๘๑๐.๒"},
+        "subject": "ทดสอบ", "recipient": "ผู้ว่าราชการจังหวัด", "body": ["ข้อความ"]});
+    let id = call(
+        &w,
+        "save_draft",
+        serde_json::json!({ "id": null, "letter": letter }),
+    )
+    .unwrap()
+    .deserialize::<i64>()
+    .unwrap();
+    let err = call(
+        &w,
+        "issue_draft",
+        serde_json::json!({ "id": id, "date": "2020-01-01" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["problems"][0]["path"], "date", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("เกินหนึ่งปี"),
+        "{err}"
+    );
+    let issued = call(
+        &w,
+        "issue_draft",
+        serde_json::json!({ "id": id, "date": "2020-01-01", "anyDate": true }),
+    )
+    .unwrap()
+    .deserialize::<serde_json::Value>()
+    .unwrap();
+    assert_eq!(issued["year_be"], 2563);
+}
+
+#[test]
 fn drafts_and_settings_go_through_the_office() {
     let (app, _dir) = app();
     let w = WebviewWindowBuilder::new(&app, "main", Default::default())

@@ -61,7 +61,7 @@ pub fn check_issue_date(
     if days.abs() > DATE_WINDOW_DAYS && !opts.any_date {
         return Err(Error::input(
             "date",
-            format!("วันที่ {date} ห่างจากวันนี้ ({today}) เกินหนึ่งปี ถ้าตั้งใจจริงให้ยืนยันด้วย --any-date"),
+            format!("วันที่ {date} ห่างจากวันนี้ ({today}) เกินหนึ่งปี อาจพิมพ์ปีผิด ถ้าตั้งใจจริงให้ยืนยันวันที่ (ในคำสั่ง: --any-date)"),
             format!("the date {date} is more than a year from today ({today}); if it is meant, insist with --any-date"),
         ));
     }
