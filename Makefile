@@ -66,7 +66,7 @@ fuzz: setup
 	@mkdir -p fuzz/corpus/letter_json fuzz/corpus/typeset fuzz/corpus/emblem
 	@cp tests/fixtures/*.json fuzz/corpus/letter_json/ && cp tests/fixtures/*.json fuzz/corpus/typeset/
 	@printf '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><path d="M1 1H8V8Z"/></svg>' > fuzz/corpus/emblem/seed.svg
-	@for t in letter_json typeset emblem; do \
+	@for t in $(or $(FUZZ_TARGETS),letter_json typeset emblem); do \
 	  $(ENV) cargo +nightly fuzz run $$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 || exit $$?; \
 	done
 
