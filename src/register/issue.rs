@@ -138,12 +138,8 @@ pub fn series_key(letter: &Letter) -> crate::Result<(String, &'static str)> {
 }
 
 impl Register {
-    /// The number `letter` would be given if it were issued on `date` now, as printed
-    /// (for the clerk's confirmation). Another clerk issuing first takes it; the issue
-    /// itself always takes the next free number in its own transaction.
-    pub fn next_number(&self, letter: &Letter, date: NaiveDate) -> crate::Result<(String, i64)> {
-        let (prefix, kind) = series_key(letter)?;
-        let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+    /// The next number of a series as it stands now (outside any transaction).
+    fn next_free(&self, prefix: &str, kind: &str, year_be: i64) -> crate::Result<RunningNumber> {
         let last: i64 = self
             .conn
             .query_row(
@@ -153,14 +149,22 @@ impl Register {
             )
             .optional()?
             .unwrap_or(0);
-        let running = last + 1;
+        RunningNumber::new(last + 1).ok_or_else(|| series_full(prefix, year_be))
+    }
+
+    /// The number `letter` would be given if it were issued on `date` now, as printed
+    /// (for the clerk's confirmation). Another clerk issuing first takes it; the issue
+    /// itself always takes the next free number in its own transaction.
+    pub fn next_number(&self, letter: &Letter, date: NaiveDate) -> crate::Result<(String, i64)> {
+        let (prefix, kind) = series_key(letter)?;
+        let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+        let running = self.next_free(&prefix, kind, year_be)?;
         let mut next = letter.clone();
-        next.number.get_or_insert_with(Number::default).running =
-            Some(RunningNumber::new(running).ok_or_else(|| series_full(&prefix, year_be))?);
+        next.number.get_or_insert_with(Number::default).running = Some(running);
         next.date = Some(LetterDate::from_naive(date));
         Ok((
             localize(&next.number_text(), next.digits).into_owned(),
-            running,
+            running.get(),
         ))
     }
 
@@ -219,18 +223,7 @@ impl Register {
         // Typeset outside the lock, with the number it will most likely get.
         let predicted = match carried {
             Some(r) => r,
-            None => {
-                let last: i64 = self
-                    .conn
-                    .query_row(
-                        "SELECT last FROM series WHERE prefix = ?1 AND kind = ?2 AND year_be = ?3",
-                        params![prefix, kind, year_be],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .unwrap_or(0);
-                RunningNumber::new(last + 1).ok_or_else(|| series_full(&prefix, year_be))?
-            }
+            None => self.next_free(&prefix, kind, year_be)?,
         };
         let mut rendered = Some((predicted, render(&dated(predicted))?));
 

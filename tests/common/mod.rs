@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use saraban::typeset::{to_mm, Document, Graphic};
 use saraban::{Letter, Office, OfficeSettings};
@@ -52,4 +53,19 @@ pub fn dump(doc: &Document) {
             );
         }
     }
+}
+
+/// Runs the `saraban` binary in `dir` with English messages.
+pub fn saraban(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .args(args)
+        .current_dir(dir)
+        .env("LANG", "C")
+        .output()
+        .unwrap()
+}
+
+/// What a command wrote to standard error.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
