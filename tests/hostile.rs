@@ -246,7 +246,9 @@ fn processes_creating_one_register_at_once_all_succeed() {
 }
 
 // 6. Tampering is seen.
-fn tampered(setup: impl FnOnce(&Connection, &Path)) -> (Output, tempfile::TempDir) {
+/// A register of three letters (the second cancelled), its triggers dropped as the
+/// attacker did, then changed by `sql`; what `audit verify` says of it.
+fn tampered(sql: &str) -> (Output, tempfile::TempDir) {
     let d = office();
     let dir = d.path();
     for date in ["2026-11-02", "2026-11-03", "2026-11-04"] {
@@ -264,7 +266,7 @@ fn tampered(setup: impl FnOnce(&Connection, &Path)) -> (Output, tempfile::TempDi
          DROP TRIGGER audit_append_only_u; DROP TRIGGER audit_append_only_d;",
     )
     .unwrap();
-    setup(&c, dir);
+    c.execute_batch(sql).unwrap();
     drop(c);
     (verify(dir), d)
 }
@@ -280,13 +282,9 @@ fn assert_caught(o: &Output, needle: &str) {
 
 #[test]
 fn a_changed_pdf_is_never_served_and_is_reported() {
-    let (o, d) = tampered(|c, _| {
-        c.execute(
-            "UPDATE letters SET pdf = substr(pdf, 1, 100) || x'FF' || substr(pdf, 102) WHERE id = 1",
-            [],
-        )
-        .unwrap();
-    });
+    let (o, d) = tampered(
+        "UPDATE letters SET pdf = substr(pdf, 1, 100) || x'FF' || substr(pdf, 102) WHERE id = 1",
+    );
     assert_caught(&o, "PDF of entry 1");
     let o = saraban(
         &["--db", "r.sqlite", "show", "1", "--pdf", "out.pdf"],
@@ -298,72 +296,50 @@ fn a_changed_pdf_is_never_served_and_is_reported() {
 
 #[test]
 fn an_edited_letter_is_reported() {
-    let (o, _d) = tampered(|c, _| {
-        c.execute(
-            "UPDATE letters SET letter_json = replace(letter_json, 'ผู้เชี่ยวชาญ', 'ผู้ชำนาญ') WHERE id = 3",
-            [],
-        )
-        .unwrap();
-    });
+    let (o, _d) = tampered(
+        "UPDATE letters SET letter_json = replace(letter_json, 'ผู้เชี่ยวชาญ', 'ผู้ชำนาญ') WHERE id = 3",
+    );
     assert_caught(&o, "entry 3");
 }
 
 #[test]
 fn a_raised_counter_is_reported() {
-    let (o, _d) = tampered(|c, _| {
-        c.execute("UPDATE series SET last = last + 5", []).unwrap();
-    });
+    let (o, _d) = tampered("UPDATE series SET last = last + 5");
     assert_caught(&o, "counter of series");
 }
 
 #[test]
 fn an_inserted_letter_is_reported() {
-    let (o, _d) = tampered(|c, _| {
-        c.execute(
-            "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
+    let (o, _d) = tampered(
+        "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
                 running, number_text, issued_date, pdf, pdf_sha256)
              SELECT status, kind, 'แทรก', created_at, updated_at, letter_json, series_id, year_be, 4,
                 number_text || '4', issued_date, pdf, pdf_sha256 FROM letters WHERE id = 1",
-            [],
-        )
-        .unwrap();
-    });
+    );
     assert_caught(&o, "not in the audit trail");
 }
 
 #[test]
 fn a_removed_cancellation_is_reported() {
-    let (o, _d) = tampered(|c, _| {
-        c.execute(
-            "UPDATE letters SET status = 'issued', cancel_reason = NULL WHERE id = 2",
-            [],
-        )
-        .unwrap();
-    });
+    let (o, _d) =
+        tampered("UPDATE letters SET status = 'issued', cancel_reason = NULL WHERE id = 2");
     assert_caught(&o, "cancellation of entry 2");
 }
 
 #[test]
 fn a_truncated_audit_tail_is_reported() {
-    let (o, _d) = tampered(|c, _| {
-        c.execute(
-            "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)",
-            [],
-        )
-        .unwrap();
-        c.execute(
-            "UPDATE letters SET status = 'issued', cancel_reason = NULL WHERE id = 2",
-            [],
-        )
-        .unwrap();
-    });
+    let (o, _d) = tampered(
+        "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);
+         UPDATE letters SET status = 'issued', cancel_reason = NULL WHERE id = 2",
+    );
     assert_caught(&o, "tail was cut off");
 }
 
 #[test]
 fn a_recomputed_chain_is_caught_by_the_anchor() {
-    // Rewrite history consistently inside the file: letter 3's subject changed, its audit
-    // detail and every hash after it recomputed. Only the anchor outside the file knows.
+    // A history rewritten consistently inside the file: here the whole database is
+    // replaced by another register's, whose chain is valid on its own. Only the anchor
+    // outside the file knows.
     let d = office();
     let dir = d.path();
     for date in ["2026-11-02", "2026-11-03"] {

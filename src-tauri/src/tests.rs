@@ -15,6 +15,19 @@ fn app() -> (tauri::App<tauri::test::MockRuntime>, tempfile::TempDir) {
     (app, dir)
 }
 
+/// The app with its main window (kept alive together with the register's folder).
+fn window() -> (
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+    tempfile::TempDir,
+) {
+    let (app, dir) = app();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, w, dir)
+}
+
 fn call(
     w: &tauri::WebviewWindow<tauri::test::MockRuntime>,
     cmd: &str,
@@ -36,10 +49,7 @@ fn call(
 
 #[test]
 fn the_preview_comes_back_as_raw_pdf_bytes() {
-    let (app, _dir) = app();
-    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, w, _dir) = window();
     let letter = serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": ["ข้อความ"]});
     let body = call(
         &w,
@@ -55,10 +65,7 @@ fn the_preview_comes_back_as_raw_pdf_bytes() {
 
 #[test]
 fn bad_input_is_a_thai_message_with_the_field() {
-    let (app, _dir) = app();
-    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, w, _dir) = window();
     let long = "ก".repeat(100_000);
     let letter = serde_json::json!({"kind": "external", "subject": long, "body": ["x"]});
     let err = call(
@@ -84,10 +91,7 @@ fn bad_input_is_a_thai_message_with_the_field() {
 
 #[test]
 fn a_far_date_is_refused_in_thai_unless_the_clerk_insists() {
-    let (app, _dir) = app();
-    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, w, _dir) = window();
     let letter = serde_json::json!({"kind": "external", "number": {"prefix": "มท ๐๘๑๐.๒"},
         "subject": "ทดสอบ", "recipient": "ผู้ว่าราชการจังหวัด", "body": ["ข้อความ"]});
     let id = call(
@@ -122,10 +126,7 @@ fn a_far_date_is_refused_in_thai_unless_the_clerk_insists() {
 
 #[test]
 fn drafts_and_settings_go_through_the_office() {
-    let (app, _dir) = app();
-    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, w, _dir) = window();
     let setup = call(
         &w,
         "save_profile",
@@ -157,10 +158,7 @@ fn drafts_and_settings_go_through_the_office() {
 
 #[test]
 fn the_window_may_not_reach_past_its_commands() {
-    let (app, _dir) = app();
-    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, w, _dir) = window();
     // Dialogs are opened by the commands, never by the page; no shell, no file system.
     for cmd in [
         "plugin:dialog|open",
