@@ -223,9 +223,62 @@ fn bench(c: &mut Criterion) {
     });
 }
 
+/// The register book of one busy year: SARABAN_BOOK_LETTERS letters of 2569 (`make bench`
+/// sets 50,000; 2,000 otherwise), printed page by page to nowhere.
+fn book(c: &mut Criterion) {
+    let n: usize = std::env::var("SARABAN_BOOK_LETTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-book-{n}.sqlite"));
+    if !path.exists() {
+        let letters = fixtures();
+        let words = vocabulary(&letters);
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut reg = Register::create(&path).unwrap();
+        let per_day = n / 360 + 1;
+        let items: Vec<_> = (0..n)
+            .map(|i| {
+                let mut l = synthetic(
+                    &letters[i % letters.len()],
+                    &words,
+                    &mut rng,
+                    i as u32 + 1,
+                    (i / per_day) as u32,
+                );
+                let date = l.date.as_mut().unwrap();
+                date.year = 2026;
+                (l, b"%PDF-1.7\n% synthetic register entry\n".to_vec())
+            })
+            .collect();
+        reg.import(items).unwrap();
+    }
+    let office =
+        Office::with_register(&Default::default(), Register::open(&path).unwrap()).unwrap();
+    let mut pages = 0;
+    let t = Instant::now();
+    office
+        .book_stream(2569, std::io::sink(), &mut |p| pages = p.pages)
+        .unwrap();
+    println!(
+        "register book of {n} letters: {pages} pages in {:?}",
+        t.elapsed()
+    );
+    let mut g = c.benchmark_group("register book");
+    g.sample_size(10);
+    g.bench_function(format!("{n} letters, page by page"), |b| {
+        b.iter(|| {
+            office
+                .book_stream(2569, std::io::sink(), &mut |_| {})
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(5));
-    targets = bench
+    targets = bench, book
 }
 criterion_main!(benches);

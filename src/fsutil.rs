@@ -145,7 +145,13 @@ impl Output {
         self.tmp.path()
     }
 
-    /// Puts the temporary, written through [`Output::temp_path`], in place.
+    /// The temporary, to write a long output to as it is made.
+    pub fn file(&mut self) -> &mut std::fs::File {
+        self.tmp.as_file_mut()
+    }
+
+    /// Puts the temporary, written through [`Output::temp_path`] or [`Output::file`], in
+    /// place.
     pub fn persist(self) -> Result<()> {
         self.commit(&[])
     }

@@ -12,7 +12,9 @@
 //! 2. [`thai`]: digits, Buddhist-Era dates and Thai line-break opportunities.
 //! 3. [`typeset`]: fonts, harfrust shaping, Thai word breaks and distributed justification,
 //!    and one layout per letter kind; the result is pages of positioned items ([`typeset::Frame`]).
-//! 4. [`pdf`]: frames to PDF bytes; it never decides where anything goes.
+//! 4. [`pdf`]: frames to PDF bytes; it never decides where anything goes. Letters are
+//!    written whole (printpdf); the register book, thousands of pages, page by page as it
+//!    is laid out ([`pdf::stream`], pdf-writer), in memory that does not grow with it.
 //! 5. [`service::Office`]: the one API the shells call (render, check, …).
 //!
 //! Layers only call downwards: `letter` and `thai` know nothing of fonts, `typeset` never

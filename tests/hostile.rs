@@ -206,6 +206,46 @@ fn an_unwritable_output_burns_no_number() {
     );
 }
 
+/// When the disk fills up after the number was taken, the clerk learns which number the
+/// letter got and how to print it (exit 4), and the number is not taken again.
+#[test]
+fn a_write_failing_after_issue_names_the_number_and_the_way_to_the_pdf() {
+    let d = office();
+    let dir = d.path();
+    let o = Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .args([
+            "--lang", "th", "--db", "r.sqlite", "issue", "l.json", "-o", "out.pdf",
+        ])
+        .current_dir(dir)
+        .env("FAILPOINTS", "issue-write=return")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let msg = stderr(&o);
+    assert!(msg.contains("/ว ๑"), "the number it got: {msg}");
+    assert!(msg.contains("saraban show"), "how to get the PDF: {msg}");
+    assert!(!dir.join("out.pdf").exists());
+    assert_eq!(count(dir), 1, "the letter is in the register");
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary is left: {leftovers:?}");
+    // What the message says works: the stored PDF comes out, and the next issue gets ๒.
+    let o = saraban(
+        &["--db", "r.sqlite", "show", "1", "--pdf", "again.pdf"],
+        dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read(dir.join("again.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF"));
+    let o = issue(dir, &["-o", "next.pdf"]);
+    assert!(stdout(&o).contains("/ว ๒"), "{}", stdout(&o));
+    assert_eq!(verify(dir).status.code(), Some(0));
+}
+
 // 5. Fresh-register race: many processes creating one register at once.
 #[test]
 fn processes_creating_one_register_at_once_all_succeed() {

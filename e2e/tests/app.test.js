@@ -301,6 +301,15 @@ test("find it in the register by a Thai substring, export to Excel, cancel it", 
   assert.ok(strings.includes(number), "the number is in the workbook");
   assert.ok(strings.includes("โครงการความร่วมมือระหว่างประเทศ"), "the subject is in the workbook");
 
+  // The register book, printed page by page with its progress through a channel.
+  await click("[data-testid=export-book]");
+  const bookFile = () => fs.readdirSync(dialogs).find((f) => f.startsWith("สมุดทะเบียนหนังสือส่ง") && f.endsWith(".pdf"));
+  await browser.waitUntil(async () => bookFile() !== undefined, { timeout: 15000, timeoutMsg: "no register book written" });
+  await browser.waitUntil(async () => (await $("[data-testid=busy]").isExisting()) === false, { timeout: 15000 });
+  const bookText = execFileSync("pdftotext", [path.join(dialogs, bookFile()), "-"], { encoding: "utf8" });
+  assert.ok(bookText.includes("ทะเบียนหนังสือส่ง พ.ศ."), "the book has its heading");
+  assert.ok(bookText.includes("หัวห่วงโซ่"), "the book carries the audit chain's head");
+
   await click(".row[data-id] button.danger");
   await type("[data-testid=cancel-reason]", "ส่งซ้ำกับหนังสือฉบับก่อน");
   await shot("08-cancel");

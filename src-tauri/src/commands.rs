@@ -12,8 +12,8 @@ use saraban::letter::check::Finding;
 use saraban::letter::{Kind, Letter};
 use saraban::register::{AuditReport, DraftInfo, DraftVersion, Entry, Issued};
 use saraban::service::{
-    Courtesy, ExportFormat, Failure, IssueOptions, NextNumber, OfficeProfile, OfficeSetup,
-    PrintCopy, SearchPage, SearchQuery,
+    BookProgress, Courtesy, ExportFormat, Failure, IssueOptions, NextNumber, OfficeProfile,
+    OfficeSetup, PrintCopy, SearchPage, SearchQuery,
 };
 use saraban::{Error, Office};
 use tauri::ipc::Response;
@@ -311,12 +311,14 @@ pub async fn export_register<R: Runtime>(
     Ok(Some(path.display().to_string()))
 }
 
-/// Prints the register book of a BE year to a PDF the clerk chooses.
+/// Prints the register book of a BE year to a PDF the clerk chooses, telling `on_progress`
+/// after every page (a busy year runs to thousands).
 #[tauri::command]
 pub async fn export_book<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     year: i64,
+    on_progress: tauri::ipc::Channel<BookProgress>,
 ) -> Answer<Option<String>> {
     let stem = format!(
         "สมุดทะเบียนหนังสือส่ง {}",
@@ -330,7 +332,12 @@ pub async fn export_book<R: Runtime>(
     ) else {
         return Ok(None);
     };
-    office(&state)?.book_to(year, &path).map_err(fail)?;
+    office(&state)?
+        .book_to_with(year, &path, &mut |p| {
+            // A closed window stops listening; the book is still written.
+            let _ = on_progress.send(p);
+        })
+        .map_err(fail)?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -173,3 +173,26 @@ fn the_window_may_not_reach_past_its_commands() {
         );
     }
 }
+
+#[test]
+fn the_register_book_is_written_where_the_clerk_chose_with_progress() {
+    let (_app, w, dir) = window();
+    let out = tempfile::tempdir().unwrap();
+    // The save dialog answers a file in this folder (see dialogs.rs); no other test here
+    // opens a dialog.
+    unsafe { std::env::set_var("SARABAN_TEST_DIALOGS", out.path()) };
+    let path = call(
+        &w,
+        "export_book",
+        serde_json::json!({ "year": 2569, "onProgress": "__CHANNEL__:7" }),
+    )
+    .unwrap()
+    .deserialize::<Option<String>>()
+    .unwrap()
+    .unwrap();
+    unsafe { std::env::remove_var("SARABAN_TEST_DIALOGS") };
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"%PDF") && bytes.ends_with(b"%%EOF\n"));
+    assert!(path.ends_with("สมุดทะเบียนหนังสือส่ง ๒๕๖๙.pdf"), "{path}");
+    drop(dir);
+}

@@ -1,5 +1,6 @@
 //! `saraban`: the command line of ../shared/spec/cli.md, a thin shell over `saraban::Office`.
 
+use std::io::IsTerminal;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -549,7 +550,38 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         }
         Command::Book { year, output } => {
             let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
-            office.book_to(year, &output)?;
+            // Progress on a terminal only: a script or the app reads stderr for errors.
+            let tty = std::io::stderr().is_terminal();
+            let mut shown = false;
+            let size = office.book_to_with(year, &output, &mut |p| {
+                if tty {
+                    let pct = (p.rows * 100).checked_div(p.total).unwrap_or(100);
+                    eprint!(
+                        "\r{}",
+                        match lang {
+                            Lang::Th => format!(
+                                "กำลังพิมพ์สมุดทะเบียน หน้า {} · หนังสือ {}/{} ฉบับ ({}%)",
+                                p.pages, p.rows, p.total, pct
+                            ),
+                            Lang::En => format!(
+                                "printing the register book: page {} · {}/{} letters ({}%)",
+                                p.pages, p.rows, p.total, pct
+                            ),
+                        }
+                    );
+                    shown = true;
+                }
+            })?;
+            if shown {
+                eprintln!();
+            }
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", output.display(), size),
+                    Lang::En => format!("wrote {} ({} bytes)", output.display(), size),
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { output } => {
@@ -795,6 +827,8 @@ fn usage_th(e: &clap::Error) -> String {
 }
 
 fn main() -> ExitCode {
+    // Fault injection for the tests (FAILPOINTS=name=action); nothing in a normal build.
+    let _faults = fail::FailScenario::setup();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

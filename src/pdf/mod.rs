@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+pub mod stream;
+
 use printpdf::graphics::PaintMode;
 use printpdf::{
     Codepoint, Color as PdfColor, DictItem, ExternalStream, ExternalXObject, FontId, LinePoint, Mm,
@@ -224,23 +226,9 @@ fn add_font(
     glyphs: &BTreeSet<u16>,
     text: BTreeMap<u16, String>,
 ) -> Result<FontEntry> {
-    use allsorts::binary::read::ReadScope;
-    use allsorts::font_data::FontData;
-    use allsorts::subset::{subset, CmapTarget, SubsetProfile};
-
-    let ids: Vec<u16> = std::iter::once(0)
-        .chain(glyphs.iter().copied().filter(|&g| g != 0))
-        .collect();
-    let fail = |what: &str| Error::Font {
-        th: format!("ฝังฟอนต์ {} ลงใน PDF ไม่ได้ ({what})", face.name),
-        en: format!("cannot embed the font {} in the PDF ({what})", face.name),
-    };
-    let fd = ReadScope::new(&face.data)
-        .read::<FontData<'_>>()
-        .map_err(|e| fail(&e.to_string()))?;
-    let provider = fd.table_provider(0).map_err(|e| fail(&e.to_string()))?;
-    let sub = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
-        .map_err(|e| fail(&e.to_string()))?;
+    let ids = subset_ids(glyphs);
+    let sub = subset_face(face, &ids)?;
+    let fail = |what: &str| font_error(face, what);
     let remap: HashMap<u16, u16> = ids
         .iter()
         .enumerate()
@@ -262,8 +250,38 @@ fn add_font(
     Ok(FontEntry { id, remap, text })
 }
 
+/// The glyphs of a subset in their new order: `.notdef` first, then `glyphs` ascending.
+pub(crate) fn subset_ids(glyphs: &BTreeSet<u16>) -> Vec<u16> {
+    std::iter::once(0)
+        .chain(glyphs.iter().copied().filter(|&g| g != 0))
+        .collect()
+}
+
+fn font_error(face: &FontFace, what: &str) -> Error {
+    Error::Font {
+        th: format!("ฝังฟอนต์ {} ลงใน PDF ไม่ได้ ({what})", face.name),
+        en: format!("cannot embed the font {} in the PDF ({what})", face.name),
+    }
+}
+
+/// `face` cut down to the glyphs `ids` (a TrueType file for embedding), glyph `ids[i]`
+/// becoming glyph `i`.
+pub(crate) fn subset_face(face: &FontFace, ids: &[u16]) -> Result<Vec<u8>> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+
+    let fail = |what: &str| font_error(face, what);
+    let fd = ReadScope::new(&face.data)
+        .read::<FontData<'_>>()
+        .map_err(|e| fail(&e.to_string()))?;
+    let provider = fd.table_provider(0).map_err(|e| fail(&e.to_string()))?;
+    subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map_err(|e| fail(&e.to_string()))
+}
+
 /// Six capital letters derived from the glyph set, as ISO 32000 asks of subset fonts.
-fn subset_tag(ids: &[u16]) -> String {
+pub(crate) fn subset_tag(ids: &[u16]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &g in ids {
         h ^= g as u64;

@@ -593,6 +593,34 @@ impl Register {
         Letter::from_json(&json)
     }
 
+    /// Calls `each` with the register's entries (of one Buddhist-Era year, or all) in
+    /// register order, one at a time: a year of any size in little memory.
+    pub fn for_each_entry(
+        &self,
+        year_be: Option<i64>,
+        mut each: impl FnMut(Entry) -> crate::Result<()>,
+    ) -> crate::Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{} FROM letters l WHERE status <> 'draft' AND (?1 IS NULL OR year_be = ?1)
+             ORDER BY year_be, issued_date, id",
+            entry_select("l")
+        ))?;
+        let mut rows = stmt.query([year_be])?;
+        while let Some(row) = rows.next()? {
+            each(entry_row(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// How many entries [`Register::for_each_entry`] will give.
+    pub fn count_entries(&self, year_be: Option<i64>) -> crate::Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM letters WHERE status <> 'draft' AND (?1 IS NULL OR year_be = ?1)",
+            [year_be],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
     /// Every issued and cancelled letter, in register order (year, series, number), for a
     /// year or all years.
     pub fn entries(&self, year_be: Option<i64>) -> crate::Result<Vec<Entry>> {

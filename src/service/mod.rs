@@ -109,6 +109,36 @@ impl Courtesy {
     }
 }
 
+/// How far the printing of a register book has got (ความคืบหน้าการพิมพ์สมุดทะเบียน).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct BookProgress {
+    /// Rows laid out so far.
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// Rows in the book.
+    #[ts(type = "number")]
+    pub total: u64,
+    /// Pages written so far.
+    pub pages: u32,
+}
+
+/// A writer that counts what passes through it.
+struct CountingWriter<W> {
+    inner: W,
+    n: usize,
+}
+
+impl<W: std::io::Write> std::io::Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.n += n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// An error as a front end shows it: one Thai sentence, and the problems by field so that
 /// the form can point at them.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -465,9 +495,14 @@ impl Office {
     pub fn issue_to(&mut self, letter: &Letter, opts: &IssueOptions, out: &Path) -> Result<Issued> {
         let output = self.output(out)?;
         let issued = self.issue(letter, opts)?;
-        let written = self
-            .issued_pdf(issued.id)
-            .and_then(|bytes| output.commit(&bytes));
+        let written = (|| -> Result<()> {
+            // Tests make the disk fill up here, after the number is taken (see `fail`).
+            fail::fail_point!("issue-write", |_| Err(Error::Write {
+                path: out.to_path_buf(),
+                source: std::io::Error::from_raw_os_error(28),
+            }));
+            output.commit(&self.issued_pdf(issued.id)?)
+        })();
         match written {
             Ok(()) => Ok(issued),
             Err(cause) => Err(Error::IssuedNotWritten {
@@ -565,9 +600,19 @@ impl Office {
 
     /// The register of a year printed as the official register form (A4 landscape).
     pub fn book(&self, year_be: i64) -> Result<Vec<u8>> {
+        self.book_stream(year_be, Vec::new(), &mut |_| {})
+    }
+
+    /// Writes the register book of a year to `out` page by page (a year of any size in
+    /// little memory), telling `progress` after every page. Returns `out`.
+    pub fn book_stream<W: std::io::Write>(
+        &self,
+        year_be: i64,
+        out: W,
+        progress: &mut dyn FnMut(BookProgress),
+    ) -> Result<W> {
         let reg = self.reg()?;
-        let entries = reg.entries(Some(year_be))?;
-        let rows: Vec<[String; 8]> = entries.iter().map(crate::register::export::row).collect();
+        let total = reg.count_entries(Some(year_be))?;
         let footer = match reg.audit_head()? {
             Some((n, hash)) => format!(
                 "บันทึกการตรวจสอบ {} รายการ  หัวห่วงโซ่ {}  พิมพ์เมื่อ {}",
@@ -585,22 +630,78 @@ impl Office {
             "ทะเบียนหนังสือส่ง พ.ศ. {}",
             crate::thai::to_thai_digits(&year_be.to_string())
         );
-        let doc = crate::typeset::layout::book::book(
+        let mut pager = crate::typeset::layout::book::BookPager::new(
             &self.typesetter,
             &heading,
             &footer,
             &REGISTER_COLUMNS,
-            &rows,
         );
-        self.writer.write(&doc, &PdfOptions::default())
+        let mut pdf = crate::pdf::stream::PageStream::new(
+            out,
+            &self.typesetter.fonts,
+            &heading,
+            "ทะเบียนหนังสือส่ง",
+            "",
+            &PdfOptions::default(),
+        )?;
+        let mut rows = 0u64;
+        reg.for_each_entry(Some(year_be), |entry| {
+            if let Some(page) = pager.row(&crate::register::export::row(&entry)) {
+                pdf.page(&page)?;
+                progress(BookProgress {
+                    rows,
+                    total,
+                    pages: pdf.pages() as u32,
+                });
+            }
+            rows += 1;
+            Ok(())
+        })?;
+        pdf.page(&pager.finish())?;
+        progress(BookProgress {
+            rows,
+            total,
+            pages: pdf.pages() as u32,
+        });
+        pdf.finish()
     }
 
     /// Writes the register book of a year to `out`. Returns its size.
     pub fn book_to(&self, year_be: i64, out: &Path) -> Result<usize> {
-        let output = self.output(out)?;
-        let bytes = self.book(year_be)?;
-        output.commit(&bytes)?;
-        Ok(bytes.len())
+        self.book_to_with(year_be, out, &mut |_| {})
+    }
+
+    /// [`Office::book_to`], telling `progress` after every page.
+    pub fn book_to_with(
+        &self,
+        year_be: i64,
+        out: &Path,
+        progress: &mut dyn FnMut(BookProgress),
+    ) -> Result<usize> {
+        let mut output = self.output(out)?;
+        let size = {
+            let file = std::io::BufWriter::with_capacity(1 << 16, output.file());
+            let counted = CountingWriter { inner: file, n: 0 };
+            let counted = self
+                .book_stream(year_be, counted, progress)
+                .map_err(|e| match e {
+                    Error::Write { path, source } if path.as_os_str().is_empty() => Error::Write {
+                        path: out.to_path_buf(),
+                        source,
+                    },
+                    e => e,
+                })?;
+            let size = counted.n;
+            if let Err(e) = counted.inner.into_inner() {
+                return Err(Error::Write {
+                    path: out.to_path_buf(),
+                    source: e.into_error(),
+                });
+            }
+            size
+        };
+        output.persist()?;
+        Ok(size)
     }
 
     /// Writes a verified backup of the register to `out` (SQLite's online backup: clerks

@@ -178,6 +178,7 @@ fn typescript_bindings_are_current() {
         ExportFormat::decl(&cfg),
         SearchPage::decl(&cfg),
         NextNumber::decl(&cfg),
+        BookProgress::decl(&cfg),
         Courtesy::decl(&cfg),
         Failure::decl(&cfg),
         FieldProblem::decl(&cfg),

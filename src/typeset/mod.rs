@@ -141,6 +141,12 @@ impl Typesetter {
         lines
     }
 
+    /// Sets a paragraph without the cache (for long runs of one-off text, such as the
+    /// cells of a register book, that would only push the letter's paragraphs out of it).
+    pub fn set_uncached(&self, spec: &ParagraphSpec<'_>) -> Vec<SetLine> {
+        paragraph::set_paragraph(self.fonts.face(spec.style), &self.breaker, spec)
+    }
+
     /// Sets text on one line without breaking it.
     pub fn line(&self, text: &str, style: FontStyle, size: f32, color: Color) -> TextRun {
         let spec = ParagraphSpec {

@@ -1,8 +1,9 @@
 // The one door to the Rust side: every call is a Tauri command over `saraban::Office`,
 // typed with the types generated from the Rust structs (bindings.ts).
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AuditReport,
+  BookProgress,
   Courtesy,
   DraftInfo,
   DraftVersion,
@@ -69,7 +70,11 @@ export const api = {
   cancel: (id: number, reason: string) => call<Entry>("cancel_letter", { id, reason }),
   exportRegister: (format: ExportFormat, year: number | null) =>
     call<string | null>("export_register", { format, year }),
-  exportBook: (year: number) => call<string | null>("export_book", { year }),
+  exportBook: (year: number, onProgress: (p: BookProgress) => void = () => {}) => {
+    const channel = new Channel<BookProgress>();
+    channel.onmessage = onProgress;
+    return call<string | null>("export_book", { year, onProgress: channel });
+  },
   importLetter: () => call<Letter | null>("import_letter"),
   exportLetter: (letter: Letter) => call<string | null>("export_letter", { letter }),
   verifyAudit: () => call<AuditReport>("verify_audit"),

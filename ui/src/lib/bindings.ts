@@ -587,6 +587,20 @@ running: number,
  */
 date: string, };
 
+export type BookProgress = { 
+/**
+ * Rows laid out so far.
+ */
+rows: number, 
+/**
+ * Rows in the book.
+ */
+total: number, 
+/**
+ * Pages written so far.
+ */
+pages: number, };
+
 export type Courtesy = { 
 /**
  * คำขึ้นต้น, e.g. เรียน.

@@ -45,3 +45,9 @@ export function formatThaiDate(iso: string | null | undefined): string {
   const text = `${p.day != null ? p.day + " " : ""}${MONTHS[p.month - 1]} ${p.year + 543}`;
   return thaiDigits(text);
 }
+
+/** What the clerk sees while the register book prints: the page and the share done. */
+export function bookProgressText(p: { rows: number; total: number; pages: number }): string {
+  const pct = p.total > 0 ? Math.floor((p.rows * 100) / p.total) : 100;
+  return thaiDigits(`กำลังพิมพ์สมุดทะเบียน… หน้า ${p.pages} · หนังสือ ${p.rows.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} ฉบับ (${pct}%)`);
+}

@@ -5,7 +5,7 @@ import ListHost from "./ListHost.svelte";
 import DateHost from "./DateHost.svelte";
 import RegisterTable from "../lib/components/RegisterTable.svelte";
 import type { Hit } from "../lib/bindings";
-import { formatThaiDate, thaiDigits, toIso, todayBangkok } from "../lib/thai";
+import { bookProgressText, formatThaiDate, thaiDigits, toIso, todayBangkok } from "../lib/thai";
 
 const json = () => JSON.parse(screen.getByTestId("json").textContent!);
 
@@ -61,6 +61,14 @@ describe("DatePicker", () => {
     expect(formatThaiDate("2026-12")).toBe("ธันวาคม ๒๕๖๙");
     expect(toIso(2569, 5, null)).toBe("2026-05");
     expect(thaiDigits("P4G 2021")).toBe("P๔G ๒๐๒๑");
+  });
+
+  it("tells the page and the share of the register book done", () => {
+    expect(bookProgressText({ rows: 12_345, total: 50_000, pages: 1131 })).toBe(
+      "กำลังพิมพ์สมุดทะเบียน… หน้า ๑๑๓๑ · หนังสือ ๑๒,๓๔๕/๕๐,๐๐๐ ฉบับ (๒๔%)",
+    );
+    // An empty year prints one page and is done.
+    expect(bookProgressText({ rows: 0, total: 0, pages: 1 })).toContain("(๑๐๐%)");
   });
 });
 
