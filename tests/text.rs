@@ -148,6 +148,38 @@ fn urls_and_email_keep_arabic_digits_in_the_pdf() {
     assert!(text.contains("๒๐๓๐"), "other digits are Thai");
 }
 
+/// Digits that belong to a Latin name or code stay Arabic under `digits: thai`, in the
+/// page and in the title: P4G, COVID-19, Project 2021.
+#[test]
+fn latin_names_keep_their_digits() {
+    let office = common::office_with_emblem();
+    let mut l = common::letter("jclair-specialists");
+    l.subject = Some("การประชุม P4G และ Project 2021 ปี 2564".into());
+    let pdf = office.render(&l).unwrap();
+    let text = squash(&pdftotext(&pdf));
+    for want in ["COVID-19", "Project2021", "P4G", "ปี๒๕๖๔"] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    for wrong in ["COVID-๑๙", "P๔G", "Project๒๐๒๑"] {
+        assert!(!text.contains(wrong), "{wrong}: {text}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.pdf");
+    std::fs::write(&p, &pdf).unwrap();
+    let info = Command::new("pdfinfo").arg(&p).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    assert!(
+        info.contains("การประชุม P4G และ Project 2021 ปี ๒๕๖๔"),
+        "{info}"
+    );
+    // Only true metadata: no empty PDF/X version that makes readers call it PDF/X.
+    assert!(
+        !info.contains("PDF/X") && !info.contains("PDF subtype"),
+        "{info}"
+    );
+    assert!(info.contains("Custom Metadata: no"), "{info}");
+}
+
 #[test]
 fn fonts_are_embedded_subsets() {
     let office = common::office_with_emblem();
@@ -254,4 +286,45 @@ fn qr_code_decodes_from_the_rendered_page() {
         String::from_utf8_lossy(&out.stdout).trim(),
         "https://2021p4g-seoulsummit.kr"
     );
+}
+
+/// Every kind prints its QR codes (stamped letters, memos, orders and announcements dropped
+/// them): each decodes back from the rendered pages.
+#[test]
+fn every_kind_prints_its_qr_codes() {
+    let office = common::office_with_emblem();
+    let dir = tempfile::tempdir().unwrap();
+    for kind in ["stamped", "memo", "order", "announcement", "p4g-invitation"] {
+        let mut l = common::letter(kind);
+        let url = format!("https://example.go.th/{kind}");
+        l.qr = vec![saraban::letter::Qr {
+            data: url.clone(),
+            caption: Some("แบบตอบรับ".into()),
+        }];
+        let p = dir.path().join(format!("{kind}.pdf"));
+        std::fs::write(&p, office.render(&l).unwrap()).unwrap();
+        let prefix = dir.path().join(kind);
+        let ok = Command::new("pdftoppm")
+            .args(["-r", "150", "-png"])
+            .arg(&p)
+            .arg(&prefix)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let pages: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|f| {
+                let n = f.file_name().unwrap().to_string_lossy().into_owned();
+                n.starts_with(&format!("{kind}-")) && n.ends_with(".png")
+            })
+            .collect();
+        let out = Command::new("zbarimg")
+            .args(["--quiet", "--raw"])
+            .args(&pages)
+            .output()
+            .unwrap();
+        let found = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(found.trim(), url, "{kind}: the QR code on its pages");
+    }
 }

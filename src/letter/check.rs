@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::spell::Speller;
 use super::{BodyBlock, Kind, Letter};
-use crate::thai::digits::{is_address_token, to_thai_digits};
+use crate::thai::digits::{is_address_token, is_latin_code, localize};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ts_rs::TS)]
@@ -152,6 +152,12 @@ pub fn check_with(l: &Letter, speller: Option<&Speller>) -> Vec<Finding> {
         mixed_digits(&path, text, &mut out);
         empty_time_range(&path, text, &mut out);
     }
+    for (path, text) in fields(l) {
+        range_hyphen(&path, text, &mut out);
+        weekdays(&path, text, &mut out);
+        date_ranges(&path, text, &mut out);
+    }
+    quotes(l, &mut out);
     mentions(l, &mut out);
     out.sort_by_key(|f| f.level);
     out
@@ -293,6 +299,16 @@ fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
             out,
         );
     }
+    if matches!(l.kind, Kind::External | Kind::Stamped) {
+        need(
+            l.owner.is_some(),
+            "owner",
+            "ส่วนราชการเจ้าของเรื่อง (หน่วยงาน โทร. อีเมล) ที่ผู้รับจะติดต่อกลับ",
+            "contact block (the unit that owns the matter, telephone, e-mail)",
+            Level::Warning,
+            out,
+        );
+    }
     if l.kind != Kind::Stamped {
         need(
             l.signer.is_some(),
@@ -366,45 +382,36 @@ fn salutation_and_closing(l: &Letter, out: &mut Vec<Finding>) {
     }
 }
 
-/// A token whose digits are part of a name or code (P4G, COVID-19) rather than a number.
-fn is_code(token: &str) -> bool {
-    token.chars().any(|c| c.is_ascii_alphabetic())
-}
-
 fn mixed_digits(path: &str, text: &str, out: &mut Vec<Finding>) {
-    let words: Vec<&str> = text
-        .split_whitespace()
-        .filter(|w| !is_address_token(w) && !is_code(w))
-        .collect();
-    let thai = words
-        .iter()
-        .any(|w| w.chars().any(|c| ('\u{0E50}'..='\u{0E59}').contains(&c)));
-    let arabic = words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
-    if thai && arabic {
-        let offending: Vec<&str> = words
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let mut thai = false;
+    let mut offending: Vec<&str> = Vec::new();
+    for (i, w) in tokens.iter().enumerate() {
+        let prev = if i > 0 { tokens[i - 1] } else { "" };
+        // URLs, e-mail addresses and Latin names or codes (P4G, COVID-19, Project 2021)
+        // keep their Arabic digits whatever the letter's policy.
+        if is_address_token(w) || is_latin_code(prev, w) {
+            continue;
+        }
+        thai |= w.chars().any(|c| ('\u{0E50}'..='\u{0E59}').contains(&c));
+        if w.chars().any(|c| c.is_ascii_digit()) {
+            offending.push(w);
+        }
+    }
+    if thai && !offending.is_empty() {
+        let quoted = offending
             .iter()
-            .copied()
-            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
             .take(3)
-            .collect();
-        let quoted = offending.join("”, “");
+            .copied()
+            .collect::<Vec<_>>()
+            .join("”, “");
         let mut f = finding(
             Level::Warning,
             path,
             format!("ใช้เลขไทยปนกับเลขอารบิก (“{quoted}”) ควรใช้แบบเดียวกันทั้งฉบับ"),
             format!("Thai and Arabic digits are mixed (“{quoted}”); use one kind throughout"),
         );
-        let fixed: String = text
-            .split_inclusive(char::is_whitespace)
-            .map(|w| {
-                if is_address_token(w.trim()) || is_code(w) {
-                    w.to_string()
-                } else {
-                    to_thai_digits(w)
-                }
-            })
-            .collect();
-        f.suggestion = Some(fixed);
+        f.suggestion = Some(localize(text, crate::letter::Digits::Thai).into_owned());
         out.push(f);
     }
 }
@@ -443,14 +450,22 @@ fn empty_time_range(path: &str, text: &str, out: &mut Vec<Finding>) {
                     while k < norm.len() && norm[k] == ' ' {
                         k += 1;
                     }
-                    if let Some((t2, _)) = time_at(k) {
+                    if let Some((t2, end2)) = time_at(k) {
+                        let quoted: String = text.chars().skip(i).take(end2 - i).collect();
+                        let quoted = quoted.trim();
                         if t1 == t2 {
-                            let quoted: String = text.chars().skip(i).take(k + 5 - i).collect();
                             out.push(finding(
                                 Level::Error,
                                 path,
-                                format!("ช่วงเวลา “{}” เริ่มและสิ้นสุดเวลาเดียวกัน", quoted.trim()),
-                                format!("the time range “{}” ends when it starts", quoted.trim()),
+                                format!("ช่วงเวลา “{quoted}” เริ่มและสิ้นสุดเวลาเดียวกัน"),
+                                format!("the time range “{quoted}” ends when it starts"),
+                            ));
+                        } else if t1 > t2 {
+                            out.push(finding(
+                                Level::Error,
+                                path,
+                                format!("ช่วงเวลา “{quoted}” สิ้นสุดก่อนเริ่ม"),
+                                format!("the time range “{quoted}” ends before it starts"),
                             ));
                         }
                     }
@@ -460,6 +475,250 @@ fn empty_time_range(path: &str, text: &str, out: &mut Vec<Finding>) {
             }
         }
         i += 1;
+    }
+}
+
+/// Straight and curly double quotes in one letter: a typographer uses one kind.
+fn quotes(l: &Letter, out: &mut Vec<Finding>) {
+    let all = fields(l);
+    let curly = all.iter().any(|(_, t)| t.contains(['“', '”']));
+    if !curly {
+        return;
+    }
+    if let Some((path, text)) = all.iter().find(|(_, t)| t.contains('"')) {
+        let mut open = true;
+        let fixed: String = text
+            .chars()
+            .map(|c| {
+                if c == '"' {
+                    open = !open;
+                    if open {
+                        '”'
+                    } else {
+                        '“'
+                    }
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let mut f = finding(
+            Level::Warning,
+            path.clone(),
+            "ใช้เครื่องหมายอัญประกาศสองแบบปนกัน (“ ” และ \") ควรใช้ “ ” ทั้งฉบับ".into(),
+            "straight (\") and curly (“ ”) quotes are mixed; use “ ” throughout".into(),
+        );
+        f.suggestion = Some(fixed);
+        out.push(f);
+    }
+}
+
+/// A number or digit (Thai or Arabic) at `c`.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('\u{0E50}'..='\u{0E59}').contains(&c)
+}
+
+/// `๑ - ๔`: a range of numbers, times or dates joined by a spaced hyphen, where the
+/// regulation's typography uses an en dash (`๑ – ๔`).
+fn range_hyphen(path: &str, text: &str, out: &mut Vec<Finding>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = false;
+    for i in 1..chars.len().saturating_sub(1) {
+        if chars[i] != '-' || chars[i - 1] != ' ' || chars[i + 1] != ' ' {
+            continue;
+        }
+        let before = chars[..i - 1].iter().rev().find(|c| **c != ' ');
+        let after = chars[i + 2..].iter().find(|c| **c != ' ');
+        if before.is_some_and(|c| is_digit(*c) || *c == '.') && after.is_some_and(|c| is_digit(*c))
+        {
+            found = true;
+        }
+    }
+    if found {
+        let mut f = finding(
+            Level::Warning,
+            path,
+            "ช่วงตัวเลขหรือเวลาใช้ยัติภังค์ (-) ควรใช้เครื่องหมาย – (en dash) เช่น ๑ – ๔".into(),
+            "a range of numbers or times is joined by a hyphen (-); use an en dash (–), e.g. ๑ – ๔"
+                .into(),
+        );
+        f.suggestion = Some(text.replace(" - ", " – "));
+        out.push(f);
+    }
+}
+
+/// Reads a number (Thai or Arabic digits) at `i`: its value and where it ends.
+fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
+    let mut j = i;
+    let mut v: u32 = 0;
+    while j < chars.len() && is_digit(chars[j]) && j - i < 5 {
+        let d = if chars[j].is_ascii_digit() {
+            chars[j] as u32 - '0' as u32
+        } else {
+            chars[j] as u32 - 0x0E50
+        };
+        v = v * 10 + d;
+        j += 1;
+    }
+    (j > i).then_some((v, j))
+}
+
+fn skip_spaces(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len() && chars[i] == ' ' {
+        i += 1;
+    }
+    i
+}
+
+/// A month's full Thai name at `i`: its number and where it ends.
+fn month_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
+    let rest: String = chars[i..chars.len().min(i + 12)].iter().collect();
+    crate::thai::date::month_names()
+        .iter()
+        .enumerate()
+        // มิถุนายน before มีนาคม cannot clash; no name is a prefix of another.
+        .find(|(_, m)| rest.starts_with(*m))
+        .map(|(k, m)| (k as u32 + 1, i + m.chars().count()))
+}
+
+/// `๗ ธันวาคม ๒๕๖๙` (or `๗ ธันวาคม พ.ศ. ๒๕๖๙`) at `i`: the date and where it ends. The
+/// year may be missing (`None`).
+/// Day, month and (CE) year if written.
+type DayMonthYear = (u32, u32, Option<i32>);
+
+fn date_at(chars: &[char], i: usize) -> Option<(DayMonthYear, usize)> {
+    let (day, j) = number_at(chars, i)?;
+    let j = skip_spaces(chars, j);
+    let (month, j) = month_at(chars, j)?;
+    let mut k = skip_spaces(chars, j);
+    let be: Vec<char> = "พ.ศ.".chars().collect();
+    if chars[k..].starts_with(&be) {
+        k = skip_spaces(chars, k + be.len());
+    }
+    match number_at(chars, k) {
+        Some((y, end)) if (2400..=2700).contains(&y) => {
+            Some(((day, month, Some(y as i32 - 543)), end))
+        }
+        _ => Some(((day, month, None), j)),
+    }
+}
+
+/// `วันจันทร์ที่ ๗ ธันวาคม ๒๕๖๙` on a day that is not a Monday.
+fn weekdays(path: &str, text: &str, out: &mut Vec<Finding>) {
+    const DAYS: [&str; 7] = ["จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์"];
+    let chars: Vec<char> = text.chars().collect();
+    let lead: Vec<char> = "วัน".chars().collect();
+    let mut i = 0;
+    while i + lead.len() < chars.len() {
+        if !chars[i..].starts_with(&lead) {
+            i += 1;
+            continue;
+        }
+        let after: String = chars[i + lead.len()..].iter().take(10).collect();
+        let Some((wd, name)) = DAYS
+            .iter()
+            .enumerate()
+            .find(|(_, d)| after.starts_with(**d))
+        else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + lead.len() + name.chars().count();
+        let thi: Vec<char> = "ที่".chars().collect();
+        j = skip_spaces(&chars, j);
+        if chars[j..].starts_with(&thi) {
+            j = skip_spaces(&chars, j + thi.len());
+        }
+        if let Some(((day, month, Some(year)), end)) = date_at(&chars, j) {
+            if let Some(date) = chrono::NaiveDate::from_ymd_opt(year, month, day) {
+                use chrono::Datelike;
+                let actual = date.weekday().num_days_from_monday() as usize;
+                if actual != wd {
+                    let quoted: String = chars[i..end].iter().collect();
+                    let mut f = finding(
+                        Level::Error,
+                        path,
+                        format!("“{quoted}” ไม่ตรงกับปฏิทิน: วันนั้นเป็นวัน{}", DAYS[actual]),
+                        format!(
+                            "“{quoted}” does not match the calendar: that day is a {}",
+                            [
+                                "Monday",
+                                "Tuesday",
+                                "Wednesday",
+                                "Thursday",
+                                "Friday",
+                                "Saturday",
+                                "Sunday"
+                            ][actual]
+                        ),
+                    );
+                    f.suggestion = Some(text.replacen(
+                        &format!("วัน{name}"),
+                        &format!("วัน{}", DAYS[actual]),
+                        1,
+                    ));
+                    out.push(f);
+                }
+            }
+            i = end;
+            continue;
+        }
+        i = j;
+    }
+}
+
+/// `๑๐ – ๘ ธันวาคม ๒๕๖๙`: a range of dates that ends before it starts.
+fn date_ranges(path: &str, text: &str, out: &mut Vec<Finding>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_digit(chars[i]) || (i > 0 && (is_digit(chars[i - 1]) || chars[i - 1] == '.')) {
+            i += 1;
+            continue;
+        }
+        let Some((d1, j)) = number_at(&chars, i) else {
+            i += 1;
+            continue;
+        };
+        // The start: a day alone (`๗ – ๘ ธันวาคม`) or a full date.
+        let (start, j) = match date_at(&chars, i) {
+            Some(((d, m, y), end)) => ((d, Some(m), y), end),
+            None => ((d1, None, None), j),
+        };
+        let k = skip_spaces(&chars, j);
+        let dash = k < chars.len() && matches!(chars[k], '–' | '-' | '—');
+        let to: Vec<char> = "ถึง".chars().collect();
+        let k = if dash {
+            skip_spaces(&chars, k + 1)
+        } else if chars[k..].starts_with(&to) {
+            skip_spaces(&chars, k + to.len())
+        } else {
+            i = j.max(i + 1);
+            continue;
+        };
+        if let Some(((d2, m2, y2), end)) = date_at(&chars, k) {
+            let (d1, m1, y1) = start;
+            let m1v = m1.unwrap_or(m2);
+            // Without the start's own year a later month is taken as last year's.
+            let y1v = y1.or(if m1v > m2 { None } else { y2 });
+            let reversed = match (y1v, y2) {
+                (Some(a), Some(b)) => (a, m1v, d1) > (b, m2, d2),
+                (None, None) => (m1v, d1) > (m2, d2) && m1.is_none(),
+                _ => false,
+            };
+            if reversed && start.0 >= 1 {
+                let quoted: String = chars[i..end].iter().collect();
+                out.push(finding(
+                    Level::Error,
+                    path,
+                    format!("ช่วงวันที่ “{quoted}” สิ้นสุดก่อนเริ่ม"),
+                    format!("the date range “{quoted}” ends before it starts"),
+                ));
+            }
+            i = end;
+            continue;
+        }
+        i = j.max(i + 1);
     }
 }
 
@@ -530,6 +789,60 @@ mod tests {
         assert!(check(&l)
             .iter()
             .any(|f| f.path == "salutation" && f.suggestion.as_deref() == Some("กราบเรียน")));
+    }
+
+    #[test]
+    fn quotes_ranges_weekdays_and_date_ranges() {
+        let l = letter(
+            r#"{"kind":"external","subject":"โครงการ “สารบรรณ”","body":[
+              "ตามที่ \"กรม\" ได้จัดประชุมในวันจันทร์ที่ ๗ ธันวาคม ๒๕๖๙ เวลา ๑๖.๓๐ – ๑๓.๓๐ น.",
+              "ระหว่างวันที่ ๑๐ – ๘ ธันวาคม ๒๕๖๙ ข้อ ๑ - ๔",
+              "วันศุกร์ที่ ๒๓ กันยายน ๒๕๖๕ ระหว่างวันที่ ๓๐ พฤศจิกายน – ๒ ธันวาคม ๒๕๖๙ และ ๗ – ๘ ธันวาคม ๒๕๖๙",
+              "ในการประชุม (Project 2021) และ Agenda 2030: ปี ๒๕๖๙ P4G COVID-19"
+            ]}"#,
+        );
+        let f = check(&l);
+        let at = |path: &str, en: &str| {
+            f.iter()
+                .filter(|x| x.path == path && x.en.contains(en))
+                .count()
+        };
+        assert_eq!(at("body[0]", "quotes are mixed"), 1, "{f:#?}");
+        assert_eq!(
+            f.iter()
+                .find(|x| x.en.contains("quotes"))
+                .unwrap()
+                .suggestion
+                .as_deref(),
+            Some("ตามที่ “กรม” ได้จัดประชุมในวันจันทร์ที่ ๗ ธันวาคม ๒๕๖๙ เวลา ๑๖.๓๐ – ๑๓.๓๐ น.")
+        );
+        // 7 December 2026 is a Monday; 23 September 2022 was a Friday.
+        assert_eq!(at("body[0]", "calendar"), 0, "{f:#?}");
+        assert_eq!(at("body[2]", "calendar"), 0, "{f:#?}");
+        assert_eq!(at("body[0]", "time range"), 1, "{f:#?}");
+        assert_eq!(at("body[1]", "date range"), 1, "{f:#?}");
+        assert_eq!(at("body[2]", "date range"), 0, "{f:#?}");
+        assert_eq!(at("body[1]", "en dash"), 1, "{f:#?}");
+        assert_eq!(
+            at("body[3]", "mixed"),
+            0,
+            "Latin names keep their digits: {f:#?}"
+        );
+        let l = letter(r#"{"kind":"external","body":["ในวันอังคารที่ ๗ ธันวาคม พ.ศ. ๒๕๖๙"]}"#);
+        let f = check(&l);
+        let wd = f
+            .iter()
+            .find(|x| x.en.contains("calendar"))
+            .expect("weekday");
+        assert!(wd.th.contains("วันจันทร์"), "{wd:?}");
+        assert_eq!(
+            wd.suggestion.as_deref(),
+            Some("ในวันจันทร์ที่ ๗ ธันวาคม พ.ศ. ๒๕๖๙")
+        );
+        assert!(
+            f.iter().any(|x| x.path == "owner"),
+            "no contact block: {f:#?}"
+        );
     }
 
     #[test]

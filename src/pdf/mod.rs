@@ -210,6 +210,7 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
     };
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
     compress_streams(writer, &mut lo);
+    only_true_metadata(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| Error::Pdf(e.to_string()))?;
@@ -217,6 +218,29 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
         return Err(Error::Pdf("the PDF writer produced no output".into()));
     }
     Ok(bytes)
+}
+
+/// Leaves out of the Info dictionary what printpdf writes empty: an empty
+/// `/GTS_PDFXVersion` makes readers call the file PDF/X (a claim it does not meet), and an
+/// empty `/Identifier` or `/Keywords` says nothing.
+fn only_true_metadata(lo: &mut lopdf::Document) {
+    let Ok(id) = lo.trailer.get(b"Info").and_then(|o| o.as_reference()) else {
+        return;
+    };
+    if let Ok(lopdf::Object::Dictionary(info)) = lo.get_object_mut(id) {
+        let empty: Vec<Vec<u8>> = info
+            .iter()
+            .filter(|(_, v)| match v {
+                lopdf::Object::String(s, _) => s.is_empty(),
+                _ => false,
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in empty {
+            info.remove(&k);
+        }
+        info.remove(b"GTS_PDFXVersion");
+    }
 }
 
 /// Subsets a face to `glyphs`, tags it, and adds it to the document.

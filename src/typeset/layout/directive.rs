@@ -12,7 +12,9 @@ use super::super::frame::{mm, Color, Frame};
 use super::super::paragraph::{Align, ParagraphSpec};
 use super::super::{Graphic, Typesetter};
 use super::external::DRAFT_DAY_MM;
-use super::parts::{body, copies_to, label_gap, owner_block, signature, CLOSING_GAP, PART_GAP};
+use super::parts::{
+    body, copies_to, label_gap, owner_block, qr_codes, signature, CLOSING_GAP, PART_GAP,
+};
 use super::{under_garuda, Flow, Geometry, LayoutOptions, INDENT_MM};
 use crate::error::Result;
 use crate::letter::{Kind, Letter};
@@ -111,6 +113,7 @@ pub(crate) fn layout(
     signature(&mut flow, letter, None, c, r);
     let count = owner_block(&mut flow, letter, l, r);
     copies_to(&mut flow, letter, l, r, gap, count == 0);
+    qr_codes(&mut flow, letter, r)?;
 
     let pages = under_garuda(&mut flow, letter, emblem, g, PART_GAP, opts);
     Ok(pages)

@@ -11,7 +11,7 @@ use super::super::font::FontStyle;
 use super::super::frame::{mm, Color, Frame, Item, Point, Shape};
 use super::super::paragraph::{Align, ParagraphSpec};
 use super::super::{Graphic, Typesetter};
-use super::parts::{body, copies_to, label_gap, recipient_line, signature, PART_GAP};
+use super::parts::{body, copies_to, label_gap, qr_codes, recipient_line, signature, PART_GAP};
 use super::{
     decorate, finish, frames, paginate, place_emblem, urgency_run, Block, Flow, Geometry,
     LayoutOptions, PageArea, EMBLEM_TOP_MM, PAGE_NUMBER_TOP_MM,
@@ -119,6 +119,7 @@ pub(crate) fn layout(
     body(&mut flow, letter, l, r);
     signature(&mut flow, letter, None, c, r);
     copies_to(&mut flow, letter, l, r, gap, true);
+    qr_codes(&mut flow, letter, r)?;
 
     let emblem_h = mm(MEMO_EMBLEM_MM);
     let top = mm(EMBLEM_TOP_MM);

@@ -11,7 +11,9 @@ use super::super::frame::{mm, Frame, Item, Point, Size, SlotRole};
 use super::super::paragraph::Align;
 use super::super::{Graphic, Typesetter};
 use super::external::{enclosures, header_number_and_agency, DRAFT_DAY_MM};
-use super::parts::{body, copies_to, label_gap, owner_block, recipient_line, CLOSING_GAP};
+use super::parts::{
+    body, copies_to, label_gap, owner_block, qr_codes, recipient_line, CLOSING_GAP,
+};
 use super::{under_garuda, Block, Flow, Geometry, LayoutOptions};
 use crate::error::Result;
 use crate::letter::Letter;
@@ -95,6 +97,7 @@ pub(crate) fn layout(
     }
     let count = owner_block(&mut flow, letter, l, r);
     copies_to(&mut flow, letter, l, r, gap, count == 0);
+    qr_codes(&mut flow, letter, r)?;
 
     let pages = under_garuda(&mut flow, letter, emblem, g, 0.0, opts);
     Ok(pages)
