@@ -60,9 +60,13 @@ fn printed(l: &Letter, pages: usize) -> Vec<String> {
     if let Some(c) = l.closing_or_default() {
         v.push(c.to_string());
     }
-    if let Some(s) = &l.signer {
-        v.push(format!("({})", p(&s.name)));
-        v.extend(s.positions.iter().map(|x| p(x)));
+    match &l.signer {
+        Some(s) => {
+            v.push(format!("({})", p(&s.name)));
+            v.extend(s.positions.iter().map(|x| p(x)));
+        }
+        // The blank name line, filled in by hand.
+        None => v.push("( )".into()),
     }
     if let Some(o) = &l.owner {
         v.extend([&o.department, &o.unit].into_iter().flatten().map(|x| p(x)));

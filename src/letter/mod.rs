@@ -345,10 +345,12 @@ pub enum BlockStyle {
 /// structured form of ภาคผนวก ๓ ข้อ ๔: the signer's own `position`, an `acting` form and the
 /// position covered (`for_position`), from which the lines are built in the official order
 /// ([`Signer::position_lines`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Signer {
-    /// ชื่อเต็ม, printed in parentheses.
+    /// ชื่อเต็ม, printed in parentheses. Empty when the name is written by hand: the page
+    /// keeps the signature space and a blank line in parentheses.
+    #[serde(default)]
     pub name: String,
     /// ตำแหน่ง lines under the name, as typed (the plain form).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

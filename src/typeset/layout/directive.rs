@@ -78,6 +78,7 @@ pub(crate) fn layout(
     };
     let x = l + mm(INDENT_MM);
     flow.keep_last(2);
+    flow.start_ending(2);
     match letter.date.map(|d| format_date(&d, letter.digits)) {
         Some(t) => {
             let year = t
@@ -111,9 +112,10 @@ pub(crate) fn layout(
         }
     }
     signature(&mut flow, letter, None, c, r);
+    let contact = flow.blocks.len();
     let count = owner_block(&mut flow, letter, l, r);
     copies_to(&mut flow, letter, l, r, gap, count == 0);
-    qr_codes(&mut flow, letter, r)?;
+    qr_codes(&mut flow, letter, r, Some(contact))?;
 
     let pages = under_garuda(&mut flow, letter, emblem, g, PART_GAP, opts);
     Ok(pages)

@@ -61,8 +61,9 @@ pub(crate) fn layout(
 
     body(&mut flow, letter, l, r);
     signature(&mut flow, letter, letter.closing_or_default(), c, r);
+    let contact = flow.blocks.len();
     owner(&mut flow, letter, l, r, gap);
-    qr_codes(&mut flow, letter, r)?;
+    qr_codes(&mut flow, letter, r, Some(contact))?;
 
     let mut pages = under_garuda(&mut flow, letter, emblem, g, 0.0, opts);
     if let Some(d) = &letter.distribution {

@@ -107,6 +107,7 @@ pub(crate) fn layout(
         height: header.pitch,
         items,
         keep_with_next: true,
+        flex: 0.0,
     });
 
     if let Some(s) = &letter.subject {
@@ -119,7 +120,7 @@ pub(crate) fn layout(
     body(&mut flow, letter, l, r);
     signature(&mut flow, letter, None, c, r);
     copies_to(&mut flow, letter, l, r, gap, true);
-    qr_codes(&mut flow, letter, r)?;
+    qr_codes(&mut flow, letter, r, None)?;
 
     let emblem_h = mm(MEMO_EMBLEM_MM);
     let top = mm(EMBLEM_TOP_MM);
@@ -128,7 +129,7 @@ pub(crate) fn layout(
         next_top: mm(PAGE_NUMBER_TOP_MM) + 2.0 * flow.pitch,
         bottom: g.bottom(),
     };
-    let mut pages = frames(paginate(std::mem::take(&mut flow.blocks), area), g.size());
+    let mut pages = frames(paginate(flow.take_blocks(), area), g.size());
     if let Some(first) = pages.first_mut() {
         let ew = emblem
             .map(|e| emblem_h * e.aspect())
@@ -230,6 +231,7 @@ impl Header<'_> {
             height: self.pitch,
             items,
             keep_with_next: true,
+            flex: 0.0,
         });
         for line in iter {
             let items = vec![
@@ -247,6 +249,7 @@ impl Header<'_> {
                 height: self.pitch,
                 items,
                 keep_with_next: true,
+                flex: 0.0,
             });
         }
     }

@@ -123,6 +123,9 @@ pub struct Block {
     pub items: Vec<(Point, Item)>,
     /// The block must be on the same page as the next one.
     pub keep_with_next: bool,
+    /// How much of `space_before` may go when that keeps the letter's ending off a page
+    /// of its own (the spacing the regulation leaves to judgement).
+    pub flex: f32,
 }
 
 /// Builds the blocks of a letter.
@@ -136,6 +139,9 @@ pub(crate) struct Flow<'t> {
     pub pitch: f32,
     /// Baseline distance from the top of a line box.
     pub ascent: f32,
+    /// The first block of the letter's ending (the last body lines, the closing, the
+    /// signature, the contact block, QR codes): it goes to a page as one.
+    pub ending: Option<usize>,
 }
 
 impl<'t> Flow<'t> {
@@ -152,7 +158,28 @@ impl<'t> Flow<'t> {
             size,
             pitch: ts.profile.line_pitch,
             ascent,
+            ending: None,
         }
+    }
+
+    /// Marks the ending as starting `body_lines` blocks back: from here on the letter
+    /// keeps together (never furniture alone on a page).
+    pub fn start_ending(&mut self, body_lines: usize) {
+        if self.ending.is_none() {
+            self.ending = Some(self.blocks.len().saturating_sub(body_lines));
+        }
+    }
+
+    /// The blocks, with the ending tied into one chain, for [`paginate`].
+    pub fn take_blocks(&mut self) -> Vec<Block> {
+        let mut blocks = std::mem::take(&mut self.blocks);
+        if let Some(from) = self.ending.take() {
+            let n = blocks.len();
+            for b in blocks.iter_mut().take(n.saturating_sub(1)).skip(from) {
+                b.keep_with_next = true;
+            }
+        }
+        blocks
     }
 
     /// Text as printed: digits per the letter's policy.
@@ -204,6 +231,7 @@ impl<'t> Flow<'t> {
             height: self.pitch,
             items,
             keep_with_next,
+            flex: 0.0,
         });
     }
 
@@ -253,6 +281,11 @@ pub(crate) struct PageArea {
 }
 
 /// Distributes blocks over pages; returns, per page, the blocks with their top y.
+///
+/// A block that does not fit goes to a new page with the chain of blocks tied to it. When
+/// that chain is the rest of the letter and overflows by less than the flexible spacing on
+/// the page (see [`Block::flex`]), the spacing gives way instead: the letter's ending does
+/// not go to a page of its own for a millimetre.
 pub(crate) fn paginate(blocks: Vec<Block>, area: PageArea) -> Vec<Vec<(f32, Block)>> {
     let mut pages: Vec<Vec<(f32, Block)>> = vec![Vec::new()];
     let mut y = area.first_top;
@@ -269,6 +302,10 @@ pub(crate) fn paginate(blocks: Vec<Block>, area: PageArea) -> Vec<Vec<(f32, Bloc
             y = top + b.height;
             i += 1;
             continue;
+        }
+        if let Some(end) = squeeze(&mut pages[page], &blocks[i..], area) {
+            i += end;
+            break;
         }
         // Does not fit: move back to the start of the chain of tied blocks, unless that
         // chain fills the whole page.
@@ -288,7 +325,49 @@ pub(crate) fn paginate(blocks: Vec<Block>, area: PageArea) -> Vec<Vec<(f32, Bloc
         y = area.next_top;
         i = j;
     }
+    debug_assert!(i >= blocks_len);
     pages
+}
+
+/// Puts `rest` (the rest of the letter, all tied together) on `page` by giving up flexible
+/// space, last blocks first, when that is enough. Returns how many blocks it placed.
+fn squeeze(page: &mut Vec<(f32, Block)>, rest: &[Block], area: PageArea) -> Option<usize> {
+    let tied = rest
+        .iter()
+        .take(rest.len().saturating_sub(1))
+        .all(|b| b.keep_with_next);
+    if page.is_empty() || rest.is_empty() || !tied {
+        return None;
+    }
+    let (last_top, last) = page.last()?;
+    let mut bottom = last_top + last.height;
+    for b in rest {
+        bottom += b.space_before + b.height;
+    }
+    let mut over = bottom - area.bottom;
+    let flex: f32 = page.iter().skip(1).map(|(_, b)| b.flex).sum::<f32>()
+        + rest.iter().map(|b| b.flex).sum::<f32>();
+    if over <= 0.0 || over > flex {
+        return None;
+    }
+    let first_top = page[0].0;
+    let mut all: Vec<Block> = page.drain(..).map(|(_, b)| b).collect();
+    all.extend(rest.iter().cloned());
+    for b in all.iter_mut().skip(1).rev() {
+        let take = b.flex.min(over).min(b.space_before);
+        b.space_before -= take;
+        over -= take;
+        if over <= 0.0 {
+            break;
+        }
+    }
+    let mut y = first_top;
+    for (k, b) in all.into_iter().enumerate() {
+        let top = if k == 0 { y } else { y + b.space_before };
+        y = top + b.height;
+        page.push((top, b));
+    }
+    Some(rest.len())
 }
 
 /// Builds frames from paginated blocks.
@@ -492,7 +571,7 @@ pub(crate) fn under_garuda(
         next_top: mm(PAGE_NUMBER_TOP_MM) + 2.0 * flow.pitch,
         bottom: g.bottom(),
     };
-    let mut pages = frames(paginate(std::mem::take(&mut flow.blocks), area), g.size());
+    let mut pages = frames(paginate(flow.take_blocks(), area), g.size());
     if let Some(first) = pages.first_mut() {
         place_emblem(first, emblem, g.c(), mm(EMBLEM_TOP_MM), mm(EMBLEM_H_MM));
         if let Some(u) = letter.urgency {
@@ -538,5 +617,66 @@ pub(crate) fn place_emblem(
                 },
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(space_before: f32, height: f32, keep: bool, flex: f32) -> Block {
+        Block {
+            space_before,
+            height,
+            keep_with_next: keep,
+            flex,
+            ..Default::default()
+        }
+    }
+
+    /// Twenty body lines, then an ending of three tied blocks with 10 pt of flexible space.
+    fn letter(body_lines: usize) -> Vec<Block> {
+        let mut v: Vec<Block> = (0..body_lines)
+            .map(|_| block(0.0, 20.0, false, 0.0))
+            .collect();
+        if let Some(b) = v.last_mut() {
+            b.keep_with_next = true;
+        }
+        v.push(block(12.0, 20.0, true, 6.0));
+        v.push(block(20.0, 20.0, true, 4.0));
+        v.push(block(0.0, 20.0, false, 0.0));
+        v
+    }
+
+    const AREA: PageArea = PageArea {
+        first_top: 0.0,
+        next_top: 0.0,
+        bottom: 500.0,
+    };
+
+    #[test]
+    fn a_small_overflow_of_the_ending_gives_up_flexible_space() {
+        // 21 lines (420) + the ending (12 + 20 + 20 + 20 + 20 = 92) = 512: 12 over, more
+        // than its 10 of flex.
+        let pages = paginate(letter(21), AREA);
+        assert_eq!(
+            pages.len(),
+            2,
+            "too much: the ending moves, with body lines"
+        );
+        assert!(pages[1].len() >= 4, "body lines go with the ending");
+        // 20 lines + the ending = 492: fits as it is, spacing untouched.
+        let pages = paginate(letter(20), AREA);
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0][20].1.space_before, 12.0);
+        // 6 over (a first line of 34): the last flexible spaces give way.
+        let mut l = letter(20);
+        l[0].height = 34.0;
+        let pages = paginate(l, AREA);
+        assert_eq!(pages.len(), 1, "squeezed onto one page");
+        let (top, last) = pages[0].last().unwrap();
+        assert!((top + last.height - 500.0).abs() < 0.01);
+        assert_eq!(pages[0][21].1.space_before, 16.0, "the 20 gave 4");
+        assert_eq!(pages[0][20].1.space_before, 10.0, "the 12 gave 2");
     }
 }

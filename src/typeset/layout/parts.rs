@@ -8,7 +8,7 @@ use super::super::qr::qr_shape;
 use super::super::Typesetter;
 use super::{frames, paginate, Block, Flow, Geometry, PageArea, INDENT_MM};
 use crate::error::Result;
-use crate::letter::{BlockStyle, Letter};
+use crate::letter::{BlockStyle, Letter, Signer};
 use crate::thai::{format_date, localize};
 
 /// Space before each header part and before the body (1 Enter + 6 pt).
@@ -167,6 +167,7 @@ pub(super) fn signature(
     }
     // The last lines of the body go with the closing: never a signature alone on a page.
     flow.keep_last(2);
+    flow.start_ending(2);
     let closing_run = closing.as_ref().map(|s| flow.run(s));
     let centre = match &closing_run {
         Some(run) => c + run.width / 2.0,
@@ -174,8 +175,12 @@ pub(super) fn signature(
     };
     if let Some(run) = closing_run {
         flow.line(CLOSING_GAP, vec![(c, run)], true);
+        flex_last(flow, CLOSING_GAP / 2.0);
     }
-    let Some(signer) = signer else { return };
+    // Without a signer the page still keeps the space to sign and a blank line for the
+    // name in parentheses, written by hand.
+    let blank = Signer::default();
+    let signer = signer.unwrap_or(&blank);
     let slot_h = mm(SIGNATURE_MM);
     flow.blocks.push(Block {
         space_before: if closing.is_some() { 0.0 } else { CLOSING_GAP },
@@ -191,21 +196,43 @@ pub(super) fn signature(
             },
         )],
         keep_with_next: true,
+        flex: 0.0,
     });
-    let mut lines = vec![format!("({})", flow.print(&signer.name))];
-    lines.extend(
-        signer
-            .position_lines()
-            .iter()
-            .map(|p| flow.print(p).into_owned()),
-    );
+    let lines: Vec<String> = signer
+        .position_lines()
+        .iter()
+        .map(|p| flow.print(p).into_owned())
+        .collect();
     let n = lines.len();
+    if signer.name.trim().is_empty() {
+        // ( ……… ): the parentheses of a name as wide as a typical one.
+        let (open, close) = (flow.run("("), flow.run(")"));
+        let half = mm(BLANK_NAME_MM) / 2.0;
+        let x0 = (centre - half - open.width).min(r - 2.0 * half - open.width - close.width);
+        let x1 = x0 + open.width + 2.0 * half;
+        flow.line(0.0, vec![(x0, open), (x1, close)], n > 0);
+    } else {
+        let run = flow.run(&format!("({})", flow.print(&signer.name)));
+        let x = (centre - run.width / 2.0).min(r - run.width);
+        flow.line(0.0, vec![(x, run)], n > 0);
+    }
     for (i, s) in lines.iter().enumerate() {
         let run = flow.run(s);
         let x = (centre - run.width / 2.0).min(r - run.width);
         flow.line(0.0, vec![(x, run)], i + 1 < n);
     }
 }
+
+/// Lets the last block's space before it shrink by `flex` when that keeps the ending on
+/// the page.
+pub(super) fn flex_last(flow: &mut Flow<'_>, flex: f32) {
+    if let Some(b) = flow.blocks.last_mut() {
+        b.flex = flex.min(b.space_before);
+    }
+}
+
+/// Room between the parentheses of a name to be written by hand, in millimetres.
+pub const BLANK_NAME_MM: f32 = 50.0;
 
 /// ส่วนราชการเจ้าของเรื่อง with โทร., โทรสาร, ไปรษณีย์อิเล็กทรอนิกส์; then สำเนาส่ง.
 pub(super) fn owner(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32, gap: f32) {
@@ -236,8 +263,13 @@ pub(super) fn owner_block(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) 
     for (i, s) in lines.iter().enumerate() {
         let set = flow.set(s, r - l, 0.0, 0.0, Align::Left);
         let before = if first { flow.pitch } else { 0.0 };
-        first = false;
+        let at = flow.blocks.len();
         flow.lines(before, l, &set, Vec::new(), i + 1 < count);
+        if first {
+            // "Anchored at the bottom left, or one or two blank lines" below the signature.
+            flow.blocks[at].flex = flow.pitch / 2.0;
+        }
+        first = false;
     }
     count
 }
@@ -277,8 +309,15 @@ pub(super) fn copies_to(
     }
 }
 
-/// QR codes in a row at the right, each with its caption centred under it.
-pub(super) fn qr_codes(flow: &mut Flow<'_>, letter: &Letter, r: f32) -> Result<()> {
+/// QR codes in a row at the right, each with its caption centred under it. With `beside`
+/// (where the contact block starts in the flow), the codes stand beside that block, as in
+/// the office's letters, when its lines leave them room; otherwise under it.
+pub(super) fn qr_codes(
+    flow: &mut Flow<'_>,
+    letter: &Letter,
+    r: f32,
+    beside: Option<usize>,
+) -> Result<()> {
     if letter.qr.is_empty() {
         return Ok(());
     }
@@ -310,11 +349,48 @@ pub(super) fn qr_codes(flow: &mut Flow<'_>, letter: &Letter, r: f32) -> Result<(
             height = height.max(side + lines.len() as f32 * flow.pitch);
         }
     }
+    let left = r - n as f32 * col;
+    if let Some(from) = beside.filter(|&f| f < flow.blocks.len()) {
+        let group = &flow.blocks[from..];
+        let reach = group
+            .iter()
+            .flat_map(|b| b.items.iter())
+            .map(|(p, item)| match item {
+                Item::Text(run) => p.x + run.width,
+                _ => f32::MAX,
+            })
+            .fold(0.0f32, f32::max);
+        if reach + mm(5.0) <= left {
+            let group: Vec<Block> = flow.blocks.drain(from..).collect();
+            let mut merged = Vec::new();
+            let mut y = 0.0;
+            for (k, b) in group.iter().enumerate() {
+                if k > 0 {
+                    y += b.space_before;
+                }
+                for (p, item) in &b.items {
+                    merged.push((Point::new(p.x, p.y + y), item.clone()));
+                }
+                y += b.height;
+            }
+            // The codes' tops level with the first line's top.
+            merged.extend(items);
+            flow.blocks.push(Block {
+                space_before: group[0].space_before,
+                height: y.max(height),
+                items: merged,
+                keep_with_next: false,
+                flex: group[0].flex,
+            });
+            return Ok(());
+        }
+    }
     flow.blocks.push(Block {
         space_before: PART_GAP,
         height,
         items,
         keep_with_next: false,
+        flex: PART_GAP,
     });
     Ok(())
 }
@@ -371,5 +447,5 @@ pub(super) fn distribution(
         next_top: mm(30.0),
         bottom: g.bottom(),
     };
-    frames(paginate(std::mem::take(&mut flow.blocks), area), g.size())
+    frames(paginate(flow.take_blocks(), area), g.size())
 }

@@ -43,6 +43,7 @@ pub(crate) fn layout(
     // The sending agency, the seal and the date, centred right of the centre line.
     let sx = (c + r) / 2.0;
     flow.keep_last(2);
+    flow.start_ending(2);
     let agency = letter
         .stamp
         .as_ref()
@@ -82,6 +83,7 @@ pub(crate) fn layout(
             ),
         ],
         keep_with_next: true,
+        flex: 0.0,
     });
     if let Some(d) = &letter.date {
         let t = format_date(d, letter.digits);
@@ -95,9 +97,10 @@ pub(crate) fn layout(
     if let Some(last) = flow.blocks.last_mut() {
         last.keep_with_next = false;
     }
+    let contact = flow.blocks.len();
     let count = owner_block(&mut flow, letter, l, r);
     copies_to(&mut flow, letter, l, r, gap, count == 0);
-    qr_codes(&mut flow, letter, r)?;
+    qr_codes(&mut flow, letter, r, Some(contact))?;
 
     let pages = under_garuda(&mut flow, letter, emblem, g, 0.0, opts);
     Ok(pages)

@@ -165,7 +165,8 @@ export type BlockStyle = "paragraph" | "item" | "plain";
 
 export type Signer = { 
 /**
- * ชื่อเต็ม, printed in parentheses.
+ * ชื่อเต็ม, printed in parentheses. Empty when the name is written by hand: the page
+ * keeps the signature space and a blank line in parentheses.
  */
 name: string, 
 /**
