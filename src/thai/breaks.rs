@@ -66,6 +66,34 @@ pub const PROTECTED_WORDS: &[&str] = &[
     "สิ่งที่ส่งมาด้วย",
 ];
 
+/// Units a line should never split (a typographer's rule; the clerk of one seed letter put
+/// in manual line breaks to avoid exactly these): a date with its month and year
+/// (`๒๓ กันยายน ๒๕๖๔`, `๓๐ – ๓๑ พฤษภาคม`), a time or a time range with `น.`
+/// (`๑๔.๐๐ – ๑๖.๐๐ น.`), a number with its unit or classifier (`๑ ชุด`, `๑๐ จังหวัด`), the
+/// word that introduces a number (`จำนวน ๑`, `ข้อ ๑`, `พ.ศ. ๒๕๖๔`, `ครั้งที่ ๒`), and an
+/// abbreviation with its dots (`พ.ศ.`, `น.`).
+static UNITS: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::LazyLock::new(|| {
+    let num = r"[0-9๐-๙]+(?:[.,:][0-9๐-๙]+)*";
+    let month = "(?:มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|ม\\.ค\\.|ก\\.พ\\.|มี\\.ค\\.|เม\\.ย\\.|พ\\.ค\\.|มิ\\.ย\\.|ก\\.ค\\.|ส\\.ค\\.|ก\\.ย\\.|ต\\.ค\\.|พ\\.ย\\.|ธ\\.ค\\.)";
+    let dash = r"\s*[–—-]\s*";
+    let era = r"(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?";
+    let lead =
+        "(?:จำนวน|ข้อ|พ\\.ศ\\.|ค\\.ศ\\.|ครั้งที่|วันที่|ฉบับที่|เลขที่|หมู่ที่|ชั้นที่|ลำดับที่|ที่|เวลา|ปี|มาตรา|วรรค|หน้า)";
+    let unit = "(?:ชุด|ฉบับ|คน|ราย|แห่ง|จังหวัด|อำเภอ|ตำบล|บาท|ล้านบาท|เล่ม|แผ่น|หน้า|วัน|เดือน|ปี|ครั้ง|ชั่วโมง|นาที|น\\.|กิโลเมตร|กม\\.|เมตร|ไร่|หลัง|เครื่อง|ตัว|อัตรา|โครงการ|หน่วย|ท่าน|รายการ|เปอร์เซ็นต์|%)";
+    let abbr = r"(?:[ก-ฮ][ก-ฮ]?[ก-ฮ]?\.){1,4}";
+    [
+        format!("{num}(?:{dash}{num})?\\s+{month}(?:\\s+{era}{num})?"),
+        format!("{month}\\s+{era}{num}"),
+        format!("{num}(?:{dash}{num})?\\s*{unit}"),
+        format!("{lead}\\s*{num}(?:{dash}{num})?"),
+        format!("{num}{dash}{num}"),
+        abbr.to_string(),
+    ]
+    .iter()
+    .map(|p| regex::Regex::new(p).expect("the unit patterns are valid"))
+    .collect()
+});
+
 /// How many Thai characters of context the LSTM sees on each side of a break it checks.
 const WINDOW: usize = 8;
 
@@ -124,6 +152,24 @@ impl LineBreaker {
             out.retain(|&b| !inside.iter().any(|&(s, e)| b > s && b < e));
         }
         out
+    }
+
+    /// Spans of `text` (byte ranges) that should stay on one line: see [`UNITS`]. A
+    /// paragraph breaks inside one only when no other break fits the line.
+    pub fn units(&self, text: &str) -> Vec<(usize, usize)> {
+        if !text
+            .bytes()
+            .any(|b| b.is_ascii_digit() || b == b'.' || b >= 0xE0)
+        {
+            return Vec::new();
+        }
+        // Each kind on its own: a unit may overlap another (`วันที่ ๒๓` and
+        // `๒๓ กันยายน ๒๕๖๔`), and then both hold.
+        UNITS
+            .iter()
+            .flat_map(|re| re.find_iter(text).map(|m| (m.start(), m.end())))
+            .filter(|(s, e)| e > s)
+            .collect()
     }
 
     /// Asks the LSTM model whether a break at byte `at` falls between two words. Breaks next
@@ -205,6 +251,29 @@ mod tests {
         }
         out.push(text[last..].to_string());
         out
+    }
+
+    #[test]
+    fn units_stay_together() {
+        let lb = LineBreaker::new();
+        let text = "ในวันที่ ๒๓ กันยายน ๒๕๖๔ ระหว่างวันที่ ๓๐ – ๓๑ พฤษภาคม ๒๕๖๔ เวลา ๑๔.๐๐ – ๑๖.๐๐ น. จำนวน ๑ ชุด พ.ศ. ๒๕๖๔ ข้อ ๑ ทั้ง ๑๐ จังหวัด";
+        let spans: Vec<&str> = lb.units(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        for want in [
+            "วันที่ ๒๓",
+            "๒๓ กันยายน ๒๕๖๔",
+            "๓๐ – ๓๑ พฤษภาคม ๒๕๖๔",
+            "๑๔.๐๐ – ๑๖.๐๐ น.",
+            "จำนวน ๑",
+            "๑ ชุด",
+            "พ.ศ. ๒๕๖๔",
+            "ข้อ ๑",
+            "๑๐ จังหวัด",
+        ] {
+            assert!(
+                spans.iter().any(|s| s.contains(want)),
+                "{want} in {spans:?}"
+            );
+        }
     }
 
     #[test]

@@ -88,11 +88,15 @@ pub fn set_paragraph(
     let width_of = |a: usize, b: usize| pos[trimmed_end(a, b)] - pos[a];
 
     // Break opportunities are only needed when the text does not fit on one line.
-    let opportunities = if width_of(0, n) <= (spec.width - spec.first_indent).max(1.0) + EPS {
-        Vec::new()
-    } else {
-        breaker.opportunities(text)
-    };
+    let (opportunities, units) =
+        if width_of(0, n) <= (spec.width - spec.first_indent).max(1.0) + EPS {
+            (Vec::new(), Vec::new())
+        } else {
+            (breaker.opportunities(text), breaker.units(text))
+        };
+    // A break inside a date, a time range or a number with its unit is taken only when no
+    // other break fits the line.
+    let splits_unit = |b: usize| units.iter().any(|&(s, e)| b > s && b < e);
     let mut lines: Vec<(usize, usize, usize, usize)> = Vec::new(); // (byte start, byte end, glyph start, glyph end)
     let (mut sb, mut sg) = (0usize, 0usize);
     let mut oi = 0usize;
@@ -127,7 +131,14 @@ pub fn set_paragraph(
         let chosen = fitting
             .iter()
             .rev()
-            .find(|&&(b, _)| breaker.confirm(text, b))
+            .find(|&&(b, _)| !splits_unit(b) && breaker.confirm(text, b))
+            .or_else(|| fitting.iter().rev().find(|&&(b, _)| !splits_unit(b)))
+            .or_else(|| {
+                fitting
+                    .iter()
+                    .rev()
+                    .find(|&&(b, _)| breaker.confirm(text, b))
+            })
             .or(fitting.last())
             .copied();
         let (eb, eg) = match chosen {
