@@ -51,6 +51,8 @@ pub struct SetLine {
     pub x: f32,
     /// The glyphs and the text of the line.
     pub run: TextRun,
+    /// Space added per justification unit (points): 0 for a line set at its natural width.
+    pub spread: f32,
 }
 
 /// Tolerance for "fits", in points (float noise).
@@ -97,10 +99,30 @@ pub fn set_paragraph(
     // A break inside a date, a time range or a number with its unit is taken only when no
     // other break fits the line.
     let splits_unit = |b: usize| units.iter().any(|&(s, e)| b > s && b < e);
-    let mut lines: Vec<(usize, usize, usize, usize)> = Vec::new(); // (byte start, byte end, glyph start, glyph end)
+    // (byte start, byte end, glyph start, glyph end)
+    let mut lines: Vec<(usize, usize, usize, usize)> = Vec::new();
+    if spec.align == Align::Justify && !opportunities.is_empty() {
+        let weights = gap_weights(text, &glyphs, 0);
+        if let Some(fit) = total_fit(&TotalFit {
+            text,
+            breaker,
+            spec,
+            n,
+            opportunities: &opportunities,
+            glyph_at: &glyph_at,
+            width_of: &width_of,
+            trimmed_end: &trimmed_end,
+            weights: &weights,
+            splits_unit: &splits_unit,
+        }) {
+            lines = fit;
+        }
+    }
+    // Greedy filling: for ragged paragraphs, and when no total fit exists.
+    let greedy = lines.is_empty();
     let (mut sb, mut sg) = (0usize, 0usize);
     let mut oi = 0usize;
-    while sg < n {
+    while greedy && sg < n {
         let indent = if lines.is_empty() {
             spec.first_indent
         } else {
@@ -173,7 +195,7 @@ pub fn set_paragraph(
                     (&glyphs[g0..g1], 0)
                 };
             let justify = spec.align == Align::Justify && i + 1 < count;
-            let run = place_line(
+            let (run, spread) = place_line(
                 face,
                 text,
                 b0,
@@ -191,7 +213,7 @@ pub fn set_paragraph(
                     Align::Center => ((avail - run.width) / 2.0).max(0.0),
                     Align::Right => (avail - run.width).max(0.0),
                 };
-            SetLine { x, run }
+            SetLine { x, run, spread }
         })
         .collect()
 }
@@ -252,7 +274,7 @@ fn place_line(
     avail: f32,
     justify: bool,
     spec: &ParagraphSpec<'_>,
-) -> TextRun {
+) -> (TextRun, f32) {
     let cluster = |g: &ShapedGlyph| g.cluster as usize + offset;
     // Trailing white space hangs past the edge: it is neither measured nor justified.
     let mut end = glyphs.len();
@@ -264,26 +286,10 @@ fn place_line(
     let mut weights = vec![0u8; glyphs.len()];
     let mut total = 0u32;
     if justify && natural < avail {
+        let all = gap_weights(text, glyphs, offset);
         for i in 1..end {
-            let c0 = cluster(&glyphs[i]);
-            if c0 == cluster(&glyphs[i - 1]) {
-                continue;
-            }
-            let Some(c) = text[c0..].chars().next() else {
-                continue;
-            };
-            let prev = text[..c0].chars().next_back().unwrap_or(' ');
-            let w = if is_thai_combining(c) {
-                0
-            } else if prev.is_whitespace() {
-                3
-            } else if is_thai(c) || is_thai(prev) {
-                1
-            } else {
-                0
-            };
-            weights[i] = w;
-            total += w as u32;
+            weights[i] = all[i];
+            total += all[i] as u32;
         }
     }
     let unit = if total > 0 {
@@ -321,12 +327,212 @@ fn place_line(
         });
         pen += g.advance as f32 * scale;
     }
-    TextRun {
+    let run = TextRun {
         style: spec.style,
         size: spec.size,
         color: spec.color,
         glyphs: out,
         text: text[b0..b1].to_string(),
         width: natural + if total > 0 { avail - natural } else { 0.0 },
+    };
+    (run, unit)
+}
+
+/// Justification weight of the gap before each glyph (the first glyph of a line never
+/// gets one): 1 between Thai graphemes, 3 after a space, 0 inside a grapheme and between
+/// Latin letters. `offset` is the byte offset of the glyphs' clusters in `text`.
+fn gap_weights(text: &str, glyphs: &[ShapedGlyph], offset: usize) -> Vec<u8> {
+    let cluster = |g: &ShapedGlyph| g.cluster as usize + offset;
+    let mut weights = vec![0u8; glyphs.len()];
+    for i in 1..glyphs.len() {
+        let c0 = cluster(&glyphs[i]);
+        if c0 == cluster(&glyphs[i - 1]) {
+            continue;
+        }
+        let Some(c) = text[c0..].chars().next() else {
+            continue;
+        };
+        let prev = text[..c0].chars().next_back().unwrap_or(' ');
+        weights[i] = if is_thai_combining(c) {
+            0
+        } else if prev.is_whitespace() {
+            3
+        } else if is_thai(c) || is_thai(prev) {
+            1
+        } else {
+            0
+        };
     }
+    weights
+}
+
+/// The spread of a justified line that reads as evenly set: extra space per weight unit
+/// (points at body size) at which a line's badness is 100. Typical lines of the seed
+/// letters need 0.06–0.45 pt.
+pub const SPREAD_REF: f32 = 0.5;
+/// Demerits added for a break inside a unit (a date, a time range, a number and its
+/// unit): about what a line spread to 1.2 pt costs.
+const UNIT_PENALTY: f64 = 2_000_000.0;
+/// Demerits added for a break between two Thai words with no space: a space ends a phrase,
+/// the better place for a line to end.
+const INNER_PENALTY: f64 = 2_000.0;
+/// Demerits added for a break next to a word of one or two letters (`สี|เขียว`,
+/// `ต่อ|ไป`, `ณ|ศาลาว่าการ`): such words are mostly half of a compound.
+const SHORT_WORD_PENALTY: f64 = 300_000.0;
+/// Demerits added for a break the LSTM model rejects (inside a word).
+const WORD_PENALTY: f64 = 1e9;
+/// How often the breaks are chosen again after the LSTM model rejected one.
+const CONFIRM_ROUNDS: usize = 4;
+
+/// What [`total_fit`] needs of the paragraph being set.
+struct TotalFit<'a> {
+    text: &'a str,
+    breaker: &'a LineBreaker,
+    spec: &'a ParagraphSpec<'a>,
+    n: usize,
+    opportunities: &'a [usize],
+    glyph_at: &'a dyn Fn(usize) -> usize,
+    width_of: &'a dyn Fn(usize, usize) -> f32,
+    trimmed_end: &'a dyn Fn(usize, usize) -> usize,
+    weights: &'a [u8],
+    splits_unit: &'a dyn Fn(usize) -> bool,
+}
+
+/// Chooses the breaks of a justified paragraph for the whole paragraph at once (Knuth and
+/// Plass's total fit): the sum over lines of (1 + badness)², badness growing with the cube
+/// of the spread per justification unit, plus penalties for breaking a unit or a word.
+/// Breaks the LSTM model rejects are found after the choice, ruled out, and the choice made
+/// again. Returns `None` when some stretch of text admits no break that fits (the greedy
+/// filler's emergency breaks then apply).
+fn total_fit(p: &TotalFit<'_>) -> Option<Vec<(usize, usize, usize, usize)>> {
+    // Nodes: the start, each opportunity (that moves to a new glyph), the end.
+    let mut nodes: Vec<(usize, usize)> = vec![(0, 0)];
+    for &b in p.opportunities {
+        let g = (p.glyph_at)(b);
+        if g > nodes.last().map_or(0, |x| x.1) && g < p.n {
+            nodes.push((b, g));
+        }
+    }
+    nodes.push((p.text.len(), p.n));
+    let last = nodes.len() - 1;
+    let mut prefix = vec![0u32; p.weights.len() + 1];
+    for (i, w) in p.weights.iter().enumerate() {
+        prefix[i + 1] = prefix[i] + *w as u32;
+    }
+    // What each break costs in itself, whatever lines it ends and starts.
+    let letters = |a: usize, b: usize| {
+        p.text[a..b]
+            .chars()
+            .filter(|c| is_thai(*c) && !is_thai_combining(*c))
+            .count()
+    };
+    let penalty: Vec<f64> = (0..nodes.len())
+        .map(|j| {
+            if j == 0 || j == last {
+                return 0.0;
+            }
+            let b = nodes[j].0;
+            let mut d = 0.0;
+            if (p.splits_unit)(b) {
+                d += UNIT_PENALTY;
+            }
+            let before = p.text[..b].chars().next_back().unwrap_or(' ');
+            let after = p.text[b..].chars().next().unwrap_or(' ');
+            if !before.is_whitespace() && is_thai(before) && is_thai(after) {
+                d += INNER_PENALTY;
+                // A short word mostly opens its compound (สี|เขียว, ต่อ|ไป, ณ|ศาลาว่าการ),
+                // sometimes closes it (ในการ|นี้): after one costs more than before one.
+                let (prev, next) = (nodes[j - 1].0, nodes[j + 1].0);
+                let short = |k: usize| k > 0 && k <= 2;
+                if short(letters(prev, b)) {
+                    d += SHORT_WORD_PENALTY;
+                } else if short(letters(b, next)) {
+                    d += SHORT_WORD_PENALTY / 3.0;
+                }
+            }
+            d
+        })
+        .collect();
+    let mut rejected = vec![false; nodes.len()];
+    let mut chosen = None;
+    for _ in 0..CONFIRM_ROUNDS {
+        let mut best = vec![f64::INFINITY; nodes.len()];
+        let mut from = vec![usize::MAX; nodes.len()];
+        best[0] = 0.0;
+        for i in 0..last {
+            if !best[i].is_finite() {
+                continue;
+            }
+            let indent = if i == 0 {
+                p.spec.first_indent
+            } else {
+                p.spec.rest_indent
+            };
+            let avail = (p.spec.width - indent).max(1.0);
+            let g0 = nodes[i].1;
+            for j in i + 1..=last {
+                let g1 = nodes[j].1;
+                let w = (p.width_of)(g0, g1);
+                if w > avail + EPS {
+                    break;
+                }
+                let e = (p.trimmed_end)(g0, g1);
+                let units = if e > g0 + 1 {
+                    prefix[e] - prefix[g0 + 1]
+                } else {
+                    0
+                };
+                let mut demerits = if j == last {
+                    1.0
+                } else if units == 0 {
+                    if avail - w <= EPS {
+                        1.0
+                    } else {
+                        1e7
+                    }
+                } else {
+                    let spread = ((avail - w) / units as f32 / SPREAD_REF) as f64;
+                    let badness = (100.0 * spread.powi(3)).min(1e6);
+                    (1.0 + badness).powi(2)
+                };
+                demerits += penalty[j];
+                if rejected[j] {
+                    demerits += WORD_PENALTY;
+                }
+                let total = best[i] + demerits;
+                if total < best[j] {
+                    best[j] = total;
+                    from[j] = i;
+                }
+            }
+        }
+        if !best[last].is_finite() {
+            return None;
+        }
+        let mut chain = vec![last];
+        while let Some(&k) = chain.last() {
+            if k == 0 {
+                break;
+            }
+            chain.push(from[k]);
+        }
+        chain.reverse();
+        // Ask the LSTM model about the chosen breaks only; rule out the ones it rejects.
+        let mut again = false;
+        for &k in &chain[1..chain.len() - 1] {
+            if !rejected[k] && !p.breaker.confirm(p.text, nodes[k].0) {
+                rejected[k] = true;
+                again = true;
+            }
+        }
+        let lines = chain
+            .windows(2)
+            .map(|w| (nodes[w[0]].0, nodes[w[1]].0, nodes[w[0]].1, nodes[w[1]].1))
+            .collect();
+        chosen = Some(lines);
+        if !again {
+            break;
+        }
+    }
+    chosen
 }
