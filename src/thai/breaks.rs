@@ -154,7 +154,7 @@ impl LineBreaker {
         out
     }
 
-    /// Spans of `text` (byte ranges) that should stay on one line: see [`UNITS`]. A
+    /// Spans of `text` (byte ranges) that should stay on one line: see `UNITS`. A
     /// paragraph breaks inside one only when no other break fits the line.
     pub fn units(&self, text: &str) -> Vec<(usize, usize)> {
         if !text

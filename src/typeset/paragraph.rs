@@ -1,4 +1,11 @@
-//! Paragraphs: shape once, fill lines greedily at word ends, justify Thai-distributed.
+//! Paragraphs: shape once, choose line ends at word ends, justify Thai-distributed.
+//!
+//! A justified paragraph's breaks are chosen for the whole paragraph at once (`total_fit`,
+//! after Knuth and Plass): each line costs more the more it must be spread, and a break
+//! costs extra inside a unit (a date, a time range, a number with its unit), next to a
+//! one- or two-letter word (mostly half of a compound), or between words with no space.
+//! Ragged text (left, centred, right) and paragraphs with no fitting break are filled
+//! greedily, with emergency breaks for a word longer than the line.
 //!
 //! Thai justification ("กระจายแบบไทย" in Word) spreads a line's spare width over every
 //! grapheme boundary of Thai text, with a gap after a space counting three times, and never
