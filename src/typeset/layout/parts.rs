@@ -79,7 +79,15 @@ pub(super) fn numbered(
     for (i, (title, quantity)) in items.iter().enumerate() {
         let qty = quantity.as_ref().map(|q| flow.run(q));
         let qty_w = qty.as_ref().map(|q| q.width + 2.0 * gap).unwrap_or(0.0);
-        let lines = flow.set(title, (r - tx - qty_w).max(mm(30.0)), 0.0, 0.0, Align::Left);
+        // Only the last line needs room for the quantity: set the title across the whole
+        // column, and narrower only when its last line would run into the quantity.
+        let mut lines = flow.set(title, r - tx, 0.0, 0.0, Align::Left);
+        let collides = lines
+            .last()
+            .is_some_and(|line| line.x + line.run.width + qty_w > r - tx);
+        if qty.is_some() && collides {
+            lines = flow.set(title, (r - tx - qty_w).max(mm(30.0)), 0.0, 0.0, Align::Left);
+        }
         let n = lines.len().max(1);
         for k in 0..n {
             let mut runs = Vec::new();
@@ -108,11 +116,15 @@ pub(super) fn numbered(
 pub(super) fn body(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) {
     let w = r - l;
     let indent = mm(INDENT_MM);
+    let mut after_item = false;
     for (i, block) in letter.body.iter().enumerate() {
         let text = flow.print(block.text()).into_owned();
+        // A list of numbered items has space before it and after it.
+        let opening = if i == 0 || after_item { PART_GAP } else { 0.0 };
+        after_item = block.style() == BlockStyle::Item;
         let (first, rest, before) = match block.style() {
-            BlockStyle::Paragraph => (indent, 0.0, if i == 0 { PART_GAP } else { 0.0 }),
-            BlockStyle::Plain => (0.0, 0.0, if i == 0 { PART_GAP } else { 0.0 }),
+            BlockStyle::Paragraph => (indent, 0.0, opening),
+            BlockStyle::Plain => (0.0, 0.0, opening),
             BlockStyle::Item => {
                 // Wrapped lines align after the item's own number (`๑.` or `ข้อ ๑`).
                 let lead_end = item_number_end(&text);
@@ -415,12 +427,19 @@ pub(super) fn distribution(
     if let Some(a) = &letter.agency {
         sub.push_str(&a.name);
     }
+    // A draft leaves blanks for the running number and the day, as its first page does.
+    const BLANK: &str = "        ";
     sub.push_str(&format!(" ที่ {}", letter.number_text()));
+    let running = letter.number.as_ref().and_then(|n| n.running).is_some();
+    if !running {
+        sub.push_str(BLANK);
+    }
     if let Some(date) = &letter.date {
-        sub.push_str(&format!(
-            " ลงวันที่ {}",
-            format_date(date, letter.digits).joined()
-        ));
+        let t = format_date(date, letter.digits);
+        match t.day {
+            Some(_) => sub.push_str(&format!(" ลงวันที่ {}", t.joined())),
+            None => sub.push_str(&format!(" ลงวันที่{BLANK}{}", t.month_year)),
+        }
     }
     let sub = flow.print(sub.trim()).into_owned();
     let lines = flow.set(&sub, r - l, 0.0, 0.0, Align::Center);
