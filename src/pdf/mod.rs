@@ -364,8 +364,48 @@ fn text_ops(
         col: rgb(run.color),
     });
     let base_y = page_h - at.y;
+    for seg in segments(run, face) {
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + seg.x, base_y + seg.y]),
+        });
+        let items = seg
+            .glyphs
+            .iter()
+            .map(|&(id, offset)| {
+                let gid = font.remap.get(&id).copied().unwrap_or(0);
+                let cid = font.text.get(&gid).cloned().unwrap_or_default();
+                Codepoint::with_cid(gid, offset, cid)
+            })
+            .collect();
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(items)],
+        });
+    }
+    ops.push(Op::EndMarkedContent);
+    ops.push(Op::EndTextSection);
+}
+
+/// A glyph's advance in thousandths of an em, in whole units as the `/W` arrays give it:
+/// what a PDF viewer advances by.
+pub(crate) fn em_width(face: &FontFace, gid: u16) -> i64 {
+    (face.advance(gid) as f64 * 1000.0 / face.units_per_em as f64) as i64
+}
+
+/// One baseline segment of a text line: where it starts (from the run's origin; y up from
+/// the baseline) and its glyphs, each with the `TJ` number that follows it.
+pub(crate) struct Segment {
+    pub x: f32,
+    pub y: f32,
+    pub glyphs: Vec<(u16, f32)>,
+}
+
+/// Splits a line where a glyph is raised or lowered from the baseline, and gives each glyph
+/// the `TJ` number that moves the next one from where the font's advance leaves it to where
+/// the typesetter put it (in thousandths of an em, rounded to 1/100; 0 when none is needed,
+/// which the writers leave out).
+pub(crate) fn segments(run: &TextRun, face: &FontFace) -> Vec<Segment> {
     let to_em = 1000.0 / run.size as f64;
-    let upem = face.units_per_em as f64;
+    let mut out = Vec::new();
     let mut i = 0;
     while i < run.glyphs.len() {
         let y = run.glyphs[i].y;
@@ -375,38 +415,29 @@ fn text_ops(
         }
         let seg = &run.glyphs[i..j];
         let x0 = seg[0].x;
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + x0, base_y + y]),
-        });
         let mut pen = 0.0f64; // in thousandths of an em from x0
-        let mut items = Vec::with_capacity(seg.len());
+        let mut glyphs = Vec::with_capacity(seg.len());
         for (k, g) in seg.iter().enumerate() {
-            let gid = font.remap.get(&g.id).copied().unwrap_or(0);
-            let cid = font.text.get(&gid).cloned().unwrap_or_default();
-            // The width the PDF viewer advances by: the /W entry printpdf writes.
-            pen += ((face.advance(g.id) as f64 * 1000.0 / upem) as i64) as f64;
+            pen += em_width(face, g.id) as f64;
             let offset = match seg.get(k + 1) {
                 Some(next) => {
                     let want = (next.x - x0) as f64 * to_em;
                     let o = ((pen - want) * 100.0).round() / 100.0;
                     pen -= o;
-                    o as f32
+                    if o == 0.0 {
+                        0.0
+                    } else {
+                        o as f32
+                    }
                 }
                 None => 0.0,
             };
-            items.push(Codepoint::with_cid(
-                gid,
-                if offset == 0.0 { 0.0 } else { offset },
-                cid,
-            ));
+            glyphs.push((g.id, offset));
         }
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(items)],
-        });
+        out.push(Segment { x: x0, y, glyphs });
         i = j;
     }
-    ops.push(Op::EndMarkedContent);
-    ops.push(Op::EndTextSection);
+    out
 }
 
 fn pt(x: f32, y: f32, bezier: bool) -> LinePoint {

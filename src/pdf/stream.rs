@@ -21,7 +21,7 @@ use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::{Chunk, Content, Date, Filter, Name, Rect, Ref, Settings, Str, TextStr};
 
-use super::{subset_face, subset_ids, subset_tag, PdfOptions};
+use super::{em_width, segments, subset_face, subset_ids, subset_tag, PdfOptions};
 use crate::error::{Error, Result};
 use crate::typeset::font::{FontFace, FontSet, FontStyle};
 use crate::typeset::frame::{Frame, Item, Point, Shape, TextRun};
@@ -97,21 +97,19 @@ impl<W: Write> PageStream<W> {
             created: opts.created_unix,
         };
         s.pages_ref = s.alloc();
-        let regular = StreamFont {
-            face: fonts.regular.clone(),
-            name: b"F0",
-            type0: s.alloc(),
-            used: BTreeMap::new(),
-        };
-        s.fonts.push(regular);
+        // Regular and bold may be one file: one font then serves both.
+        let mut faces = vec![(&fonts.regular, b"F0")];
         if !Arc::ptr_eq(&fonts.regular, &fonts.bold) {
-            let bold = StreamFont {
-                face: fonts.bold.clone(),
-                name: b"F1",
-                type0: s.alloc(),
+            faces.push((&fonts.bold, b"F1"));
+        }
+        for (face, name) in faces {
+            let type0 = s.alloc();
+            s.fonts.push(StreamFont {
+                face: face.clone(),
+                name,
+                type0,
                 used: BTreeMap::new(),
-            };
-            s.fonts.push(bold);
+            });
         }
         s.raw(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
         Ok(s)
@@ -230,41 +228,22 @@ impl<W: Write> PageStream<W> {
         content.set_font(Name(font.name), run.size);
         content.set_fill_rgb(run.color.0, run.color.1, run.color.2);
         let base_y = page_h - at.y;
-        let to_em = 1000.0 / run.size as f64;
-        let mut i = 0;
-        while i < run.glyphs.len() {
-            let y = run.glyphs[i].y;
-            let mut j = i;
-            while j < run.glyphs.len() && run.glyphs[j].y == y {
-                j += 1;
-            }
-            let seg = &run.glyphs[i..j];
-            let x0 = seg[0].x;
-            content.set_text_matrix([1.0, 0.0, 0.0, 1.0, at.x + x0, base_y + y]);
+        for seg in segments(run, &face) {
+            content.set_text_matrix([1.0, 0.0, 0.0, 1.0, at.x + seg.x, base_y + seg.y]);
             let mut shown = content.show_positioned();
             let mut items = shown.items();
-            let mut pen = 0.0f64; // in thousandths of an em from x0
             let mut codes: Vec<u8> = Vec::new();
-            for (k, g) in seg.iter().enumerate() {
-                codes.extend_from_slice(&g.id.to_be_bytes());
-                pen += width_of(&face, g.id) as f64;
-                if let Some(next) = seg.get(k + 1) {
-                    let want = (next.x - x0) as f64 * to_em;
-                    let o = ((pen - want) * 100.0).round() / 100.0;
-                    if o != 0.0 {
-                        items.show(Str(&codes));
-                        codes.clear();
-                        items.adjust(o as f32);
-                        pen -= o;
-                    }
+            for (id, offset) in seg.glyphs {
+                codes.extend_from_slice(&id.to_be_bytes());
+                if offset != 0.0 {
+                    items.show(Str(&codes));
+                    codes.clear();
+                    items.adjust(offset);
                 }
             }
             if !codes.is_empty() {
                 items.show(Str(&codes));
             }
-            drop(items);
-            drop(shown);
-            i = j;
         }
         content.end_marked_content();
         content.end_text();
@@ -371,7 +350,7 @@ impl<W: Write> PageStream<W> {
                 .cid_to_gid_map_stream(map_ref);
             let mut w = c.widths();
             for &g in &glyphs {
-                w.consecutive(g, [width_of(face, g) as f32]);
+                w.consecutive(g, [em_width(face, g) as f32]);
             }
         }
         self.put(cid, chunk)?;
@@ -421,12 +400,6 @@ impl<W: Write> PageStream<W> {
         chunk.cmap(cmap_ref, &packed).filter(Filter::FlateDecode);
         self.put(cmap_ref, chunk)
     }
-}
-
-/// A glyph's advance in thousandths of an em, as the `/W` array gives it (whole units, as
-/// the letter writer rounds them).
-fn width_of(face: &FontFace, gid: u16) -> i64 {
-    (face.advance(gid) as f64 * 1000.0 / face.units_per_em as f64) as i64
 }
 
 /// What a font descriptor says of a face, in thousandths of an em.
