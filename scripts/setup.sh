@@ -17,8 +17,9 @@ pkgs=(
   make build-essential pkg-config libwebkit2gtk-4.1-dev
   # the bundled letter font (TH Sarabun New's shapes), the Thai spelling dictionary
   fonts-tlwg-laksaman-ttf hunspell-th fontconfig
-  # looking at output as a user would: pdftotext/pdftoppm, hb-shape, zbarimg, unzip
-  poppler-utils libharfbuzz-bin zbar-tools unzip
+  # looking at output as a user would: pdftotext/pdftoppm, hb-shape, zbarimg, unzip; the
+  # other PDF readers copy-paste is tested in: MuPDF (mutool) and pdfminer.six (pdf2txt)
+  poppler-utils libharfbuzz-bin zbar-tools unzip mupdf-tools python3-pdfminer
   # the app under a virtual display, driven by WebDriver; screenshots
   xvfb xauth webkit2gtk-driver imagemagick
   # printing: lp and lpstat talk to CUPS where a printer is set up

@@ -305,9 +305,29 @@ fn the_office_profile_is_kept_in_the_register_and_used_when_issuing() {
     assert!(o.status.success(), "{}", stderr(&o));
     let plain = saraban(&["render", letter.to_str().unwrap(), "-o", "plain.pdf"], d);
     assert!(plain.status.success());
+    // Ink in the emblem's place, top centre (95–115 mm across, 12–45 mm down), as a
+    // 25 dpi greyscale picture of page 1.
     let has_form = |n: &str| {
-        let bytes = std::fs::read(d.join(n)).unwrap();
-        bytes.windows(5).any(|w| w == b"/Form")
+        let px = |mm: f64| ((mm / 25.4) * 25.0).round() as i64;
+        let out = std::process::Command::new("pdftoppm")
+            .args(["-r", "25", "-gray", "-f", "1", "-l", "1"])
+            .args(["-x", &px(95.0).to_string(), "-y", &px(12.0).to_string()])
+            .args(["-W", &px(20.0).to_string(), "-H", &px(33.0).to_string()])
+            .arg(d.join(n))
+            .output()
+            .expect("pdftoppm");
+        // A binary PGM: three header lines, then one byte per pixel.
+        let data = out.stdout;
+        let mut lines = 0;
+        let start = data
+            .iter()
+            .position(|&b| {
+                lines += (b == b'\n') as usize;
+                lines == 3
+            })
+            .unwrap()
+            + 1;
+        data[start..].iter().filter(|&&v| v < 128).count() > 20
     };
     assert!(has_form("issued.pdf"), "the stored emblem is drawn");
     assert!(

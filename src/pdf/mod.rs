@@ -1,12 +1,27 @@
 //! Frames to PDF bytes with printpdf.
 //!
 //! printpdf is used only as a writer of glyphs that are already shaped and positioned:
-//! its own text path does not shape Thai. Per document, each font is subset to the glyphs
-//! used (allsorts) and named with a subset tag; each glyph carries its text for the
-//! ToUnicode map, and each line is wrapped in one `/ActualText` span so that copy, search
-//! and `pdftotext` give back exactly what the clerk typed (the shaper decomposes ำ and
-//! reorders marks, which no per-glyph map can undo). The emblem is drawn as vector paths
-//! when it came as SVG, QR codes as filled rectangles.
+//! its own text path does not shape Thai. The emblem is drawn as vector paths when it came
+//! as SVG, QR codes as filled rectangles.
+//!
+//! # Copy and paste
+//!
+//! What a reader copies must be what the clerk typed, in every reader: poppler, pdf.js
+//! (the app's preview), MuPDF, pdfminer (`tests/copy.rs` checks all four). The shaper
+//! decomposes ำ into ํ and า, moves the nikhahit before a tone mark, and moves marks
+//! sideways over ป; each glyph carries the text it stands for (the typesetter decides, see
+//! `Glyph::text` and `Glyph::outline`), and the writers make that true in every reader:
+//! - a code per pair of glyph and text ([`Codes`]), each with its own ToUnicode entry, so the
+//!   same glyph copies as ำ in one place and as ้ำ in another. Here code `i` is glyph `i`
+//!   of the subset, which holds a glyph once per text it stands for;
+//! - a glyph that stands for no text, or a mark moved sideways, is drawn as an outline, and
+//!   the moved mark's text is shown invisibly where the pen stands ([`segments`],
+//!   [`outlined`]): readers make up text for glyphs without ("3", "�", "(cid:51)") and take
+//!   the gap a moved mark leaves for a space;
+//! - each line is still wrapped in one `/ActualText` span: poppler reads it, and would
+//!   otherwise take the spread of a justified Thai line for spaces between words.
+//!
+//! Fonts are subset to what is used (allsorts) and named with a subset tag.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -16,7 +31,8 @@ use printpdf::graphics::PaintMode;
 use printpdf::{
     Codepoint, Color as PdfColor, DictItem, ExternalStream, ExternalXObject, FontId, LinePoint, Mm,
     Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint,
-    Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextMatrix, WindingOrder, XObjectTransform,
+    Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
+    XObjectTransform,
 };
 use std::sync::{Arc, Mutex, Weak};
 
@@ -32,10 +48,11 @@ pub struct PdfOptions {
     pub created_unix: Option<i64>,
 }
 
+/// A font added to the document: its id and its codes (which are also the glyph ids of
+/// its subset: code `i` is glyph `i`, a glyph copied once per text it stands for).
 struct FontEntry {
     id: FontId,
-    remap: HashMap<u16, u16>,
-    text: BTreeMap<u16, String>,
+    codes: Arc<Codes>,
 }
 
 /// Writes typeset documents as PDF, keeping what can be reused between documents: the
@@ -127,46 +144,41 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
         info.metadata_date = now;
     }
 
-    // Glyphs used per face, and the first non-empty text seen for each.
-    let mut used: BTreeMap<FontStyle, (BTreeSet<u16>, BTreeMap<u16, String>)> = BTreeMap::new();
+    // Codes per face (regular and bold may be one file: then one font serves both).
+    let same_face = Arc::ptr_eq(&doc.fonts.regular, &doc.fonts.bold);
+    let face_of = |style: FontStyle| {
+        if same_face {
+            FontStyle::Regular
+        } else {
+            style
+        }
+    };
+    let mut codes: BTreeMap<FontStyle, Codes> = BTreeMap::new();
     for page in &doc.pages {
         for (_, t) in page.texts() {
-            let entry = used.entry(t.style).or_default();
-            for g in &t.glyphs {
-                entry.0.insert(g.id);
-                if !g.text.is_empty() {
-                    entry.1.entry(g.id).or_insert_with(|| g.text.clone());
-                }
+            let c = codes.entry(face_of(t.style)).or_default();
+            for g in t.glyphs.iter().filter(|g| !g.text.is_empty()) {
+                c.code(g.id, &g.text);
             }
         }
     }
-    // Regular and bold may be the same file: subset once per distinct face.
     let mut fonts: HashMap<FontStyle, FontEntry> = HashMap::new();
-    let same_face = std::sync::Arc::ptr_eq(&doc.fonts.regular, &doc.fonts.bold);
-    if same_face && used.len() > 1 {
-        let mut merged: (BTreeSet<u16>, BTreeMap<u16, String>) = Default::default();
-        for (_, (g, t)) in std::mem::take(&mut used) {
-            merged.0.extend(g);
-            for (k, v) in t {
-                merged.1.entry(k).or_insert(v);
-            }
+    for (style, c) in codes {
+        let entry = add_font(&mut pdf, doc.fonts.face(style), c)?;
+        if same_face {
+            fonts.insert(
+                FontStyle::Bold,
+                FontEntry {
+                    id: entry.id.clone(),
+                    codes: entry.codes.clone(),
+                },
+            );
         }
-        let entry = add_font(&mut pdf, &doc.fonts.regular, &merged.0, merged.1)?;
-        let bold = FontEntry {
-            id: entry.id.clone(),
-            remap: entry.remap.clone(),
-            text: entry.text.clone(),
-        };
-        fonts.insert(FontStyle::Regular, entry);
-        fonts.insert(FontStyle::Bold, bold);
-    } else {
-        for (style, (glyphs, text)) in used {
-            let entry = add_font(&mut pdf, doc.fonts.face(style), &glyphs, text)?;
-            fonts.insert(style, entry);
-        }
+        fonts.insert(style, entry);
     }
 
     let mut images: Vec<(*const Graphic, printpdf::XObjectId)> = Vec::new();
+    let mut forms = GlyphForms::default();
     let mut pages = Vec::with_capacity(doc.pages.len());
     for frame in &doc.pages {
         let page_h = frame.size.h;
@@ -177,7 +189,9 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
                     let Some(font) = fonts.get(&run.style) else {
                         continue;
                     };
-                    text_ops(&mut ops, font, doc.fonts.face(run.style), run, *at, page_h);
+                    let face = doc.fonts.face(run.style);
+                    text_ops(&mut ops, font, face, run, *at, page_h);
+                    outline_ops(&mut ops, &mut pdf, &mut forms, run, face, *at, page_h);
                 }
                 Item::Image { graphic, size } => {
                     image_ops(
@@ -243,21 +257,14 @@ fn only_true_metadata(lo: &mut lopdf::Document) {
     }
 }
 
-/// Subsets a face to `glyphs`, tags it, and adds it to the document.
-fn add_font(
-    pdf: &mut PdfDocument,
-    face: &FontFace,
-    glyphs: &BTreeSet<u16>,
-    text: BTreeMap<u16, String>,
-) -> Result<FontEntry> {
-    let ids = subset_ids(glyphs);
+/// Subsets a face to one glyph per code (code `i` becomes glyph `i`; `.notdef` is 0),
+/// tags it, and adds it to the document.
+fn add_font(pdf: &mut PdfDocument, face: &FontFace, codes: Codes) -> Result<FontEntry> {
+    let ids: Vec<u16> = std::iter::once(0)
+        .chain(codes.pairs.iter().map(|(g, _)| *g))
+        .collect();
     let sub = subset_face(face, &ids)?;
     let fail = |what: &str| font_error(face, what);
-    let remap: HashMap<u16, u16> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, &g)| (g, i as u16))
-        .collect();
     let mut warnings = Vec::new();
     let mut parsed =
         ParsedFont::from_bytes(&sub, 0, &mut warnings).ok_or_else(|| fail("subset unreadable"))?;
@@ -267,11 +274,10 @@ fn add_font(
         face.name.replace(' ', "")
     ));
     let id = pdf.add_font(&parsed);
-    let text = text
-        .into_iter()
-        .filter_map(|(g, t)| remap.get(&g).map(|&n| (n, t)))
-        .collect();
-    Ok(FontEntry { id, remap, text })
+    Ok(FontEntry {
+        id,
+        codes: Arc::new(codes),
+    })
 }
 
 /// The glyphs of a subset in their new order: `.notdef` first, then `glyphs` ascending.
@@ -368,21 +374,173 @@ fn text_ops(
         ops.push(Op::SetTextMatrix {
             matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + seg.x, base_y + seg.y]),
         });
-        let items = seg
-            .glyphs
-            .iter()
-            .map(|&(id, offset)| {
-                let gid = font.remap.get(&id).copied().unwrap_or(0);
-                let cid = font.text.get(&gid).cloned().unwrap_or_default();
-                Codepoint::with_cid(gid, offset, cid)
-            })
-            .collect();
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(items)],
-        });
+        let mut items = Vec::with_capacity(2);
+        if seg.lead != 0.0 {
+            items.push(TextItem::Offset(seg.lead));
+        }
+        // Runs of glyphs shown alike: rendering mode changes between `TJ` arrays.
+        let mut k = 0;
+        while k < seg.glyphs.len() {
+            let invisible = seg.glyphs[k].invisible;
+            let mut m = k;
+            while m < seg.glyphs.len() && seg.glyphs[m].invisible == invisible {
+                m += 1;
+            }
+            let codes = seg.glyphs[k..m]
+                .iter()
+                .map(|s| {
+                    let g = &run.glyphs[s.index];
+                    let code = font.codes.get(g.id, &g.text).unwrap_or(0);
+                    Codepoint::with_cid(code, s.after, g.text.clone())
+                })
+                .collect();
+            items.push(TextItem::GlyphIds(codes));
+            if invisible {
+                ops.push(Op::SetTextRenderingMode {
+                    mode: TextRenderingMode::Invisible,
+                });
+            }
+            ops.push(Op::ShowText {
+                items: std::mem::take(&mut items),
+            });
+            if invisible {
+                ops.push(Op::SetTextRenderingMode {
+                    mode: TextRenderingMode::Fill,
+                });
+            }
+            k = m;
+        }
     }
     ops.push(Op::EndMarkedContent);
     ops.push(Op::EndTextSection);
+}
+
+/// The glyphs drawn as outlines in a document: one form per glyph, used wherever it is
+/// drawn (an outline costs about a kilobyte; a use of its form, forty bytes).
+#[derive(Default)]
+struct GlyphForms(HashMap<(*const FontFace, u16), Option<printpdf::XObjectId>>);
+
+impl GlyphForms {
+    /// The form of glyph `gid` of `face` (`None` for a glyph without outline).
+    fn get(
+        &mut self,
+        pdf: &mut PdfDocument,
+        face: &FontFace,
+        gid: u16,
+    ) -> Option<printpdf::XObjectId> {
+        self.0
+            .entry((face as *const FontFace, gid))
+            .or_insert_with(|| {
+                let segs = face.outline(gid);
+                if segs.is_empty() {
+                    return None;
+                }
+                let (content, bbox) = outline_content(&segs);
+                let mut dict = BTreeMap::new();
+                dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
+                dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
+                dict.insert(
+                    "BBox".to_string(),
+                    DictItem::Array(bbox.iter().map(|&v| DictItem::Real(v)).collect()),
+                );
+                Some(pdf.add_xobject(&ExternalXObject {
+                    stream: ExternalStream {
+                        dict,
+                        content,
+                        compress: false,
+                    },
+                    width: None,
+                    height: None,
+                    dpi: None,
+                }))
+            })
+            .clone()
+    }
+}
+
+/// A glyph outline (font units, y up) as content that fills it, and its bounding box.
+pub(crate) fn outline_content(segs: &[PathSeg]) -> (Vec<u8>, [f32; 4]) {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(segs.len() * 20);
+    let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    let mut see = |x: f32, y: f32| {
+        bbox[0] = bbox[0].min(x);
+        bbox[1] = bbox[1].min(y);
+        bbox[2] = bbox[2].max(x);
+        bbox[3] = bbox[3].max(y);
+    };
+    for seg in segs {
+        let _ = match *seg {
+            PathSeg::MoveTo(x, y) => {
+                see(x, y);
+                writeln!(s, "{} {} m", x.round(), y.round())
+            }
+            PathSeg::LineTo(x, y) => {
+                see(x, y);
+                writeln!(s, "{} {} l", x.round(), y.round())
+            }
+            PathSeg::CubicTo(a, b, c, d, x, y) => {
+                see(a, b);
+                see(c, d);
+                see(x, y);
+                writeln!(
+                    s,
+                    "{} {} {} {} {} {} c",
+                    a.round(),
+                    b.round(),
+                    c.round(),
+                    d.round(),
+                    x.round(),
+                    y.round()
+                )
+            }
+            PathSeg::Close => writeln!(s, "h"),
+        };
+    }
+    s.push_str("f\n");
+    if bbox[0] > bbox[2] {
+        bbox = [0.0; 4];
+    }
+    (s.into_bytes(), bbox)
+}
+
+/// Draws the glyphs of a line that are drawn as outlines ([`outlined`]), each as a use of
+/// its form.
+fn outline_ops(
+    ops: &mut Vec<Op>,
+    pdf: &mut PdfDocument,
+    forms: &mut GlyphForms,
+    run: &TextRun,
+    face: &FontFace,
+    at: Point,
+    page_h: f32,
+) {
+    let mut started = false;
+    for (gid, gx, gy, s) in outlined(run, face) {
+        let Some(id) = forms.get(pdf, face, gid) else {
+            continue;
+        };
+        if !started {
+            ops.push(Op::SaveGraphicsState);
+            ops.push(Op::SetFillColor {
+                col: rgb(run.color),
+            });
+            started = true;
+        }
+        ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Pt(at.x + gx)),
+                translate_y: Some(Pt(page_h - at.y + gy)),
+                scale_x: Some(s),
+                scale_y: Some(s),
+                ..Default::default()
+            },
+        });
+    }
+    if started {
+        ops.push(Op::RestoreGraphicsState);
+    }
 }
 
 /// A glyph's advance in thousandths of an em, in whole units as the `/W` arrays give it:
@@ -392,52 +550,149 @@ pub(crate) fn em_width(face: &FontFace, gid: u16) -> i64 {
 }
 
 /// One baseline segment of a text line: where it starts (from the run's origin; y up from
-/// the baseline) and its glyphs, each with the `TJ` number that follows it.
+/// the baseline), the `TJ` number before its first glyph, and the glyphs shown as text.
 pub(crate) struct Segment {
     pub x: f32,
     pub y: f32,
-    pub glyphs: Vec<(u16, f32)>,
+    pub lead: f32,
+    pub glyphs: Vec<Shown>,
+}
+
+/// A glyph shown as text: its index in the run, the `TJ` number that follows it, and
+/// whether it is shown invisibly (the text of a glyph drawn as an outline).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shown {
+    pub index: usize,
+    pub after: f32,
+    pub invisible: bool,
 }
 
 /// Splits a line where a glyph is raised or lowered from the baseline, and gives each glyph
 /// the `TJ` number that moves the next one from where the font's advance leaves it to where
 /// the typesetter put it (in thousandths of an em, rounded to 1/100; 0 when none is needed,
 /// which the writers leave out).
+///
+/// Glyphs drawn as outlines ([`outlined`]) are not shown where they are drawn: one that
+/// stands for no text is left out (the numbers around it carry its place), one that stands
+/// for text is shown invisibly where the pen stands, then the pen goes back.
 pub(crate) fn segments(run: &TextRun, face: &FontFace) -> Vec<Segment> {
     let to_em = 1000.0 / run.size as f64;
     let mut out = Vec::new();
+    let shown_at = |g: &crate::typeset::frame::Glyph| !g.outline;
     let mut i = 0;
     while i < run.glyphs.len() {
-        let y = run.glyphs[i].y;
+        // A segment: glyphs shown at one height; outlines go with the text around them.
+        let y = run
+            .glyphs[i..]
+            .iter()
+            .find(|g| shown_at(g))
+            .map(|g| g.y)
+            .unwrap_or(0.0);
         let mut j = i;
-        while j < run.glyphs.len() && run.glyphs[j].y == y {
+        while j < run.glyphs.len() && (!shown_at(&run.glyphs[j]) || run.glyphs[j].y == y) {
             j += 1;
         }
         let seg = &run.glyphs[i..j];
-        let x0 = seg[0].x;
-        let mut pen = 0.0f64; // in thousandths of an em from x0
-        let mut glyphs = Vec::with_capacity(seg.len());
-        for (k, g) in seg.iter().enumerate() {
-            pen += em_width(face, g.id) as f64;
-            let offset = match seg.get(k + 1) {
-                Some(next) => {
-                    let want = (next.x - x0) as f64 * to_em;
-                    let o = ((pen - want) * 100.0).round() / 100.0;
-                    pen -= o;
-                    if o == 0.0 {
-                        0.0
-                    } else {
-                        o as f32
-                    }
+        let x0 = seg.iter().find(|g| shown_at(g)).map(|g| g.x).unwrap_or(seg[0].x);
+        let mut pen = 0.0f64; // where the pen stands, in thousandths of an em from x0
+        let mut lead = 0.0f64;
+        let mut glyphs: Vec<Shown> = Vec::with_capacity(seg.len());
+        // Moves the pen to `want` with the number after the last glyph shown.
+        let mut go = |glyphs: &mut Vec<Shown>, pen: &mut f64, want: f64| {
+            let o = ((*pen - want) * 100.0).round() / 100.0;
+            if o != 0.0 {
+                match glyphs.last_mut() {
+                    Some(s) => s.after += o as f32,
+                    None => lead += o,
                 }
-                None => 0.0,
-            };
-            glyphs.push((g.id, offset));
+                *pen -= o;
+            }
+        };
+        for (k, g) in seg.iter().enumerate() {
+            if g.outline && g.text.is_empty() {
+                continue;
+            }
+            if !g.outline {
+                go(&mut glyphs, &mut pen, (g.x - x0) as f64 * to_em);
+            }
+            glyphs.push(Shown {
+                index: i + k,
+                after: 0.0,
+                invisible: g.outline,
+            });
+            pen += em_width(face, g.id) as f64;
         }
-        out.push(Segment { x: x0, y, glyphs });
+        // Nothing follows the last glyph shown; an invisible one at the end needs no return.
+        if let Some(last) = glyphs.last_mut() {
+            last.after = 0.0;
+        }
+        if !glyphs.is_empty() {
+            out.push(Segment {
+                x: x0,
+                y,
+                lead: lead as f32,
+                glyphs,
+            });
+        }
         i = j;
     }
     out
+}
+
+/// Glyphs drawn as filled outlines (see `Glyph::outline`), each with where it goes (from
+/// the run's origin, y up) and the scale from font units to points.
+pub(crate) fn outlined<'a>(
+    run: &'a TextRun,
+    face: &'a FontFace,
+) -> impl Iterator<Item = (u16, f32, f32, f32)> + 'a {
+    let scale = run.size / face.units_per_em as f32;
+    run.glyphs
+        .iter()
+        .filter(|g| g.outline)
+        .map(move |g| (g.id, g.x, g.y, scale))
+}
+
+/// The codes of one font in a PDF: one per pair of glyph and the text it stands for, so
+/// that the same glyph is copied as different text in different places (the nikhahit is
+/// ำ in นำ but ้ำ in น้ำ). Each code has its own entry in the ToUnicode map, so every reader
+/// copies what the clerk typed, not only those that read `/ActualText`.
+#[derive(Default)]
+pub(crate) struct Codes {
+    /// Per glyph, its texts and their codes (a glyph has one text, rarely a few).
+    by_glyph: HashMap<u16, Vec<(String, u16)>>,
+    /// Glyph and text of code `FIRST_CODE + i`.
+    pub pairs: Vec<(u16, String)>,
+}
+
+/// The first code given to a glyph (code 0 stays `.notdef`).
+pub(crate) const FIRST_CODE: u16 = 1;
+
+impl Codes {
+    /// The code of a glyph standing for `text`, given out on first use (0, `.notdef`,
+    /// when all 65 535 are taken).
+    pub fn code(&mut self, gid: u16, text: &str) -> u16 {
+        if let Some(c) = self.get(gid, text) {
+            return c;
+        }
+        let Ok(c) = u16::try_from(FIRST_CODE as usize + self.pairs.len()) else {
+            return 0;
+        };
+        self.pairs.push((gid, text.to_string()));
+        self.by_glyph
+            .entry(gid)
+            .or_default()
+            .push((text.to_string(), c));
+        c
+    }
+
+    /// The code given to a glyph standing for `text`, if any.
+    pub fn get(&self, gid: u16, text: &str) -> Option<u16> {
+        self.by_glyph
+            .get(&gid)?
+            .iter()
+            .find(|(t, _)| t == text)
+            .map(|&(_, c)| c)
+    }
 }
 
 fn pt(x: f32, y: f32, bezier: bool) -> LinePoint {
@@ -685,3 +940,4 @@ fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
         }
     }
 }
+

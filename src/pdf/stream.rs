@@ -3,12 +3,12 @@
 //!
 //! [`PageStream`] writes each page's content and page object to the output as soon as the
 //! page is laid out, and keeps only what the file's end needs: the byte offset of every
-//! object, the page references, and per font the glyphs used (with their text). Fonts are
-//! subset and written last, when every glyph is known. Content streams name glyphs by their
-//! id in the full font (CID = glyph id) and a `CIDToGIDMap` maps them into the subset, so a
-//! page can be written before the subset exists. Text is written as the letter writer
-//! writes it ([`super`]): one `/ActualText` span per line and a ToUnicode map, so copying
-//! from the book gives back the register's text.
+//! object, the page references, and per font the codes given out (a glyph and its text
+//! each). Fonts are subset and written last, when every glyph is known. Content streams use
+//! codes given out as pages come, and a `CIDToGIDMap` maps them into the subset, so a page
+//! can be written before the subset exists. Text is written as the letter writer writes it
+//! ([`super`], "Copy and paste"): so copying from the book gives back the register's text
+//! in every reader.
 //!
 //! Objects are written with pdf-writer, one object per chunk so that its offset is the
 //! file position it starts at; the cross-reference table is written here.
@@ -17,22 +17,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Arc;
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
 use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::{Chunk, Content, Date, Filter, Name, Rect, Ref, Settings, Str, TextStr};
 
-use super::{em_width, segments, subset_face, subset_ids, subset_tag, PdfOptions};
+use super::{
+    em_width, outlined, segments, subset_face, subset_ids, subset_tag, Codes, PdfOptions,
+    FIRST_CODE,
+};
+use crate::typeset::emblem::PathSeg;
 use crate::error::{Error, Result};
 use crate::typeset::font::{FontFace, FontSet, FontStyle};
 use crate::typeset::frame::{Frame, Item, Point, Shape, TextRun};
 
-/// A font of the document: its face, the references its objects will have, and the glyphs
-/// the pages used so far with the first text seen for each.
+/// A font of the document: its face, the references its objects will have, and the codes
+/// given out so far.
 struct StreamFont {
     face: Arc<FontFace>,
     name: &'static [u8],
     type0: Ref,
-    used: BTreeMap<u16, String>,
+    codes: Codes,
 }
 
 /// Writes a PDF to `W` one page at a time (see the module documentation).
@@ -108,7 +112,7 @@ impl<W: Write> PageStream<W> {
                 face: face.clone(),
                 name,
                 type0,
-                used: BTreeMap::new(),
+                codes: Codes::default(),
             });
         }
         s.raw(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
@@ -214,12 +218,6 @@ impl<W: Write> PageStream<W> {
         }
         let font = &mut self.fonts[f];
         let face = font.face.clone();
-        for g in &run.glyphs {
-            let text = font.used.entry(g.id).or_default();
-            if text.is_empty() && !g.text.is_empty() {
-                *text = g.text.clone();
-            }
-        }
         content.begin_text();
         content
             .begin_marked_content_with_properties(Name(b"Span"))
@@ -230,23 +228,45 @@ impl<W: Write> PageStream<W> {
         let base_y = page_h - at.y;
         for seg in segments(run, &face) {
             content.set_text_matrix([1.0, 0.0, 0.0, 1.0, at.x + seg.x, base_y + seg.y]);
-            let mut shown = content.show_positioned();
-            let mut items = shown.items();
-            let mut codes: Vec<u8> = Vec::new();
-            for (id, offset) in seg.glyphs {
-                codes.extend_from_slice(&id.to_be_bytes());
-                if offset != 0.0 {
-                    items.show(Str(&codes));
-                    codes.clear();
-                    items.adjust(offset);
-                }
+            if seg.lead != 0.0 {
+                content.show_positioned().items().adjust(seg.lead);
             }
-            if !codes.is_empty() {
-                items.show(Str(&codes));
+            let mut k = 0;
+            while k < seg.glyphs.len() {
+                let invisible = seg.glyphs[k].invisible;
+                let mut m = k;
+                while m < seg.glyphs.len() && seg.glyphs[m].invisible == invisible {
+                    m += 1;
+                }
+                if invisible {
+                    content.set_text_rendering_mode(TextRenderingMode::Invisible);
+                }
+                {
+                    let mut shown = content.show_positioned();
+                    let mut items = shown.items();
+                    let mut codes: Vec<u8> = Vec::new();
+                    for s in &seg.glyphs[k..m] {
+                        let g = &run.glyphs[s.index];
+                        codes.extend_from_slice(&font.codes.code(g.id, &g.text).to_be_bytes());
+                        if s.after != 0.0 {
+                            items.show(Str(&codes));
+                            codes.clear();
+                            items.adjust(s.after);
+                        }
+                    }
+                    if !codes.is_empty() {
+                        items.show(Str(&codes));
+                    }
+                }
+                if invisible {
+                    content.set_text_rendering_mode(TextRenderingMode::Fill);
+                }
+                k = m;
             }
         }
         content.end_marked_content();
         content.end_text();
+        draw_outlines(content, run, &face, at, page_h);
         true
     }
 
@@ -255,7 +275,7 @@ impl<W: Write> PageStream<W> {
     pub fn finish(mut self) -> Result<W> {
         let fonts = std::mem::take(&mut self.fonts);
         for font in &fonts {
-            if !font.used.is_empty() {
+            if !font.codes.pairs.is_empty() {
                 self.font(font)?;
             }
         }
@@ -313,7 +333,8 @@ impl<W: Write> PageStream<W> {
     /// and ToUnicode map.
     fn font(&mut self, font: &StreamFont) -> Result<()> {
         let face = &font.face;
-        let glyphs: BTreeSet<u16> = font.used.keys().copied().collect();
+        let pairs = &font.codes.pairs;
+        let glyphs: BTreeSet<u16> = pairs.iter().map(|(g, _)| *g).collect();
         let ids = subset_ids(&glyphs);
         let file = subset_face(face, &ids)?;
         let base = format!("{}+{}", subset_tag(&ids), face.name.replace(' ', ""));
@@ -348,10 +369,10 @@ impl<W: Write> PageStream<W> {
                 .font_descriptor(descriptor)
                 .default_width(0.0)
                 .cid_to_gid_map_stream(map_ref);
-            let mut w = c.widths();
-            for &g in &glyphs {
-                w.consecutive(g, [em_width(face, g) as f32]);
-            }
+            c.widths().consecutive(
+                FIRST_CODE,
+                pairs.iter().map(|(g, _)| em_width(face, *g) as f32),
+            );
         }
         self.put(cid, chunk)?;
 
@@ -378,11 +399,16 @@ impl<W: Write> PageStream<W> {
             .pair(Name(b"Length1"), file.len() as i32);
         self.put(file_ref, chunk)?;
 
-        let max = glyphs.iter().copied().max().unwrap_or(0) as usize;
-        let mut map = vec![0u8; (max + 1) * 2];
-        for (new, &old) in ids.iter().enumerate() {
-            map[old as usize * 2..old as usize * 2 + 2]
-                .copy_from_slice(&(new as u16).to_be_bytes());
+        let new_id: BTreeMap<u16, u16> = ids
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new as u16))
+            .collect();
+        let mut map = vec![0u8; (FIRST_CODE as usize + pairs.len()) * 2];
+        for (i, (g, _)) in pairs.iter().enumerate() {
+            let at = (FIRST_CODE as usize + i) * 2;
+            let gid = new_id.get(g).copied().unwrap_or(0);
+            map[at..at + 2].copy_from_slice(&gid.to_be_bytes());
         }
         let packed = deflate(&map);
         let mut chunk = Chunk::with_settings(settings());
@@ -390,10 +416,9 @@ impl<W: Write> PageStream<W> {
         self.put(map_ref, chunk)?;
 
         let mut cmap = UnicodeCmap::new(Name(b"Saraban-UTF16"), info);
-        for (&g, text) in &font.used {
-            if !text.is_empty() {
-                cmap.pair_with_multiple(g, text.chars());
-            }
+        for (i, (_, text)) in pairs.iter().enumerate() {
+            let code = FIRST_CODE + i as u16;
+            cmap.pair_with_multiple(code, text.chars());
         }
         let packed = deflate(&cmap.finish().into_vec());
         let mut chunk = Chunk::with_settings(settings());
@@ -459,6 +484,47 @@ fn pdf_date(unix: Option<i64>) -> Date {
         .utc_offset_minute(0)
 }
 
+/// Draws the glyphs of a line that are drawn as outlines ([`super::outlined`]).
+fn draw_outlines(content: &mut Content, run: &TextRun, face: &FontFace, at: Point, page_h: f32) {
+    let mut any = false;
+    for (gid, gx, gy, s) in outlined(run, face) {
+        let segs = face.outline(gid);
+        if segs.is_empty() {
+            continue;
+        }
+        if !any {
+            content.save_state();
+            content.set_fill_rgb(run.color.0, run.color.1, run.color.2);
+            any = true;
+        }
+        let (x0, y0) = (at.x + gx, page_h - at.y + gy);
+        let p = |x: f32, y: f32| (x0 + x * s, y0 + y * s);
+        for seg in segs {
+            match seg {
+                PathSeg::MoveTo(x, y) => {
+                    let (x, y) = p(x, y);
+                    content.move_to(x, y);
+                }
+                PathSeg::LineTo(x, y) => {
+                    let (x, y) = p(x, y);
+                    content.line_to(x, y);
+                }
+                PathSeg::CubicTo(a, b, c, d, x, y) => {
+                    let ((a, b), (c, d), (x, y)) = (p(a, b), p(c, d), p(x, y));
+                    content.cubic_to(a, b, c, d, x, y);
+                }
+                PathSeg::Close => {
+                    content.close_path();
+                }
+            }
+        }
+    }
+    if any {
+        content.fill_nonzero();
+        content.restore_state();
+    }
+}
+
 fn shape_content(content: &mut Content, shape: &Shape, at: Point, page_h: f32) {
     let r = |v: f32| (v * 20.0).round() / 20.0;
     content.save_state();
@@ -513,6 +579,7 @@ mod tests {
                     x: 0.0,
                     y: 0.0,
                     text: " ".into(),
+                    outline: false,
                 }],
                 text: " ".into(),
                 width: 3.0,

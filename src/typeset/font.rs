@@ -13,6 +13,7 @@ use std::sync::Arc;
 use harfrust::{Direction, Feature, Language, Script, ShapePlan, Tag};
 
 use crate::error::{Error, Result};
+use crate::typeset::emblem::PathSeg;
 
 /// Advance of ก in TH Sarabun New, in em: the yardstick of the size factor.
 const SARABUN_KO_ADVANCE: f32 = 0.386;
@@ -195,6 +196,54 @@ impl FontFace {
     /// The character a glyph draws, if the cmap says so (private-use code points skipped).
     pub fn glyph_char(&self, gid: u16) -> Option<char> {
         self.gid_text.get(&gid).copied()
+    }
+
+    /// The outline of a glyph in font units (y up), cubic curves only: how the PDF writer
+    /// draws a glyph that must not be copied as text (see `pdf`). Empty for a glyph with
+    /// no outline.
+    pub fn outline(&self, gid: u16) -> Vec<PathSeg> {
+        struct Pen {
+            segs: Vec<PathSeg>,
+            at: (f32, f32),
+        }
+        impl ttf_parser::OutlineBuilder for Pen {
+            fn move_to(&mut self, x: f32, y: f32) {
+                self.segs.push(PathSeg::MoveTo(x, y));
+                self.at = (x, y);
+            }
+            fn line_to(&mut self, x: f32, y: f32) {
+                self.segs.push(PathSeg::LineTo(x, y));
+                self.at = (x, y);
+            }
+            fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+                // A quadratic curve is the cubic with controls 2/3 of the way to its control.
+                let (x0, y0) = self.at;
+                self.segs.push(PathSeg::CubicTo(
+                    x0 + 2.0 / 3.0 * (x1 - x0),
+                    y0 + 2.0 / 3.0 * (y1 - y0),
+                    x + 2.0 / 3.0 * (x1 - x),
+                    y + 2.0 / 3.0 * (y1 - y),
+                    x,
+                    y,
+                ));
+                self.at = (x, y);
+            }
+            fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+                self.segs.push(PathSeg::CubicTo(x1, y1, x2, y2, x, y));
+                self.at = (x, y);
+            }
+            fn close(&mut self) {
+                self.segs.push(PathSeg::Close);
+            }
+        }
+        let mut pen = Pen {
+            segs: Vec::new(),
+            at: (0.0, 0.0),
+        };
+        if let Ok(face) = ttf_parser::Face::parse(&self.data, 0) {
+            face.outline_glyph(ttf_parser::GlyphId(gid), &mut pen);
+        }
+        pen.segs
     }
 
     /// Advance of a glyph in font units.

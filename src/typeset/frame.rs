@@ -68,9 +68,14 @@ pub struct Glyph {
     pub x: f32,
     /// Offset from the baseline, in points (up is positive, as fonts measure it).
     pub y: f32,
-    /// The text this glyph stands for when copied on its own (may be empty for the second
-    /// glyph of a decomposed character).
+    /// The text this glyph stands for when copied on its own (empty for a glyph whose
+    /// text another glyph carries: the nikhahit of a decomposed ำ).
     pub text: String,
+    /// Drawn as an outline rather than as text: a glyph that stands for no text, or a mark
+    /// the font moves away from where the pen stands (over ป, ฝ, ฟ), whose text is then
+    /// copied from an invisible glyph at the pen, so that readers find no gap to take
+    /// for a space.
+    pub outline: bool,
 }
 
 /// A line of shaped text in one font and size.

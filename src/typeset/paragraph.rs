@@ -304,33 +304,18 @@ fn place_line(
     } else {
         0.0
     };
+    let texts = glyph_texts(face, text, glyphs, offset, b1);
     let mut out = Vec::with_capacity(glyphs.len());
     let mut pen = 0.0f32;
     let mut shift = 0.0f32;
-    let mut last_cluster = usize::MAX;
-    for (i, g) in glyphs.iter().enumerate() {
+    for ((i, g), (glyph_text, outline)) in glyphs.iter().enumerate().zip(texts) {
         shift += weights[i] as f32 * unit;
-        let c0 = cluster(g);
-        // Text of this glyph for ToUnicode: the character the font maps to it, or the
-        // whole cluster for the cluster's first glyph.
-        let glyph_text = match face.glyph_char(g.gid) {
-            Some(ch) => ch.to_string(),
-            None if c0 != last_cluster => {
-                let next = glyphs[i + 1..]
-                    .iter()
-                    .map(cluster)
-                    .find(|&c| c != c0)
-                    .unwrap_or(b1);
-                text.get(c0..next.max(c0)).unwrap_or("").to_string()
-            }
-            None => String::new(),
-        };
-        last_cluster = c0;
         out.push(Glyph {
             id: g.gid,
             x: pen + shift + g.x_offset as f32 * scale,
             y: g.y_offset as f32 * scale,
             text: glyph_text,
+            outline,
         });
         pen += g.advance as f32 * scale;
     }
@@ -343,6 +328,77 @@ fn place_line(
         width: natural + if total > 0 { avail - natural } else { 0.0 },
     };
     (run, unit)
+}
+
+/// The text each glyph stands for when it is copied (the ToUnicode side of the PDF).
+///
+/// Within each cluster (the glyphs that stand for a run of text), glyphs that draw one
+/// of its characters, in order, stand for that character (ท ี ่ in ที่). Otherwise the text
+/// goes to the glyphs that advance, each taking its cluster (น้ำ: the nikhahit moved before
+/// the tone mark merges the clusters of ้ and ำ, so า stands for ้ำ and ํ ้ for nothing),
+/// or to the first glyph when none advances. Of two marks in a row, the first stands for
+/// both (two glyphs without width in a row split a line in pdfminer).
+///
+/// The second value says whether the glyph is drawn as an outline: a glyph that stands
+/// for nothing (readers that find a glyph without text make some up: "3", "�",
+/// "(cid:51)"), and a mark moved sideways (over ป), whose text is then copied from an
+/// invisible glyph where the pen stands: drawn as text, the gap it leaves reads as a space.
+fn glyph_texts(
+    face: &FontFace,
+    text: &str,
+    glyphs: &[ShapedGlyph],
+    offset: usize,
+    end: usize,
+) -> Vec<(String, bool)> {
+    let cluster = |g: &ShapedGlyph| g.cluster as usize + offset;
+    let mut out: Vec<String> = Vec::with_capacity(glyphs.len());
+    let mut i = 0;
+    while i < glyphs.len() {
+        let c0 = cluster(&glyphs[i]);
+        let mut j = i + 1;
+        while j < glyphs.len() && cluster(&glyphs[j]) == c0 {
+            j += 1;
+        }
+        let next = glyphs.get(j).map(cluster).unwrap_or(end).max(c0);
+        let group = &glyphs[i..j];
+        let whole = text.get(c0..next).unwrap_or("");
+        let drawn: Option<String> = group.iter().map(|g| face.glyph_char(g.gid)).collect();
+        if drawn.as_deref() == Some(whole) {
+            out.extend(whole.chars().map(String::from));
+        } else {
+            // The last glyph that advances takes the text (า of a decomposed ำ), else the
+            // first.
+            let carrier = group.iter().rposition(|g| g.advance > 0).unwrap_or(0);
+            for k in 0..group.len() {
+                out.push(if k == carrier { whole.to_string() } else { String::new() });
+            }
+        }
+        i = j;
+    }
+    // Marks in a row: the first stands for all.
+    let mut k = 0;
+    while k < glyphs.len() {
+        if glyphs[k].advance == 0 && !out[k].is_empty() && k > 0 {
+            let mut m = k + 1;
+            while m < glyphs.len() && glyphs[m].advance == 0 && !out[m].is_empty() {
+                let t = std::mem::take(&mut out[m]);
+                out[k].push_str(&t);
+                m += 1;
+            }
+            k = m;
+        } else {
+            k += 1;
+        }
+    }
+    let moved = face.units_per_em as i32 / 20;
+    out.into_iter()
+        .zip(glyphs)
+        .map(|(t, g)| {
+            let outline =
+                t.is_empty() || (g.advance == 0 && (g.x_offset.abs() > moved || g.y_offset != 0));
+            (t, outline)
+        })
+        .collect()
 }
 
 /// Justification weight of the gap before each glyph (the first glyph of a line never

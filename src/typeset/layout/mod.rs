@@ -43,6 +43,10 @@ pub const INDENT_MM: f32 = 25.0;
 pub const EMBLEM_TOP_MM: f32 = 15.0;
 /// Height of the emblem on letters (3 cm).
 pub const EMBLEM_H_MM: f32 = 30.0;
+/// How the dashes of a page number are copied: U+2010 HYPHEN (what they are), not U+002D,
+/// which poppler takes at a line's end for a word broken there.
+pub const PAGE_DASH: &str = "\u{2010}";
+
 /// Top of the page number `- ๒ -` on continuation pages.
 pub const PAGE_NUMBER_TOP_MM: f32 = 15.0;
 
@@ -406,7 +410,13 @@ pub(crate) fn decorate(flow: &Flow<'_>, pages: &mut [Frame], letter: &Letter, g:
     for (i, page) in pages.iter_mut().enumerate() {
         if i > 0 {
             let label = flow.print(&format!("- {} -", i + 1)).into_owned();
-            let run = flow.run(&label);
+            let mut run = flow.run(&label);
+            // Copied as U+2010 HYPHEN: poppler takes a line that ends in U+002D for a word
+            // broken at the line's end and runs it into the next line, dropping the dash.
+            for g in run.glyphs.iter_mut().filter(|g| g.text == "-") {
+                g.text = PAGE_DASH.into();
+            }
+            run.text = run.text.replace('-', PAGE_DASH);
             page.push(
                 Point::new(
                     centre - run.width / 2.0,
