@@ -15,8 +15,9 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 pkgs=(
   # building: make, a C compiler (SQLite, ring …), WebKitGTK 4.1 for the window
   make build-essential pkg-config libwebkit2gtk-4.1-dev
-  # the bundled letter font (TH Sarabun New's shapes), the Thai spelling dictionary
-  fonts-tlwg-laksaman-ttf hunspell-th fontconfig
+  # the bundled letter font (TH Sarabun New's shapes), the Thai spelling dictionary;
+  # pip fetches PyThaiNLP's word list (line breaks); libthai is scored against it
+  fonts-tlwg-laksaman-ttf hunspell-th fontconfig python3-pip libthai0 libthai-data
   # looking at output as a user would: pdftotext/pdftoppm, hb-shape, zbarimg, unzip; the
   # other PDF readers copy-paste is tested in: MuPDF (mutool) and pdfminer.six (pdf2txt)
   poppler-utils libharfbuzz-bin zbar-tools unzip mupdf-tools python3-pdfminer
@@ -54,6 +55,18 @@ fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo is missing: install Rust 1.90 or newer (rustup) and run again" >&2
   exit 1
+fi
+
+# PyThaiNLP's Thai word list (words_th.txt, from its wheel on PyPI): build.rs embeds it, and
+# the line breaker tells compounds from phrases with it (src/thai/breaks.rs).
+WORDS="$TOOLS/dict/words_th.txt"
+if [ ! -s "$WORDS" ]; then
+  echo "setup: downloading PyThaiNLP's Thai word list"
+  mkdir -p "$TOOLS/dict"
+  python3 -m pip download --quiet --no-deps --disable-pip-version-check \
+    --dest "$TOOLS/dict" pythainlp==5.4.0
+  unzip -o -q -j "$TOOLS"/dict/pythainlp-5.4.0-*.whl pythainlp/corpus/words_th.txt -d "$TOOLS/dict"
+  rm -f "$TOOLS"/dict/pythainlp-*.whl
 fi
 
 # npm packages of the UI and of the end-to-end tests (npm install, not npm ci: the

@@ -15,6 +15,7 @@
 use super::font::{FontFace, FontStyle};
 use super::frame::{Color, Glyph, TextRun};
 use super::shape::{shape, ShapedGlyph};
+use crate::thai::breaks::BreakStrength;
 use crate::thai::{is_thai, is_thai_combining, LineBreaker};
 
 /// How the lines of a paragraph sit between its edges.
@@ -439,8 +440,12 @@ const UNIT_PENALTY: f64 = 2_000_000.0;
 /// Demerits added for a break between two Thai words with no space: a space ends a phrase,
 /// the better place for a line to end.
 const INNER_PENALTY: f64 = 2_000.0;
-/// Demerits added for a break next to a word of one or two letters (`สี|เขียว`,
-/// `ต่อ|ไป`, `ณ|ศาลาว่าการ`): such words are mostly half of a compound.
+/// Demerits added for a weak break, inside a compound or a name (`เข้า|ร่วม`,
+/// `จังหวัด|จันทบุรี`; see `BreakStrength`): about what a line spread to 0.75 pt costs, so
+/// a weak break is taken only when every alternative is worse.
+const WEAK_PENALTY: f64 = 300_000.0;
+/// Without a word list to tell weak breaks: demerits added for a break next to a word of
+/// one or two letters (`สี|เขียว`, `ต่อ|ไป`, `ณ|ศาลาว่าการ`), mostly half of a compound.
 const SHORT_WORD_PENALTY: f64 = 300_000.0;
 /// Demerits added for a break the LSTM model rejects (inside a word).
 const WORD_PENALTY: f64 = 1e9;
@@ -489,6 +494,13 @@ fn total_fit(p: &TotalFit<'_>) -> Option<Vec<(usize, usize, usize, usize)>> {
             .filter(|c| is_thai(*c) && !is_thai_combining(*c))
             .count()
     };
+    let inner: Vec<usize> = nodes[1..last].iter().map(|n| n.0).collect();
+    let compounds = p.breaker.knows_compounds();
+    let strengths = if compounds {
+        p.breaker.strengths(p.text, &inner)
+    } else {
+        Vec::new()
+    };
     let penalty: Vec<f64> = (0..nodes.len())
         .map(|j| {
             if j == 0 || j == last {
@@ -503,6 +515,12 @@ fn total_fit(p: &TotalFit<'_>) -> Option<Vec<(usize, usize, usize, usize)>> {
             let after = p.text[b..].chars().next().unwrap_or(' ');
             if !before.is_whitespace() && is_thai(before) && is_thai(after) {
                 d += INNER_PENALTY;
+                if compounds {
+                    if strengths.get(j - 1) == Some(&BreakStrength::Weak) {
+                        d += WEAK_PENALTY;
+                    }
+                    return d;
+                }
                 // A short word mostly opens its compound (สี|เขียว, ต่อ|ไป, ณ|ศาลาว่าการ),
                 // sometimes closes it (ในการ|นี้): after one costs more than before one.
                 let (prev, next) = (nodes[j - 1].0, nodes[j + 1].0);
