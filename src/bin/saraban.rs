@@ -48,6 +48,9 @@ enum Command {
         /// ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน.
         #[arg(long, value_parser = ["original", "file"], default_value = "original")]
         copy: String,
+        /// Write PDF/A-2b, the archival form (sRGB output intent, XMP metadata).
+        #[arg(long)]
+        pdfa: bool,
     },
     /// Issue a letter: the next running number, the date, the final PDF, stored for good.
     Issue {
@@ -75,6 +78,9 @@ enum Command {
         /// Font file(s), as for render.
         #[arg(long = "font")]
         fonts: Vec<PathBuf>,
+        /// Store and write the letter as PDF/A-2b, the archival form.
+        #[arg(long)]
+        pdfa: bool,
     },
     /// Find issued letters (newest first).
     Search {
@@ -366,12 +372,14 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             emblem,
             fonts,
             copy,
+            pdfa,
         } => {
             let l = read_letter(&letter)?;
             let emblem = emblem.or_else(|| std::env::var_os("SARABAN_EMBLEM").map(PathBuf::from));
             let office = Office::new(&OfficeSettings {
                 fonts,
                 emblem,
+                pdfa,
                 ..Default::default()
             })?;
             let copy = if copy == "file" {
@@ -416,6 +424,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             keep_number,
             emblem,
             fonts,
+            pdfa,
         } => {
             let l = read_letter(&letter)?;
             let date = date.map(|d| parse_issue_date(&d, lang)).transpose()?;
@@ -426,6 +435,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 &OfficeSettings {
                     fonts,
                     emblem,
+                    pdfa,
                     ..Default::default()
                 },
             )?;

@@ -25,6 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+pub mod archive;
 pub mod stream;
 
 use printpdf::graphics::PaintMode;
@@ -46,6 +47,8 @@ use crate::typeset::frame::{to_mm, Color, Document, Item, Point, Shape, Size, Te
 pub struct PdfOptions {
     /// Creation date as Unix seconds; `None` uses the current time.
     pub created_unix: Option<i64>,
+    /// Write PDF/A-2b, the archival form ([`archive`]).
+    pub pdfa: bool,
 }
 
 /// A font added to the document: its id and its codes (which are also the glyph ids of
@@ -225,6 +228,18 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
     compress_streams(writer, &mut lo);
     only_true_metadata(&mut lo);
+    if opts.pdfa {
+        archive::make_archival(
+            &mut lo,
+            &archive::Meta {
+                title: &doc.title,
+                author: &doc.author,
+                subject: &doc.subject,
+                producer: &format!("Saraban {}", env!("CARGO_PKG_VERSION")),
+                created_unix: now.unix_timestamp(),
+            },
+        )?;
+    }
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| Error::Pdf(e.to_string()))?;
@@ -582,8 +597,7 @@ pub(crate) fn segments(run: &TextRun, face: &FontFace) -> Vec<Segment> {
     let mut i = 0;
     while i < run.glyphs.len() {
         // A segment: glyphs shown at one height; outlines go with the text around them.
-        let y = run
-            .glyphs[i..]
+        let y = run.glyphs[i..]
             .iter()
             .find(|g| shown_at(g))
             .map(|g| g.y)
@@ -593,7 +607,11 @@ pub(crate) fn segments(run: &TextRun, face: &FontFace) -> Vec<Segment> {
             j += 1;
         }
         let seg = &run.glyphs[i..j];
-        let x0 = seg.iter().find(|g| shown_at(g)).map(|g| g.x).unwrap_or(seg[0].x);
+        let x0 = seg
+            .iter()
+            .find(|g| shown_at(g))
+            .map(|g| g.x)
+            .unwrap_or(seg[0].x);
         let mut pen = 0.0f64; // where the pen stands, in thousandths of an em from x0
         let mut lead = 0.0f64;
         let mut glyphs: Vec<Shown> = Vec::with_capacity(seg.len());
@@ -940,4 +958,3 @@ fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
         }
     }
 }
-

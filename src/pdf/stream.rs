@@ -25,8 +25,8 @@ use super::{
     em_width, outlined, segments, subset_face, subset_ids, subset_tag, Codes, PdfOptions,
     FIRST_CODE,
 };
-use crate::typeset::emblem::PathSeg;
 use crate::error::{Error, Result};
+use crate::typeset::emblem::PathSeg;
 use crate::typeset::font::{FontFace, FontSet, FontStyle};
 use crate::typeset::frame::{Frame, Item, Point, Shape, TextRun};
 

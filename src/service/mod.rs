@@ -44,6 +44,8 @@ pub struct OfficeSettings {
     pub emblem: Option<PathBuf>,
     /// Typesetting settings.
     pub profile: Profile,
+    /// Write letters as PDF/A-2b, the archival form (rendered and issued alike).
+    pub pdfa: bool,
 }
 
 /// Which copy of a letter to print.
@@ -194,6 +196,8 @@ pub struct Office {
     emblem: Option<Arc<Graphic>>,
     register: Option<Register>,
     layout_profile: Profile,
+    /// How letters are written (PDF/A or not).
+    pdf_options: PdfOptions,
 }
 
 fn no_register() -> Error {
@@ -257,12 +261,7 @@ impl Office {
             Some(p) => Some(Arc::new(Graphic::load(p)?)),
             None => None,
         };
-        Ok(Office::assemble(
-            fonts,
-            emblem,
-            None,
-            settings.profile.clone(),
-        ))
+        Ok(Office::assemble(fonts, emblem, None, settings))
     }
 
     /// Opens the existing register at `db` and the office it holds: its font and emblem,
@@ -290,12 +289,7 @@ impl Office {
             Some(p) => Some(Arc::new(Graphic::load(p)?)),
             None => stored_emblem(&register)?.map(Arc::new),
         };
-        Ok(Office::assemble(
-            fonts,
-            emblem,
-            Some(register),
-            settings.profile.clone(),
-        ))
+        Ok(Office::assemble(fonts, emblem, Some(register), settings))
     }
 
     /// Uses `emblem` for this session only, without storing it (tests, benchmarks).
@@ -310,8 +304,9 @@ impl Office {
         fonts: FontSet,
         emblem: Option<Arc<Graphic>>,
         register: Option<Register>,
-        profile: Profile,
+        settings: &OfficeSettings,
     ) -> Office {
+        let profile = settings.profile.clone();
         let writer = PdfWriter::new();
         if let Some(g) = &emblem {
             writer.prepare(g);
@@ -322,6 +317,10 @@ impl Office {
             emblem,
             register,
             layout_profile: profile,
+            pdf_options: PdfOptions {
+                created_unix: None,
+                pdfa: settings.pdfa,
+            },
         }
     }
 
@@ -376,7 +375,7 @@ impl Office {
         let doc = self
             .typesetter
             .typeset_with(letter, self.emblem.clone(), &opts)?;
-        self.writer.write(&doc, &PdfOptions::default())
+        self.writer.write(&doc, &self.pdf_options)
     }
 
     /// Renders a letter and writes the PDF to `out` (whole or not at all). Returns its size.
@@ -480,12 +479,13 @@ impl Office {
             typesetter,
             writer,
             emblem,
+            pdf_options,
             ..
         } = self;
         let register = register.as_mut().ok_or_else(no_register)?;
         register.issue(letter, opts, |l| {
             let doc = typesetter.typeset_with(l, emblem.clone(), &LayoutOptions::default())?;
-            writer.write(&doc, &PdfOptions::default())
+            writer.write(&doc, pdf_options)
         })
     }
 

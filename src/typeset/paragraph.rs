@@ -371,7 +371,11 @@ fn glyph_texts(
             // first.
             let carrier = group.iter().rposition(|g| g.advance > 0).unwrap_or(0);
             for k in 0..group.len() {
-                out.push(if k == carrier { whole.to_string() } else { String::new() });
+                out.push(if k == carrier {
+                    whole.to_string()
+                } else {
+                    String::new()
+                });
             }
         }
         i = j;
