@@ -220,6 +220,15 @@ fn segmenters_scored_on_the_labelled_break_set() {
             from_words(t, &nm.segment(t, false, false).unwrap())
         });
     }
+    if let Some(nm) = &newmm {
+        score("ICU4X dictionary ∩ newmm", &|t| {
+            let n = from_words(t, &nm.segment(t, false, false).unwrap());
+            inner(t, dict.segment_str(t))
+                .intersection(&n)
+                .copied()
+                .collect()
+        });
+    }
     // Saraban now: every opportunity with its strength; the strong ones alone.
     let strong = score("Saraban, strong breaks", &|t| {
         inner(

@@ -81,8 +81,8 @@ pub const PROTECTED_WORDS: &[&str] = &[
 /// in manual line breaks to avoid exactly these): a date with its month and year
 /// (`๒๓ กันยายน ๒๕๖๔`, `๓๐ – ๓๑ พฤษภาคม`), a time or a time range with `น.`
 /// (`๑๔.๐๐ – ๑๖.๐๐ น.`), a number with its unit or classifier (`๑ ชุด`, `๑๐ จังหวัด`), the
-/// word that introduces a number (`จำนวน ๑`, `ข้อ ๑`, `พ.ศ. ๒๕๖๔`, `ครั้งที่ ๒`), and an
-/// abbreviation with its dots (`พ.ศ.`, `น.`).
+/// word that introduces a number (`จำนวน ๑`, `ข้อ ๑`, `พ.ศ. ๒๕๖๔`, `ครั้งที่ ๒`), an
+/// abbreviation with its dots (`พ.ศ.`, `น.`), and a web or e-mail address.
 static UNITS: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::LazyLock::new(|| {
     let num = r"[0-9๐-๙]+(?:[.,:][0-9๐-๙]+)*";
     let month = "(?:มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|ม\\.ค\\.|ก\\.พ\\.|มี\\.ค\\.|เม\\.ย\\.|พ\\.ค\\.|มิ\\.ย\\.|ก\\.ค\\.|ส\\.ค\\.|ก\\.ย\\.|ต\\.ค\\.|พ\\.ย\\.|ธ\\.ค\\.)";
@@ -99,6 +99,9 @@ static UNITS: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::LazyLock::new(
         format!("{lead}\\s*{num}(?:{dash}{num})?"),
         format!("{num}{dash}{num}"),
         abbr.to_string(),
+        // A web address or an e-mail address: broken at its hyphen, it reads as another.
+        r"(?:https?://|www\.)[^\s]+".to_string(),
+        r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+".to_string(),
     ]
     .iter()
     .map(|p| regex::Regex::new(p).expect("the unit patterns are valid"))
@@ -229,9 +232,20 @@ impl LineBreaker {
         if !is_thai(b) || !is_thai(a) {
             return true;
         }
+        // Only a protected word that reaches over `at` matters: look near it.
+        let reach = self.protected.first().map_or(0, |w| w.len());
+        let mut lo = at.saturating_sub(reach);
+        while !text.is_char_boundary(lo) {
+            lo -= 1;
+        }
+        let mut hi = (at + reach).min(text.len());
+        while !text.is_char_boundary(hi) {
+            hi += 1;
+        }
+        let near = &text[lo..hi];
         for w in &self.protected {
-            for (start, m) in text.match_indices(w.as_str()) {
-                if at > start && at < start + m.len() {
+            for (start, m) in near.match_indices(w.as_str()) {
+                if at > lo + start && at < lo + start + m.len() {
                     return false;
                 }
             }
@@ -346,7 +360,7 @@ mod tests {
     #[test]
     fn units_stay_together() {
         let lb = LineBreaker::new();
-        let text = "ในวันที่ ๒๓ กันยายน ๒๕๖๔ ระหว่างวันที่ ๓๐ – ๓๑ พฤษภาคม ๒๕๖๔ เวลา ๑๔.๐๐ – ๑๖.๐๐ น. จำนวน ๑ ชุด พ.ศ. ๒๕๖๔ ข้อ ๑ ทั้ง ๑๐ จังหวัด";
+        let text = "ในวันที่ ๒๓ กันยายน ๒๕๖๔ ระหว่างวันที่ ๓๐ – ๓๑ พฤษภาคม ๒๕๖๔ เวลา ๑๔.๐๐ – ๑๖.๐๐ น. จำนวน ๑ ชุด พ.ศ. ๒๕๖๔ ข้อ ๑ ทั้ง ๑๐ จังหวัด ทาง https://2021p4g-seoulsummit.kr หรือ saraban-help@dla.go.th";
         let spans: Vec<&str> = lb.units(text).iter().map(|&(s, e)| &text[s..e]).collect();
         for want in [
             "วันที่ ๒๓",
@@ -358,6 +372,8 @@ mod tests {
             "พ.ศ. ๒๕๖๔",
             "ข้อ ๑",
             "๑๐ จังหวัด",
+            "https://2021p4g-seoulsummit.kr",
+            "saraban-help@dla.go.th",
         ] {
             assert!(
                 spans.iter().any(|s| s.contains(want)),

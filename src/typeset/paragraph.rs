@@ -602,10 +602,13 @@ fn total_fit(p: &TotalFit<'_>) -> Option<Vec<(usize, usize, usize, usize)>> {
             chain.push(from[k]);
         }
         chain.reverse();
-        // Ask the LSTM model about the chosen breaks only; rule out the ones it rejects.
+        // Ask the LSTM model about the chosen breaks only, and only the weak ones: where
+        // newmm with the word list also ends a word, the two never agreed on a break inside
+        // a word in the labelled set (tests/breakset.rs). Rule out the ones it rejects.
         let mut again = false;
         for &k in &chain[1..chain.len() - 1] {
-            if !rejected[k] && !p.breaker.confirm(p.text, nodes[k].0) {
+            let strong = strengths.get(k - 1) == Some(&BreakStrength::Strong);
+            if !rejected[k] && !strong && !p.breaker.confirm(p.text, nodes[k].0) {
                 rejected[k] = true;
                 again = true;
             }
