@@ -13,12 +13,14 @@
 //! `จังหวัด|จันทบุรี` as readily as a break between phrases. Each opportunity therefore
 //! gets a strength ([`BreakStrength`]): strong where newmm (PyThaiNLP's tokenizer, the
 //! `nlpo3` crate) with PyThaiNLP's word list of 62 000 words, compounds and names among
-//! them, also ends a word; weak elsewhere. The choice was made by measurement on a labelled
-//! set of phrases from real letters (`tests/breaks/labelled.txt`, scored by
-//! `tests/breakset.rs`): of the breaks each segmenter offers, the share at good places was
-//! 0.55 for ICU4X's dictionary, 0.58 for its LSTM model, 0.61 for libthai (Pango, GTK) and
-//! 0.83 for newmm with that list. newmm alone still breaks inside a few words, so it only
-//! grades the opportunities the two ICU4X models agree on.
+//! them, also ends a word, and that word is not a prefix that makes a noun of the next
+//! (`การ`, `ความ`, `ผู้`, `นัก`, `ชาว`); weak elsewhere. The choice was made by
+//! measurement on a labelled set of phrases from real letters (`tests/breaks/labelled.txt`,
+//! scored by `tests/breakset.rs`): of the breaks each segmenter offers, the share at good
+//! places was 0.55 for ICU4X's dictionary, 0.58 for its LSTM model, 0.61 for libthai
+//! (Pango, GTK) and 0.83 for newmm with that list; Saraban's strong breaks reach 0.89.
+//! newmm alone still breaks inside a few words, so it only grades the opportunities the
+//! dictionary offers; the LSTM model is asked about weak ones (see `typeset::paragraph`).
 
 use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
@@ -128,6 +130,11 @@ static COMPOUNDS: std::sync::LazyLock<Option<nlpo3::tokenizer::newmm::NewmmToken
             words,
         ))
     });
+
+/// Words that make a noun of the word after them (การ|ดำเนิน, ความ|ร่วมมือ, ผู้|แทน,
+/// นัก|วิชาการ, ชาว|ญี่ปุ่น): the word list knows only some of the nouns they make, and a
+/// line that ends on one leaves half a word.
+const PREFIXES: &[&str] = &["การ", "ความ", "ผู้", "นัก", "ชาว"];
 
 /// How good a place to end a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,25 +300,32 @@ impl LineBreaker {
     /// (and everywhere without a word list).
     pub fn strengths(&self, text: &str, breaks: &[usize]) -> Vec<BreakStrength> {
         use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
-        let ends: std::collections::HashSet<usize> = match COMPOUNDS.as_ref() {
-            Some(newmm) if breaks.iter().any(|&b| thai_on_both_sides(text, b)) => newmm
-                .segment(text, false, false)
-                .unwrap_or_default()
-                .iter()
-                .scan(0, |at, w| {
-                    *at += w.len();
-                    Some(*at)
-                })
-                .collect(),
+        // Word ends, each with the word it ends.
+        let ends: std::collections::HashMap<usize, &str> = match COMPOUNDS.as_ref() {
+            Some(newmm) if breaks.iter().any(|&b| thai_on_both_sides(text, b)) => {
+                let words = newmm.segment(text, false, false).unwrap_or_default();
+                let mut at = 0;
+                let mut ends = std::collections::HashMap::with_capacity(words.len());
+                for w in &words {
+                    let start = at;
+                    at += w.len();
+                    if let Some(word) = text.get(start..at) {
+                        ends.insert(at, word);
+                    }
+                }
+                ends
+            }
             _ => return vec![BreakStrength::Strong; breaks.len()],
         };
         breaks
             .iter()
             .map(|&b| {
-                if thai_on_both_sides(text, b) && !ends.contains(&b) {
-                    BreakStrength::Weak
-                } else {
-                    BreakStrength::Strong
+                if !thai_on_both_sides(text, b) {
+                    return BreakStrength::Strong;
+                }
+                match ends.get(&b) {
+                    Some(word) if !PREFIXES.contains(word) => BreakStrength::Strong,
+                    _ => BreakStrength::Weak,
                 }
             })
             .collect()

@@ -448,8 +448,8 @@ const INNER_PENALTY: f64 = 2_000.0;
 /// `จังหวัด|จันทบุรี`; see `BreakStrength`): about what a line spread to 0.75 pt costs, so
 /// a weak break is taken only when every alternative is worse.
 const WEAK_PENALTY: f64 = 300_000.0;
-/// Without a word list to tell weak breaks: demerits added for a break next to a word of
-/// one or two letters (`สี|เขียว`, `ต่อ|ไป`, `ณ|ศาลาว่าการ`), mostly half of a compound.
+/// Demerits added for a break next to a word of one or two letters (`สี|เขียว`, `ต่อ|ไป`,
+/// `ณ|ศาลาว่าการ`), mostly half of a compound, where the word list sees no compound.
 const SHORT_WORD_PENALTY: f64 = 300_000.0;
 /// Demerits added for a break the LSTM model rejects (inside a word).
 const WORD_PENALTY: f64 = 1e9;
@@ -519,14 +519,12 @@ fn total_fit(p: &TotalFit<'_>) -> Option<Vec<(usize, usize, usize, usize)>> {
             let after = p.text[b..].chars().next().unwrap_or(' ');
             if !before.is_whitespace() && is_thai(before) && is_thai(after) {
                 d += INNER_PENALTY;
-                if compounds {
-                    if strengths.get(j - 1) == Some(&BreakStrength::Weak) {
-                        d += WEAK_PENALTY;
-                    }
-                    return d;
+                if strengths.get(j - 1) == Some(&BreakStrength::Weak) {
+                    return d + WEAK_PENALTY;
                 }
                 // A short word mostly opens its compound (สี|เขียว, ต่อ|ไป, ณ|ศาลาว่าการ),
-                // sometimes closes it (ในการ|นี้): after one costs more than before one.
+                // sometimes closes it (ในการ|นี้): after one costs more than before one. The
+                // word list does not know every such compound (it splits สี|เขียว).
                 let (prev, next) = (nodes[j - 1].0, nodes[j + 1].0);
                 let short = |k: usize| k > 0 && k <= 2;
                 if short(letters(prev, b)) {
