@@ -394,14 +394,9 @@ fn text_ops(
             items.push(TextItem::Offset(seg.lead));
         }
         // Runs of glyphs shown alike: rendering mode changes between `TJ` arrays.
-        let mut k = 0;
-        while k < seg.glyphs.len() {
-            let invisible = seg.glyphs[k].invisible;
-            let mut m = k;
-            while m < seg.glyphs.len() && seg.glyphs[m].invisible == invisible {
-                m += 1;
-            }
-            let codes = seg.glyphs[k..m]
+        for shown in seg.glyphs.chunk_by(|a, b| a.invisible == b.invisible) {
+            let invisible = shown[0].invisible;
+            let codes = shown
                 .iter()
                 .map(|s| {
                     let g = &run.glyphs[s.index];
@@ -423,7 +418,6 @@ fn text_ops(
                     mode: TextRenderingMode::Fill,
                 });
             }
-            k = m;
         }
     }
     ops.push(Op::EndMarkedContent);

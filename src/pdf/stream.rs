@@ -231,13 +231,8 @@ impl<W: Write> PageStream<W> {
             if seg.lead != 0.0 {
                 content.show_positioned().items().adjust(seg.lead);
             }
-            let mut k = 0;
-            while k < seg.glyphs.len() {
-                let invisible = seg.glyphs[k].invisible;
-                let mut m = k;
-                while m < seg.glyphs.len() && seg.glyphs[m].invisible == invisible {
-                    m += 1;
-                }
+            for run_of in seg.glyphs.chunk_by(|a, b| a.invisible == b.invisible) {
+                let invisible = run_of[0].invisible;
                 if invisible {
                     content.set_text_rendering_mode(TextRenderingMode::Invisible);
                 }
@@ -245,7 +240,7 @@ impl<W: Write> PageStream<W> {
                     let mut shown = content.show_positioned();
                     let mut items = shown.items();
                     let mut codes: Vec<u8> = Vec::new();
-                    for s in &seg.glyphs[k..m] {
+                    for s in run_of {
                         let g = &run.glyphs[s.index];
                         codes.extend_from_slice(&font.codes.code(g.id, &g.text).to_be_bytes());
                         if s.after != 0.0 {
@@ -261,7 +256,6 @@ impl<W: Write> PageStream<W> {
                 if invisible {
                     content.set_text_rendering_mode(TextRenderingMode::Fill);
                 }
-                k = m;
             }
         }
         content.end_marked_content();
