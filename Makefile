@@ -53,6 +53,7 @@ screenshots: build
 bench: setup
 	$(CARGO) bench --bench render
 	SARABAN_BENCH_LETTERS=$${SARABAN_BENCH_LETTERS:-1000000} SARABAN_BOOK_LETTERS=$${SARABAN_BOOK_LETTERS:-50000} $(CARGO) bench --bench register
+	SARABAN_BENCH_LETTERS=$${SARABAN_BENCH_LETTERS:-1000000} $(CARGO) bench --bench register_pg
 
 # The app's own figures: cold start, keystroke to preview, memory (PSS).
 app-bench: release

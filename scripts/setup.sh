@@ -27,6 +27,9 @@ pkgs=(
   xvfb xauth webkit2gtk-driver imagemagick
   # printing: lp and lpstat talk to CUPS where a printer is set up
   cups-client
+  # the shared register: the PostgreSQL client's TLS (OpenSSL), and a real server for the
+  # tests (each test starts its own throw-away cluster; the system's is not used)
+  libssl-dev pkg-config postgresql
 )
 need=()
 for p in "${pkgs[@]}"; do

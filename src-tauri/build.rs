@@ -3,6 +3,7 @@
 
 const COMMANDS: &[&str] = &[
     "office_setup",
+    "use_register",
     "save_profile",
     "import_emblem",
     "remove_emblem",

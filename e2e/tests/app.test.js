@@ -37,6 +37,7 @@ const dialogs = path.join(work, "dialogs");
 fs.mkdirSync(home, { recursive: true });
 fs.mkdirSync(dialogs, { recursive: true });
 const DB = path.join(home, "register.sqlite");
+const APP_SETTINGS = path.join(home, "app.json");
 if (process.env.SARABAN_EMBLEM && fs.existsSync(process.env.SARABAN_EMBLEM)) {
   fs.copyFileSync(process.env.SARABAN_EMBLEM, path.join(dialogs, "emblem.svg"));
 } else {
@@ -148,7 +149,7 @@ before(async () => {
   assert.ok(fs.existsSync(APP), `${APP} is missing: build it with make build`);
   const log = fs.openSync(LOG, "a");
   driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], {
-    env: { ...process.env, HOME: home, SARABAN_DB: DB, SARABAN_TEST_DIALOGS: dialogs },
+    env: { ...process.env, HOME: home, SARABAN_DB: DB, SARABAN_TEST_DIALOGS: dialogs, SARABAN_APP_SETTINGS: APP_SETTINGS },
     stdio: ["ignore", log, log],
     detached: true,
   });
@@ -322,4 +323,75 @@ test("find it in the register by a Thai substring, export to Excel, cancel it", 
   await shot("09-register-cancelled");
   const audit = execFileSync(CLI, ["--db", DB, "--lang", "en", "audit", "verify"], { encoding: "utf8" });
   assert.match(audit, /intact/);
+});
+
+// A throw-away PostgreSQL cluster from Debian's packages, on a Unix socket only, run as the
+// postgres account when the tests run as root.
+function startPostgres() {
+  const bin = fs
+    .readdirSync("/usr/lib/postgresql")
+    .map((v) => `/usr/lib/postgresql/${v}/bin`)
+    .filter((b) => fs.existsSync(`${b}/initdb`))
+    .sort((a, b) => parseInt(a.split("/")[3]) - parseInt(b.split("/")[3]))
+    .pop();
+  assert.ok(bin, "PostgreSQL is not installed: run scripts/setup.sh");
+  const dir = fs.mkdtempSync("/tmp/saraban-e2e-pg-");
+  const asRoot = process.getuid() === 0;
+  if (asRoot) {
+    fs.chmodSync(dir, 0o755);
+    execFileSync("chown", ["postgres", dir]);
+  }
+  const run = (tool, args) =>
+    asRoot
+      ? execFileSync("runuser", ["-u", "postgres", "--", `${bin}/${tool}`, ...args], { cwd: dir, stdio: "ignore" })
+      : execFileSync(`${bin}/${tool}`, args, { cwd: dir, stdio: "ignore" });
+  run("initdb", ["-D", `${dir}/data`, "-U", "saraban", "-A", "trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
+  run("pg_ctl", ["-D", `${dir}/data`, "-l", `${dir}/log`, "-o", `-c listen_addresses='' -c unix_socket_directories='${dir}'`, "-w", "start"]);
+  return {
+    dir,
+    stop() {
+      try {
+        run("pg_ctl", ["-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]);
+      } catch {}
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test("the office's shared register on a PostgreSQL server, chosen in the settings", async () => {
+  await click("[data-tab=settings]");
+  await click(".register-switch summary");
+  // A server that does not answer: one line in Thai, and the register in use stays.
+  await type("[data-testid=register-input]", "postgres://clerk@127.0.0.1:9/saraban");
+  await click("[data-testid=use-register]");
+  await browser.waitUntil(async () => /ติดต่อเซิร์ฟเวอร์ทะเบียน/.test(await textOf("[data-testid=notice]")), {
+    timeout: 20000,
+    timeoutMsg: "no message for a server that does not answer",
+  });
+  assert.ok(!(await textOf("[data-testid=notice]")).includes("\n"), "one line");
+  assert.equal(await textOf("[data-testid=register-location]"), DB);
+  await shot("10-server-away");
+
+  // A real server: the register moves there; the password is kept on this computer only.
+  const pg = startPostgres();
+  try {
+    await type("[data-testid=register-input]", `postgres://saraban@/office?host=${pg.dir}`);
+    await type("[data-testid=register-password]", "kept-only-here");
+    await click("[data-testid=use-register]");
+    await browser.waitUntil(async () => (await textOf("[data-testid=register-location]")) === "postgres://saraban@/office", {
+      timeout: 30000,
+      timeoutMsg: "the app did not switch to the server register",
+    });
+    assert.ok(!(await $("body").getText()).includes("kept-only-here"), "the password is never shown");
+    const kept = JSON.parse(fs.readFileSync(APP_SETTINGS, "utf8"));
+    assert.equal(kept.register, `postgres://saraban@/office?host=${pg.dir}`);
+    assert.equal(kept.password, "kept-only-here");
+    assert.equal(fs.statSync(APP_SETTINGS).mode & 0o777, 0o600);
+    await shot("11-server-register");
+    // The server register is a register like the file: the CLI reads it too.
+    const url = `postgres://saraban@/office?host=${pg.dir}`;
+    assert.match(execFileSync(CLI, ["--db", url, "--lang", "en", "audit", "verify"], { encoding: "utf8" }), /intact/);
+  } finally {
+    pg.stop();
+  }
 });

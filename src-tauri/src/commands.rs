@@ -52,6 +52,21 @@ pub async fn office_setup(state: State<'_, AppState>) -> Answer<OfficeSetup> {
     office(&state)?.setup().map_err(fail)
 }
 
+/// Opens another register — a file, or the office's server (`postgres://…`, with the
+/// password to keep on this computer) — and works on it from now on. The register in use
+/// stays until the new one has opened.
+#[tauri::command]
+pub async fn use_register(
+    state: State<'_, AppState>,
+    location: String,
+    password: Option<String>,
+) -> Answer<OfficeSetup> {
+    let (new, setup) =
+        saraban::service::switch_register(&location, password.as_deref()).map_err(fail)?;
+    *office(&state)? = new;
+    Ok(setup)
+}
+
 #[tauri::command]
 pub async fn save_profile(
     state: State<'_, AppState>,

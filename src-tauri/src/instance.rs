@@ -5,8 +5,37 @@
 use std::fs::{File, OpenOptions};
 use std::path::Path;
 
+/// The file whose lock stands for the register at `db`: beside a register file; for a
+/// register on a server, a file named after its URL (without the password) in the user's
+/// data folder (one window per register on this computer; other computers share it).
+pub fn lock_target(db: &Path) -> std::path::PathBuf {
+    use saraban::register::Location;
+    match Location::from(db) {
+        Location::File(p) => p,
+        Location::Server(_) => {
+            let shown = Location::from(db).shown();
+            let name: String = shown
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            dirs_data().join("saraban").join(format!("server-{name}"))
+        }
+    }
+}
+
+fn dirs_data() -> std::path::PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share"))
+        })
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+}
+
 /// Takes the lock of the register at `db`, or says in Thai why not.
 pub fn lock(db: &Path) -> Result<File, String> {
+    let shown = saraban::register::Location::from(db).shown();
+    let db = &lock_target(db);
     if let Some(dir) = db.parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir)
@@ -31,8 +60,7 @@ pub fn lock(db: &Path) -> Result<File, String> {
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(_) => Err(format!(
-            "สารบรรณเปิดทะเบียน {} อยู่แล้วในอีกหน้าต่างหนึ่ง ใช้หน้าต่างนั้นต่อได้เลย",
-            db.display()
+            "สารบรรณเปิดทะเบียน {shown} อยู่แล้วในอีกหน้าต่างหนึ่ง ใช้หน้าต่างนั้นต่อได้เลย"
         )),
     }
 }
@@ -47,6 +75,20 @@ fn patience_steps() -> u32 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_server_register_locks_a_file_named_after_its_url_without_the_password() {
+        let t = super::lock_target(std::path::Path::new(
+            "postgres://clerk:s3cret@db.office:5432/saraban?sslmode=require",
+        ));
+        let name = t.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("server-postgres___clerk_db_office_5432_saraban"),
+            "{name}"
+        );
+        assert!(!t.to_string_lossy().contains("s3cret"));
+    }
+
     #[test]
     fn a_second_instance_is_refused() {
         let dir = tempfile::tempdir().unwrap();

@@ -47,6 +47,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::office_setup,
+            commands::use_register,
             commands::save_profile,
             commands::import_emblem,
             commands::remove_emblem,

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use saraban::letter::check::Level;
+use saraban::register::Location;
 use saraban::service::{Access, ExportFormat, PrintCopy};
 use saraban::{Error, Lang, Letter, Office, OfficeSettings};
 
@@ -161,6 +162,17 @@ enum Command {
         /// Restore even when the backup is older than the register (issued letters lost).
         #[arg(long)]
         force: bool,
+    },
+    /// Move a whole register to another engine — an SQLite file to a PostgreSQL server
+    /// (postgres://…) or back — with letters, PDFs, drafts and the audit chain, verified on
+    /// arrival. The target must be empty (a server database is created when missing).
+    Migrate {
+        /// The register to copy (a file or a postgres:// URL); it is only read.
+        #[arg(long)]
+        from: PathBuf,
+        /// The empty register to fill (a new file, or a postgres:// URL).
+        #[arg(long)]
+        to: PathBuf,
     },
     /// The audit trail.
     Audit {
@@ -353,16 +365,15 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Init => {
             let path = db_path(&cli.db);
-            let existed = std::fs::metadata(&path).is_ok();
-            Office::open_with(&path, Access::Create, &OfficeSettings::default())?;
-            print_line(&match (lang, existed) {
-                (Lang::Th, false) => format!("สร้างทะเบียนใหม่ที่ {} แล้ว", path.display()),
-                (Lang::Th, true) => format!("มีทะเบียนอยู่แล้วที่ {} (ไม่ได้เปลี่ยนแปลง)", path.display()),
-                (Lang::En, false) => format!("created a new register at {}", path.display()),
-                (Lang::En, true) => format!(
-                    "a register is already at {} (left as it is)",
-                    path.display()
-                ),
+            let location = Location::from(path.as_path());
+            let office = Office::open_with(&path, Access::Create, &OfficeSettings::default())?;
+            let fresh = office.register_created()?;
+            let shown = location.shown();
+            print_line(&match (lang, fresh) {
+                (Lang::Th, true) => format!("สร้างทะเบียนใหม่ที่ {shown} แล้ว"),
+                (Lang::Th, false) => format!("มีทะเบียนอยู่แล้วที่ {shown} (ไม่ได้เปลี่ยนแปลง)"),
+                (Lang::En, true) => format!("created a new register at {shown}"),
+                (Lang::En, false) => format!("a register is already at {shown} (left as it is)"),
             });
             Ok(ExitCode::SUCCESS)
         }
@@ -628,6 +639,25 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                     backup.display(),
                     r.letters,
                     r.entries
+                ),
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { from, to } => {
+            let moved = saraban::service::migrate_register(&from, &to)?;
+            let (from, to) = (
+                Location::from(from.as_path()).shown(),
+                Location::from(to.as_path()).shown(),
+            );
+            let r = &moved.report;
+            print_line(&match lang {
+                Lang::Th => format!(
+                    "ย้ายทะเบียนจาก {from} ไปที่ {to} แล้ว: {} แถว หนังสือ {} ฉบับ บันทึกการตรวจสอบ {} รายการ ตรวจสอบปลายทางถูกต้อง (ห่วงโซ่ {})",
+                    moved.rows, r.letters, r.entries, &r.head[..12]
+                ),
+                Lang::En => format!(
+                    "moved the register from {from} to {to}: {} rows, {} letters, {} audit entries; verified on arrival (chain {})",
+                    moved.rows, r.letters, r.entries, &r.head[..12]
                 ),
             });
             Ok(ExitCode::SUCCESS)

@@ -11,7 +11,7 @@ use std::path::Path;
 use rusqlite::{Connection, MAIN_DB};
 
 use super::audit::{anchor_path, append};
-use super::{AuditReport, Register};
+use super::{AuditReport, SqliteRegister};
 use crate::error::Error;
 use crate::fsutil::Output;
 
@@ -31,7 +31,7 @@ fn broken(what: &Path, report: &AuditReport) -> Error {
     }
 }
 
-impl Register {
+impl SqliteRegister {
     /// Writes a verified backup of the register to `out` (already checked, see
     /// [`Output::prepare`]). Returns the copy's verification.
     pub fn backup_to(&self, out: Output) -> crate::Result<AuditReport> {
@@ -47,7 +47,7 @@ impl Register {
         }
         let tmp_anchor = anchor_path(&tmp);
         let result = (|| {
-            let copy = Register::open_read_only(&tmp)?;
+            let copy = SqliteRegister::open_read_only(&tmp)?;
             if let Some((id, hash)) = copy.audit_head()? {
                 std::fs::write(&tmp_anchor, format!("{id} {hash}\n")).map_err(|source| {
                     Error::Write {
@@ -86,7 +86,7 @@ impl Register {
     /// A backup holding fewer audit entries than the register (issued letters would be
     /// lost) is refused unless `force`.
     pub fn restore_from(&mut self, from: &Path, force: bool) -> crate::Result<AuditReport> {
-        let copy = Register::open_read_only(from)?;
+        let copy = SqliteRegister::open_read_only(from)?;
         if copy.integrity_check()? != "ok" {
             return Err(broken(from, &copy.verify_audit()?));
         }

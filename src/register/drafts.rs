@@ -6,7 +6,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{now_text, Register};
+use super::{now_text, SqliteRegister};
 use crate::error::Error;
 use crate::letter::Letter;
 
@@ -44,7 +44,7 @@ fn no_draft(id: i64) -> Error {
     }
 }
 
-impl Register {
+impl SqliteRegister {
     /// Saves a draft: a new one when `id` is None, else a new version of draft `id`.
     /// Returns the draft's id.
     pub fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> crate::Result<i64> {

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::audit::{append, append_after, issue_detail, last_entry};
 use super::search::{fold_digits, index_letter, search_text};
-use super::{now_text, series_kind, Entry, Register};
+use super::{now_text, series_kind, Entry, SqliteRegister};
 use crate::error::Error;
 use crate::letter::{Kind, Letter, LetterDate, Number, RunningNumber};
 use crate::thai::{localize, to_arabic_digits};
@@ -137,7 +137,101 @@ pub fn series_key(letter: &Letter) -> crate::Result<(String, &'static str)> {
     ))
 }
 
-impl Register {
+/// What issuing a letter needs to know before any number is taken, the letter checked.
+pub(super) struct Prepared {
+    /// The running number the letter carries (a historical import).
+    pub carried: Option<RunningNumber>,
+    /// The date of issue.
+    pub date: NaiveDate,
+    /// The series: its letter code (canonical) and kind, and the Buddhist-Era year.
+    pub prefix: String,
+    pub kind: &'static str,
+    pub year_be: i64,
+}
+
+/// Checks a letter and its options for issue, on any engine: a number already carried, the
+/// date, the letter code.
+pub(super) fn prepare(letter: &Letter, opts: &IssueOptions) -> crate::Result<Prepared> {
+    let carried = letter.number.as_ref().and_then(|n| n.running);
+    if carried.is_some() && !opts.keep_number {
+        return Err(Error::input(
+            "number.running",
+            "หนังสือนี้มีเลขทะเบียนอยู่แล้ว ออกเลขซ้ำไม่ได้ (ถ้าเป็นการนำเข้าทะเบียนเดิม ใช้ --keep-number)",
+            "this letter already carries a running number and cannot be issued again (to import a historical entry, use --keep-number)",
+        ));
+    }
+    if opts.keep_number && carried.is_none() {
+        return Err(Error::input(
+            "number.running",
+            "นำเข้าทะเบียนเดิม (--keep-number) ต้องมีเลขทะเบียนในหนังสือ",
+            "importing a historical entry (--keep-number) needs the letter's running number",
+        ));
+    }
+    let date = match (opts.date, letter.date.and_then(|d| d.to_naive())) {
+        (Some(d), _) => d,
+        (None, Some(d)) if opts.keep_number => d,
+        _ => crate::thai::date::today(),
+    };
+    check_issue_date(date, crate::thai::date::today(), opts)?;
+    let (prefix, kind) = series_key(letter)?;
+    if prefix.is_empty() && !matches!(letter.kind, Kind::Order | Kind::Announcement) {
+        return Err(Error::input(
+            "number.prefix",
+            "ออกเลขไม่ได้: หนังสือไม่มีรหัสเลขที่หนังสือ (number.prefix เช่น มท ๐๘๑๐.๒)",
+            "cannot issue: the letter has no letter code (number.prefix, e.g. มท ๐๘๑๐.๒)",
+        ));
+    }
+    let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+    Ok(Prepared {
+        carried,
+        date,
+        prefix,
+        kind,
+        year_be,
+    })
+}
+
+/// The number `letter` would get on `date`, as printed, and its running number, given the
+/// engine's next free number of a series (prefix, kind, Buddhist-Era year).
+pub(super) fn next_number_with(
+    letter: &Letter,
+    date: NaiveDate,
+    next_free: impl FnOnce(&str, &str, i64) -> crate::Result<RunningNumber>,
+) -> crate::Result<(String, i64)> {
+    let (prefix, kind) = series_key(letter)?;
+    let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+    let running = next_free(&prefix, kind, year_be)?;
+    let next = dated(letter, running, date);
+    Ok((
+        localize(&next.number_text(), next.digits).into_owned(),
+        running.get(),
+    ))
+}
+
+/// The running number and date a historical letter carries (the `i`th of an import).
+pub(super) fn historical(letter: &Letter, i: usize) -> crate::Result<(RunningNumber, NaiveDate)> {
+    match (
+        letter.number.as_ref().and_then(|x| x.running),
+        letter.date.and_then(|d| d.to_naive()),
+    ) {
+        (Some(running), Some(date)) => Ok((running, date)),
+        _ => Err(Error::input(
+            format!("[{i}]"),
+            "นำเข้าได้เฉพาะหนังสือที่มีเลขทะเบียนและวันที่ครบ",
+            "only letters with a running number and a full date can be imported",
+        )),
+    }
+}
+
+/// The letter as issued: its running number and date filled in.
+pub(super) fn dated(letter: &Letter, running: RunningNumber, date: NaiveDate) -> Letter {
+    let mut issued = letter.clone();
+    issued.number.get_or_insert_with(Number::default).running = Some(running);
+    issued.date = Some(LetterDate::from_naive(date));
+    issued
+}
+
+impl SqliteRegister {
     /// The next number of a series as it stands now (outside any transaction).
     fn next_free(&self, prefix: &str, kind: &str, year_be: i64) -> crate::Result<RunningNumber> {
         let last: i64 = self
@@ -156,16 +250,9 @@ impl Register {
     /// (for the clerk's confirmation). Another clerk issuing first takes it; the issue
     /// itself always takes the next free number in its own transaction.
     pub fn next_number(&self, letter: &Letter, date: NaiveDate) -> crate::Result<(String, i64)> {
-        let (prefix, kind) = series_key(letter)?;
-        let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
-        let running = self.next_free(&prefix, kind, year_be)?;
-        let mut next = letter.clone();
-        next.number.get_or_insert_with(Number::default).running = Some(running);
-        next.date = Some(LetterDate::from_naive(date));
-        Ok((
-            localize(&next.number_text(), next.digits).into_owned(),
-            running.get(),
-        ))
+        next_number_with(letter, date, |prefix, kind, year| {
+            self.next_free(prefix, kind, year)
+        })
     }
 
     /// Issues a letter: takes the next number of its series, dates it, renders it with
@@ -183,43 +270,14 @@ impl Register {
         opts: &IssueOptions,
         mut render: impl FnMut(&Letter) -> crate::Result<Vec<u8>>,
     ) -> crate::Result<Issued> {
-        let carried = letter.number.as_ref().and_then(|n| n.running);
-        if carried.is_some() && !opts.keep_number {
-            return Err(Error::input(
-                "number.running",
-                "หนังสือนี้มีเลขทะเบียนอยู่แล้ว ออกเลขซ้ำไม่ได้ (ถ้าเป็นการนำเข้าทะเบียนเดิม ใช้ --keep-number)",
-                "this letter already carries a running number and cannot be issued again (to import a historical entry, use --keep-number)",
-            ));
-        }
-        if opts.keep_number && carried.is_none() {
-            return Err(Error::input(
-                "number.running",
-                "นำเข้าทะเบียนเดิม (--keep-number) ต้องมีเลขทะเบียนในหนังสือ",
-                "importing a historical entry (--keep-number) needs the letter's running number",
-            ));
-        }
-        let date = match (opts.date, letter.date.and_then(|d| d.to_naive())) {
-            (Some(d), _) => d,
-            (None, Some(d)) if opts.keep_number => d,
-            _ => crate::thai::date::today(),
-        };
-        check_issue_date(date, crate::thai::date::today(), opts)?;
-        let (prefix, kind) = series_key(letter)?;
-        if prefix.is_empty() && !matches!(letter.kind, Kind::Order | Kind::Announcement) {
-            return Err(Error::input(
-                "number.prefix",
-                "ออกเลขไม่ได้: หนังสือไม่มีรหัสเลขที่หนังสือ (number.prefix เช่น มท ๐๘๑๐.๒)",
-                "cannot issue: the letter has no letter code (number.prefix, e.g. มท ๐๘๑๐.๒)",
-            ));
-        }
-        let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
-
-        let dated = |running: RunningNumber| {
-            let mut issued = letter.clone();
-            issued.number.get_or_insert_with(Number::default).running = Some(running);
-            issued.date = Some(LetterDate::from_naive(date));
-            issued
-        };
+        let Prepared {
+            carried,
+            date,
+            prefix,
+            kind,
+            year_be,
+        } = prepare(letter, opts)?;
+        let dated = |running: RunningNumber| dated(letter, running, date);
         // Typeset outside the lock, with the number it will most likely get.
         let predicted = match carried {
             Some(r) => r,
@@ -365,16 +423,7 @@ impl Register {
                  VALUES ('issued', ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, 1, ?13, ?14)",
             )?;
             for (i, (letter, pdf)) in letters.into_iter().enumerate() {
-                let (Some(running), Some(date)) = (
-                    letter.number.as_ref().and_then(|x| x.running),
-                    letter.date.and_then(|d| d.to_naive()),
-                ) else {
-                    return Err(Error::input(
-                        format!("[{i}]"),
-                        "นำเข้าได้เฉพาะหนังสือที่มีเลขทะเบียนและวันที่ครบ",
-                        "only letters with a running number and a full date can be imported",
-                    ));
-                };
+                let (running, date) = historical(&letter, i)?;
                 let (prefix, kind) = series_key(&letter)?;
                 let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
                 let series_id: i64 = series_ins
@@ -442,30 +491,7 @@ impl Register {
 
     /// Cancels an issued letter (ยกเลิก): its number stays in the register, never reused.
     pub fn cancel(&mut self, id: i64, reason: &str) -> crate::Result<()> {
-        if reason.trim().is_empty() {
-            return Err(Error::input(
-                "reason",
-                "ต้องระบุเหตุผลที่ยกเลิก",
-                "a cancellation needs a reason",
-            ));
-        }
-        if let Some(c) = reason
-            .chars()
-            .find(|c| c.is_control() || crate::thai::is_invisible(*c))
-        {
-            return Err(Error::input(
-                "reason",
-                format!("เหตุผลที่ยกเลิกมีอักขระควบคุมหรืออักขระที่มองไม่เห็น (U+{:04X}) กรุณาพิมพ์เป็นข้อความบรรทัดเดียว", c as u32),
-                format!("the reason holds a control or invisible character (U+{:04X}); type it as one line of text", c as u32),
-            ));
-        }
-        if reason.chars().count() > 1000 {
-            return Err(Error::input(
-                "reason",
-                "เหตุผลที่ยกเลิกยาวเกิน 1,000 ตัวอักษร",
-                "the reason is longer than 1,000 characters",
-            ));
-        }
+        check_reason(reason)?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         let result = (|| {
             let tx = self
@@ -476,17 +502,7 @@ impl Register {
                     r.get(0)
                 })
                 .optional()?;
-            match status.as_deref() {
-                Some("issued") => {}
-                Some("cancelled") => {
-                    return Err(Error::input(
-                        "",
-                        format!("หนังสือรายการ {id} ถูกยกเลิกไปแล้ว"),
-                        format!("entry {id} is already cancelled"),
-                    ))
-                }
-                _ => return Err(not_found(&id.to_string())),
-            }
+            cancellable(id, status.as_deref())?;
             let now = now_text();
             tx.execute(
                 "UPDATE letters SET status = 'cancelled', cancelled_at = ?2, cancelled_by = ?3, cancel_reason = ?4, updated_at = ?2
@@ -667,19 +683,7 @@ pub(super) fn entry_select(alias: &str) -> String {
 pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let status: String = r.get(1)?;
     let note = if status == "cancelled" {
-        let at: Option<String> = r.get(10)?;
-        let by: Option<String> = r.get(11)?;
-        let why: Option<String> = r.get(12)?;
-        let when = at
-            .as_deref()
-            .and_then(|a| LetterDate::parse(&a[..a.len().min(10)]).ok())
-            .map(|d| crate::thai::format_date(&d, crate::letter::Digits::Thai).joined())
-            .unwrap_or_default();
-        format!(
-            "ยกเลิก: {} ({when} {})",
-            why.unwrap_or_default(),
-            by.unwrap_or_default()
-        )
+        cancel_note(r.get(10)?, r.get(11)?, r.get(12)?)
     } else {
         String::new()
     };
@@ -699,6 +703,63 @@ pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
+/// Whether entry `id`, of `status` (None: no such entry), can be cancelled: only an issued
+/// letter, once.
+pub(super) fn cancellable(id: i64, status: Option<&str>) -> crate::Result<()> {
+    match status {
+        Some("issued") => Ok(()),
+        Some("cancelled") => Err(Error::input(
+            "",
+            format!("หนังสือรายการ {id} ถูกยกเลิกไปแล้ว"),
+            format!("entry {id} is already cancelled"),
+        )),
+        _ => Err(not_found(&id.to_string())),
+    }
+}
+
+/// A cancellation's reason: one line of visible text, 1 to 1,000 characters.
+pub(super) fn check_reason(reason: &str) -> crate::Result<()> {
+    if reason.trim().is_empty() {
+        return Err(Error::input(
+            "reason",
+            "ต้องระบุเหตุผลที่ยกเลิก",
+            "a cancellation needs a reason",
+        ));
+    }
+    if let Some(c) = reason
+        .chars()
+        .find(|c| c.is_control() || crate::thai::is_invisible(*c))
+    {
+        return Err(Error::input(
+            "reason",
+            format!("เหตุผลที่ยกเลิกมีอักขระควบคุมหรืออักขระที่มองไม่เห็น (U+{:04X}) กรุณาพิมพ์เป็นข้อความบรรทัดเดียว", c as u32),
+            format!("the reason holds a control or invisible character (U+{:04X}); type it as one line of text", c as u32),
+        ));
+    }
+    if reason.chars().count() > 1000 {
+        return Err(Error::input(
+            "reason",
+            "เหตุผลที่ยกเลิกยาวเกิน 1,000 ตัวอักษร",
+            "the reason is longer than 1,000 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// The หมายเหตุ of a cancelled entry: reason, date (Thai) and who.
+pub(super) fn cancel_note(at: Option<String>, by: Option<String>, why: Option<String>) -> String {
+    let when = at
+        .as_deref()
+        .and_then(|a| LetterDate::parse(&a[..a.len().min(10)]).ok())
+        .map(|d| crate::thai::format_date(&d, crate::letter::Digits::Thai).joined())
+        .unwrap_or_default();
+    format!(
+        "ยกเลิก: {} ({when} {})",
+        why.unwrap_or_default(),
+        by.unwrap_or_default()
+    )
+}
+
 /// เรื่อง, ถึง and จาก of a letter, as the register lists them.
 pub(super) fn listing(l: &Letter) -> (String, String, String) {
     (
@@ -711,7 +772,7 @@ pub(super) fn listing(l: &Letter) -> (String, String, String) {
     )
 }
 
-fn series_full(prefix: &str, year_be: i64) -> Error {
+pub(super) fn series_full(prefix: &str, year_be: i64) -> Error {
     Error::input(
         "number.running",
         format!(

@@ -1,32 +1,46 @@
 //! The register (ทะเบียนหนังสือส่ง): drafts, running numbers, issued letters, search,
-//! export and the audit trail, in one SQLite file.
+//! export and the audit trail, behind one API ([`Engine`]) with two engines: one SQLite
+//! file ([`SqliteRegister`], the embedded default that needs no set-up) or a PostgreSQL
+//! server an office shares ([`PgRegister`]). [`Register`] is whichever one `--db` names;
+//! the service, the CLI and the app never know which.
 //!
-//! Every number is taken inside one `BEGIN IMMEDIATE` transaction together with the
-//! letter, its PDF and its audit entry, so a number is either issued whole or not at all,
-//! and a `UNIQUE (series, year, running)` constraint makes a duplicate impossible even if
-//! this code were wrong. Issued letters are immutable: triggers refuse any change but a
+//! On both engines a number is taken inside one transaction together with the letter, its
+//! PDF and its audit entry, so a number is either issued whole or not at all, and a
+//! `UNIQUE (series, year, running)` constraint makes a duplicate impossible even if this
+//! code were wrong. Issued letters are immutable: triggers refuse any change but a
 //! cancellation, and any delete. The register never typesets: whoever issues hands it a
 //! function that renders the final PDF.
 
 mod audit;
 mod backup;
 mod drafts;
+mod engine;
 pub mod export;
 mod issue;
+mod location;
+mod migrate;
+mod pg;
+mod records;
 pub mod schema;
 mod search;
 mod settings;
+mod sqlite;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
-
-use rusqlite::{Connection, OpenFlags};
 
 pub use audit::{anchor_path, AuditProblem, AuditReport};
 pub use drafts::{DraftInfo, DraftVersion};
 pub use export::{csv_bytes, xlsx_bytes, REGISTER_COLUMNS};
 pub use issue::{check_issue_date, series_key, IssueOptions, Issued, DATE_WINDOW_DAYS};
 pub use search::{fold, fold_digits, Hit, SearchQuery};
+
+pub use engine::{Engine, Register};
+pub use location::{split_password, with_password, Location};
+pub use migrate::{migrate, Migrated};
+pub use pg::PgRegister;
+pub use records::Record;
+pub use sqlite::SqliteRegister;
 
 use crate::error::Error;
 use crate::letter::Kind;
@@ -109,16 +123,6 @@ fn db_to_error(e: rusqlite::Error) -> Error {
     }
 }
 
-/// The register database.
-pub struct Register {
-    pub(crate) conn: Connection,
-    /// Who is working (for the audit trail): the operating system's account.
-    pub user: String,
-    path: PathBuf,
-    /// Opened for reading only (nothing is written, not even the anchor).
-    pub(crate) read_only: bool,
-}
-
 /// How a register file is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -130,8 +134,8 @@ pub enum Access {
     Read,
 }
 
-/// The register the desktop app uses: `$SARABAN_DB`, else `saraban/register.sqlite` in the
-/// user's data folder.
+/// The register the desktop app uses: `$SARABAN_DB` (a file or a `postgres://` URL), else
+/// `saraban/register.sqlite` in the user's data folder.
 pub fn default_path() -> PathBuf {
     if let Some(p) = std::env::var_os("SARABAN_DB") {
         return PathBuf::from(p);
@@ -144,214 +148,8 @@ pub fn default_path() -> PathBuf {
 
 /// The operating system's name of the account running Saraban (never an environment
 /// variable someone could set to anything).
-fn current_user() -> String {
+pub(crate) fn current_user() -> String {
     whoami::fallible::username().unwrap_or_else(|_| "unknown".into())
-}
-
-fn missing(path: &Path) -> Error {
-    Error::Register {
-        th: format!(
-            "ไม่พบทะเบียน {} (ตรวจชื่อไฟล์ที่ระบุด้วย --db หรือสร้างทะเบียนใหม่ด้วย saraban init)",
-            path.display()
-        ),
-        en: format!(
-            "there is no register at {} (check the --db path, or create a new register with saraban init)",
-            path.display()
-        ),
-    }
-}
-
-/// `file:` URI of a path, for SQLite's URI parameters.
-fn file_uri(path: &Path, params: &str) -> String {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut uri = String::from("file:");
-    for b in abs.to_string_lossy().bytes() {
-        match b {
-            b'%' | b'?' | b'#' => uri.push_str(&format!("%{b:02X}")),
-            _ => uri.push(b as char),
-        }
-    }
-    uri.push('?');
-    uri.push_str(params);
-    uri
-}
-
-impl Register {
-    /// Opens the existing register at `path` to read and write; a missing file is refused
-    /// (a mistyped `--db` never starts a second register numbering from 1).
-    pub fn open(path: &Path) -> crate::Result<Register> {
-        Register::open_with(path, Access::Write)
-    }
-
-    /// Opens the register at `path`, creating it when absent.
-    pub fn create(path: &Path) -> crate::Result<Register> {
-        Register::open_with(path, Access::Create)
-    }
-
-    /// Opens the existing register at `path` only to read it.
-    pub fn open_read_only(path: &Path) -> crate::Result<Register> {
-        Register::open_with(path, Access::Read)
-    }
-
-    /// Opens the register at `path` as `access` says.
-    pub fn open_with(path: &Path, access: Access) -> crate::Result<Register> {
-        let exists = std::fs::metadata(path).is_ok();
-        if !exists && access != Access::Create {
-            return Err(missing(path));
-        }
-        if access == Access::Create {
-            if let Some(dir) = path.parent() {
-                if !dir.as_os_str().is_empty() && !dir.exists() {
-                    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                        path: dir.to_path_buf(),
-                        source,
-                    })?;
-                }
-            }
-        }
-        let conn = if access == Access::Read {
-            open_reader(path)?
-        } else {
-            let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            if access == Access::Create {
-                flags |= OpenFlags::SQLITE_OPEN_CREATE;
-            }
-            let mut conn = Connection::open_with_flags(path, flags)?;
-            conn.busy_timeout(BUSY_TIMEOUT)?;
-            // A file that is not a database at all fails here, before anything is written.
-            conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
-                .map_err(Error::from)?;
-            // Several processes opening a new register at once take turns: a lock that
-            // SQLite reports busy at once (not through the busy handler) is retried.
-            retry_busy(|| schema::migrate(&mut conn))?;
-            retry_busy(|| ensure_wal(&conn))?;
-            conn.pragma_update(None, "foreign_keys", "ON")?;
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
-            conn
-        };
-        Ok(Register {
-            conn,
-            user: current_user(),
-            path: path.to_path_buf(),
-            read_only: access == Access::Read,
-        })
-    }
-
-    /// An in-memory register (tests).
-    pub fn in_memory() -> crate::Result<Register> {
-        let mut conn = Connection::open_in_memory()?;
-        schema::migrate(&mut conn)?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Register {
-            conn,
-            user: current_user(),
-            path: PathBuf::from(":memory:"),
-            read_only: false,
-        })
-    }
-
-    /// Whether this register was opened only to read.
-    pub fn is_read_only(&self) -> bool {
-        self.read_only
-    }
-
-    /// Where the database lives.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The files that make up this register (database, `-wal`, `-shm`, `-journal`, the
-    /// audit anchor): no output may ever replace them.
-    pub fn own_files(&self) -> Vec<PathBuf> {
-        if self.path == Path::new(":memory:") {
-            return Vec::new();
-        }
-        let mut files = vec![self.path.clone()];
-        for suffix in ["-wal", "-shm", "-journal"] {
-            let mut p = self.path.clone().into_os_string();
-            p.push(suffix);
-            files.push(PathBuf::from(p));
-        }
-        files.push(audit::anchor_path(&self.path));
-        files
-    }
-
-    /// The raw connection (tests of the immutability triggers).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
-    /// `PRAGMA integrity_check`: `ok` or the problems found.
-    pub fn integrity_check(&self) -> crate::Result<String> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
-    }
-}
-
-/// Runs `f` again while SQLite answers busy without waiting (switching the journal mode,
-/// a first migration racing another process), for up to 30 seconds.
-fn retry_busy<T>(mut f: impl FnMut() -> Result<T, RegisterError>) -> crate::Result<T> {
-    let start = std::time::Instant::now();
-    loop {
-        match f() {
-            Err(RegisterError::Db(e))
-                if matches!(
-                    e.sqlite_error_code(),
-                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                ) && start.elapsed() < Duration::from_secs(30) =>
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            other => return other.map_err(Error::from),
-        }
-    }
-}
-
-/// Puts the register in WAL mode unless it already is (the switch needs every other
-/// connection gone, so it is only tried when needed).
-fn ensure_wal(conn: &Connection) -> Result<(), RegisterError> {
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .map_err(db_error)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(db_error)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            // Another connection held the file: try again.
-            return Err(RegisterError::Db(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                None,
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// A read-only connection. A WAL database needs its `-shm` file; in a folder where it
-/// cannot be created (a read-only share, a CD) the file is read as immutable.
-fn open_reader(path: &Path) -> crate::Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let check = |conn: Connection| -> crate::Result<Connection> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))?;
-        schema::check_readable(&conn)?;
-        Ok(conn)
-    };
-    match Connection::open_with_flags(path, flags)
-        .map_err(Error::from)
-        .and_then(check)
-    {
-        Ok(conn) => Ok(conn),
-        Err(first) => {
-            let uri = file_uri(path, "immutable=1");
-            Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
-                .map_err(Error::from)
-                .and_then(check)
-                .map_err(|_| first)
-        }
-    }
 }
 
 /// The series of running numbers a kind of letter belongs to.

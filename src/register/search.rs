@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params_from_iter, types::Value, Transaction};
 
 use super::issue::{entry_row, entry_select, ENTRY_WIDTH};
-use super::{Entry, Register};
+use super::{Entry, SqliteRegister};
 use crate::letter::Letter;
 use crate::thai::to_arabic_digits;
 
@@ -94,7 +94,7 @@ pub(super) fn index_letter(
     Ok(())
 }
 
-impl Register {
+impl SqliteRegister {
     /// Finds issued letters, newest first.
     pub fn search(&self, q: &SearchQuery) -> crate::Result<Vec<Hit>> {
         let limit = q.limit.unwrap_or(50).clamp(1, 10_000) as i64;
@@ -193,7 +193,7 @@ fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
     (from_where, args, text)
 }
 
-fn short_snippet(text: &str, needle: &str) -> Option<String> {
+pub(super) fn short_snippet(text: &str, needle: &str) -> Option<String> {
     if needle.is_empty() {
         return None;
     }
@@ -220,4 +220,13 @@ fn short_snippet(text: &str, needle: &str) -> Option<String> {
         &text[i + needle.len()..end],
         if end < text.len() { "…" } else { "" }
     ))
+}
+
+/// The searchable text of a stored letter row (when a register is moved).
+pub(super) fn stored_search_text(row: &super::records::LetterRow) -> String {
+    let number = row.number_text.clone().unwrap_or_default();
+    match Letter::from_json(&row.letter_json) {
+        Ok(l) => search_text(&l, &number),
+        Err(_) => fold(&format!("{number}\n{}", row.title)),
+    }
 }

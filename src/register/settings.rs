@@ -5,9 +5,9 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::audit::append;
-use super::Register;
+use super::SqliteRegister;
 
-impl Register {
+impl SqliteRegister {
     /// The value stored under `key`, if any.
     pub fn setting(&self, key: &str) -> crate::Result<Option<Vec<u8>>> {
         Ok(self
@@ -48,7 +48,7 @@ mod tests {
 
     #[test]
     fn settings_round_trip_and_are_audited() {
-        let mut r = Register::in_memory().unwrap();
+        let mut r = SqliteRegister::in_memory().unwrap();
         assert_eq!(r.setting("profile").unwrap(), None);
         r.set_settings(&[("profile", Some(b"{}")), ("emblem", Some(&[1, 2, 3]))])
             .unwrap();

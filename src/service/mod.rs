@@ -8,6 +8,7 @@
 //! and neither reaches past this module into the register, the typesetter or the file
 //! system.
 
+mod app;
 mod profile;
 
 use std::path::{Path, PathBuf};
@@ -16,9 +17,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use crate::register::{
-    default_path as default_register_path, Access, AuditProblem, IssueOptions, SearchQuery,
-};
+pub use crate::register::{Access, AuditProblem, IssueOptions, SearchQuery};
 pub use profile::{courtesy_for, OfficeProfile, OfficeSetup, Unit};
 
 use crate::error::{Error, Lang, Result};
@@ -717,6 +716,11 @@ impl Office {
         self.reg_mut()?.restore_from(from, force)
     }
 
+    /// Whether opening the register created it (`saraban init`'s message).
+    pub fn register_created(&self) -> Result<bool> {
+        Ok(self.reg()?.created())
+    }
+
     /// Recomputes the audit chain and reports the first broken link.
     pub fn verify_audit(&self) -> Result<AuditReport> {
         self.reg()?.verify_audit()
@@ -876,6 +880,25 @@ pub fn proofread(letter: &Letter) -> Vec<Finding> {
 }
 
 /// A stored setting that is text (the file names of the emblem and the font).
+pub use app::{app_register, app_settings, app_settings_path, switch_register, AppSettings};
+
+/// The register the app and the CLI open by default: `$SARABAN_DB`, else the one chosen in
+/// the app's settings, else `saraban/register.sqlite` in the user's data folder.
+pub fn default_register_path() -> std::path::PathBuf {
+    if std::env::var_os("SARABAN_DB").is_some() {
+        return crate::register::default_path();
+    }
+    app_register().unwrap_or_else(crate::register::default_path)
+}
+
+/// Moves the register at `from` (a file or a `postgres://` URL, only read) into the empty
+/// register at `to` (created when missing), and verifies it there (`saraban migrate`).
+pub fn migrate_register(from: &Path, to: &Path) -> Result<crate::register::Migrated> {
+    let source = Register::open_read_only(from)?;
+    let mut target = Register::create(to)?;
+    crate::register::migrate(&*source, &mut *target)
+}
+
 fn setting_text(reg: &Register, key: &str) -> Result<Option<String>> {
     Ok(reg
         .setting(key)?

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import Settings from "../views/Settings.svelte";
+import type { OfficeSetup } from "../lib/bindings";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { tick } from "svelte";
 import ListHost from "./ListHost.svelte";
@@ -137,5 +140,57 @@ describe("RegisterTable", () => {
     expect(first.textContent).toContain("ยกเลิก: พิมพ์ผิด");
     expect(first.querySelector("button.danger")).toBeNull();
     expect(container.querySelector('[data-id="2"] button.danger')).not.toBeNull();
+  });
+});
+
+describe("Settings: the register", () => {
+  const setupOn = (register: string): OfficeSetup => ({
+    profile: { agency: "กรมส่งเสริมการปกครองท้องถิ่น", address: [], units: [], owners: [], signers: [] },
+    emblem: null,
+    font: null,
+    configured: true,
+    register,
+  });
+
+  it("switches to the office's server register, the password sent apart and never shown", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "use_register") return setupOn("postgres://clerk@db.office/saraban");
+    });
+    const notes: string[] = [];
+    let switched = 0;
+    render(Settings, {
+      props: { setup: setupOn("/home/clerk/.local/share/saraban/register.sqlite"), notify: (t: string) => notes.push(t), onregister: () => switched++ },
+    });
+    await fireEvent.input(screen.getByTestId("register-input"), { target: { value: "postgres://clerk@db.office/saraban" } });
+    await fireEvent.input(screen.getByTestId("register-password"), { target: { value: "s3cret" } });
+    await fireEvent.click(screen.getByTestId("use-register"));
+    await vi.waitFor(() => expect(switched).toBe(1));
+    expect(calls.find((c) => c.cmd === "use_register")?.args).toEqual({ location: "postgres://clerk@db.office/saraban", password: "s3cret" });
+    expect(screen.getByTestId("register-location").textContent).toBe("postgres://clerk@db.office/saraban");
+    expect(document.body.textContent).not.toContain("s3cret");
+    expect(notes).toContain("ใช้ทะเบียน postgres://clerk@db.office/saraban แล้ว");
+    clearMocks();
+  });
+
+  it("keeps the register in use and says why when the server does not answer", async () => {
+    const away = "ติดต่อเซิร์ฟเวอร์ทะเบียน postgres://clerk@db.office/saraban ไม่ได้ (เซิร์ฟเวอร์ปิดอยู่หรือเครือข่ายขัดข้อง)";
+    mockIPC((cmd) => {
+      if (cmd === "use_register") throw { message: away, problems: [] };
+    });
+    const notes: [string, string | undefined][] = [];
+    let switched = 0;
+    render(Settings, {
+      props: { setup: setupOn("register.sqlite"), notify: (t: string, k?: string) => notes.push([t, k]), onregister: () => switched++ },
+    });
+    await fireEvent.input(screen.getByTestId("register-input"), { target: { value: "postgres://clerk@db.office/saraban" } });
+    await fireEvent.click(screen.getByTestId("use-register"));
+    await vi.waitFor(() => expect(notes.length).toBe(1));
+    expect(notes[0]).toEqual([away, "error"]);
+    expect(switched).toBe(0);
+    expect(screen.getByTestId("register-location").textContent).toBe("register.sqlite");
+    expect((screen.getByTestId("register-input") as HTMLInputElement).value).toBe("postgres://clerk@db.office/saraban");
+    clearMocks();
   });
 });

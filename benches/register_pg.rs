@@ -1,0 +1,251 @@
+//! The shared register on PostgreSQL at scale, beside the SQLite file: a synthetic register
+//! of SARABAN_BENCH_LETTERS letters (`make bench` sets 1,000,000; 2,000 otherwise) built as
+//! an SQLite file, moved onto a throw-away PostgreSQL server (`saraban migrate`, timed),
+//! then on both engines: Thai substring search (p95 printed, median by criterion) and issue
+//! latency (number + render + store, durable) with 8 clerks issuing at once, each on its
+//! own connection.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use saraban::register::{Access, IssueOptions, Location, Register, SearchQuery};
+use saraban::{Letter, Office};
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
+use synthetic::{fixtures, quantile, queries, synthetic, vocabulary, Rng};
+
+#[path = "../tests/support/pg.rs"]
+mod pg;
+
+const CLERKS: usize = 8;
+const ISSUES_EACH: usize = 40;
+
+fn source(n: usize, letters: &[Letter], words: &[String]) -> PathBuf {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-pg-source-{n}.sqlite"));
+    if path.exists() {
+        return path;
+    }
+    let mut reg = Register::create(&path).unwrap();
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let stub_pdf = b"%PDF-1.7\n% synthetic register entry\n".to_vec();
+    let per_day = (n / 3600).max(1);
+    let mut done = 0;
+    while done < n {
+        let count = 50_000.min(n - done);
+        let items: Vec<_> = (done..done + count)
+            .map(|i| {
+                let day = (i / per_day) as u32;
+                let year_index = day / 360;
+                let running = (i - (year_index as usize * 360 * per_day)) as u32 + 1;
+                (
+                    synthetic(&letters[i % letters.len()], words, &mut rng, running, day),
+                    stub_pdf.clone(),
+                )
+            })
+            .collect();
+        reg.import(items).unwrap();
+        done += count;
+    }
+    path
+}
+
+fn search_p95(reg: &Register, queries: &[String]) -> (Duration, Duration) {
+    let mut slowest: Vec<(Duration, &String)> = Vec::new();
+    let mut times: Vec<Duration> = queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            std::hint::black_box(
+                reg.search(&SearchQuery {
+                    text: Some(q.clone()),
+                    limit: Some(50),
+                    ..Default::default()
+                })
+                .unwrap(),
+            );
+            slowest.push((t.elapsed(), q));
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    slowest.sort();
+    println!(
+        "  slowest: {:?}",
+        slowest
+            .iter()
+            .rev()
+            .take(5)
+            .map(|(t, q)| format!("{q} {t:?}"))
+            .collect::<Vec<_>>()
+    );
+    (quantile(&times, 0.5), quantile(&times, 0.95))
+}
+
+/// Eight clerks issue at once into one series, each on its own connection; the latency
+/// of every issue.
+fn clerks_issue(location: &Location, letter: &Letter) -> Vec<Duration> {
+    let barrier = Arc::new(Barrier::new(CLERKS));
+    let threads: Vec<_> = (0..CLERKS)
+        .map(|_| {
+            let location = location.clone();
+            let letter = letter.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let office = Office::new(&Default::default()).unwrap();
+                let mut reg = Register::open_at(&location, Access::Write).unwrap();
+                let opts = IssueOptions {
+                    date: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+                    any_date: true,
+                    ..Default::default()
+                };
+                barrier.wait();
+                (0..ISSUES_EACH)
+                    .map(|_| {
+                        let t = Instant::now();
+                        reg.issue(&letter, &opts, |l| office.render(l)).unwrap();
+                        t.elapsed()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut all: Vec<Duration> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    all.sort();
+    all
+}
+
+fn bench(c: &mut Criterion) {
+    let n: usize = std::env::var("SARABAN_BENCH_LETTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let letters = fixtures();
+    let words = vocabulary(&letters);
+    let t = Instant::now();
+    let file = source(n, &letters, &words);
+    println!(
+        "source SQLite register of {n} letters ready in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let local = tempfile::tempdir().unwrap();
+    // SAFETY: set before any register is opened.
+    unsafe { std::env::set_var("SARABAN_LOCAL_DIR", local.path()) };
+    // SARABAN_BENCH_PG_URL: a server register already holding this source (measure search
+    // and issue again without moving a million letters again).
+    let (_cluster, url) = match std::env::var("SARABAN_BENCH_PG_URL") {
+        Ok(url) => {
+            println!(
+                "reusing the server register {}",
+                Location::Server(url.clone())
+            );
+            (None, url)
+        }
+        Err(_) => {
+            let cluster = pg::Cluster::start();
+            let url = cluster.url("bench");
+            let t = Instant::now();
+            let moved = saraban::service::migrate_register(&file, Path::new(&url)).unwrap();
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "migrate SQLite → PostgreSQL: {n} letters ({} rows) in {secs:.1} s ({:.0} letters/s), verified on arrival",
+                moved.rows,
+                n as f64 / secs
+            );
+            let size = cluster.psql("bench", "SELECT pg_database_size('bench')");
+            println!(
+                "PostgreSQL database: {:.1} MB, {:.0} bytes per letter",
+                size.parse::<f64>().unwrap() / 1e6,
+                size.parse::<f64>().unwrap() / n as f64
+            );
+            (Some(cluster), url)
+        }
+    };
+    let server = Location::Server(url.clone());
+
+    let sqlite = Register::open(&file).unwrap();
+    let pgreg = Register::open_at(&server, Access::Write).unwrap();
+    let queries = queries(&words);
+    // Warm both caches once, as a register in use is.
+    search_p95(&sqlite, &queries);
+    search_p95(&pgreg, &queries);
+    for (name, reg) in [("SQLite", &sqlite), ("PostgreSQL", &pgreg)] {
+        let (median, p95) = search_p95(reg, &queries);
+        println!(
+            "search, first 50 hits, {} queries, {name}: median {median:?}, p95 {p95:?}",
+            queries.len()
+        );
+    }
+    let mut qi = 0;
+    c.bench_function("postgres: search first 50 hits", |b| {
+        b.iter(|| {
+            qi = (qi + 1) % queries.len();
+            pgreg
+                .search(&SearchQuery {
+                    text: Some(queries[qi].clone()),
+                    limit: Some(50),
+                    ..Default::default()
+                })
+                .unwrap()
+        })
+    });
+
+    let mut letter = letters[0].clone();
+    letter.number.as_mut().unwrap().prefix = Some("มท ๐๘๙๙.๙".into());
+    letter.number.as_mut().unwrap().running = None;
+    // The clerks issue into a copy: the source stays as generated for the next run.
+    let copy = file.with_extension("issue.sqlite");
+    sqlite
+        .connection()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+    }
+    std::fs::copy(&file, &copy).unwrap();
+    let _ = std::fs::remove_file(saraban::register::anchor_path(&copy));
+    std::fs::copy(
+        saraban::register::anchor_path(&file),
+        saraban::register::anchor_path(&copy),
+    )
+    .unwrap();
+    for (name, location) in [
+        ("SQLite", Location::File(copy.clone())),
+        ("PostgreSQL", server.clone()),
+    ] {
+        let times = clerks_issue(&location, &letter);
+        println!(
+            "issue with {CLERKS} clerks at once, {name}: {} issues, median {:?}, p99 {:?}, max {:?}",
+            times.len(),
+            quantile(&times, 0.5),
+            quantile(&times, 0.99),
+            quantile(&times, 1.0)
+        );
+    }
+    let office = Office::new(&Default::default()).unwrap();
+    let mut reg = Register::open_at(&server, Access::Write).unwrap();
+    let opts = IssueOptions {
+        date: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+        any_date: true,
+        ..Default::default()
+    };
+    c.bench_function("postgres: issue (number + render + store, durable)", |b| {
+        b.iter(|| reg.issue(&letter, &opts, |l| office.render(l)).unwrap())
+    });
+    let report = reg.verify_audit().unwrap();
+    assert!(report.intact());
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(5));
+    targets = bench
+}
+criterion_main!(benches);

@@ -1,0 +1,634 @@
+//! The register on a PostgreSQL server (ทะเบียนกลางของสำนักงาน): one numbered register
+//! for every clerk of an office, each at their own computer.
+//!
+//! - **Numbers** come from a counter row per series taken with `UPDATE … RETURNING` in the
+//!   issuing transaction (READ COMMITTED: the row lock makes clerks of one series take
+//!   turns, and a rolled-back issue gives its number back; sequences would leave gaps).
+//!   `UNIQUE (series_id, year_be, running)` is the last line of defence.
+//! - **The audit chain** is appended under the lock of its one head row, taken last, so
+//!   the chain stays one line however many clerks issue at once. Its anchor is a file on
+//!   each clerk's computer (`anchors/<register id>.anchor` in the user's data folder): a
+//!   chain rewritten on the server no longer matches what the clerks' machines saw.
+//! - **When the server is away** every command says so in one line; a read waits a few
+//!   seconds for it, an issue up to [`ISSUE_PATIENCE`] and never guesses a number (a lost
+//!   `COMMIT` is settled by the issue's token); a draft that cannot be saved is kept in a
+//!   file on this computer and sent to the server on the next connection.
+//! - **Credentials** come from the URL, `PGPASSWORD` or `~/.pgpass` (`PGPASSFILE`); they
+//!   are handed to the client library and never shown: see [`Location::shown`].
+
+mod ops;
+mod schema;
+mod trigram;
+
+use std::cell::{RefCell, RefMut};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use postgres::{Client, Config};
+use sha2::{Digest, Sha256};
+
+use super::{current_user, Access};
+use crate::error::Error;
+use crate::letter::Letter;
+
+/// How long an issue waits for a server that went away (restarting, network) before it
+/// gives up, never having guessed a number.
+pub const ISSUE_PATIENCE: Duration = Duration::from_secs(90);
+
+/// How long anything else waits for the server to come back.
+const READ_PATIENCE: Duration = Duration::from_secs(5);
+
+/// A register on a PostgreSQL server.
+pub struct PgRegister {
+    config: Config,
+    tls: postgres_native_tls::MakeTlsConnector,
+    shown: String,
+    client: RefCell<Option<Client>>,
+    user: String,
+    read_only: bool,
+    /// The register's own random id (chosen when it was created): names its anchor file
+    /// and its folder of drafts waiting for the server.
+    register_id: String,
+    /// This connection created the register's schema.
+    created: bool,
+    /// Drafts that waited are being sent (a reconnection meanwhile does not start again).
+    sending: std::cell::Cell<bool>,
+}
+
+/// Runs `f`, which blocks on the client library's own runtime. Called from a thread of an
+/// async runtime (the app's commands run on Tauri's), that would panic ("cannot start a
+/// runtime from within a runtime"): there `f` runs through `block_in_place`, which lets the
+/// thread block.
+pub(crate) fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
+/// The one-line message for a server that does not answer.
+pub(crate) fn server_away(shown: &str) -> Error {
+    Error::Register {
+        th: format!("ติดต่อเซิร์ฟเวอร์ทะเบียน {shown} ไม่ได้ (เซิร์ฟเวอร์ปิดอยู่หรือเครือข่ายขัดข้อง) ร่างหนังสือยังอยู่ครบ ไม่มีการออกเลข ลองใหม่เมื่อเซิร์ฟเวอร์กลับมา"),
+        en: format!("cannot reach the register server {shown} (it is down or the network is out); drafts are kept and no number was issued; try again when it is back"),
+    }
+}
+
+/// Whether an error means the connection or the server went away (rather than that the
+/// server said no).
+pub(crate) fn is_away(e: &postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    match e.code() {
+        Some(code) => {
+            let c = code.code();
+            // Connection exceptions, and the server shutting down or starting up.
+            c.starts_with("08") || c.starts_with("57P")
+        }
+        // No SQLSTATE: the socket, TLS or a timeout.
+        None => e.as_db_error().is_none(),
+    }
+}
+
+/// A server's answer as a clerk's message.
+pub(crate) fn pg_error(e: postgres::Error, shown: &str) -> Error {
+    if is_away(&e) {
+        return server_away(shown);
+    }
+    let code = e.code().map(|c| c.code().to_string()).unwrap_or_default();
+    let detail = e
+        .as_db_error()
+        .map(|d| d.message().to_string())
+        .unwrap_or_else(|| e.to_string());
+    match code.as_str() {
+        c if c.starts_with("23") => Error::Register {
+            th: format!("ทะเบียนปฏิเสธการเปลี่ยนแปลง: {detail}"),
+            en: format!("the register refused the change: {detail}"),
+        },
+        "28P01" | "28000" => Error::Register {
+            th: format!("เซิร์ฟเวอร์ทะเบียน {shown} ไม่ยอมรับชื่อผู้ใช้หรือรหัสผ่าน (ตรวจ URL, PGPASSWORD หรือ ~/.pgpass)"),
+            en: format!("the register server {shown} refused the user name or password (check the URL, PGPASSWORD or ~/.pgpass)"),
+        },
+        "42501" => Error::Register {
+            th: format!("ผู้ใช้นี้ไม่มีสิทธิ์ในฐานข้อมูลทะเบียน {shown}: {detail}"),
+            en: format!("this user lacks a privilege on the register database {shown}: {detail}"),
+        },
+        "53100" => Error::Register {
+            th: "ดิสก์ของเซิร์ฟเวอร์ทะเบียนเต็ม บันทึกไม่ได้".into(),
+            en: "the register server's disk is full; nothing was written".into(),
+        },
+        _ => Error::Register {
+            th: format!("เซิร์ฟเวอร์ทะเบียนผิดพลาด: {detail}"),
+            en: format!("register server error: {detail}"),
+        },
+    }
+}
+
+/// A random id: 128 bits from the system's random source through std's hasher keys, the
+/// clock and the process.
+pub(crate) fn random_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = Sha256::new();
+    for _ in 0..4 {
+        let mut s = std::collections::hash_map::RandomState::new().build_hasher();
+        s.write_u64(0);
+        h.update(s.finish().to_le_bytes());
+    }
+    h.update(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos()
+            .to_le_bytes(),
+    );
+    h.update(std::process::id().to_le_bytes());
+    super::issue::hex(&h.finalize()[..16])
+}
+
+fn bad_url(shown: &str, why: &str) -> Error {
+    Error::Register {
+        th: format!("URL ของเซิร์ฟเวอร์ทะเบียน {shown} ไม่ถูกต้อง ({why}) ตัวอย่าง: postgres://ผู้ใช้@เครื่อง:5432/saraban"),
+        en: format!("the register server URL {shown} is not valid ({why}); e.g. postgres://user@host:5432/saraban"),
+    }
+}
+
+/// The password for `host:port:db:user` in a `.pgpass` file (`*` matches anything; `\:`
+/// and `\\` are escapes), as libpq reads it.
+fn pgpass_lookup(text: &str, host: &str, port: u16, db: &str, user: &str) -> Option<String> {
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut fields = Vec::new();
+        let mut cur = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => cur.extend(chars.next()),
+                ':' if fields.len() < 4 => fields.push(std::mem::take(&mut cur)),
+                _ => cur.push(c),
+            }
+        }
+        fields.push(cur);
+        if fields.len() != 5 {
+            continue;
+        }
+        let port = port.to_string();
+        let want = [host, port.as_str(), db, user];
+        if fields[..4]
+            .iter()
+            .zip(want)
+            .all(|(f, w)| f == "*" || f == w)
+        {
+            return Some(fields[4].clone());
+        }
+    }
+    None
+}
+
+/// The client configuration from a URL, with libpq's defaults and environment: `PGHOST`
+/// (else the local socket folder), `PGPORT`, `PGUSER` (else the account), `PGPASSWORD`,
+/// `.pgpass`.
+fn config_from(url: &str, shown: &str) -> crate::Result<Config> {
+    let mut config: Config = url.parse().map_err(|e: postgres::Error| {
+        // The parser's message never repeats the password.
+        bad_url(shown, &e.to_string())
+    })?;
+    if config.get_hosts().is_empty() {
+        match std::env::var("PGHOST") {
+            Ok(h) if !h.is_empty() => {
+                config.host(&h);
+            }
+            _ => {
+                config.host_path("/var/run/postgresql");
+            }
+        }
+    }
+    if config.get_ports().is_empty() {
+        if let Some(p) = std::env::var("PGPORT").ok().and_then(|p| p.parse().ok()) {
+            config.port(p);
+        }
+    }
+    if config.get_user().is_none() {
+        let user = std::env::var("PGUSER").unwrap_or_else(|_| current_user());
+        config.user(&user);
+    }
+    let Some(db) = config.get_dbname().map(str::to_string) else {
+        return Err(bad_url(shown, "no database name"));
+    };
+    if config.get_password().is_none() {
+        if let Ok(p) = std::env::var("PGPASSWORD") {
+            config.password(p);
+        } else {
+            let file = std::env::var_os("PGPASSFILE")
+                .map(PathBuf::from)
+                .or_else(|| dirs::home_dir().map(|h| h.join(".pgpass")));
+            if let Some(text) = file.and_then(|f| std::fs::read_to_string(f).ok()) {
+                let host = match config.get_hosts().first() {
+                    Some(postgres::config::Host::Tcp(h)) => h.clone(),
+                    _ => "localhost".into(),
+                };
+                let port = config.get_ports().first().copied().unwrap_or(5432);
+                let user = config.get_user().unwrap_or_default().to_string();
+                if let Some(p) = pgpass_lookup(&text, &host, port, &db, &user) {
+                    config.password(p);
+                }
+            }
+        }
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(5));
+    }
+    config.application_name("saraban");
+    Ok(config)
+}
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+impl PgRegister {
+    /// Connects to the register at `url`. With [`Access::Create`], a missing database is
+    /// created (UTF-8, ctype C.UTF-8, so that `pg_trgm` indexes Thai) and the schema with
+    /// it; a database whose ctype cannot index Thai is refused.
+    pub fn connect(url: &str, access: Access) -> crate::Result<PgRegister> {
+        let shown = super::location::redact(url);
+        let config = config_from(url, &shown)?;
+        let tls = native_tls::TlsConnector::new()
+            .map(postgres_native_tls::MakeTlsConnector::new)
+            .map_err(|e| Error::Register {
+                th: format!("เตรียมการเชื่อมต่อแบบเข้ารหัส (TLS) ไม่ได้: {e}"),
+                en: format!("cannot set up TLS: {e}"),
+            })?;
+        let client = match off_runtime(|| config.connect(tls.clone())) {
+            Ok(c) => c,
+            Err(e) if e.code().map(|c| c.code()) == Some("3D000") && access == Access::Create => {
+                create_database(&config, tls.clone(), &shown)?;
+                off_runtime(|| config.connect(tls.clone())).map_err(|e| pg_error(e, &shown))?
+            }
+            Err(e) if e.code().map(|c| c.code()) == Some("3D000") => {
+                return Err(Error::Register {
+                    th: format!("ไม่พบฐานข้อมูลทะเบียน {shown} บนเซิร์ฟเวอร์ (ตรวจชื่อใน URL หรือสร้างทะเบียนใหม่ด้วย saraban init)"),
+                    en: format!("there is no register database {shown} on the server (check the URL, or create it with saraban init)"),
+                })
+            }
+            Err(e) => return Err(pg_error(e, &shown)),
+        };
+        let mut reg = PgRegister {
+            config,
+            tls,
+            shown,
+            client: RefCell::new(Some(client)),
+            user: current_user(),
+            read_only: access == Access::Read,
+            register_id: String::new(),
+            created: false,
+            sending: Default::default(),
+        };
+        (reg.register_id, reg.created) = reg.prepare_schema(access)?;
+        reg.check_thai()?;
+        if !reg.read_only {
+            // A computer new to this register anchors the chain as it finds it.
+            if !reg.anchor_file().exists() {
+                if let Some((id, hash)) = super::Engine::audit_head(&reg)? {
+                    reg.anchor(id, &hash);
+                }
+            }
+            reg.send_waiting_drafts();
+        }
+        Ok(reg)
+    }
+
+    /// Creates the schema or checks it; returns the register's id.
+    fn prepare_schema(&self, access: Access) -> crate::Result<(String, bool)> {
+        off_runtime(|| self.prepare_schema_now(access))
+    }
+
+    fn prepare_schema_now(&self, access: Access) -> crate::Result<(String, bool)> {
+        let shown = self.shown.clone();
+        let mut guard = self.client()?;
+        let client = guard.as_mut().expect("connected");
+        let err = |e| pg_error(e, &shown);
+        let mut tx = client.transaction().map_err(err)?;
+        let new_id = random_id();
+        let state = if access == Access::Read {
+            schema::state(&mut tx).map_err(err)?
+        } else {
+            schema::migrate(&mut tx, &new_id).map_err(err)?
+        };
+        tx.commit().map_err(err)?;
+        match state {
+            schema::State::Register { version, .. } if version > schema::VERSION => {
+                Err(super::RegisterError::Newer {
+                    found: version as i32,
+                    supported: schema::VERSION as i32,
+                }
+                .into())
+            }
+            schema::State::Register { version, .. } if version < schema::VERSION => {
+                Err(super::RegisterError::NeedsUpgrade.into())
+            }
+            schema::State::Register { id, .. } => {
+                let created = id == new_id;
+                Ok((id, created))
+            }
+            schema::State::Empty => Err(super::RegisterError::NeedsUpgrade.into()),
+            schema::State::Foreign => Err(Error::Register {
+                th: format!("ฐานข้อมูล {shown} มีตารางของโปรแกรมอื่นอยู่ จึงไม่เขียนทับ ให้ใช้ฐานข้อมูลว่างหรือทะเบียนของสารบรรณ"),
+                en: format!("the database {shown} holds another program's tables and was left untouched; use an empty database or a Saraban register"),
+            }),
+        }
+    }
+
+    /// Refuses a database that cannot index Thai: `pg_trgm` takes only characters its
+    /// ctype calls alphanumeric, and under locale C no Thai letter is (`show_trgm('ที่')`
+    /// is empty).
+    fn check_thai(&self) -> crate::Result<()> {
+        let (encoding, ctype, trigrams): (String, String, i32) = self.read(|c| {
+            let r = c.query_one(
+                "SELECT current_setting('server_encoding'),
+                        (SELECT datctype FROM pg_database WHERE datname = current_database()),
+                        coalesce(array_length(show_trgm('ที่ดิน'), 1), 0)",
+                &[],
+            )?;
+            Ok((r.get(0), r.get(1), r.get(2)))
+        })?;
+        if encoding != "UTF8" || trigrams == 0 {
+            return Err(Error::Register {
+                th: format!("ฐานข้อมูล {} ค้นหาข้อความภาษาไทยไม่ได้ (encoding {encoding}, ctype {ctype}) ต้องสร้างด้วย ENCODING 'UTF8' และ LC_CTYPE 'C.UTF-8' หรือ 'th_TH.UTF-8' (saraban init สร้างให้ถูกต้องเมื่อยังไม่มีฐานข้อมูล)", self.shown),
+                en: format!("the database {} cannot index Thai text (encoding {encoding}, ctype {ctype}); create it with ENCODING 'UTF8' and LC_CTYPE 'C.UTF-8' or 'th_TH.UTF-8' (saraban init creates it so when it does not exist)", self.shown),
+            });
+        }
+        Ok(())
+    }
+
+    /// The connection, reconnecting when it was lost (for up to `patience`).
+    fn client_within(&self, patience: Duration) -> crate::Result<RefMut<'_, Option<Client>>> {
+        let mut guard = self.client.borrow_mut();
+        if guard.as_ref().is_some_and(|c| !c.is_closed()) {
+            return Ok(guard);
+        }
+        *guard = None;
+        let start = Instant::now();
+        loop {
+            match off_runtime(|| self.config.connect(self.tls.clone())) {
+                Ok(c) => {
+                    *guard = Some(c);
+                    drop(guard);
+                    if !self.read_only {
+                        self.send_waiting_drafts();
+                    }
+                    return Ok(self.client.borrow_mut());
+                }
+                Err(e) if is_away(&e) && start.elapsed() < patience => {
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(e) => return Err(pg_error(e, &self.shown)),
+            }
+        }
+    }
+
+    fn client(&self) -> crate::Result<RefMut<'_, Option<Client>>> {
+        self.client_within(READ_PATIENCE)
+    }
+
+    /// Forgets a connection that failed (the next call connects again).
+    fn lost(&self) {
+        let gone = self.client.borrow_mut().take();
+        off_runtime(|| drop(gone));
+    }
+
+    /// Runs a read (or a write that is harmless to repeat), again on a new connection if
+    /// the server went away, for up to [`READ_PATIENCE`].
+    fn read<T>(
+        &self,
+        mut f: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
+    ) -> crate::Result<T> {
+        let start = Instant::now();
+        loop {
+            let result = {
+                let mut guard = self.client()?;
+                let client = guard.as_mut().expect("connected");
+                off_runtime(|| f(client))
+            };
+            match result {
+                Ok(v) => return Ok(v),
+                Err(e) if is_away(&e) && start.elapsed() < READ_PATIENCE => {
+                    self.lost();
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(e) => {
+                    if is_away(&e) {
+                        self.lost();
+                    }
+                    return Err(pg_error(e, &self.shown));
+                }
+            }
+        }
+    }
+
+    /// Runs a write once: a lost connection is reported, never repeated blindly.
+    fn write<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, WriteError>) -> crate::Result<T> {
+        let result = {
+            let mut guard = self.client()?;
+            let client = guard.as_mut().expect("connected");
+            off_runtime(|| f(client))
+        };
+        result.map_err(|e| match e {
+            WriteError::Pg(e) => {
+                if is_away(&e) {
+                    self.lost();
+                }
+                pg_error(e, &self.shown)
+            }
+            WriteError::Saraban(e) => e,
+        })
+    }
+
+    // ---- Drafts waiting for the server -----------------------------------------------
+
+    /// Where drafts that could not reach the server wait, on this computer.
+    fn waiting_dir(&self) -> PathBuf {
+        local_dir().join("waiting-drafts").join(&self.register_id)
+    }
+
+    /// Keeps a draft the server could not take in a file on this computer. Returns the file.
+    fn keep_waiting(&self, id: Option<i64>, letter: &Letter) -> crate::Result<PathBuf> {
+        let dir = self.waiting_dir();
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        let name = format!(
+            "{}-{}.json",
+            chrono::Local::now().format("%Y%m%dT%H%M%S%.6f"),
+            id.map(|i| i.to_string()).unwrap_or_else(|| "new".into())
+        );
+        let path = dir.join(name);
+        let json = serde_json::json!({ "draft": id, "letter": letter });
+        crate::fsutil::write_atomic(&path, json.to_string().as_bytes())?;
+        Ok(path)
+    }
+
+    /// Sends the drafts waiting on this computer to the server, oldest first; each file is
+    /// removed only once its draft is stored.
+    fn send_waiting_drafts(&self) {
+        if self.sending.replace(true) {
+            return;
+        }
+        self.send_waiting_drafts_now();
+        self.sending.set(false);
+    }
+
+    fn send_waiting_drafts_now(&self) {
+        let Ok(dir) = std::fs::read_dir(self.waiting_dir()) else {
+            return;
+        };
+        let mut files: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        // Several versions of one new draft become one draft with its versions.
+        let mut new_ids: std::collections::HashMap<String, i64> = Default::default();
+        for f in files {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            let Ok(letter) = Letter::from_json(&v["letter"].to_string()) else {
+                continue;
+            };
+            let id = v["draft"].as_i64();
+            let stored = match id {
+                Some(id) => ops::save_draft(self, Some(id), &letter)
+                    .or_else(|_| ops::save_draft(self, None, &letter)),
+                None => {
+                    let key = letter.subject.clone().unwrap_or_default();
+                    let r = ops::save_draft(self, new_ids.get(&key).copied(), &letter);
+                    if let Ok(n) = r {
+                        new_ids.insert(key, n);
+                    }
+                    r
+                }
+            };
+            match stored {
+                Ok(_) => {
+                    let _ = std::fs::remove_file(&f);
+                }
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// The anchor file of this register on this computer.
+    fn anchor_file(&self) -> PathBuf {
+        local_dir()
+            .join("anchors")
+            .join(format!("{}.anchor", self.register_id))
+    }
+
+    /// Appends the chain's head to this computer's anchor.
+    fn anchor(&self, id: i64, hash: &str) {
+        let path = self.anchor_file();
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        super::audit::append_anchor(&path, id, hash);
+    }
+}
+
+impl Drop for PgRegister {
+    fn drop(&mut self) {
+        // The client's runtime may only be dropped where blocking is allowed.
+        let client = self.client.get_mut().take();
+        off_runtime(|| drop(client));
+    }
+}
+
+/// A write's failure: the server's, or Saraban's own (a refused letter).
+pub(crate) enum WriteError {
+    Pg(postgres::Error),
+    Saraban(Error),
+}
+
+impl From<postgres::Error> for WriteError {
+    fn from(e: postgres::Error) -> WriteError {
+        WriteError::Pg(e)
+    }
+}
+
+impl From<Error> for WriteError {
+    fn from(e: Error) -> WriteError {
+        WriteError::Saraban(e)
+    }
+}
+
+/// Saraban's folder on this computer: `$SARABAN_LOCAL_DIR`, else `saraban` in the user's
+/// data folder.
+fn local_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("SARABAN_LOCAL_DIR") {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("saraban")
+}
+
+/// Creates the database the URL names: UTF-8 with ctype C.UTF-8, from `template0` (the
+/// only template a new encoding and locale may be copied from).
+fn create_database(
+    config: &Config,
+    tls: postgres_native_tls::MakeTlsConnector,
+    shown: &str,
+) -> crate::Result<()> {
+    let name = config.get_dbname().unwrap_or_default().to_string();
+    let mut maint = config.clone();
+    maint.dbname("postgres");
+    let mut c = off_runtime(|| maint.connect(tls)).map_err(|e| pg_error(e, shown))?;
+    let sql = format!(
+        "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
+        quote_ident(&name)
+    );
+    let created = off_runtime(|| {
+        let r = c.batch_execute(&sql);
+        drop(c);
+        r
+    });
+    match created {
+        Ok(()) => Ok(()),
+        // Another clerk created it first.
+        Err(e) if e.code().map(|c| c.code()) == Some("42P04") => Ok(()),
+        Err(e) => Err(pg_error(e, shown)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pgpass_matches_like_libpq() {
+        let text = "# office\ndb.local:5432:saraban:clerk:pa\\:ss\n*:*:*:admin:root\n";
+        assert_eq!(
+            pgpass_lookup(text, "db.local", 5432, "saraban", "clerk").as_deref(),
+            Some("pa:ss")
+        );
+        assert_eq!(
+            pgpass_lookup(text, "other", 5433, "x", "admin").as_deref(),
+            Some("root")
+        );
+        assert_eq!(
+            pgpass_lookup(text, "db.local", 5432, "saraban", "bob"),
+            None
+        );
+    }
+
+    #[test]
+    fn random_ids_differ() {
+        assert_ne!(random_id(), random_id());
+        assert_eq!(random_id().len(), 32);
+    }
+}

@@ -1,0 +1,202 @@
+//! The register's schema on PostgreSQL, as numbered migrations recorded in the
+//! `saraban_register` row, applied under an advisory lock so that clerks starting at once
+//! take turns.
+//!
+//! The same tables as the SQLite file, with three differences: the searchable text is a
+//! column with a `pg_trgm` GIN index (there is no FTS5); `audit_head` is the one row every
+//! writer locks to append to the chain, so the chain stays a line even with many clerks;
+//! `issue_token` lets a client that lost its connection during `COMMIT` ask whether its
+//! issue went through instead of issuing twice.
+
+use postgres::Transaction;
+
+/// The migrations, in order; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+    CREATE TABLE series (
+        id        BIGSERIAL PRIMARY KEY,
+        prefix    TEXT   NOT NULL,
+        kind      TEXT   NOT NULL,
+        year_be   BIGINT NOT NULL,
+        last      BIGINT NOT NULL DEFAULT 0,
+        UNIQUE (prefix, kind, year_be)
+    );
+
+    CREATE TABLE letters (
+        id            BIGSERIAL PRIMARY KEY,
+        status        TEXT   NOT NULL CHECK (status IN ('draft', 'issued', 'cancelled')),
+        kind          TEXT   NOT NULL,
+        title         TEXT   NOT NULL DEFAULT '',
+        recipient     TEXT   NOT NULL DEFAULT '',
+        sender        TEXT   NOT NULL DEFAULT '',
+        created_at    TEXT   NOT NULL,
+        updated_at    TEXT   NOT NULL,
+        letter_json   TEXT   NOT NULL,
+        series_id     BIGINT REFERENCES series(id),
+        year_be       BIGINT,
+        running       BIGINT,
+        number_text   TEXT,
+        issued_date   TEXT,
+        issued_at     TEXT,
+        issued_by     TEXT,
+        pdf           BYTEA,
+        pdf_sha256    TEXT,
+        historical    BIGINT NOT NULL DEFAULT 0,
+        cancelled_at  TEXT,
+        cancelled_by  TEXT,
+        cancel_reason TEXT,
+        search_text   TEXT,
+        issue_token   TEXT UNIQUE,
+        UNIQUE (series_id, year_be, running),
+        CHECK (status = 'draft' OR (series_id IS NOT NULL AND running IS NOT NULL AND pdf IS NOT NULL))
+    );
+    CREATE INDEX letters_issued ON letters (status, issued_date DESC, id DESC);
+    CREATE INDEX letters_year ON letters (year_be, running);
+    CREATE INDEX letters_number ON letters (number_text);
+    CREATE INDEX letters_search ON letters USING gin (search_text gin_trgm_ops);
+
+    CREATE TABLE letter_versions (
+        id          BIGSERIAL PRIMARY KEY,
+        letter_id   BIGINT NOT NULL REFERENCES letters(id) ON DELETE CASCADE,
+        saved_at    TEXT   NOT NULL,
+        letter_json TEXT   NOT NULL
+    );
+    CREATE INDEX letter_versions_letter ON letter_versions (letter_id, id);
+
+    -- Issued letters never change: only the cancellation may be recorded, once.
+    CREATE FUNCTION saraban_letters_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            IF OLD.status <> 'draft' THEN
+                RAISE EXCEPTION 'an issued letter cannot be deleted' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN OLD;
+        END IF;
+        IF OLD.status <> 'draft' AND (
+               OLD.status = 'cancelled'
+            OR NEW.status NOT IN ('issued', 'cancelled')
+            OR (NEW.letter_json, NEW.kind, NEW.title, NEW.recipient, NEW.sender, NEW.series_id,
+                NEW.year_be, NEW.running, NEW.number_text, NEW.issued_date, NEW.issued_at,
+                NEW.issued_by, NEW.pdf, NEW.pdf_sha256, NEW.historical, NEW.created_at,
+                NEW.search_text, NEW.issue_token)
+               IS DISTINCT FROM
+               (OLD.letter_json, OLD.kind, OLD.title, OLD.recipient, OLD.sender, OLD.series_id,
+                OLD.year_be, OLD.running, OLD.number_text, OLD.issued_date, OLD.issued_at,
+                OLD.issued_by, OLD.pdf, OLD.pdf_sha256, OLD.historical, OLD.created_at,
+                OLD.search_text, OLD.issue_token)) THEN
+            RAISE EXCEPTION 'an issued letter cannot be changed' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER letters_issued_immutable BEFORE UPDATE OR DELETE ON letters
+        FOR EACH ROW EXECUTE FUNCTION saraban_letters_guard();
+
+    CREATE TABLE audit (
+        id         BIGINT PRIMARY KEY,
+        at         TEXT   NOT NULL,
+        "user"     TEXT   NOT NULL,
+        action     TEXT   NOT NULL,
+        letter_id  BIGINT,
+        detail     TEXT   NOT NULL,
+        prev_hash  TEXT   NOT NULL,
+        hash       TEXT   NOT NULL
+    );
+    CREATE FUNCTION saraban_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'the audit trail cannot be changed' USING ERRCODE = 'integrity_constraint_violation';
+    END $$;
+    CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+        FOR EACH ROW EXECUTE FUNCTION saraban_append_only();
+    CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+        FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
+    CREATE TRIGGER letters_no_truncate BEFORE TRUNCATE ON letters
+        FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
+
+    -- The newest entry of the chain: every writer locks this row to append.
+    CREATE TABLE audit_head (
+        one  BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+        id   BIGINT NOT NULL,
+        hash TEXT   NOT NULL
+    );
+    INSERT INTO audit_head (id, hash)
+        VALUES (0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value BYTEA NOT NULL
+    );
+"#];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The advisory lock key of schema changes ("SRBN").
+const LOCK: i64 = 0x5352_424E;
+
+/// What the database holds: no table at all, a register (its version and id), or the
+/// tables of some other program.
+pub(super) enum State {
+    Empty,
+    Register { version: i64, id: String },
+    Foreign,
+}
+
+pub(super) fn state(tx: &mut Transaction<'_>) -> Result<State, postgres::Error> {
+    let has_marker: bool = tx
+        .query_one("SELECT to_regclass('saraban_register') IS NOT NULL", &[])?
+        .get(0);
+    if has_marker {
+        let row = tx.query_one("SELECT version, register_id FROM saraban_register", &[])?;
+        return Ok(State::Register {
+            version: row.get(0),
+            id: row.get(1),
+        });
+    }
+    let tables: i64 = tx
+        .query_one(
+            "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
+            &[],
+        )?
+        .get(0);
+    Ok(if tables == 0 {
+        State::Empty
+    } else {
+        State::Foreign
+    })
+}
+
+/// Brings the database to the current schema (creating it in an empty database), under
+/// the advisory lock. Returns the state after.
+pub(super) fn migrate(tx: &mut Transaction<'_>, new_id: &str) -> Result<State, postgres::Error> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])?;
+    let (from, id) = match state(tx)? {
+        State::Foreign => return Ok(State::Foreign),
+        State::Register { version, id } if version >= VERSION => {
+            return Ok(State::Register { version, id })
+        }
+        State::Register { version, id } => (version, id),
+        State::Empty => {
+            tx.batch_execute(
+                "CREATE TABLE saraban_register (
+                    one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+                    application TEXT NOT NULL,
+                    version BIGINT NOT NULL,
+                    register_id TEXT NOT NULL)",
+            )?;
+            tx.execute(
+                "INSERT INTO saraban_register (application, version, register_id) VALUES ('saraban', 0, $1)",
+                &[&new_id],
+            )?;
+            (0, new_id.to_string())
+        }
+    };
+    for sql in MIGRATIONS.iter().skip(from as usize) {
+        tx.batch_execute(sql)?;
+    }
+    tx.execute("UPDATE saraban_register SET version = $1", &[&VERSION])?;
+    Ok(State::Register {
+        version: VERSION,
+        id,
+    })
+}

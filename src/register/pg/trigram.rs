@@ -1,0 +1,85 @@
+//! Searching with `pg_trgm` as SQLite's FTS5 trigram index searches: any substring of three
+//! characters or more, punctuation included, newest letters first, without reading the
+//! whole register for a common word.
+//!
+//! Two things stand between `pg_trgm` and that:
+//!
+//! - **It keeps only letters and digits.** `ถิ่น"` is indexed as `ถิ่น`, so a query with a
+//!   quote or a slash finds every letter with the word and must read each one. The text is
+//!   stored with punctuation spelled as letters of a script no Thai letter uses (Cherokee,
+//!   [`indexable`]), and queries are spelled alike; snippets are spelled back
+//!   ([`readable`]).
+//! - **Its index cannot give matches newest first, nor check that trigrams are adjacent.**
+//!   The planner cannot tell a common substring from a rare one (the texts are too wide for
+//!   its statistics), and either wrong plan costs seconds on a million letters. So a search
+//!   first reads the newest [`PROBE`] letters one by one: a common substring fills the page
+//!   there; one found there at all is looked for by walking back from the newest (about
+//!   `page × PROBE / found` letters); only one not found there goes to the index.
+//!   What remains slow is a substring rare in the register but made of trigrams common in
+//!   Thai (`ไม่การ` in a million letters: 13 000 match, the index names 190 000; `make bench`,
+//!   `register_pg`, prints the slowest queries).
+
+/// Punctuation and symbols clerks type, each spelled as a letter `pg_trgm` keeps.
+const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~–—…“”‘’•·ฯๆ๏๚๛";
+
+/// The first letter used (CHEROKEE LETTER A).
+const BASE: u32 = 0x13A0;
+
+/// `text` as stored and searched on PostgreSQL: punctuation spelled as letters.
+pub(crate) fn indexable(text: &str) -> String {
+    text.chars()
+        .map(|c| match PUNCTUATION.chars().position(|p| p == c) {
+            Some(i) => char::from_u32(BASE + i as u32).unwrap_or(c),
+            None => c,
+        })
+        .collect()
+}
+
+/// The stored text spelled back as typed (for snippets).
+pub(crate) fn readable(text: &str) -> String {
+    let punct: Vec<char> = PUNCTUATION.chars().collect();
+    text.chars()
+        .map(|c| {
+            let i = (c as u32).wrapping_sub(BASE) as usize;
+            if i < punct.len() {
+                punct[i]
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A `LIKE` pattern that finds `text` (already folded) anywhere: `%`, `_` and `\` escaped.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in indexable(text).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// How many of the newest letters a search reads one by one first.
+pub(crate) const PROBE: i64 = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punctuation_becomes_letters_and_comes_back() {
+        let t = "ที่ มท ๐๘๑๐.๒/ว ๑๒๓ “ถิ่น” 50% a_b – ฯลฯ";
+        let i = indexable(t);
+        assert!(!i.contains(['.', '/', '%', '“', '–', 'ฯ']));
+        assert_eq!(readable(&i), t);
+        assert_eq!(like_pattern("50%"), format!("%50{}%", indexable("%")));
+        assert!(
+            PUNCTUATION.chars().count() < 85,
+            "within the Cherokee letters"
+        );
+    }
+}

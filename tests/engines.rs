@@ -1,0 +1,551 @@
+//! The shared register suite: the same scenario — drafts, issuing, cancelling, importing,
+//! searching (Thai substrings, both digit forms, Latin case, filters, pages), finding by
+//! number, settings, the audit chain — run on an SQLite file and on a real PostgreSQL
+//! server started for the test; both must pass every check and give the same answers.
+//! Then what only each engine's own defences can show: triggers refuse changes made
+//! behind Saraban's back, verification finds what got past them, a database that cannot
+//! index Thai is refused, a server that is away is said so in one line.
+
+mod common;
+#[path = "support/pg.rs"]
+mod pg;
+
+use std::sync::Once;
+
+use saraban::register::{IssueOptions, Location, Register, SearchQuery};
+use saraban::{Letter, Office};
+
+fn local_dir() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let dir = std::env::temp_dir().join(format!("saraban-engines-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // SAFETY: set once, before any register is opened by this test binary.
+        unsafe { std::env::set_var("SARABAN_LOCAL_DIR", dir) };
+    });
+}
+
+fn letter(prefix: &str, circular: bool, subject: &str, body: &str) -> Letter {
+    let v = serde_json::json!({
+        "kind": "external", "circular": circular, "number": {"prefix": prefix},
+        "agency": {"name": "กรมส่งเสริมการปกครองท้องถิ่น"},
+        "subject": subject, "recipient": "ผู้ว่าราชการจังหวัด ทุกจังหวัด",
+        "body": [body],
+        "signer": {"name": "นายประยูร รัตนเสนีย์", "positions": ["อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"]},
+        "owner": {"department": "กองพัฒนาและส่งเสริมการบริหารงานท้องถิ่น", "phone": "๐ ๒๒๔๑ ๙๐๐๐"}
+    });
+    Letter::from_json(&v.to_string()).unwrap()
+}
+
+fn on(date: &str) -> IssueOptions {
+    IssueOptions {
+        date: Some(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()),
+        any_date: true,
+        ..Default::default()
+    }
+}
+
+/// What the scenario saw, to compare engines.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    numbers: Vec<String>,
+    searches: Vec<(String, Vec<String>, i64)>,
+    entries: Vec<(String, i64, i64, String, String, String)>,
+    found: Vec<String>,
+    drafts: Vec<(String, i64)>,
+    audit_entries: i64,
+}
+
+fn search(reg: &Register, q: SearchQuery) -> (Vec<String>, i64) {
+    let hits = reg.search(&q).unwrap();
+    let n = reg.search_count(&q).unwrap();
+    for h in &hits {
+        if q.text.is_some() {
+            assert!(
+                h.snippet.contains('«'),
+                "no snippet for {:?}: {h:?}",
+                q.text
+            );
+        }
+    }
+    (hits.into_iter().map(|h| h.entry.number).collect(), n)
+}
+
+fn text(t: &str) -> SearchQuery {
+    SearchQuery {
+        text: Some(t.into()),
+        ..Default::default()
+    }
+}
+
+/// The scenario every engine must pass.
+fn scenario(reg: &mut Register, office: &Office) -> Seen {
+    let render = |l: &Letter| office.render(l);
+    // Drafts: versions kept, an unchanged save keeps none.
+    let mut d = letter("มท ๐๘๑๐.๒", true, "ร่างเรื่องการประชุม", "ขอเชิญประชุม");
+    let draft = reg.save_draft(None, &d).unwrap();
+    d.subject = Some("ร่างเรื่องการประชุมคณะทำงาน".into());
+    assert_eq!(reg.save_draft(Some(draft), &d).unwrap(), draft);
+    assert_eq!(reg.save_draft(Some(draft), &d).unwrap(), draft);
+    assert_eq!(reg.draft_versions(draft).unwrap().len(), 2);
+    let first = reg.draft_versions(draft).unwrap().last().unwrap().id;
+    assert_eq!(
+        reg.draft_version(draft, first).unwrap().subject.as_deref(),
+        Some("ร่างเรื่องการประชุม")
+    );
+    let other = reg
+        .save_draft(None, &letter("มท ๐๘๒๐.๓", false, "ร่างที่จะลบ", "ลบ"))
+        .unwrap();
+    reg.delete_draft(other).unwrap();
+    assert!(reg.open_draft(other).is_err());
+
+    // Issuing: one series per code (Thai and Arabic digits are one code), numbers 1, 2, 3…
+    let mut numbers = Vec::new();
+    let plan = [
+        (
+            "มท ๐๘๑๐.๒",
+            true,
+            "การป้องกันน้ำท่วมในเขตเทศบาล ปี ๒๕๖๔",
+            "ขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่น",
+            "2021-03-01",
+        ),
+        (
+            "มท 0810.2",
+            true,
+            "การประชุม P4G Seoul Summit",
+            "รายละเอียดตามเว็บไซต์ https://2021p4g-seoulsummit.kr ร้อยละ 50_%",
+            "2021-03-02",
+        ),
+        (
+            "มท ๐๘๒๐.๓",
+            false,
+            "โครงการพื้นที่สีเขียว",
+            "เพิ่มพื้นที่สีเขียวในชุมชน ๑๐๐ แห่ง",
+            "2021-03-03",
+        ),
+        (
+            "มท ๐๘๑๐.๒",
+            true,
+            "ผู้เชี่ยวชาญ J.CLAIR",
+            "คัดเลือกผู้เชี่ยวชาญด้านการปกครองท้องถิ่น",
+            "2021-03-04",
+        ),
+    ];
+    for (prefix, circular, subject, body, date) in plan {
+        let i = reg
+            .issue(&letter(prefix, circular, subject, body), &on(date), render)
+            .unwrap();
+        let pdf = reg.pdf(i.id).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(reg.entry(i.id).unwrap().sha256, i.sha256);
+        assert_eq!(
+            reg.issued_letter(i.id).unwrap().subject.as_deref(),
+            Some(subject)
+        );
+        numbers.push(i.number);
+    }
+    let issued_draft = reg
+        .issue(
+            &reg.open_draft(draft).unwrap(),
+            &IssueOptions {
+                draft: Some(draft),
+                ..on("2021-03-05")
+            },
+            render,
+        )
+        .unwrap();
+    numbers.push(issued_draft.number.clone());
+    assert!(
+        reg.open_draft(draft).is_err(),
+        "an issued draft is no draft"
+    );
+    assert!(reg.drafts().unwrap().is_empty());
+
+    // The number the next letter would get, without taking it.
+    let (next, running) = reg
+        .next_number(
+            &letter("มท ๐๘๑๐.๒", true, "x", "y"),
+            chrono::NaiveDate::from_ymd_opt(2021, 4, 1).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(running, 5);
+    numbers.push(next);
+
+    // A historical import keeps its number; the same number again is refused.
+    let mut old = letter("มท ๐๘๓๐", false, "หนังสือเก่าจากทะเบียนกระดาษ", "นำเข้า");
+    old.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(77);
+    old.date = Some(saraban::letter::LetterDate {
+        year: 2020,
+        month: 5,
+        day: Some(1),
+    });
+    let keep = IssueOptions {
+        keep_number: true,
+        ..Default::default()
+    };
+    numbers.push(reg.issue(&old, &keep, render).unwrap().number);
+    assert!(reg.issue(&old, &keep, render).is_err());
+    assert_eq!(
+        reg.import(vec![{
+            let mut l = old.clone();
+            l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(78);
+            (l, b"%PDF-1.7 imported".to_vec())
+        }])
+        .unwrap(),
+        1
+    );
+
+    // Cancelling: with a reason, once.
+    let to_cancel = reg.find(&numbers[2]).unwrap();
+    assert!(reg.cancel(to_cancel, "  ").is_err());
+    reg.cancel(to_cancel, "ออกเลขซ้ำซ้อนกับหนังสือฉบับอื่น").unwrap();
+    assert!(reg.cancel(to_cancel, "อีกครั้ง").is_err());
+    assert!(reg
+        .entry(to_cancel)
+        .unwrap()
+        .note
+        .starts_with("ยกเลิก: ออกเลขซ้ำซ้อน"));
+
+    // Settings, audited.
+    reg.set_settings(&[
+        ("profile", Some(br#"{"name":"x"}"#)),
+        ("emblem", Some(&[1, 2, 3])),
+    ])
+    .unwrap();
+    reg.set_settings(&[("emblem", None)]).unwrap();
+    assert_eq!(reg.setting("emblem").unwrap(), None);
+    assert_eq!(reg.setting("profile").unwrap().unwrap(), br#"{"name":"x"}"#);
+
+    // Search.
+    let mut searches = Vec::new();
+    let queries: Vec<(&str, SearchQuery)> = vec![
+        ("thai substring", text("น้ำท่วม")),
+        ("thai inside a word", text("เชี่ยวชา")),
+        ("thai digits", text("๒๕๖๔")),
+        ("arabic digits find thai", text("2564")),
+        ("number, thai digits", text("มท ๐๘๑๐.๒/ว ๒")),
+        ("latin case", text("p4g")),
+        ("latin upper", text("J.CLAIR")),
+        ("percent and underscore are text", text("50_%")),
+        ("a lone percent is text", text("%")),
+        ("short", text("สี")),
+        ("url", text("seoulsummit.kr")),
+        ("none", text("ไม่มีคำนี้แน่นอน")),
+        (
+            "cancelled only",
+            SearchQuery {
+                status: Some("cancelled".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "year and dates",
+            SearchQuery {
+                year_be: Some(2564),
+                from: chrono::NaiveDate::from_ymd_opt(2021, 3, 2),
+                to: chrono::NaiveDate::from_ymd_opt(2021, 3, 4),
+                ..Default::default()
+            },
+        ),
+        (
+            "page two",
+            SearchQuery {
+                limit: Some(2),
+                offset: Some(2),
+                ..Default::default()
+            },
+        ),
+        (
+            "text and kind",
+            SearchQuery {
+                text: Some("ท้องถิ่น".into()),
+                kind: Some("external".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, q) in queries {
+        let (found, n) = search(reg, q);
+        searches.push((name.to_string(), found, n));
+    }
+    let get = |name: &str| searches.iter().find(|s| s.0 == name).unwrap().clone();
+    assert_eq!(get("thai substring").1, vec![numbers[0].clone()]);
+    assert_eq!(get("thai digits").1, get("arabic digits find thai").1);
+    assert_eq!(get("latin case").1, vec![numbers[1].clone()]);
+    assert_eq!(
+        get("percent and underscore are text").1,
+        vec![numbers[1].clone()]
+    );
+    assert_eq!(get("a lone percent is text").1, vec![numbers[1].clone()]);
+    assert_eq!(get("none").2, 0);
+    assert_eq!(get("cancelled only").1, vec![numbers[2].clone()]);
+    assert_eq!(get("page two").1.len(), 2);
+    assert_eq!(get("year and dates").2, 3);
+
+    // Finding by number in either digit form.
+    let mut found = Vec::new();
+    for n in [&numbers[0], &numbers[1], &numbers[4]] {
+        let id = reg.find(n).unwrap();
+        let arabic = saraban::thai::to_arabic_digits(n);
+        assert_eq!(reg.find(&arabic).unwrap(), id, "{arabic}");
+        found.push(reg.entry(id).unwrap().number);
+    }
+    assert!(reg.find("มท 9999/ว 1").is_err());
+
+    // The register, in order; the audit chain intact.
+    let entries: Vec<_> = reg
+        .entries(None)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.number, e.running, e.year_be, e.status, e.subject, e.date))
+        .collect();
+    assert_eq!(entries.len() as u64, reg.count_entries(None).unwrap());
+    let mut streamed = 0;
+    reg.for_each_entry(Some(2564), |_| {
+        streamed += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(streamed as u64, reg.count_entries(Some(2564)).unwrap());
+    let report = reg.verify_audit().unwrap();
+    assert!(report.intact(), "{report:?}");
+    Seen {
+        numbers,
+        searches,
+        entries,
+        found,
+        drafts: reg
+            .drafts()
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.title, d.versions))
+            .collect(),
+        audit_entries: report.entries,
+    }
+}
+
+#[test]
+fn both_engines_pass_the_same_suite_with_the_same_answers() {
+    local_dir();
+    let office = Office::new(&Default::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut sqlite = Register::create(&dir.path().join("r.sqlite")).unwrap();
+    let on_sqlite = scenario(&mut sqlite, &office);
+
+    let cluster = pg::Cluster::start();
+    let url = cluster.url("suite");
+    let mut server = Register::open_at(
+        &Location::Server(url.clone()),
+        saraban::register::Access::Create,
+    )
+    .unwrap();
+    let on_server = scenario(&mut server, &office);
+    assert_eq!(on_sqlite, on_server);
+    assert_eq!(on_server.audit_entries, 10);
+
+    // The database was created so that pg_trgm indexes Thai, and the index is used.
+    assert_eq!(
+        cluster.psql(
+            "suite",
+            "SELECT datctype FROM pg_database WHERE datname = 'suite'"
+        ),
+        "C.UTF-8"
+    );
+    let plan = cluster.psql(
+        "suite",
+        "SET enable_seqscan = off; EXPLAIN SELECT id FROM letters WHERE search_text LIKE '%น้ำท่วม%'",
+    );
+    assert!(plan.contains("letters_search"), "{plan}");
+}
+
+#[test]
+fn the_server_refuses_changes_behind_sarabans_back_and_verification_finds_the_rest() {
+    local_dir();
+    let office = Office::new(&Default::default()).unwrap();
+    let cluster = pg::Cluster::start();
+    let db = "guard";
+    let mut reg = Register::open_at(
+        &Location::Server(cluster.url(db)),
+        saraban::register::Access::Create,
+    )
+    .unwrap();
+    let a = reg
+        .issue(
+            &letter("มท ๐๘๑๐.๒", true, "ฉบับหนึ่ง", "เนื้อความ"),
+            &on("2021-03-01"),
+            |l| office.render(l),
+        )
+        .unwrap();
+    reg.issue(
+        &letter("มท ๐๘๑๐.๒", true, "ฉบับสอง", "เนื้อความ"),
+        &on("2021-03-02"),
+        |l| office.render(l),
+    )
+    .unwrap();
+    for sql in [
+        format!("UPDATE letters SET title = 'แก้' WHERE id = {}", a.id),
+        format!("UPDATE letters SET pdf = 'x' WHERE id = {}", a.id),
+        format!("UPDATE letters SET status = 'draft' WHERE id = {}", a.id),
+        format!("DELETE FROM letters WHERE id = {}", a.id),
+        "UPDATE audit SET detail = 'x' WHERE id = 1".into(),
+        "DELETE FROM audit".into(),
+        "TRUNCATE audit".into(),
+        "TRUNCATE letters CASCADE".into(),
+    ] {
+        let refused = cluster.psql_result(db, &sql);
+        assert!(refused.is_err(), "{sql} was allowed");
+    }
+    // The UNIQUE constraint stands even if the counter is wound back by hand.
+    cluster.psql(db, "UPDATE series SET last = 0");
+    assert!(reg
+        .issue(
+            &letter("มท ๐๘๑๐.๒", true, "ฉบับสาม", "x"),
+            &on("2021-03-03"),
+            |l| office.render(l)
+        )
+        .is_err());
+    cluster.psql(db, "UPDATE series SET last = 2");
+    assert!(reg.verify_audit().unwrap().intact());
+
+    // With the triggers dropped by an administrator, verification still finds the change.
+    cluster.psql(
+        db,
+        &format!(
+            "ALTER TABLE letters DISABLE TRIGGER USER; UPDATE letters SET pdf = 'changed' WHERE id = {}; ALTER TABLE letters ENABLE TRIGGER USER",
+            a.id
+        ),
+    );
+    let report = reg.verify_audit().unwrap();
+    assert!(!report.intact());
+    assert!(
+        report.problems.iter().any(|p| p.letter == Some(a.id)),
+        "{report:?}"
+    );
+    assert!(reg.pdf(a.id).is_err(), "a changed PDF is never served");
+}
+
+#[test]
+fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line() {
+    local_dir();
+    let cluster = pg::Cluster::start();
+    cluster.psql(
+        "postgres",
+        "CREATE DATABASE latin TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'",
+    );
+    let err = Register::open_at(
+        &Location::Server(cluster.url("latin")),
+        saraban::register::Access::Create,
+    )
+    .err()
+    .expect("a database with ctype C is refused");
+    let th = err.lines(saraban::Lang::Th).join("\n");
+    assert!(th.contains("ภาษาไทย") && th.contains("C.UTF-8"), "{th}");
+
+    // A missing database is not created unless asked (init).
+    let err = Register::open_at(
+        &Location::Server(cluster.url("nosuch")),
+        saraban::register::Access::Write,
+    )
+    .err()
+    .unwrap();
+    assert!(err
+        .lines(saraban::Lang::Th)
+        .join("\n")
+        .contains("saraban init"));
+
+    // The server away: one line, in Thai, that says nothing was issued.
+    let url = cluster.url("away");
+    let reg = Register::open_at(
+        &Location::Server(url.clone()),
+        saraban::register::Access::Create,
+    )
+    .unwrap();
+    cluster.stop();
+    let err = Register::open_at(&Location::Server(url), saraban::register::Access::Write)
+        .err()
+        .unwrap();
+    let th = err.lines(saraban::Lang::Th).join("\n");
+    assert!(
+        th.contains("ติดต่อเซิร์ฟเวอร์ทะเบียน") && !th.contains('\n'),
+        "{th}"
+    );
+    assert!(reg.drafts().is_err());
+    // A draft typed meanwhile waits on this computer, and goes up on the next connection.
+    let mut reg = reg;
+    let typed = letter("มท ๐๘๑๐.๒", true, "ร่างที่พิมพ์ตอนเซิร์ฟเวอร์ดับ", "ไม่มีอะไรหายไป");
+    let err = reg.save_draft(None, &typed).unwrap_err();
+    let th = err.lines(saraban::Lang::Th).join("\n");
+    assert!(th.contains("เก็บร่างไว้ในเครื่องนี้"), "{th}");
+    // An issue begun while the server is away waits for it, and takes the next number.
+    let back = std::thread::spawn({
+        let cluster_dir = cluster.socket_dir().to_path_buf();
+        move || {
+            std::thread::sleep(std::time::Duration::from_secs(7));
+            cluster_dir
+        }
+    });
+    let started = std::time::Instant::now();
+    let issuing = std::thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            let office = Office::new(&Default::default()).unwrap();
+            reg.issue(
+                &letter("มท ๐๘๑๐.๒", true, "ออกเลขระหว่างเซิร์ฟเวอร์ดับ", "รอ"),
+                &on("2021-03-01"),
+                |l| office.render(l),
+            )
+        });
+        back.join().unwrap();
+        cluster.start_again();
+        waiter.join().unwrap()
+    });
+    let issued = issuing.expect("the issue waited for the server");
+    assert_eq!(issued.running, 1);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(7));
+    let drafts = reg.drafts().unwrap();
+    assert_eq!(
+        drafts.len(),
+        1,
+        "the register reconnects by itself and sends the draft"
+    );
+    assert_eq!(reg.open_draft(drafts[0].id).unwrap(), typed);
+}
+
+#[test]
+fn the_server_register_works_from_inside_an_async_runtime_as_the_app_calls_it() {
+    // The app's commands run on Tauri's multi-threaded tokio runtime; the client library
+    // runs one of its own, which must not be started, blocked on or dropped there blindly.
+    local_dir();
+    let cluster = pg::Cluster::start();
+    let url = cluster.url("async");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let issued = rt.block_on(async move {
+        let on_worker = tokio::spawn(async move {
+            let office = Office::new(&Default::default()).unwrap();
+            let mut reg =
+                Register::open_at(&Location::Server(url), saraban::register::Access::Create)
+                    .unwrap();
+            let d = reg
+                .save_draft(None, &letter("มท ๐๘๑๐.๒", true, "ร่างจากแอป", "ข้อความ"))
+                .unwrap();
+            let issued = reg
+                .issue(
+                    &reg.open_draft(d).unwrap(),
+                    &IssueOptions {
+                        draft: Some(d),
+                        ..on("2021-03-01")
+                    },
+                    |l| office.render(l),
+                )
+                .unwrap();
+            assert_eq!(reg.search(&text("จากแอป")).unwrap().len(), 1);
+            drop(reg);
+            issued
+        });
+        on_worker.await.unwrap()
+    });
+    assert_eq!(issued.running, 1);
+}

@@ -1,0 +1,247 @@
+//! The command line on the shared register: `--db postgres://…` everywhere a file goes,
+//! `saraban migrate` from an SQLite file to a server and back (letters, PDFs, drafts and the
+//! audit chain, verified on arrival), the password never shown, and a server that is away
+//! said in one Thai line. A real PostgreSQL server is started for the test.
+
+mod common;
+#[path = "support/pg.rs"]
+mod pg;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn saraban(args: &[&str], dir: &Path, lang: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .args(args)
+        .current_dir(dir)
+        .env("LANG", lang)
+        .env("SARABAN_LOCAL_DIR", dir.join("local"))
+        .env_remove("SARABAN_DB")
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn all(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn an_office_moves_to_the_server_and_back_with_nothing_lost() {
+    let cluster = pg::Cluster::start();
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    // An office's SQLite register: issued letters (one cancelled), a draft, its profile.
+    ok(&saraban(&["--db", "r.sqlite", "init"], dir, "C"));
+    for (name, date) in [
+        ("jclair-specialists", "2021-03-01"),
+        ("green-area-training", "2021-03-02"),
+        ("p4g-invitation", "2021-03-03"),
+    ] {
+        let mut l: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(common::fixture(&format!("{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        l["number"]["running"] = serde_json::Value::Null;
+        std::fs::write(dir.join(format!("{name}.json")), l.to_string()).unwrap();
+        ok(&saraban(
+            &[
+                "--db",
+                "r.sqlite",
+                "issue",
+                &format!("{name}.json"),
+                "--date",
+                date,
+                "--any-date",
+            ],
+            dir,
+            "C",
+        ));
+    }
+    ok(&saraban(
+        &["--db", "r.sqlite", "cancel", "2", "--reason", "ออกซ้ำ"],
+        dir,
+        "C",
+    ));
+    ok(&saraban(
+        &[
+            "--db",
+            "r.sqlite",
+            "draft",
+            "save",
+            "jclair-specialists.json",
+        ],
+        dir,
+        "C",
+    ));
+
+    // To the server: the URL carries a password, which is never printed.
+    let url = cluster
+        .url("office")
+        .replace("postgres://saraban@", "postgres://saraban:s3cret-word@");
+    let moved = ok(&saraban(
+        &["migrate", "--from", "r.sqlite", "--to", &url],
+        dir,
+        "th_TH.UTF-8",
+    ));
+    assert!(moved.contains("ตรวจสอบปลายทางถูกต้อง"), "{moved}");
+    assert!(moved.contains("หนังสือ 3 ฉบับ"), "{moved}");
+    assert!(!moved.contains("s3cret"), "{moved}");
+    // Into a register that is not empty: refused.
+    let again = saraban(&["migrate", "--from", "r.sqlite", "--to", &url], dir, "C");
+    assert!(!again.status.success());
+    assert!(all(&again).contains("not empty") && !all(&again).contains("s3cret"));
+
+    // The server register answers as the file did.
+    let on_file = ok(&saraban(
+        &["--db", "r.sqlite", "search", "ผู้เชี่ยวชาญ", "--json"],
+        dir,
+        "C",
+    ));
+    let on_server = ok(&saraban(
+        &["--db", &url, "search", "ผู้เชี่ยวชาญ", "--json"],
+        dir,
+        "C",
+    ));
+    assert_eq!(on_file, on_server);
+    assert!(!on_server.is_empty());
+    ok(&saraban(&["--db", &url, "audit", "verify"], dir, "C"));
+    let drafts = ok(&saraban(&["--db", &url, "draft", "list"], dir, "C"));
+    assert!(drafts.lines().count() >= 1, "{drafts}");
+    // And it goes on numbering where the file stopped.
+    let next = ok(&saraban(
+        &[
+            "--db",
+            &url,
+            "issue",
+            "p4g-invitation.json",
+            "--date",
+            "2021-03-04",
+            "--any-date",
+            "--json",
+        ],
+        dir,
+        "C",
+    ));
+    let next: serde_json::Value = serde_json::from_str(next.trim()).unwrap();
+    assert_eq!(next["running"], 3, "{next}");
+    let id = next["id"].to_string();
+    ok(&saraban(
+        &["--db", &url, "show", &id, "--pdf", "four.pdf"],
+        dir,
+        "C",
+    ));
+    assert!(std::fs::read(dir.join("four.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF-"));
+
+    // And back to a file an office can open anywhere: the same register, row for row.
+    ok(&saraban(
+        &["migrate", "--from", &url, "--to", "back.sqlite"],
+        dir,
+        "C",
+    ));
+    ok(&saraban(
+        &["--db", "back.sqlite", "audit", "verify"],
+        dir,
+        "C",
+    ));
+    let csv = |db: &str| {
+        ok(&saraban(
+            &[
+                "--db",
+                db,
+                "export",
+                "--format",
+                "csv",
+                "-o",
+                &format!("{db}.csv"),
+            ],
+            dir,
+            "C",
+        ));
+        std::fs::read(dir.join(format!("{db}.csv"))).unwrap()
+    };
+    assert_eq!(csv("back.sqlite"), {
+        ok(&saraban(
+            &[
+                "--db",
+                &url,
+                "export",
+                "--format",
+                "csv",
+                "-o",
+                "server.csv",
+            ],
+            dir,
+            "C",
+        ));
+        std::fs::read(dir.join("server.csv")).unwrap()
+    });
+    let pdf = |db: &str, out: &str| {
+        ok(&saraban(&["--db", db, "show", "1", "--pdf", out], dir, "C"));
+        std::fs::read(dir.join(out)).unwrap()
+    };
+    assert_eq!(
+        pdf("r.sqlite", "a.pdf"),
+        pdf("back.sqlite", "b.pdf"),
+        "the PDF byte for byte"
+    );
+    // A backup of the server register is one SQLite file too.
+    ok(&saraban(
+        &["--db", &url, "backup", "-o", "server-backup.sqlite"],
+        dir,
+        "C",
+    ));
+    ok(&saraban(
+        &["--db", "server-backup.sqlite", "audit", "verify"],
+        dir,
+        "C",
+    ));
+
+    // The server away: one line, in Thai, without the password.
+    cluster.stop();
+    let away = saraban(&["--db", &url, "search", "ผู้เชี่ยวชาญ"], dir, "th_TH.UTF-8");
+    assert!(!away.status.success());
+    let err = String::from_utf8_lossy(&away.stderr).to_string();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("ติดต่อเซิร์ฟเวอร์ทะเบียน") && !err.contains("s3cret"),
+        "{err}"
+    );
+    let away = saraban(&["--db", &url, "issue", "p4g-invitation.json"], dir, "C");
+    assert!(!away.status.success());
+    assert!(
+        all(&away).contains("no number was issued"),
+        "{}",
+        all(&away)
+    );
+}
+
+#[test]
+fn init_creates_the_database_so_that_thai_is_searchable() {
+    let cluster = pg::Cluster::start();
+    let d = tempfile::tempdir().unwrap();
+    let url = cluster.url("fresh");
+    let out = ok(&saraban(&["--db", &url, "init"], d.path(), "C"));
+    assert!(out.contains("created a new register"), "{out}");
+    let again = ok(&saraban(&["--db", &url, "init"], d.path(), "C"));
+    assert!(again.contains("already"), "{again}");
+    assert_eq!(
+        cluster.psql("fresh", "SELECT array_length(show_trgm('ที่ดิน'), 1) > 0"),
+        "t"
+    );
+}

@@ -1,0 +1,203 @@
+//! A throw-away PostgreSQL cluster for the tests: Debian's own server binaries
+//! (`/usr/lib/postgresql/N/bin`), a data folder and socket in a temporary folder, run as a
+//! non-root user (`postgres` when the tests run as root), reachable only on its Unix
+//! socket. Stopped and deleted when dropped.
+
+#![allow(dead_code)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Cluster {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    /// The account the server runs as, when it is not ours.
+    run_as: Option<String>,
+}
+
+/// The newest installed server's binaries.
+fn server_bin() -> PathBuf {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|b| b.join("initdb").exists() && b.join("pg_ctl").exists())
+        .collect();
+    versions.sort_by_key(|p| {
+        p.parent()
+            .and_then(|v| v.file_name())
+            .and_then(|v| v.to_str())
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    versions.pop().expect(
+        "PostgreSQL's server is not installed (Debian package postgresql): run scripts/setup.sh",
+    )
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc_geteuid() == 0 }
+}
+
+extern "C" {
+    #[link_name = "geteuid"]
+    fn libc_geteuid() -> u32;
+}
+
+impl Cluster {
+    /// Creates and starts a cluster: UTF-8, locale C.UTF-8, trust on its socket only.
+    pub fn start() -> Cluster {
+        let bin = server_bin();
+        let dir = tempfile::Builder::new()
+            .prefix("saraban-pg-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let run_as = is_root().then(|| "postgres".to_string());
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        if let Some(user) = &run_as {
+            let ok = Command::new("chown")
+                .arg(user)
+                .arg(dir.path())
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "cannot give the cluster's folder to {user}");
+        }
+        let c = Cluster { dir, bin, run_as };
+        c.run(
+            "initdb",
+            &[
+                "-D",
+                &c.data().display().to_string(),
+                "-U",
+                "saraban",
+                "-A",
+                "trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
+        );
+        c.pg_ctl(&["start", "-w", "-t", "60"]);
+        c
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// The socket's folder.
+    pub fn socket_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let exe = self.bin.join(tool);
+        let mut cmd = match &self.run_as {
+            Some(user) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", user, "--"]).arg(&exe);
+                c
+            }
+            None => Command::new(&exe),
+        };
+        let out = cmd
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"));
+        assert!(
+            out.status.success(),
+            "{tool} {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn pg_ctl(&self, args: &[&str]) {
+        let opts = format!(
+            "-c listen_addresses='' -c unix_socket_directories='{}' -c port=5432 -c max_connections=60 -c shared_buffers=64MB",
+            self.dir.path().display()
+        );
+        let data = self.data().display().to_string();
+        let log = self.dir.path().join("server.log").display().to_string();
+        let mut all = vec!["-D", &data, "-l", &log, "-o", &opts];
+        all.extend_from_slice(args);
+        self.run("pg_ctl", &all);
+    }
+
+    /// The URL of database `db` (created by Saraban when missing) as user saraban.
+    pub fn url(&self, db: &str) -> String {
+        format!(
+            "postgres://saraban@/{db}?host={}&port=5432",
+            self.dir.path().display()
+        )
+    }
+
+    /// Restarts the server (fast shutdown: open transactions are rolled back, clients
+    /// disconnected).
+    pub fn restart(&self) {
+        self.pg_ctl(&["restart", "-m", "fast", "-w", "-t", "60"]);
+    }
+
+    pub fn stop(&self) {
+        self.pg_ctl(&["stop", "-m", "fast", "-w"]);
+    }
+
+    pub fn start_again(&self) {
+        self.pg_ctl(&["start", "-w", "-t", "60"]);
+    }
+
+    /// Runs SQL with psql as the superuser in database `db`; returns its output (unaligned,
+    /// tuples only).
+    pub fn psql(&self, db: &str, sql: &str) -> String {
+        let psql = self.bin.join("psql");
+        let out = Command::new(psql)
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(self.dir.path())
+            .args(["-p", "5432", "-U", "saraban", "-d", db, "-c", sql])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Like [`Cluster::psql`], but returns the error text when the server refuses.
+    pub fn psql_result(&self, db: &str, sql: &str) -> Result<String, String> {
+        let out = Command::new(self.bin.join("psql"))
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(self.dir.path())
+            .args(["-p", "5432", "-U", "saraban", "-d", db, "-c", sql])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).to_string())
+        }
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let data = self.data().display().to_string();
+        let exe = self.bin.join("pg_ctl");
+        let mut cmd = match &self.run_as {
+            Some(user) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", user, "--"]).arg(&exe);
+                c
+            }
+            None => Command::new(&exe),
+        };
+        let _ = cmd
+            .args(["-D", &data, "stop", "-m", "immediate", "-w"])
+            .output();
+    }
+}
