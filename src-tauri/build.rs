@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "office_setup",
     "use_register",
+    "reopen_register",
     "save_profile",
     "import_emblem",
     "remove_emblem",

@@ -455,25 +455,67 @@ fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line
 
     // The server away: one line, in Thai, that says nothing was issued.
     let url = cluster.url("away");
-    let reg = Register::open_at(
+    let mut reg = Register::open_at(
         &Location::Server(url.clone()),
         saraban::register::Access::Create,
     )
     .unwrap();
-    cluster.stop();
-    let err = Register::open_at(&Location::Server(url), saraban::register::Access::Write)
-        .err()
+    reg.set_settings(&[("office-note", Some("สำนักงานของเรา".as_bytes()))])
         .unwrap();
+    let before = letter("มท ๐๘๑๐.๒", true, "ร่างก่อนเซิร์ฟเวอร์ดับ", "ฉบับแรก");
+    let d0 = reg.save_draft(None, &before).unwrap();
+    cluster.stop();
+    // A register this computer never reached cannot be opened while its server is away.
+    let err = Register::open_at(
+        &Location::Server(cluster.url("never")),
+        saraban::register::Access::Write,
+    )
+    .err()
+    .unwrap();
     let th = err.lines(saraban::Lang::Th).join("\n");
     assert!(
         th.contains("ติดต่อเซิร์ฟเวอร์ทะเบียน") && !th.contains('\n'),
         "{th}"
     );
+    // One it knows opens at once: the office as last seen, everything else says the
+    // server is away in one line, without waiting for it each time.
+    let started = std::time::Instant::now();
+    let known = Register::open_at(&Location::Server(url), saraban::register::Access::Write)
+        .expect("a known register opens while its server is away");
+    assert_eq!(
+        known.setting("office-note").unwrap().as_deref(),
+        Some("สำนักงานของเรา".as_bytes())
+    );
+    let err = known.drafts().err().unwrap();
+    let th = err.lines(saraban::Lang::Th).join("\n");
+    assert!(
+        th.contains("ติดต่อเซิร์ฟเวอร์ทะเบียน") && !th.contains('\n'),
+        "{th}"
+    );
+    assert!(known.search(&text("ร่าง")).is_err());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(reg.drafts().is_err());
     // A draft typed meanwhile waits on this computer, and goes up on the next connection.
-    let mut reg = reg;
-    let typed = letter("มท ๐๘๑๐.๒", true, "ร่างที่พิมพ์ตอนเซิร์ฟเวอร์ดับ", "ไม่มีอะไรหายไป");
-    let err = reg.save_draft(None, &typed).unwrap_err();
+    // A new one gets a provisional id, under which its later saves wait too; it opens
+    // from here.
+    let first = letter("มท ๐๘๑๐.๒", true, "ร่างที่พิมพ์ตอนเซิร์ฟเวอร์ดับ", "ไม่มีอะไร");
+    let p = reg.save_draft(None, &first).expect("kept on this computer");
+    assert!(p < 0, "{p}");
+    let typed = letter(
+        "มท ๐๘๑๐.๒",
+        true,
+        "ร่างที่พิมพ์ตอนเซิร์ฟเวอร์ดับ (แก้)",
+        "ไม่มีอะไรหายไป",
+    );
+    assert_eq!(reg.save_draft(Some(p), &typed).unwrap(), p);
+    assert_eq!(reg.open_draft(p).unwrap(), typed);
+    // A draft of the server is kept here too, and says so.
+    let edited = letter("มท ๐๘๑๐.๒", true, "ร่างก่อนเซิร์ฟเวอร์ดับ", "ฉบับแรก แก้ตอนดับ");
+    let err = reg.save_draft(Some(d0), &edited).unwrap_err();
     let th = err.lines(saraban::Lang::Th).join("\n");
     assert!(th.contains("เก็บร่างไว้ในเครื่องนี้"), "{th}");
     // An issue begun while the server is away waits for it, and takes the next number.
@@ -504,10 +546,26 @@ fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line
     let drafts = reg.drafts().unwrap();
     assert_eq!(
         drafts.len(),
-        1,
-        "the register reconnects by itself and sends the draft"
+        2,
+        "the register reconnects by itself and sends the drafts, the new one once"
     );
-    assert_eq!(reg.open_draft(drafts[0].id).unwrap(), typed);
+    assert_eq!(reg.open_draft(d0).unwrap(), edited);
+    let sent = drafts.iter().find(|d| d.id != d0).unwrap();
+    assert_eq!(reg.open_draft(sent.id).unwrap(), typed);
+    assert_eq!(sent.versions, 2);
+    // The clerk's next save under the provisional id goes to the draft it became.
+    let later = letter(
+        "มท ๐๘๑๐.๒",
+        true,
+        "ร่างที่พิมพ์ตอนเซิร์ฟเวอร์ดับ (แก้อีก)",
+        "ไม่มีอะไรหายไป",
+    );
+    assert_eq!(reg.save_draft(Some(p), &later).unwrap(), sent.id);
+    assert_eq!(reg.drafts().unwrap().len(), 2);
+    // The register opened while away checks on its first connection that the server still
+    // holds it, then works as any other.
+    assert_eq!(known.drafts().unwrap().len(), 2);
+    assert_eq!(known.count_entries(None).unwrap(), 1);
 }
 
 #[test]

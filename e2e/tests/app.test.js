@@ -145,15 +145,39 @@ async function stopDriver() {
   driver = null;
 }
 
-before(async () => {
-  assert.ok(fs.existsSync(APP), `${APP} is missing: build it with make build`);
+// tauri-driver, whose environment the app it starts inherits (`db`: the app's register).
+function startDriver(db = DB) {
   const log = fs.openSync(LOG, "a");
   driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], {
-    env: { ...process.env, HOME: home, SARABAN_DB: DB, SARABAN_TEST_DIALOGS: dialogs, SARABAN_APP_SETTINGS: APP_SETTINGS },
+    env: { ...process.env, HOME: home, SARABAN_DB: db, SARABAN_TEST_DIALOGS: dialogs, SARABAN_APP_SETTINGS: APP_SETTINGS },
     stdio: ["ignore", log, log],
     detached: true,
   });
   driver.unref();
+}
+
+// The app closed and started again on the register `db`.
+async function restartOn(db) {
+  try {
+    await Promise.race([browser.deleteSession(), pause(10000)]);
+  } catch {}
+  await stopDriver();
+  for (let i = 0; i < 50; i++) {
+    try {
+      execFileSync("pgrep", ["-f", APP]);
+      await pause(200);
+    } catch {
+      break;
+    }
+  }
+  startDriver(db);
+  await pause(800);
+  await startApp();
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(APP), `${APP} is missing: build it with make build`);
+  startDriver();
   process.on("exit", () => driver && killGroup("SIGKILL")); // never leave a driver behind
   await pause(800);
   await startApp();
@@ -349,6 +373,12 @@ function startPostgres() {
   run("pg_ctl", ["-D", `${dir}/data`, "-l", `${dir}/log`, "-o", `-c listen_addresses='' -c unix_socket_directories='${dir}'`, "-w", "start"]);
   return {
     dir,
+    halt() {
+      run("pg_ctl", ["-D", `${dir}/data`, "-m", "fast", "-w", "stop"]);
+    },
+    resume() {
+      run("pg_ctl", ["-D", `${dir}/data`, "-l", `${dir}/log`, "-o", `-c listen_addresses='' -c unix_socket_directories='${dir}'`, "-w", "start"]);
+    },
     stop() {
       try {
         run("pg_ctl", ["-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]);
@@ -391,6 +421,65 @@ test("the office's shared register on a PostgreSQL server, chosen in the setting
     // The server register is a register like the file: the CLI reads it too.
     const url = `postgres://saraban@/office?host=${pg.dir}`;
     assert.match(execFileSync(CLI, ["--db", url, "--lang", "en", "audit", "verify"], { encoding: "utf8" }), /intact/);
+  } finally {
+    pg.stop();
+  }
+});
+
+test("the app opens while its server is away: the clerk types, the draft waits here and goes up when the server is back", async () => {
+  const pg = startPostgres();
+  const url = `postgres://saraban@/office?host=${pg.dir}`;
+  try {
+    // The office's register on the server, set up from this computer.
+    await restartOn(url);
+    await $("[data-testid=save-profile]").waitForExist({ timeout: 20000 });
+    await type("#s-agency", LETTER.agency.name);
+    await click("[data-add=units]");
+    await type('[data-path="units[0].name"]', LETTER.owner.department);
+    await type('[data-path="units[0].prefix"]', LETTER.number.prefix);
+    await click("[data-testid=save-profile]");
+    await $("[data-tab=editor].active").waitForExist({ timeout: 10000 });
+    pg.halt();
+
+    // A register this computer never reached: the window opens and says why, in one line,
+    // and another register can be chosen.
+    await restartOn(`postgres://saraban@/elsewhere?host=${pg.dir}`);
+    const problem = await textOf("[data-testid=register-problem]", 20000);
+    assert.match(problem, /เปิดทะเบียนไม่ได้/);
+    assert.match(problem, /ติดต่อเซิร์ฟเวอร์ทะเบียน/);
+    await shot("12-register-did-not-open");
+    await click("[data-testid=retry-register]");
+    await browser.waitUntil(async () => /ติดต่อเซิร์ฟเวอร์ทะเบียน/.test(await textOf("[data-testid=notice]")), {
+      timeout: 20000,
+      timeoutMsg: "trying again said nothing",
+    });
+
+    // The office's own register: it opens with the office as last seen, the clerk types,
+    // and the draft is kept on this computer.
+    await restartOn(url);
+    await $("[data-tab=editor].active").waitForExist({ timeout: 20000 });
+    assert.equal(await $('[data-path="number.prefix"]').getValue(), LETTER.number.prefix);
+    await type('[data-path="subject"]', "ร่างที่พิมพ์ตอนเซิร์ฟเวอร์ดับ");
+    await click("[data-testid=save-draft]");
+    await browser.waitUntil(async () => /เครื่องนี้/.test(await textOf("[data-testid=draft-state]")), {
+      timeout: 20000,
+      timeoutMsg: "the draft is not said to be kept on this computer",
+    });
+    assert.match(await textOf("[data-testid=notice]"), /เก็บร่างไว้ในเครื่องนี้/);
+    await shot("13-server-away-typing");
+
+    // The server back: the next save sends the draft up, once.
+    pg.resume();
+    await pause(3500);
+    await type('[data-path="subject"]', "ร่างที่พิมพ์ตอนเซิร์ฟเวอร์ดับ ส่งเมื่อกลับมา");
+    await click("[data-testid=save-draft]");
+    await browser.waitUntil(async () => /ร่างหมายเลข \d+/.test(await textOf("[data-testid=draft-state]")), {
+      timeout: 30000,
+      timeoutMsg: "the draft did not go up to the server",
+    });
+    const list = execFileSync(CLI, ["--db", url, "draft", "list"], { encoding: "utf8" }).trim().split("\n");
+    assert.equal(list.length, 1, list.join("\n"));
+    assert.match(list[0], /ส่งเมื่อกลับมา/);
   } finally {
     pg.stop();
   }

@@ -10,9 +10,9 @@ use std::sync::MutexGuard;
 
 use saraban::letter::check::Finding;
 use saraban::letter::{Kind, Letter};
-use saraban::register::{AuditReport, DraftInfo, DraftVersion, Entry, Issued};
+use saraban::register::{AuditReport, DraftInfo, DraftVersion, Entry, Issued, Location};
 use saraban::service::{
-    BookProgress, Courtesy, ExportFormat, Failure, IssueOptions, NextNumber, OfficeProfile,
+    Access, BookProgress, Courtesy, ExportFormat, Failure, IssueOptions, NextNumber, OfficeProfile,
     OfficeSetup, PrintCopy, SearchPage, SearchQuery,
 };
 use saraban::{Error, Office};
@@ -49,7 +49,34 @@ fn parse_date(date: Option<String>) -> Answer<Option<chrono::NaiveDate>> {
 
 #[tauri::command]
 pub async fn office_setup(state: State<'_, AppState>) -> Answer<OfficeSetup> {
+    if let Some(problem) = problem(&state) {
+        let shown = Location::parse(state.db.as_os_str()).shown();
+        return Ok(OfficeSetup::without_register(shown, problem));
+    }
     office(&state)?.setup().map_err(fail)
+}
+
+/// Why the register did not open at start, until one has.
+fn problem(state: &State<'_, AppState>) -> Option<String> {
+    state
+        .problem
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+}
+
+fn solved(state: &State<'_, AppState>) {
+    *state.problem.lock().unwrap_or_else(|p| p.into_inner()) = None;
+}
+
+/// Tries again the register the app started with (its server may be back).
+#[tauri::command]
+pub async fn reopen_register(state: State<'_, AppState>) -> Answer<OfficeSetup> {
+    let new = Office::open_with(&state.db, Access::Create, &Default::default()).map_err(fail)?;
+    let setup = new.setup().map_err(fail)?;
+    *office(&state)? = new;
+    solved(&state);
+    Ok(setup)
 }
 
 /// Opens another register — a file, or the office's server (`postgres://…`, with the
@@ -64,6 +91,7 @@ pub async fn use_register(
     let (new, setup) =
         saraban::service::switch_register(&location, password.as_deref()).map_err(fail)?;
     *office(&state)? = new;
+    solved(&state);
     Ok(setup)
 }
 

@@ -20,6 +20,9 @@ use saraban::{Office, OfficeSettings};
 pub struct AppState {
     /// One office, one register; commands take it in turn.
     pub office: Mutex<Office>,
+    /// Why the register could not be opened when the app started; the app then runs
+    /// without one until the clerk tries again or chooses another.
+    pub problem: Mutex<Option<String>>,
     /// Where the register lives.
     pub db: PathBuf,
 }
@@ -36,6 +39,18 @@ pub fn open_state(db: PathBuf) -> Result<AppState, saraban::Error> {
     )?;
     Ok(AppState {
         office: Mutex::new(office),
+        problem: Mutex::new(None),
+        db,
+    })
+}
+
+/// The app's state when the register at `db` cannot be opened (`problem` says why): an
+/// office without a register, so that the window still opens and the clerk can choose
+/// one, or try again once the server is back.
+pub fn state_without_register(db: PathBuf, problem: String) -> Result<AppState, saraban::Error> {
+    Ok(AppState {
+        office: Mutex::new(Office::new(&OfficeSettings::default())?),
+        problem: Mutex::new(Some(problem)),
         db,
     })
 }
@@ -48,6 +63,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         .invoke_handler(tauri::generate_handler![
             commands::office_setup,
             commands::use_register,
+            commands::reopen_register,
             commands::save_profile,
             commands::import_emblem,
             commands::remove_emblem,
@@ -95,11 +111,18 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let state = match open_state(db) {
+    let state = match open_state(db.clone()) {
         Ok(s) => s,
         Err(e) => {
-            dialogs::fatal(&saraban::service::Failure::from(&e).message);
-            std::process::exit(1);
+            let problem = saraban::service::Failure::from(&e).message;
+            tracing::warn!("the register did not open: {problem}");
+            match state_without_register(db, problem) {
+                Ok(s) => s,
+                Err(e) => {
+                    dialogs::fatal(&saraban::service::Failure::from(&e).message);
+                    std::process::exit(1);
+                }
+            }
         }
     };
     let result = builder(tauri::Builder::<tauri::Wry>::new(), state)

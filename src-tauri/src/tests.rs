@@ -157,6 +157,64 @@ fn drafts_and_settings_go_through_the_office() {
 }
 
 #[test]
+fn a_register_that_does_not_open_leaves_the_window_open_to_try_again() {
+    // The register cannot be opened (here a file stands where its folder should be; on an
+    // office, its server away): the app starts without it, says why, and opens it when
+    // asked again once the cause is gone.
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("registers");
+    std::fs::write(&blocker, b"not a folder").unwrap();
+    let db = blocker.join("register.sqlite");
+    let problem = match crate::open_state(db.clone()) {
+        Err(e) => saraban::service::Failure::from(&e).message,
+        Ok(_) => panic!("a register under a file opened"),
+    };
+    let state = crate::state_without_register(db.clone(), problem.clone()).unwrap();
+    let app = crate::builder(tauri::test::mock_builder(), state)
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let setup = call(&w, "office_setup", serde_json::json!({}))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(setup["problem"], problem.as_str());
+    assert_eq!(setup["register"], db.display().to_string());
+    // Composing works; keeping a draft needs the register and says so.
+    let letter = call(&w, "new_letter", serde_json::json!({ "kind": "external" }))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert!(call(
+        &w,
+        "save_draft",
+        serde_json::json!({ "id": null, "letter": letter })
+    )
+    .is_err());
+    assert!(call(&w, "reopen_register", serde_json::json!({})).is_err());
+    std::fs::remove_file(&blocker).unwrap();
+    let setup = call(&w, "reopen_register", serde_json::json!({}))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(setup["problem"], serde_json::Value::Null);
+    let setup = call(&w, "office_setup", serde_json::json!({}))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(setup["problem"], serde_json::Value::Null);
+    assert!(call(
+        &w,
+        "save_draft",
+        serde_json::json!({ "id": null, "letter": letter })
+    )
+    .is_ok());
+    assert!(db.exists());
+}
+
+#[test]
 fn the_window_may_not_reach_past_its_commands() {
     let (_app, w, _dir) = window();
     // Dialogs are opened by the commands, never by the page; no shell, no file system.

@@ -33,7 +33,9 @@ pub trait Engine: Send {
     fn created(&self) -> bool;
 
     // ---- Drafts (ร่างหนังสือ)
-    /// Saves a draft: a new one when `id` is None, else a new version. Returns its id.
+    /// Saves a draft: a new one when `id` is None, else a new version. Returns its id:
+    /// negative for a new draft kept on this computer while a server register is away (a
+    /// provisional id, good for its later saves, opening and issuing).
     fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> Result<i64>;
     /// The drafts, most recently saved first.
     fn drafts(&self) -> Result<Vec<DraftInfo>>;

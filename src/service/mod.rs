@@ -398,7 +398,8 @@ impl Office {
     // ---- Drafts ------------------------------------------------------------------------
 
     /// Saves a draft: a new one when `id` is None, else a new version of draft `id` (an
-    /// unchanged letter keeps no new version). Returns the draft's id.
+    /// unchanged letter keeps no new version). Returns the draft's id, negative while the
+    /// draft waits on this computer for the register's server.
     pub fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> Result<i64> {
         self.reg_mut()?.save_draft(id, letter)
     }
@@ -764,6 +765,7 @@ impl Office {
             emblem: name(EMBLEM_NAME_KEY)?,
             font: name(FONT_NAME_KEY)?,
             register: reg.path().display().to_string(),
+            problem: None,
         })
     }
 

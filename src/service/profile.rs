@@ -51,6 +51,20 @@ pub struct OfficeSetup {
     pub configured: bool,
     /// Where the register lives.
     pub register: String,
+    /// Why the register could not be opened: the app then runs without one, and the clerk
+    /// chooses a register (or tries again) before anything else.
+    pub problem: Option<String>,
+}
+
+impl OfficeSetup {
+    /// The setup of an app whose register at `register` could not be opened.
+    pub fn without_register(register: String, problem: String) -> OfficeSetup {
+        OfficeSetup {
+            register,
+            problem: Some(problem),
+            ..OfficeSetup::default()
+        }
+    }
 }
 
 /// The longest text a profile field may hold.

@@ -16,11 +16,12 @@
 //! - **Credentials** come from the URL, `PGPASSWORD` or `~/.pgpass` (`PGPASSFILE`); they
 //!   are handed to the client library and never shown: see [`Location::shown`].
 
+mod local;
 mod ops;
 mod schema;
 mod trigram;
 
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,7 @@ use sha2::{Digest, Sha256};
 use super::{current_user, Access};
 use crate::error::Error;
 use crate::letter::Letter;
+use local::Local;
 
 /// How long an issue waits for a server that went away (restarting, network) before it
 /// gives up, never having guessed a number.
@@ -37,6 +39,11 @@ pub const ISSUE_PATIENCE: Duration = Duration::from_secs(90);
 
 /// How long anything else waits for the server to come back.
 const READ_PATIENCE: Duration = Duration::from_secs(5);
+
+/// After the server was found away, how long commands say so at once instead of trying
+/// again (the app reads several settings as it starts; each try may take the connect
+/// timeout).
+const AWAY_PAUSE: Duration = Duration::from_secs(3);
 
 /// A register on a PostgreSQL server.
 pub struct PgRegister {
@@ -51,8 +58,28 @@ pub struct PgRegister {
     register_id: String,
     /// This connection created the register's schema.
     created: bool,
+    /// The schema and the register's id were checked on the server (a register opened
+    /// while the server was away is checked on its first connection).
+    checked: Cell<bool>,
+    /// When the server was last found away (then reads try once instead of waiting).
+    away_since: Cell<Option<Instant>>,
     /// Drafts that waited are being sent (a reconnection meanwhile does not start again).
-    sending: std::cell::Cell<bool>,
+    sending: Cell<bool>,
+    /// New drafts kept on this computer (their provisional, negative ids) that went up to
+    /// the server since, with their server ids.
+    sent: RefCell<std::collections::HashMap<i64, i64>>,
+}
+
+/// A provisional id for a new draft kept on this computer while the server is away:
+/// negative, so that it is never a server's id, and the same for the draft's later saves
+/// (which then go to the one server draft it became). Microseconds since 1970 are unique
+/// on one computer (one app per register) and exact in JavaScript's numbers.
+pub(crate) fn provisional_id() -> i64 {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_micros() as i64;
+    -micros.max(1)
 }
 
 /// Runs `f`, which blocks on the client library's own runtime. Called from a thread of an
@@ -265,6 +292,27 @@ impl PgRegister {
             })?;
         let client = match off_runtime(|| config.connect(tls.clone())) {
             Ok(c) => c,
+            // A register this computer worked on opens while its server is away: the clerk
+            // types, drafts wait here, and everything else says the server is away.
+            Err(e) if is_away(&e) => match Local::here().known_register(&shown) {
+                Some(register_id) => {
+                    return Ok(PgRegister {
+                        config,
+                        tls,
+                        shown,
+                        client: RefCell::new(None),
+                        user: current_user(),
+                        read_only: access == Access::Read,
+                        register_id,
+                        created: false,
+                        checked: Cell::new(false),
+                        away_since: Cell::new(Some(Instant::now())),
+                        sending: Default::default(),
+                        sent: Default::default(),
+                    })
+                }
+                None => return Err(pg_error(e, &shown)),
+            },
             Err(e) if e.code().map(|c| c.code()) == Some("3D000") && access == Access::Create => {
                 create_database(&config, tls.clone(), &shown)?;
                 off_runtime(|| config.connect(tls.clone())).map_err(|e| pg_error(e, &shown))?
@@ -286,10 +334,15 @@ impl PgRegister {
             read_only: access == Access::Read,
             register_id: String::new(),
             created: false,
+            checked: Cell::new(false),
+            away_since: Cell::new(None),
             sending: Default::default(),
+            sent: Default::default(),
         };
         (reg.register_id, reg.created) = reg.prepare_schema(access)?;
         reg.check_thai()?;
+        reg.checked.set(true);
+        Local::here().remember_register(&reg.shown, &reg.register_id);
         if !reg.read_only {
             // A computer new to this register anchors the chain as it finds it.
             if !reg.anchor_file().exists() {
@@ -365,19 +418,37 @@ impl PgRegister {
         Ok(())
     }
 
-    /// The connection, reconnecting when it was lost (for up to `patience`).
+    /// The connection, reconnecting when it was lost (for up to `patience`; a server
+    /// already found away is tried once, and not at all for [`AWAY_PAUSE`], unless the
+    /// caller waits longer than a read does).
     fn client_within(&self, patience: Duration) -> crate::Result<RefMut<'_, Option<Client>>> {
         let mut guard = self.client.borrow_mut();
         if guard.as_ref().is_some_and(|c| !c.is_closed()) {
             return Ok(guard);
         }
         *guard = None;
+        let mut patience = patience;
+        if let Some(since) = self.away_since.get() {
+            if patience <= READ_PATIENCE {
+                if since.elapsed() < AWAY_PAUSE {
+                    return Err(server_away(&self.shown));
+                }
+                patience = Duration::ZERO;
+            }
+        }
         let start = Instant::now();
         loop {
             match off_runtime(|| self.config.connect(self.tls.clone())) {
                 Ok(c) => {
                     *guard = Some(c);
                     drop(guard);
+                    self.away_since.set(None);
+                    if !self.checked.get() {
+                        if let Err(e) = self.check_on_arrival() {
+                            self.lost();
+                            return Err(e);
+                        }
+                    }
                     if !self.read_only {
                         self.send_waiting_drafts();
                     }
@@ -386,9 +457,29 @@ impl PgRegister {
                 Err(e) if is_away(&e) && start.elapsed() < patience => {
                     std::thread::sleep(Duration::from_millis(200));
                 }
-                Err(e) => return Err(pg_error(e, &self.shown)),
+                Err(e) => {
+                    if is_away(&e) {
+                        self.away_since.set(Some(Instant::now()));
+                    }
+                    return Err(pg_error(e, &self.shown));
+                }
             }
         }
+    }
+
+    /// The first connection to a register opened while its server was away: the server
+    /// must still hold the same register, with the schema this version reads.
+    fn check_on_arrival(&self) -> crate::Result<()> {
+        let (id, _) = self.prepare_schema(Access::Read)?;
+        if id != self.register_id {
+            return Err(Error::Register {
+                th: format!("{} เป็นทะเบียนอื่น ไม่ใช่ทะเบียนที่เครื่องนี้เคยใช้ จึงไม่ส่งร่างหรือออกเลขในทะเบียนนั้น (ตรวจที่อยู่ทะเบียนในหน้าตั้งค่า)", self.shown),
+                en: format!("{} holds another register than the one this computer used; nothing was sent to it or issued (check the register in the settings)", self.shown),
+            });
+        }
+        self.check_thai()?;
+        self.checked.set(true);
+        Ok(())
     }
 
     fn client(&self) -> crate::Result<RefMut<'_, Option<Client>>> {
@@ -452,11 +543,12 @@ impl PgRegister {
 
     /// Where drafts that could not reach the server wait, on this computer.
     fn waiting_dir(&self) -> PathBuf {
-        local_dir().join("waiting-drafts").join(&self.register_id)
+        Local::here().waiting_dir(&self.register_id)
     }
 
-    /// Keeps a draft the server could not take in a file on this computer. Returns the file.
-    fn keep_waiting(&self, id: Option<i64>, letter: &Letter) -> crate::Result<PathBuf> {
+    /// Keeps a draft the server could not take in a file on this computer: `id` is its
+    /// server id, or the provisional id of a new draft. Returns the file.
+    fn keep_waiting(&self, id: i64, letter: &Letter) -> crate::Result<PathBuf> {
         let dir = self.waiting_dir();
         std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
             path: dir.clone(),
@@ -465,12 +557,60 @@ impl PgRegister {
         let name = format!(
             "{}-{}.json",
             chrono::Local::now().format("%Y%m%dT%H%M%S%.6f"),
-            id.map(|i| i.to_string()).unwrap_or_else(|| "new".into())
+            id
         );
         let path = dir.join(name);
         let json = serde_json::json!({ "draft": id, "letter": letter });
         crate::fsutil::write_atomic(&path, json.to_string().as_bytes())?;
         Ok(path)
+    }
+
+    /// The drafts waiting on this computer, oldest first: file, draft id (`None` in
+    /// files of an older version) and letter.
+    fn waiting(&self) -> Vec<(PathBuf, Option<i64>, Letter)> {
+        let Ok(dir) = std::fs::read_dir(self.waiting_dir()) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "json"))
+            .filter_map(|f| {
+                let text = std::fs::read_to_string(&f).ok()?;
+                let v = serde_json::from_str::<serde_json::Value>(&text).ok()?;
+                let letter = Letter::from_json(&v["letter"].to_string()).ok()?;
+                Some((f, v["draft"].as_i64(), letter))
+            })
+            .collect()
+    }
+
+    /// The newest version of the new draft `provisional` still waiting here.
+    fn waiting_letter(&self, provisional: i64) -> Option<Letter> {
+        self.waiting()
+            .into_iter()
+            .rev()
+            .find(|(_, id, _)| *id == Some(provisional))
+            .map(|(_, _, l)| l)
+    }
+
+    /// Forgets the new draft `provisional` waiting here (the clerk deleted it).
+    fn forget_waiting(&self, provisional: i64) {
+        for (f, id, _) in self.waiting() {
+            if id == Some(provisional) {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+    }
+
+    /// The server id of draft `id`: itself, or for a provisional id the draft it became
+    /// on the server (a connection first sends what waits); `None` while it still waits.
+    pub(crate) fn on_server(&self, id: i64) -> Option<i64> {
+        if id >= 0 {
+            return Some(id);
+        }
+        drop(self.client());
+        self.sent.borrow().get(&id).copied()
     }
 
     /// Sends the drafts waiting on this computer to the server, oldest first; each file is
@@ -484,35 +624,27 @@ impl PgRegister {
     }
 
     fn send_waiting_drafts_now(&self) {
-        let Ok(dir) = std::fs::read_dir(self.waiting_dir()) else {
-            return;
-        };
-        let mut files: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        files.sort();
-        // Several versions of one new draft become one draft with its versions.
-        let mut new_ids: std::collections::HashMap<String, i64> = Default::default();
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else {
-                continue;
-            };
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-                continue;
-            };
-            let Ok(letter) = Letter::from_json(&v["letter"].to_string()) else {
-                continue;
-            };
-            let id = v["draft"].as_i64();
+        for (f, id, letter) in self.waiting() {
             let stored = match id {
-                Some(id) => ops::save_draft(self, Some(id), &letter)
+                Some(id) if id >= 0 => ops::save_draft(self, Some(id), &letter)
                     .or_else(|_| ops::save_draft(self, None, &letter)),
-                None => {
-                    let key = letter.subject.clone().unwrap_or_default();
-                    let r = ops::save_draft(self, new_ids.get(&key).copied(), &letter);
+                // The versions of one new draft become one draft with its versions.
+                Some(p) => {
+                    let known = self.sent.borrow().get(&p).copied();
+                    let r = ops::save_draft(self, known, &letter).or_else(|e| {
+                        // The draft it became was issued or deleted meanwhile: a new one.
+                        if known.is_some() && self.client.borrow().is_some() {
+                            ops::save_draft(self, None, &letter)
+                        } else {
+                            Err(e)
+                        }
+                    });
                     if let Ok(n) = r {
-                        new_ids.insert(key, n);
+                        self.sent.borrow_mut().insert(p, n);
                     }
                     r
                 }
+                None => ops::save_draft(self, None, &letter),
             };
             match stored {
                 Ok(_) => {
@@ -525,9 +657,7 @@ impl PgRegister {
 
     /// The anchor file of this register on this computer.
     fn anchor_file(&self) -> PathBuf {
-        local_dir()
-            .join("anchors")
-            .join(format!("{}.anchor", self.register_id))
+        Local::here().anchor_file(&self.register_id)
     }
 
     /// Appends the chain's head to this computer's anchor.
@@ -564,17 +694,6 @@ impl From<Error> for WriteError {
     fn from(e: Error) -> WriteError {
         WriteError::Saraban(e)
     }
-}
-
-/// Saraban's folder on this computer: `$SARABAN_LOCAL_DIR`, else `saraban` in the user's
-/// data folder.
-fn local_dir() -> PathBuf {
-    if let Some(p) = std::env::var_os("SARABAN_LOCAL_DIR") {
-        return PathBuf::from(p);
-    }
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("saraban")
 }
 
 /// Creates the database the URL names: UTF-8 with ctype C.UTF-8, from `template0` (the

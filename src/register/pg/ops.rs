@@ -9,8 +9,12 @@ use postgres::types::ToSql;
 use postgres::{Row, Transaction};
 use sha2::{Digest, Sha256};
 
+use super::local::Local;
 use super::trigram::{indexable, like_pattern, readable, PROBE};
-use super::{is_away, pg_error, random_id, server_away, PgRegister, WriteError, ISSUE_PATIENCE};
+use super::{
+    is_away, pg_error, provisional_id, random_id, server_away, PgRegister, WriteError,
+    ISSUE_PATIENCE,
+};
 use crate::error::Error;
 use crate::fsutil::Output;
 use crate::letter::{Letter, RunningNumber};
@@ -427,16 +431,36 @@ impl Engine for PgRegister {
         self.created
     }
 
+    /// With the server away nothing typed is lost: the draft waits on this computer. A
+    /// new draft then gets a provisional (negative) id, under which its later saves wait
+    /// too and become one server draft once the server is back.
     fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> Result<i64> {
-        match save_draft(self, id, letter) {
-            Err(Error::Register { th, en }) if self.client.borrow().is_none() => {
-                // Nothing typed is lost: the draft waits on this computer.
-                let kept = self.keep_waiting(id, letter)?;
-                Err(Error::Register {
-                    th: format!("{th} (เก็บร่างไว้ในเครื่องนี้ที่ {} และจะส่งขึ้นเซิร์ฟเวอร์เมื่อเชื่อมต่อได้)", kept.display()),
-                    en: format!("{en} (the draft is kept on this computer at {} and goes to the server on the next connection)", kept.display()),
-                })
+        let provisional = id.filter(|i| *i < 0);
+        let on_server = match id {
+            Some(p) if p < 0 => self.on_server(p),
+            other => other,
+        };
+        match save_draft(self, on_server, letter) {
+            Ok(saved) => {
+                if let Some(p) = provisional {
+                    self.sent.borrow_mut().insert(p, saved);
+                }
+                Ok(saved)
             }
+            Err(Error::Register { th, en }) if self.client.borrow().is_none() => match on_server {
+                None => {
+                    let p = provisional.unwrap_or_else(provisional_id);
+                    self.keep_waiting(p, letter)?;
+                    Ok(p)
+                }
+                Some(id) => {
+                    let kept = self.keep_waiting(id, letter)?;
+                    Err(Error::Register {
+                        th: format!("{th} (เก็บร่างไว้ในเครื่องนี้ที่ {} และจะส่งขึ้นเซิร์ฟเวอร์เมื่อเชื่อมต่อได้)", kept.display()),
+                        en: format!("{en} (the draft is kept on this computer at {} and goes to the server on the next connection)", kept.display()),
+                    })
+                }
+            },
             other => other,
         }
     }
@@ -455,6 +479,10 @@ impl Engine for PgRegister {
         )
     }
     fn open_draft(&self, id: i64) -> Result<Letter> {
+        let id = match self.on_server(id) {
+            Some(id) => id,
+            None => return self.waiting_letter(id).ok_or_else(|| no_draft(id)),
+        };
         let json = self
             .query_all(
                 "SELECT letter_json FROM letters WHERE id = $1 AND status = 'draft'",
@@ -466,6 +494,9 @@ impl Engine for PgRegister {
         Letter::from_json(&json)
     }
     fn draft_versions(&self, id: i64) -> Result<Vec<DraftVersion>> {
+        let Some(id) = self.on_server(id) else {
+            return Ok(Vec::new());
+        };
         self.query_all(
             "SELECT id, saved_at FROM letter_versions WHERE letter_id = $1 ORDER BY id DESC",
             &[&id],
@@ -476,6 +507,7 @@ impl Engine for PgRegister {
         )
     }
     fn draft_version(&self, id: i64, version: i64) -> Result<Letter> {
+        let id = self.on_server(id).unwrap_or(id);
         let json = self
             .query_all(
                 "SELECT letter_json FROM letter_versions WHERE id = $1 AND letter_id = $2",
@@ -490,6 +522,10 @@ impl Engine for PgRegister {
         Letter::from_json(&json)
     }
     fn delete_draft(&mut self, id: i64) -> Result<()> {
+        let Some(id) = self.on_server(id) else {
+            self.forget_waiting(id);
+            return Ok(());
+        };
         let n = self.write(|c| {
             Ok(c.execute(
                 "DELETE FROM letters WHERE id = $1 AND status = 'draft'",
@@ -517,6 +553,20 @@ impl Engine for PgRegister {
         if self.read_only {
             return Err(read_only());
         }
+        // A draft still waiting on this computer: the server first (it takes the drafts
+        // that wait before anything else), then the draft it became.
+        let mapped;
+        let opts = match opts.draft.filter(|d| *d < 0) {
+            Some(p) => {
+                drop(self.client_within(ISSUE_PATIENCE)?);
+                mapped = IssueOptions {
+                    draft: self.sent.borrow().get(&p).copied(),
+                    ..opts.clone()
+                };
+                &mapped
+            }
+            None => opts,
+        };
         let p = prepare(letter, opts)?;
         // Typeset before any lock, with the number it will most likely get.
         // (With the server away, nothing is predicted: the letter is rendered once the
@@ -837,11 +887,22 @@ impl Engine for PgRegister {
     }
 
     fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .query_all("SELECT value FROM settings WHERE key = $1", &[&key], |r| {
-                r.get::<_, Vec<u8>>(0)
-            })?
-            .pop())
+        let local = Local::here();
+        match self.query_all("SELECT value FROM settings WHERE key = $1", &[&key], |r| {
+            r.get::<_, Vec<u8>>(0)
+        }) {
+            Ok(mut values) => {
+                let value = values.pop();
+                local.keep_setting(&self.register_id, key, value.as_deref());
+                Ok(value)
+            }
+            // The server away: the office as this computer last saw it, so the clerk can
+            // go on typing letters in the office's own format.
+            Err(e) if self.client.borrow().is_none() => {
+                local.setting_copy(&self.register_id, key).ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
     }
     fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()> {
         if self.read_only {
@@ -866,6 +927,10 @@ impl Engine for PgRegister {
             Ok(head)
         })?;
         self.anchor(head, &hash);
+        let local = Local::here();
+        for (key, value) in values {
+            local.keep_setting(&self.register_id, key, *value);
+        }
         Ok(())
     }
 

@@ -558,7 +558,12 @@ configured: boolean,
 /**
  * Where the register lives.
  */
-register: string, };
+register: string, 
+/**
+ * Why the register could not be opened: the app then runs without one, and the clerk
+ * chooses a register (or tries again) before anything else.
+ */
+problem: string | null, };
 
 export type PrintCopy = "original" | "file_copy";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Settings from "../views/Settings.svelte";
+import RegisterProblem from "../views/RegisterProblem.svelte";
 import type { OfficeSetup } from "../lib/bindings";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { tick } from "svelte";
@@ -150,6 +151,7 @@ describe("Settings: the register", () => {
     font: null,
     configured: true,
     register,
+    problem: null,
   });
 
   it("switches to the office's server register, the password sent apart and never shown", async () => {
@@ -191,6 +193,39 @@ describe("Settings: the register", () => {
     expect(switched).toBe(0);
     expect(screen.getByTestId("register-location").textContent).toBe("register.sqlite");
     expect((screen.getByTestId("register-input") as HTMLInputElement).value).toBe("postgres://clerk@db.office/saraban");
+    clearMocks();
+  });
+
+  it("says in one line why the register did not open, and opens it once the server is back", async () => {
+    const away = "ติดต่อเซิร์ฟเวอร์ทะเบียน postgres://clerk@db.office/saraban ไม่ได้ (เซิร์ฟเวอร์ปิดอยู่หรือเครือข่ายขัดข้อง)";
+    let back = false;
+    mockIPC((cmd) => {
+      if (cmd === "reopen_register") {
+        if (!back) throw { message: away, problems: [] };
+        return setupOn("postgres://clerk@db.office/saraban");
+      }
+    });
+    const notes: [string, string | undefined][] = [];
+    let opened: OfficeSetup | null = null;
+    render(RegisterProblem, {
+      props: {
+        setup: { ...setupOn("postgres://clerk@db.office/saraban"), configured: false, problem: away },
+        notify: (t: string, k?: string) => notes.push([t, k]),
+        onopened: (s: OfficeSetup) => (opened = s),
+      },
+    });
+    expect(screen.getByTestId("register-problem").textContent).toContain(away);
+    // Another register can be chosen at once.
+    expect(screen.getByTestId("register-input")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("retry-register"));
+    await vi.waitFor(() => expect(notes.length).toBe(1));
+    expect(notes[0]).toEqual([away, "error"]);
+    expect(opened).toBeNull();
+    back = true;
+    await fireEvent.click(screen.getByTestId("retry-register"));
+    await vi.waitFor(() => expect(opened).not.toBeNull());
+    expect(opened!.register).toBe("postgres://clerk@db.office/saraban");
+    expect(notes[1]).toEqual(["เปิดทะเบียน postgres://clerk@db.office/saraban แล้ว", undefined]);
     clearMocks();
   });
 });
