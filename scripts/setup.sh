@@ -28,8 +28,9 @@ pkgs=(
   # printing: lp and lpstat talk to CUPS where a printer is set up
   cups-client
   # the shared register: the PostgreSQL client's TLS (OpenSSL), and a real server for the
-  # tests (each test starts its own throw-away cluster; the system's is not used)
-  libssl-dev pkg-config postgresql
+  # tests (each test starts its own throw-away cluster; the system's is not used), one with
+  # TLS and a certificate authority of its own (openssl)
+  libssl-dev pkg-config postgresql openssl
 )
 need=()
 for p in "${pkgs[@]}"; do

@@ -607,3 +607,62 @@ fn the_server_register_works_from_inside_an_async_runtime_as_the_app_calls_it() 
     });
     assert_eq!(issued.running, 1);
 }
+
+#[test]
+fn the_server_register_is_encrypted_as_libpq_would_and_checks_certificates_when_asked() {
+    local_dir();
+    let cluster = pg::Cluster::start_tls();
+    let encrypted = |db: &str| {
+        cluster.psql(
+            db,
+            "SELECT coalesce(bool_and(s.ssl), false) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'saraban'",
+        )
+    };
+    let open =
+        |url: String| Register::open_at(&Location::Server(url), saraban::register::Access::Create);
+    // The default (prefer), as psql: encrypted, the certificate not checked (an office's
+    // server with Debian's self-signed certificate is reached).
+    let reg = open(cluster.tcp_url("tls", "127.0.0.1", "")).unwrap();
+    assert_eq!(encrypted("tls"), "t");
+    drop(reg);
+    // verify-full with the office's certificate authority: checked, and it passes.
+    let ca = cluster.ca().display().to_string();
+    let reg = open(cluster.tcp_url(
+        "tls",
+        "localhost",
+        &format!("?sslmode=verify-full&sslrootcert={ca}"),
+    ))
+    .unwrap();
+    assert_eq!(encrypted("tls"), "t");
+    drop(reg);
+    // A certificate another authority did not sign is refused, and said so (not "away").
+    let other = cluster.other_ca().display().to_string();
+    let err = open(cluster.tcp_url(
+        "tls",
+        "localhost",
+        &format!("?sslmode=verify-ca&sslrootcert={other}"),
+    ))
+    .err()
+    .expect("a certificate from an unknown authority is refused");
+    let th = err.lines(saraban::Lang::Th).join("\n");
+    assert!(
+        th.contains("TLS") && !th.contains("ติดต่อเซิร์ฟเวอร์ทะเบียน"),
+        "{th}"
+    );
+    // disable: in the clear.
+    let reg = open(cluster.tcp_url("tls", "127.0.0.1", "?sslmode=disable")).unwrap();
+    assert_eq!(encrypted("tls"), "f");
+    drop(reg);
+    // A missing root file is named.
+    let err = open(cluster.tcp_url(
+        "tls",
+        "localhost",
+        "?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+    ))
+    .err()
+    .unwrap();
+    assert!(err
+        .lines(saraban::Lang::Th)
+        .join("\n")
+        .contains("/nonexistent/ca.pem"));
+}

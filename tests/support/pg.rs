@@ -1,7 +1,9 @@
 //! A throw-away PostgreSQL cluster for the tests: Debian's own server binaries
 //! (`/usr/lib/postgresql/N/bin`), a data folder and socket in a temporary folder, run as a
 //! non-root user (`postgres` when the tests run as root), reachable only on its Unix
-//! socket. Stopped and deleted when dropped.
+//! socket — or, with [`Cluster::start_tls`], also on 127.0.0.1 with TLS, its certificate
+//! from a certificate authority of its own made with `openssl`. Stopped and deleted when
+//! dropped.
 
 #![allow(dead_code)]
 
@@ -14,6 +16,31 @@ pub struct Cluster {
     bin: PathBuf,
     /// The account the server runs as, when it is not ours.
     run_as: Option<String>,
+    port: u16,
+    /// Listening on 127.0.0.1 with TLS too.
+    tls: bool,
+}
+
+/// A TCP port nobody listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl is not installed: run scripts/setup.sh");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The newest installed server's binaries.
@@ -49,6 +76,17 @@ extern "C" {
 impl Cluster {
     /// Creates and starts a cluster: UTF-8, locale C.UTF-8, trust on its socket only.
     pub fn start() -> Cluster {
+        Cluster::start_with(false)
+    }
+
+    /// A cluster also on 127.0.0.1 (a free port) with TLS: its certificate, for
+    /// `localhost` and 127.0.0.1, signed by a certificate authority of its own
+    /// ([`Cluster::ca`]); [`Cluster::other_ca`] is one that did not sign it.
+    pub fn start_tls() -> Cluster {
+        Cluster::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Cluster {
         let bin = server_bin();
         let dir = tempfile::Builder::new()
             .prefix("saraban-pg-")
@@ -65,7 +103,14 @@ impl Cluster {
                 .success();
             assert!(ok, "cannot give the cluster's folder to {user}");
         }
-        let c = Cluster { dir, bin, run_as };
+        let port = if tls { free_port() } else { 5432 };
+        let c = Cluster {
+            dir,
+            bin,
+            run_as,
+            port,
+            tls,
+        };
         c.run(
             "initdb",
             &[
@@ -80,8 +125,95 @@ impl Cluster {
                 "--no-sync",
             ],
         );
+        if tls {
+            c.make_certificates();
+        }
         c.pg_ctl(&["start", "-w", "-t", "60"]);
         c
+    }
+
+    fn make_certificates(&self) {
+        let d = self.dir.path();
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        for (name, cn) in [("ca", "Saraban test CA"), ("other-ca", "Another CA")] {
+            let mut args = vec!["req", "-x509"];
+            args.extend_from_slice(&ec);
+            let key = format!("{name}.key");
+            let crt = format!("{name}.crt");
+            let subj = format!("/CN={cn}");
+            args.extend_from_slice(&["-keyout", &key, "-out", &crt, "-days", "2", "-subj", &subj]);
+            openssl(d, &args);
+        }
+        let mut args = vec!["req"];
+        args.extend_from_slice(&ec);
+        args.extend_from_slice(&[
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        openssl(d, &args);
+        std::fs::write(
+            d.join("server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+        )
+        .unwrap();
+        openssl(
+            d,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.crt",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+            ],
+        );
+        let key = d.join("server.key");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        if let Some(user) = &self.run_as {
+            let ok = Command::new("chown")
+                .arg(user)
+                .arg(&key)
+                .arg(d.join("server.crt"))
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok);
+        }
+    }
+
+    /// The certificate authority that signed the server's certificate.
+    pub fn ca(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
+    }
+
+    /// A certificate authority that did not.
+    pub fn other_ca(&self) -> PathBuf {
+        self.dir.path().join("other-ca.crt")
+    }
+
+    /// The URL of database `db` over TCP to `host` (localhost or 127.0.0.1), with `params`
+    /// (`?sslmode=…`, or empty).
+    pub fn tcp_url(&self, db: &str, host: &str, params: &str) -> String {
+        format!("postgres://saraban@{host}:{}/{db}{params}", self.port)
     }
 
     fn data(&self) -> PathBuf {
@@ -117,10 +249,18 @@ impl Cluster {
     }
 
     fn pg_ctl(&self, args: &[&str]) {
-        let opts = format!(
-            "-c listen_addresses='' -c unix_socket_directories='{}' -c port=5432 -c max_connections=60 -c shared_buffers=64MB",
-            self.dir.path().display()
+        let d = self.dir.path().display();
+        let mut opts = format!(
+            "-c unix_socket_directories='{d}' -c port={} -c max_connections=60 -c shared_buffers=64MB",
+            self.port
         );
+        if self.tls {
+            opts.push_str(&format!(
+                " -c listen_addresses='127.0.0.1' -c ssl=on -c ssl_cert_file='{d}/server.crt' -c ssl_key_file='{d}/server.key'"
+            ));
+        } else {
+            opts.push_str(" -c listen_addresses=''");
+        }
         let data = self.data().display().to_string();
         let log = self.dir.path().join("server.log").display().to_string();
         let mut all = vec!["-D", &data, "-l", &log, "-o", &opts];
@@ -131,8 +271,9 @@ impl Cluster {
     /// The URL of database `db` (created by Saraban when missing) as user saraban.
     pub fn url(&self, db: &str) -> String {
         format!(
-            "postgres://saraban@/{db}?host={}&port=5432",
-            self.dir.path().display()
+            "postgres://saraban@/{db}?host={}&port={}",
+            self.dir.path().display(),
+            self.port
         )
     }
 
@@ -157,7 +298,16 @@ impl Cluster {
         let out = Command::new(psql)
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
             .arg(self.dir.path())
-            .args(["-p", "5432", "-U", "saraban", "-d", db, "-c", sql])
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "saraban",
+                "-d",
+                db,
+                "-c",
+                sql,
+            ])
             .output()
             .unwrap();
         assert!(
@@ -173,7 +323,16 @@ impl Cluster {
         let out = Command::new(self.bin.join("psql"))
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
             .arg(self.dir.path())
-            .args(["-p", "5432", "-U", "saraban", "-d", db, "-c", sql])
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "saraban",
+                "-d",
+                db,
+                "-c",
+                sql,
+            ])
             .output()
             .unwrap();
         if out.status.success() {

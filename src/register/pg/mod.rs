@@ -19,6 +19,7 @@
 mod local;
 mod ops;
 mod schema;
+mod tls;
 mod trigram;
 
 use std::cell::{Cell, RefCell, RefMut};
@@ -106,6 +107,9 @@ pub(crate) fn server_away(shown: &str) -> Error {
 /// Whether an error means the connection or the server went away (rather than that the
 /// server said no).
 pub(crate) fn is_away(e: &postgres::Error) -> bool {
+    if tls::is_tls_error(e) {
+        return false;
+    }
     if e.is_closed() {
         return true;
     }
@@ -124,6 +128,15 @@ pub(crate) fn is_away(e: &postgres::Error) -> bool {
 pub(crate) fn pg_error(e: postgres::Error, shown: &str) -> Error {
     if is_away(&e) {
         return server_away(shown);
+    }
+    if tls::is_tls_error(&e) {
+        let detail = std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| e.to_string());
+        return Error::Register {
+            th: format!("เชื่อมต่อเซิร์ฟเวอร์ทะเบียน {shown} แบบเข้ารหัส (TLS) ไม่ได้: {detail} (ตรวจใบรับรองของเซิร์ฟเวอร์กับ sslrootcert หรือ sslmode ใน URL)"),
+            en: format!("cannot connect to the register server {shown} over TLS: {detail} (check the server's certificate against sslrootcert, or the sslmode in the URL)"),
+        };
     }
     let code = e.code().map(|c| c.code().to_string()).unwrap_or_default();
     let detail = e
@@ -219,11 +232,13 @@ fn pgpass_lookup(text: &str, host: &str, port: u16, db: &str, user: &str) -> Opt
 /// The client configuration from a URL, with libpq's defaults and environment: `PGHOST`
 /// (else the local socket folder), `PGPORT`, `PGUSER` (else the account), `PGPASSWORD`,
 /// `.pgpass`.
-fn config_from(url: &str, shown: &str) -> crate::Result<Config> {
+fn config_from(url: &str, shown: &str) -> crate::Result<(Config, tls::Tls)> {
+    let (url, tls) = tls::take(url).map_err(|why| bad_url(shown, &why))?;
     let mut config: Config = url.parse().map_err(|e: postgres::Error| {
         // The parser's message never repeats the password.
         bad_url(shown, &e.to_string())
     })?;
+    config.ssl_mode(tls.ssl_mode());
     if config.get_hosts().is_empty() {
         match std::env::var("PGHOST") {
             Ok(h) if !h.is_empty() => {
@@ -270,7 +285,7 @@ fn config_from(url: &str, shown: &str) -> crate::Result<Config> {
         config.connect_timeout(Duration::from_secs(5));
     }
     config.application_name("saraban");
-    Ok(config)
+    Ok((config, tls))
 }
 
 fn quote_ident(name: &str) -> String {
@@ -283,13 +298,8 @@ impl PgRegister {
     /// it; a database whose ctype cannot index Thai is refused.
     pub fn connect(url: &str, access: Access) -> crate::Result<PgRegister> {
         let shown = super::location::redact(url);
-        let config = config_from(url, &shown)?;
-        let tls = native_tls::TlsConnector::new()
-            .map(postgres_native_tls::MakeTlsConnector::new)
-            .map_err(|e| Error::Register {
-                th: format!("เตรียมการเชื่อมต่อแบบเข้ารหัส (TLS) ไม่ได้: {e}"),
-                en: format!("cannot set up TLS: {e}"),
-            })?;
+        let (config, tls) = config_from(url, &shown)?;
+        let tls = tls.connector(&shown)?;
         let client = match off_runtime(|| config.connect(tls.clone())) {
             Ok(c) => c,
             // A register this computer worked on opens while its server is away: the clerk
