@@ -165,8 +165,13 @@ describe("Settings: the register", () => {
     render(Settings, {
       props: { setup: setupOn("/home/clerk/.local/share/saraban/register.sqlite"), notify: (t: string) => notes.push(t), onregister: () => switched++ },
     });
+    // Opened by the clerk, the form stays open while it is filled in.
+    const details = document.querySelector("details.register-switch") as HTMLDetailsElement;
+    details.open = true;
     await fireEvent.input(screen.getByTestId("register-input"), { target: { value: "postgres://clerk@db.office/saraban" } });
     await fireEvent.input(screen.getByTestId("register-password"), { target: { value: "s3cret" } });
+    await tick();
+    expect(details.open).toBe(true);
     await fireEvent.click(screen.getByTestId("use-register"));
     await vi.waitFor(() => expect(switched).toBe(1));
     expect(calls.find((c) => c.cmd === "use_register")?.args).toEqual({ location: "postgres://clerk@db.office/saraban", password: "s3cret" });
