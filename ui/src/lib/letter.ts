@@ -10,6 +10,9 @@ export function normalize(l: Letter): Letter {
     qr: l.qr ?? [],
     copies_to: l.copies_to ?? [],
     body: l.body && l.body.length > 0 ? l.body : [{ text: "", style: "paragraph" }],
+    // The form's checkbox writes false where the field is absent: set here, so that
+    // showing an untouched letter does not change it (and autosave an empty draft).
+    circular: l.circular ?? false,
   };
 }
 

@@ -7,8 +7,10 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import { tick } from "svelte";
 import ListHost from "./ListHost.svelte";
 import DateHost from "./DateHost.svelte";
+import FormHost from "./FormHost.svelte";
+import { normalize } from "../lib/letter";
 import RegisterTable from "../lib/components/RegisterTable.svelte";
-import type { Hit } from "../lib/bindings";
+import type { Hit, Letter } from "../lib/bindings";
 import { bookProgressText, formatThaiDate, thaiDigits, toIso, todayBangkok } from "../lib/thai";
 
 const json = () => JSON.parse(screen.getByTestId("json").textContent!);
@@ -232,5 +234,19 @@ describe("Settings: the register", () => {
     expect(opened!.register).toBe("postgres://clerk@db.office/saraban");
     expect(notes[1]).toEqual(["เปิดทะเบียน postgres://clerk@db.office/saraban แล้ว", undefined]);
     clearMocks();
+  });
+});
+
+describe("LetterForm", () => {
+  it("leaves an untouched new letter as it is, so that no empty draft is autosaved", async () => {
+    for (const kind of ["external", "memo", "stamped", "order", "announcement"] as const) {
+      const letter = normalize({ kind, number: { prefix: "มท ๐๘๑๐.๒" }, agency: { name: "กรมส่งเสริมการปกครองท้องถิ่น", address: [] }, body: [] } as unknown as Letter);
+      const before = JSON.stringify(letter);
+      const { unmount } = render(FormHost, { letter });
+      await tick();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(screen.getByTestId("json").textContent).toBe(before);
+      unmount();
+    }
   });
 });
