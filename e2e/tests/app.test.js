@@ -145,6 +145,18 @@ async function stopDriver() {
   driver = null;
 }
 
+// Waits (up to 10 s) until no app process is left.
+async function appGone() {
+  for (let i = 0; i < 50; i++) {
+    try {
+      execFileSync("pgrep", ["-f", APP]);
+      await pause(200);
+    } catch {
+      break;
+    }
+  }
+}
+
 // tauri-driver, whose environment the app it starts inherits (`db`: the app's register).
 function startDriver(db = DB) {
   const log = fs.openSync(LOG, "a");
@@ -162,14 +174,7 @@ async function restartOn(db) {
     await Promise.race([browser.deleteSession(), pause(10000)]);
   } catch {}
   await stopDriver();
-  for (let i = 0; i < 50; i++) {
-    try {
-      execFileSync("pgrep", ["-f", APP]);
-      await pause(200);
-    } catch {
-      break;
-    }
-  }
+  await appGone();
   startDriver(db);
   await pause(800);
   await startApp();
@@ -257,14 +262,7 @@ test("the draft is there after a restart", async () => {
   const id = Number(/\d+/.exec(draftState)[0]);
   await browser.deleteSession();
   // The window is gone before the app is started again.
-  for (let i = 0; i < 50; i++) {
-    try {
-      execFileSync("pgrep", ["-f", APP]);
-      await pause(200);
-    } catch {
-      break;
-    }
-  }
+  await appGone();
   // What was typed is in the register, exactly: the CLI reads the draft back.
   const saved = JSON.parse(execFileSync(CLI, ["--db", DB, "draft", "open", String(id)], { encoding: "utf8" }));
   assert.equal(saved.subject, LETTER.subject);

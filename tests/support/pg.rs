@@ -294,45 +294,17 @@ impl Cluster {
     /// Runs SQL with psql as the superuser in database `db`; returns its output (unaligned,
     /// tuples only).
     pub fn psql(&self, db: &str, sql: &str) -> String {
-        let psql = self.bin.join("psql");
-        let out = Command::new(psql)
-            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
-            .arg(self.dir.path())
-            .args([
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "saraban",
-                "-d",
-                db,
-                "-c",
-                sql,
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        self.psql_result(db, sql)
+            .unwrap_or_else(|e| panic!("psql {sql}: {e}"))
     }
 
     /// Like [`Cluster::psql`], but returns the error text when the server refuses.
     pub fn psql_result(&self, db: &str, sql: &str) -> Result<String, String> {
+        let port = self.port.to_string();
         let out = Command::new(self.bin.join("psql"))
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
             .arg(self.dir.path())
-            .args([
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "saraban",
-                "-d",
-                db,
-                "-c",
-                sql,
-            ])
+            .args(["-p", &port, "-U", "saraban", "-d", db, "-c", sql])
             .output()
             .unwrap();
         if out.status.success() {
