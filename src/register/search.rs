@@ -46,6 +46,58 @@ pub struct SearchQuery {
     pub offset: Option<usize>,
 }
 
+/// A value a search compares a column with.
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// One condition of a search besides its text: `sql` followed by a placeholder for `arg`,
+/// or `sql` alone. Each engine writes them in its own SQL.
+pub(crate) struct Condition {
+    pub sql: &'static str,
+    pub arg: Option<Arg>,
+}
+
+impl SearchQuery {
+    /// The conditions on year, dates, kind and status (drafts are never found).
+    pub(crate) fn conditions(&self) -> Vec<Condition> {
+        let with = |sql, arg| Condition {
+            sql,
+            arg: Some(arg),
+        };
+        let mut c = Vec::new();
+        if let Some(y) = self.year_be {
+            c.push(with("l.year_be =", Arg::Int(y)));
+        }
+        if let Some(d) = self.from {
+            c.push(with("l.issued_date >=", Arg::Text(d.to_string())));
+        }
+        if let Some(d) = self.to {
+            c.push(with("l.issued_date <=", Arg::Text(d.to_string())));
+        }
+        if let Some(k) = &self.kind {
+            c.push(with("l.kind =", Arg::Text(k.clone())));
+        }
+        c.push(match &self.status {
+            Some(s) => with("l.status =", Arg::Text(s.clone())),
+            None => Condition {
+                sql: "l.status <> 'draft'",
+                arg: None,
+            },
+        });
+        c
+    }
+
+    /// The text looked for, folded (digits, case); none when empty.
+    pub(crate) fn folded_text(&self) -> Option<String> {
+        self.text
+            .as_deref()
+            .map(|t| fold(t.trim()))
+            .filter(|t| !t.is_empty())
+    }
+}
+
 /// One letter found, with where the match is.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct Hit {
@@ -131,31 +183,19 @@ impl SqliteRegister {
 fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
     let mut filters = String::new();
     let mut args: Vec<Value> = Vec::new();
-    let mut add = |sql: &str, v: Value, filters: &mut String| {
-        args.push(v);
-        filters.push_str(&format!(" AND {sql} ?{}", args.len()));
-    };
-    if let Some(y) = q.year_be {
-        add("l.year_be =", Value::Integer(y), &mut filters);
+    for c in q.conditions() {
+        match c.arg {
+            Some(a) => {
+                args.push(match a {
+                    Arg::Int(i) => Value::Integer(i),
+                    Arg::Text(t) => Value::Text(t),
+                });
+                filters.push_str(&format!(" AND {} ?{}", c.sql, args.len()));
+            }
+            None => filters.push_str(&format!(" AND {}", c.sql)),
+        }
     }
-    if let Some(d) = q.from {
-        add("l.issued_date >=", Value::Text(d.to_string()), &mut filters);
-    }
-    if let Some(d) = q.to {
-        add("l.issued_date <=", Value::Text(d.to_string()), &mut filters);
-    }
-    if let Some(k) = &q.kind {
-        add("l.kind =", Value::Text(k.clone()), &mut filters);
-    }
-    match &q.status {
-        Some(s) => add("l.status =", Value::Text(s.clone()), &mut filters),
-        None => filters.push_str(" AND l.status <> 'draft'"),
-    }
-    let text = q
-        .text
-        .as_deref()
-        .map(|t| fold(t.trim()))
-        .filter(|t| !t.is_empty());
+    let text = q.folded_text();
     let from_where = match &text {
         Some(t) if t.chars().count() >= 3 => {
             // A quoted phrase of trigrams: an exact substring, found in the index.

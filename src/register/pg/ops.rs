@@ -26,7 +26,7 @@ use crate::register::issue::{
 use crate::register::records::{
     AuditRow, LetterRow, Record, SeriesRow, VersionRow, LETTER_COLUMNS,
 };
-use crate::register::search::{fold, fold_digits, search_text, short_snippet, stored_search_text};
+use crate::register::search::{fold_digits, search_text, short_snippet, stored_search_text, Arg};
 use crate::register::{
     now_text, AuditReport, DraftInfo, DraftVersion, Engine, Entry, Hit, IssueOptions, Issued,
     Location, SearchQuery, SqliteRegister,
@@ -257,71 +257,52 @@ impl PgRegister {
                 let date = p.date.to_string();
                 let historical = i64::from(opts.keep_number);
                 let r = running.get();
-                let id: i64 = match opts.draft {
+                // The issued letter's columns, $1 to $17; a draft's id is $18.
+                let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+                    &kind,
+                    &title,
+                    &now,
+                    &json,
+                    &series_id,
+                    &p.year_be,
+                    &r,
+                    &number,
+                    &date,
+                    &self.user,
+                    &pdf,
+                    &sha,
+                    &historical,
+                    &recipient,
+                    &sender,
+                    &search,
+                    &token,
+                ];
+                let id: i64 = match &opts.draft {
                     Some(draft) => {
-                        let params: &[&(dyn ToSql + Sync)] = &[
-                            &draft,
-                            &kind,
-                            &title,
-                            &now,
-                            &json,
-                            &series_id,
-                            &p.year_be,
-                            &r,
-                            &number,
-                            &date,
-                            &self.user,
-                            &pdf,
-                            &sha,
-                            &historical,
-                            &recipient,
-                            &sender,
-                            &search,
-                            &token,
-                        ];
+                        params.push(draft);
                         let changed = tx.execute(
-                        "UPDATE letters SET status = 'issued', kind = $2, title = $3, updated_at = $4, letter_json = $5,
-                            series_id = $6, year_be = $7, running = $8, number_text = $9, issued_date = $10,
-                            issued_at = $4, issued_by = $11, pdf = $12, pdf_sha256 = $13, historical = $14,
-                            recipient = $15, sender = $16, search_text = $17, issue_token = $18
-                         WHERE id = $1 AND status = 'draft'",
-                        params,
-                    )?;
+                            "UPDATE letters SET status = 'issued', kind = $1, title = $2, updated_at = $3, letter_json = $4,
+                                series_id = $5, year_be = $6, running = $7, number_text = $8, issued_date = $9,
+                                issued_at = $3, issued_by = $10, pdf = $11, pdf_sha256 = $12, historical = $13,
+                                recipient = $14, sender = $15, search_text = $16, issue_token = $17
+                             WHERE id = $18 AND status = 'draft'",
+                            &params,
+                        )?;
                         if changed == 0 {
-                            return Err(no_draft(draft).into());
+                            return Err(no_draft(*draft).into());
                         }
-                        draft
+                        *draft
                     }
-                    None => {
-                        let params: &[&(dyn ToSql + Sync)] = &[
-                            &kind,
-                            &title,
-                            &now,
-                            &json,
-                            &series_id,
-                            &p.year_be,
-                            &r,
-                            &number,
-                            &date,
-                            &self.user,
-                            &pdf,
-                            &sha,
-                            &historical,
-                            &recipient,
-                            &sender,
-                            &search,
-                            &token,
-                        ];
-                        tx.query_one(
-                        "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
-                            running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical,
-                            recipient, sender, search_text, issue_token)
-                         VALUES ('issued', $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, $13, $14, $15, $16, $17)
-                         RETURNING id",
-                        params,
-                    )?
-                    .get(0)
-                    }
+                    None => tx
+                        .query_one(
+                            "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
+                                running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical,
+                                recipient, sender, search_text, issue_token)
+                             VALUES ('issued', $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, $13, $14, $15, $16, $17)
+                             RETURNING id",
+                            &params,
+                        )?
+                        .get(0),
                 };
                 let action = if opts.keep_number { "import" } else { "issue" };
                 let (head, hash) = append(
@@ -378,37 +359,22 @@ impl PgRegister {
     fn where_clause(q: &SearchQuery) -> (String, Vec<Box<dyn ToSql + Sync>>, Option<String>) {
         let mut filters = String::new();
         let mut args: Vec<Box<dyn ToSql + Sync>> = Vec::new();
-        let mut add = |sql: &str, v: Box<dyn ToSql + Sync>, filters: &mut String| {
-            args.push(v);
-            filters.push_str(&format!(" AND {sql} ${}", args.len()));
-        };
-        if let Some(y) = q.year_be {
-            add("l.year_be =", Box::new(y), &mut filters);
+        for c in q.conditions() {
+            match c.arg {
+                Some(a) => {
+                    args.push(match a {
+                        Arg::Int(i) => Box::new(i),
+                        Arg::Text(t) => Box::new(t),
+                    });
+                    filters.push_str(&format!(" AND {} ${}", c.sql, args.len()));
+                }
+                None => filters.push_str(&format!(" AND {}", c.sql)),
+            }
         }
-        if let Some(d) = q.from {
-            add("l.issued_date >=", Box::new(d.to_string()), &mut filters);
-        }
-        if let Some(d) = q.to {
-            add("l.issued_date <=", Box::new(d.to_string()), &mut filters);
-        }
-        if let Some(k) = &q.kind {
-            add("l.kind =", Box::new(k.clone()), &mut filters);
-        }
-        match &q.status {
-            Some(s) => add("l.status =", Box::new(s.clone()), &mut filters),
-            None => filters.push_str(" AND l.status <> 'draft'"),
-        }
-        let text = q
-            .text
-            .as_deref()
-            .map(|t| fold(t.trim()))
-            .filter(|t| !t.is_empty());
+        let text = q.folded_text();
         if let Some(t) = &text {
-            add(
-                "l.search_text LIKE",
-                Box::new(like_pattern(t)),
-                &mut filters,
-            );
+            args.push(Box::new(like_pattern(t)));
+            filters.push_str(&format!(" AND l.search_text LIKE ${}", args.len()));
         }
         (format!("FROM letters l WHERE true {filters}"), args, text)
     }
