@@ -220,6 +220,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Output::prepare(path, &[])?.commit(bytes)
 }
 
+/// Like [`write_atomic`], readable by its owner only (0600) before the first byte is
+/// written: for secrets such as a server's password.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let out = Output::prepare(path, &[])?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        out.tmp
+            .as_file()
+            .set_permissions(Permissions::from_mode(0o600))
+            .map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+    }
+    out.commit(bytes)
+}
+
+/// A file or folder of this user's: `$var` when set, else `parts` under `base` (the
+/// user's data or configuration folder; the current folder when there is none).
+pub fn user_path(var: &str, base: Option<PathBuf>, parts: &[&str]) -> PathBuf {
+    if let Some(p) = std::env::var_os(var) {
+        return PathBuf::from(p);
+    }
+    parts
+        .iter()
+        .fold(base.unwrap_or_else(|| PathBuf::from(".")), |p, part| {
+            p.join(part)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

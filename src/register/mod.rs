@@ -137,13 +137,11 @@ pub enum Access {
 /// The register the desktop app uses: `$SARABAN_DB` (a file or a `postgres://` URL), else
 /// `saraban/register.sqlite` in the user's data folder.
 pub fn default_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("SARABAN_DB") {
-        return PathBuf::from(p);
-    }
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("saraban")
-        .join("register.sqlite")
+    crate::fsutil::user_path(
+        "SARABAN_DB",
+        dirs::data_dir(),
+        &["saraban", "register.sqlite"],
+    )
 }
 
 /// The operating system's name of the account running Saraban (never an environment

@@ -52,41 +52,36 @@ pub(crate) enum Arg {
     Text(String),
 }
 
-/// One condition of a search besides its text: `sql` followed by a placeholder for `arg`,
-/// or `sql` alone. Each engine writes them in its own SQL.
-pub(crate) struct Condition {
-    pub sql: &'static str,
-    pub arg: Option<Arg>,
-}
-
 impl SearchQuery {
-    /// The conditions on year, dates, kind and status (drafts are never found).
-    pub(crate) fn conditions(&self) -> Vec<Condition> {
-        let with = |sql, arg| Condition {
-            sql,
-            arg: Some(arg),
-        };
-        let mut c = Vec::new();
+    /// The conditions on year, dates, kind and status (drafts are never found) as SQL,
+    /// each ` AND …` with the placeholder `mark(n)` gives for the n-th value (from 1), and
+    /// the values in order. Each engine marks and binds them its own way.
+    pub(crate) fn conditions(&self, mark: impl Fn(usize) -> String) -> (String, Vec<Arg>) {
+        let mut c: Vec<(&str, Arg)> = Vec::new();
         if let Some(y) = self.year_be {
-            c.push(with("l.year_be =", Arg::Int(y)));
+            c.push(("l.year_be =", Arg::Int(y)));
         }
         if let Some(d) = self.from {
-            c.push(with("l.issued_date >=", Arg::Text(d.to_string())));
+            c.push(("l.issued_date >=", Arg::Text(d.to_string())));
         }
         if let Some(d) = self.to {
-            c.push(with("l.issued_date <=", Arg::Text(d.to_string())));
+            c.push(("l.issued_date <=", Arg::Text(d.to_string())));
         }
         if let Some(k) = &self.kind {
-            c.push(with("l.kind =", Arg::Text(k.clone())));
+            c.push(("l.kind =", Arg::Text(k.clone())));
         }
-        c.push(match &self.status {
-            Some(s) => with("l.status =", Arg::Text(s.clone())),
-            None => Condition {
-                sql: "l.status <> 'draft'",
-                arg: None,
-            },
-        });
-        c
+        if let Some(s) = &self.status {
+            c.push(("l.status =", Arg::Text(s.clone())));
+        }
+        let mut sql: String = c
+            .iter()
+            .enumerate()
+            .map(|(i, (cond, _))| format!(" AND {cond} {}", mark(i + 1)))
+            .collect();
+        if self.status.is_none() {
+            sql.push_str(" AND l.status <> 'draft'");
+        }
+        (sql, c.into_iter().map(|(_, a)| a).collect())
     }
 
     /// The text looked for, folded (digits, case); none when empty.
@@ -181,20 +176,14 @@ impl SqliteRegister {
 
 /// The FROM and WHERE of a search, its arguments, and the folded text looked for.
 fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
-    let mut filters = String::new();
-    let mut args: Vec<Value> = Vec::new();
-    for c in q.conditions() {
-        match c.arg {
-            Some(a) => {
-                args.push(match a {
-                    Arg::Int(i) => Value::Integer(i),
-                    Arg::Text(t) => Value::Text(t),
-                });
-                filters.push_str(&format!(" AND {} ?{}", c.sql, args.len()));
-            }
-            None => filters.push_str(&format!(" AND {}", c.sql)),
-        }
-    }
+    let (filters, conditions) = q.conditions(|n| format!("?{n}"));
+    let mut args: Vec<Value> = conditions
+        .into_iter()
+        .map(|a| match a {
+            Arg::Int(i) => Value::Integer(i),
+            Arg::Text(t) => Value::Text(t),
+        })
+        .collect();
     let text = q.folded_text();
     let from_where = match &text {
         Some(t) if t.chars().count() >= 3 => {

@@ -27,13 +27,11 @@ pub struct AppSettings {
 
 /// Where the app's settings are kept.
 pub fn app_settings_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("SARABAN_APP_SETTINGS") {
-        return PathBuf::from(p);
-    }
-    dirs::config_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("saraban")
-        .join("app.json")
+    crate::fsutil::user_path(
+        "SARABAN_APP_SETTINGS",
+        dirs::config_dir(),
+        &["saraban", "app.json"],
+    )
 }
 
 /// The app's settings (the defaults when there are none, or they cannot be read).
@@ -53,13 +51,8 @@ fn save_app_settings(s: &AppSettings) -> Result<()> {
         })?;
     }
     let json = serde_json::to_vec_pretty(s).map_err(|e| Error::Pdf(e.to_string()))?;
-    crate::fsutil::write_atomic(&path, &json)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-    }
-    Ok(())
+    // It may hold the server's password: never readable by others, not even for a moment.
+    crate::fsutil::write_private(&path, &json)
 }
 
 /// The register the app settings name, with the kept password, if any.

@@ -13,12 +13,7 @@ use crate::register::issue::hex;
 /// Saraban's folder on this computer: `$SARABAN_LOCAL_DIR`, else `saraban` in the user's
 /// data folder.
 pub(crate) fn local_dir() -> PathBuf {
-    if let Some(p) = std::env::var_os("SARABAN_LOCAL_DIR") {
-        return PathBuf::from(p);
-    }
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("saraban")
+    crate::fsutil::user_path("SARABAN_LOCAL_DIR", dirs::data_dir(), &["saraban"])
 }
 
 /// This computer's folder for server registers.
@@ -79,11 +74,16 @@ impl Local {
     /// a copy that cannot be written only means the app cannot show it while the server is
     /// away.
     pub(crate) fn keep_setting(&self, register_id: &str, key: &str, value: Option<&[u8]>) {
-        if self
-            .setting_copy(register_id, key)
-            .as_ref()
-            .map(|v| v.as_deref())
-            == Some(value)
+        let file = self.copy_file(register_id, key);
+        // The copy is read to compare only when its size matches (a font is megabytes).
+        let size = value.map_or(1, |v| v.len() as u64 + 1);
+        let same_size = std::fs::metadata(&file).is_ok_and(|m| m.len() == size);
+        if same_size
+            && self
+                .setting_copy(register_id, key)
+                .as_ref()
+                .map(|v| v.as_deref())
+                == Some(value)
         {
             return;
         }
@@ -95,7 +95,6 @@ impl Local {
             }
             None => bytes.push(b'-'),
         }
-        let file = self.copy_file(register_id, key);
         if let Some(dir) = file.parent() {
             let _ = std::fs::create_dir_all(dir);
         }

@@ -357,20 +357,16 @@ impl PgRegister {
     /// text is a `LIKE` pattern over the folded search text, which `pg_trgm`'s GIN index
     /// answers for three characters or more.
     fn where_clause(q: &SearchQuery) -> (String, Vec<Box<dyn ToSql + Sync>>, Option<String>) {
-        let mut filters = String::new();
-        let mut args: Vec<Box<dyn ToSql + Sync>> = Vec::new();
-        for c in q.conditions() {
-            match c.arg {
-                Some(a) => {
-                    args.push(match a {
-                        Arg::Int(i) => Box::new(i),
-                        Arg::Text(t) => Box::new(t),
-                    });
-                    filters.push_str(&format!(" AND {} ${}", c.sql, args.len()));
+        let (mut filters, conditions) = q.conditions(|n| format!("${n}"));
+        let mut args: Vec<Box<dyn ToSql + Sync>> = conditions
+            .into_iter()
+            .map(|a| -> Box<dyn ToSql + Sync> {
+                match a {
+                    Arg::Int(i) => Box::new(i),
+                    Arg::Text(t) => Box::new(t),
                 }
-                None => filters.push_str(&format!(" AND {}", c.sql)),
-            }
-        }
+            })
+            .collect();
         let text = q.folded_text();
         if let Some(t) = &text {
             args.push(Box::new(like_pattern(t)));
