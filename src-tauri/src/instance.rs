@@ -10,26 +10,18 @@ use std::path::Path;
 /// data folder (one window per register on this computer; other computers share it).
 pub fn lock_target(db: &Path) -> std::path::PathBuf {
     use saraban::register::Location;
-    match Location::from(db) {
-        Location::File(p) => p,
+    let location = Location::from(db);
+    match &location {
+        Location::File(p) => p.clone(),
         Location::Server(_) => {
-            let shown = Location::from(db).shown();
+            let shown = location.shown();
             let name: String = shown
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
                 .collect();
-            dirs_data().join("saraban").join(format!("server-{name}"))
+            saraban::register::local_dir().join(format!("server-{name}"))
         }
     }
-}
-
-fn dirs_data() -> std::path::PathBuf {
-    std::env::var_os("XDG_DATA_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share"))
-        })
-        .unwrap_or_else(|| std::path::PathBuf::from("."))
 }
 
 /// Takes the lock of the register at `db`, or says in Thai why not.

@@ -881,7 +881,6 @@ pub fn proofread(letter: &Letter) -> Vec<Finding> {
     findings
 }
 
-/// A stored setting that is text (the file names of the emblem and the font).
 pub use app::{app_register, app_settings, app_settings_path, switch_register, AppSettings};
 
 /// The register the app and the CLI open by default: `$SARABAN_DB`, else the one chosen in
@@ -901,6 +900,7 @@ pub fn migrate_register(from: &Path, to: &Path) -> Result<crate::register::Migra
     crate::register::migrate(&*source, &mut *target)
 }
 
+/// A stored setting that is text (the file names of the emblem and the font).
 fn setting_text(reg: &Register, key: &str) -> Result<Option<String>> {
     Ok(reg
         .setting(key)?

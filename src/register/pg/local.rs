@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use crate::register::issue::hex;
 
 /// Saraban's folder on this computer: `$SARABAN_LOCAL_DIR`, else `saraban` in the user's
-/// data folder.
-pub(crate) fn local_dir() -> PathBuf {
+/// data folder (anchors of server registers, their copies, drafts waiting, window locks).
+pub fn local_dir() -> PathBuf {
     crate::fsutil::user_path("SARABAN_LOCAL_DIR", dirs::data_dir(), &["saraban"])
 }
 

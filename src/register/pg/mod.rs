@@ -32,6 +32,7 @@ use sha2::{Digest, Sha256};
 use super::{current_user, Access};
 use crate::error::Error;
 use crate::letter::Letter;
+pub use local::local_dir;
 use local::Local;
 
 /// How long an issue waits for a server that went away (restarting, network) before it
