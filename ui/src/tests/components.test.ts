@@ -9,6 +9,7 @@ import ListHost from "./ListHost.svelte";
 import DateHost from "./DateHost.svelte";
 import FormHost from "./FormHost.svelte";
 import { normalize } from "../lib/letter";
+import { oneAtATime } from "../lib/serial";
 import RegisterTable from "../lib/components/RegisterTable.svelte";
 import type { Hit, Letter } from "../lib/bindings";
 import { bookProgressText, formatThaiDate, thaiDigits, toIso, todayBangkok } from "../lib/thai";
@@ -248,5 +249,45 @@ describe("LetterForm", () => {
       expect(screen.getByTestId("json").textContent).toBe(before);
       unmount();
     }
+  });
+});
+
+describe("saving drafts one at a time", () => {
+  it("sends each text once when saves are asked for while autosave is still saving", async () => {
+    const saves = oneAtATime();
+    const sent: string[] = [];
+    let saved = "";
+    let draftId: number | null = null;
+    const letter = { subject: "ขอเชิญประชุม" };
+    // As App.saveNow: decide what to send only when the save before has finished.
+    const saveNow = () =>
+      saves(async () => {
+        const json = JSON.stringify(letter);
+        if (json === saved) return draftId;
+        await new Promise((r) => setTimeout(r, 30)); // the register takes its time
+        sent.push(json);
+        draftId = draftId ?? 7;
+        saved = json;
+        return draftId;
+      });
+    const autosave = saveNow();
+    // The clerk types on while autosave saves, then the next tick of autosave and the button
+    // both ask for a save: the new text is sent once, after the first save.
+    await new Promise((r) => setTimeout(r, 10));
+    letter.subject = "ขอเชิญประชุมคณะกรรมการ";
+    const next = saveNow();
+    const button = saveNow();
+    expect(await Promise.all([autosave, next, button])).toEqual([7, 7, 7]);
+    expect(sent.map((j) => JSON.parse(j).subject)).toEqual(["ขอเชิญประชุม", "ขอเชิญประชุมคณะกรรมการ"]);
+  });
+
+  it("keeps going after a save that failed", async () => {
+    const saves = oneAtATime();
+    const failed = saves(async () => {
+      throw new Error("ติดต่อไม่ได้");
+    });
+    const next = saves(async () => "บันทึกแล้ว");
+    await expect(failed).rejects.toThrow("ติดต่อไม่ได้");
+    expect(await next).toBe("บันทึกแล้ว");
   });
 });
