@@ -356,6 +356,116 @@ fn both_engines_pass_the_same_suite_with_the_same_answers() {
         "SET enable_seqscan = off; EXPLAIN SELECT id FROM letters WHERE search_text LIKE '%น้ำท่วม%'",
     );
     assert!(plan.contains("letters_search"), "{plan}");
+    // Four characters or more are looked up by their grams, read back compressed with lz4.
+    let plan = cluster.psql(
+        "suite",
+        "SET enable_seqscan = off; EXPLAIN SELECT id FROM letters WHERE search_grams LIKE '%一丁七%'",
+    );
+    assert!(plan.contains("letters_grams"), "{plan}");
+    assert_eq!(
+        cluster.psql(
+            "suite",
+            "SELECT string_agg(attname || ' ' || attcompression::text, ', ' ORDER BY attname) FROM pg_attribute
+             WHERE attrelid = 'letters'::regclass AND attname IN ('search_text', 'search_grams')"
+        ),
+        "search_grams l, search_text l"
+    );
+}
+
+/// A register of a few old letters behind more new ones than a server search reads one by
+/// one (`trigram::PROBE`, 200). Every way a server search can go — the newest letters,
+/// walking back from them, the index of four-character grams, the trigram index for three
+/// characters — must give the SQLite file's answers.
+#[test]
+fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() {
+    local_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = pg::Cluster::start();
+    let mut registers = vec![
+        Register::create(&dir.path().join("r.sqlite")).unwrap(),
+        Register::open_at(
+            &Location::Server(cluster.url("behind")),
+            saraban::register::Access::Create,
+        )
+        .unwrap(),
+    ];
+    let old = [
+        ("การป้องกันน้ำท่วมในเขตเทศบาล", "ไม่การประชุมใหญ่ แต่เป็นการหารือ"),
+        ("แนวทางการจัดการน้ำท่วมขัง", "ขอความร่วมมือ มท ๐๘๑๐.๒/ว ๑๒๓๔"),
+        ("ขอเชิญประชุมเชิงปฏิบัติการ", "ร่วมมือกันป้องกัน"),
+    ];
+    let dated = |mut l: Letter, running: usize, day: u32| {
+        l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(running as i64);
+        l.date = Some(saraban::letter::LetterDate {
+            year: 2024,
+            month: 1 + day / 28,
+            day: Some(1 + day % 28),
+        });
+        (l, b"%PDF-1.7 imported".to_vec())
+    };
+    let mut answers = Vec::new();
+    for reg in &mut registers {
+        let mut items: Vec<_> = old
+            .iter()
+            .enumerate()
+            .map(|(i, (subject, body))| dated(letter("มท ๐๘๑๐.๒", false, subject, body), i + 1, 0))
+            .collect();
+        items.extend((0..260).map(|i| {
+            let subject = format!("แจ้งเวียนเพื่อทราบ ฉบับที่ {}", i + 1);
+            let body = if i % 40 == 0 {
+                "ขอความร่วมมือทุกจังหวัด"
+            } else {
+                "จึงเรียนมาเพื่อทราบ"
+            };
+            dated(
+                letter("มท ๐๘๑๐.๒", false, &subject, body),
+                old.len() + i + 1,
+                1 + i as u32 / 10,
+            )
+        }));
+        reg.import(items).unwrap();
+        let mut seen = Vec::new();
+        for q in [
+            text("น้ำท่วม"),
+            text("ไม่การ"),
+            text("๑๒๓๔"),
+            text("ท่วม"),
+            text("ท่ว"),
+            text("ร่วมมือ"),
+            text("เพื่อทราบ"),
+            text("ไม่มีคำนี้แน่นอน"),
+            SearchQuery {
+                text: Some("เพื่อทราบ".into()),
+                limit: Some(10),
+                offset: Some(250),
+                ..Default::default()
+            },
+            SearchQuery {
+                text: Some("ประชุม".into()),
+                year_be: Some(2567),
+                ..Default::default()
+            },
+        ] {
+            seen.push((q.text.clone(), search(reg, q)));
+        }
+        answers.push(seen);
+    }
+    assert_eq!(answers[0], answers[1]);
+    let found = |i: usize| answers[1][i].1 .0.clone();
+    let number = |running: i64| {
+        format!(
+            "มท ๐๘๑๐.๒/{}",
+            saraban::thai::to_thai_digits(&running.to_string())
+        )
+    };
+    assert_eq!(found(0), vec![number(2), number(1)], "น้ำท่วม");
+    assert_eq!(found(1), vec![number(1)], "ไม่การ");
+    assert_eq!(found(2), vec![number(2)], "๑๒๓๔");
+    assert_eq!(found(4), vec![number(2), number(1)], "ท่ว");
+    assert_eq!(answers[1][5].1 .1, 9, "ร่วมมือ: 7 new letters and 2 old ones");
+    assert_eq!(answers[1][6].1 .1, 260);
+    assert_eq!(found(8).len(), 10);
+    assert_eq!(found(9), vec![number(3), number(1)], "ประชุม in 2567");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use postgres::{Row, Transaction};
 use sha2::{Digest, Sha256};
 
 use super::local::Local;
-use super::trigram::{indexable, like_pattern, readable, PROBE};
+use super::trigram::{grams, indexable, like_pattern, readable, GRAMS_FROM, PROBE};
 use super::{
     is_away, pg_error, provisional_id, random_id, server_away, PgRegister, WriteError,
     ISSUE_PATIENCE,
@@ -254,10 +254,11 @@ impl PgRegister {
                 let kind = kind_name(&issued);
                 let (title, recipient, sender) = listing(&issued);
                 let search = indexable(&search_text(&issued, &number));
+                let search_grams = grams(&search);
                 let date = p.date.to_string();
                 let historical = i64::from(opts.keep_number);
                 let r = running.get();
-                // The issued letter's columns, $1 to $17; a draft's id is $18.
+                // The issued letter's columns, $1 to $18; a draft's id is $19.
                 let mut params: Vec<&(dyn ToSql + Sync)> = vec![
                     &kind,
                     &title,
@@ -276,6 +277,7 @@ impl PgRegister {
                     &sender,
                     &search,
                     &token,
+                    &search_grams,
                 ];
                 let id: i64 = match &opts.draft {
                     Some(draft) => {
@@ -284,8 +286,9 @@ impl PgRegister {
                             "UPDATE letters SET status = 'issued', kind = $1, title = $2, updated_at = $3, letter_json = $4,
                                 series_id = $5, year_be = $6, running = $7, number_text = $8, issued_date = $9,
                                 issued_at = $3, issued_by = $10, pdf = $11, pdf_sha256 = $12, historical = $13,
-                                recipient = $14, sender = $15, search_text = $16, issue_token = $17
-                             WHERE id = $18 AND status = 'draft'",
+                                recipient = $14, sender = $15, search_text = $16, issue_token = $17,
+                                search_grams = $18
+                             WHERE id = $19 AND status = 'draft'",
                             &params,
                         )?;
                         if changed == 0 {
@@ -297,8 +300,8 @@ impl PgRegister {
                         .query_one(
                             "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
                                 running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical,
-                                recipient, sender, search_text, issue_token)
-                             VALUES ('issued', $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, $13, $14, $15, $16, $17)
+                                recipient, sender, search_text, issue_token, search_grams)
+                             VALUES ('issued', $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, $13, $14, $15, $16, $17, $18)
                              RETURNING id",
                             &params,
                         )?
@@ -353,11 +356,9 @@ impl PgRegister {
         self.read(|c| Ok(c.query(sql, params)?.iter().map(&f).collect()))
     }
 
-    /// The FROM and WHERE of a search, its parameters, and the folded text looked for. The
-    /// text is a `LIKE` pattern over the folded search text, which `pg_trgm`'s GIN index
-    /// answers for three characters or more.
-    fn where_clause(q: &SearchQuery) -> (String, Vec<Box<dyn ToSql + Sync>>, Option<String>) {
-        let (mut filters, conditions) = q.conditions(|n| format!("${n}"));
+    /// A search as SQL over `letters l`; see [`Where`].
+    fn where_clause(q: &SearchQuery) -> Where {
+        let (filters, conditions) = q.conditions(|n| format!("${n}"));
         let mut args: Vec<Box<dyn ToSql + Sync>> = conditions
             .into_iter()
             .map(|a| -> Box<dyn ToSql + Sync> {
@@ -368,11 +369,50 @@ impl PgRegister {
             })
             .collect();
         let text = q.folded_text();
+        let (mut exact, mut indexed) = (String::new(), String::new());
         if let Some(t) = &text {
-            args.push(Box::new(like_pattern(t)));
-            filters.push_str(&format!(" AND l.search_text LIKE ${}", args.len()));
+            if t.chars().count() >= GRAMS_FROM {
+                args.push(Box::new(indexable(t)));
+                exact = format!(" AND strpos(l.search_text, ${}) > 0", args.len());
+                args.push(Box::new(format!("%{}%", grams(&indexable(t)))));
+                indexed = format!(" AND l.search_grams LIKE ${}", args.len());
+            } else {
+                args.push(Box::new(like_pattern(t)));
+                exact = format!(" AND l.search_text LIKE ${}", args.len());
+            }
         }
-        (format!("FROM letters l WHERE true {filters}"), args, text)
+        Where {
+            from: format!("FROM letters l WHERE true {filters}"),
+            exact,
+            indexed,
+            args,
+            text,
+        }
+    }
+}
+
+/// A search as SQL: `from` holds its filters but not its text; `exact` finds the text in
+/// a letter read, and `indexed`, when there is one, is what an index looks it up by (its
+/// argument is the last, so a query without it passes [`Where::params_exact`]).
+struct Where {
+    from: String,
+    exact: String,
+    indexed: String,
+    args: Vec<Box<dyn ToSql + Sync>>,
+    /// The folded text looked for.
+    text: Option<String>,
+}
+
+impl Where {
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.args.iter().map(|a| a.as_ref()).collect()
+    }
+    fn params_exact(&self) -> Vec<&(dyn ToSql + Sync)> {
+        let mut p = self.params();
+        if !self.indexed.is_empty() {
+            p.pop();
+        }
+        p
     }
 }
 
@@ -586,17 +626,18 @@ impl Engine for PgRegister {
                 let now = now_text();
                 let (title, recipient, sender) = listing(&letter);
                 let search = indexable(&search_text(&letter, &number));
+                let search_grams = grams(&search);
                 let date = date.to_string();
                 let params: &[&(dyn ToSql + Sync)] = &[
                     &kind_name(&letter), &title, &now, &json, &series_id, &year_be, &running.get(),
-                    &number, &date, &user, &pdf, &sha, &recipient, &sender, &search,
+                    &number, &date, &user, &pdf, &sha, &recipient, &sender, &search, &search_grams,
                 ];
                 let id: i64 = tx
                     .query_one(
                         "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
                             running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical,
-                            recipient, sender, search_text)
-                         VALUES ('issued', $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, 1, $13, $14, $15)
+                            recipient, sender, search_text, search_grams)
+                         VALUES ('issued', $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, 1, $13, $14, $15, $16)
                          RETURNING id",
                         params,
                     )?
@@ -770,9 +811,14 @@ impl Engine for PgRegister {
     fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>> {
         let limit = q.limit.unwrap_or(50).clamp(1, 10_000) as i64;
         let offset = q.offset.unwrap_or(0).min(i64::MAX as usize) as i64;
-        let (from_where, args, text) = PgRegister::where_clause(q);
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
-        let needle = text.clone().unwrap_or_default();
+        let w = PgRegister::where_clause(q);
+        let Where {
+            from,
+            exact,
+            indexed,
+            ..
+        } = &w;
+        let needle = w.text.clone().unwrap_or_default();
         let hit = |r: &Row| {
             let indexed: String = r.get::<_, Option<String>>(14).unwrap_or_default();
             Hit {
@@ -781,46 +827,43 @@ impl Engine for PgRegister {
             }
         };
         let select = entry_select("l");
-        if !text.as_ref().is_some_and(|t| t.chars().count() >= 3) {
-            let text_col = if text.is_some() {
+        if !w.text.as_ref().is_some_and(|t| t.chars().count() >= 3) {
+            let text_col = if w.text.is_some() {
                 "l.search_text"
             } else {
                 "''"
             };
             let sql = format!(
-                "{select}, {text_col} {from_where} ORDER BY l.id DESC LIMIT {limit} OFFSET {offset}"
+                "{select}, {text_col} {from} {exact} ORDER BY l.id DESC LIMIT {limit} OFFSET {offset}"
             );
-            return self.query_all(&sql, &params, hit);
+            return self.query_all(&sql, &w.params_exact(), hit);
         }
         // See `trigram`: the newest letters one by one, then walking back or the index.
         let wanted = limit + offset;
-        let without_text = from_where
-            .rsplit_once(" AND l.search_text LIKE")
-            .map(|(a, _)| a)
-            .unwrap_or(&from_where);
         let probe_sql = format!(
-            "{select}, l.search_text FROM (SELECT * {without_text} ORDER BY l.id DESC LIMIT {PROBE}) l
-             WHERE l.search_text LIKE ${n} ORDER BY l.id DESC LIMIT {wanted}",
-            n = params.len(),
+            "{select}, l.search_text FROM (SELECT * {from} ORDER BY l.id DESC LIMIT {PROBE}) l
+             WHERE true {exact} ORDER BY l.id DESC LIMIT {wanted}"
         );
-        let page_sql =
-            format!("{select}, l.search_text {from_where} ORDER BY l.id DESC LIMIT {wanted}");
+        let walk_sql =
+            format!("{select}, l.search_text {from} {exact} ORDER BY l.id DESC LIMIT {wanted}");
+        let index_sql = format!(
+            "{select}, l.search_text {from} {indexed} {exact} ORDER BY l.id DESC LIMIT {wanted}"
+        );
         let mut hits = self.read(|c| {
             let mut tx = c.transaction()?;
-            let rows = tx.query(&probe_sql, &params)?;
+            let rows = tx.query(&probe_sql, &w.params_exact())?;
             let probed = rows.len() as i64;
             if probed >= wanted {
                 return Ok(rows.iter().map(hit).collect::<Vec<_>>());
             }
             // Found among the newest: walking back from the newest finds the page within
-            // about wanted × PROBE / found letters, a bound the index does not have (Thai
-            // trigrams are common, and a rare pair of common words has the index name
-            // hundreds of thousands of letters to read).
+            // about wanted × PROBE / found letters, a bound the index does not have (a
+            // substring common in the register has the index name a large share of it).
             if probed > 0 {
                 tx.batch_execute(
                     "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off",
                 )?;
-                let rows = tx.query(&page_sql, &params)?;
+                let rows = tx.query(&walk_sql, &w.params_exact())?;
                 tx.commit()?;
                 return Ok(rows.iter().map(hit).collect());
             }
@@ -829,7 +872,7 @@ impl Engine for PgRegister {
             tx.batch_execute(
                 "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'",
             )?;
-            let found: Vec<Hit> = tx.query(&page_sql, &params)?.iter().map(hit).collect();
+            let found: Vec<Hit> = tx.query(&index_sql, &w.params())?.iter().map(hit).collect();
             tx.commit()?;
             Ok(found)
         })?;
@@ -840,11 +883,9 @@ impl Engine for PgRegister {
             .collect())
     }
     fn search_count(&self, q: &SearchQuery) -> Result<i64> {
-        let (from_where, args, _) = PgRegister::where_clause(q);
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
-        let n = self.query_all(&format!("SELECT count(*) {from_where}"), &params, |r| {
-            r.get::<_, i64>(0)
-        })?;
+        let w = PgRegister::where_clause(q);
+        let sql = format!("SELECT count(*) {} {} {}", w.from, w.indexed, w.exact);
+        let n = self.query_all(&sql, &w.params(), |r| r.get::<_, i64>(0))?;
         Ok(n.first().copied().unwrap_or(0))
     }
 
@@ -1152,7 +1193,7 @@ impl PgRegister {
         }
         // Rows go in with COPY, a table at a time, in chunks of a few megabytes; the
         // trigram index is built once at the end (far faster than row by row).
-        tx.batch_execute("DROP INDEX letters_search; SET LOCAL maintenance_work_mem = '256MB'")
+        tx.batch_execute("DROP INDEX letters_search; DROP INDEX letters_grams; SET LOCAL maintenance_work_mem = '256MB'")
             .map_err(err)?;
         let mut copy = Copier::default();
         let mut n = 0u64;
@@ -1210,6 +1251,7 @@ impl PgRegister {
                     text(b, l.cancelled_by.as_deref());
                     text(b, l.cancel_reason.as_deref());
                     text(b, search.as_deref());
+                    text(b, search.as_deref().map(grams).as_deref());
                 }
                 Record::Version(v) => {
                     int(b, Some(v.id));
@@ -1241,6 +1283,7 @@ impl PgRegister {
         }
         tx.batch_execute(
             "CREATE INDEX letters_search ON letters USING gin (search_text gin_trgm_ops);
+             CREATE INDEX letters_grams ON letters USING gin (search_grams gin_trgm_ops);
              SELECT setval(pg_get_serial_sequence('series', 'id'), coalesce((SELECT max(id) FROM series), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('letters', 'id'), coalesce((SELECT max(id) FROM letters), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('letter_versions', 'id'), coalesce((SELECT max(id) FROM letter_versions), 0) + 1, false);
@@ -1258,7 +1301,7 @@ impl PgRegister {
 
 const LETTERS_COPY: &str = "letters (id, status, kind, title, recipient, sender, created_at, updated_at, letter_json, \
      series_id, year_be, running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical, \
-     cancelled_at, cancelled_by, cancel_reason, search_text)";
+     cancelled_at, cancelled_by, cancel_reason, search_text, search_grams)";
 
 /// Rows of one table in COPY's text format, sent when the table changes or the chunk is
 /// full.

@@ -9,6 +9,14 @@
 //!   stored with punctuation spelled as letters of a script no Thai letter uses (Cherokee,
 //!   [`indexable`]), and queries are spelled alike; snippets are spelled back
 //!   ([`readable`]).
+//! - **Thai trigrams are common.** A letter of 800 characters holds most trigrams of
+//!   everyday words, so for a substring of two common words (`ไม่การ`) the index names
+//!   fifteen times the letters that hold it, and each must be read to be checked. So each
+//!   pair of adjacent characters is also spelled as one symbol ([`grams`], CJK ideographs,
+//!   which `pg_trgm` keeps) in a column of its own: the trigrams of that column are the
+//!   four-character grams of the text, and its index names little more than the letters
+//!   that match. A query of four characters or more is looked up there and checked
+//!   exactly on the text; one of three characters uses the trigrams of the text itself.
 //! - **Its index cannot give matches newest first, nor check that trigrams are adjacent.**
 //!   The planner cannot tell a common substring from a rare one (the texts are too wide for
 //!   its statistics), and either wrong plan costs seconds on a million letters. So a search
@@ -50,6 +58,29 @@ pub(crate) fn readable(text: &str) -> String {
         .collect()
 }
 
+/// The first of the symbols a pair of characters is spelled as (CJK UNIFIED IDEOGRAPH-4E00)
+/// and how many there are: the block is whole, each one a letter to `pg_trgm`.
+const PAIR_BASE: u32 = 0x4E00;
+const PAIR_SYMBOLS: u32 = 20_992;
+
+/// `text` (as [`indexable`] spells it) as the symbols of its adjacent pairs of characters:
+/// `pg_trgm`'s trigrams of the result are the four-character grams of `text`. Two Thai
+/// pairs never share a symbol (131 × 128 < 20 992); other pairs may, which only makes the
+/// index name a letter more to check.
+pub(crate) fn grams(text: &str) -> String {
+    let chars: Vec<u32> = text.chars().map(|c| c as u32).collect();
+    chars
+        .windows(2)
+        .map(|w| {
+            let n = (w[0].wrapping_mul(131).wrapping_add(w[1])) % PAIR_SYMBOLS;
+            char::from_u32(PAIR_BASE + n).unwrap_or('\u{4E00}')
+        })
+        .collect()
+}
+
+/// The shortest query looked up by its four-character grams (see [`grams`]).
+pub(crate) const GRAMS_FROM: usize = 4;
+
 /// A `LIKE` pattern that finds `text` (already folded) anywhere: `%`, `_` and `\` escaped.
 pub(crate) fn like_pattern(text: &str) -> String {
     let mut pattern = String::from("%");
@@ -81,5 +112,27 @@ mod tests {
             PUNCTUATION.chars().count() < 85,
             "within the Cherokee letters"
         );
+    }
+
+    #[test]
+    fn grams_spell_each_pair_once_and_a_substring_as_a_substring() {
+        let text = indexable("ขอเชิญประชุมไม่การ มท ๐๘๑๐.๒/ว");
+        let g = grams(&text);
+        assert_eq!(g.chars().count(), text.chars().count() - 1);
+        assert!(g
+            .chars()
+            .all(|c| (0x4E00..0x4E00 + 20_992).contains(&(c as u32))));
+        for q in ["ไม่การ", "เชิญ", "มท ๐๘๑๐.๒/ว"] {
+            assert!(g.contains(&grams(&indexable(q))), "{q}");
+        }
+        // Every pair of Thai characters has a symbol of its own.
+        let thai: Vec<char> = (0x0E00..0x0E80).filter_map(char::from_u32).collect();
+        let mut seen = std::collections::HashSet::new();
+        for a in &thai {
+            for b in &thai {
+                assert!(seen.insert(grams(&format!("{a}{b}"))), "{a}{b}");
+            }
+        }
+        assert_eq!(grams("ก"), "");
     }
 }
