@@ -827,7 +827,7 @@ impl Engine for PgRegister {
             }
         };
         let select = entry_select("l");
-        if !w.text.as_ref().is_some_and(|t| t.chars().count() >= 3) {
+        if w.text.as_ref().is_none_or(|t| t.chars().count() < 3) {
             let text_col = if w.text.is_some() {
                 "l.search_text"
             } else {
