@@ -2,7 +2,7 @@
 //! characters or more, punctuation included, newest letters first, without reading the
 //! whole register for a common word.
 //!
-//! Two things stand between `pg_trgm` and that:
+//! Three things stand between `pg_trgm` and that:
 //!
 //! - **It keeps only letters and digits.** `ถิ่น"` is indexed as `ถิ่น`, so a query with a
 //!   quote or a slash finds every letter with the word and must read each one. The text is
@@ -17,15 +17,15 @@
 //!   four-character grams of the text, and its index names little more than the letters
 //!   that match. A query of four characters or more is looked up there and checked
 //!   exactly on the text; one of three characters uses the trigrams of the text itself.
-//! - **Its index cannot give matches newest first, nor check that trigrams are adjacent.**
+//! - **Its index cannot give matches newest first.**
 //!   The planner cannot tell a common substring from a rare one (the texts are too wide for
 //!   its statistics), and either wrong plan costs seconds on a million letters. So a search
 //!   first reads the newest [`PROBE`] letters one by one: a common substring fills the page
 //!   there; one found there at all is looked for by walking back from the newest (about
 //!   `page × PROBE / found` letters); only one not found there goes to the index.
-//!   What remains slow is a substring rare in the register but made of trigrams common in
-//!   Thai (`ไม่การ` in a million letters: 13 000 match, the index names 190 000; `make bench`,
-//!   `register_pg`, prints the slowest queries).
+//!   What remains slow is a substring with a thousand or so matches in the register and
+//!   none among the newest: the index hands them over in no order, so all are read before
+//!   the newest page is known (`make bench`, `register_pg`, prints the slowest queries).
 
 /// Punctuation and symbols clerks type, each spelled as a letter `pg_trgm` keeps.
 const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~–—…“”‘’•·ฯๆ๏๚๛";
