@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "office_setup",
     "use_register",
+    "pick_register_file",
     "reopen_register",
     "save_profile",
     "import_emblem",

@@ -120,7 +120,8 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
             "มท ๐๘๒๐.๓",
             false,
             "โครงการพื้นที่สีเขียว",
-            "เพิ่มพื้นที่สีเขียวในชุมชน ๑๐๐ แห่ง",
+            // A real Cherokee letter: the server spells punctuation with those letters.
+            "เพิ่มพื้นที่สีเขียวในชุมชน ๑๐๐ แห่ง \u{13A0}",
             "2021-03-03",
         ),
         (
@@ -228,6 +229,8 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
         ("latin upper", text("J.CLAIR")),
         ("percent and underscore are text", text("50_%")),
         ("a lone percent is text", text("%")),
+        ("a bang is not a cherokee letter", text("!")),
+        ("a cherokee letter is not a bang", text("\u{13A0}")),
         ("short", text("สี")),
         ("url", text("seoulsummit.kr")),
         ("none", text("ไม่มีคำนี้แน่นอน")),
@@ -272,6 +275,11 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
     assert_eq!(get("thai substring").1, vec![numbers[0].clone()]);
     assert_eq!(get("thai digits").1, get("arabic digits find thai").1);
     assert_eq!(get("latin case").1, vec![numbers[1].clone()]);
+    assert!(get("a bang is not a cherokee letter").1.is_empty());
+    assert_eq!(
+        get("a cherokee letter is not a bang").1,
+        vec![numbers[2].clone()]
+    );
     assert_eq!(
         get("percent and underscore are text").1,
         vec![numbers[1].clone()]

@@ -649,3 +649,526 @@ fn a_backup_is_verified_and_restores() {
         assert!(String::from_utf8_lossy(&t.stdout).contains(&head), "{head}");
     }
 }
+
+// ---- Second hostile review (issue 17) --------------------------------------------------
+
+// 17.1 A draft the app can never reopen: whatever a clerk can type saves and reopens.
+#[test]
+fn a_draft_with_line_breaks_and_tabs_saves_and_reopens() {
+    let d = office();
+    let dir = d.path();
+    let p = edited(dir, |v| {
+        v["subject"] = "เรื่องที่\nพิมพ์\tสองบรรทัด".into();
+        v["body"] = serde_json::json!(["ย่อหน้าแรก\nย่อหน้าที่สอง\r\n\r\nย่อหน้าที่สาม"]);
+    });
+    let o = saraban(
+        &["--db", "r.sqlite", "draft", "save", p.to_str().unwrap()],
+        dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let id = stdout(&o).trim().to_string();
+    let o = saraban(&["--db", "r.sqlite", "draft", "open", &id], dir);
+    assert!(o.status.success(), "reopens: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["subject"], "เรื่องที่ พิมพ์ สองบรรทัด");
+    assert_eq!(
+        v["body"],
+        serde_json::json!(["ย่อหน้าแรก", "ย่อหน้าที่สอง", "ย่อหน้าที่สาม"]),
+        "a line break in the body is a paragraph break"
+    );
+}
+
+#[test]
+fn drafts_an_older_version_stored_with_control_characters_open() {
+    let d = office();
+    let dir = d.path();
+    let o = saraban(&["--db", "r.sqlite", "draft", "save", "l.json"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let id: i64 = stdout(&o).trim().parse().unwrap();
+    // What an older app stored unvalidated: Enter in the body, a BEL pasted in the subject.
+    let raw = r#"{"kind":"external","subject":"ก\u0007ข","body":["หนึ่ง\nสอง"]}"#;
+    let c = Connection::open(dir.join("r.sqlite")).unwrap();
+    c.execute(
+        "UPDATE letters SET letter_json = ?1 WHERE id = ?2",
+        rusqlite::params![raw, id],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE letter_versions SET letter_json = ?1 WHERE letter_id = ?2",
+        rusqlite::params![raw, id],
+    )
+    .unwrap();
+    drop(c);
+    let o = saraban(&["--db", "r.sqlite", "draft", "open", &id.to_string()], dir);
+    assert!(o.status.success(), "repaired on read: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["subject"], "กข");
+    assert_eq!(v["body"], serde_json::json!(["หนึ่ง", "สอง"]));
+    let o = saraban(&["--db", "r.sqlite", "draft", "versions", &id.to_string()], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let version = stdout(&o).split_whitespace().next().unwrap().to_string();
+    let o = saraban(
+        &["--db", "r.sqlite", "draft", "restore", &id.to_string(), &version],
+        dir,
+    );
+    assert!(o.status.success(), "an old version restores: {}", stderr(&o));
+}
+
+fn profile(dir: &Path, agency: &str) {
+    let p = dir.join("profile.json");
+    std::fs::write(
+        &p,
+        serde_json::json!({"agency": agency, "address": [], "units": [], "owners": [], "signers": []})
+            .to_string(),
+    )
+    .unwrap();
+    let o = saraban(
+        &["--db", "r.sqlite", "profile", "set", p.to_str().unwrap()],
+        dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+fn head(dir: &Path, db: &str) -> (i64, String) {
+    let c = Connection::open(dir.join(db)).unwrap();
+    c.query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .unwrap()
+}
+
+// 17.3 Restore never replaces a register with another office's backup without --force.
+#[test]
+fn restoring_another_offices_backup_says_whose_and_needs_force() {
+    let ours = office();
+    let dir = ours.path();
+    profile(dir, "เทศบาลตำบลของเรา");
+    assert!(issue(dir, &[]).status.success());
+    let theirs = office();
+    profile(theirs.path(), "องค์การบริหารส่วนตำบลอื่น");
+    for date in ["2026-11-02", "2026-11-03", "2026-11-04"] {
+        assert!(issue(theirs.path(), &["--date", date]).status.success());
+    }
+    let backup = dir.join("theirs.sqlite");
+    let o = saraban(
+        &["--db", "r.sqlite", "backup", "-o", backup.to_str().unwrap()],
+        theirs.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // More audit entries than ours, yet not our chain: refused, saying whose it is.
+    let before = head(dir, "r.sqlite");
+    let o = saraban(&["--db", "r.sqlite", "restore", "theirs.sqlite"], dir);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    let o_th = Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .args(["--db", "r.sqlite", "--lang", "th", "restore", "theirs.sqlite"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o_th).contains("องค์การบริหารส่วนตำบลอื่น"),
+        "says whose register it is: {}",
+        stderr(&o_th)
+    );
+    assert_eq!(head(dir, "r.sqlite"), before, "nothing changed");
+    assert_eq!(count(dir), 1);
+    // Our own backup, carried on by more letters, restores without --force.
+    let o = saraban(&["--db", "r.sqlite", "backup", "-o", "mine.sqlite"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = saraban(&["--db", "mine.sqlite", "issue", "l.json"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = saraban(&["--db", "r.sqlite", "restore", "mine.sqlite"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count(dir), 2);
+    assert!(verify(dir).status.success(), "{}", stderr(&verify(dir)));
+}
+
+/// A register with one letter and a backup of it carried on by a second letter.
+fn office_and_newer_backup() -> tempfile::TempDir {
+    let d = office();
+    let dir = d.path();
+    assert!(issue(dir, &[]).status.success());
+    let o = saraban(&["--db", "r.sqlite", "backup", "-o", "mine.sqlite"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(saraban(&["--db", "mine.sqlite", "issue", "l.json"], dir)
+        .status
+        .success());
+    d
+}
+
+// 17.4 A restore is all or nothing: every precondition first, the register put back when
+// the swap fails half-way.
+#[test]
+fn a_restore_that_cannot_finish_changes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    // The anchor is a link to another file: refused before the register is touched.
+    let d = office_and_newer_backup();
+    let dir = d.path();
+    let before = head(dir, "r.sqlite");
+    std::fs::write(dir.join("elsewhere.txt"), "keep me\n").unwrap();
+    std::fs::remove_file(dir.join("r.sqlite.anchor")).unwrap();
+    std::os::unix::fs::symlink(dir.join("elsewhere.txt"), dir.join("r.sqlite.anchor")).unwrap();
+    let o = saraban(&["--db", "r.sqlite", "restore", "mine.sqlite"], dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(head(dir, "r.sqlite"), before);
+    assert_eq!(count(dir), 1);
+    assert_eq!(std::fs::read_to_string(dir.join("elsewhere.txt")).unwrap(), "keep me\n");
+    // A read-only anchor: the same.
+    let d = office_and_newer_backup();
+    let dir = d.path();
+    let before = head(dir, "r.sqlite");
+    std::fs::set_permissions(dir.join("r.sqlite.anchor"), std::fs::Permissions::from_mode(0o444))
+        .unwrap();
+    let o = saraban(&["--db", "r.sqlite", "restore", "mine.sqlite"], dir);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(head(dir, "r.sqlite"), before);
+    std::fs::set_permissions(dir.join("r.sqlite.anchor"), std::fs::Permissions::from_mode(0o644))
+        .unwrap();
+    // The anchor fails after the database was swapped (the disk filled): put back whole.
+    let d = office_and_newer_backup();
+    let dir = d.path();
+    let before = head(dir, "r.sqlite");
+    let anchor = std::fs::read(dir.join("r.sqlite.anchor")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .args(["--db", "r.sqlite", "restore", "mine.sqlite"])
+        .current_dir(dir)
+        .env("LANG", "C")
+        .env("FAILPOINTS", "restore-before-anchor=return")
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(head(dir, "r.sqlite"), before, "the register as it was");
+    assert_eq!(count(dir), 1);
+    assert_eq!(std::fs::read(dir.join("r.sqlite.anchor")).unwrap(), anchor);
+    assert!(verify(dir).status.success(), "{}", stderr(&verify(dir)));
+}
+
+/// Runs the CLI as a user who cannot write `dir` (nobody, when the tests run as root).
+fn as_reader(args: &[&str], dir: &Path) -> Output {
+    let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let mut cmd = if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "nobody", "--"]).arg(env!("CARGO_BIN_EXE_saraban"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_saraban"))
+    };
+    cmd.args(args)
+        .current_dir(dir)
+        .env("LANG", "C")
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+// 17.5 A read-only folder with a leftover WAL: every committed letter is read.
+#[test]
+fn a_read_only_register_with_its_wal_shows_every_letter() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = office();
+    let dir = d.path();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(issue(dir, &["--date", "2026-11-02"]).status.success());
+    // Another connection stays open, so the last two commits stay in the -wal file.
+    let holder = Connection::open(dir.join("r.sqlite")).unwrap();
+    let _: i64 = holder
+        .query_row("SELECT count(*) FROM letters", [], |r| r.get(0))
+        .unwrap();
+    for date in ["2026-11-03", "2026-11-04"] {
+        assert!(issue(dir, &["--date", date]).status.success());
+    }
+    let wal = std::fs::metadata(dir.join("r.sqlite-wal")).map(|m| m.len()).unwrap_or(0);
+    assert!(wal > 0, "the commits wait in the -wal");
+    let ro = dir.join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    for f in ["r.sqlite", "r.sqlite-wal", "r.sqlite.anchor"] {
+        std::fs::copy(dir.join(f), ro.join(f)).unwrap();
+        std::fs::set_permissions(ro.join(f), std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    drop(holder);
+    let out = dir.join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let o = as_reader(&["--db", "r.sqlite", "search", "--json"], &ro);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).lines().count(),
+        3,
+        "every committed letter: {}",
+        stdout(&o)
+    );
+    let o = as_reader(&["--db", "r.sqlite", "audit", "verify"], &ro);
+    assert!(o.status.success(), "no false tampering: {}", stderr(&o));
+    let b = out.join("b.sqlite");
+    let o = as_reader(
+        &["--db", "r.sqlite", "backup", "-o", b.to_str().unwrap()],
+        &ro,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c = Connection::open(&b).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM letters WHERE status <> 'draft'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 3, "the backup holds every letter");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+// 17.6 Every file a command writes goes through the output checks: the backup's anchor too.
+#[test]
+fn a_backup_never_writes_its_anchor_over_the_register() {
+    let d = office();
+    let dir = d.path();
+    std::fs::rename(dir.join("r.sqlite"), dir.join("x.anchor")).unwrap();
+    std::fs::rename(dir.join("r.sqlite.anchor"), dir.join("x.anchor.anchor")).unwrap();
+    let o = saraban(&["--db", "x.anchor", "issue", "l.json"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = sha(&dir.join("x.anchor"));
+    let o = saraban(&["--db", "x.anchor", "backup", "-o", "x"], dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(sha(&dir.join("x.anchor")), before);
+    assert!(!dir.join("x").exists(), "nothing half-written");
+    let o = saraban(&["--db", "x.anchor", "audit", "verify"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+// 17.7 What people read is covered by the audit: listing columns and search rows.
+#[test]
+fn changed_listing_columns_and_search_rows_are_reported() {
+    for (sql, needle) in [
+        ("UPDATE letters SET title = 'เรื่องปลอม' WHERE id = 1", "subject"),
+        ("UPDATE letters SET recipient = 'ผู้อื่น' WHERE id = 1", "recipient"),
+        ("UPDATE letters SET sender = 'หน่วยอื่น' WHERE id = 1", "sender"),
+        ("UPDATE letters SET issued_by = 'someone' WHERE id = 1", "issued by"),
+        (
+            "UPDATE letters SET issued_at = '2020-01-01T00:00:00.000+07:00' WHERE id = 1",
+            "time of issue",
+        ),
+        ("UPDATE letters SET running = 99 WHERE id = 3", "running number"),
+        ("DELETE FROM letters_fts WHERE rowid = 1", "no search text"),
+        (
+            "UPDATE letters_fts SET text = 'ข้อความปลอม' WHERE rowid = 3",
+            "search text of entry 3",
+        ),
+    ] {
+        let (o, _d) = tampered(sql);
+        assert_caught(&o, needle);
+    }
+}
+
+// 17.8 The anchor: an emptied one, one behind the chain, one that is a link.
+#[test]
+fn an_emptied_or_lagging_anchor_is_reported_and_a_linked_one_refused() {
+    let d = office();
+    let dir = d.path();
+    for date in ["2026-11-02", "2026-11-03"] {
+        assert!(issue(dir, &["--date", date]).status.success());
+    }
+    let anchor = dir.join("r.sqlite.anchor");
+    let full = std::fs::read_to_string(&anchor).unwrap();
+    std::fs::write(&anchor, "").unwrap();
+    assert_caught(&verify(dir), "empty");
+    let mut lines: Vec<&str> = full.lines().collect();
+    lines.pop();
+    std::fs::write(&anchor, lines.join("\n") + "\n").unwrap();
+    assert_caught(&verify(dir), "not anchored");
+    std::fs::write(&anchor, &full).unwrap();
+    assert!(verify(dir).status.success());
+    // A link in the anchor's place: no number is taken, nothing written through it.
+    std::fs::write(dir.join("victim.txt"), "unchanged\n").unwrap();
+    std::fs::remove_file(&anchor).unwrap();
+    std::os::unix::fs::symlink(dir.join("victim.txt"), &anchor).unwrap();
+    let o = issue(dir, &["--date", "2026-11-04"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("anchor"), "{}", stderr(&o));
+    assert_eq!(count(dir), 2, "no number taken");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("victim.txt")).unwrap(),
+        "unchanged\n"
+    );
+}
+
+// 17.9 A backup is restored only with exactly our schema.
+#[test]
+fn a_backup_with_foreign_triggers_or_views_is_refused_even_with_force() {
+    for sql in [
+        "CREATE TRIGGER evil AFTER INSERT ON letters BEGIN DELETE FROM audit; END;",
+        "CREATE VIEW extra AS SELECT 1;",
+        "CREATE INDEX extra_index ON letters (title);",
+        "DROP TRIGGER letters_issued_immutable;",
+    ] {
+        let d = office();
+        let dir = d.path();
+        assert!(issue(dir, &[]).status.success());
+        let o = saraban(&["--db", "r.sqlite", "backup", "-o", "b.sqlite"], dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let c = Connection::open(dir.join("b.sqlite")).unwrap();
+        c.execute_batch(sql).unwrap();
+        drop(c);
+        let before = head(dir, "r.sqlite");
+        let o = saraban(
+            &["--db", "r.sqlite", "restore", "b.sqlite", "--force"],
+            dir,
+        );
+        assert_eq!(o.status.code(), Some(3), "{sql}: {}", stderr(&o));
+        assert!(stderr(&o).contains("schema"), "{}", stderr(&o));
+        assert_eq!(head(dir, "r.sqlite"), before);
+    }
+}
+
+// 17.11 Look-alike letter codes are refused and flagged, by the Unicode data.
+#[test]
+fn look_alike_letter_codes_are_refused_and_flagged() {
+    let d = office();
+    let dir = d.path();
+    for code in ["มท 0810\u{2024}2", "มท ０810.2", "มท 𝟎810.2", "มท 0810.２"] {
+        let p = edited(dir, |v| v["number"]["prefix"] = code.into());
+        let o = saraban(&["--db", "r.sqlite", "issue", p.to_str().unwrap()], dir);
+        assert_eq!(o.status.code(), Some(1), "{code}: {}", stderr(&o));
+        assert!(stderr(&o).contains("looks like"), "{}", stderr(&o));
+        let o = saraban(&["check", p.to_str().unwrap()], dir);
+        assert_eq!(o.status.code(), Some(1), "check flags {code}: {}", stdout(&o));
+    }
+    assert_eq!(count(dir), 0);
+}
+
+// 17.12 A password with an unencoded `/`, `?` or `#` is never shown, whole or in part.
+#[test]
+fn passwords_typed_without_encoding_never_show() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    for pw in ["se/cr3tpw", "se?cr3tpw", "se#cr3tpw"] {
+        let url = format!("postgres://clerk:{pw}@127.0.0.1:9/saraban");
+        for args in [
+            vec!["--db", url.as_str(), "init"],
+            vec!["--db", url.as_str(), "profile", "show"],
+            vec!["migrate", "--from", url.as_str(), "--to", "x.sqlite"],
+            vec!["migrate", "--from", "none.sqlite", "--to", url.as_str()],
+        ] {
+            let o = Command::new(env!("CARGO_BIN_EXE_saraban"))
+                .args(&args)
+                .current_dir(dir)
+                .env("LANG", "C")
+                .env("SARABAN_LOCAL_DIR", dir.join("local"))
+                .output()
+                .unwrap();
+            let all = format!("{}{}", stdout(&o), stderr(&o));
+            assert!(!all.contains("cr3t"), "{args:?} showed the password: {all}");
+        }
+    }
+}
+
+// 17.13 CSV formula injection: neutralised as OWASP recommends.
+#[test]
+fn a_subject_a_spreadsheet_would_run_is_neutralised_in_csv() {
+    let d = office();
+    let dir = d.path();
+    let p = edited(dir, |v| {
+        v["subject"] = "=HYPERLINK(\"http://evil\",\"x\")".into();
+    });
+    let o = saraban(&["--db", "r.sqlite", "issue", p.to_str().unwrap()], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = saraban(
+        &["--db", "r.sqlite", "export", "--format", "csv", "-o", "r.csv"],
+        dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(dir.join("r.csv")).unwrap();
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let row = rd.records().next().unwrap().unwrap();
+    assert_eq!(&row[5], "'=HYPERLINK(\"http://evil\",\"x\")");
+}
+
+// 17.14 Fonts and emblems that would break every later issue are refused at import.
+#[test]
+fn damaged_fonts_and_huge_emblems_are_refused_and_issuing_goes_on() {
+    let d = office();
+    let dir = d.path();
+    // A PNG whose header claims 16000 × 16000 pixels.
+    let mut png = Vec::new();
+    image::DynamicImage::new_luma8(1, 1)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png[16..20].copy_from_slice(&16000u32.to_be_bytes());
+    png[20..24].copy_from_slice(&16000u32.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    std::fs::write(dir.join("huge.png"), &png).unwrap();
+    let o = saraban(&["--db", "r.sqlite", "profile", "emblem", "huge.png"], dir);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("16000"), "{}", stderr(&o));
+    // Fonts with their glyph outlines damaged: refused or working, never a crash, and
+    // issuing goes on either way.
+    let font = std::fs::read("/usr/share/fonts/truetype/tlwg/Laksaman.ttf")
+        .expect("fonts-tlwg-laksaman-ttf (run scripts/setup.sh)");
+    let glyf = font
+        .windows(4)
+        .position(|w| w == b"glyf")
+        .expect("a glyf table");
+    let offset = u32::from_be_bytes(font[glyf + 8..glyf + 12].try_into().unwrap()) as usize;
+    let length = u32::from_be_bytes(font[glyf + 12..glyf + 16].try_into().unwrap()) as usize;
+    for seed in 0..6u64 {
+        let mut bad = font.clone();
+        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        for _ in 0..400 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let at = offset + (x >> 33) as usize % length;
+            bad[at] = (x >> 17) as u8;
+        }
+        std::fs::write(dir.join("bad.ttf"), &bad).unwrap();
+        let o = saraban(&["--db", "r.sqlite", "profile", "font", "bad.ttf"], dir);
+        assert_ne!(o.status.code(), Some(101), "seed {seed} crashed: {}", stderr(&o));
+        let o = issue(dir, &[]);
+        assert!(o.status.success(), "seed {seed}: issuing goes on: {}", stderr(&o));
+    }
+}
+
+// 17.15 Every wait is bounded: a register on a pipe is refused at once.
+#[test]
+fn a_register_on_a_pipe_is_refused_at_once() {
+    let d = office();
+    let dir = d.path();
+    assert!(Command::new("mkfifo")
+        .arg(dir.join("r.fifo"))
+        .status()
+        .unwrap()
+        .success());
+    for args in [
+        vec!["--db", "r.fifo", "search"],
+        vec!["--db", "r.fifo", "issue", "l.json"],
+    ] {
+        let o = Command::new("timeout")
+            .arg("20")
+            .arg(env!("CARGO_BIN_EXE_saraban"))
+            .args(&args)
+            .current_dir(dir)
+            .env("LANG", "C")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("not a register file"), "{}", stderr(&o));
+    }
+}
+
+// 17.16 Buddhist-Era leap days, and a refused migration leaves nothing behind.
+#[test]
+fn buddhist_era_dates_and_refused_migrations() {
+    let d = office();
+    let dir = d.path();
+    let o = issue(dir, &["--date", "2567-02-29", "--any-date"]);
+    assert!(o.status.success(), "2567 is a leap year: {}", stderr(&o));
+    let o = issue(dir, &["--date", "2568-02-29", "--any-date"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("2568-02-29"), "{}", stderr(&o));
+    // A source that fails verification is not moved, and no target is left.
+    let c = Connection::open(dir.join("r.sqlite")).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER letters_issued_immutable; UPDATE letters SET pdf = x'00' WHERE id = 1;",
+    )
+    .unwrap();
+    drop(c);
+    let o = saraban(&["migrate", "--from", "r.sqlite", "--to", "moved.sqlite"], dir);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!dir.join("moved.sqlite").exists(), "no empty target left");
+}

@@ -149,3 +149,122 @@ fn strip_continuations(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Where a marker's text run sits, if anywhere: (page index, y in mm).
+fn find_marker(doc: &saraban::typeset::Document, marker: &str) -> Option<(usize, f32)> {
+    doc.pages.iter().enumerate().find_map(|(i, p)| {
+        p.texts()
+            .find(|(_, t)| t.text.contains(marker))
+            .map(|(pt, _)| (i, to_mm(pt.y)))
+    })
+}
+
+// Issue 17.2: no part of any kind loses text at the bottom of a page. Each list part is
+// filled far beyond a page; every item's text must be on a page, inside it, or the letter
+// refused with a message naming the part.
+#[test]
+fn every_part_far_beyond_a_page_flows_on_or_is_refused() {
+    let office = common::office_with_emblem();
+    let n = 70;
+    let items = |part: &str| -> Vec<String> {
+        (0..n)
+            .map(|i| format!("MK{part}{i:03} หน่วยงานที่ได้รับสำเนาหนังสือฉบับนี้"))
+            .collect()
+    };
+    let kinds = ["external", "memo", "stamped", "order", "announcement"];
+    let parts = [
+        "copies_to",
+        "references",
+        "enclosures",
+        "recipients",
+        "body",
+        "positions",
+        "qr",
+    ];
+    let mut tried = 0;
+    for kind in kinds {
+        for part in parts {
+            let mut v = serde_json::json!({
+                "kind": kind, "digits": "as_typed",
+                "agency": {"name": "กรมส่งเสริมการปกครองท้องถิ่น", "address": ["ถนนนครราชสีมา"]},
+                "number": {"prefix": "มท 0810.2"}, "subject": "ทดสอบ", "recipient": "ผู้ว่าราชการจังหวัด",
+                "body": ["ข้อความ"],
+                "signer": {"name": "นายทดสอบ ระบบ", "positions": ["อธิบดี"]},
+                "owner": {"department": "กองคลัง", "phone": "0 2241 9000"},
+            });
+            if kind == "stamped" {
+                v["stamp"] = serde_json::json!({"agency": "กรมส่งเสริมการปกครองท้องถิ่น"});
+            }
+            let list = items(part);
+            match part {
+                "copies_to" | "references" => v[part] = serde_json::json!(list),
+                "enclosures" => {
+                    v[part] = serde_json::json!(list
+                        .iter()
+                        .map(|t| serde_json::json!({"title": t, "quantity": "1 ชุด"}))
+                        .collect::<Vec<_>>())
+                }
+                "recipients" => {
+                    v["distribution"] = serde_json::json!({"title": "บัญชีแนบท้าย", "recipients": list})
+                }
+                "body" => {
+                    v["body"] = serde_json::json!(list
+                        .iter()
+                        .map(|t| serde_json::json!({"text": t, "style": "item"}))
+                        .collect::<Vec<_>>())
+                }
+                "positions" => v["signer"]["positions"] = serde_json::json!(list),
+                "qr" => {
+                    v["qr"] = serde_json::json!(list
+                        .iter()
+                        .take(8)
+                        .map(|t| serde_json::json!({"data": "https://example.org", "caption": t}))
+                        .collect::<Vec<_>>())
+                }
+                _ => unreachable!(),
+            }
+            let letter = match saraban::Letter::from_json(&v.to_string()) {
+                Ok(l) => l,
+                // A part this kind does not have, or more than a letter may hold: refused
+                // by name before any layout.
+                Err(saraban::Error::Input(p)) => {
+                    assert!(!p.is_empty());
+                    continue;
+                }
+                Err(e) => panic!("{kind}/{part}: {e}"),
+            };
+            let doc = match office.typeset(&letter) {
+                Ok(d) => d,
+                Err(saraban::Error::Input(p)) => {
+                    assert!(
+                        p.iter().any(|p| !p.path.is_empty()),
+                        "{kind}/{part}: refused without naming the part: {p:?}"
+                    );
+                    continue;
+                }
+                Err(e) => panic!("{kind}/{part}: {e}"),
+            };
+            tried += 1;
+            let page_h = to_mm(doc.pages[0].size.h);
+            let wanted = if part == "qr" { 8 } else { n };
+            // Parts a kind does not print are not looked for (the form hides them).
+            let printed = (0..wanted)
+                .filter(|i| find_marker(&doc, &format!("MK{part}{i:03}")).is_some())
+                .count();
+            if printed == 0 {
+                continue;
+            }
+            for i in 0..wanted {
+                let marker = format!("MK{part}{i:03}");
+                let (page, y) = find_marker(&doc, &marker)
+                    .unwrap_or_else(|| panic!("{kind}/{part}: {marker} is missing from the pages"));
+                assert!(
+                    y > 5.0 && y < page_h - 5.0,
+                    "{kind}/{part}: {marker} at {y:.1} mm on page {} of {page_h:.0} mm",
+                    page + 1
+                );
+            }
+        }
+    }
+    assert!(tried >= 20, "only {tried} kind/part pairs were laid out");
+}

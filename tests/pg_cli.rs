@@ -245,3 +245,81 @@ fn init_creates_the_database_so_that_thai_is_searchable() {
         "t"
     );
 }
+
+// Issue 17.10: the tables belong to a role no clerk works as; clerks, in the group
+// saraban_clerk, issue and search but can neither switch a guard off nor move the chain's
+// head; what a privileged forger changes is reported by `audit verify`.
+#[test]
+fn clerks_cannot_switch_the_guards_off_and_a_forger_is_seen() {
+    let cluster = pg::Cluster::start();
+    cluster.psql(
+        "postgres",
+        "CREATE ROLE office_owner LOGIN; CREATE ROLE saraban_clerk NOLOGIN; CREATE ROLE somchai LOGIN IN ROLE saraban_clerk;",
+    );
+    cluster.psql(
+        "postgres",
+        "CREATE DATABASE office OWNER office_owner ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' TEMPLATE template0",
+    );
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let owner = cluster.url("office").replace("saraban@", "office_owner@");
+    let clerk = cluster.url("office").replace("saraban@", "somchai@");
+    let said = ok(&saraban(&["--db", &owner, "init"], dir, "C"));
+    assert!(said.contains("saraban_clerk"), "init says how the roles stand: {said}");
+    std::fs::copy(
+        common::fixture("jclair-specialists.json"),
+        dir.join("l.json"),
+    )
+    .unwrap();
+    let mut l: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("l.json")).unwrap()).unwrap();
+    l["number"]["running"] = serde_json::Value::Null;
+    std::fs::write(dir.join("l.json"), l.to_string()).unwrap();
+    for date in ["2021-03-01", "2021-03-02"] {
+        ok(&saraban(
+            &["--db", &clerk, "issue", "l.json", "--date", date, "--any-date"],
+            dir,
+            "C",
+        ));
+    }
+    ok(&saraban(&["--db", &clerk, "draft", "save", "l.json"], dir, "C"));
+    ok(&saraban(&["--db", &clerk, "search", "J.CLAIR"], dir, "C"));
+    ok(&saraban(&["--db", &clerk, "audit", "verify"], dir, "C"));
+    // What a clerk's role cannot do.
+    for sql in [
+        "ALTER TABLE letters DISABLE TRIGGER ALL",
+        "DROP TRIGGER audit_append_only ON audit",
+        "UPDATE audit_head SET hash = 'x'",
+        "UPDATE audit_head SET id = id + 5",
+        "DELETE FROM audit_head",
+        "TRUNCATE audit_head",
+        "INSERT INTO audit (id, at, \"user\", action, letter_id, detail, prev_hash, hash) VALUES (1000, 'x', 'x', 'x', NULL, 'x', 'x', 'x')",
+        "UPDATE letters SET title = 'ปลอม' WHERE status = 'issued'",
+    ] {
+        let r = cluster.psql_as("somchai", "office", sql);
+        assert!(r.is_err(), "a clerk could: {sql}");
+    }
+    // Issuing still works after all those tries.
+    ok(&saraban(
+        &["--db", &clerk, "issue", "l.json", "--date", "2021-03-03", "--any-date"],
+        dir,
+        "C",
+    ));
+    ok(&saraban(&["--db", &clerk, "audit", "verify"], dir, "C"));
+    // The owner, a privileged forger, switches a guard off and edits what people read.
+    cluster
+        .psql_as(
+            "office_owner",
+            "office",
+            "ALTER TABLE letters DISABLE TRIGGER letters_issued_immutable;
+             UPDATE letters SET title = 'เรื่องปลอม' WHERE id = 1;
+             UPDATE letters SET search_text = 'x', search_grams = '' WHERE id = 2;",
+        )
+        .unwrap();
+    let o = saraban(&["--db", &clerk, "audit", "verify"], dir, "C");
+    assert_eq!(o.status.code(), Some(3), "{}", all(&o));
+    let said = all(&o);
+    for needle in ["subject", "guards", "entry 2"] {
+        assert!(said.contains(needle), "verify names {needle}: {said}");
+    }
+}

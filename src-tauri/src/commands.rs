@@ -82,17 +82,50 @@ pub async fn reopen_register(state: State<'_, AppState>) -> Answer<OfficeSetup> 
 /// Opens another register — a file, or the office's server (`postgres://…`, with the
 /// password to keep on this computer) — and works on it from now on. The register in use
 /// stays until the new one has opened.
+///
+/// Only a server is named by typing: a register file is chosen in a native dialog
+/// ([`pick_register_file`]), as every other file is, so that the page can never make
+/// Saraban create or open a file of its own choosing.
 #[tauri::command]
 pub async fn use_register(
     state: State<'_, AppState>,
     location: String,
     password: Option<String>,
 ) -> Answer<OfficeSetup> {
+    if !matches!(Location::parse(location.trim().as_ref()), Location::Server(_)) {
+        return Err(Failure {
+            message: "พิมพ์ได้เฉพาะที่อยู่ทะเบียนกลางบนเซิร์ฟเวอร์ (postgres://…) ถ้าเป็นไฟล์ทะเบียน ให้กดปุ่ม “เลือกไฟล์ทะเบียน…” หรือ “สร้างทะเบียนใหม่…”".into(),
+            problems: vec![],
+        });
+    }
     let (new, setup) =
         saraban::service::switch_register(&location, password.as_deref()).map_err(fail)?;
     *office(&state)? = new;
     solved(&state);
     Ok(setup)
+}
+
+/// Chooses a register file in a native dialog — an existing register, or with `create` a
+/// new file — and works on it from now on; `None` when the clerk cancelled.
+#[tauri::command]
+pub async fn pick_register_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    create: bool,
+) -> Answer<Option<OfficeSetup>> {
+    let path = if create {
+        dialogs::save(&app, "สร้างทะเบียนใหม่", "ทะเบียน.sqlite", Filter::REGISTER)
+    } else {
+        dialogs::pick(&app, "เปิดไฟล์ทะเบียน", Filter::REGISTER)
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let (new, setup) =
+        saraban::service::switch_register(&path.to_string_lossy(), None).map_err(fail)?;
+    *office(&state)? = new;
+    solved(&state);
+    Ok(Some(setup))
 }
 
 #[tauri::command]

@@ -23,6 +23,7 @@ impl Filter {
     pub const CSV: Filter = Filter("CSV", &["csv"]);
     pub const XLSX: Filter = Filter("Excel", &["xlsx"]);
     pub const JSON: Filter = Filter("หนังสือ (JSON)", &["json"]);
+    pub const REGISTER: Filter = Filter("ทะเบียน (SQLite)", &["sqlite", "db"]);
 }
 
 fn test_dir() -> Option<PathBuf> {

@@ -63,6 +63,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         .invoke_handler(tauri::generate_handler![
             commands::office_setup,
             commands::use_register,
+            commands::pick_register_file,
             commands::reopen_register,
             commands::save_profile,
             commands::import_emblem,

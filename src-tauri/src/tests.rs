@@ -254,3 +254,29 @@ fn the_register_book_is_written_where_the_clerk_chose_with_progress() {
     assert!(path.ends_with("สมุดทะเบียนหนังสือส่ง ๒๕๖๙.pdf"), "{path}");
     drop(dir);
 }
+
+#[test]
+fn the_page_cannot_name_a_register_file_and_a_draft_with_line_breaks_reopens() {
+    let (_app, w, dir) = window();
+    // 17.16: a path typed into the page never creates or opens a register file.
+    let target = dir.path().join("planted.sqlite");
+    let err = call(
+        &w,
+        "use_register",
+        serde_json::json!({ "location": target.display().to_string(), "password": null }),
+    )
+    .unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("เลือกไฟล์ทะเบียน"), "{err}");
+    assert!(!target.exists(), "no register was created where the page said");
+    // 17.1: Enter in the body field: the draft saves and opens again.
+    let letter = serde_json::json!({"kind": "external", "subject": "ทดสอบ", "body": ["บรรทัดแรก\nบรรทัดที่สอง"]});
+    let id = call(&w, "save_draft", serde_json::json!({ "id": null, "letter": letter }))
+        .unwrap()
+        .deserialize::<i64>()
+        .unwrap();
+    let opened = call(&w, "open_draft", serde_json::json!({ "id": id }))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(opened["body"], serde_json::json!(["บรรทัดแรก", "บรรทัดที่สอง"]));
+}

@@ -245,30 +245,19 @@ enum DraftAction {
 /// typed where a Christian one belongs, read as such and said so.
 fn parse_issue_date(s: &str, lang: Lang) -> Result<chrono::NaiveDate, Error> {
     use chrono::Datelike;
-    let d = parse_date(s, "date")?;
-    if d.year() < 2400 {
-        return Ok(d);
+    let (ce, be) = saraban::thai::date::parse_date_either_era(s)?;
+    if let Some(year) = be {
+        eprintln!(
+            "saraban: {}",
+            match lang {
+                Lang::Th => format!("อ่านปี {year} เป็นปี พ.ศ.: ลงวันที่ {ce} (ค.ศ. {})", ce.year()),
+                Lang::En => format!(
+                    "read {year} as a Buddhist-Era year: dated {ce} (CE {})",
+                    ce.year()
+                ),
+            }
+        );
     }
-    let ce = d
-        .with_year(d.year() - 543)
-        .ok_or_else(|| parse_date("-", "date").unwrap_err())?;
-    eprintln!(
-        "saraban: {}",
-        match lang {
-            Lang::Th => format!(
-                "อ่านปี {} เป็นปี พ.ศ.: ลงวันที่ {} (ค.ศ. {})",
-                d.year(),
-                ce,
-                ce.year()
-            ),
-            Lang::En => format!(
-                "read {} as a Buddhist-Era year: dated {} (CE {})",
-                d.year(),
-                ce,
-                ce.year()
-            ),
-        }
-    );
     Ok(ce)
 }
 
@@ -375,6 +364,12 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 (Lang::En, true) => format!("created a new register at {shown}"),
                 (Lang::En, false) => format!("a register is already at {shown} (left as it is)"),
             });
+            if let Some((th, en)) = office.setup_note()? {
+                print_line(&match lang {
+                    Lang::Th => th,
+                    Lang::En => en,
+                });
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Render {

@@ -149,6 +149,7 @@ pub fn check_with(l: &Letter, speller: Option<&Speller>) -> Vec<Finding> {
     salutation_and_closing(l, &mut out);
     for (path, text) in fields(l) {
         invisible(&path, text, &mut out);
+        look_alike(&path, text, &mut out);
         mixed_digits(&path, text, &mut out);
         empty_time_range(&path, text, &mut out);
     }
@@ -191,6 +192,40 @@ fn invisible(path: &str, text: &str, out: &mut Vec<Finding>) {
             ),
         );
         f.suggestion = Some(cleaned);
+        out.push(f);
+    }
+}
+
+/// Characters that look like others (UTS #39 confusables) in the fields that key a series
+/// of numbers: the letter code, and the agency of orders and announcements.
+fn look_alike(path: &str, text: &str, out: &mut Vec<Finding>) {
+    if path != "number.prefix" && path != "agency.name" {
+        return;
+    }
+    if let Some((at, c, looks)) = crate::thai::find_look_alike(text) {
+        let mut f = finding(
+            Level::Error,
+            path,
+            format!(
+                "อักขระ “{c}” (U+{:04X}) ที่ตำแหน่ง {} หน้าตาเหมือน “{looks}” แต่เป็นคนละตัว จะทำให้เลขที่ดูซ้ำกับชุดอื่น",
+                c as u32,
+                at + 1
+            ),
+            format!(
+                "“{c}” (U+{:04X}) at position {} looks like “{looks}” but is another character: numbers would look like another series'",
+                c as u32,
+                at + 1
+            ),
+        );
+        let mut fixed = String::new();
+        for (i, ch) in text.chars().enumerate() {
+            if i == at {
+                fixed.push_str(&looks);
+            } else {
+                fixed.push(ch);
+            }
+        }
+        f.suggestion = Some(fixed);
         out.push(f);
     }
 }

@@ -9,6 +9,7 @@
 pub mod check;
 mod date;
 mod parse;
+mod repair;
 pub mod spell;
 
 pub use date::LetterDate;
@@ -545,6 +546,19 @@ impl Letter {
     /// (from the app): lengths, control characters, dates, every problem by its path.
     pub fn validated(self) -> crate::Result<Letter> {
         parse::validated(self)
+    }
+
+    /// Reads a letter the register stored (a draft, a version, an issued letter) as the
+    /// clerk left it: line breaks, tabs and stray control characters are repaired, never
+    /// refused; only JSON that is not a letter at all is an error.
+    pub fn from_stored_json(text: &str) -> crate::Result<Letter> {
+        repair::from_stored_json(text)
+    }
+
+    /// The letter as a register stores a draft: line breaks and tabs given their meaning,
+    /// stray control characters dropped (see [`Letter::from_stored_json`]).
+    pub fn for_storage(self) -> Letter {
+        repair::stored(self)
     }
 
     /// The letter as pretty JSON in the interchange format.

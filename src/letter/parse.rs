@@ -29,8 +29,20 @@ pub(super) fn from_json(text: &str) -> crate::Result<Letter> {
     validated(letter)
 }
 
-/// The checks of [`from_json`] on a letter that arrived as data (the app's IPC).
+/// A letter from JSON already parsed, with every problem of its structure named by its path;
+/// its text is not judged (what a register stored is read back whatever it holds).
+pub(super) fn from_value(v: serde_json::Value) -> crate::Result<Letter> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        Error::Input(vec![describe(path, e.inner())])
+    })
+}
+
+/// The checks of [`from_json`] on a letter that arrived as data (the app's IPC). Line
+/// breaks and tabs first get their one meaning ([`super::repair`]).
 pub(super) fn validated(letter: Letter) -> crate::Result<Letter> {
+    let letter = super::repair::breaks(letter);
     let problems = validate(&letter);
     if problems.is_empty() {
         Ok(letter)

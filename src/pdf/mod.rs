@@ -317,12 +317,27 @@ pub(crate) fn subset_face(face: &FontFace, ids: &[u16]) -> Result<Vec<u8>> {
     use allsorts::subset::{subset, CmapTarget, SubsetProfile};
 
     let fail = |what: &str| font_error(face, what);
-    let fd = ReadScope::new(&face.data)
-        .read::<FontData<'_>>()
-        .map_err(|e| fail(&e.to_string()))?;
-    let provider = fd.table_provider(0).map_err(|e| fail(&e.to_string()))?;
-    subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
-        .map_err(|e| fail(&e.to_string()))
+    // A damaged font can make the subsetter panic (an overflow in `glyf`): that is the
+    // font's fault, said as such, never a crash of the app or the CLI.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let fd = ReadScope::new(&face.data)
+            .read::<FontData<'_>>()
+            .map_err(|e| fail(&e.to_string()))?;
+        let provider = fd.table_provider(0).map_err(|e| fail(&e.to_string()))?;
+        subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+            .map_err(|e| fail(&e.to_string()))
+    }))
+    .unwrap_or_else(|_| Err(fail("ไฟล์ฟอนต์เสียหาย / the font file is damaged")))
+}
+
+/// Checks that every glyph of `face` can be embedded (subset) — what importing a font asks
+/// before the font is stored, so that no later letter meets a glyph that breaks.
+pub fn check_embeddable(face: &FontFace) -> Result<()> {
+    let count = ttf_parser::Face::parse(&face.data, 0)
+        .map(|f| f.number_of_glyphs())
+        .map_err(|e| font_error(face, &e.to_string()))?;
+    let ids: Vec<u16> = (0..count).collect();
+    subset_face(face, &ids).map(drop)
 }
 
 /// Six capital letters derived from the glyph set, as ISO 32000 asks of subset fonts.

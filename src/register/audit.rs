@@ -148,9 +148,102 @@ impl Finder {
 struct Recorded {
     /// number|date|pdf sha[|json sha] of its issue or import.
     issued: Option<String>,
+    /// Who issued it and when, as the issue's entry says.
+    issued_by: String,
+    issued_at: String,
     issues: usize,
     /// The reason of its cancellation.
     cancelled: Option<String>,
+}
+
+/// What the register shows of an issued letter beside its hashed content: the columns that
+/// the register list, search, export and the printed book read, and the search text. Each
+/// is derived again from the letter the chain covers and compared, so a forger who edits
+/// them (with the triggers dropped, or as the owner of the server's tables) is seen.
+pub(crate) struct Shown<'a> {
+    pub title: &'a str,
+    pub recipient: &'a str,
+    pub sender: &'a str,
+    pub issued_by: &'a str,
+    pub issued_at: &'a str,
+    pub running: Option<i64>,
+    /// The search text as the engine holds it, spelled back (`None`: no search row, the
+    /// letter hidden from every search).
+    pub search: Option<String>,
+}
+
+/// How far an entry's issue time may be from its audit entry's (they are taken in one
+/// transaction; a server register may wait for the chain's lock in between).
+const ISSUED_AT_SLACK_SECONDS: i64 = 120;
+
+fn shown_matches(
+    found: &mut Finder,
+    id: i64,
+    number: &str,
+    json: &str,
+    rec: &Recorded,
+    shown: &Shown,
+) {
+    let Ok(letter) = crate::letter::Letter::from_stored_json(json) else {
+        found.add(
+            Some(id),
+            format!("เนื้อหาของรายการ {id} ({number}) อ่านไม่ได้"),
+            format!("the content of entry {id} ({number}) cannot be read"),
+        );
+        return;
+    };
+    let (title, recipient, sender) = super::issue::listing(&letter);
+    let mut wrong: Vec<(&str, &str)> = Vec::new();
+    if shown.title != title {
+        wrong.push(("เรื่อง", "subject"));
+    }
+    if shown.recipient != recipient {
+        wrong.push(("ถึง", "recipient"));
+    }
+    if shown.sender != sender {
+        wrong.push(("จาก", "sender"));
+    }
+    if shown.running != letter.number.as_ref().and_then(|n| n.running).map(|r| r.get()) {
+        wrong.push(("เลขทะเบียนส่ง", "running number"));
+    }
+    if shown.issued_by != rec.issued_by {
+        wrong.push(("ผู้ออกเลข", "issued by"));
+    }
+    let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+    match (at(shown.issued_at), at(&rec.issued_at)) {
+        (Some(a), Some(b)) if (a - b).num_seconds().abs() <= ISSUED_AT_SLACK_SECONDS => {}
+        _ if shown.issued_at == rec.issued_at => {}
+        _ => wrong.push(("เวลาออกเลข", "time of issue")),
+    }
+    if !wrong.is_empty() {
+        let th: Vec<&str> = wrong.iter().map(|w| w.0).collect();
+        let en: Vec<&str> = wrong.iter().map(|w| w.1).collect();
+        found.add(
+            Some(id),
+            format!(
+                "รายการ {id} ({number}): ช่อง {} ที่ทะเบียนแสดง ไม่ตรงกับหนังสือที่ออกเลข (ถูกแก้ไขโดยไม่ผ่านโปรแกรม)",
+                th.join(" ")
+            ),
+            format!(
+                "entry {id} ({number}): what the register shows as its {} differs from the letter as issued (changed behind Saraban's back)",
+                en.join(", ")
+            ),
+        );
+    }
+    let expected = super::search::search_text(&letter, number);
+    match &shown.search {
+        None => found.add(
+            Some(id),
+            format!("รายการ {id} ({number}) ไม่มีข้อความสำหรับค้นหา: การค้นหาจะไม่พบหนังสือนี้ (ถูกลบโดยไม่ผ่านโปรแกรม)"),
+            format!("entry {id} ({number}) has no search text: searches would not find it (removed behind Saraban's back)"),
+        ),
+        Some(s) if *s != expected => found.add(
+            Some(id),
+            format!("ข้อความสำหรับค้นหาของรายการ {id} ({number}) ไม่ตรงกับหนังสือที่ออกเลข (ถูกแก้ไขโดยไม่ผ่านโปรแกรม)"),
+            format!("the search text of entry {id} ({number}) differs from the letter as issued (changed behind Saraban's back)"),
+        ),
+        Some(_) => {}
+    }
 }
 
 /// The checks of [`SqliteRegister::verify_audit`], fed row by row by either engine: the
@@ -203,6 +296,8 @@ impl Verifier {
                 "issue" | "import" => {
                     rec.issues += 1;
                     rec.issued = Some(detail);
+                    rec.issued_by = user.to_string();
+                    rec.issued_at = at.to_string();
                 }
                 "cancel" => rec.cancelled = Some(detail),
                 _ => {}
@@ -215,7 +310,7 @@ impl Verifier {
 
     /// After the last audit entry: the chain's own verdict, then the anchor kept outside
     /// the database (`None`: this register has no anchor, e.g. in memory).
-    pub(crate) fn chain_done(&mut self, anchor: Option<&Path>) {
+    pub(crate) fn chain_done(&mut self, anchor: Option<&Path>, complete: bool) {
         if let Some(id) = self.first_broken {
             self.found.add(
                 None,
@@ -224,11 +319,12 @@ impl Verifier {
             );
         }
         if let Some(path) = anchor {
-            check_anchor(path, &self.hashes, &mut self.found);
+            check_anchor(path, &self.hashes, complete, &mut self.found);
         }
     }
 
-    /// An issued or cancelled letter, in id order. `pdf` is whatever the row holds.
+    /// An issued or cancelled letter, in id order. `pdf` is whatever the row holds; `shown`
+    /// is what the register shows of it beside its hashed content.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn letter(
         &mut self,
@@ -240,6 +336,7 @@ impl Verifier {
         stored_sha: &str,
         json: &str,
         reason: Option<&str>,
+        shown: &Shown,
     ) {
         self.letters += 1;
         let found = &mut self.found;
@@ -273,6 +370,8 @@ impl Verifier {
                         format!("รายการ {id} ({number}) ไม่ตรงกับที่บันทึกไว้ตอนออกเลข (เลขที่ วันที่ PDF หรือเนื้อหา ถูกแก้ไข)"),
                         format!("entry {id} ({number}) differs from what was recorded at issue (number, date, PDF or content changed)"),
                     );
+                } else {
+                    shown_matches(found, id, number, json, &rec, shown);
                 }
             }
         }
@@ -339,24 +438,87 @@ impl Verifier {
     }
 }
 
-/// Appends `id hash` to the anchor file at `path` (append-only, synced). A failure does
-/// not undo the commit; it is logged and found by verification.
-pub(crate) fn append_anchor(path: &Path, id: i64, hash: &str) {
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        f.write_all(format!("{id} {hash}\n").as_bytes())?;
-        f.sync_data()
-    })();
-    if let Err(e) = result {
-        tracing::warn!("cannot append to the audit anchor {}: {e}", path.display());
+/// The anchor file, opened to append before a commit: a register whose anchor cannot be
+/// written (a read-only file, a symbolic link put in its place, a folder without write
+/// permission) refuses the change before anything is committed, instead of committing what
+/// the anchor would never cover.
+pub(crate) struct AnchorFile {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl AnchorFile {
+    /// Opens (creating) the anchor at `path` to append. Never follows a symbolic link and
+    /// never writes into anything but a regular file.
+    pub(crate) fn open(path: &Path) -> crate::Result<AnchorFile> {
+        let refused = |e: std::io::Error| anchor_error(path, &e);
+        if let Ok(m) = std::fs::symlink_metadata(path) {
+            if !m.file_type().is_file() {
+                return Err(anchor_error(
+                    path,
+                    &std::io::Error::other("not a regular file (a link or a device)"),
+                ));
+            }
+        }
+        let mut o = std::fs::OpenOptions::new();
+        o.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.custom_flags(libc_nofollow());
+        }
+        let file = o.open(path).map_err(refused)?;
+        Ok(AnchorFile {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// Appends `id hash` and syncs it.
+    pub(crate) fn append(mut self, id: i64, hash: &str) -> crate::Result<()> {
+        self.file
+            .write_all(format!("{id} {hash}\n").as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| anchor_error(&self.path, &e))
     }
 }
 
-/// Every line of the anchor file must be an entry of the chain, with the same hash.
-fn check_anchor(path: &Path, hashes: &[String], found: &mut Finder) {
+/// `O_NOFOLLOW`: opening a symbolic link fails.
+#[cfg(unix)]
+fn libc_nofollow() -> i32 {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        0o400000
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        0x100
+    }
+}
+
+pub(crate) fn anchor_error(path: &Path, e: &std::io::Error) -> crate::Error {
+    crate::Error::Register {
+        th: format!(
+            "เขียนไฟล์ยึดห่วงโซ่ {} ไม่ได้ ({e}) ทะเบียนจึงไม่บันทึกการเปลี่ยนแปลง กรุณาแก้สิทธิ์ของไฟล์หรือโฟลเดอร์ให้เขียนได้ (ไฟล์ต้องเป็นไฟล์ธรรมดา ไม่ใช่ลิงก์) แล้วลองใหม่",
+            path.display()
+        ),
+        en: format!(
+            "cannot write the audit anchor {} ({e}), so the register made no change; make the file (a regular file, not a link) and its folder writable and try again",
+            path.display()
+        ),
+    }
+}
+
+/// Appends `id hash` to the anchor file at `path` (append-only, synced): the error, if
+/// any, is the caller's to show.
+pub(crate) fn append_anchor(path: &Path, id: i64, hash: &str) -> crate::Result<()> {
+    AnchorFile::open(path)?.append(id, hash)
+}
+
+/// Every line of the anchor file must be an entry of the chain, with the same hash; with
+/// `complete` (one anchor that every commit appends to: a register file) its last line
+/// must also be the chain's head, and an emptied anchor is as bad as a missing one.
+fn check_anchor(path: &Path, hashes: &[String], complete: bool, found: &mut Finder) {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(_) if hashes.is_empty() => return,
@@ -375,6 +537,21 @@ fn check_anchor(path: &Path, hashes: &[String], found: &mut Finder) {
             return;
         }
     };
+    if text.trim().is_empty() && !hashes.is_empty() {
+        found.add(
+            None,
+            format!(
+                "ไฟล์ยึดห่วงโซ่ {} ว่างเปล่า (ถูกลบเนื้อหา) จึงยืนยันไม่ได้ว่าบันทึกไม่ถูกเขียนใหม่ทั้งชุด กรุณากู้คืนไฟล์นี้จากสำเนาสำรอง",
+                path.display()
+            ),
+            format!(
+                "the anchor file {} is empty (it was truncated): a rewritten chain would go unseen; restore it from a backup",
+                path.display()
+            ),
+        );
+        return;
+    }
+    let mut last_id = 0usize;
     for (n, line) in text.lines().enumerate() {
         let mut parts = line.split_whitespace();
         let (Some(id), Some(hash)) = (
@@ -389,7 +566,7 @@ fn check_anchor(path: &Path, hashes: &[String], found: &mut Finder) {
             continue;
         };
         match hashes.get(id.wrapping_sub(1)) {
-            Some(h) if h == hash => {}
+            Some(h) if h == hash => last_id = last_id.max(id),
             Some(_) => {
                 found.add(
                     None,
@@ -416,6 +593,19 @@ fn check_anchor(path: &Path, hashes: &[String], found: &mut Finder) {
             }
         }
     }
+    if complete && last_id < hashes.len() {
+        found.add(
+            None,
+            format!(
+                "ไฟล์ยึดห่วงโซ่ยึดไว้ถึงรายการ {last_id} แต่บันทึกการตรวจสอบมี {} รายการ: รายการหลังจากนั้นไม่ได้ยึดไว้ (เขียนไฟล์ยึดไม่สำเร็จ หรือมีการเพิ่มบันทึกโดยไม่ผ่านโปรแกรม)",
+                hashes.len()
+            ),
+            format!(
+                "the anchor file covers the audit trail up to entry {last_id}, but it has {}: the entries after it are not anchored (an anchor write failed, or entries were added behind Saraban's back)",
+                hashes.len()
+            ),
+        );
+    }
 }
 
 impl SqliteRegister {
@@ -429,16 +619,25 @@ impl SqliteRegister {
         (self.path != Path::new(":memory:")).then(|| anchor_path(&self.path))
     }
 
-    /// Appends the chain's head to the anchor file (after a commit that added entries).
-    pub(super) fn anchor(&self) {
+    /// The anchor opened to append, before a commit (`None`: read-only or in memory): an
+    /// anchor that cannot be written refuses the change before anything is committed.
+    pub(super) fn anchor_ready(&self) -> crate::Result<Option<AnchorFile>> {
         if self.read_only {
-            return;
+            return Ok(None);
         }
-        let (Some(path), Ok(Some((id, hash)))) = (self.anchor_file(), last_entry(&self.conn))
-        else {
-            return;
+        match self.anchor_file() {
+            Some(p) => AnchorFile::open(&p).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// After a commit that added entries: appends the chain's head to the anchor opened
+    /// before it. An error here is shown: the change is in, the anchor is behind.
+    pub(super) fn anchor(&self, ready: Option<AnchorFile>) -> crate::Result<()> {
+        let (Some(f), Some((id, hash))) = (ready, last_entry(&self.conn)?) else {
+            return Ok(());
         };
-        append_anchor(&path, id, &hash);
+        f.append(id, &hash)
     }
 
     /// Checks the register against its audit trail: the chain itself, the anchor file
@@ -464,11 +663,13 @@ impl SqliteRegister {
                 );
             }
         }
-        v.chain_done(self.anchor_file().as_deref());
+        v.chain_done(self.anchor_file().as_deref(), true);
         {
             let mut stmt = self.conn.prepare(
-                "SELECT id, status, number_text, issued_date, pdf, pdf_sha256, letter_json, cancel_reason
-                 FROM letters WHERE status <> 'draft' ORDER BY id",
+                "SELECT l.id, l.status, l.number_text, l.issued_date, l.pdf, l.pdf_sha256, l.letter_json, l.cancel_reason,
+                        l.title, l.recipient, l.sender, l.issued_by, l.issued_at, l.running,
+                        (SELECT f.text FROM letters_fts f WHERE f.rowid = l.id)
+                 FROM letters l WHERE l.status <> 'draft' ORDER BY l.id",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
@@ -488,6 +689,15 @@ impl SqliteRegister {
                     &r.get::<_, Option<String>>(5)?.unwrap_or_default(),
                     &r.get::<_, String>(6)?,
                     r.get::<_, Option<String>>(7)?.as_deref(),
+                    &Shown {
+                        title: &r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+                        recipient: &r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                        sender: &r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                        issued_by: &r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                        issued_at: &r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+                        running: r.get::<_, Option<i64>>(13)?,
+                        search: r.get::<_, Option<String>>(14)?,
+                    },
                 );
             }
         }

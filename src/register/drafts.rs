@@ -48,6 +48,8 @@ impl SqliteRegister {
     /// Saves a draft: a new one when `id` is None, else a new version of draft `id`.
     /// Returns the draft's id.
     pub fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> crate::Result<i64> {
+        // Whatever the clerk typed is stored in the form it reads back in.
+        let letter = &letter.clone().for_storage();
         let json = serde_json::to_string(letter).map_err(|e| Error::Pdf(e.to_string()))?;
         let now = now_text();
         let (title, recipient, sender) = super::issue::listing(letter);
@@ -127,7 +129,7 @@ impl SqliteRegister {
             )
             .optional()?
             .ok_or_else(|| no_draft(id))?;
-        Letter::from_json(&json)
+        Letter::from_stored_json(&json)
     }
 
     /// The saved versions of a draft, newest first.
@@ -165,7 +167,7 @@ impl SqliteRegister {
                 th: format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}"),
                 en: format!("draft {id} has no version {version}"),
             })?;
-        Letter::from_json(&json)
+        Letter::from_stored_json(&json)
     }
 
     /// Deletes a draft with its versions (issued letters cannot be deleted).

@@ -31,6 +31,11 @@ pub trait Engine: Send {
     fn own_files(&self) -> Vec<PathBuf>;
     /// Whether opening it created it (a new file, or a new schema on the server).
     fn created(&self) -> bool;
+    /// What setting it up should tell (Thai, English): on a server, how the connected
+    /// role stands to the tables' guards. `None` when there is nothing to say.
+    fn setup_note(&self) -> Option<(String, String)> {
+        None
+    }
 
     // ---- Drafts (ร่างหนังสือ)
     /// Saves a draft: a new one when `id` is None, else a new version. Returns its id:
@@ -116,8 +121,9 @@ pub trait Engine: Send {
     fn verify_audit(&self) -> Result<AuditReport>;
     /// The database's own consistency check: `ok` or the problems found.
     fn integrity_check(&self) -> Result<String>;
-    /// Writes a verified backup (one SQLite file an office can open anywhere) to `out`.
-    fn backup_to(&self, out: Output) -> Result<AuditReport>;
+    /// Writes a verified backup (one SQLite file an office can open anywhere) to `out`,
+    /// and its anchor to `anchor` (both checked as outputs before anything is written).
+    fn backup_to(&self, out: Output, anchor: Output) -> Result<AuditReport>;
     /// Replaces the register's content with a verified backup.
     fn restore_from(&mut self, from: &Path, force: bool) -> Result<AuditReport>;
 
@@ -345,8 +351,8 @@ impl Engine for SqliteRegister {
     fn integrity_check(&self) -> Result<String> {
         SqliteRegister::integrity_check(self)
     }
-    fn backup_to(&self, out: Output) -> Result<AuditReport> {
-        SqliteRegister::backup_to(self, out)
+    fn backup_to(&self, out: Output, anchor: Output) -> Result<AuditReport> {
+        SqliteRegister::backup_to(self, out, anchor)
     }
     fn restore_from(&mut self, from: &Path, force: bool) -> Result<AuditReport> {
         SqliteRegister::restore_from(self, from, force)

@@ -41,9 +41,24 @@ pub fn csv_bytes(entries: &[Entry]) -> crate::Result<Vec<u8>> {
     let fail = |e: csv::Error| Error::Pdf(format!("CSV: {e}"));
     w.write_record(REGISTER_COLUMNS).map_err(fail)?;
     for e in entries {
-        w.write_record(row(e)).map_err(fail)?;
+        w.write_record(row(e).iter().map(|c| csv_cell(c).into_owned()))
+            .map_err(fail)?;
     }
     w.into_inner().map_err(|e| Error::Pdf(format!("CSV: {e}")))
+}
+
+/// A cell as a spreadsheet may read it: text a spreadsheet would take for a formula (it
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width forms)
+/// gets a leading apostrophe, as OWASP's CSV-injection advice says, so that opening the
+/// export never runs what someone typed into a subject. Only CSV needs it: XLSX cells are
+/// written as strings.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}') => {
+            format!("'{text}").into()
+        }
+        _ => text.into(),
+    }
 }
 
 /// An Excel workbook: a Thai font, sized columns, the header row frozen.

@@ -130,6 +130,21 @@ pub fn series_key(letter: &Letter) -> crate::Result<(String, &'static str)> {
             ),
         ));
     }
+    if let Some((at, c, looks)) = crate::thai::find_look_alike(&crate::thai::nfc(raw)) {
+        return Err(Error::input(
+            path,
+            format!(
+                "อักขระ “{c}” (U+{:04X}) ที่ตำแหน่ง {} ของ “{raw}” หน้าตาเหมือน “{looks}” แต่เป็นคนละตัว จะทำให้เกิดชุดเลขที่ซ้ำกับชุดอื่นบนกระดาษ กรุณาพิมพ์ “{looks}” ตัวปกติแทน",
+                c as u32,
+                at + 1
+            ),
+            format!(
+                "“{c}” (U+{:04X}) at position {} of “{raw}” looks like “{looks}” but is another character: it would start a series whose numbers look like another's on paper; type an ordinary “{looks}”",
+                c as u32,
+                at + 1
+            ),
+        ));
+    }
     let folded = to_arabic_digits(&crate::thai::nfc(raw));
     Ok((
         folded.split_whitespace().collect::<Vec<_>>().join(" "),
@@ -288,6 +303,7 @@ impl SqliteRegister {
         // Durable: the commit reaches the disk before the number is reported.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         let result = (|| {
+            let anchor = self.anchor_ready()?;
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -380,7 +396,8 @@ impl SqliteRegister {
                 &issue_detail(&number, &date.to_string(), &sha, &json),
             )?;
             tx.commit()?;
-            self.anchor();
+            self.anchor(anchor)
+                .map_err(|e| committed_unanchored(&number, e))?;
             Ok(Issued {
                 id,
                 number,
@@ -404,6 +421,7 @@ impl SqliteRegister {
         let user = self.user.clone();
         // A large page cache for the batch: the indexes of a big register stay in memory.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let anchor = self.anchor_ready()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -485,7 +503,7 @@ impl SqliteRegister {
             )?;
         }
         tx.commit()?;
-        self.anchor();
+        self.anchor(anchor)?;
         Ok(n)
     }
 
@@ -494,6 +512,7 @@ impl SqliteRegister {
         check_reason(reason)?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         let result = (|| {
+            let anchor = self.anchor_ready()?;
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -511,8 +530,7 @@ impl SqliteRegister {
             )?;
             append(&tx, &self.user, "cancel", Some(id), reason.trim())?;
             tx.commit()?;
-            self.anchor();
-            Ok(())
+            self.anchor(anchor)
         })();
         let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
         result
@@ -606,7 +624,7 @@ impl SqliteRegister {
             )
             .optional()?
             .ok_or_else(|| not_found(&id.to_string()))?;
-        Letter::from_json(&json)
+        Letter::from_stored_json(&json)
     }
 
     /// Calls `each` with the register's entries (of one Buddhist-Era year, or all) in
@@ -797,4 +815,17 @@ pub(super) fn not_found(what: &str) -> Error {
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A letter issued whose anchor could not be appended after the commit: the number is
+/// taken and must be said, so that nobody issues it again.
+pub(crate) fn committed_unanchored(number: &str, e: Error) -> Error {
+    let (th, en) = match &e {
+        Error::Register { th, en } => (th.clone(), en.clone()),
+        other => (other.to_string(), other.to_string()),
+    };
+    Error::Register {
+        th: format!("ออกเลข {number} แล้ว (บันทึกในทะเบียนเรียบร้อย อย่าออกเลขซ้ำ) แต่ {th}"),
+        en: format!("{number} was issued (it is in the register: do not issue it again), but {en}"),
+    }
 }

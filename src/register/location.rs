@@ -70,60 +70,109 @@ impl fmt::Display for Location {
     }
 }
 
-/// `url` with `password` for its user (percent-encoded), replacing any password it had.
-pub fn with_password(url: &str, password: &str) -> String {
-    let (bare, _) = split_password(url);
-    let Some((scheme, rest)) = bare.split_once("://") else {
-        return bare;
+/// A server URL taken apart at its user information: `scheme://user:password@rest`.
+struct Parts<'a> {
+    scheme: &'a str,
+    /// The user as written (still percent-encoded), if the URL names one.
+    user: Option<&'a str>,
+    /// The password as written (still percent-encoded).
+    password: Option<&'a str>,
+    /// Host, port, path, parameters: everything after the user information.
+    rest: &'a str,
+}
+
+/// Takes a server URL apart. The URL library's reading is trusted only when it accounts
+/// for every `@` (a password typed with an unencoded `/`, `?` or `#` makes it read part of
+/// the password as a port, a path or a fragment); otherwise everything up to the last `@`
+/// is the user information, so no part of a password is ever taken for the host or shown.
+fn parts(url: &str) -> Parts<'_> {
+    let (scheme, after) = url.split_once("://").unwrap_or(("postgres", url));
+    let trusted = url::Url::parse(url).is_ok_and(|u| {
+        !u.path().contains('@')
+            && !u.query().unwrap_or("").contains('@')
+            && !u.fragment().unwrap_or("").contains('@')
+    });
+    let at = if trusted {
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        after[..end].rfind('@')
+    } else {
+        after.rfind('@')
     };
-    let mut encoded = String::new();
-    for b in password.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => format!("{scheme}://{}:{encoded}{}", &rest[..at], &rest[at..]),
-        None => format!("{scheme}://:{encoded}@{rest}"),
+    let Some(at) = at else {
+        return Parts {
+            scheme,
+            user: None,
+            password: None,
+            rest: after,
+        };
+    };
+    let userinfo = &after[..at];
+    let (user, password) = match userinfo.split_once(':') {
+        Some((u, p)) => (u, Some(p)),
+        None => (userinfo, None),
+    };
+    Parts {
+        scheme,
+        user: Some(user),
+        password,
+        rest: &after[at + 1..],
     }
 }
 
-/// `url` without the password in it, and that password (percent-decoded), if any.
-pub fn split_password(url: &str) -> (String, Option<String>) {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return (url.to_string(), None);
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    let Some(at) = authority.rfind('@') else {
-        return (url.to_string(), None);
-    };
-    let userinfo = &authority[..at];
-    let Some((user, pw)) = userinfo.split_once(':') else {
-        return (url.to_string(), None);
-    };
-    let mut bytes = Vec::new();
-    let raw = pw.as_bytes();
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' {
-            if let Ok(b) = u8::from_str_radix(pw.get(i + 1..i + 3).unwrap_or("zz"), 16) {
-                bytes.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        bytes.push(raw[i]);
-        i += 1;
-    }
-    let password = String::from_utf8_lossy(&bytes).into_owned();
-    (
-        format!("{scheme}://{user}{}{}", &authority[at..], &rest[end..]),
-        Some(password),
+fn percent_decoded(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// `url` with `password` for its user (percent-encoded), replacing any password it had.
+pub fn with_password(url: &str, password: &str) -> String {
+    let (bare, _) = split_password(url);
+    let p = parts(&bare);
+    let encoded: String =
+        percent_encoding::utf8_percent_encode(password, USERINFO).to_string();
+    format!(
+        "{}://{}:{encoded}@{}",
+        p.scheme,
+        p.user.unwrap_or(""),
+        p.rest
     )
+}
+
+/// What is percent-encoded in a password put into a URL: all but the unreserved characters.
+const USERINFO: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `url` without the password in it, and that password (percent-decoded), if any. A
+/// `password=` parameter is taken out the same way.
+pub fn split_password(url: &str) -> (String, Option<String>) {
+    if !url.contains("://") {
+        return (url.to_string(), None);
+    }
+    let p = parts(url);
+    let mut password = p.password.map(percent_decoded);
+    // Parameters: a password among them is taken out too.
+    let (head, query) = match p.rest.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (p.rest, None),
+    };
+    let mut kept = Vec::new();
+    for param in query.into_iter().flat_map(|q| q.split('&')) {
+        match param.split_once('=') {
+            Some((k, v)) if k == "password" => password = Some(percent_decoded(v)),
+            _ => kept.push(param),
+        }
+    }
+    let query = if kept.is_empty() || query.is_none() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    };
+    let user = p.user.map(|u| format!("{u}@")).unwrap_or_default();
+    (format!("{}://{user}{head}{query}", p.scheme), password)
 }
 
 fn is_url(s: &str) -> bool {
@@ -133,20 +182,12 @@ fn is_url(s: &str) -> bool {
 
 /// `scheme://user:password@host/db?params` → `scheme://user@host/db`.
 pub(crate) fn redact(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{user}@{host}")
-        }
-        None => authority.to_string(),
-    };
-    format!("{scheme}://{authority}{path}")
+    let p = parts(url);
+    let rest = p.rest.split(['?', '#']).next().unwrap_or("");
+    match p.user {
+        Some(user) => format!("{}://{user}@{rest}", p.scheme),
+        None => format!("{}://{rest}", p.scheme),
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +223,28 @@ mod tests {
         assert_eq!(
             Location::parse(OsStr::new(&with)).shown(),
             "postgres://clerk@db/saraban"
+        );
+        // Passwords typed without encoding never show, whole or in part.
+        for (url, pw) in [
+            ("postgres://clerk:pa/ss@db/saraban", "pa/ss"),
+            ("postgres://clerk:pa?ss@db/saraban", "pa?ss"),
+            ("postgres://clerk:pa#ss@db/saraban", "pa#ss"),
+            ("postgres://clerk:12#x@db/saraban", "12#x"),
+            ("postgres://clerk:1/x@db/saraban", "1/x"),
+            ("postgres://clerk:a@b:c@db:5432/saraban", "a@b:c"),
+        ] {
+            let l = Location::parse(OsStr::new(url));
+            assert_eq!(l.shown().replace(":5432", ""), "postgres://clerk@db/saraban", "{url}");
+            assert_eq!(split_password(url), ("postgres://clerk@db/saraban".replace("db/", if url.contains(":5432") { "db:5432/" } else { "db/" }), Some(pw.to_string())), "{url}");
+            let again = with_password(&split_password(url).0, pw);
+            assert_eq!(split_password(&again).1.as_deref(), Some(pw));
+        }
+        assert_eq!(
+            split_password("postgres://clerk@db/saraban?sslmode=require&password=x%2Fy"),
+            (
+                "postgres://clerk@db/saraban?sslmode=require".into(),
+                Some("x/y".into())
+            )
         );
         // A file whose name merely contains the word is a file.
         assert!(Location::parse(OsStr::new("./postgres://x"))

@@ -26,8 +26,9 @@ pub(crate) fn not_empty(target: &str) -> Error {
     }
 }
 
-/// Copies the register `from` into the empty register `to`, and verifies it there.
-pub fn migrate(from: &dyn Engine, to: &mut dyn Engine) -> crate::Result<Migrated> {
+/// Verifies the register `from` before anything is moved out of it: a broken register is
+/// not copied as if it were sound. Returns its verification, for [`migrate_verified`].
+pub fn check_source(from: &dyn Engine) -> crate::Result<AuditReport> {
     let source = from.verify_audit()?;
     if !source.intact() {
         let first = source.problems.first().cloned();
@@ -44,6 +45,21 @@ pub fn migrate(from: &dyn Engine, to: &mut dyn Engine) -> crate::Result<Migrated
             ),
         });
     }
+    Ok(source)
+}
+
+/// Copies the register `from` into the empty register `to`, and verifies it there.
+pub fn migrate(from: &dyn Engine, to: &mut dyn Engine) -> crate::Result<Migrated> {
+    let source = check_source(from)?;
+    migrate_verified(from, source, to)
+}
+
+/// [`migrate`] for a source [`check_source`] already verified.
+pub fn migrate_verified(
+    from: &dyn Engine,
+    source: AuditReport,
+    to: &mut dyn Engine,
+) -> crate::Result<Migrated> {
     let rows = to.load(&mut |sink| from.dump(sink))?;
     let report = to.verify_audit()?;
     if !report.intact() || report.head != source.head || report.entries != source.entries {

@@ -37,7 +37,7 @@ pub use search::{fold, fold_digits, Hit, SearchQuery};
 
 pub use engine::{Engine, Register};
 pub use location::{split_password, with_password, Location};
-pub use migrate::{migrate, Migrated};
+pub use migrate::{check_source, migrate, migrate_verified, Migrated};
 pub use pg::{local_dir, PgRegister};
 pub use records::Record;
 pub use sqlite::SqliteRegister;

@@ -192,3 +192,40 @@ fn refuse(app: i32, version: i32, tables: i64) -> Result<(), RegisterError> {
     }
     Ok(())
 }
+
+/// The schema objects of a database: type, name, table and SQL of each, in order.
+fn objects(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, Option<String>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}
+
+/// Checks that `conn` holds exactly the schema this build's migrations make: the same
+/// tables, indexes, triggers and views with the same SQL, and nothing else. A backup with
+/// a trigger, view or index of someone else's would carry it into the register on restore.
+/// Returns the first object that differs.
+pub fn check_identical(conn: &Connection) -> crate::Result<()> {
+    let mut fresh = Connection::open_in_memory()?;
+    migrate(&mut fresh).map_err(crate::Error::from)?;
+    let want = objects(&fresh)?;
+    let have = objects(conn)?;
+    if want == have {
+        return Ok(());
+    }
+    let differs = have
+        .iter()
+        .find(|o| !want.contains(o))
+        .map(|o| format!("{} {}", o.0, o.1))
+        .or_else(|| {
+            want.iter()
+                .find(|o| !have.contains(o))
+                .map(|o| format!("{} {} (missing)", o.0, o.1))
+        })
+        .unwrap_or_default();
+    Err(crate::Error::Register {
+        th: format!("โครงสร้างฐานข้อมูลของไฟล์นี้ไม่ตรงกับทะเบียนของสารบรรณ ({differs}) อาจถูกดัดแปลง จึงไม่นำมาใช้"),
+        en: format!("this file's database schema differs from a Saraban register's ({differs}); it may have been tampered with and is not used"),
+    })
+}

@@ -254,7 +254,7 @@ pub(super) fn short_snippet(text: &str, needle: &str) -> Option<String> {
 /// The searchable text of a stored letter row (when a register is moved).
 pub(super) fn stored_search_text(row: &super::records::LetterRow) -> String {
     let number = row.number_text.clone().unwrap_or_default();
-    match Letter::from_json(&row.letter_json) {
+    match Letter::from_stored_json(&row.letter_json) {
         Ok(l) => search_text(&l, &number),
         Err(_) => fold(&format!("{number}\n{}", row.title)),
     }

@@ -21,6 +21,7 @@ impl SqliteRegister {
     /// Stores (or, with `None`, removes) several values in one transaction, with one
     /// audit entry naming the keys changed.
     pub fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> crate::Result<()> {
+        let anchor = self.anchor_ready()?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -37,8 +38,7 @@ impl SqliteRegister {
         let keys: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
         append(&tx, &self.user, "settings", None, &keys.join(","))?;
         tx.commit()?;
-        self.anchor();
-        Ok(())
+        self.anchor(anchor)
     }
 }
 

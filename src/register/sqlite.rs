@@ -24,6 +24,9 @@ pub struct SqliteRegister {
     pub(crate) read_only: bool,
     /// The file did not exist before it was opened.
     pub(crate) created: bool,
+    /// A register in a folder that cannot be written, whose `-wal` still held committed
+    /// letters, is read from a copy of both files made here (see [`open_reader`]).
+    _snapshot: Option<tempfile::TempDir>,
 }
 
 fn missing(path: &Path) -> Error {
@@ -73,9 +76,24 @@ impl SqliteRegister {
 
     /// Opens the register at `path` as `access` says.
     pub fn open_with(path: &Path, access: Access) -> crate::Result<SqliteRegister> {
-        let exists = std::fs::metadata(path).is_ok();
+        let meta = std::fs::metadata(path).ok();
+        let exists = meta.is_some();
         if !exists && access != Access::Create {
             return Err(missing(path));
+        }
+        // A pipe or a device would block SQLite's open (a FIFO waits for a writer for
+        // ever) or be written into: a register is a regular file.
+        if meta.as_ref().is_some_and(|m| !m.is_file()) {
+            return Err(Error::Register {
+                th: format!(
+                    "{} ไม่ใช่ไฟล์ทะเบียน (เป็นโฟลเดอร์ ท่อ หรืออุปกรณ์) กรุณาระบุไฟล์ทะเบียนด้วย --db",
+                    path.display()
+                ),
+                en: format!(
+                    "{} is not a register file (it is a folder, a pipe or a device); give the register file with --db",
+                    path.display()
+                ),
+            });
         }
         if access == Access::Create {
             if let Some(dir) = path.parent() {
@@ -87,8 +105,11 @@ impl SqliteRegister {
                 }
             }
         }
+        let mut snapshot = None;
         let conn = if access == Access::Read {
-            open_reader(path)?
+            let (conn, copy) = open_reader(path)?;
+            snapshot = copy;
+            conn
         } else {
             let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
             if access == Access::Create {
@@ -113,6 +134,7 @@ impl SqliteRegister {
             path: path.to_path_buf(),
             read_only: access == Access::Read,
             created: !exists,
+            _snapshot: snapshot,
         })
     }
 
@@ -127,6 +149,7 @@ impl SqliteRegister {
             path: PathBuf::from(":memory:"),
             read_only: false,
             created: true,
+            _snapshot: None,
         })
     }
 
@@ -210,8 +233,12 @@ fn ensure_wal(conn: &Connection) -> Result<(), RegisterError> {
 }
 
 /// A read-only connection. A WAL database needs its `-shm` file; in a folder where it
-/// cannot be created (a read-only share, a CD) the file is read as immutable.
-fn open_reader(path: &Path) -> crate::Result<Connection> {
+/// cannot be created (a read-only share, a CD) SQLite cannot read the `-wal` beside it. An
+/// empty or absent `-wal` holds nothing: the file is read as immutable. A `-wal` that holds
+/// committed letters is never ignored (that would show an old register: letters missing
+/// from a search, a backup, the audit): the database and its `-wal` are copied to a
+/// temporary folder and read there, or, when that fails, the register is refused.
+fn open_reader(path: &Path) -> crate::Result<(Connection, Option<tempfile::TempDir>)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let check = |conn: Connection| -> crate::Result<Connection> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -219,19 +246,54 @@ fn open_reader(path: &Path) -> crate::Result<Connection> {
         schema::check_readable(&conn)?;
         Ok(conn)
     };
-    match Connection::open_with_flags(path, flags)
+    let first = match Connection::open_with_flags(path, flags)
         .map_err(Error::from)
         .and_then(check)
     {
-        Ok(conn) => Ok(conn),
-        Err(first) => {
-            let uri = file_uri(path, "immutable=1");
-            Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
-                .map_err(Error::from)
-                .and_then(check)
-                .map_err(|_| first)
-        }
+        Ok(conn) => return Ok((conn, None)),
+        Err(first) => first,
+    };
+    let wal = suffixed(path, "-wal");
+    let pending = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    if pending == 0 {
+        let uri = file_uri(path, "immutable=1");
+        return Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
+            .map_err(Error::from)
+            .and_then(check)
+            .map(|c| (c, None))
+            .map_err(|_| first);
     }
+    let unreadable = |e: String| Error::Register {
+        th: format!(
+            "ทะเบียน {} มีการบันทึกที่ยังอยู่ในไฟล์ {} และโฟลเดอร์นี้เขียนไม่ได้ จึงอ่านให้ครบไม่ได้ ({e}) กรุณาคัดลอกทะเบียนพร้อมไฟล์ -wal ไปไว้ในโฟลเดอร์ที่เขียนได้ หรือเปิดทะเบียนในที่ที่เขียนได้หนึ่งครั้ง",
+            path.display(),
+            wal.display()
+        ),
+        en: format!(
+            "the register {} has commits still in {} and its folder cannot be written, so it cannot be read whole ({e}); copy the register with its -wal file to a writable folder, or open it once where it can be written",
+            path.display(),
+            wal.display()
+        ),
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("saraban-read-")
+        .tempdir()
+        .map_err(|e| unreadable(e.to_string()))?;
+    let copy = dir.path().join("register.sqlite");
+    std::fs::copy(path, &copy).map_err(|e| unreadable(e.to_string()))?;
+    std::fs::copy(&wal, suffixed(&copy, "-wal")).map_err(|e| unreadable(e.to_string()))?;
+    let conn = Connection::open_with_flags(&copy, flags)
+        .map_err(Error::from)
+        .and_then(check)
+        .map_err(|e| unreadable(e.to_string()))?;
+    Ok((conn, Some(dir)))
+}
+
+/// `path` with `suffix` appended to its file name (`register.sqlite-wal`).
+fn suffixed(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
 }
 
 impl SqliteRegister {
@@ -424,7 +486,8 @@ impl SqliteRegister {
         {
             let _ = std::fs::remove_file(&path);
         }
-        self.anchor();
+        let anchor = self.anchor_ready()?;
+        self.anchor(anchor)?;
         Ok(n)
     }
 }

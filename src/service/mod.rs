@@ -197,6 +197,10 @@ pub struct Office {
     layout_profile: Profile,
     /// How letters are written (PDF/A or not).
     pdf_options: PdfOptions,
+    /// What is wrong with the font or emblem stored in the register, when one (imported
+    /// by an older version) cannot be used: every letter is refused with this, saying how
+    /// to import a good one, while the rest of the office (the profile, the register) works.
+    stored_problem: Option<(String, String)>,
 }
 
 fn no_register() -> Error {
@@ -279,16 +283,33 @@ impl Office {
     /// An office over a register already open (tests and benchmarks), with `settings`'
     /// files or else the register's own.
     pub fn with_register(settings: &OfficeSettings, register: Register) -> Result<Office> {
+        // A stored font or emblem that cannot be used never locks the clerk out of the
+        // register: the office opens, letters are refused until a good one is imported.
+        let mut problem = None;
         let fonts = if settings.fonts.is_empty() {
-            stored_fonts(&register)?.map_or_else(FontSet::bundled, Ok)?
+            match stored_fonts(&register) {
+                Ok(f) => f.map_or_else(FontSet::bundled, Ok)?,
+                Err(e) => {
+                    problem = Some(stored_problem(&e, "profile font"));
+                    FontSet::bundled()?
+                }
+            }
         } else {
             FontSet::from_files(&settings.fonts)?
         };
         let emblem = match &settings.emblem {
             Some(p) => Some(Arc::new(Graphic::load(p)?)),
-            None => stored_emblem(&register)?.map(Arc::new),
+            None => match stored_emblem(&register) {
+                Ok(g) => g.map(Arc::new),
+                Err(e) => {
+                    problem = problem.or(Some(stored_problem(&e, "profile emblem")));
+                    None
+                }
+            },
         };
-        Ok(Office::assemble(fonts, emblem, Some(register), settings))
+        let mut office = Office::assemble(fonts, emblem, Some(register), settings);
+        office.stored_problem = problem;
+        Ok(office)
     }
 
     /// Uses `emblem` for this session only, without storing it (tests, benchmarks).
@@ -320,7 +341,51 @@ impl Office {
                 created_unix: None,
                 pdfa: settings.pdfa,
             },
+            stored_problem: None,
         }
+    }
+
+    /// Refuses letters while the stored font or emblem cannot be used.
+    fn profile_usable(&self) -> Result<()> {
+        match &self.stored_problem {
+            None => Ok(()),
+            Some((th, en)) => Err(Error::Register {
+                th: th.clone(),
+                en: en.clone(),
+            }),
+        }
+    }
+
+    /// Renders a test letter of every kind with `fonts` and `emblem`, within the bounds
+    /// the file checks set, before they are stored: a font or emblem that cannot make a
+    /// letter is refused at import instead of breaking every later issue. A panic in a
+    /// parser is the file's fault and said as such.
+    fn trial(&self, fonts: &FontSet, emblem: Option<Arc<Graphic>>) -> Result<()> {
+        let typesetter = Typesetter::new(fonts.clone(), self.layout_profile.clone());
+        let writer = PdfWriter::new();
+        if let Some(g) = &emblem {
+            writer.prepare(g);
+        }
+        let run = || -> Result<()> {
+            for kind in ["external", "memo", "stamped", "order"] {
+                let letter = Letter::from_json(&format!(
+                    r#"{{"kind":"{kind}","number":{{"prefix":"มท ๐๘๑๐.๒","running":1}},"date":"2026-12-05",
+                    "agency":{{"name":"กรมส่งเสริมการปกครองท้องถิ่น","address":["ถนนนครราชสีมา เขตดุสิต กทม. ๑๐๓๐๐"]}},
+                    "subject":"ทดสอบฟอนต์และตราครุฑ ๐๑๒๓๔๕๖๗๘๙ 0123456789 ABC abc","recipient":"ผู้ว่าราชการจังหวัด ทุกจังหวัด",
+                    "body":["กรมส่งเสริมการปกครองท้องถิ่นขอเรียนว่า ฯลฯ ภาษาไทย ก ข ฃ ค ฅ ฆ ง จ ฉ ช ซ ฌ ญ ฎ ฏ ฐ ฑ ฒ ณ ด ต ถ ท ธ น บ ป ผ ฝ พ ฟ ภ ม ย ร ฤ ล ฦ ว ศ ษ ส ห ฬ อ ฮ กั กิ กี กึ กื กุ กู เก แก โก ใก ไก ก่ ก้ ก๊ ก๋ ก็ ก์ กำ ๆ “ ” ( ) / . , - : %"],
+                    "signer":{{"name":"นายทดสอบ ระบบ","positions":["อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"]}}}}"#
+                ))?;
+                let doc = typesetter.typeset_with(&letter, emblem.clone(), &LayoutOptions::default())?;
+                writer.write(&doc, &self.pdf_options)?;
+            }
+            Ok(())
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|_| {
+            Err(Error::Font {
+                th: "ทดลองพิมพ์หนังสือด้วยฟอนต์หรือตราครุฑนี้ไม่สำเร็จ (ไฟล์อาจเสียหาย) จึงไม่นำมาใช้".into(),
+                en: "a test letter could not be made with this font or emblem (the file may be damaged), so it was not taken".into(),
+            })
+        })
     }
 
     fn reg(&self) -> Result<&Register> {
@@ -358,6 +423,7 @@ impl Office {
 
     /// Lays out a letter into pages.
     pub fn typeset(&self, letter: &Letter) -> Result<Document> {
+        self.profile_usable()?;
         self.typesetter.typeset(letter, self.emblem.clone())
     }
 
@@ -368,6 +434,7 @@ impl Office {
 
     /// Renders one copy of a letter: the original, or the file copy (สำเนาคู่ฉบับ).
     pub fn render_copy(&self, letter: &Letter, copy: PrintCopy) -> Result<Vec<u8>> {
+        self.profile_usable()?;
         let opts = LayoutOptions {
             file_copy: copy == PrintCopy::FileCopy,
         };
@@ -474,6 +541,7 @@ impl Office {
     /// Issues a letter into the register: the next number of its series, the date, the
     /// final PDF rendered by this office, all in one transaction.
     pub fn issue(&mut self, letter: &Letter, opts: &IssueOptions) -> Result<Issued> {
+        self.profile_usable()?;
         let Office {
             register,
             typesetter,
@@ -646,7 +714,7 @@ impl Office {
         )?;
         let mut rows = 0u64;
         reg.for_each_entry(Some(year_be), |entry| {
-            if let Some(page) = pager.row(&crate::register::export::row(&entry)) {
+            for page in pager.row(&crate::register::export::row(&entry)) {
                 pdf.page(&page)?;
                 progress(BookProgress {
                     rows,
@@ -708,13 +776,22 @@ impl Office {
     /// may keep working), with its anchor file beside it.
     pub fn backup(&self, out: &Path) -> Result<AuditReport> {
         let output = self.output(out)?;
-        self.reg()?.backup_to(output)
+        // The backup's anchor is a file written too: it goes through the same checks (a
+        // register named like the backup's anchor is never written over).
+        let anchor = self.output(&crate::register::anchor_path(out))?;
+        self.reg()?.backup_to(output, anchor)
     }
 
     /// Replaces the register with a verified backup; one that would lose issued letters
     /// only when `force`.
     pub fn restore(&mut self, from: &Path, force: bool) -> Result<AuditReport> {
         self.reg_mut()?.restore_from(from, force)
+    }
+
+    /// What setting the register up should tell (Thai, English), e.g. how a server's roles
+    /// stand to its guards; `None` when nothing.
+    pub fn setup_note(&self) -> Result<Option<(String, String)>> {
+        Ok(self.reg()?.setup_note())
     }
 
     /// Whether opening the register created it (`saraban init`'s message).
@@ -782,6 +859,8 @@ impl Office {
     pub fn import_emblem(&mut self, path: &Path) -> Result<()> {
         let data = read_limited(path, emblem_problem)?;
         let graphic = Graphic::from_bytes(data.clone(), path)?;
+        self.trial(&self.typesetter.fonts, Some(Arc::new(graphic.clone())))
+            .map_err(|e| emblem_problem(path, e.lines(Lang::Th).join(" "), e.lines(Lang::En).join(" ")))?;
         let name = file_name(path);
         self.reg_mut()?.set_settings(&[
             (EMBLEM_KEY, Some(data.as_slice())),
@@ -790,6 +869,7 @@ impl Office {
         let graphic = Arc::new(graphic);
         self.writer.prepare(&graphic);
         self.emblem = Some(graphic);
+        self.stored_problem = None;
         Ok(())
     }
 
@@ -798,6 +878,7 @@ impl Office {
         self.reg_mut()?
             .set_settings(&[(EMBLEM_KEY, None), (EMBLEM_NAME_KEY, None)])?;
         self.emblem = None;
+        self.stored_problem = None;
         Ok(())
     }
 
@@ -811,6 +892,12 @@ impl Office {
     pub fn import_font(&mut self, path: &Path) -> Result<()> {
         let regular = read_limited(path, font_problem)?;
         let set = FontSet::from_files(&[path.to_path_buf()])?;
+        self.trial(&set, self.emblem.clone())
+            .map_err(|e| font_problem(path, e.lines(Lang::Th).join(" "), e.lines(Lang::En).join(" ")))?;
+        for face in [&set.regular, &set.bold] {
+            crate::pdf::check_embeddable(face)
+                .map_err(|e| font_problem(path, e.lines(Lang::Th).join(" "), e.lines(Lang::En).join(" ")))?;
+        }
         let bold = if set.bold.path != set.regular.path {
             Some(set.bold.data.as_ref().clone())
         } else {
@@ -823,6 +910,7 @@ impl Office {
         ])?;
         self.typesetter = Typesetter::new(set, self.layout_profile.clone());
         self.writer.clear_cache();
+        self.stored_problem = None;
         Ok(())
     }
 
@@ -835,16 +923,49 @@ impl Office {
         ])?;
         self.typesetter = Typesetter::new(FontSet::bundled()?, self.layout_profile.clone());
         self.writer.clear_cache();
+        self.stored_problem = None;
         Ok(())
     }
 }
 
-/// Reads a letter file (JSON, UTF-8), every problem named.
-pub fn read_letter(path: &Path) -> Result<Letter> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+/// The largest letter file read: far above what a letter may hold (see
+/// [`crate::letter::MAX_TOTAL_CHARS`]), so that `/dev/zero` or a wrong file is refused at
+/// once instead of filling the memory.
+pub const MAX_LETTER_FILE: u64 = 16 * 1024 * 1024;
+
+/// Reads at most `limit` bytes of `path`; a longer file is refused, said with its name.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let f = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    f.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::input(
+            "",
+            format!(
+                "ไฟล์ {} ใหญ่เกิน {} MB จึงไม่อ่าน (ตรวจว่าเลือกไฟล์ถูกต้อง)",
+                path.display(),
+                limit / (1024 * 1024)
+            ),
+            format!(
+                "{} is larger than {} MB and was not read (is it the right file?)",
+                path.display(),
+                limit / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a letter file (JSON, UTF-8), every problem named.
+pub fn read_letter(path: &Path) -> Result<Letter> {
+    let bytes = read_bounded(path, MAX_LETTER_FILE)?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::input(
             "",
@@ -896,8 +1017,22 @@ pub fn default_register_path() -> std::path::PathBuf {
 /// register at `to` (created when missing), and verifies it there (`saraban migrate`).
 pub fn migrate_register(from: &Path, to: &Path) -> Result<crate::register::Migrated> {
     let source = Register::open_read_only(from)?;
+    // The source is verified before the target is created: a refused move leaves nothing
+    // behind.
+    let report = crate::register::check_source(&*source)?;
     let mut target = Register::create(to)?;
-    crate::register::migrate(&*source, &mut *target)
+    let moved = crate::register::migrate_verified(&*source, report, &mut *target);
+    if moved.is_err() && target.created() {
+        // A file this move created and could not fill is not left to be taken for a register.
+        if let Some(file) = target.location().file().map(Path::to_path_buf) {
+            let files = target.own_files();
+            drop(target);
+            for f in files.iter().chain(std::iter::once(&file)) {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+    }
+    moved
 }
 
 /// A stored setting that is text (the file names of the emblem and the font).
@@ -921,6 +1056,21 @@ fn stored_fonts(reg: &Register) -> Result<Option<FontSet>> {
         None => regular.clone(),
     };
     Ok(Some(FontSet { regular, bold }))
+}
+
+/// What a stored font or emblem that cannot be used means for the clerk, and the command
+/// (`saraban profile font|emblem`, or the settings screen) that replaces it.
+fn stored_problem(e: &Error, command: &str) -> (String, String) {
+    (
+        format!(
+            "ฟอนต์หรือตราครุฑที่เก็บไว้ในทะเบียนใช้ไม่ได้: {} กรุณานำเข้าไฟล์ใหม่ในหน้าตั้งค่า (หรือ saraban {command} ไฟล์)",
+            e.lines(Lang::Th).join(" ")
+        ),
+        format!(
+            "the font or emblem stored in the register cannot be used: {}; import a good file in the settings (or saraban {command} FILE)",
+            e.lines(Lang::En).join(" ")
+        ),
+    )
 }
 
 fn stored_emblem(reg: &Register) -> Result<Option<Graphic>> {

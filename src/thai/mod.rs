@@ -36,6 +36,24 @@ pub fn find_invisible(s: &str) -> Option<(usize, char)> {
     s.chars().enumerate().find(|(_, c)| is_invisible(*c))
 }
 
+/// The first character of `s` that only looks like another (UTS #39: its confusable
+/// skeleton is other text): ONE DOT LEADER for a full stop, a full-width or mathematical
+/// digit for a digit, a Cyrillic letter for a Latin one. Thai text, ASCII and spaces are
+/// what a letter code is typed with and are never flagged. Returns the position in
+/// characters, the character, and what it looks like.
+pub fn find_look_alike(s: &str) -> Option<(usize, char, String)> {
+    use unicode_security::confusable_detection::skeleton;
+    s.chars().enumerate().find_map(|(i, c)| {
+        if c.is_ascii() || is_thai(c) || c.is_whitespace() {
+            return None;
+        }
+        let mut buf = [0u8; 4];
+        let one = c.encode_utf8(&mut buf);
+        let looks: String = skeleton(one).collect();
+        (looks != *one && !looks.is_empty()).then_some((i, c, looks))
+    })
+}
+
 /// `s` in Unicode normal form C (composed), as keys and comparisons need it.
 pub fn nfc(s: &str) -> String {
     icu_normalizer::ComposingNormalizerBorrowed::new_nfc()
@@ -46,6 +64,20 @@ pub fn nfc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alike_characters_are_found_by_the_unicode_data() {
+        for (code, looks) in [
+            ("มท 0810\u{2024}2", "."),
+            ("มท ０810.2", "0"),
+            ("มท 𝟎810.2", "0"),
+            ("มท 0810.２", "2"),
+        ] {
+            let found = find_look_alike(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!(found.2, looks, "{code}");
+        }
+        assert_eq!(find_look_alike("มท ๐๘๑๐.๒/ว 0810.2 (ก)"), None);
+    }
 
     #[test]
     fn invisible_characters_are_found() {

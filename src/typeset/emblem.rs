@@ -37,6 +37,9 @@ pub struct FilledPath {
     pub even_odd: bool,
 }
 
+/// The most pixels a side of a PNG or JPEG emblem may have.
+pub const MAX_RASTER_SIDE: u32 = 4096;
+
 /// A picture ready to be placed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Graphic {
@@ -118,6 +121,15 @@ impl Graphic {
                     path,
                     "รูปว่างเปล่า".into(),
                     "the image is empty".into(),
+                ));
+            }
+            // Every issue decodes the picture: its size bounds the memory that takes. A
+            // 3 cm emblem needs some 700 pixels at 600 dpi.
+            if width > MAX_RASTER_SIDE || height > MAX_RASTER_SIDE {
+                return Err(emblem_error(
+                    path,
+                    format!("รูปใหญ่ {width}×{height} พิกเซล เกิน {MAX_RASTER_SIDE} พิกเซลต่อด้าน กรุณาย่อรูป (ตราครุฑสูง 3 ซม. ใช้เพียงราว 700 พิกเซลที่ 600 dpi) หรือใช้ไฟล์ SVG"),
+                    format!("the image is {width}×{height} pixels, more than {MAX_RASTER_SIDE} a side; scale it down (a 3 cm emblem needs about 700 pixels at 600 dpi) or use an SVG"),
                 ));
             }
             return Ok(Graphic::Raster {

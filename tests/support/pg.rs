@@ -300,11 +300,16 @@ impl Cluster {
 
     /// Like [`Cluster::psql`], but returns the error text when the server refuses.
     pub fn psql_result(&self, db: &str, sql: &str) -> Result<String, String> {
+        self.psql_as("saraban", db, sql)
+    }
+
+    /// Runs SQL as the role `user` (not a superuser, unless it is one).
+    pub fn psql_as(&self, user: &str, db: &str, sql: &str) -> Result<String, String> {
         let port = self.port.to_string();
         let out = Command::new(self.bin.join("psql"))
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
             .arg(self.dir.path())
-            .args(["-p", &port, "-U", "saraban", "-d", db, "-c", sql])
+            .args(["-p", &port, "-U", user, "-d", db, "-c", sql])
             .output()
             .unwrap();
         if out.status.success() {

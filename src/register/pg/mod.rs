@@ -70,6 +70,8 @@ pub struct PgRegister {
     /// New drafts kept on this computer (their provisional, negative ids) that went up to
     /// the server since, with their server ids.
     sent: RefCell<std::collections::HashMap<i64, i64>>,
+    /// What `saraban init` should tell about the roles (see [`schema::roles`]).
+    note: RefCell<Option<(String, String)>>,
 }
 
 /// A provisional id for a new draft kept on this computer while the server is away:
@@ -94,6 +96,30 @@ pub(crate) fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
             tokio::task::block_in_place(f)
         }
         _ => f(),
+    }
+}
+
+/// The longest a statement waits for a lock another clerk holds.
+pub const LOCK_WAIT: Duration = Duration::from_secs(15);
+/// The longest a session may sit inside a transaction doing nothing before the server ends
+/// it (a suspended laptop, a killed app).
+pub const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(30);
+
+/// What `saraban init` says when the connected role owns the register's tables: a clerk
+/// working as the owner could switch the guards off, so clerks get their own roles in the
+/// group [`schema::CLERK_ROLE`].
+fn roles_note(user: &str, owner: bool, group: bool) -> Option<(String, String)> {
+    let role = schema::CLERK_ROLE;
+    match (owner, group) {
+        (false, _) => None,
+        (true, true) => Some((
+            format!("ผู้ใช้ {user} เป็นเจ้าของตารางทะเบียน ใช้ผู้ใช้นี้เฉพาะการติดตั้งและปรับรุ่น ให้เสมียนเชื่อมต่อด้วยผู้ใช้ของตนในกลุ่ม {role} (ให้สิทธิ์แล้ว): CREATE ROLE ชื่อเสมียน LOGIN PASSWORD '…' IN ROLE {role};"),
+            format!("the role {user} owns the register's tables: use it only to set up and upgrade; clerks connect as their own roles in the group {role} (granted): CREATE ROLE clerk_name LOGIN PASSWORD '…' IN ROLE {role};"),
+        )),
+        (true, false) => Some((
+            format!("ผู้ใช้ {user} เป็นเจ้าของตารางทะเบียน และยังไม่มีกลุ่ม {role}: เสมียนที่ใช้ผู้ใช้เจ้าของปิดการป้องกันของทะเบียนได้ ให้ผู้ดูแลเซิร์ฟเวอร์สร้างกลุ่มและผู้ใช้ของเสมียน: CREATE ROLE {role} NOLOGIN; CREATE ROLE ชื่อเสมียน LOGIN PASSWORD '…' IN ROLE {role}; แล้วสั่ง saraban init ด้วยผู้ใช้เจ้าของอีกครั้ง (ดู README)"),
+            format!("the role {user} owns the register's tables and there is no group {role}: clerks working as the owner could switch the register's guards off; have the server's administrator create the group and the clerks' roles: CREATE ROLE {role} NOLOGIN; CREATE ROLE clerk_name LOGIN PASSWORD '…' IN ROLE {role}; then run saraban init as the owner again (see the README)"),
+        )),
     }
 }
 
@@ -156,6 +182,10 @@ pub(crate) fn pg_error(e: postgres::Error, shown: &str) -> Error {
         "42501" => Error::Register {
             th: format!("ผู้ใช้นี้ไม่มีสิทธิ์ในฐานข้อมูลทะเบียน {shown}: {detail}"),
             en: format!("this user lacks a privilege on the register database {shown}: {detail}"),
+        },
+        "55P03" => Error::Register {
+            th: format!("ทะเบียนบนเซิร์ฟเวอร์ {shown} ถูกเสมียนอีกคนใช้อยู่นานเกิน {} วินาที (เครื่องของผู้นั้นอาจค้างหรือพักเครื่องระหว่างออกเลข) ไม่มีการออกเลขหรือบันทึก กรุณาลองใหม่อีกครั้ง", LOCK_WAIT.as_secs()),
+            en: format!("the register on {shown} was held by another clerk for more than {} seconds (their computer may have hung or slept inside an issue); nothing was issued or written; try again", LOCK_WAIT.as_secs()),
         },
         "53100" => Error::Register {
             th: "ดิสก์ของเซิร์ฟเวอร์ทะเบียนเต็ม บันทึกไม่ได้".into(),
@@ -286,6 +316,19 @@ fn config_from(url: &str, shown: &str) -> crate::Result<(Config, tls::Tls)> {
         config.connect_timeout(Duration::from_secs(5));
     }
     config.application_name("saraban");
+    // Every wait is bounded: a clerk whose laptop sleeps inside an issue holds the series'
+    // row for at most IDLE_IN_TRANSACTION (the server then ends that session and its
+    // transaction), and the others wait for a lock at most LOCK_WAIT, then are told why.
+    let bounded = format!(
+        "-c lock_timeout={}s -c idle_in_transaction_session_timeout={}s",
+        LOCK_WAIT.as_secs(),
+        IDLE_IN_TRANSACTION.as_secs()
+    );
+    let options = match config.get_options() {
+        Some(o) if !o.trim().is_empty() => format!("{o} {bounded}"),
+        _ => bounded,
+    };
+    config.options(&options);
     Ok((config, tls))
 }
 
@@ -298,6 +341,12 @@ impl PgRegister {
     /// created (UTF-8, ctype C.UTF-8, so that `pg_trgm` indexes Thai) and the schema with
     /// it; a database whose ctype cannot index Thai is refused.
     pub fn connect(url: &str, access: Access) -> crate::Result<PgRegister> {
+        // A password typed without percent-encoding is encoded, so that the client reads
+        // exactly the user, host and database the clerk meant.
+        let url = &match super::location::split_password(url) {
+            (bare, Some(pw)) => super::location::with_password(&bare, &pw),
+            (bare, None) => bare,
+        };
         let shown = super::location::redact(url);
         let (config, tls) = config_from(url, &shown)?;
         let tls = tls.connector(&shown)?;
@@ -320,6 +369,7 @@ impl PgRegister {
                         away_since: Cell::new(Some(Instant::now())),
                         sending: Default::default(),
                         sent: Default::default(),
+                        note: Default::default(),
                     })
                 }
                 None => return Err(pg_error(e, &shown)),
@@ -349,6 +399,7 @@ impl PgRegister {
             away_since: Cell::new(None),
             sending: Default::default(),
             sent: Default::default(),
+            note: Default::default(),
         };
         (reg.register_id, reg.created) = reg.prepare_schema(access)?;
         reg.check_thai()?;
@@ -358,7 +409,7 @@ impl PgRegister {
             // A computer new to this register anchors the chain as it finds it.
             if !reg.anchor_file().exists() {
                 if let Some((id, hash)) = super::Engine::audit_head(&reg)? {
-                    reg.anchor(id, &hash);
+                    reg.anchor(id, &hash)?;
                 }
             }
             reg.send_waiting_drafts();
@@ -383,6 +434,13 @@ impl PgRegister {
         } else {
             schema::migrate(&mut tx, &new_id).map_err(err)?
         };
+        if access == Access::Create && matches!(state, schema::State::Register { .. }) {
+            // `saraban init`: the clerks' group gets its rights again (a group made after
+            // the register was), and the note says how the roles stand.
+            schema::grant_clerks(&mut tx).map_err(err)?;
+            let (user, owner, group) = schema::roles(&mut tx).map_err(err)?;
+            *self.note.borrow_mut() = roles_note(&user, owner, group);
+        }
         tx.commit().map_err(err)?;
         match state {
             schema::State::Register { version, .. } if version > schema::VERSION => {
@@ -590,7 +648,7 @@ impl PgRegister {
             .filter_map(|f| {
                 let text = std::fs::read_to_string(&f).ok()?;
                 let v = serde_json::from_str::<serde_json::Value>(&text).ok()?;
-                let letter = Letter::from_json(&v["letter"].to_string()).ok()?;
+                let letter = Letter::from_stored_json(&v["letter"].to_string()).ok()?;
                 Some((f, v["draft"].as_i64(), letter))
             })
             .collect()
@@ -671,13 +729,23 @@ impl PgRegister {
         Local::here().anchor_file(&self.register_id)
     }
 
-    /// Appends the chain's head to this computer's anchor.
-    fn anchor(&self, id: i64, hash: &str) {
+    /// Checks, before a commit, that this computer's anchor can be appended to (see
+    /// [`super::audit::AnchorFile`]).
+    pub(super) fn anchor_ready(&self) -> crate::Result<()> {
         let path = self.anchor_file();
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        super::audit::append_anchor(&path, id, hash);
+        super::audit::AnchorFile::open(&path).map(drop)
+    }
+
+    /// Appends the chain's head to this computer's anchor; an error is shown.
+    fn anchor(&self, id: i64, hash: &str) -> crate::Result<()> {
+        let path = self.anchor_file();
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        super::audit::append_anchor(&path, id, hash)
     }
 }
 

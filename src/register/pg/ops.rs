@@ -18,7 +18,7 @@ use super::{
 use crate::error::Error;
 use crate::fsutil::Output;
 use crate::letter::{Letter, RunningNumber};
-use crate::register::audit::{entry_hash, issue_detail, Verifier};
+use crate::register::audit::{entry_hash, issue_detail, Shown, Verifier};
 use crate::register::issue::{
     cancel_note, cancellable, check_reason, dated, entry_select, historical, listing,
     next_number_with, not_found, prepare, series_full, Prepared,
@@ -93,6 +93,8 @@ fn append(
 
 /// Saves a draft (shared with the sending of drafts that waited for the server).
 pub(super) fn save_draft(reg: &PgRegister, id: Option<i64>, letter: &Letter) -> Result<i64> {
+    // Whatever the clerk typed is stored in the form it reads back in.
+    let letter = &letter.clone().for_storage();
     let json = to_json(letter)?;
     let now = now_text();
     let (title, recipient, sender) = listing(letter);
@@ -334,10 +336,13 @@ impl PgRegister {
         );
         drop(guard);
         match result {
-            Ok((issued, head, hash)) => {
-                self.anchor(head, &hash);
-                Attempt::Done(issued)
-            }
+            Ok((issued, head, hash)) => match self.anchor(head, &hash) {
+                Ok(()) => Attempt::Done(issued),
+                Err(e) => Attempt::Failed(super::super::issue::committed_unanchored(
+                    &issued.number,
+                    e,
+                )),
+            },
             Err(WriteError::Pg(e)) if is_away(&e) => {
                 self.lost();
                 Attempt::Away
@@ -417,6 +422,9 @@ impl Where {
 }
 
 impl Engine for PgRegister {
+    fn setup_note(&self) -> Option<(String, String)> {
+        self.note.borrow().clone()
+    }
     fn location(&self) -> Location {
         Location::Server(self.shown.clone())
     }
@@ -493,7 +501,7 @@ impl Engine for PgRegister {
             )?
             .pop()
             .ok_or_else(|| no_draft(id))?;
-        Letter::from_json(&json)
+        Letter::from_stored_json(&json)
     }
     fn draft_versions(&self, id: i64) -> Result<Vec<DraftVersion>> {
         let Some(id) = self.on_server(id) else {
@@ -521,7 +529,7 @@ impl Engine for PgRegister {
                 th: format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}"),
                 en: format!("draft {id} has no version {version}"),
             })?;
-        Letter::from_json(&json)
+        Letter::from_stored_json(&json)
     }
     fn delete_draft(&mut self, id: i64) -> Result<()> {
         let Some(id) = self.on_server(id) else {
@@ -555,6 +563,7 @@ impl Engine for PgRegister {
         if self.read_only {
             return Err(read_only());
         }
+        self.anchor_ready()?;
         // A draft still waiting on this computer: the server first (it takes the drafts
         // that wait before anything else), then the draft it became.
         let mapped;
@@ -603,6 +612,7 @@ impl Engine for PgRegister {
         if self.read_only {
             return Err(read_only());
         }
+        self.anchor_ready()?;
         let user = self.user.clone();
         let (n, head) = self.write(|c| {
             let mut tx = c.transaction()?;
@@ -655,7 +665,7 @@ impl Engine for PgRegister {
             Ok((n, head))
         })?;
         if let Some((id, hash)) = head {
-            self.anchor(id, &hash);
+            self.anchor(id, &hash)?;
         }
         Ok(n)
     }
@@ -665,6 +675,7 @@ impl Engine for PgRegister {
         if self.read_only {
             return Err(read_only());
         }
+        self.anchor_ready()?;
         let user = self.user.clone();
         let reason = reason.trim().to_string();
         let (head, hash) = self.write(|c| {
@@ -683,8 +694,7 @@ impl Engine for PgRegister {
             tx.commit()?;
             Ok(head)
         })?;
-        self.anchor(head, &hash);
-        Ok(())
+        self.anchor(head, &hash)
     }
 
     fn find(&self, id_or_number: &str) -> Result<i64> {
@@ -773,7 +783,7 @@ impl Engine for PgRegister {
             )?
             .pop()
             .ok_or_else(|| not_found(&id.to_string()))?;
-        Letter::from_json(&json)
+        Letter::from_stored_json(&json)
     }
     fn each_entry(
         &self,
@@ -911,6 +921,7 @@ impl Engine for PgRegister {
         if self.read_only {
             return Err(read_only());
         }
+        self.anchor_ready()?;
         let user = self.user.clone();
         let (head, hash) = self.write(|c| {
             let mut tx = c.transaction()?;
@@ -929,7 +940,7 @@ impl Engine for PgRegister {
             tx.commit()?;
             Ok(head)
         })?;
-        self.anchor(head, &hash);
+        self.anchor(head, &hash)?;
         let local = Local::here();
         for (key, value) in values {
             local.keep_setting(&self.register_id, key, *value);
@@ -947,68 +958,22 @@ impl Engine for PgRegister {
             .pop())
     }
     fn verify_audit(&self) -> Result<AuditReport> {
-        let anchor = self.anchor_file();
-        self.read(|c| {
-            // One snapshot for the whole check.
-            let mut tx = c
-                .build_transaction()
-                .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()?;
-            let mut v = Verifier::new();
-            for r in tx.query_raw(
-                "SELECT id, at, \"user\", action, letter_id, detail, prev_hash, hash FROM audit ORDER BY id",
-                std::iter::empty::<&str>(),
-            )?.iterator() {
-                let r = r?;
-                v.audit(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7));
-            }
-            // A computer that never wrote to this register has no anchor for it yet.
-            v.chain_done(anchor.exists().then_some(anchor.as_path()));
-            for r in tx.query_raw(
-                "SELECT id, status, number_text, issued_date, pdf, pdf_sha256, letter_json, cancel_reason
-                 FROM letters WHERE status <> 'draft' ORDER BY id",
-                std::iter::empty::<&str>(),
-            )?.iterator() {
-                let r = r?;
-                v.letter(
-                    r.get(0),
-                    r.get(1),
-                    &r.get::<_, Option<String>>(2).unwrap_or_default(),
-                    &r.get::<_, Option<String>>(3).unwrap_or_default(),
-                    &r.get::<_, Option<Vec<u8>>>(4).unwrap_or_default(),
-                    &r.get::<_, Option<String>>(5).unwrap_or_default(),
-                    r.get(6),
-                    r.get::<_, Option<&str>>(7),
-                );
-            }
-            v.letters_done();
-            for r in tx.query(
-                "SELECT s.prefix, s.kind, s.year_be, s.last,
-                        (SELECT max(running) FROM letters l WHERE l.series_id = s.id AND l.status <> 'draft')
-                 FROM series s ORDER BY s.id",
-                &[],
-            )? {
-                v.series(r.get(0), r.get(1), r.get(2), r.get(3), r.get::<_, Option<i64>>(4).unwrap_or(0));
-            }
-            tx.commit()?;
-            Ok(v.finish())
-        })
+        let mut report = self.verify_chain()?;
+        // A guard switched off (by the tables' owner) is a change of its own.
+        let guards = self.integrity_check()?;
+        if guards != "ok" {
+            report.problems.push(crate::register::AuditProblem {
+                letter: None,
+                th: format!("การป้องกันของทะเบียนบนเซิร์ฟเวอร์ถูกปิดหรือถูกลบ ({guards}): ผู้เป็นเจ้าของตารางอาจแก้ไขทะเบียนได้"),
+                en: format!("the register's guards on the server were switched off or removed ({guards}): the tables' owner may have changed the register"),
+            });
+        }
+        Ok(report)
     }
     fn integrity_check(&self) -> Result<String> {
-        // The server keeps its own files consistent; what Saraban can check is its schema.
-        let n = self.query_all(
-            "SELECT count(*) FROM pg_trigger WHERE tgname IN ('letters_issued_immutable', 'audit_append_only', 'audit_no_truncate')",
-            &[],
-            |r| r.get::<_, i64>(0),
-        )?;
-        Ok(if n.first() == Some(&3) {
-            "ok".into()
-        } else {
-            "the immutability triggers are missing".into()
-        })
+        self.guards_check()
     }
-    fn backup_to(&self, out: Output) -> Result<AuditReport> {
+    fn backup_to(&self, out: Output, anchor_out: Output) -> Result<AuditReport> {
         // One SQLite file an office can open anywhere, made by moving the register.
         let tmp = out.temp_path().to_path_buf();
         let _ = std::fs::remove_file(&tmp);
@@ -1023,16 +988,12 @@ impl Engine for PgRegister {
                 }
             }
         };
-        let dest = out.path().to_path_buf();
-        out.persist()?;
         let anchor = crate::register::anchor_path(&tmp);
-        if anchor.exists() {
-            std::fs::rename(&anchor, crate::register::anchor_path(&dest)).map_err(|source| {
-                Error::Write {
-                    path: crate::register::anchor_path(&dest),
-                    source,
-                }
-            })?;
+        let kept = std::fs::read(&anchor).unwrap_or_default();
+        let _ = std::fs::remove_file(&anchor);
+        out.persist()?;
+        if !kept.is_empty() {
+            anchor_out.commit(&kept)?;
         }
         Ok(report)
     }
@@ -1056,6 +1017,99 @@ impl Engine for PgRegister {
 
     fn as_pg(&self) -> Option<&PgRegister> {
         Some(self)
+    }
+}
+
+
+impl PgRegister {
+    /// The chain, the anchor, every letter and counter (see [`Verifier`]), in one snapshot.
+    fn verify_chain(&self) -> Result<AuditReport> {
+        let anchor = self.anchor_file();
+        self.read(|c| {
+            // One snapshot for the whole check.
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let mut v = Verifier::new();
+            for r in tx.query_raw(
+                "SELECT id, at, \"user\", action, letter_id, detail, prev_hash, hash FROM audit ORDER BY id",
+                std::iter::empty::<&str>(),
+            )?.iterator() {
+                let r = r?;
+                v.audit(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7));
+            }
+            // A computer that never wrote to this register has no anchor for it yet.
+            v.chain_done(anchor.exists().then_some(anchor.as_path()), false);
+            for r in tx.query_raw(
+                "SELECT id, status, number_text, issued_date, pdf, pdf_sha256, letter_json, cancel_reason,
+                        title, recipient, sender, issued_by, issued_at, running, search_text, search_grams
+                 FROM letters WHERE status <> 'draft' ORDER BY id",
+                std::iter::empty::<&str>(),
+            )?.iterator() {
+                let r = r?;
+                // The grams must be those of the search text, which must be the letter's.
+                let spelled = r.get::<_, Option<String>>(14);
+                let grams_ok = match (&spelled, r.get::<_, Option<String>>(15)) {
+                    (Some(t), Some(g)) => grams(t) == g,
+                    (None, None) => true,
+                    _ => false,
+                };
+                let search = spelled.filter(|_| grams_ok).map(|t| readable(&t));
+                v.letter(
+                    r.get(0),
+                    r.get(1),
+                    &r.get::<_, Option<String>>(2).unwrap_or_default(),
+                    &r.get::<_, Option<String>>(3).unwrap_or_default(),
+                    &r.get::<_, Option<Vec<u8>>>(4).unwrap_or_default(),
+                    &r.get::<_, Option<String>>(5).unwrap_or_default(),
+                    r.get(6),
+                    r.get::<_, Option<&str>>(7),
+                    &Shown {
+                        title: &r.get::<_, Option<String>>(8).unwrap_or_default(),
+                        recipient: &r.get::<_, Option<String>>(9).unwrap_or_default(),
+                        sender: &r.get::<_, Option<String>>(10).unwrap_or_default(),
+                        issued_by: &r.get::<_, Option<String>>(11).unwrap_or_default(),
+                        issued_at: &r.get::<_, Option<String>>(12).unwrap_or_default(),
+                        running: r.get::<_, Option<i64>>(13),
+                        search,
+                    },
+                );
+            }
+            v.letters_done();
+            for r in tx.query(
+                "SELECT s.prefix, s.kind, s.year_be, s.last,
+                        (SELECT max(running) FROM letters l WHERE l.series_id = s.id AND l.status <> 'draft')
+                 FROM series s ORDER BY s.id",
+                &[],
+            )? {
+                v.series(r.get(0), r.get(1), r.get(2), r.get(3), r.get::<_, Option<i64>>(4).unwrap_or(0));
+            }
+            tx.commit()?;
+            Ok(v.finish())
+        })
+    }
+
+    fn guards_check(&self) -> Result<String> {
+        // The server keeps its own files consistent; what Saraban can check is its schema:
+        // every guard trigger there and enabled.
+        let names: Vec<String> = super::schema::GUARDS.iter().map(|g| g.to_string()).collect();
+        let present = self.query_all(
+            "SELECT tgname::text FROM pg_trigger WHERE tgname = ANY($1) AND tgenabled <> 'D'",
+            &[&names],
+            |r| r.get::<_, String>(0),
+        )?;
+        let missing: Vec<&str> = super::schema::GUARDS
+            .iter()
+            .filter(|g| !present.iter().any(|p| p == *g))
+            .copied()
+            .collect();
+        Ok(if missing.is_empty() {
+            "ok".into()
+        } else {
+            format!("guard triggers missing or disabled: {}", missing.join(", "))
+        })
     }
 }
 
@@ -1293,7 +1347,7 @@ impl PgRegister {
         tx.commit().map_err(err)?;
         drop(guard);
         if let Some((id, hash)) = last_audit {
-            self.anchor(id, &hash);
+            self.anchor(id, &hash)?;
         }
         Ok(n)
     }

@@ -138,7 +138,108 @@ const MIGRATIONS: &[&str] = &[r#"
         key   TEXT PRIMARY KEY,
         value BYTEA NOT NULL
     );
+"#,
+    // 2: the chain's head and its entries guarded like the letters: the head only moves to
+    // the entry just appended (no clerk can point it elsewhere, which would stop every issue
+    // or break the chain for good), and an entry only goes in at the head. A register
+    // loaded into an empty database (saraban migrate) moves its head once, from 0 to its
+    // newest entry.
+    r#"
+    CREATE FUNCTION saraban_head_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'UPDATE' THEN
+            RAISE EXCEPTION 'the audit head cannot be added or removed' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF NEW.one IS DISTINCT FROM OLD.one
+           OR NOT EXISTS (SELECT 1 FROM audit WHERE id = NEW.id AND hash = NEW.hash)
+           OR NOT (NEW.id = OLD.id + 1 AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id AND prev_hash = OLD.hash)
+                   OR OLD.id = 0 AND NEW.id = (SELECT max(id) FROM audit)) THEN
+            RAISE EXCEPTION 'the audit head only moves to the entry just appended' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER audit_head_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_head
+        FOR EACH ROW EXECUTE FUNCTION saraban_head_guard();
+    CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
+        FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
+
+    CREATE FUNCTION saraban_audit_insert_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE head audit_head%ROWTYPE;
+    BEGIN
+        SELECT * INTO head FROM audit_head;
+        IF head.id = 0 THEN
+            -- Loading a whole chain into an empty register: each entry follows the one before.
+            IF NEW.id = 1 AND NEW.prev_hash = head.hash
+               OR EXISTS (SELECT 1 FROM audit WHERE id = NEW.id - 1 AND hash = NEW.prev_hash) THEN
+                RETURN NEW;
+            END IF;
+        ELSIF NEW.id = head.id + 1 AND NEW.prev_hash = head.hash THEN
+            RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'an audit entry only goes in at the head of the chain' USING ERRCODE = 'integrity_constraint_violation';
+    END $$;
+    CREATE TRIGGER audit_insert_at_head BEFORE INSERT ON audit
+        FOR EACH ROW EXECUTE FUNCTION saraban_audit_insert_guard();
 "#];
+
+/// The group role whose members are the office's clerks: `saraban init`, run by the role
+/// that owns the register's tables, grants it exactly what working on the register needs,
+/// and nothing that could switch off a guard (only a table's owner can drop or disable its
+/// triggers).
+pub const CLERK_ROLE: &str = "saraban_clerk";
+
+/// The guard triggers every register on a server has (checked by `integrity_check`).
+pub const GUARDS: &[&str] = &[
+    "letters_issued_immutable",
+    "letters_no_truncate",
+    "audit_append_only",
+    "audit_no_truncate",
+    "audit_insert_at_head",
+    "audit_head_guard",
+    "audit_head_no_truncate",
+];
+
+/// Grants [`CLERK_ROLE`] what a clerk's work needs, when that role exists and the
+/// connected role owns the tables (a clerk's own connection grants nothing). Returns
+/// whether the grants were made.
+pub(super) fn grant_clerks(tx: &mut Transaction<'_>) -> Result<bool, postgres::Error> {
+    let row = tx.query_one(
+        "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1),
+                coalesce((SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables
+                          WHERE schemaname = current_schema() AND tablename = 'letters'), false)",
+        &[&CLERK_ROLE],
+    )?;
+    let (role, owner): (bool, bool) = (row.get(0), row.get(1));
+    if !(role && owner) {
+        return Ok(false);
+    }
+    let schema: String = tx
+        .query_one("SELECT quote_ident(current_schema())", &[])?
+        .get(0);
+    tx.batch_execute(&format!(
+        "GRANT USAGE ON SCHEMA {schema} TO {CLERK_ROLE};
+         GRANT SELECT ON saraban_register TO {CLERK_ROLE};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON letters, letter_versions, settings TO {CLERK_ROLE};
+         GRANT SELECT, INSERT, UPDATE ON series TO {CLERK_ROLE};
+         GRANT SELECT, INSERT ON audit TO {CLERK_ROLE};
+         GRANT SELECT, UPDATE ON audit_head TO {CLERK_ROLE};
+         GRANT USAGE, SELECT ON SEQUENCE series_id_seq, letters_id_seq, letter_versions_id_seq TO {CLERK_ROLE};"
+    ))?;
+    Ok(true)
+}
+
+/// How the connected role stands to the register: whether it owns the tables (and so could
+/// switch off their guards), and whether the clerks' group role exists.
+pub(super) fn roles(tx: &mut Transaction<'_>) -> Result<(String, bool, bool), postgres::Error> {
+    let row = tx.query_one(
+        "SELECT current_user::text,
+                coalesce((SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables
+                          WHERE schemaname = current_schema() AND tablename = 'letters'), false),
+                EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+        &[&CLERK_ROLE],
+    )?;
+    Ok((row.get(0), row.get(1), row.get(2)))
+}
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -207,6 +308,7 @@ pub(super) fn migrate(tx: &mut Transaction<'_>, new_id: &str) -> Result<State, p
         tx.batch_execute(sql)?;
     }
     tx.execute("UPDATE saraban_register SET version = $1", &[&VERSION])?;
+    grant_clerks(tx)?;
     Ok(State::Register {
         version: VERSION,
         id,

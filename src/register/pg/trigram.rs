@@ -33,29 +33,27 @@ const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~–—…“”‘�
 /// The first letter used (CHEROKEE LETTER A).
 const BASE: u32 = 0x13A0;
 
-/// `text` as stored and searched on PostgreSQL: punctuation spelled as letters.
+/// `text` as stored and searched on PostgreSQL: punctuation spelled as letters. The
+/// spelling swaps each punctuation mark with its Cherokee letter, so a Cherokee letter that
+/// is really in a text is spelled as that mark: one character for one character both ways,
+/// so a substring of the spelled text is always the spelling of a substring of the text
+/// (a search for `!` never finds a real Cherokee letter, nor one for that letter a `!`).
 pub(crate) fn indexable(text: &str) -> String {
-    text.chars()
-        .map(|c| match PUNCTUATION.chars().position(|p| p == c) {
-            Some(i) => char::from_u32(BASE + i as u32).unwrap_or(c),
-            None => c,
-        })
-        .collect()
+    text.chars().map(swap).collect()
 }
 
-/// The stored text spelled back as typed (for snippets).
+/// The stored text spelled back as typed (for snippets): the same swap.
 pub(crate) fn readable(text: &str) -> String {
-    let punct: Vec<char> = PUNCTUATION.chars().collect();
-    text.chars()
-        .map(|c| {
-            let i = (c as u32).wrapping_sub(BASE) as usize;
-            if i < punct.len() {
-                punct[i]
-            } else {
-                c
-            }
-        })
-        .collect()
+    text.chars().map(swap).collect()
+}
+
+/// A punctuation mark ↔ its Cherokee letter; every other character stays.
+fn swap(c: char) -> char {
+    if let Some(i) = PUNCTUATION.chars().position(|p| p == c) {
+        return char::from_u32(BASE + i as u32).unwrap_or(c);
+    }
+    let i = (c as u32).wrapping_sub(BASE) as usize;
+    PUNCTUATION.chars().nth(i).unwrap_or(c)
 }
 
 /// The first of the symbols a pair of characters is spelled as (CJK UNIFIED IDEOGRAPH-4E00)
@@ -107,6 +105,12 @@ mod tests {
         let i = indexable(t);
         assert!(!i.contains(['.', '/', '%', '“', '–', 'ฯ']));
         assert_eq!(readable(&i), t);
+        // A real Cherokee letter is never taken for the mark it spells, nor the reverse.
+        let cherokee = char::from_u32(BASE).unwrap();
+        assert_eq!(indexable(&cherokee.to_string()), "!");
+        assert_eq!(indexable("!"), cherokee.to_string());
+        assert!(!indexable(&format!("ก{cherokee}ข")).contains(&indexable("!")));
+        assert_eq!(readable(&indexable(&format!("!{cherokee}"))), format!("!{cherokee}"));
         assert_eq!(like_pattern("50%"), format!("%50{}%", indexable("%")));
         assert!(
             PUNCTUATION.chars().count() < 85,

@@ -175,38 +175,57 @@ impl<'a> BookPager<'a> {
         frame
     }
 
-    /// Adds one row (its cells as printed, before Thai digits). Returns the page this row
-    /// filled, when it had to start a new one.
-    pub fn row(&mut self, row: &[String; 8]) -> Option<Frame> {
+    /// Adds one row (its cells as printed, before Thai digits). Returns the pages this row
+    /// filled, when it had to start new ones. A row taller than what is left of the page
+    /// goes to the next; one taller than a whole page (a long cancellation reason) is split
+    /// between its lines and goes on over as many pages as it needs: no line is ever lost
+    /// below the bottom.
+    pub fn row(&mut self, row: &[String; 8]) -> Vec<Frame> {
         let cells: Vec<_> = row
             .iter()
             .enumerate()
             .map(|(c, t)| self.cell(c, to_thai_digits(t)))
             .collect();
-        let h = cells.iter().map(|l| l.len().max(1)).max().unwrap_or(1) as f32 * self.pitch
-            + 2.0 * mm(PAD);
+        let n = cells.iter().map(|l| l.len().max(1)).max().unwrap_or(1);
+        let (pitch, pad) = (self.pitch, mm(PAD));
         let bottom = mm(210.0 - 15.0);
-        let mut done = None;
-        if self.page_no == 0 || self.y + h > bottom {
-            if self.page_no > 0 {
-                done = Some(self.close_page());
+        let room = |y: f32| (((bottom - y - 2.0 * pad) / pitch) + 1e-3).floor().max(0.0) as usize;
+        let mut done = Vec::new();
+        if self.page_no == 0 {
+            self.start_page();
+        } else {
+            let fresh = room(self.table_top() + self.head_h);
+            // To the next page when it does not fit here but would there, or when not even
+            // one of its lines fits here.
+            if room(self.y) < n && (n <= fresh || room(self.y) == 0) {
+                done.push(self.close_page());
+                self.start_page();
             }
+        }
+        let mut from = 0;
+        loop {
+            let take = room(self.y).max(1).min(n - from);
+            for (c, lines) in cells.iter().enumerate() {
+                for (k, l) in lines.iter().enumerate().skip(from).take(take) {
+                    self.frame.push(
+                        Point::new(
+                            self.xs[c] + pad + l.x,
+                            self.y + pad + (k - from) as f32 * pitch + self.ascent,
+                        ),
+                        Item::Text(l.run.clone()),
+                    );
+                }
+            }
+            self.y += take as f32 * pitch + 2.0 * pad;
+            let (left, right) = (mm(MARGIN), self.right());
+            self.rules.push((left, self.y, right - left, RULE));
+            from += take;
+            if from >= n {
+                break;
+            }
+            done.push(self.close_page());
             self.start_page();
         }
-        for (c, lines) in cells.iter().enumerate() {
-            for (k, l) in lines.iter().enumerate() {
-                self.frame.push(
-                    Point::new(
-                        self.xs[c] + mm(PAD) + l.x,
-                        self.y + mm(PAD) + k as f32 * self.pitch + self.ascent,
-                    ),
-                    Item::Text(l.run.clone()),
-                );
-            }
-        }
-        self.y += h;
-        let (left, right) = (mm(MARGIN), self.right());
-        self.rules.push((left, self.y, right - left, RULE));
         done
     }
 
@@ -268,7 +287,7 @@ pub fn book(
     rows: &[[String; 8]],
 ) -> Document {
     let mut pager = BookPager::new(ts, heading, footer, columns);
-    let mut pages: Vec<Frame> = rows.iter().filter_map(|r| pager.row(r)).collect();
+    let mut pages: Vec<Frame> = rows.iter().flat_map(|r| pager.row(r)).collect();
     pages.push(pager.finish());
     book_document(ts, heading, pages)
 }

@@ -41,6 +41,7 @@ const call = <T>(cmd: string, args?: Record<string, unknown>) => invoke<T>(cmd, 
 export const api = {
   setup: () => call<OfficeSetup>("office_setup"),
   useRegister: (location: string, password: string | null) => call<OfficeSetup>("use_register", { location, password }),
+  pickRegisterFile: (create: boolean) => call<OfficeSetup | null>("pick_register_file", { create }),
   reopenRegister: () => call<OfficeSetup>("reopen_register"),
   saveProfile: (profile: OfficeProfile) => call<OfficeSetup>("save_profile", { profile }),
   importEmblem: () => call<OfficeSetup | null>("import_emblem"),

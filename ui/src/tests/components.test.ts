@@ -204,6 +204,28 @@ describe("Settings: the register", () => {
     clearMocks();
   });
 
+  it("chooses a register file in the system's dialog, never from a typed path", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "pick_register_file") return setupOn("/home/clerk/อบต/ทะเบียน.sqlite");
+    });
+    let switched = 0;
+    render(Settings, {
+      props: { setup: setupOn("register.sqlite"), notify: () => {}, onregister: () => switched++ },
+    });
+    // The typed field is for a server's address only.
+    expect((screen.getByTestId("register-input") as HTMLInputElement).placeholder).toContain("postgres://");
+    await fireEvent.click(screen.getByTestId("pick-register"));
+    await vi.waitFor(() => expect(switched).toBe(1));
+    expect(calls.find((c) => c.cmd === "pick_register_file")?.args).toEqual({ create: false });
+    await fireEvent.click(screen.getByTestId("new-register"));
+    await vi.waitFor(() => expect(switched).toBe(2));
+    expect(calls.filter((c) => c.cmd === "pick_register_file").map((c) => c.args)).toEqual([{ create: false }, { create: true }]);
+    expect(calls.some((c) => c.cmd === "use_register")).toBe(false);
+    clearMocks();
+  });
+
   it("says in one line why the register did not open, and opens it once the server is back", async () => {
     const away = "ติดต่อเซิร์ฟเวอร์ทะเบียน postgres://clerk@db.office/saraban ไม่ได้ (เซิร์ฟเวอร์ปิดอยู่หรือเครือข่ายขัดข้อง)";
     let back = false;
