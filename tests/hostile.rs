@@ -920,7 +920,6 @@ fn a_backup_never_writes_its_anchor_over_the_register() {
     let d = office();
     let dir = d.path();
     std::fs::rename(dir.join("r.sqlite"), dir.join("x.anchor")).unwrap();
-    std::fs::rename(dir.join("r.sqlite.anchor"), dir.join("x.anchor.anchor")).unwrap();
     let o = saraban(&["--db", "x.anchor", "issue", "l.json"], dir);
     assert!(o.status.success(), "{}", stderr(&o));
     let before = sha(&dir.join("x.anchor"));
@@ -1171,4 +1170,42 @@ fn buddhist_era_dates_and_refused_migrations() {
     let o = saraban(&["migrate", "--from", "r.sqlite", "--to", "moved.sqlite"], dir);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(!dir.join("moved.sqlite").exists(), "no empty target left");
+}
+
+// 17.2 A register-book row taller than a page goes on over the next pages.
+#[test]
+fn a_book_row_taller_than_a_page_loses_no_line() {
+    let d = office();
+    let dir = d.path();
+    assert!(issue(dir, &["--date", "2026-11-02"]).status.success());
+    let markers: Vec<String> = (0..190)
+        .map(|i| {
+            let a = (b'a' + (i / 26) as u8) as char;
+            let b = (b'a' + (i % 26) as u8) as char;
+            format!("R{a}{b}")
+        })
+        .collect();
+    let reason = markers.join(" ");
+    assert!(reason.chars().count() <= 1000);
+    let o = saraban(
+        &["--db", "r.sqlite", "cancel", "1", "--reason", &reason],
+        dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = saraban(
+        &["--db", "r.sqlite", "book", "--year", "2569", "-o", "book.pdf"],
+        dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = Command::new("pdftotext")
+        .args(["book.pdf", "-"])
+        .current_dir(dir)
+        .output()
+        .expect("pdftotext (poppler-utils: run scripts/setup.sh)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let words: std::collections::HashSet<&str> = text.split_whitespace().collect();
+    let lost: Vec<&String> = markers.iter().filter(|m| !words.contains(m.as_str())).collect();
+    assert!(lost.is_empty(), "lost from the book: {lost:?}");
+    let pages = text.matches('\u{c}').count();
+    assert!(pages >= 2, "the row went on over a second page ({pages})");
 }

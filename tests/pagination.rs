@@ -268,3 +268,29 @@ fn every_part_far_beyond_a_page_flows_on_or_is_refused() {
     }
     assert!(tried >= 20, "only {tried} kind/part pairs were laid out");
 }
+
+// Issue 17.2, as the review met it: the J.CLAIR circular with ever more สำเนาส่ง entries.
+#[test]
+fn every_copies_to_entry_of_a_real_letter_is_printed_at_any_count() {
+    let office = common::office_with_emblem();
+    for name in common::EXAMPLES {
+        for n in (1..=80).step_by(1) {
+            let mut l = common::letter(name);
+            l.copies_to = (0..n)
+                .map(|i| format!("MKC{i:03} ผู้ว่าราชการจังหวัด ทุกจังหวัด"))
+                .collect();
+            let doc = office.typeset(&l).unwrap();
+            let page_h = to_mm(doc.pages[0].size.h);
+            for i in 0..n {
+                let marker = format!("MKC{i:03}");
+                let (page, y) = find_marker(&doc, &marker)
+                    .unwrap_or_else(|| panic!("{name} with {n}: {marker} missing"));
+                assert!(
+                    y < page_h - 5.0,
+                    "{name} with {n}: {marker} at {y:.1} mm on page {}",
+                    page + 1
+                );
+            }
+        }
+    }
+}

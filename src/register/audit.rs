@@ -393,6 +393,11 @@ impl Verifier {
         }
     }
 
+    /// A problem found outside the chain's own checks.
+    pub(crate) fn problem(&mut self, th: String, en: String) {
+        self.found.add(None, th, en);
+    }
+
     /// After the last letter: letters the chain knows that the register no longer has.
     pub(crate) fn letters_done(&mut self) {
         let mut gone: Vec<i64> = self
@@ -460,6 +465,19 @@ impl AnchorFile {
                 ));
             }
         }
+        // An anchor is lines of `id hash`: a file that holds anything else (a register
+        // named like this one's anchor, a document) is never appended to.
+        if let Ok(mut f) = std::fs::File::open(path) {
+            use std::io::Read;
+            let mut head = [0u8; 80];
+            let n = f.read(&mut head).map_err(refused)?;
+            if n > 0 && !looks_like_anchor(&head[..n]) {
+                return Err(anchor_error(
+                    path,
+                    &std::io::Error::other("it holds something other than an anchor (a register or another file named like it)"),
+                ));
+            }
+        }
         let mut o = std::fs::OpenOptions::new();
         o.create(true).append(true);
         #[cfg(unix)]
@@ -481,6 +499,18 @@ impl AnchorFile {
             .and_then(|()| self.file.sync_data())
             .map_err(|e| anchor_error(&self.path, &e))
     }
+}
+
+/// Whether the start of a file is an anchor's first line: digits, a space, hex digits.
+fn looks_like_anchor(head: &[u8]) -> bool {
+    let digits = head.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = &head[digits..];
+    digits > 0
+        && rest.first() == Some(&b' ')
+        && rest[1..]
+            .iter()
+            .take_while(|b| **b != b'\n')
+            .all(|b| b.is_ascii_hexdigit())
 }
 
 /// `O_NOFOLLOW`: opening a symbolic link fails.
@@ -664,6 +694,14 @@ impl SqliteRegister {
             }
         }
         v.chain_done(self.anchor_file().as_deref(), true);
+        // A guard dropped or an object added is a change of its own (the first thing a
+        // forger with the file does is drop the triggers).
+        if let Err(e) = super::schema::check_identical(&self.conn) {
+            v.problem(
+                e.lines(crate::Lang::Th).join(" "),
+                e.lines(crate::Lang::En).join(" "),
+            );
+        }
         {
             let mut stmt = self.conn.prepare(
                 "SELECT l.id, l.status, l.number_text, l.issued_date, l.pdf, l.pdf_sha256, l.letter_json, l.cancel_reason,

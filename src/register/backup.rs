@@ -182,7 +182,7 @@ impl SqliteRegister {
         {
             let mut dst = Connection::open(aside.path())?;
             let b = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-            b.run_to_completion(-1, std::time::Duration::ZERO, None)?;
+            b.run_to_completion(1 << 20, std::time::Duration::ZERO, None)?;
         }
         drop(copy);
         let swapped = (|| -> crate::Result<()> {

@@ -363,8 +363,22 @@ pub(super) fn qr_codes(
     }
     let left = r - n as f32 * col;
     if let Some(from) = beside.filter(|&f| f < flow.blocks.len()) {
-        let group = &flow.blocks[from..];
-        let reach = group
+        // Only the lines level with the codes stand beside them and go to a page as one
+        // with them; the lines below (a long สำเนาส่ง) stay lines of their own, so that they
+        // flow on to the next page instead of making one block taller than a page.
+        let mut y = 0.0;
+        let mut beside_n = 0;
+        for (k, b) in flow.blocks[from..].iter().enumerate() {
+            if k > 0 && y + b.space_before >= height {
+                break;
+            }
+            if k > 0 {
+                y += b.space_before;
+            }
+            y += b.height;
+            beside_n = k + 1;
+        }
+        let reach = flow.blocks[from..from + beside_n]
             .iter()
             .flat_map(|b| b.items.iter())
             .map(|(p, item)| match item {
@@ -373,6 +387,7 @@ pub(super) fn qr_codes(
             })
             .fold(0.0f32, f32::max);
         if reach + mm(5.0) <= left {
+            let rest: Vec<Block> = flow.blocks.drain(from + beside_n..).collect();
             let group: Vec<Block> = flow.blocks.drain(from..).collect();
             let mut merged = Vec::new();
             let mut y = 0.0;
@@ -387,13 +402,21 @@ pub(super) fn qr_codes(
             }
             // The codes' tops level with the first line's top.
             merged.extend(items);
+            let tall = y.max(height);
             flow.blocks.push(Block {
                 space_before: group[0].space_before,
-                height: y.max(height),
+                height: tall,
                 items: merged,
-                keep_with_next: false,
+                keep_with_next: group.last().is_some_and(|b| b.keep_with_next),
                 flex: group[0].flex,
             });
+            // The lines below the codes start under them.
+            let mut rest = rest.into_iter();
+            if let Some(mut first) = rest.next() {
+                first.space_before = (first.space_before + y - tall).max(0.0);
+                flow.blocks.push(first);
+            }
+            flow.blocks.extend(rest);
             return Ok(());
         }
     }
