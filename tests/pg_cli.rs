@@ -323,3 +323,45 @@ fn clerks_cannot_switch_the_guards_off_and_a_forger_is_seen() {
         assert!(said.contains(needle), "verify names {needle}: {said}");
     }
 }
+
+// Issue 17.15: a clerk stalled inside an issue (a laptop that slept) never blocks the
+// others for ever: they are told why within the lock wait, and once the server has ended
+// the idle session the register takes issues again.
+#[test]
+fn a_clerk_stalled_inside_an_issue_blocks_nobody_for_long() {
+    let cluster = pg::Cluster::start();
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let url = cluster.url("stall");
+    ok(&saraban(&["--db", &url, "init"], dir, "C"));
+    let mut l: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture("jclair-specialists.json")).unwrap(),
+    )
+    .unwrap();
+    l["number"]["running"] = serde_json::Value::Null;
+    std::fs::write(dir.join("l.json"), l.to_string()).unwrap();
+    ok(&saraban(&["--db", &url, "issue", "l.json"], dir, "C"));
+    // Clerk A stops for 45 s inside the transaction that holds the series.
+    let stalled = Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .args(["--db", &url, "issue", "l.json"])
+        .current_dir(dir)
+        .env("LANG", "C")
+        .env("SARABAN_LOCAL_DIR", dir.join("local-a"))
+        .env("FAILPOINTS", "pg-before-commit=sleep(45000)")
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let start = std::time::Instant::now();
+    let o = saraban(&["--db", &url, "issue", "l.json"], dir, "C");
+    let waited = start.elapsed();
+    assert_eq!(o.status.code(), Some(3), "{}", all(&o));
+    assert!(all(&o).contains("another clerk"), "{}", all(&o));
+    assert!(waited.as_secs() < 40, "told within the lock wait, not for ever: {waited:?}");
+    // The server ends the idle session after 30 s: issues go on before A wakes up.
+    std::thread::sleep(std::time::Duration::from_secs(30u64.saturating_sub(waited.as_secs()) + 3));
+    let o = saraban(&["--db", &url, "issue", "l.json"], dir, "C");
+    assert!(o.status.success(), "{}", all(&o));
+    let out = stalled.wait_with_output().unwrap();
+    let _ = out;
+    ok(&saraban(&["--db", &url, "audit", "verify"], dir, "C"));
+}

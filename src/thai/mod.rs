@@ -49,8 +49,21 @@ pub fn find_look_alike(s: &str) -> Option<(usize, char, String)> {
         }
         let mut buf = [0u8; 4];
         let one = c.encode_utf8(&mut buf);
-        let looks: String = skeleton(one).collect();
-        (looks != *one && !looks.is_empty()).then_some((i, c, looks))
+        let confusable: String = skeleton(one).collect();
+        if confusable == *one || confusable.is_empty() {
+            return None;
+        }
+        // What to type instead: the compatibility form where there is one (a full-width
+        // 0 is a 0, whose skeleton is the letter O), else the skeleton.
+        let compatible = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc()
+            .normalize(one)
+            .into_owned();
+        let looks = if compatible != *one && compatible.is_ascii() {
+            compatible
+        } else {
+            confusable
+        };
+        Some((i, c, looks))
     })
 }
 
