@@ -1209,3 +1209,42 @@ fn a_book_row_taller_than_a_page_loses_no_line() {
     let pages = text.matches('\u{c}').count();
     assert!(pages >= 2, "the row went on over a second page ({pages})");
 }
+
+// 17.14 A font or emblem an older version stored that cannot be used never locks the
+// clerk out: letters are refused, saying how to import a good one, and the profile
+// commands still work.
+#[test]
+fn a_stored_emblem_that_cannot_be_used_is_said_and_can_be_replaced() {
+    let d = office();
+    let dir = d.path();
+    let mut png = Vec::new();
+    image::DynamicImage::new_luma8(1, 1)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png[16..20].copy_from_slice(&16000u32.to_be_bytes());
+    png[20..24].copy_from_slice(&16000u32.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    let c = Connection::open(dir.join("r.sqlite")).unwrap();
+    c.execute(
+        "INSERT INTO settings (key, value) VALUES ('emblem', ?1)",
+        rusqlite::params![png],
+    )
+    .unwrap();
+    drop(c);
+    let o = issue(dir, &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("profile emblem"), "{}", stderr(&o));
+    assert_eq!(count(dir), 0, "no number taken");
+    let o = saraban(&["--db", "r.sqlite", "profile", "show"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(
+        dir.join("good.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="140"><path d="M10 10 H110 V130 H10 Z"/></svg>"#,
+    )
+    .unwrap();
+    let o = saraban(&["--db", "r.sqlite", "profile", "emblem", "good.svg"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(issue(dir, &[]).status.success());
+}

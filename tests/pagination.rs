@@ -294,3 +294,29 @@ fn every_copies_to_entry_of_a_real_letter_is_printed_at_any_count() {
         }
     }
 }
+
+// Issue 17.2, read as a clerk would: every สำเนาส่ง entry of a long list is in the PDF's text.
+#[test]
+fn a_long_copies_to_list_reads_back_whole_from_the_pdf() {
+    let office = common::office_with_emblem();
+    let mut l = common::letter("p4g-invitation");
+    let markers: Vec<String> = (0..45)
+        .map(|i| format!("MKC{}{}", (b'a' + i / 26) as char, (b'a' + i % 26) as char))
+        .collect();
+    l.copies_to = markers
+        .iter()
+        .map(|m| format!("{m} ผู้ว่าราชการจังหวัด"))
+        .collect();
+    let pdf = office.render(&l).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils: run scripts/setup.sh)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lost: Vec<&String> = markers.iter().filter(|m| !text.contains(m.as_str())).collect();
+    assert!(lost.is_empty(), "lost from the PDF: {lost:?}");
+}
