@@ -280,3 +280,33 @@ fn the_page_cannot_name_a_register_file_and_a_draft_with_line_breaks_reopens() {
         .unwrap();
     assert_eq!(opened["body"], serde_json::json!(["บรรทัดแรก", "บรรทัดที่สอง"]));
 }
+
+#[test]
+fn a_draft_too_long_to_print_is_kept_but_never_takes_a_number() {
+    let (_app, w, _dir) = window();
+    // 17.1: whatever the clerk pasted is kept as a draft ...
+    let long = "ก".repeat(25_440);
+    let letter = serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": [long]});
+    let id = call(&w, "save_draft", serde_json::json!({ "id": null, "letter": letter }))
+        .unwrap()
+        .deserialize::<i64>()
+        .unwrap();
+    let opened = call(&w, "open_draft", serde_json::json!({ "id": id }))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(opened["body"][0].as_str().unwrap().chars().count(), 25_440);
+    // ... and the core refuses to number it, naming the field, as it refuses to render it.
+    let err = call(
+        &w,
+        "issue_draft",
+        serde_json::json!({ "id": id, "date": null, "anyDate": null }),
+    )
+    .unwrap_err();
+    assert_eq!(err["problems"][0]["path"], "body[0]", "{err}");
+    let page = call(&w, "search", serde_json::json!({ "query": {} }))
+        .unwrap()
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(page["total"], 0, "no number taken: {page}");
+}

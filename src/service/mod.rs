@@ -424,6 +424,7 @@ impl Office {
     /// Lays out a letter into pages.
     pub fn typeset(&self, letter: &Letter) -> Result<Document> {
         self.profile_usable()?;
+        let letter = &letter.clone().validated()?;
         self.typesetter.typeset(letter, self.emblem.clone())
     }
 
@@ -435,6 +436,8 @@ impl Office {
     /// Renders one copy of a letter: the original, or the file copy (สำเนาคู่ฉบับ).
     pub fn render_copy(&self, letter: &Letter, copy: PrintCopy) -> Result<Vec<u8>> {
         self.profile_usable()?;
+        // The core refuses what it would not print, whichever front end asks.
+        let letter = &letter.clone().validated()?;
         let opts = LayoutOptions {
             file_copy: copy == PrintCopy::FileCopy,
         };
@@ -530,6 +533,7 @@ impl Office {
         date: Option<chrono::NaiveDate>,
     ) -> Result<NextNumber> {
         let date = date.unwrap_or_else(crate::thai::date::today);
+        let letter = &letter.clone().validated()?;
         let (number, running) = self.reg()?.next_number(letter, date)?;
         Ok(NextNumber {
             number,
@@ -542,6 +546,9 @@ impl Office {
     /// final PDF rendered by this office, all in one transaction.
     pub fn issue(&mut self, letter: &Letter, opts: &IssueOptions) -> Result<Issued> {
         self.profile_usable()?;
+        // A draft is kept as the clerk left it; what takes a number is checked here, in
+        // the core, whichever way it came (a file, the app, a stored draft).
+        let letter = &letter.clone().validated()?;
         let Office {
             register,
             typesetter,
