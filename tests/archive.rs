@@ -250,7 +250,7 @@ fn pdfa_problems(path: &Path) -> Vec<String> {
             "qpdf --check: {}",
             String::from_utf8_lossy(&o.stdout)
         )),
-        Err(_) => eprintln!("qpdf is not installed (bash scripts/setup.sh installs it): skipped"),
+        Err(_) => common::missing_tool("qpdf"),
     }
     bad
 }

@@ -5,6 +5,8 @@
 //!
 //! Run `cargo test --test breakset -- --nocapture` to see the table.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -155,10 +157,7 @@ impl LibThai {
 fn newmm() -> Option<nlpo3::tokenizer::newmm::NewmmTokenizer> {
     let dict = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/dict/words_th.txt");
     if !dict.exists() {
-        eprintln!(
-            "{} is missing (bash scripts/setup.sh downloads it): newmm skipped",
-            dict.display()
-        );
+        common::missing_tool(&format!("{} (PyThaiNLP's word list)", dict.display()));
         return None;
     }
     Some(nlpo3::tokenizer::newmm::NewmmTokenizer::new(
@@ -193,7 +192,7 @@ fn segmenters_scored_on_the_labelled_break_set() {
     let saraban = LineBreaker::new();
     let libthai = LibThai::open();
     if libthai.is_none() {
-        eprintln!("libthai.so.0 is not installed: libthai skipped");
+        common::missing_tool("libthai.so.0");
     }
     let newmm = newmm();
 

@@ -63,7 +63,7 @@ fn extract(reader: &str, pdf: &Path) -> Option<String> {
             String::from_utf8_lossy(&o.stderr)
         ),
         Err(_) => {
-            eprintln!("{reader} is not installed (bash scripts/setup.sh installs it): skipped");
+            common::missing_tool(reader);
             None
         }
     }
