@@ -13,10 +13,13 @@ TAURI := ui/node_modules/.bin/tauri
 setup:
 	@bash scripts/setup.sh
 
-# The app with its UI embedded (debug: what the end-to-end tests drive), and the CLI.
+# The app with its UI embedded (debug: what the end-to-end tests drive), and the CLI: the
+# very binary the Rust tests built (target/debug/saraban), so that nothing is compiled
+# again with other features (`cargo build --bin saraban` alone leaves out the tests'
+# dev-dependency features and rebuilt the core and several crates).
 build: setup
 	$(ENV) $(TAURI) build --debug --no-bundle
-	$(CARGO) build --profile test --bin saraban
+	$(CARGO) test --workspace --all-targets --no-run
 
 release: setup
 	$(ENV) $(TAURI) build --no-bundle
