@@ -843,12 +843,24 @@ fn a_restore_that_cannot_finish_changes_nothing() {
     assert!(verify(dir).status.success(), "{}", stderr(&verify(dir)));
 }
 
-/// Runs the CLI as a user who cannot write `dir` (nobody, when the tests run as root).
+/// Runs the CLI as a user who cannot write `dir` (nobody, when the tests run as root: root
+/// ignores permissions). That user runs a copy of the binary beside `dir`, since the
+/// checkout's folders need not be open to it.
 fn as_reader(args: &[&str], dir: &Path) -> Output {
+    use std::os::unix::fs::PermissionsExt;
     let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
     let mut cmd = if root {
+        let bin = dir.parent().unwrap().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let exe = bin.join("saraban");
+        if !exe.exists() {
+            std::fs::copy(env!("CARGO_BIN_EXE_saraban"), &exe).unwrap();
+        }
+        for p in [&bin, &exe] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
         let mut c = Command::new("runuser");
-        c.args(["-u", "nobody", "--"]).arg(env!("CARGO_BIN_EXE_saraban"));
+        c.args(["-u", "nobody", "--"]).arg(exe);
         c
     } else {
         Command::new(env!("CARGO_BIN_EXE_saraban"))
