@@ -1260,3 +1260,21 @@ fn a_stored_emblem_that_cannot_be_used_is_said_and_can_be_replaced() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(issue(dir, &[]).status.success());
 }
+
+// 17.9 sibling: SQLite's own statistics (an administrator's ANALYZE) are not a changed
+// schema; a backup carrying them restores.
+#[test]
+fn statistics_sqlite_keeps_are_not_a_changed_schema() {
+    let d = office();
+    let dir = d.path();
+    assert!(issue(dir, &[]).status.success());
+    Connection::open(dir.join("r.sqlite"))
+        .unwrap()
+        .execute_batch("ANALYZE;")
+        .unwrap();
+    assert!(verify(dir).status.success(), "{}", stderr(&verify(dir)));
+    let o = saraban(&["--db", "r.sqlite", "backup", "-o", "b.sqlite"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = saraban(&["--db", "r.sqlite", "restore", "b.sqlite"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -196,7 +196,9 @@ fn refuse(app: i32, version: i32, tables: i64) -> Result<(), RegisterError> {
 /// The schema objects of a database: type, name, table and SQL of each, in order.
 fn objects(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, Option<String>)>> {
     let mut stmt = conn.prepare(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name",
+        // SQLite's own tables (the statistics ANALYZE keeps) are not the schema.
+        r"SELECT type, name, tbl_name, sql FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY type, name",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
