@@ -202,3 +202,51 @@ fn typescript_bindings_are_current() {
         "ui/src/lib/bindings.ts is out of date: run SARABAN_WRITE_BINDINGS=1 cargo test bindings"
     );
 }
+
+/// Issue 18.1 (and 17.1's other side): every `Office` method that renders, numbers or
+/// issues a letter refuses an invalid one with the same problems, whichever front end
+/// hands it over; a draft keeps it.
+#[test]
+fn every_way_to_print_or_number_a_letter_refuses_the_same_invalid_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Office::open_with(
+        &dir.path().join("r.sqlite"),
+        Access::Create,
+        &OfficeSettings::default(),
+    )
+    .unwrap();
+    // Built as data (as the app's IPC hands it over), not parsed: nothing checked it yet.
+    let mut letter = office.new_letter(Kind::External).unwrap();
+    letter.subject = Some("ก".repeat(crate::letter::MAX_SUBJECT_CHARS + 1));
+    letter.paper = Some(crate::letter::Paper::A5);
+    let expected = match letter.clone().validated() {
+        Err(Error::Input(p)) => p,
+        other => panic!("the letter should be invalid: {other:?}"),
+    };
+    let problems = |r: Result<()>| match r {
+        Err(Error::Input(p)) => p,
+        other => panic!("not refused: {other:?}"),
+    };
+    let out = dir.path().join("out.pdf");
+    let opts = IssueOptions::default();
+    let tries: Vec<(&str, Result<()>)> = vec![
+        ("typeset", office.typeset(&letter).map(drop)),
+        ("render", office.render(&letter).map(drop)),
+        ("render_copy", office.render_copy(&letter, PrintCopy::FileCopy).map(drop)),
+        ("render_to", office.render_to(&letter, PrintCopy::Original, &out).map(drop)),
+        ("next_number", office.next_number(&letter, None).map(drop)),
+        ("issue", office.issue(&letter, &opts).map(drop)),
+        ("issue_to", office.issue_to(&letter, &opts, &out).map(drop)),
+    ];
+    for (name, r) in tries {
+        assert_eq!(problems(r), expected, "{name}");
+    }
+    let id = office.save_draft(None, &letter).unwrap();
+    assert_eq!(
+        problems(office.issue_draft(id, &opts).map(drop)),
+        expected,
+        "issue_draft"
+    );
+    assert!(!out.exists());
+    assert_eq!(office.search(&SearchQuery::default()).unwrap().total, 0);
+}
