@@ -8,6 +8,7 @@ import { tick } from "svelte";
 import ListHost from "./ListHost.svelte";
 import DateHost from "./DateHost.svelte";
 import FormHost from "./FormHost.svelte";
+import ModalHost from "./ModalHost.svelte";
 import { normalize } from "../lib/letter";
 import { oneAtATime } from "../lib/serial";
 import RegisterTable from "../lib/components/RegisterTable.svelte";
@@ -311,5 +312,26 @@ describe("saving drafts one at a time", () => {
     const next = saves(async () => "บันทึกแล้ว");
     await expect(failed).rejects.toThrow("ติดต่อไม่ได้");
     expect(await next).toBe("บันทึกแล้ว");
+  });
+});
+
+describe("Modal", () => {
+  it("is the platform's dialog: focus moves in, Escape closes it, focus goes back", async () => {
+    render(ModalHost);
+    const opener = screen.getByTestId("opener");
+    opener.focus();
+    await fireEvent.click(opener);
+    await tick();
+    const dialog = screen.getByTestId("host-modal");
+    expect(dialog.tagName).toBe("DIALOG");
+    expect(dialog.hasAttribute("open")).toBe(true);
+    expect(dialog.getAttribute("aria-label")).toBe("ยืนยัน");
+    expect(document.activeElement).toBe(screen.getByTestId("reason"));
+    // Escape makes the dialog send "cancel".
+    await fireEvent(dialog, new Event("cancel", { cancelable: true }));
+    await tick();
+    expect(screen.queryByTestId("host-modal")).toBeNull();
+    expect(screen.getByTestId("closed").textContent).toBe("1");
+    expect(document.activeElement).toBe(opener);
   });
 });
