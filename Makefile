@@ -37,8 +37,11 @@ test: test-rust test-ui test-e2e
 test-rust: setup
 	$(CARGO) test --workspace --all-targets
 
+# Types (svelte-check), the format (Prettier with its Svelte plugin: `npm --prefix ui run
+# format` rewrites), and the component tests.
 test-ui: setup
 	$(ENV) npm --prefix ui run --silent check
+	$(ENV) npm --prefix ui run --silent format:check
 	$(ENV) npm --prefix ui test
 
 # The real app under Xvfb, driven through tauri-driver; again with the real emblem when

@@ -62,8 +62,7 @@ export const api = {
   deleteDraft: (id: number) => call<null>("delete_draft", { id }),
   duplicateDraft: (id: number) => call<number>("duplicate_draft", { id }),
   nextNumber: (letter: Letter, date: string | null) => call<NextNumber>("next_number", { letter, date }),
-  issueDraft: (id: number, date: string | null, anyDate = false) =>
-    call<Issued>("issue_draft", { id, date, anyDate }),
+  issueDraft: (id: number, date: string | null, anyDate = false) => call<Issued>("issue_draft", { id, date, anyDate }),
   search: (query: SearchQuery) => call<SearchPage>("search", { query }),
   issuedLetter: (id: number) => call<Letter>("issued_letter", { id }),
   issuedPdf: (id: number) => call<ArrayBuffer>("issued_pdf", { id }),

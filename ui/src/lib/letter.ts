@@ -34,7 +34,9 @@ export function focusField(path: string): boolean {
   while (p) {
     const el = document.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
     if (el) {
-      const target = el.matches("input,textarea,select") ? el : el.querySelector<HTMLElement>("input,textarea,select") ?? el;
+      const target = el.matches("input,textarea,select")
+        ? el
+        : (el.querySelector<HTMLElement>("input,textarea,select") ?? el);
       target.scrollIntoView({ block: "center" });
       target.focus();
       target.classList.add("flash");

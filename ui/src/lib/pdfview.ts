@@ -23,7 +23,10 @@ export class PdfView {
   /** Called after every swap, with the milliseconds from bytes to a visible page. */
   onShown: (ms: number) => void = () => {};
 
-  constructor(private host: HTMLElement, private scroller: HTMLElement) {}
+  constructor(
+    private host: HTMLElement,
+    private scroller: HTMLElement,
+  ) {}
 
   /** The page (1-based) whose middle is in view. */
   currentPage(): number {
@@ -118,21 +121,21 @@ export class PdfView {
     // so the next keystroke never waits for pages out of view.
     void (async () => {
       try {
-      for (let n = 1; n <= doc.numPages; n++) {
-        if (n === visible) continue;
-        if (gen !== this.generation) return;
-        const c = await draw(n);
-        if (gen !== this.generation) {
-          c.width = 0;
-          c.height = 0;
-          return;
+        for (let n = 1; n <= doc.numPages; n++) {
+          if (n === visible) continue;
+          if (gen !== this.generation) return;
+          const c = await draw(n);
+          if (gen !== this.generation) {
+            c.width = 0;
+            c.height = 0;
+            return;
+          }
+          const placeholder = this.pages[n - 1];
+          placeholder.replaceWith(c);
+          placeholder.width = 0;
+          placeholder.height = 0;
+          this.pages[n - 1] = c;
         }
-        const placeholder = this.pages[n - 1];
-        placeholder.replaceWith(c);
-        placeholder.width = 0;
-        placeholder.height = 0;
-        this.pages[n - 1] = c;
-      }
       } catch {
         // The document was replaced (and destroyed) while these pages were drawn.
       }

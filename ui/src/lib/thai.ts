@@ -1,8 +1,18 @@
 // Thai dates and digits for the screen: Buddhist-Era years, Thai month names, Asia/Bangkok.
 
 export const MONTHS = [
-  "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-  "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+  "มกราคม",
+  "กุมภาพันธ์",
+  "มีนาคม",
+  "เมษายน",
+  "พฤษภาคม",
+  "มิถุนายน",
+  "กรกฎาคม",
+  "สิงหาคม",
+  "กันยายน",
+  "ตุลาคม",
+  "พฤศจิกายน",
+  "ธันวาคม",
 ];
 
 const THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙";
@@ -49,5 +59,7 @@ export function formatThaiDate(iso: string | null | undefined): string {
 /** What the clerk sees while the register book prints: the page and the share done. */
 export function bookProgressText(p: { rows: number; total: number; pages: number }): string {
   const pct = p.total > 0 ? Math.floor((p.rows * 100) / p.total) : 100;
-  return thaiDigits(`กำลังพิมพ์สมุดทะเบียน… หน้า ${p.pages} · หนังสือ ${p.rows.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} ฉบับ (${pct}%)`);
+  return thaiDigits(
+    `กำลังพิมพ์สมุดทะเบียน… หน้า ${p.pages} · หนังสือ ${p.rows.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} ฉบับ (${pct}%)`,
+  );
 }

@@ -49,7 +49,7 @@ describe("DatePicker", () => {
     await fireEvent.change(month, { target: { value: "2" } });
     expect(screen.getByTestId("value").textContent).toBe("2026-02-02");
     await fireEvent.change(screen.getByLabelText("วันที่"), { target: { value: "" } });
-    expect(screen.getByTestId("value").textContent).toBe("2026-02", );
+    expect(screen.getByTestId("value").textContent).toBe("2026-02");
     await fireEvent.input(year, { target: { value: "๒๕๖๘" } });
     expect(screen.getByTestId("value").textContent).toBe("2025-02");
   });
@@ -167,18 +167,27 @@ describe("Settings: the register", () => {
     const notes: string[] = [];
     let switched = 0;
     render(Settings, {
-      props: { setup: setupOn("/home/clerk/.local/share/saraban/register.sqlite"), notify: (t: string) => notes.push(t), onregister: () => switched++ },
+      props: {
+        setup: setupOn("/home/clerk/.local/share/saraban/register.sqlite"),
+        notify: (t: string) => notes.push(t),
+        onregister: () => switched++,
+      },
     });
     // Opened by the clerk, the form stays open while it is filled in.
     const details = document.querySelector("details.register-switch") as HTMLDetailsElement;
     details.open = true;
-    await fireEvent.input(screen.getByTestId("register-input"), { target: { value: "postgres://clerk@db.office/saraban" } });
+    await fireEvent.input(screen.getByTestId("register-input"), {
+      target: { value: "postgres://clerk@db.office/saraban" },
+    });
     await fireEvent.input(screen.getByTestId("register-password"), { target: { value: "s3cret" } });
     await tick();
     expect(details.open).toBe(true);
     await fireEvent.click(screen.getByTestId("use-register"));
     await vi.waitFor(() => expect(switched).toBe(1));
-    expect(calls.find((c) => c.cmd === "use_register")?.args).toEqual({ location: "postgres://clerk@db.office/saraban", password: "s3cret" });
+    expect(calls.find((c) => c.cmd === "use_register")?.args).toEqual({
+      location: "postgres://clerk@db.office/saraban",
+      password: "s3cret",
+    });
     expect(screen.getByTestId("register-location").textContent).toBe("postgres://clerk@db.office/saraban");
     expect(document.body.textContent).not.toContain("s3cret");
     expect(notes).toContain("ใช้ทะเบียน postgres://clerk@db.office/saraban แล้ว");
@@ -193,9 +202,15 @@ describe("Settings: the register", () => {
     const notes: [string, string | undefined][] = [];
     let switched = 0;
     render(Settings, {
-      props: { setup: setupOn("register.sqlite"), notify: (t: string, k?: string) => notes.push([t, k]), onregister: () => switched++ },
+      props: {
+        setup: setupOn("register.sqlite"),
+        notify: (t: string, k?: string) => notes.push([t, k]),
+        onregister: () => switched++,
+      },
     });
-    await fireEvent.input(screen.getByTestId("register-input"), { target: { value: "postgres://clerk@db.office/saraban" } });
+    await fireEvent.input(screen.getByTestId("register-input"), {
+      target: { value: "postgres://clerk@db.office/saraban" },
+    });
     await fireEvent.click(screen.getByTestId("use-register"));
     await vi.waitFor(() => expect(notes.length).toBe(1));
     expect(notes[0]).toEqual([away, "error"]);
@@ -222,7 +237,10 @@ describe("Settings: the register", () => {
     expect(calls.find((c) => c.cmd === "pick_register_file")?.args).toEqual({ create: false });
     await fireEvent.click(screen.getByTestId("new-register"));
     await vi.waitFor(() => expect(switched).toBe(2));
-    expect(calls.filter((c) => c.cmd === "pick_register_file").map((c) => c.args)).toEqual([{ create: false }, { create: true }]);
+    expect(calls.filter((c) => c.cmd === "pick_register_file").map((c) => c.args)).toEqual([
+      { create: false },
+      { create: true },
+    ]);
     expect(calls.some((c) => c.cmd === "use_register")).toBe(false);
     clearMocks();
   });
@@ -264,7 +282,12 @@ describe("Settings: the register", () => {
 describe("LetterForm", () => {
   it("leaves an untouched new letter as it is, so that no empty draft is autosaved", async () => {
     for (const kind of ["external", "memo", "stamped", "order", "announcement"] as const) {
-      const letter = normalize({ kind, number: { prefix: "มท ๐๘๑๐.๒" }, agency: { name: "กรมส่งเสริมการปกครองท้องถิ่น", address: [] }, body: [] } as unknown as Letter);
+      const letter = normalize({
+        kind,
+        number: { prefix: "มท ๐๘๑๐.๒" },
+        agency: { name: "กรมส่งเสริมการปกครองท้องถิ่น", address: [] },
+        body: [],
+      } as unknown as Letter);
       const before = JSON.stringify(letter);
       const { unmount } = render(FormHost, { letter });
       await tick();
