@@ -48,3 +48,9 @@ export function focusField(path: string): boolean {
   }
   return false;
 }
+
+/** A text that is one line in the register (a cancellation reason): line breaks and tabs
+ * typed or pasted become single spaces, so that what the clerk typed is taken, not refused. */
+export function oneLine(text: string): string {
+  return text.replace(/[\r\n\t\u2028\u2029]+/g, " ").trim();
+}

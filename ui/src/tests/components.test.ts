@@ -9,7 +9,7 @@ import ListHost from "./ListHost.svelte";
 import DateHost from "./DateHost.svelte";
 import FormHost from "./FormHost.svelte";
 import ModalHost from "./ModalHost.svelte";
-import { normalize } from "../lib/letter";
+import { normalize, oneLine } from "../lib/letter";
 import { oneAtATime } from "../lib/serial";
 import RegisterTable from "../lib/components/RegisterTable.svelte";
 import type { Hit, Letter } from "../lib/bindings";
@@ -356,5 +356,11 @@ describe("Modal", () => {
     expect(screen.queryByTestId("host-modal")).toBeNull();
     expect(screen.getByTestId("closed").textContent).toBe("1");
     expect(document.activeElement).toBe(opener);
+  });
+});
+
+describe("oneLine", () => {
+  it("takes a reason typed over several lines as one line, not as an error", () => {
+    expect(oneLine("ส่งซ้ำ\nกับฉบับก่อน\r\n\tแก้ไขแล้ว ")).toBe("ส่งซ้ำ กับฉบับก่อน แก้ไขแล้ว");
   });
 });
