@@ -704,14 +704,28 @@ fn drafts_an_older_version_stored_with_control_characters_open() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["subject"], "กข");
     assert_eq!(v["body"], serde_json::json!(["หนึ่ง", "สอง"]));
-    let o = saraban(&["--db", "r.sqlite", "draft", "versions", &id.to_string()], dir);
+    let o = saraban(
+        &["--db", "r.sqlite", "draft", "versions", &id.to_string()],
+        dir,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let version = stdout(&o).split_whitespace().next().unwrap().to_string();
     let o = saraban(
-        &["--db", "r.sqlite", "draft", "restore", &id.to_string(), &version],
+        &[
+            "--db",
+            "r.sqlite",
+            "draft",
+            "restore",
+            &id.to_string(),
+            &version,
+        ],
         dir,
     );
-    assert!(o.status.success(), "an old version restores: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "an old version restores: {}",
+        stderr(&o)
+    );
 }
 
 fn profile(dir: &Path, agency: &str) {
@@ -731,9 +745,11 @@ fn profile(dir: &Path, agency: &str) {
 
 fn head(dir: &Path, db: &str) -> (i64, String) {
     let c = Connection::open(dir.join(db)).unwrap();
-    c.query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })
+    c.query_row(
+        "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
     .unwrap()
 }
 
@@ -761,7 +777,14 @@ fn restoring_another_offices_backup_says_whose_and_needs_force() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
     let o_th = Command::new(env!("CARGO_BIN_EXE_saraban"))
-        .args(["--db", "r.sqlite", "--lang", "th", "restore", "theirs.sqlite"])
+        .args([
+            "--db",
+            "r.sqlite",
+            "--lang",
+            "th",
+            "restore",
+            "theirs.sqlite",
+        ])
         .current_dir(dir)
         .output()
         .unwrap();
@@ -812,18 +835,27 @@ fn a_restore_that_cannot_finish_changes_nothing() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(head(dir, "r.sqlite"), before);
     assert_eq!(count(dir), 1);
-    assert_eq!(std::fs::read_to_string(dir.join("elsewhere.txt")).unwrap(), "keep me\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("elsewhere.txt")).unwrap(),
+        "keep me\n"
+    );
     // A read-only anchor: the same.
     let d = office_and_newer_backup();
     let dir = d.path();
     let before = head(dir, "r.sqlite");
-    std::fs::set_permissions(dir.join("r.sqlite.anchor"), std::fs::Permissions::from_mode(0o444))
-        .unwrap();
+    std::fs::set_permissions(
+        dir.join("r.sqlite.anchor"),
+        std::fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
     let o = saraban(&["--db", "r.sqlite", "restore", "mine.sqlite"], dir);
     assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(head(dir, "r.sqlite"), before);
-    std::fs::set_permissions(dir.join("r.sqlite.anchor"), std::fs::Permissions::from_mode(0o644))
-        .unwrap();
+    std::fs::set_permissions(
+        dir.join("r.sqlite.anchor"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     // The anchor fails after the database was swapped (the disk filled): put back whole.
     let d = office_and_newer_backup();
     let dir = d.path();
@@ -889,7 +921,9 @@ fn a_read_only_register_with_its_wal_shows_every_letter() {
     for date in ["2026-11-03", "2026-11-04"] {
         assert!(issue(dir, &["--date", date]).status.success());
     }
-    let wal = std::fs::metadata(dir.join("r.sqlite-wal")).map(|m| m.len()).unwrap_or(0);
+    let wal = std::fs::metadata(dir.join("r.sqlite-wal"))
+        .map(|m| m.len())
+        .unwrap_or(0);
     assert!(wal > 0, "the commits wait in the -wal");
     let ro = dir.join("ro");
     std::fs::create_dir(&ro).unwrap();
@@ -920,7 +954,11 @@ fn a_read_only_register_with_its_wal_shows_every_letter() {
     assert!(o.status.success(), "{}", stderr(&o));
     let c = Connection::open(&b).unwrap();
     let n: i64 = c
-        .query_row("SELECT count(*) FROM letters WHERE status <> 'draft'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM letters WHERE status <> 'draft'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(n, 3, "the backup holds every letter");
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -947,15 +985,30 @@ fn a_backup_never_writes_its_anchor_over_the_register() {
 #[test]
 fn changed_listing_columns_and_search_rows_are_reported() {
     for (sql, needle) in [
-        ("UPDATE letters SET title = 'เรื่องปลอม' WHERE id = 1", "subject"),
-        ("UPDATE letters SET recipient = 'ผู้อื่น' WHERE id = 1", "recipient"),
-        ("UPDATE letters SET sender = 'หน่วยอื่น' WHERE id = 1", "sender"),
-        ("UPDATE letters SET issued_by = 'someone' WHERE id = 1", "issued by"),
+        (
+            "UPDATE letters SET title = 'เรื่องปลอม' WHERE id = 1",
+            "subject",
+        ),
+        (
+            "UPDATE letters SET recipient = 'ผู้อื่น' WHERE id = 1",
+            "recipient",
+        ),
+        (
+            "UPDATE letters SET sender = 'หน่วยอื่น' WHERE id = 1",
+            "sender",
+        ),
+        (
+            "UPDATE letters SET issued_by = 'someone' WHERE id = 1",
+            "issued by",
+        ),
         (
             "UPDATE letters SET issued_at = '2020-01-01T00:00:00.000+07:00' WHERE id = 1",
             "time of issue",
         ),
-        ("UPDATE letters SET running = 99 WHERE id = 3", "running number"),
+        (
+            "UPDATE letters SET running = 99 WHERE id = 3",
+            "running number",
+        ),
         ("DELETE FROM letters_fts WHERE rowid = 1", "no search text"),
         (
             "UPDATE letters_fts SET text = 'ข้อความปลอม' WHERE rowid = 3",
@@ -1017,10 +1070,7 @@ fn a_backup_with_foreign_triggers_or_views_is_refused_even_with_force() {
         c.execute_batch(sql).unwrap();
         drop(c);
         let before = head(dir, "r.sqlite");
-        let o = saraban(
-            &["--db", "r.sqlite", "restore", "b.sqlite", "--force"],
-            dir,
-        );
+        let o = saraban(&["--db", "r.sqlite", "restore", "b.sqlite", "--force"], dir);
         assert_eq!(o.status.code(), Some(3), "{sql}: {}", stderr(&o));
         assert!(stderr(&o).contains("schema"), "{}", stderr(&o));
         assert_eq!(head(dir, "r.sqlite"), before);
@@ -1038,7 +1088,12 @@ fn look_alike_letter_codes_are_refused_and_flagged() {
         assert_eq!(o.status.code(), Some(1), "{code}: {}", stderr(&o));
         assert!(stderr(&o).contains("looks like"), "{}", stderr(&o));
         let o = saraban(&["check", p.to_str().unwrap()], dir);
-        assert_eq!(o.status.code(), Some(1), "check flags {code}: {}", stdout(&o));
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "check flags {code}: {}",
+            stdout(&o)
+        );
     }
     assert_eq!(count(dir), 0);
 }
@@ -1080,7 +1135,9 @@ fn a_subject_a_spreadsheet_would_run_is_neutralised_in_csv() {
     let o = saraban(&["--db", "r.sqlite", "issue", p.to_str().unwrap()], dir);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = saraban(
-        &["--db", "r.sqlite", "export", "--format", "csv", "-o", "r.csv"],
+        &[
+            "--db", "r.sqlite", "export", "--format", "csv", "-o", "r.csv",
+        ],
         dir,
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -1121,17 +1178,30 @@ fn damaged_fonts_and_huge_emblems_are_refused_and_issuing_goes_on() {
     let length = u32::from_be_bytes(font[glyf + 12..glyf + 16].try_into().unwrap()) as usize;
     for seed in 0..6u64 {
         let mut bad = font.clone();
-        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         for _ in 0..400 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let at = offset + (x >> 33) as usize % length;
             bad[at] = (x >> 17) as u8;
         }
         std::fs::write(dir.join("bad.ttf"), &bad).unwrap();
         let o = saraban(&["--db", "r.sqlite", "profile", "font", "bad.ttf"], dir);
-        assert_ne!(o.status.code(), Some(101), "seed {seed} crashed: {}", stderr(&o));
+        assert_ne!(
+            o.status.code(),
+            Some(101),
+            "seed {seed} crashed: {}",
+            stderr(&o)
+        );
         let o = issue(dir, &[]);
-        assert!(o.status.success(), "seed {seed}: issuing goes on: {}", stderr(&o));
+        assert!(
+            o.status.success(),
+            "seed {seed}: issuing goes on: {}",
+            stderr(&o)
+        );
     }
 }
 
@@ -1179,7 +1249,10 @@ fn buddhist_era_dates_and_refused_migrations() {
     )
     .unwrap();
     drop(c);
-    let o = saraban(&["migrate", "--from", "r.sqlite", "--to", "moved.sqlite"], dir);
+    let o = saraban(
+        &["migrate", "--from", "r.sqlite", "--to", "moved.sqlite"],
+        dir,
+    );
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(!dir.join("moved.sqlite").exists(), "no empty target left");
 }
@@ -1205,7 +1278,9 @@ fn a_book_row_taller_than_a_page_loses_no_line() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = saraban(
-        &["--db", "r.sqlite", "book", "--year", "2569", "-o", "book.pdf"],
+        &[
+            "--db", "r.sqlite", "book", "--year", "2569", "-o", "book.pdf",
+        ],
         dir,
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -1216,7 +1291,10 @@ fn a_book_row_taller_than_a_page_loses_no_line() {
         .expect("pdftotext (poppler-utils: run scripts/setup.sh)");
     let text = String::from_utf8_lossy(&text.stdout);
     let words: std::collections::HashSet<&str> = text.split_whitespace().collect();
-    let lost: Vec<&String> = markers.iter().filter(|m| !words.contains(m.as_str())).collect();
+    let lost: Vec<&String> = markers
+        .iter()
+        .filter(|m| !words.contains(m.as_str()))
+        .collect();
     assert!(lost.is_empty(), "lost from the book: {lost:?}");
     let pages = text.matches('\u{c}').count();
     assert!(pages >= 2, "the row went on over a second page ({pages})");

@@ -205,7 +205,8 @@ fn every_part_far_beyond_a_page_flows_on_or_is_refused() {
                         .collect::<Vec<_>>())
                 }
                 "recipients" => {
-                    v["distribution"] = serde_json::json!({"title": "บัญชีแนบท้าย", "recipients": list})
+                    v["distribution"] =
+                        serde_json::json!({"title": "บัญชีแนบท้าย", "recipients": list})
                 }
                 "body" => {
                     v["body"] = serde_json::json!(list
@@ -317,6 +318,9 @@ fn a_long_copies_to_list_reads_back_whole_from_the_pdf() {
         .output()
         .expect("pdftotext (poppler-utils: run scripts/setup.sh)");
     let text = String::from_utf8_lossy(&out.stdout);
-    let lost: Vec<&String> = markers.iter().filter(|m| !text.contains(m.as_str())).collect();
+    let lost: Vec<&String> = markers
+        .iter()
+        .filter(|m| !text.contains(m.as_str()))
+        .collect();
     assert!(lost.is_empty(), "lost from the PDF: {lost:?}");
 }

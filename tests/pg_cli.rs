@@ -265,7 +265,10 @@ fn clerks_cannot_switch_the_guards_off_and_a_forger_is_seen() {
     let owner = cluster.url("office").replace("saraban@", "office_owner@");
     let clerk = cluster.url("office").replace("saraban@", "somchai@");
     let said = ok(&saraban(&["--db", &owner, "init"], dir, "C"));
-    assert!(said.contains("saraban_clerk"), "init says how the roles stand: {said}");
+    assert!(
+        said.contains("saraban_clerk"),
+        "init says how the roles stand: {said}"
+    );
     std::fs::copy(
         common::fixture("jclair-specialists.json"),
         dir.join("l.json"),
@@ -277,12 +280,24 @@ fn clerks_cannot_switch_the_guards_off_and_a_forger_is_seen() {
     std::fs::write(dir.join("l.json"), l.to_string()).unwrap();
     for date in ["2021-03-01", "2021-03-02"] {
         ok(&saraban(
-            &["--db", &clerk, "issue", "l.json", "--date", date, "--any-date"],
+            &[
+                "--db",
+                &clerk,
+                "issue",
+                "l.json",
+                "--date",
+                date,
+                "--any-date",
+            ],
             dir,
             "C",
         ));
     }
-    ok(&saraban(&["--db", &clerk, "draft", "save", "l.json"], dir, "C"));
+    ok(&saraban(
+        &["--db", &clerk, "draft", "save", "l.json"],
+        dir,
+        "C",
+    ));
     ok(&saraban(&["--db", &clerk, "search", "J.CLAIR"], dir, "C"));
     ok(&saraban(&["--db", &clerk, "audit", "verify"], dir, "C"));
     // What a clerk's role cannot do.
@@ -301,7 +316,15 @@ fn clerks_cannot_switch_the_guards_off_and_a_forger_is_seen() {
     }
     // Issuing still works after all those tries.
     ok(&saraban(
-        &["--db", &clerk, "issue", "l.json", "--date", "2021-03-03", "--any-date"],
+        &[
+            "--db",
+            &clerk,
+            "issue",
+            "l.json",
+            "--date",
+            "2021-03-03",
+            "--any-date",
+        ],
         dir,
         "C",
     ));
@@ -356,9 +379,14 @@ fn a_clerk_stalled_inside_an_issue_blocks_nobody_for_long() {
     let waited = start.elapsed();
     assert_eq!(o.status.code(), Some(3), "{}", all(&o));
     assert!(all(&o).contains("another clerk"), "{}", all(&o));
-    assert!(waited.as_secs() < 40, "told within the lock wait, not for ever: {waited:?}");
+    assert!(
+        waited.as_secs() < 40,
+        "told within the lock wait, not for ever: {waited:?}"
+    );
     // The server ends the idle session after 30 s: issues go on before A wakes up.
-    std::thread::sleep(std::time::Duration::from_secs(30u64.saturating_sub(waited.as_secs()) + 3));
+    std::thread::sleep(std::time::Duration::from_secs(
+        30u64.saturating_sub(waited.as_secs()) + 3,
+    ));
     let o = saraban(&["--db", &url, "issue", "l.json"], dir, "C");
     assert!(o.status.success(), "{}", all(&o));
     let out = stalled.wait_with_output().unwrap();

@@ -92,7 +92,10 @@ pub async fn use_register(
     location: String,
     password: Option<String>,
 ) -> Answer<OfficeSetup> {
-    if !matches!(Location::parse(location.trim().as_ref()), Location::Server(_)) {
+    if !matches!(
+        Location::parse(location.trim().as_ref()),
+        Location::Server(_)
+    ) {
         return Err(Failure {
             message: "พิมพ์ได้เฉพาะที่อยู่ทะเบียนกลางบนเซิร์ฟเวอร์ (postgres://…) ถ้าเป็นไฟล์ทะเบียน ให้กดปุ่ม “เลือกไฟล์ทะเบียน…” หรือ “สร้างทะเบียนใหม่…”".into(),
             problems: vec![],

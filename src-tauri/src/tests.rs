@@ -266,14 +266,24 @@ fn the_page_cannot_name_a_register_file_and_a_draft_with_line_breaks_reopens() {
         serde_json::json!({ "location": target.display().to_string(), "password": null }),
     )
     .unwrap_err();
-    assert!(err["message"].as_str().unwrap().contains("เลือกไฟล์ทะเบียน"), "{err}");
-    assert!(!target.exists(), "no register was created where the page said");
+    assert!(
+        err["message"].as_str().unwrap().contains("เลือกไฟล์ทะเบียน"),
+        "{err}"
+    );
+    assert!(
+        !target.exists(),
+        "no register was created where the page said"
+    );
     // 17.1: Enter in the body field: the draft saves and opens again.
     let letter = serde_json::json!({"kind": "external", "subject": "ทดสอบ", "body": ["บรรทัดแรก\nบรรทัดที่สอง"]});
-    let id = call(&w, "save_draft", serde_json::json!({ "id": null, "letter": letter }))
-        .unwrap()
-        .deserialize::<i64>()
-        .unwrap();
+    let id = call(
+        &w,
+        "save_draft",
+        serde_json::json!({ "id": null, "letter": letter }),
+    )
+    .unwrap()
+    .deserialize::<i64>()
+    .unwrap();
     let opened = call(&w, "open_draft", serde_json::json!({ "id": id }))
         .unwrap()
         .deserialize::<serde_json::Value>()
@@ -287,10 +297,14 @@ fn a_draft_too_long_to_print_is_kept_but_never_takes_a_number() {
     // 17.1: whatever the clerk pasted is kept as a draft ...
     let long = "ก".repeat(25_440);
     let letter = serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": [long]});
-    let id = call(&w, "save_draft", serde_json::json!({ "id": null, "letter": letter }))
-        .unwrap()
-        .deserialize::<i64>()
-        .unwrap();
+    let id = call(
+        &w,
+        "save_draft",
+        serde_json::json!({ "id": null, "letter": letter }),
+    )
+    .unwrap()
+    .deserialize::<i64>()
+    .unwrap();
     let opened = call(&w, "open_draft", serde_json::json!({ "id": id }))
         .unwrap()
         .deserialize::<serde_json::Value>()

@@ -81,9 +81,7 @@ fn repair_value(v: &mut Value, drop_controls: bool) {
 fn repair_strings(v: &mut Value, drop_controls: bool) {
     match v {
         Value::String(s) if needs_repair(s, drop_controls) => *s = one_line(s, drop_controls),
-        Value::Array(a) => a
-            .iter_mut()
-            .for_each(|x| repair_strings(x, drop_controls)),
+        Value::Array(a) => a.iter_mut().for_each(|x| repair_strings(x, drop_controls)),
         Value::Object(o) => o
             .values_mut()
             .for_each(|x| repair_strings(x, drop_controls)),
@@ -210,10 +208,8 @@ mod tests {
 
     #[test]
     fn stored_text_with_any_control_character_reads_back() {
-        let l = from_stored_json(
-            r#"{"kind":"external","subject":"ก\u0007ข\tค","body":["\n"]}"#,
-        )
-        .unwrap();
+        let l = from_stored_json(r#"{"kind":"external","subject":"ก\u0007ข\tค","body":["\n"]}"#)
+            .unwrap();
         assert_eq!(l.subject.as_deref(), Some("กข ค"));
         assert_eq!(l.body.len(), 1);
     }

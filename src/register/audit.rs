@@ -203,7 +203,13 @@ fn shown_matches(
     if shown.sender != sender {
         wrong.push(("จาก", "sender"));
     }
-    if shown.running != letter.number.as_ref().and_then(|n| n.running).map(|r| r.get()) {
+    if shown.running
+        != letter
+            .number
+            .as_ref()
+            .and_then(|n| n.running)
+            .map(|r| r.get())
+    {
         wrong.push(("เลขทะเบียนส่ง", "running number"));
     }
     if shown.issued_by != rec.issued_by {

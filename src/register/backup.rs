@@ -136,9 +136,15 @@ impl SqliteRegister {
                     n => n,
                 };
                 let lost = if theirs.is_none() {
-                    ("สำเนานี้เก่ากว่าทะเบียนปัจจุบัน", "this backup is older than the register")
+                    (
+                        "สำเนานี้เก่ากว่าทะเบียนปัจจุบัน",
+                        "this backup is older than the register",
+                    )
                 } else {
-                    ("สำเนานี้เป็นทะเบียนคนละชุดกับทะเบียนปัจจุบัน", "this backup is another register than this one")
+                    (
+                        "สำเนานี้เป็นทะเบียนคนละชุดกับทะเบียนปัจจุบัน",
+                        "this backup is another register than this one",
+                    )
                 };
                 return Err(Error::Register {
                     th: format!(
@@ -224,8 +230,11 @@ impl SqliteRegister {
         })();
         if let Err(e) = swapped {
             // Put the register back as it was; its anchor was never replaced.
-            self.conn
-                .restore(MAIN_DB, aside.path(), None::<fn(rusqlite::backup::Progress)>)?;
+            self.conn.restore(
+                MAIN_DB,
+                aside.path(),
+                None::<fn(rusqlite::backup::Progress)>,
+            )?;
             let _: String = self
                 .conn
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;

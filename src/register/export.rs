@@ -54,9 +54,9 @@ pub fn csv_bytes(entries: &[Entry]) -> crate::Result<Vec<u8>> {
 /// written as strings.
 pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
     match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}') => {
-            format!("'{text}").into()
-        }
+        Some(
+            '=' | '+' | '-' | '@' | '\t' | '\r' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}',
+        ) => format!("'{text}").into(),
         _ => text.into(),
     }
 }

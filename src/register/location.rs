@@ -129,8 +129,7 @@ fn percent_decoded(s: &str) -> String {
 pub fn with_password(url: &str, password: &str) -> String {
     let (bare, _) = split_password(url);
     let p = parts(&bare);
-    let encoded: String =
-        percent_encoding::utf8_percent_encode(password, USERINFO).to_string();
+    let encoded: String = percent_encoding::utf8_percent_encode(password, USERINFO).to_string();
     format!(
         "{}://{}:{encoded}@{}",
         p.scheme,
@@ -234,8 +233,26 @@ mod tests {
             ("postgres://clerk:a@b:c@db:5432/saraban", "a@b:c"),
         ] {
             let l = Location::parse(OsStr::new(url));
-            assert_eq!(l.shown().replace(":5432", ""), "postgres://clerk@db/saraban", "{url}");
-            assert_eq!(split_password(url), ("postgres://clerk@db/saraban".replace("db/", if url.contains(":5432") { "db:5432/" } else { "db/" }), Some(pw.to_string())), "{url}");
+            assert_eq!(
+                l.shown().replace(":5432", ""),
+                "postgres://clerk@db/saraban",
+                "{url}"
+            );
+            assert_eq!(
+                split_password(url),
+                (
+                    "postgres://clerk@db/saraban".replace(
+                        "db/",
+                        if url.contains(":5432") {
+                            "db:5432/"
+                        } else {
+                            "db/"
+                        }
+                    ),
+                    Some(pw.to_string())
+                ),
+                "{url}"
+            );
             let again = with_password(&split_password(url).0, pw);
             assert_eq!(split_password(&again).1.as_deref(), Some(pw));
         }

@@ -263,7 +263,8 @@ fn open_reader(path: &Path) -> crate::Result<(Connection, Option<tempfile::TempD
             .map(|c| (c, None))
             .map_err(|_| first);
     }
-    let unreadable = |e: String| Error::Register {
+    let unreadable = |e: String| {
+        Error::Register {
         th: format!(
             "ทะเบียน {} มีการบันทึกที่ยังอยู่ในไฟล์ {} และโฟลเดอร์นี้เขียนไม่ได้ จึงอ่านให้ครบไม่ได้ ({e}) กรุณาคัดลอกทะเบียนพร้อมไฟล์ -wal ไปไว้ในโฟลเดอร์ที่เขียนได้ หรือเปิดทะเบียนในที่ที่เขียนได้หนึ่งครั้ง",
             path.display(),
@@ -274,6 +275,7 @@ fn open_reader(path: &Path) -> crate::Result<(Connection, Option<tempfile::TempD
             path.display(),
             wal.display()
         ),
+    }
     };
     let dir = tempfile::Builder::new()
         .prefix("saraban-read-")

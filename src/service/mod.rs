@@ -375,7 +375,8 @@ impl Office {
                     "body":["กรมส่งเสริมการปกครองท้องถิ่นขอเรียนว่า ฯลฯ ภาษาไทย ก ข ฃ ค ฅ ฆ ง จ ฉ ช ซ ฌ ญ ฎ ฏ ฐ ฑ ฒ ณ ด ต ถ ท ธ น บ ป ผ ฝ พ ฟ ภ ม ย ร ฤ ล ฦ ว ศ ษ ส ห ฬ อ ฮ กั กิ กี กึ กื กุ กู เก แก โก ใก ไก ก่ ก้ ก๊ ก๋ ก็ ก์ กำ ๆ “ ” ( ) / . , - : %"],
                     "signer":{{"name":"นายทดสอบ ระบบ","positions":["อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"]}}}}"#
                 ))?;
-                let doc = typesetter.typeset_with(&letter, emblem.clone(), &LayoutOptions::default())?;
+                let doc =
+                    typesetter.typeset_with(&letter, emblem.clone(), &LayoutOptions::default())?;
                 writer.write(&doc, &self.pdf_options)?;
             }
             Ok(())
@@ -867,7 +868,13 @@ impl Office {
         let data = read_limited(path, emblem_problem)?;
         let graphic = Graphic::from_bytes(data.clone(), path)?;
         self.trial(&self.typesetter.fonts, Some(Arc::new(graphic.clone())))
-            .map_err(|e| emblem_problem(path, e.lines(Lang::Th).join(" "), e.lines(Lang::En).join(" ")))?;
+            .map_err(|e| {
+                emblem_problem(
+                    path,
+                    e.lines(Lang::Th).join(" "),
+                    e.lines(Lang::En).join(" "),
+                )
+            })?;
         let name = file_name(path);
         self.reg_mut()?.set_settings(&[
             (EMBLEM_KEY, Some(data.as_slice())),
@@ -899,11 +906,21 @@ impl Office {
     pub fn import_font(&mut self, path: &Path) -> Result<()> {
         let regular = read_limited(path, font_problem)?;
         let set = FontSet::from_files(&[path.to_path_buf()])?;
-        self.trial(&set, self.emblem.clone())
-            .map_err(|e| font_problem(path, e.lines(Lang::Th).join(" "), e.lines(Lang::En).join(" ")))?;
+        self.trial(&set, self.emblem.clone()).map_err(|e| {
+            font_problem(
+                path,
+                e.lines(Lang::Th).join(" "),
+                e.lines(Lang::En).join(" "),
+            )
+        })?;
         for face in [&set.regular, &set.bold] {
-            crate::pdf::check_embeddable(face)
-                .map_err(|e| font_problem(path, e.lines(Lang::Th).join(" "), e.lines(Lang::En).join(" ")))?;
+            crate::pdf::check_embeddable(face).map_err(|e| {
+                font_problem(
+                    path,
+                    e.lines(Lang::Th).join(" "),
+                    e.lines(Lang::En).join(" "),
+                )
+            })?;
         }
         let bold = if set.bold.path != set.regular.path {
             Some(set.bold.data.as_ref().clone())

@@ -232,8 +232,16 @@ fn every_way_to_print_or_number_a_letter_refuses_the_same_invalid_letter() {
     let tries: Vec<(&str, Result<()>)> = vec![
         ("typeset", office.typeset(&letter).map(drop)),
         ("render", office.render(&letter).map(drop)),
-        ("render_copy", office.render_copy(&letter, PrintCopy::FileCopy).map(drop)),
-        ("render_to", office.render_to(&letter, PrintCopy::Original, &out).map(drop)),
+        (
+            "render_copy",
+            office.render_copy(&letter, PrintCopy::FileCopy).map(drop),
+        ),
+        (
+            "render_to",
+            office
+                .render_to(&letter, PrintCopy::Original, &out)
+                .map(drop),
+        ),
         ("next_number", office.next_number(&letter, None).map(drop)),
         ("issue", office.issue(&letter, &opts).map(drop)),
         ("issue_to", office.issue_to(&letter, &opts, &out).map(drop)),

@@ -133,7 +133,9 @@ pub fn parse_date_either_era(s: &str) -> Result<(chrono::NaiveDate, Option<i32>)
             crate::Error::input(
                 "date",
                 format!("วันที่ “{typed}” ไม่มีอยู่จริง: {month_th} ปี {era} {year} ไม่มีวันที่ {day}"),
-                format!("the date “{typed}” does not exist: month {month} of {year} has no day {day}"),
+                format!(
+                    "the date “{typed}” does not exist: month {month} of {year} has no day {day}"
+                ),
             )
         })
 }

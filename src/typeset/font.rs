@@ -101,16 +101,14 @@ impl FontFace {
     /// Reads a font from bytes; `path` is only used in messages.
     pub fn from_bytes(data: Vec<u8>, path: &Path) -> Result<FontFace> {
         // The parsers must not panic on a damaged file; should one, it is that file's fault.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            FontFace::parse(data, path)
-        }))
-        .unwrap_or_else(|_| {
-            Err(font_error(
-                path,
-                "ไฟล์ฟอนต์เสียหาย อ่านไม่ได้",
-                "the font file is damaged and cannot be read",
-            ))
-        })
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| FontFace::parse(data, path)))
+            .unwrap_or_else(|_| {
+                Err(font_error(
+                    path,
+                    "ไฟล์ฟอนต์เสียหาย อ่านไม่ได้",
+                    "the font file is damaged and cannot be read",
+                ))
+            })
     }
 
     fn parse(data: Vec<u8>, path: &Path) -> Result<FontFace> {

@@ -338,10 +338,9 @@ impl PgRegister {
         match result {
             Ok((issued, head, hash)) => match self.anchor(head, &hash) {
                 Ok(()) => Attempt::Done(issued),
-                Err(e) => Attempt::Failed(super::super::issue::committed_unanchored(
-                    &issued.number,
-                    e,
-                )),
+                Err(e) => {
+                    Attempt::Failed(super::super::issue::committed_unanchored(&issued.number, e))
+                }
             },
             Err(WriteError::Pg(e)) if is_away(&e) => {
                 self.lost();
@@ -1020,7 +1019,6 @@ impl Engine for PgRegister {
     }
 }
 
-
 impl PgRegister {
     /// The chain, the anchor, every letter and counter (see [`Verifier`]), in one snapshot.
     fn verify_chain(&self) -> Result<AuditReport> {
@@ -1094,7 +1092,10 @@ impl PgRegister {
     fn guards_check(&self) -> Result<String> {
         // The server keeps its own files consistent; what Saraban can check is its schema:
         // every guard trigger there and enabled.
-        let names: Vec<String> = super::schema::GUARDS.iter().map(|g| g.to_string()).collect();
+        let names: Vec<String> = super::schema::GUARDS
+            .iter()
+            .map(|g| g.to_string())
+            .collect();
         let present = self.query_all(
             "SELECT tgname::text FROM pg_trigger WHERE tgname = ANY($1) AND tgenabled <> 'D'",
             &[&names],

@@ -12,7 +12,8 @@
 use postgres::Transaction;
 
 /// The migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
     CREATE TABLE series (
@@ -180,7 +181,8 @@ const MIGRATIONS: &[&str] = &[r#"
     END $$;
     CREATE TRIGGER audit_insert_at_head BEFORE INSERT ON audit
         FOR EACH ROW EXECUTE FUNCTION saraban_audit_insert_guard();
-"#];
+"#,
+];
 
 /// The group role whose members are the office's clerks: `saraban init`, run by the role
 /// that owns the register's tables, grants it exactly what working on the register needs,

@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(indexable(&cherokee.to_string()), "!");
         assert_eq!(indexable("!"), cherokee.to_string());
         assert!(!indexable(&format!("ก{cherokee}ข")).contains(&indexable("!")));
-        assert_eq!(readable(&indexable(&format!("!{cherokee}"))), format!("!{cherokee}"));
+        assert_eq!(
+            readable(&indexable(&format!("!{cherokee}"))),
+            format!("!{cherokee}")
+        );
         assert_eq!(like_pattern("50%"), format!("%50{}%", indexable("%")));
         assert!(
             PUNCTUATION.chars().count() < 85,
