@@ -1153,15 +1153,7 @@ fn damaged_fonts_and_huge_emblems_are_refused_and_issuing_goes_on() {
     let d = office();
     let dir = d.path();
     // A PNG whose header claims 16000 × 16000 pixels.
-    let mut png = Vec::new();
-    image::DynamicImage::new_luma8(1, 1)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png[16..20].copy_from_slice(&16000u32.to_be_bytes());
-    png[20..24].copy_from_slice(&16000u32.to_be_bytes());
-    let mut crc = flate2::Crc::new();
-    crc.update(&png[12..29]);
-    png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    let png = huge_png();
     std::fs::write(dir.join("huge.png"), &png).unwrap();
     let o = saraban(&["--db", "r.sqlite", "profile", "emblem", "huge.png"], dir);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
@@ -1307,15 +1299,7 @@ fn a_book_row_taller_than_a_page_loses_no_line() {
 fn a_stored_emblem_that_cannot_be_used_is_said_and_can_be_replaced() {
     let d = office();
     let dir = d.path();
-    let mut png = Vec::new();
-    image::DynamicImage::new_luma8(1, 1)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png[16..20].copy_from_slice(&16000u32.to_be_bytes());
-    png[20..24].copy_from_slice(&16000u32.to_be_bytes());
-    let mut crc = flate2::Crc::new();
-    crc.update(&png[12..29]);
-    png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    let png = huge_png();
     let c = Connection::open(dir.join("r.sqlite")).unwrap();
     c.execute(
         "INSERT INTO settings (key, value) VALUES ('emblem', ?1)",
@@ -1355,4 +1339,18 @@ fn statistics_sqlite_keeps_are_not_a_changed_schema() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = saraban(&["--db", "r.sqlite", "restore", "b.sqlite"], dir);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A PNG whose header claims 16 000 × 16 000 pixels (its data is one pixel).
+fn huge_png() -> Vec<u8> {
+    let mut png = Vec::new();
+    image::DynamicImage::new_luma8(1, 1)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png[16..20].copy_from_slice(&16000u32.to_be_bytes());
+    png[20..24].copy_from_slice(&16000u32.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    png
 }
