@@ -11,6 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -168,6 +169,22 @@ function startDriver(db = DB) {
   driver.unref();
 }
 
+// Waits (up to 20 s) until tauri-driver accepts connections on its port.
+async function driverListening() {
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise((resolve) => {
+      const socket = net.connect(PORT, "127.0.0.1", () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (up) return;
+    await pause(100);
+  }
+  throw new Error(`tauri-driver did not listen on port ${PORT}`);
+}
+
 // The app closed and started again on the register `db`.
 async function restartOn(db) {
   try {
@@ -176,7 +193,7 @@ async function restartOn(db) {
   await stopDriver();
   await appGone();
   startDriver(db);
-  await pause(800);
+  await driverListening();
   await startApp();
 }
 
@@ -184,7 +201,7 @@ before(async () => {
   assert.ok(fs.existsSync(APP), `${APP} is missing: build it with make build`);
   startDriver();
   process.on("exit", () => driver && killGroup("SIGKILL")); // never leave a driver behind
-  await pause(800);
+  await driverListening();
   await startApp();
 });
 
