@@ -4,7 +4,7 @@
 //! one here, on the file the real command writes; `qpdf --check` checks its syntax and
 //! streams.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

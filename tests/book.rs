@@ -2,7 +2,7 @@
 //! memory that does not grow with the number of letters, telling its progress, and read
 //! back as a clerk would (pdfinfo, pdftotext).
 
-mod common;
+use crate::common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! every line's spread low, and dates, time ranges and numbers with their units stay on
 //! one line.
 
-mod common;
+use crate::common;
 
 use saraban::typeset::layout::{INDENT_MM, LEFT_MM, RIGHT_MM};
 use saraban::typeset::{mm, Align, Color, FontStyle, ParagraphSpec, SetLine};

@@ -5,7 +5,7 @@
 //!
 //! Run `cargo test --test breakset -- --nocapture` to see the table.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

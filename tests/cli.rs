@@ -1,6 +1,6 @@
 //! The `saraban` command line: exit codes, messages, atomic output (../shared/spec/cli.md).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -5,7 +5,7 @@
 //! extracts; nothing the font made of the text (ำ decomposed into ํ and า, a tone mark
 //! moved, a mark shifted over ป) may show through.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

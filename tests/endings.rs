@@ -1,7 +1,7 @@
 //! The end of a letter as a clerk signs it: room to sign even when the name is written by
 //! hand, and never a page that holds only the closing, signature, contact block or QR codes.
 
-mod common;
+use crate::common;
 
 use saraban::letter::{BodyBlock, Letter, Qr, Signer};
 use saraban::typeset::{to_mm, Document};

@@ -6,23 +6,20 @@
 //! behind Saraban's back, verification finds what got past them, a database that cannot
 //! index Thai is refused, a server that is away is said so in one line.
 
-mod common;
-#[path = "support/pg.rs"]
-mod pg;
-
-use std::sync::Once;
+use crate::pg;
 
 use saraban::register::{IssueOptions, Location, Register, SearchQuery};
 use saraban::{Letter, Office};
 
-fn local_dir() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
+/// This process's folder for what a computer keeps of server registers (anchors, drafts
+/// waiting), given to each register opened: no process-wide variable.
+fn local() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("saraban-engines-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        // SAFETY: set once, before any register is opened by this test binary.
-        unsafe { std::env::set_var("SARABAN_LOCAL_DIR", dir) };
-    });
+        dir
+    })
 }
 
 fn letter(prefix: &str, circular: bool, subject: &str, body: &str) -> Letter {
@@ -334,7 +331,6 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
 
 #[test]
 fn both_engines_pass_the_same_suite_with_the_same_answers() {
-    local_dir();
     let office = Office::new(&Default::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut sqlite = Register::create(&dir.path().join("r.sqlite")).unwrap();
@@ -342,9 +338,10 @@ fn both_engines_pass_the_same_suite_with_the_same_answers() {
 
     let cluster = pg::Cluster::start();
     let url = cluster.url("suite");
-    let mut server = Register::open_at(
+    let mut server = Register::open_at_in(
         &Location::Server(url.clone()),
         saraban::register::Access::Create,
+        Some(local()),
     )
     .unwrap();
     let on_server = scenario(&mut server, &office);
@@ -386,14 +383,14 @@ fn both_engines_pass_the_same_suite_with_the_same_answers() {
 /// characters — must give the SQLite file's answers.
 #[test]
 fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() {
-    local_dir();
     let dir = tempfile::tempdir().unwrap();
     let cluster = pg::Cluster::start();
     let mut registers = vec![
         Register::create(&dir.path().join("r.sqlite")).unwrap(),
-        Register::open_at(
+        Register::open_at_in(
             &Location::Server(cluster.url("behind")),
             saraban::register::Access::Create,
+            Some(local()),
         )
         .unwrap(),
     ];
@@ -478,13 +475,13 @@ fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() 
 
 #[test]
 fn the_server_refuses_changes_behind_sarabans_back_and_verification_finds_the_rest() {
-    local_dir();
     let office = Office::new(&Default::default()).unwrap();
     let cluster = pg::Cluster::start();
     let db = "guard";
-    let mut reg = Register::open_at(
+    let mut reg = Register::open_at_in(
         &Location::Server(cluster.url(db)),
         saraban::register::Access::Create,
+        Some(local()),
     )
     .unwrap();
     let a = reg
@@ -544,15 +541,15 @@ fn the_server_refuses_changes_behind_sarabans_back_and_verification_finds_the_re
 
 #[test]
 fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line() {
-    local_dir();
     let cluster = pg::Cluster::start();
     cluster.psql(
         "postgres",
         "CREATE DATABASE latin TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'",
     );
-    let err = Register::open_at(
+    let err = Register::open_at_in(
         &Location::Server(cluster.url("latin")),
         saraban::register::Access::Create,
+        Some(local()),
     )
     .err()
     .expect("a database with ctype C is refused");
@@ -560,9 +557,10 @@ fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line
     assert!(th.contains("ภาษาไทย") && th.contains("C.UTF-8"), "{th}");
 
     // A missing database is not created unless asked (init).
-    let err = Register::open_at(
+    let err = Register::open_at_in(
         &Location::Server(cluster.url("nosuch")),
         saraban::register::Access::Write,
+        Some(local()),
     )
     .err()
     .unwrap();
@@ -573,9 +571,10 @@ fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line
 
     // The server away: one line, in Thai, that says nothing was issued.
     let url = cluster.url("away");
-    let mut reg = Register::open_at(
+    let mut reg = Register::open_at_in(
         &Location::Server(url.clone()),
         saraban::register::Access::Create,
+        Some(local()),
     )
     .unwrap();
     reg.set_settings(&[("office-note", Some("สำนักงานของเรา".as_bytes()))])
@@ -584,9 +583,10 @@ fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line
     let d0 = reg.save_draft(None, &before).unwrap();
     cluster.stop();
     // A register this computer never reached cannot be opened while its server is away.
-    let err = Register::open_at(
+    let err = Register::open_at_in(
         &Location::Server(cluster.url("never")),
         saraban::register::Access::Write,
+        Some(local()),
     )
     .err()
     .unwrap();
@@ -598,8 +598,12 @@ fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line
     // One it knows opens at once: the office as last seen, everything else says the
     // server is away in one line, without waiting for it each time.
     let started = std::time::Instant::now();
-    let known = Register::open_at(&Location::Server(url), saraban::register::Access::Write)
-        .expect("a known register opens while its server is away");
+    let known = Register::open_at_in(
+        &Location::Server(url),
+        saraban::register::Access::Write,
+        Some(local()),
+    )
+    .expect("a known register opens while its server is away");
     assert_eq!(
         known.setting("office-note").unwrap().as_deref(),
         Some("สำนักงานของเรา".as_bytes())
@@ -687,10 +691,10 @@ fn a_database_that_cannot_index_thai_is_refused_and_an_absent_server_is_one_line
 }
 
 #[test]
-fn the_server_register_works_from_inside_an_async_runtime_as_the_app_calls_it() {
-    // The app's commands run on Tauri's multi-threaded tokio runtime; the client library
-    // runs one of its own, which must not be started, blocked on or dropped there blindly.
-    local_dir();
+fn the_server_register_works_on_the_blocking_threads_the_app_runs_office_work_on() {
+    // The app's commands run on Tauri's multi-threaded tokio runtime and hand every office
+    // call to its blocking threads (spawn_blocking); the client library runs a runtime of
+    // its own, which is started, blocked on and dropped there without a panic.
     let cluster = pg::Cluster::start();
     let url = cluster.url("async");
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -699,11 +703,14 @@ fn the_server_register_works_from_inside_an_async_runtime_as_the_app_calls_it() 
         .build()
         .unwrap();
     let issued = rt.block_on(async move {
-        let on_worker = tokio::spawn(async move {
+        let on_worker = tokio::task::spawn_blocking(move || {
             let office = Office::new(&Default::default()).unwrap();
-            let mut reg =
-                Register::open_at(&Location::Server(url), saraban::register::Access::Create)
-                    .unwrap();
+            let mut reg = Register::open_at_in(
+                &Location::Server(url),
+                saraban::register::Access::Create,
+                Some(local()),
+            )
+            .unwrap();
             let d = reg
                 .save_draft(None, &letter("มท ๐๘๑๐.๒", true, "ร่างจากแอป", "ข้อความ"))
                 .unwrap();
@@ -728,7 +735,6 @@ fn the_server_register_works_from_inside_an_async_runtime_as_the_app_calls_it() 
 
 #[test]
 fn the_server_register_is_encrypted_as_libpq_would_and_checks_certificates_when_asked() {
-    local_dir();
     let cluster = pg::Cluster::start_tls();
     let encrypted = |db: &str| {
         cluster.psql(
@@ -736,8 +742,13 @@ fn the_server_register_is_encrypted_as_libpq_would_and_checks_certificates_when_
             "SELECT coalesce(bool_and(s.ssl), false) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'saraban'",
         )
     };
-    let open =
-        |url: String| Register::open_at(&Location::Server(url), saraban::register::Access::Create);
+    let open = |url: String| {
+        Register::open_at_in(
+            &Location::Server(url),
+            saraban::register::Access::Create,
+            Some(local()),
+        )
+    };
     // The default (prefer), as psql: encrypted, the certificate not checked (an office's
     // server with Debian's self-signed certificate is reached).
     let reg = open(cluster.tcp_url("tls", "127.0.0.1", "")).unwrap();

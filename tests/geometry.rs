@@ -1,6 +1,6 @@
 //! Geometry of the external letter, asserted on the frames in millimetres (±0.5 mm).
 
-mod common;
+use crate::common;
 
 use saraban::typeset::{to_mm, Document, Item, Point, TextRun};
 use saraban::Letter;

@@ -2,7 +2,7 @@
 //! (issue 9), each one a test that failed before the fix. They drive the real `saraban`
 //! binary on real files, as a clerk would.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! Every letter kind in its official form: fixtures of our own render, their text comes
 //! back from the PDF, and their geometry is right on the frames (±0.5 mm).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

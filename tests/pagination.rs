@@ -1,7 +1,7 @@
 //! A letter long enough for three pages: page numbers, continuation words, the signature
 //! block kept with the body, and text that still extracts exactly.
 
-mod common;
+use crate::common;
 
 use saraban::letter::BodyBlock;
 use saraban::typeset::to_mm;

@@ -1,7 +1,7 @@
 //! Parts of a letter a typographer looks at: the enclosure line, space around a list of
 //! numbered items, and the blanks a draft's annex keeps for its number and day.
 
-mod common;
+use crate::common;
 
 use saraban::letter::{BodyBlock, Enclosure};
 use saraban::typeset::layout::RIGHT_MM;

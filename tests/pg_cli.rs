@@ -3,9 +3,8 @@
 //! audit chain, verified on arrival), the password never shown, and a server that is away
 //! said in one Thai line. A real PostgreSQL server is started for the test.
 
-mod common;
-#[path = "support/pg.rs"]
-mod pg;
+use crate::common;
+use crate::pg;
 
 use std::path::Path;
 use std::process::{Command, Output};

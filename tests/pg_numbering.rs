@@ -7,8 +7,7 @@
 //! The clerks are this test binary run again as `worker` (an ignored test), each its own
 //! process with its own connection.
 
-#[path = "support/pg.rs"]
-mod pg;
+use crate::pg;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -54,7 +53,13 @@ fn worker() {
     let url = std::env::var("SARABAN_WORKER_URL").unwrap();
     let n: usize = std::env::var("SARABAN_WORKER_N").unwrap().parse().unwrap();
     let me: usize = std::env::var("SARABAN_WORKER_ID").unwrap().parse().unwrap();
-    let mut reg = Register::open_at(&Location::Server(url), Access::Write).unwrap();
+    let local = std::env::var("SARABAN_WORKER_LOCAL").unwrap();
+    let mut reg = Register::open_at_in(
+        &Location::Server(url),
+        Access::Write,
+        Some(Path::new(&local)),
+    )
+    .unwrap();
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     for i in 0..n {
@@ -77,17 +82,24 @@ fn local() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("saraban-numbering-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        // SAFETY: set once, before any register is opened by this process.
-        unsafe { std::env::set_var("SARABAN_LOCAL_DIR", &dir) };
         dir
     })
+}
+
+/// The full name of [`worker`] in this test binary (its module path without the crate).
+fn worker_test_name() -> String {
+    let path = module_path!();
+    match path.split_once("::") {
+        Some((_, module)) => format!("{module}::worker"),
+        None => "worker".to_string(),
+    }
 }
 
 fn spawn_worker(url: &str, local: &Path, id: usize, n: usize, failpoints: Option<&str>) -> Child {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args([
         "--exact",
-        "worker",
+        &worker_test_name(),
         "--ignored",
         "--nocapture",
         "--test-threads",
@@ -96,7 +108,7 @@ fn spawn_worker(url: &str, local: &Path, id: usize, n: usize, failpoints: Option
     .env("SARABAN_WORKER_URL", url)
     .env("SARABAN_WORKER_N", n.to_string())
     .env("SARABAN_WORKER_ID", id.to_string())
-    .env("SARABAN_LOCAL_DIR", local)
+    .env("SARABAN_WORKER_LOCAL", local)
     .stdout(Stdio::piped())
     .stderr(Stdio::inherit());
     if let Some(f) = failpoints {
@@ -152,7 +164,8 @@ fn run_clerks(url: &str, local: &Path, middle: impl FnOnce()) -> Vec<(i64, i64)>
 fn check_register(url: &str, reported: &[(i64, i64)]) {
     let total = WORKERS * EACH;
     assert_eq!(reported.len(), total, "every issue was reported once");
-    let reg = Register::open_at(&Location::Server(url.into()), Access::Read).unwrap();
+    let reg =
+        Register::open_at_in(&Location::Server(url.into()), Access::Read, Some(local())).unwrap();
     let entries = reg.entries(None).unwrap();
     let mut running: Vec<i64> = entries.iter().map(|e| e.running).collect();
     running.sort_unstable();
@@ -185,7 +198,9 @@ fn eight_clerks_get_exactly_one_to_four_thousand() {
     let cluster = pg::Cluster::start();
     let local = local();
     let url = cluster.url("office");
-    drop(Register::open_at(&Location::Server(url.clone()), Access::Create).unwrap());
+    drop(
+        Register::open_at_in(&Location::Server(url.clone()), Access::Create, Some(local)).unwrap(),
+    );
     let t = Instant::now();
     let reported = run_clerks(&url, local, || {});
     eprintln!("8 × {EACH} issues in {:.1} s", t.elapsed().as_secs_f64());
@@ -197,7 +212,9 @@ fn a_server_restart_in_the_middle_loses_and_doubles_nothing() {
     let cluster = pg::Cluster::start();
     let local = local();
     let url = cluster.url("office");
-    drop(Register::open_at(&Location::Server(url.clone()), Access::Create).unwrap());
+    drop(
+        Register::open_at_in(&Location::Server(url.clone()), Access::Create, Some(local)).unwrap(),
+    );
     let reported = run_clerks(&url, local, || {
         cluster.restart();
         eprintln!("server restarted");
@@ -210,7 +227,8 @@ fn a_clerk_killed_inside_the_transaction_burns_no_number() {
     let cluster = pg::Cluster::start();
     let local = local();
     let url = cluster.url("office");
-    let mut reg = Register::open_at(&Location::Server(url.clone()), Access::Create).unwrap();
+    let mut reg =
+        Register::open_at_in(&Location::Server(url.clone()), Access::Create, Some(local)).unwrap();
     for i in 0..10 {
         reg.issue(&letter(0, i), &today(), stub).unwrap();
     }
@@ -229,7 +247,8 @@ fn a_clerk_killed_inside_the_transaction_burns_no_number() {
     // Meanwhile another clerk waits on the series' counter row.
     let url2 = url.clone();
     let other = std::thread::spawn(move || {
-        let mut r = Register::open_at(&Location::Server(url2), Access::Write).unwrap();
+        let mut r =
+            Register::open_at_in(&Location::Server(url2), Access::Write, Some(local)).unwrap();
         r.issue(&letter(1, 0), &today(), stub).unwrap()
     });
     std::thread::sleep(Duration::from_millis(300));

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use saraban::register::Register;
 
-mod common;
+use crate::common;
 
 #[test]
 fn every_issue_reported_done_survives_a_copy_taken_at_any_instant() {

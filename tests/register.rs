@@ -1,7 +1,7 @@
 //! The register: numbering, immutability, search, drafts, export, audit, refusing files
 //! that are not ours, and many writers at once.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! Shaping and line breaking, checked against the reference tools.
 
-mod common;
+use crate::common;
 
 use saraban::thai::breaks::BreakStrength;
 

@@ -1,7 +1,7 @@
 //! What a user gets back from the PDF: pdftotext gives every field exactly once, with
 //! nothing doubled or split; pdffonts lists only embedded subset fonts.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

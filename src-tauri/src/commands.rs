@@ -1,12 +1,21 @@
 //! The commands the web view may call: each takes the office, calls one `Office` method
 //! and answers with its result or a Thai [`Failure`].
 //!
-//! They are `async` so that they run off the main thread: the window keeps painting while a
-//! letter renders or a register exports, and the native dialogs (which block) never wait
-//! on the thread that draws them. PDF bytes go back as a raw [`Response`], not as a JSON
-//! array of numbers.
+//! The app never waits on itself. The commands are `async`, so the window keeps painting,
+//! and every piece of work — an office call, a native dialog (which blocks until the clerk
+//! chooses), a print — runs on a blocking thread of its own ([`off_thread`]), never on the
+//! few threads of the async runtime. Three things never wait for one another:
+//!
+//! - the live preview and the proofreader use the office's [`Press`], a shared, read-only
+//!   copy of its font, emblem and layout, without the register's lock;
+//! - the long reads (a register book of thousands of pages, an export, the audit) run on
+//!   a second connection to the register ([`Office::reader`]), so autosave, issues and
+//!   searches go on meanwhile;
+//! - the register's own lock is held only for one office call at a time.
+//!
+//! PDF bytes go back as a raw [`Response`], not as a JSON array of numbers.
 
-use std::sync::MutexGuard;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use saraban::letter::check::Finding;
 use saraban::letter::{Kind, Letter};
@@ -28,10 +37,95 @@ fn fail(e: Error) -> Failure {
     Failure::from(&e)
 }
 
-fn office<'a>(state: &'a State<'_, AppState>) -> Answer<MutexGuard<'a, Office>> {
-    // A panic in another command must not lock the clerk out: the office is still whole
-    // (every register change is one transaction), so a poisoned lock is taken over.
-    Ok(state.office.lock().unwrap_or_else(|p| p.into_inner()))
+/// Takes a lock; a panic in another command must not lock the clerk out: the office is
+/// still whole (every register change is one transaction), so a poisoned lock is taken over.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Runs `f` on a blocking thread of its own, so that no async worker ever waits for the
+/// register, a server, a dialog or the printer.
+async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Answer<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| Failure {
+            message: format!("งานนี้หยุดไปกลางคัน ให้ลองอีกครั้ง ({e})"),
+            problems: vec![],
+        })
+}
+
+/// Runs `f` on the office (its register's lock held for `f` only), off the async threads.
+/// What `f` changes in the press (font, emblem, profile) is handed to the preview.
+async fn on_office<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Office) -> saraban::Result<T> + Send + 'static,
+) -> Answer<T> {
+    let office = Arc::clone(&state.office);
+    let press = Arc::clone(&state.press);
+    off_thread(move || {
+        let mut o = lock(&office);
+        let answer = f(&mut o);
+        *lock(&press) = o.press();
+        answer
+    })
+    .await?
+    .map_err(fail)
+}
+
+/// Runs a long read — a register book, an export, the audit — on a second, read-only
+/// connection to the register ([`Office::reader`]; the office's own lock is held only
+/// while it opens), in the background ([`in_background`]).
+async fn on_reader<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&Office) -> saraban::Result<T> + Send + 'static,
+) -> Answer<T> {
+    let reader = on_office(state, |o| o.reader()).await?;
+    in_background(move || f(&reader)).await?.map_err(fail)
+}
+
+/// Runs `f` on a thread of its own at the lowest priority: on a two-core office computer a
+/// register book of thousands of pages takes only what the clerk's typing and its preview
+/// leave, instead of sharing the processor with them evenly.
+async fn in_background<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Answer<T> {
+    let stopped = |what: String| Failure {
+        message: format!("งานเบื้องหลังหยุดไปกลางคัน ให้ลองอีกครั้ง ({what})"),
+        problems: vec![],
+    };
+    off_thread(move || {
+        std::thread::Builder::new()
+            .name("saraban-background".into())
+            .spawn(move || {
+                lower_priority();
+                f()
+            })
+            .map_err(|e| stopped(e.to_string()))?
+            .join()
+            .map_err(|_| stopped("panic".into()))
+    })
+    .await?
+}
+
+/// This thread runs only when nothing else wants the processor (Linux's SCHED_IDLE, for
+/// this thread alone): the clerk's typing, the preview and the web view always come first.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id, with a valid parameter.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::pid_t;
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(tid, libc::SCHED_IDLE, &param) != 0 {
+            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+        }
+    }
+}
+
+/// A native dialog, on a thread of its own (it blocks until the clerk chooses).
+async fn dialog<R: Runtime, T: Send + 'static>(
+    app: &AppHandle<R>,
+    f: impl FnOnce(&AppHandle<R>) -> T + Send + 'static,
+) -> Answer<T> {
+    let app = app.clone();
+    off_thread(move || f(&app)).await
 }
 
 fn parse_date(date: Option<String>) -> Answer<Option<chrono::NaiveDate>> {
@@ -53,29 +147,39 @@ pub async fn office_setup(state: State<'_, AppState>) -> Answer<OfficeSetup> {
         let shown = Location::parse(state.db.as_os_str()).shown();
         return Ok(OfficeSetup::without_register(shown, problem));
     }
-    office(&state)?.setup().map_err(fail)
+    on_office(&state, |o| o.setup()).await
 }
 
 /// Why the register did not open at start, until one has.
 fn problem(state: &State<'_, AppState>) -> Option<String> {
-    state
-        .problem
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone()
+    lock(&state.problem).clone()
 }
 
-fn solved(state: &State<'_, AppState>) {
-    *state.problem.lock().unwrap_or_else(|p| p.into_inner()) = None;
+/// Works on `new` from now on (the old office is closed on a blocking thread: a server
+/// register's client may not be dropped on an async one).
+async fn switch_to(state: &State<'_, AppState>, new: Office) -> Answer<()> {
+    on_office(state, move |o| {
+        let old = std::mem::replace(o, new);
+        drop(old);
+        Ok(())
+    })
+    .await?;
+    *lock(&state.problem) = None;
+    Ok(())
 }
 
 /// Tries again the register the app started with (its server may be back).
 #[tauri::command]
 pub async fn reopen_register(state: State<'_, AppState>) -> Answer<OfficeSetup> {
-    let new = Office::open_with(&state.db, Access::Create, &Default::default()).map_err(fail)?;
-    let setup = new.setup().map_err(fail)?;
-    *office(&state)? = new;
-    solved(&state);
+    let db = state.db.clone();
+    let (new, setup) = off_thread(move || -> saraban::Result<(Office, OfficeSetup)> {
+        let new = Office::open_with(&db, Access::Create, &Default::default())?;
+        let setup = new.setup()?;
+        Ok((new, setup))
+    })
+    .await?
+    .map_err(fail)?;
+    switch_to(&state, new).await?;
     Ok(setup)
 }
 
@@ -102,9 +206,10 @@ pub async fn use_register(
         });
     }
     let (new, setup) =
-        saraban::service::switch_register(&location, password.as_deref()).map_err(fail)?;
-    *office(&state)? = new;
-    solved(&state);
+        off_thread(move || saraban::service::switch_register(&location, password.as_deref()))
+            .await?
+            .map_err(fail)?;
+    switch_to(&state, new).await?;
     Ok(setup)
 }
 
@@ -116,18 +221,22 @@ pub async fn pick_register_file<R: Runtime>(
     state: State<'_, AppState>,
     create: bool,
 ) -> Answer<Option<OfficeSetup>> {
-    let path = if create {
-        dialogs::save(&app, "สร้างทะเบียนใหม่", "ทะเบียน.sqlite", Filter::REGISTER)
-    } else {
-        dialogs::pick(&app, "เปิดไฟล์ทะเบียน", Filter::REGISTER)
-    };
+    let path = dialog(&app, move |app| {
+        if create {
+            dialogs::save(app, "สร้างทะเบียนใหม่", "ทะเบียน.sqlite", Filter::REGISTER)
+        } else {
+            dialogs::pick(app, "เปิดไฟล์ทะเบียน", Filter::REGISTER)
+        }
+    })
+    .await?;
     let Some(path) = path else {
         return Ok(None);
     };
     let (new, setup) =
-        saraban::service::switch_register(&path.to_string_lossy(), None).map_err(fail)?;
-    *office(&state)? = new;
-    solved(&state);
+        off_thread(move || saraban::service::switch_register(&path.to_string_lossy(), None))
+            .await?
+            .map_err(fail)?;
+    switch_to(&state, new).await?;
     Ok(Some(setup))
 }
 
@@ -136,9 +245,11 @@ pub async fn save_profile(
     state: State<'_, AppState>,
     profile: OfficeProfile,
 ) -> Answer<OfficeSetup> {
-    let mut o = office(&state)?;
-    o.save_profile(&profile).map_err(fail)?;
-    o.setup().map_err(fail)
+    on_office(&state, move |o| {
+        o.save_profile(&profile)?;
+        o.setup()
+    })
+    .await
 }
 
 /// Asks for the emblem file (SVG, PNG, JPEG) and imports it; `None` when the clerk
@@ -148,26 +259,33 @@ pub async fn import_emblem<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Answer<Option<OfficeSetup>> {
-    let Some(path) = dialogs::pick(&app, "เลือกไฟล์ตราครุฑ", Filter::EMBLEM)
-    else {
+    let picked = dialog(&app, |app| {
+        dialogs::pick(app, "เลือกไฟล์ตราครุฑ", Filter::EMBLEM)
+    })
+    .await?;
+    let Some(path) = picked else {
         return Ok(None);
     };
-    let mut o = office(&state)?;
-    o.import_emblem(&path).map_err(fail)?;
-    o.setup().map(Some).map_err(fail)
+    on_office(&state, move |o| {
+        o.import_emblem(&path)?;
+        o.setup().map(Some)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn remove_emblem(state: State<'_, AppState>) -> Answer<OfficeSetup> {
-    let mut o = office(&state)?;
-    o.remove_emblem().map_err(fail)?;
-    o.setup().map_err(fail)
+    on_office(&state, |o| {
+        o.remove_emblem()?;
+        o.setup()
+    })
+    .await
 }
 
 /// The stored emblem's bytes (empty when there is none), to show it back.
 #[tauri::command]
 pub async fn emblem_image(state: State<'_, AppState>) -> Answer<Response> {
-    let bytes = office(&state)?.emblem_file().map_err(fail)?;
+    let bytes = on_office(&state, |o| o.emblem_file()).await?;
     Ok(Response::new(bytes.unwrap_or_default()))
 }
 
@@ -176,27 +294,34 @@ pub async fn import_font<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Answer<Option<OfficeSetup>> {
-    let Some(path) = dialogs::pick(&app, "เลือกไฟล์ฟอนต์ (เช่น TH SarabunIT๙)", Filter::FONT)
-    else {
+    let picked = dialog(&app, |app| {
+        dialogs::pick(app, "เลือกไฟล์ฟอนต์ (เช่น TH SarabunIT๙)", Filter::FONT)
+    })
+    .await?;
+    let Some(path) = picked else {
         return Ok(None);
     };
-    let mut o = office(&state)?;
-    o.import_font(&path).map_err(fail)?;
-    o.setup().map(Some).map_err(fail)
+    on_office(&state, move |o| {
+        o.import_font(&path)?;
+        o.setup().map(Some)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn remove_font(state: State<'_, AppState>) -> Answer<OfficeSetup> {
-    let mut o = office(&state)?;
-    o.remove_font().map_err(fail)?;
-    o.setup().map_err(fail)
+    on_office(&state, |o| {
+        o.remove_font()?;
+        o.setup()
+    })
+    .await
 }
 
 // ---- Composing -----------------------------------------------------------------------
 
 #[tauri::command]
 pub async fn new_letter(state: State<'_, AppState>, kind: Kind) -> Answer<Letter> {
-    office(&state)?.new_letter(kind).map_err(fail)
+    on_office(&state, move |o| o.new_letter(kind)).await
 }
 
 #[tauri::command]
@@ -204,18 +329,25 @@ pub async fn courtesy(recipient: String) -> Answer<Courtesy> {
     Ok(Courtesy::for_recipient(&recipient))
 }
 
-/// The letter as PDF bytes, for the live preview.
+/// The letter as PDF bytes, for the live preview: on the press, never waiting for the
+/// register.
 #[tauri::command]
 pub async fn render_preview(state: State<'_, AppState>, letter: Letter) -> Answer<Response> {
-    let letter = letter.validated().map_err(fail)?;
-    let bytes = office(&state)?.render(&letter).map_err(fail)?;
+    let press = state.press();
+    let bytes = off_thread(move || press.render(&letter))
+        .await?
+        .map_err(fail)?;
     Ok(Response::new(bytes))
 }
 
 #[tauri::command]
 pub async fn check_letter(state: State<'_, AppState>, letter: Letter) -> Answer<Vec<Finding>> {
-    let letter = letter.validated().map_err(fail)?;
-    Ok(office(&state)?.check(&letter))
+    let press = state.press();
+    off_thread(move || {
+        let letter = letter.validated().map_err(fail)?;
+        Ok(press.check(&letter))
+    })
+    .await?
 }
 
 // ---- Drafts --------------------------------------------------------------------------
@@ -226,42 +358,42 @@ pub async fn save_draft(
     id: Option<i64>,
     letter: Letter,
 ) -> Answer<i64> {
-    office(&state)?.save_draft(id, &letter).map_err(fail)
+    on_office(&state, move |o| o.save_draft(id, &letter)).await
 }
 
 #[tauri::command]
 pub async fn drafts(state: State<'_, AppState>, filter: String) -> Answer<Vec<DraftInfo>> {
-    office(&state)?.drafts(&filter).map_err(fail)
+    on_office(&state, move |o| o.drafts(&filter)).await
 }
 
 #[tauri::command]
 pub async fn open_draft(state: State<'_, AppState>, id: i64) -> Answer<Letter> {
-    office(&state)?.open_draft(id).map_err(fail)
+    on_office(&state, move |o| o.open_draft(id)).await
 }
 
 #[tauri::command]
 pub async fn draft_versions(state: State<'_, AppState>, id: i64) -> Answer<Vec<DraftVersion>> {
-    office(&state)?.draft_versions(id).map_err(fail)
+    on_office(&state, move |o| o.draft_versions(id)).await
 }
 
 #[tauri::command]
 pub async fn draft_version(state: State<'_, AppState>, id: i64, version: i64) -> Answer<Letter> {
-    office(&state)?.draft_version(id, version).map_err(fail)
+    on_office(&state, move |o| o.draft_version(id, version)).await
 }
 
 #[tauri::command]
 pub async fn restore_draft(state: State<'_, AppState>, id: i64, version: i64) -> Answer<Letter> {
-    office(&state)?.restore_draft(id, version).map_err(fail)
+    on_office(&state, move |o| o.restore_draft(id, version)).await
 }
 
 #[tauri::command]
 pub async fn delete_draft(state: State<'_, AppState>, id: i64) -> Answer<()> {
-    office(&state)?.delete_draft(id).map_err(fail)
+    on_office(&state, move |o| o.delete_draft(id)).await
 }
 
 #[tauri::command]
 pub async fn duplicate_draft(state: State<'_, AppState>, id: i64) -> Answer<i64> {
-    office(&state)?.duplicate_draft(id).map_err(fail)
+    on_office(&state, move |o| o.duplicate_draft(id)).await
 }
 
 // ---- Issuing -------------------------------------------------------------------------
@@ -273,7 +405,7 @@ pub async fn next_number(
     date: Option<String>,
 ) -> Answer<NextNumber> {
     let date = parse_date(date)?;
-    office(&state)?.next_number(&letter, date).map_err(fail)
+    on_office(&state, move |o| o.next_number(&letter, date)).await
 }
 
 /// Issues the draft `id` (the UI saves the draft first, so nothing typed is lost).
@@ -290,24 +422,24 @@ pub async fn issue_draft(
         any_date: any_date.unwrap_or(false),
         ..Default::default()
     };
-    office(&state)?.issue_draft(id, &opts).map_err(fail)
+    on_office(&state, move |o| o.issue_draft(id, &opts)).await
 }
 
 // ---- The register --------------------------------------------------------------------
 
 #[tauri::command]
 pub async fn search(state: State<'_, AppState>, query: SearchQuery) -> Answer<SearchPage> {
-    office(&state)?.search(&query).map_err(fail)
+    on_office(&state, move |o| o.search(&query)).await
 }
 
 #[tauri::command]
 pub async fn issued_letter(state: State<'_, AppState>, id: i64) -> Answer<Letter> {
-    office(&state)?.issued_letter(id).map_err(fail)
+    on_office(&state, move |o| o.issued_letter(id)).await
 }
 
 #[tauri::command]
 pub async fn issued_pdf(state: State<'_, AppState>, id: i64) -> Answer<Response> {
-    let bytes = office(&state)?.issued_pdf(id).map_err(fail)?;
+    let bytes = on_office(&state, move |o| o.issued_pdf(id)).await?;
     Ok(Response::new(bytes))
 }
 
@@ -319,14 +451,20 @@ pub async fn save_issued_pdf<R: Runtime>(
     state: State<'_, AppState>,
     id: i64,
 ) -> Answer<Option<String>> {
-    let entry = office(&state)?.entry(id).map_err(fail)?;
+    let entry = on_office(&state, move |o| o.entry(id)).await?;
     let name = dialogs::file_name(&format!("{} {}", entry.number, entry.subject), "pdf");
-    let Some(path) = dialogs::save(&app, "บันทึกหนังสือเป็น PDF", &name, Filter::PDF)
-    else {
+    let picked = dialog(&app, move |app| {
+        dialogs::save(app, "บันทึกหนังสือเป็น PDF", &name, Filter::PDF)
+    })
+    .await?;
+    let Some(path) = picked else {
         return Ok(None);
     };
-    office(&state)?.save_issued_pdf(id, &path).map_err(fail)?;
-    Ok(Some(path.display().to_string()))
+    on_office(&state, move |o| {
+        o.save_issued_pdf(id, &path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }
 
 /// Saves the letter being composed as PDF (Ctrl+E).
@@ -338,30 +476,35 @@ pub async fn save_letter_pdf<R: Runtime>(
 ) -> Answer<Option<String>> {
     let letter = letter.validated().map_err(fail)?;
     let name = dialogs::file_name(letter.subject.as_deref().unwrap_or("หนังสือ"), "pdf");
-    let Some(path) = dialogs::save(&app, "บันทึกร่างหนังสือเป็น PDF", &name, Filter::PDF)
-    else {
+    let picked = dialog(&app, move |app| {
+        dialogs::save(app, "บันทึกร่างหนังสือเป็น PDF", &name, Filter::PDF)
+    })
+    .await?;
+    let Some(path) = picked else {
         return Ok(None);
     };
-    office(&state)?
-        .render_to(&letter, PrintCopy::Original, &path)
-        .map_err(fail)?;
-    Ok(Some(path.display().to_string()))
+    on_office(&state, move |o| {
+        o.render_to(&letter, PrintCopy::Original, &path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }
 
 /// Sends an issued letter to the system printer (CUPS). `Ok(false)` when no printer is
 /// set up: the UI then offers to save the PDF instead.
 #[tauri::command]
 pub async fn print_issued(state: State<'_, AppState>, id: i64) -> Answer<bool> {
-    let bytes = office(&state)?.issued_pdf(id).map_err(fail)?;
-    crate::dialogs::print(&bytes)
+    let bytes = on_office(&state, move |o| o.issued_pdf(id)).await?;
+    off_thread(move || crate::dialogs::print(&bytes)).await?
 }
 
 #[tauri::command]
 pub async fn cancel_letter(state: State<'_, AppState>, id: i64, reason: String) -> Answer<Entry> {
-    office(&state)?.cancel(id, &reason).map_err(fail)
+    on_office(&state, move |o| o.cancel(id, &reason)).await
 }
 
-/// Exports the register (one BE year, or all) to a file the clerk chooses.
+/// Exports the register (one BE year, or all) to a file the clerk chooses, on a second
+/// connection (the clerk's work goes on meanwhile).
 #[tauri::command]
 pub async fn export_register<R: Runtime>(
     app: AppHandle<R>,
@@ -380,18 +523,24 @@ pub async fn export_register<R: Runtime>(
         ),
         None => "ทะเบียนหนังสือส่ง".to_string(),
     };
-    let Some(path) = dialogs::save(&app, "ส่งออกทะเบียน", &dialogs::file_name(&stem, ext), filter)
-    else {
+    let name = dialogs::file_name(&stem, ext);
+    let picked = dialog(&app, move |app| {
+        dialogs::save(app, "ส่งออกทะเบียน", &name, filter)
+    })
+    .await?;
+    let Some(path) = picked else {
         return Ok(None);
     };
-    office(&state)?
-        .export_to(format, year, &path)
-        .map_err(fail)?;
-    Ok(Some(path.display().to_string()))
+    on_reader(&state, move |o| {
+        o.export_to(format, year, &path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }
 
 /// Prints the register book of a BE year to a PDF the clerk chooses, telling `on_progress`
-/// after every page (a busy year runs to thousands).
+/// after every page (a busy year runs to thousands), on a second connection: drafts,
+/// issues and searches go on while it prints.
 #[tauri::command]
 pub async fn export_book<R: Runtime>(
     app: AppHandle<R>,
@@ -403,21 +552,29 @@ pub async fn export_book<R: Runtime>(
         "สมุดทะเบียนหนังสือส่ง {}",
         saraban::thai::to_thai_digits(&year.to_string())
     );
-    let Some(path) = dialogs::save(
-        &app,
-        "พิมพ์สมุดทะเบียน",
-        &dialogs::file_name(&stem, "pdf"),
-        Filter::PDF,
-    ) else {
+    let name = dialogs::file_name(&stem, "pdf");
+    let picked = dialog(&app, move |app| {
+        dialogs::save(app, "พิมพ์สมุดทะเบียน", &name, Filter::PDF)
+    })
+    .await?;
+    let Some(path) = picked else {
         return Ok(None);
     };
-    office(&state)?
-        .book_to_with(year, &path, &mut |p| {
-            // A closed window stops listening; the book is still written.
-            let _ = on_progress.send(p);
-        })
-        .map_err(fail)?;
-    Ok(Some(path.display().to_string()))
+    on_reader(&state, move |o| {
+        // Four updates a second at most: a message per page would keep the web view busy
+        // drawing the status while the clerk types.
+        let mut last: Option<std::time::Instant> = None;
+        o.book_to_with(year, &path, &mut |p| {
+            let done = p.rows >= p.total;
+            if done || last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(250)) {
+                last = Some(std::time::Instant::now());
+                // A closed window stops listening; the book is still written.
+                let _ = on_progress.send(p);
+            }
+        })?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }
 
 /// Opens a letter file (JSON) the clerk chooses.
@@ -426,11 +583,14 @@ pub async fn import_letter<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Answer<Option<Letter>> {
-    let Some(path) = dialogs::pick(&app, "เปิดไฟล์หนังสือ (JSON)", Filter::JSON)
-    else {
+    let picked = dialog(&app, |app| {
+        dialogs::pick(app, "เปิดไฟล์หนังสือ (JSON)", Filter::JSON)
+    })
+    .await?;
+    let Some(path) = picked else {
         return Ok(None);
     };
-    office(&state)?.read_letter(&path).map(Some).map_err(fail)
+    on_office(&state, move |o| o.read_letter(&path).map(Some)).await
 }
 
 /// Saves the letter as JSON where the clerk chooses.
@@ -442,19 +602,24 @@ pub async fn export_letter<R: Runtime>(
 ) -> Answer<Option<String>> {
     let letter = letter.validated().map_err(fail)?;
     let name = dialogs::file_name(letter.subject.as_deref().unwrap_or("หนังสือ"), "json");
-    let Some(path) = dialogs::save(&app, "ส่งออกหนังสือเป็น JSON", &name, Filter::JSON)
-    else {
+    let picked = dialog(&app, move |app| {
+        dialogs::save(app, "ส่งออกหนังสือเป็น JSON", &name, Filter::JSON)
+    })
+    .await?;
+    let Some(path) = picked else {
         return Ok(None);
     };
-    office(&state)?
-        .write_file(&path, letter.to_json().as_bytes())
-        .map_err(fail)?;
-    Ok(Some(path.display().to_string()))
+    on_office(&state, move |o| {
+        o.write_file(&path, letter.to_json().as_bytes())?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }
 
+/// Checks the audit trail, on a second connection (a big register takes a while).
 #[tauri::command]
 pub async fn verify_audit(state: State<'_, AppState>) -> Answer<AuditReport> {
-    office(&state)?.verify_audit().map_err(fail)
+    on_reader(&state, |o| o.verify_audit()).await
 }
 
 /// The editor is on screen and takes input: with `SARABAN_BENCH` set, says after how many

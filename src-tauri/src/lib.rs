@@ -11,15 +11,19 @@ mod dialogs;
 mod instance;
 
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
+use saraban::service::Press;
 use saraban::{Office, OfficeSettings};
 
 /// The office the window works on.
 pub struct AppState {
-    /// One office, one register; commands take it in turn.
-    pub office: Mutex<Office>,
+    /// One office, one register; commands take it in turn, each on a blocking thread.
+    pub office: Arc<Mutex<Office>>,
+    /// The office's press as of its last change (font, emblem, profile): the preview
+    /// renders on it without waiting for the register.
+    pub press: Arc<Mutex<Press>>,
     /// Why the register could not be opened when the app started; the app then runs
     /// without one until the clerk tries again or chooses another.
     pub problem: Mutex<Option<String>>,
@@ -37,22 +41,34 @@ pub fn open_state(db: PathBuf) -> Result<AppState, saraban::Error> {
         saraban::service::Access::Create,
         &OfficeSettings::default(),
     )?;
-    Ok(AppState {
-        office: Mutex::new(office),
-        problem: Mutex::new(None),
-        db,
-    })
+    Ok(AppState::new(office, None, db))
 }
 
 /// The app's state when the register at `db` cannot be opened (`problem` says why): an
 /// office without a register, so that the window still opens and the clerk can choose
 /// one, or try again once the server is back.
 pub fn state_without_register(db: PathBuf, problem: String) -> Result<AppState, saraban::Error> {
-    Ok(AppState {
-        office: Mutex::new(Office::new(&OfficeSettings::default())?),
-        problem: Mutex::new(Some(problem)),
+    Ok(AppState::new(
+        Office::new(&OfficeSettings::default())?,
+        Some(problem),
         db,
-    })
+    ))
+}
+
+impl AppState {
+    fn new(office: Office, problem: Option<String>, db: PathBuf) -> AppState {
+        AppState {
+            press: Arc::new(Mutex::new(office.press())),
+            office: Arc::new(Mutex::new(office)),
+            problem: Mutex::new(problem),
+            db,
+        }
+    }
+
+    /// The press the preview renders on now.
+    pub fn press(&self) -> Press {
+        commands::lock(&self.press).clone()
+    }
 }
 
 /// `base` with every plugin and command; `main` runs it with the real runtime, the tests

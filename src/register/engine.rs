@@ -31,6 +31,10 @@ pub trait Engine: Send {
     fn own_files(&self) -> Vec<PathBuf>;
     /// Whether opening it created it (a new file, or a new schema on the server).
     fn created(&self) -> bool;
+    /// A second connection to this register, only to read: the long reads (the register
+    /// book, an export, the audit) run on it, so that the clerk's own connection stays free
+    /// for drafts and issues meanwhile (SQLite's WAL and the server let both run at once).
+    fn reader(&self) -> Result<Register>;
     /// What setting it up should tell (Thai, English): on a server, how the connected
     /// role stands to the tables' guards. `None` when there is nothing to say.
     fn setup_note(&self) -> Option<(String, String)> {
@@ -175,9 +179,20 @@ impl Register {
 
     /// Opens the register at `location` as `access` says: a file or a server.
     pub fn open_at(location: &Location, access: super::Access) -> Result<Register> {
+        Register::open_at_in(location, access, None)
+    }
+
+    /// [`Register::open_at`], with this computer's folder for a server register (its
+    /// anchor, copies, drafts waiting) at `local` instead of the user's
+    /// ([`super::local_dir`]).
+    pub fn open_at_in(
+        location: &Location,
+        access: super::Access,
+        local: Option<&Path>,
+    ) -> Result<Register> {
         match location {
             Location::File(p) => Ok(Register::new(SqliteRegister::open_with(p, access)?)),
-            Location::Server(url) => Ok(Register::new(PgRegister::connect(url, access)?)),
+            Location::Server(url) => Ok(Register::new(PgRegister::connect_in(url, access, local)?)),
         }
     }
 
@@ -266,6 +281,12 @@ impl Engine for SqliteRegister {
     }
     fn created(&self) -> bool {
         self.created
+    }
+    fn reader(&self) -> Result<Register> {
+        Ok(Register::new(SqliteRegister::open_with(
+            &self.path,
+            super::Access::Read,
+        )?))
     }
     fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> Result<i64> {
         SqliteRegister::save_draft(self, id, letter)

@@ -190,17 +190,73 @@ const FONT_NAME_KEY: &str = "font.name";
 
 /// One office's letter service.
 pub struct Office {
-    typesetter: Typesetter,
-    writer: PdfWriter,
-    emblem: Option<Arc<Graphic>>,
+    press: Press,
     register: Option<Register>,
     layout_profile: Profile,
+}
+
+/// The office's press (โรงพิมพ์): what turns a letter into pages and PDF — the letter font,
+/// the emblem, the layout, the PDF form — without the register.
+///
+/// Cheap to clone (its parts are shared) and safe to use from several threads at once: the
+/// app renders its live preview on a press of its own while the register is busy (an
+/// issue waiting for its server, a register book of thousands of pages), so that typing
+/// never waits for the register. [`Office::press`] gives the office's current one.
+#[derive(Clone)]
+pub struct Press {
+    typesetter: Arc<Typesetter>,
+    writer: Arc<PdfWriter>,
+    emblem: Option<Arc<Graphic>>,
     /// How letters are written (PDF/A or not).
     pdf_options: PdfOptions,
     /// What is wrong with the font or emblem stored in the register, when one (imported
     /// by an older version) cannot be used: every letter is refused with this, saying how
     /// to import a good one, while the rest of the office (the profile, the register) works.
     stored_problem: Option<(String, String)>,
+}
+
+impl Press {
+    /// Refuses letters while the stored font or emblem cannot be used.
+    fn usable(&self) -> Result<()> {
+        match &self.stored_problem {
+            None => Ok(()),
+            Some((th, en)) => Err(Error::Register {
+                th: th.clone(),
+                en: en.clone(),
+            }),
+        }
+    }
+
+    /// Lays out a letter into pages.
+    pub fn typeset(&self, letter: &Letter) -> Result<Document> {
+        self.usable()?;
+        let letter = &letter.clone().validated()?;
+        self.typesetter.typeset(letter, self.emblem.clone())
+    }
+
+    /// Renders a letter to PDF bytes (the original).
+    pub fn render(&self, letter: &Letter) -> Result<Vec<u8>> {
+        self.render_copy(letter, PrintCopy::Original)
+    }
+
+    /// Renders one copy of a letter: the original, or the file copy (สำเนาคู่ฉบับ).
+    pub fn render_copy(&self, letter: &Letter, copy: PrintCopy) -> Result<Vec<u8>> {
+        self.usable()?;
+        // The core refuses what it would not print, whichever front end asks.
+        let letter = &letter.clone().validated()?;
+        let opts = LayoutOptions {
+            file_copy: copy == PrintCopy::FileCopy,
+        };
+        let doc = self
+            .typesetter
+            .typeset_with(letter, self.emblem.clone(), &opts)?;
+        self.writer.write(&doc, &self.pdf_options)
+    }
+
+    /// Proofreads a letter: what is missing or wrong, most serious first (see [`proofread`]).
+    pub fn check(&self, letter: &Letter) -> Vec<Finding> {
+        proofread(letter)
+    }
 }
 
 fn no_register() -> Error {
@@ -308,15 +364,15 @@ impl Office {
             },
         };
         let mut office = Office::assemble(fonts, emblem, Some(register), settings);
-        office.stored_problem = problem;
+        office.press.stored_problem = problem;
         Ok(office)
     }
 
     /// Uses `emblem` for this session only, without storing it (tests, benchmarks).
     pub fn set_emblem(&mut self, emblem: Option<Graphic>) {
-        self.emblem = emblem.map(Arc::new);
-        if let Some(g) = &self.emblem {
-            self.writer.prepare(g);
+        self.press.emblem = emblem.map(Arc::new);
+        if let Some(g) = &self.press.emblem {
+            self.press.writer.prepare(g);
         }
     }
 
@@ -332,28 +388,38 @@ impl Office {
             writer.prepare(g);
         }
         Office {
-            typesetter: Typesetter::new(fonts, profile.clone()),
-            writer,
-            emblem,
+            press: Press {
+                typesetter: Arc::new(Typesetter::new(fonts, profile.clone())),
+                writer: Arc::new(writer),
+                emblem,
+                pdf_options: PdfOptions {
+                    created_unix: None,
+                    pdfa: settings.pdfa,
+                },
+                stored_problem: None,
+            },
             register,
             layout_profile: profile,
-            pdf_options: PdfOptions {
-                created_unix: None,
-                pdfa: settings.pdfa,
-            },
-            stored_problem: None,
         }
     }
 
-    /// Refuses letters while the stored font or emblem cannot be used.
-    fn profile_usable(&self) -> Result<()> {
-        match &self.stored_problem {
-            None => Ok(()),
-            Some((th, en)) => Err(Error::Register {
-                th: th.clone(),
-                en: en.clone(),
-            }),
-        }
+    /// An office on a second connection to this register, only to read, with the same
+    /// press: the long reads (the register book, an export, the audit) run on it, so that
+    /// they never hold up the clerk's work on this one (the app's drafts and issues go on
+    /// meanwhile).
+    pub fn reader(&self) -> Result<Office> {
+        Ok(Office {
+            press: self.press.clone(),
+            register: Some(self.reg()?.reader()?),
+            layout_profile: self.layout_profile.clone(),
+        })
+    }
+
+    /// The office's press as it is now (font, emblem, layout): renders letters without the
+    /// register, from any thread. A later import of a font or emblem is not seen by a
+    /// press taken before it: take it again.
+    pub fn press(&self) -> Press {
+        self.press.clone()
     }
 
     /// Renders a test letter of every kind with `fonts` and `emblem`, within the bounds
@@ -377,7 +443,7 @@ impl Office {
                 ))?;
                 let doc =
                     typesetter.typeset_with(&letter, emblem.clone(), &LayoutOptions::default())?;
-                writer.write(&doc, &self.pdf_options)?;
+                writer.write(&doc, &self.press.pdf_options)?;
             }
             Ok(())
         };
@@ -410,42 +476,31 @@ impl Office {
 
     /// The typesetter (for measurements and benchmarks).
     pub fn typesetter(&self) -> &Typesetter {
-        &self.typesetter
+        &self.press.typesetter
     }
 
     /// Forgets set paragraphs, drawn emblems and compressed streams, so that the next
     /// render does all the work again (for cold measurements).
     pub fn clear_caches(&self) {
-        self.typesetter.clear_cache();
-        self.writer.clear_cache();
+        self.press.typesetter.clear_cache();
+        self.press.writer.clear_cache();
     }
 
     // ---- Letters: render and proofread -------------------------------------------------
 
     /// Lays out a letter into pages.
     pub fn typeset(&self, letter: &Letter) -> Result<Document> {
-        self.profile_usable()?;
-        let letter = &letter.clone().validated()?;
-        self.typesetter.typeset(letter, self.emblem.clone())
+        self.press.typeset(letter)
     }
 
     /// Renders a letter to PDF bytes (the original).
     pub fn render(&self, letter: &Letter) -> Result<Vec<u8>> {
-        self.render_copy(letter, PrintCopy::Original)
+        self.press.render(letter)
     }
 
     /// Renders one copy of a letter: the original, or the file copy (สำเนาคู่ฉบับ).
     pub fn render_copy(&self, letter: &Letter, copy: PrintCopy) -> Result<Vec<u8>> {
-        self.profile_usable()?;
-        // The core refuses what it would not print, whichever front end asks.
-        let letter = &letter.clone().validated()?;
-        let opts = LayoutOptions {
-            file_copy: copy == PrintCopy::FileCopy,
-        };
-        let doc = self
-            .typesetter
-            .typeset_with(letter, self.emblem.clone(), &opts)?;
-        self.writer.write(&doc, &self.pdf_options)
+        self.press.render_copy(letter, copy)
     }
 
     /// Renders a letter and writes the PDF to `out` (whole or not at all). Returns its size.
@@ -458,7 +513,7 @@ impl Office {
 
     /// Proofreads a letter: what is missing or wrong, most serious first (see [`proofread`]).
     pub fn check(&self, letter: &Letter) -> Vec<Finding> {
-        proofread(letter)
+        self.press.check(letter)
     }
 
     /// A new letter of `kind` with the office's defaults.
@@ -546,22 +601,21 @@ impl Office {
     /// Issues a letter into the register: the next number of its series, the date, the
     /// final PDF rendered by this office, all in one transaction.
     pub fn issue(&mut self, letter: &Letter, opts: &IssueOptions) -> Result<Issued> {
-        self.profile_usable()?;
+        self.press.usable()?;
         // A draft is kept as the clerk left it; what takes a number is checked here, in
         // the core, whichever way it came (a file, the app, a stored draft).
         let letter = &letter.clone().validated()?;
         let Office {
-            register,
-            typesetter,
-            writer,
-            emblem,
-            pdf_options,
-            ..
+            register, press, ..
         } = self;
         let register = register.as_mut().ok_or_else(no_register)?;
         register.issue(letter, opts, |l| {
-            let doc = typesetter.typeset_with(l, emblem.clone(), &LayoutOptions::default())?;
-            writer.write(&doc, pdf_options)
+            let doc = press.typesetter.typeset_with(
+                l,
+                press.emblem.clone(),
+                &LayoutOptions::default(),
+            )?;
+            press.writer.write(&doc, &press.pdf_options)
         })
     }
 
@@ -707,14 +761,14 @@ impl Office {
             crate::thai::to_thai_digits(&year_be.to_string())
         );
         let mut pager = crate::typeset::layout::book::BookPager::new(
-            &self.typesetter,
+            &self.press.typesetter,
             &heading,
             &footer,
             &REGISTER_COLUMNS,
         );
         let mut pdf = crate::pdf::stream::PageStream::new(
             out,
-            &self.typesetter.fonts,
+            &self.press.typesetter.fonts,
             &heading,
             "ทะเบียนหนังสือส่ง",
             "",
@@ -867,23 +921,26 @@ impl Office {
     pub fn import_emblem(&mut self, path: &Path) -> Result<()> {
         let data = read_limited(path, emblem_problem)?;
         let graphic = Graphic::from_bytes(data.clone(), path)?;
-        self.trial(&self.typesetter.fonts, Some(Arc::new(graphic.clone())))
-            .map_err(|e| {
-                emblem_problem(
-                    path,
-                    e.lines(Lang::Th).join(" "),
-                    e.lines(Lang::En).join(" "),
-                )
-            })?;
+        self.trial(
+            &self.press.typesetter.fonts,
+            Some(Arc::new(graphic.clone())),
+        )
+        .map_err(|e| {
+            emblem_problem(
+                path,
+                e.lines(Lang::Th).join(" "),
+                e.lines(Lang::En).join(" "),
+            )
+        })?;
         let name = file_name(path);
         self.reg_mut()?.set_settings(&[
             (EMBLEM_KEY, Some(data.as_slice())),
             (EMBLEM_NAME_KEY, Some(name.as_bytes())),
         ])?;
         let graphic = Arc::new(graphic);
-        self.writer.prepare(&graphic);
-        self.emblem = Some(graphic);
-        self.stored_problem = None;
+        self.press.writer.prepare(&graphic);
+        self.press.emblem = Some(graphic);
+        self.press.stored_problem = None;
         Ok(())
     }
 
@@ -891,8 +948,8 @@ impl Office {
     pub fn remove_emblem(&mut self) -> Result<()> {
         self.reg_mut()?
             .set_settings(&[(EMBLEM_KEY, None), (EMBLEM_NAME_KEY, None)])?;
-        self.emblem = None;
-        self.stored_problem = None;
+        self.press.emblem = None;
+        self.press.stored_problem = None;
         Ok(())
     }
 
@@ -906,7 +963,7 @@ impl Office {
     pub fn import_font(&mut self, path: &Path) -> Result<()> {
         let regular = read_limited(path, font_problem)?;
         let set = FontSet::from_files(&[path.to_path_buf()])?;
-        self.trial(&set, self.emblem.clone()).map_err(|e| {
+        self.trial(&set, self.press.emblem.clone()).map_err(|e| {
             font_problem(
                 path,
                 e.lines(Lang::Th).join(" "),
@@ -932,9 +989,9 @@ impl Office {
             (FONT_BOLD_KEY, bold.as_deref()),
             (FONT_NAME_KEY, Some(file_name(path).as_bytes())),
         ])?;
-        self.typesetter = Typesetter::new(set, self.layout_profile.clone());
-        self.writer.clear_cache();
-        self.stored_problem = None;
+        self.press.typesetter = Arc::new(Typesetter::new(set, self.layout_profile.clone()));
+        self.press.writer.clear_cache();
+        self.press.stored_problem = None;
         Ok(())
     }
 
@@ -945,9 +1002,12 @@ impl Office {
             (FONT_BOLD_KEY, None),
             (FONT_NAME_KEY, None),
         ])?;
-        self.typesetter = Typesetter::new(FontSet::bundled()?, self.layout_profile.clone());
-        self.writer.clear_cache();
-        self.stored_problem = None;
+        self.press.typesetter = Arc::new(Typesetter::new(
+            FontSet::bundled()?,
+            self.layout_profile.clone(),
+        ));
+        self.press.writer.clear_cache();
+        self.press.stored_problem = None;
         Ok(())
     }
 }

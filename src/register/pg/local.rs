@@ -17,6 +17,7 @@ pub fn local_dir() -> PathBuf {
 }
 
 /// This computer's folder for server registers.
+#[derive(Debug, Clone)]
 pub(crate) struct Local {
     base: PathBuf,
 }
@@ -25,6 +26,13 @@ impl Local {
     /// The folder of this user on this computer ([`local_dir`]).
     pub(crate) fn here() -> Local {
         Local { base: local_dir() }
+    }
+
+    /// The folder `base` (a test's, or a second clerk's on one computer).
+    pub(crate) fn at(base: &std::path::Path) -> Local {
+        Local {
+            base: base.to_path_buf(),
+        }
     }
 
     /// The file naming the register last found at `shown` (the URL without its password).

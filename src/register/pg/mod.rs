@@ -48,7 +48,13 @@ const READ_PATIENCE: Duration = Duration::from_secs(5);
 const AWAY_PAUSE: Duration = Duration::from_secs(3);
 
 /// A register on a PostgreSQL server.
+///
+/// Its client blocks on the PostgreSQL library's own small runtime: call it, and drop it,
+/// on an ordinary thread, never inside an async task (the app runs every office call on
+/// a blocking thread of its own; the CLI has no async runtime at all).
 pub struct PgRegister {
+    /// What this computer keeps of the register (anchor, copies, drafts waiting).
+    local: Local,
     config: Config,
     tls: postgres_native_tls::MakeTlsConnector,
     shown: String,
@@ -84,19 +90,6 @@ pub(crate) fn provisional_id() -> i64 {
         .unwrap_or_default()
         .as_micros() as i64;
     -micros.max(1)
-}
-
-/// Runs `f`, which blocks on the client library's own runtime. Called from a thread of an
-/// async runtime (the app's commands run on Tauri's), that would panic ("cannot start a
-/// runtime from within a runtime"): there `f` runs through `block_in_place`, which lets the
-/// thread block.
-pub(crate) fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
-    }
 }
 
 /// The longest a statement waits for a lock another clerk holds.
@@ -341,6 +334,18 @@ impl PgRegister {
     /// created (UTF-8, ctype C.UTF-8, so that `pg_trgm` indexes Thai) and the schema with
     /// it; a database whose ctype cannot index Thai is refused.
     pub fn connect(url: &str, access: Access) -> crate::Result<PgRegister> {
+        PgRegister::connect_in(url, access, None)
+    }
+
+    /// [`PgRegister::connect`], keeping what this computer holds of the register in
+    /// `local` instead of the user's folder ([`local_dir`]): tests, and several clerks on
+    /// one computer, each with a folder of their own, without a process-wide variable.
+    pub fn connect_in(
+        url: &str,
+        access: Access,
+        local: Option<&std::path::Path>,
+    ) -> crate::Result<PgRegister> {
+        let local = local.map(Local::at).unwrap_or_else(Local::here);
         // A password typed without percent-encoding is encoded, so that the client reads
         // exactly the user, host and database the clerk meant.
         let url = &match super::location::split_password(url) {
@@ -350,13 +355,25 @@ impl PgRegister {
         let shown = super::location::redact(url);
         let (config, tls) = config_from(url, &shown)?;
         let tls = tls.connector(&shown)?;
-        let client = match off_runtime(|| config.connect(tls.clone())) {
+        PgRegister::connect_with(config, tls, shown, access, local)
+    }
+
+    /// Connects with a client configuration already read (see [`PgRegister::connect_in`]).
+    pub(super) fn connect_with(
+        config: Config,
+        tls: postgres_native_tls::MakeTlsConnector,
+        shown: String,
+        access: Access,
+        local: Local,
+    ) -> crate::Result<PgRegister> {
+        let client = match config.connect(tls.clone()) {
             Ok(c) => c,
             // A register this computer worked on opens while its server is away: the clerk
             // types, drafts wait here, and everything else says the server is away.
-            Err(e) if is_away(&e) => match Local::here().known_register(&shown) {
+            Err(e) if is_away(&e) => match local.known_register(&shown) {
                 Some(register_id) => {
                     return Ok(PgRegister {
+                        local,
                         config,
                         tls,
                         shown,
@@ -376,7 +393,7 @@ impl PgRegister {
             },
             Err(e) if e.code().map(|c| c.code()) == Some("3D000") && access == Access::Create => {
                 create_database(&config, tls.clone(), &shown)?;
-                off_runtime(|| config.connect(tls.clone())).map_err(|e| pg_error(e, &shown))?
+                config.connect(tls.clone()).map_err(|e| pg_error(e, &shown))?
             }
             Err(e) if e.code().map(|c| c.code()) == Some("3D000") => {
                 return Err(Error::Register {
@@ -387,6 +404,7 @@ impl PgRegister {
             Err(e) => return Err(pg_error(e, &shown)),
         };
         let mut reg = PgRegister {
+            local,
             config,
             tls,
             shown,
@@ -404,7 +422,7 @@ impl PgRegister {
         (reg.register_id, reg.created) = reg.prepare_schema(access)?;
         reg.check_thai()?;
         reg.checked.set(true);
-        Local::here().remember_register(&reg.shown, &reg.register_id);
+        reg.local.remember_register(&reg.shown, &reg.register_id);
         if !reg.read_only {
             // A computer new to this register anchors the chain as it finds it.
             if !reg.anchor_file().exists() {
@@ -419,7 +437,7 @@ impl PgRegister {
 
     /// Creates the schema or checks it; returns the register's id.
     fn prepare_schema(&self, access: Access) -> crate::Result<(String, bool)> {
-        off_runtime(|| self.prepare_schema_now(access))
+        self.prepare_schema_now(access)
     }
 
     fn prepare_schema_now(&self, access: Access) -> crate::Result<(String, bool)> {
@@ -507,7 +525,7 @@ impl PgRegister {
         }
         let start = Instant::now();
         loop {
-            match off_runtime(|| self.config.connect(self.tls.clone())) {
+            match self.config.connect(self.tls.clone()) {
                 Ok(c) => {
                     *guard = Some(c);
                     drop(guard);
@@ -558,7 +576,7 @@ impl PgRegister {
     /// Forgets a connection that failed (the next call connects again).
     fn lost(&self) {
         let gone = self.client.borrow_mut().take();
-        off_runtime(|| drop(gone));
+        drop(gone);
     }
 
     /// Runs a read (or a write that is harmless to repeat), again on a new connection if
@@ -572,7 +590,7 @@ impl PgRegister {
             let result = {
                 let mut guard = self.client()?;
                 let client = guard.as_mut().expect("connected");
-                off_runtime(|| f(client))
+                f(client)
             };
             match result {
                 Ok(v) => return Ok(v),
@@ -595,7 +613,7 @@ impl PgRegister {
         let result = {
             let mut guard = self.client()?;
             let client = guard.as_mut().expect("connected");
-            off_runtime(|| f(client))
+            f(client)
         };
         result.map_err(|e| match e {
             WriteError::Pg(e) => {
@@ -612,7 +630,7 @@ impl PgRegister {
 
     /// Where drafts that could not reach the server wait, on this computer.
     fn waiting_dir(&self) -> PathBuf {
-        Local::here().waiting_dir(&self.register_id)
+        self.local.waiting_dir(&self.register_id)
     }
 
     /// Keeps a draft the server could not take in a file on this computer: `id` is its
@@ -726,7 +744,7 @@ impl PgRegister {
 
     /// The anchor file of this register on this computer.
     fn anchor_file(&self) -> PathBuf {
-        Local::here().anchor_file(&self.register_id)
+        self.local.anchor_file(&self.register_id)
     }
 
     /// Checks, before a commit, that this computer's anchor can be appended to (see
@@ -746,14 +764,6 @@ impl PgRegister {
             let _ = std::fs::create_dir_all(dir);
         }
         super::audit::append_anchor(&path, id, hash)
-    }
-}
-
-impl Drop for PgRegister {
-    fn drop(&mut self) {
-        // The client's runtime may only be dropped where blocking is allowed.
-        let client = self.client.get_mut().take();
-        off_runtime(|| drop(client));
     }
 }
 
@@ -785,16 +795,16 @@ fn create_database(
     let name = config.get_dbname().unwrap_or_default().to_string();
     let mut maint = config.clone();
     maint.dbname("postgres");
-    let mut c = off_runtime(|| maint.connect(tls)).map_err(|e| pg_error(e, shown))?;
+    let mut c = maint.connect(tls).map_err(|e| pg_error(e, shown))?;
     let sql = format!(
         "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
         quote_ident(&name)
     );
-    let created = off_runtime(|| {
+    let created = {
         let r = c.batch_execute(&sql);
         drop(c);
         r
-    });
+    };
     match created {
         Ok(()) => Ok(()),
         // Another clerk created it first.

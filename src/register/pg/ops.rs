@@ -9,7 +9,6 @@ use postgres::types::ToSql;
 use postgres::{Row, Transaction};
 use sha2::{Digest, Sha256};
 
-use super::local::Local;
 use super::trigram::{grams, indexable, like_pattern, readable, GRAMS_FROM, PROBE};
 use super::{
     is_away, pg_error, provisional_id, random_id, server_away, PgRegister, WriteError,
@@ -181,10 +180,9 @@ impl PgRegister {
             Err(e) => return Attempt::Failed(e),
         };
         let client = guard.as_mut().expect("connected");
-        let result = super::off_runtime(
-            || -> std::result::Result<(Issued, i64, String), WriteError> {
-                let mut tx = client.transaction()?;
-                if let Some(r) = tx.query_opt(
+        let result = (|| -> std::result::Result<(Issued, i64, String), WriteError> {
+            let mut tx = client.transaction()?;
+            if let Some(r) = tx.query_opt(
                 "SELECT id, number_text, running, year_be, issued_date, pdf_sha256 FROM letters WHERE issue_token = $1",
                 &[&token],
             )? {
@@ -202,22 +200,22 @@ impl PgRegister {
                     head.get(1),
                 ));
             }
-                tx.execute(
-                    "INSERT INTO series (prefix, kind, year_be, last) VALUES ($1, $2, $3, 0)
+            tx.execute(
+                "INSERT INTO series (prefix, kind, year_be, last) VALUES ($1, $2, $3, 0)
                  ON CONFLICT (prefix, kind, year_be) DO NOTHING",
-                    &[&p.prefix, &p.kind, &p.year_be],
-                )?;
-                // The counter row's lock makes the clerks of this series take turns; it is
-                // held to the commit, and a rollback gives the number back.
-                let (series_id, running) = match p.carried {
-                    Some(r) => {
-                        let row = tx.query_one(
+                &[&p.prefix, &p.kind, &p.year_be],
+            )?;
+            // The counter row's lock makes the clerks of this series take turns; it is
+            // held to the commit, and a rollback gives the number back.
+            let (series_id, running) = match p.carried {
+                Some(r) => {
+                    let row = tx.query_one(
                         "UPDATE series SET last = greatest(last, $4) WHERE prefix = $1 AND kind = $2 AND year_be = $3
                          RETURNING id",
                         &[&p.prefix, &p.kind, &p.year_be, &r.get()],
                     )?;
-                        let series_id: i64 = row.get(0);
-                        if let Some(t) = tx.query_opt(
+                    let series_id: i64 = row.get(0);
+                    if let Some(t) = tx.query_opt(
                         "SELECT id FROM letters WHERE series_id = $1 AND year_be = $2 AND running = $3",
                         &[&series_id, &p.year_be, &r.get()],
                     )? {
@@ -229,59 +227,59 @@ impl PgRegister {
                         )
                         .into());
                     }
-                        (series_id, r)
-                    }
-                    None => {
-                        let row = tx.query_one(
+                    (series_id, r)
+                }
+                None => {
+                    let row = tx.query_one(
                         "UPDATE series SET last = last + 1 WHERE prefix = $1 AND kind = $2 AND year_be = $3
                          RETURNING id, last",
                         &[&p.prefix, &p.kind, &p.year_be],
                     )?;
-                        let running = RunningNumber::new(row.get(1))
-                            .ok_or_else(|| series_full(&p.prefix, p.year_be))?;
-                        (row.get::<_, i64>(0), running)
-                    }
-                };
-                let issued = dated(letter, running, p.date);
-                let pdf = match rendered.take() {
-                    Some((r, pdf)) if r == running => pdf,
-                    _ => render(&issued)?,
-                };
-                // Kept for another attempt with the same number.
-                *rendered = Some((running, pdf.clone()));
-                let sha = crate::register::issue::hex(&Sha256::digest(&pdf));
-                let number = localize(&issued.number_text(), issued.digits).into_owned();
-                let json = to_json(&issued)?;
-                let now = now_text();
-                let kind = kind_name(&issued);
-                let (title, recipient, sender) = listing(&issued);
-                let search = indexable(&search_text(&issued, &number));
-                let search_grams = grams(&search);
-                let date = p.date.to_string();
-                let historical = i64::from(opts.keep_number);
-                let r = running.get();
-                // The issued letter's columns, $1 to $18; a draft's id is $19.
-                let mut params: Vec<&(dyn ToSql + Sync)> = vec![
-                    &kind,
-                    &title,
-                    &now,
-                    &json,
-                    &series_id,
-                    &p.year_be,
-                    &r,
-                    &number,
-                    &date,
-                    &self.user,
-                    &pdf,
-                    &sha,
-                    &historical,
-                    &recipient,
-                    &sender,
-                    &search,
-                    &token,
-                    &search_grams,
-                ];
-                let id: i64 = match &opts.draft {
+                    let running = RunningNumber::new(row.get(1))
+                        .ok_or_else(|| series_full(&p.prefix, p.year_be))?;
+                    (row.get::<_, i64>(0), running)
+                }
+            };
+            let issued = dated(letter, running, p.date);
+            let pdf = match rendered.take() {
+                Some((r, pdf)) if r == running => pdf,
+                _ => render(&issued)?,
+            };
+            // Kept for another attempt with the same number.
+            *rendered = Some((running, pdf.clone()));
+            let sha = crate::register::issue::hex(&Sha256::digest(&pdf));
+            let number = localize(&issued.number_text(), issued.digits).into_owned();
+            let json = to_json(&issued)?;
+            let now = now_text();
+            let kind = kind_name(&issued);
+            let (title, recipient, sender) = listing(&issued);
+            let search = indexable(&search_text(&issued, &number));
+            let search_grams = grams(&search);
+            let date = p.date.to_string();
+            let historical = i64::from(opts.keep_number);
+            let r = running.get();
+            // The issued letter's columns, $1 to $18; a draft's id is $19.
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+                &kind,
+                &title,
+                &now,
+                &json,
+                &series_id,
+                &p.year_be,
+                &r,
+                &number,
+                &date,
+                &self.user,
+                &pdf,
+                &sha,
+                &historical,
+                &recipient,
+                &sender,
+                &search,
+                &token,
+                &search_grams,
+            ];
+            let id: i64 = match &opts.draft {
                     Some(draft) => {
                         params.push(draft);
                         let changed = tx.execute(
@@ -309,31 +307,30 @@ impl PgRegister {
                         )?
                         .get(0),
                 };
-                let action = if opts.keep_number { "import" } else { "issue" };
-                let (head, hash) = append(
-                    &mut tx,
-                    &self.user,
-                    action,
-                    Some(id),
-                    &issue_detail(&number, &date, &sha, &json),
-                )?;
-                // Fault injection for the tests: a clerk killed inside the transaction.
-                fail::fail_point!("pg-before-commit");
-                tx.commit()?;
-                Ok((
-                    Issued {
-                        id,
-                        number,
-                        running: r,
-                        year_be: p.year_be,
-                        date,
-                        sha256: sha,
-                    },
-                    head,
-                    hash,
-                ))
-            },
-        );
+            let action = if opts.keep_number { "import" } else { "issue" };
+            let (head, hash) = append(
+                &mut tx,
+                &self.user,
+                action,
+                Some(id),
+                &issue_detail(&number, &date, &sha, &json),
+            )?;
+            // Fault injection for the tests: a clerk killed inside the transaction.
+            fail::fail_point!("pg-before-commit");
+            tx.commit()?;
+            Ok((
+                Issued {
+                    id,
+                    number,
+                    running: r,
+                    year_be: p.year_be,
+                    date,
+                    sha256: sha,
+                },
+                head,
+                hash,
+            ))
+        })();
         drop(guard);
         match result {
             Ok((issued, head, hash)) => match self.anchor(head, &hash) {
@@ -435,6 +432,15 @@ impl Engine for PgRegister {
     }
     fn own_files(&self) -> Vec<PathBuf> {
         vec![self.anchor_file()]
+    }
+    fn reader(&self) -> Result<super::super::Register> {
+        Ok(super::super::Register::new(PgRegister::connect_with(
+            self.config.clone(),
+            self.tls.clone(),
+            self.shown.clone(),
+            crate::register::Access::Read,
+            self.local.clone(),
+        )?))
     }
     fn created(&self) -> bool {
         self.created
@@ -899,7 +905,7 @@ impl Engine for PgRegister {
     }
 
     fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        let local = Local::here();
+        let local = &self.local;
         match self.query_all("SELECT value FROM settings WHERE key = $1", &[&key], |r| {
             r.get::<_, Vec<u8>>(0)
         }) {
@@ -940,7 +946,7 @@ impl Engine for PgRegister {
             Ok(head)
         })?;
         self.anchor(head, &hash)?;
-        let local = Local::here();
+        let local = &self.local;
         for (key, value) in values {
             local.keep_setting(&self.register_id, key, *value);
         }
@@ -1004,14 +1010,14 @@ impl Engine for PgRegister {
     }
 
     fn dump(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
-        super::off_runtime(|| self.dump_now(sink))
+        self.dump_now(sink)
     }
 
     fn load(
         &mut self,
         source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
     ) -> Result<u64> {
-        super::off_runtime(|| self.load_now(source))
+        self.load_now(source)
     }
 
     fn as_pg(&self) -> Option<&PgRegister> {

@@ -1,0 +1,28 @@
+//! The integration tests, one binary: each module is a theme (a file beside this one); they
+//! share the helpers in `common` and the throw-away PostgreSQL clusters of `pg`. One binary
+//! links the crate once (it was linked once per file, twenty times).
+
+mod common;
+#[path = "support/pg.rs"]
+mod pg;
+
+mod archive;
+mod book;
+mod breaking;
+mod breakset;
+mod cli;
+mod copy;
+mod endings;
+mod engines;
+mod geometry;
+mod hostile;
+mod kinds;
+mod numbering;
+mod pagination;
+mod parts;
+mod pg_cli;
+mod pg_numbering;
+mod powerloss;
+mod register;
+mod shaping;
+mod text;
