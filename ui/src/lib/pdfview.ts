@@ -18,6 +18,9 @@ export class PdfView {
   private doc: pdfjs.PDFDocumentProxy | null = null;
   private pages: HTMLCanvasElement[] = [];
   private generation = 0;
+  /** A drawn canvas no longer on screen, of the page last in view: the next render of that
+   * page draws into it (double buffering), instead of a new one per keystroke. */
+  private spare: HTMLCanvasElement | undefined;
   scale = 1.0;
   pageCount = 0;
   /** Called after every swap, with the milliseconds from bytes to a visible page. */
@@ -58,12 +61,22 @@ export class PdfView {
     }
     const visible = Math.min(this.currentPage(), doc.numPages);
     const canvases: HTMLCanvasElement[] = [];
-    const draw = async (n: number) => {
+    const draw = async (n: number, reuse?: HTMLCanvasElement) => {
       const page = await doc.getPage(n);
       const vp = page.getViewport({ scale: this.scale * (window.devicePixelRatio || 1) });
-      const c = document.createElement("canvas");
-      c.width = Math.floor(vp.width);
-      c.height = Math.floor(vp.height);
+      const width = Math.floor(vp.width);
+      const height = Math.floor(vp.height);
+      // The canvas shown two renders ago, when it has the size: no new pixel buffer (and
+      // no collection of the old one) for every keystroke.
+      const reused = reuse !== undefined && reuse.width === width && reuse.height === height;
+      const c = reused ? reuse : document.createElement("canvas");
+      if (reused) {
+        c.getContext("2d")!.setTransform(1, 0, 0, 1, 0, 0);
+        c.getContext("2d")!.clearRect(0, 0, width, height);
+      } else {
+        c.width = width;
+        c.height = height;
+      }
       c.style.width = `${Math.floor(vp.width / (window.devicePixelRatio || 1))}px`;
       c.style.height = `${Math.floor(vp.height / (window.devicePixelRatio || 1))}px`;
       c.className = "pdf-page";
@@ -85,7 +98,9 @@ export class PdfView {
       canvases.push(c);
     }
     const placed = performance.now();
-    canvases[visible - 1] = await draw(visible);
+    const spare = this.spare;
+    this.spare = undefined;
+    canvases[visible - 1] = await draw(visible, spare);
     if (gen !== this.generation) {
       canvases[visible - 1].width = 0;
       canvases[visible - 1].height = 0;
@@ -101,10 +116,14 @@ export class PdfView {
     // them now, so memory stays flat over a day of typing.
     const oldPages = this.pages;
     this.host.replaceChildren(...canvases);
+    // The page that was in view is kept, off screen, for the next render to draw into.
+    const keep = oldPages[Math.min(visible, oldPages.length) - 1];
     for (const c of oldPages) {
+      if (c === keep && !c.classList.contains("pending")) continue;
       c.width = 0;
       c.height = 0;
     }
+    this.spare = keep && !keep.classList.contains("pending") ? keep : undefined;
     this.scroller.scrollTop = top;
     this.scroller.scrollLeft = left;
     this.pages = canvases;
@@ -136,6 +155,9 @@ export class PdfView {
           placeholder.height = 0;
           this.pages[n - 1] = c;
         }
+        // Every page drawn and the old document gone: nothing of this render is left to
+        // do (the end-to-end tests wait for this before the next keystroke).
+        if (gen === this.generation) this.host.dataset.settled = String(gen);
       } catch {
         // The document was replaced (and destroyed) while these pages were drawn.
       }
