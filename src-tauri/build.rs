@@ -1,50 +1,39 @@
-//! Builds the app: the UI's commands are declared to Tauri so that the capability
-//! (capabilities/default.json) can allow exactly these and nothing else.
+//! Builds the app. The commands are read from `src/commands.rs` (see `src/ipc.rs`): they
+//! are declared to Tauri, so that the capability (capabilities/default.json) can allow
+//! exactly these and nothing else, and the handler `lib.rs` registers is written from the
+//! same list. A command exists once: as its function.
 
-const COMMANDS: &[&str] = &[
-    "office_setup",
-    "use_register",
-    "pick_register_file",
-    "reopen_register",
-    "save_profile",
-    "import_emblem",
-    "remove_emblem",
-    "emblem_image",
-    "import_font",
-    "remove_font",
-    "new_letter",
-    "courtesy",
-    "render_preview",
-    "check_letter",
-    "save_draft",
-    "drafts",
-    "open_draft",
-    "draft_versions",
-    "draft_version",
-    "restore_draft",
-    "delete_draft",
-    "duplicate_draft",
-    "next_number",
-    "issue_draft",
-    "search",
-    "issued_letter",
-    "issued_pdf",
-    "save_issued_pdf",
-    "save_letter_pdf",
-    "print_issued",
-    "cancel_letter",
-    "export_register",
-    "export_book",
-    "import_letter",
-    "export_letter",
-    "verify_audit",
-    "app_ready",
-];
+#[path = "src/ipc.rs"]
+#[allow(dead_code)]
+mod ipc;
 
 fn main() {
+    println!("cargo:rerun-if-changed=src/commands.rs");
+    println!("cargo:rerun-if-changed=src/ipc.rs");
+    let source = std::fs::read_to_string("src/commands.rs").expect("src/commands.rs");
+    let commands = ipc::commands(&source).unwrap_or_else(|e| panic!("src/commands.rs: {e}"));
+    let names: Vec<String> = commands.iter().map(|c| c.name.clone()).collect();
+    let handler = format!(
+        "tauri::generate_handler![{}]",
+        names
+            .iter()
+            .map(|n| format!("commands::{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out.join("handler.rs"), handler).expect("the handler");
+    // Tauri keeps the names for the whole build.
+    let names: &'static [&'static str] = Box::leak(
+        names
+            .into_iter()
+            .map(|n| &*n.leak())
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+            .app_manifest(tauri_build::AppManifest::new().commands(names)),
     )
     .expect("failed to run tauri-build");
 }

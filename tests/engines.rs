@@ -234,7 +234,7 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
         (
             "cancelled only",
             SearchQuery {
-                status: Some("cancelled".into()),
+                status: Some(saraban::register::Status::Cancelled),
                 ..Default::default()
             },
         ),
@@ -259,7 +259,7 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
             "text and kind",
             SearchQuery {
                 text: Some("ท้องถิ่น".into()),
-                kind: Some("external".into()),
+                kind: Some(saraban::letter::Kind::External),
                 ..Default::default()
             },
         ),
@@ -302,7 +302,16 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
         .entries(None)
         .unwrap()
         .into_iter()
-        .map(|e| (e.number, e.running, e.year_be, e.status, e.subject, e.date))
+        .map(|e| {
+            (
+                e.number,
+                e.running,
+                e.year_be,
+                e.status.name().to_string(),
+                e.subject,
+                e.date,
+            )
+        })
         .collect();
     assert_eq!(entries.len() as u64, reg.count_entries(None).unwrap());
     let mut streamed = 0;

@@ -200,7 +200,7 @@ fn issued_letters_cannot_be_changed_even_with_raw_sql() {
     );
     reg.cancel(a.id, "พิมพ์ชื่อผู้รับผิด").unwrap();
     let e = reg.entry(a.id).unwrap();
-    assert_eq!(e.status, "cancelled");
+    assert_eq!(e.status, saraban::register::Status::Cancelled);
     assert!(e.note.contains("พิมพ์ชื่อผู้รับผิด"));
     assert!(reg.cancel(a.id, "again").is_err());
     assert!(reg
@@ -286,7 +286,7 @@ fn search_finds_substrings_numbers_and_nothing_else() {
     reg.cancel(a.id, "ยกเลิก").unwrap();
     let cancelled = reg
         .search(&SearchQuery {
-            status: Some("cancelled".into()),
+            status: Some(saraban::register::Status::Cancelled),
             ..Default::default()
         })
         .unwrap();

@@ -9,6 +9,8 @@
 mod commands;
 mod dialogs;
 mod instance;
+#[cfg(test)]
+mod ipc;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -76,45 +78,8 @@ impl AppState {
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::office_setup,
-            commands::use_register,
-            commands::pick_register_file,
-            commands::reopen_register,
-            commands::save_profile,
-            commands::import_emblem,
-            commands::remove_emblem,
-            commands::emblem_image,
-            commands::import_font,
-            commands::remove_font,
-            commands::new_letter,
-            commands::courtesy,
-            commands::render_preview,
-            commands::check_letter,
-            commands::save_draft,
-            commands::drafts,
-            commands::open_draft,
-            commands::draft_versions,
-            commands::draft_version,
-            commands::restore_draft,
-            commands::delete_draft,
-            commands::duplicate_draft,
-            commands::next_number,
-            commands::issue_draft,
-            commands::search,
-            commands::issued_letter,
-            commands::issued_pdf,
-            commands::save_issued_pdf,
-            commands::save_letter_pdf,
-            commands::print_issued,
-            commands::cancel_letter,
-            commands::export_register,
-            commands::export_book,
-            commands::import_letter,
-            commands::export_letter,
-            commands::verify_audit,
-            commands::app_ready,
-        ])
+        // Every `#[tauri::command]` of commands.rs (build.rs writes the list from it).
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handler.rs")))
 }
 
 /// Starts the app on the register `$SARABAN_DB`, else the user's own.

@@ -324,3 +324,66 @@ fn a_draft_too_long_to_print_is_kept_but_never_takes_a_number() {
         .unwrap();
     assert_eq!(page["total"], 0, "no number taken: {page}");
 }
+
+/// The typed TypeScript callers of the commands (ui/src/lib/commands.ts) are what the
+/// commands are now: `SARABAN_WRITE_BINDINGS=1 cargo test -p saraban-app commands_ts`
+/// writes them; otherwise a command changed without them fails here, and a caller that
+/// no longer fits fails the UI's type check once they are written.
+#[test]
+fn commands_ts_is_current() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("src/commands.rs")).unwrap();
+    let text = crate::ipc::typescript(&crate::ipc::commands(&source).unwrap()).unwrap();
+    let path = root.join("../ui/src/lib/commands.ts");
+    if std::env::var_os("SARABAN_WRITE_BINDINGS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "ui/src/lib/commands.ts is out of date: run SARABAN_WRITE_BINDINGS=1 cargo test -p saraban-app commands_ts"
+    );
+}
+
+/// The window's capability allows every command and nothing beyond them and the few core
+/// permissions it names.
+#[test]
+fn the_capability_allows_exactly_the_commands() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("src/commands.rs")).unwrap();
+    let commands: std::collections::BTreeSet<String> = crate::ipc::commands(&source)
+        .unwrap()
+        .into_iter()
+        .map(|c| format!("allow-{}", c.name.replace('_', "-")))
+        .collect();
+    let cap: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("capabilities/default.json")).unwrap(),
+    )
+    .unwrap();
+    let granted: Vec<String> = cap["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    let own: std::collections::BTreeSet<String> = granted
+        .iter()
+        .filter(|p| !p.contains(':'))
+        .cloned()
+        .collect();
+    assert_eq!(
+        own, commands,
+        "capabilities/default.json and commands.rs differ"
+    );
+    let core: Vec<&String> = granted.iter().filter(|p| p.contains(':')).collect();
+    assert_eq!(
+        core,
+        [
+            "core:event:default",
+            "core:window:allow-close",
+            "core:window:allow-destroy",
+            "core:window:allow-set-title"
+        ],
+        "the window may do only what the UI uses"
+    );
+}

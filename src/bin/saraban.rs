@@ -5,9 +5,11 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use saraban::letter::check::Level;
-use saraban::register::Location;
+use saraban::letter::Kind;
+use saraban::register::{Location, Status};
 use saraban::service::{Access, ExportFormat, PrintCopy};
 use saraban::{Error, Lang, Letter, Office, OfficeSettings};
 
@@ -47,8 +49,8 @@ enum Command {
         fonts: Vec<PathBuf>,
         /// Which copy: the original, or the file copy (สำเนาคู่ฉบับ) with the initials of
         /// ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน.
-        #[arg(long, value_parser = ["original", "file"], default_value = "original")]
-        copy: String,
+        #[arg(long, value_parser = copy_name(), default_value = "original")]
+        copy: PrintCopy,
         /// Write PDF/A-2b, the archival form (sRGB output intent, XMP metadata).
         #[arg(long)]
         pdfa: bool,
@@ -97,11 +99,11 @@ enum Command {
         #[arg(long)]
         to: Option<String>,
         /// Letter kind.
-        #[arg(long, value_parser = ["external", "memo", "stamped", "order", "announcement"])]
-        kind: Option<String>,
+        #[arg(long, value_parser = kind_name())]
+        kind: Option<Kind>,
         /// Status.
-        #[arg(long, value_parser = ["issued", "cancelled"])]
-        status: Option<String>,
+        #[arg(long, value_parser = status_name())]
+        status: Option<Status>,
         /// At most N results.
         #[arg(long, default_value_t = 50)]
         limit: usize,
@@ -131,8 +133,8 @@ enum Command {
     /// Export the register (ทะเบียนหนังสือส่ง).
     Export {
         /// csv or xlsx.
-        #[arg(long, value_parser = ["csv", "xlsx"])]
-        format: String,
+        #[arg(long, value_parser = format_name())]
+        format: ExportFormat,
         /// The file to write.
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
@@ -388,11 +390,6 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 pdfa,
                 ..Default::default()
             })?;
-            let copy = if copy == "file" {
-                PrintCopy::FileCopy
-            } else {
-                PrintCopy::Original
-            };
             let out = output.unwrap_or_else(|| {
                 if letter.as_os_str() == "-" {
                     PathBuf::from("letter.pdf")
@@ -531,7 +528,11 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                     e.from,
                     e.recipient,
                     e.subject,
-                    e.status,
+                    match lang {
+                        Lang::Th => e.status.thai_name(),
+                        Lang::En => e.status.name(),
+                    }
+                    .to_string(),
                     e.note,
                 ];
                 for (l, v) in labels.iter().zip(values) {
@@ -556,11 +557,6 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             year,
         } => {
             let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
-            let format = if format == "csv" {
-                ExportFormat::Csv
-            } else {
-                ExportFormat::Xlsx
-            };
             office.export_to(format, year, &output)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -859,6 +855,34 @@ fn usage_th(e: &clap::Error) -> String {
         _ => "ใช้คำสั่งไม่ถูกต้อง".to_string(),
     };
     format!("{what} (ดูวิธีใช้: saraban --help)")
+}
+
+/// `--kind`: a letter kind by its name in the letter JSON (listed in `--help`).
+fn kind_name() -> impl TypedValueParser<Value = Kind> {
+    PossibleValuesParser::new(Kind::ALL.map(Kind::name))
+        .map(|s| Kind::from_name(&s).unwrap_or(Kind::External))
+}
+
+/// `--status`: issued or cancelled.
+fn status_name() -> impl TypedValueParser<Value = Status> {
+    PossibleValuesParser::new([Status::Issued.name(), Status::Cancelled.name()])
+        .map(|s| Status::from_name(&s).unwrap_or(Status::Issued))
+}
+
+/// `--copy`: `original`, or `file` (สำเนาคู่ฉบับ).
+fn copy_name() -> impl TypedValueParser<Value = PrintCopy> {
+    PossibleValuesParser::new(["original", "file"]).map(|s| match s.as_str() {
+        "file" => PrintCopy::FileCopy,
+        _ => PrintCopy::Original,
+    })
+}
+
+/// `--format`: `csv` or `xlsx`.
+fn format_name() -> impl TypedValueParser<Value = ExportFormat> {
+    PossibleValuesParser::new(["csv", "xlsx"]).map(|s| match s.as_str() {
+        "csv" => ExportFormat::Csv,
+        _ => ExportFormat::Xlsx,
+    })
 }
 
 fn main() -> ExitCode {

@@ -132,6 +132,31 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order the forms and the CLI's help list them.
+    pub const ALL: [Kind; 5] = [
+        Kind::External,
+        Kind::Memo,
+        Kind::Stamped,
+        Kind::Order,
+        Kind::Announcement,
+    ];
+
+    /// Its name in the letter JSON, the register's rows and the CLI (`external`, `memo`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::External => "external",
+            Kind::Memo => "memo",
+            Kind::Stamped => "stamped",
+            Kind::Order => "order",
+            Kind::Announcement => "announcement",
+        }
+    }
+
+    /// The kind called `name` ([`Kind::name`]).
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// The English name of the kind, for messages.
     pub fn english_name(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{now_text, SqliteRegister};
 use crate::error::Error;
-use crate::letter::Letter;
+use crate::letter::{Kind, Letter};
 
 /// A draft in the list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
@@ -19,7 +19,7 @@ pub struct DraftInfo {
     /// Its subject (or empty).
     pub title: String,
     /// Letter kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Last saved.
     pub updated_at: String,
     /// How many versions are kept.

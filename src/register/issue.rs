@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::audit::{append, append_after, issue_detail, last_entry};
 use super::search::{fold_digits, index_letter, search_text};
-use super::{now_text, series_kind, Entry, SqliteRegister};
+use super::{now_text, series_kind, Entry, SqliteRegister, Status};
 use crate::error::Error;
 use crate::letter::{Kind, Letter, LetterDate, Number, RunningNumber};
 use crate::thai::{localize, to_arabic_digits};
@@ -699,8 +699,8 @@ pub(super) fn entry_select(alias: &str) -> String {
 }
 
 pub(super) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
-    let status: String = r.get(1)?;
-    let note = if status == "cancelled" {
+    let status: Status = r.get(1)?;
+    let note = if status == Status::Cancelled {
         cancel_note(r.get(10)?, r.get(11)?, r.get(12)?)
     } else {
         String::new()

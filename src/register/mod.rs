@@ -166,16 +166,89 @@ pub(crate) fn now_text() -> String {
         .to_string()
 }
 
+/// Where a letter stands in the register (สถานะ).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// ร่าง: not issued yet.
+    Draft,
+    /// ออกเลขแล้ว: numbered, dated, its PDF kept.
+    Issued,
+    /// ยกเลิก: cancelled with a reason; its number is never used again.
+    Cancelled,
+}
+
+impl Status {
+    /// Every status.
+    pub const ALL: [Status; 3] = [Status::Draft, Status::Issued, Status::Cancelled];
+
+    /// Its name in the register's rows, the JSON and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Issued => "issued",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status called `name` ([`Status::name`]).
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// How the register shows it in Thai.
+    pub fn thai_name(self) -> &'static str {
+        match self {
+            Status::Draft => "ร่าง",
+            Status::Issued => "ส่งแล้ว",
+            Status::Cancelled => "ยกเลิก",
+        }
+    }
+}
+
+/// Reads a name stored in a register's column as the enum it names; any other text is an
+/// error of the column, never a panic or a guess.
+macro_rules! stored_name {
+    ($t:ty, $what:literal) => {
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                <$t>::from_name(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(format!("unknown {} {s:?}", $what).into())
+                })
+            }
+        }
+        impl<'a> postgres::types::FromSql<'a> for $t {
+            fn from_sql(
+                ty: &postgres::types::Type,
+                raw: &'a [u8],
+            ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+                let s = <&str as postgres::types::FromSql>::from_sql(ty, raw)?;
+                <$t>::from_name(s).ok_or_else(|| format!("unknown {} {s:?}", $what).into())
+            }
+            fn accepts(ty: &postgres::types::Type) -> bool {
+                <&str as postgres::types::FromSql>::accepts(ty)
+            }
+        }
+    };
+}
+stored_name!(Status, "status");
+stored_name!(Kind, "letter kind");
+
 /// One issued (or cancelled) letter as the register lists it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct Entry {
     /// Row id.
     #[ts(type = "number")]
     pub id: i64,
-    /// issued or cancelled.
-    pub status: String,
-    /// Letter kind (external, memo, …).
-    pub kind: String,
+    /// Issued or cancelled.
+    pub status: Status,
+    /// Letter kind.
+    pub kind: Kind,
     /// The number as printed, e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`.
     pub number: String,
     /// เลขทะเบียนส่ง.

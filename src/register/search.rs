@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use rusqlite::{params_from_iter, types::Value, Transaction};
 
 use super::issue::{entry_row, entry_select, ENTRY_WIDTH};
-use super::{Entry, SqliteRegister};
-use crate::letter::Letter;
+use super::{Entry, SqliteRegister, Status};
+use crate::letter::{Kind, Letter};
 use crate::thai::to_arabic_digits;
 
 /// Thai digits to ASCII, the one form the index holds.
@@ -35,10 +35,10 @@ pub struct SearchQuery {
     /// Issued on or before.
     #[ts(type = "string | null")]
     pub to: Option<NaiveDate>,
-    /// Letter kind (external, memo, …).
-    pub kind: Option<String>,
-    /// issued or cancelled.
-    pub status: Option<String>,
+    /// Letter kind.
+    pub kind: Option<Kind>,
+    /// Issued or cancelled.
+    pub status: Option<Status>,
     /// At most this many (default 50).
     pub limit: Option<usize>,
     /// Skip this many first (the register table fetches page by page).
@@ -67,11 +67,11 @@ impl SearchQuery {
         if let Some(d) = self.to {
             c.push(("l.issued_date <=", Arg::Text(d.to_string())));
         }
-        if let Some(k) = &self.kind {
-            c.push(("l.kind =", Arg::Text(k.clone())));
+        if let Some(k) = self.kind {
+            c.push(("l.kind =", Arg::Text(k.name().into())));
         }
-        if let Some(s) = &self.status {
-            c.push(("l.status =", Arg::Text(s.clone())));
+        if let Some(s) = self.status {
+            c.push(("l.status =", Arg::Text(s.name().into())));
         }
         let mut sql: String = c
             .iter()

@@ -542,7 +542,8 @@ impl Office {
             .into_iter()
             .filter(|d| {
                 crate::register::fold(&d.title).contains(&needle)
-                    || crate::register::fold(&d.kind).contains(&needle)
+                    || crate::register::fold(d.kind.name()).contains(&needle)
+                    || d.kind.thai_name().contains(filter.trim())
             })
             .collect())
     }

@@ -99,7 +99,7 @@ fn an_office_keeps_its_profile_emblem_and_drafts_in_the_register() {
     let out = dir.path().join("register.xlsx");
     assert!(office.export_to(ExportFormat::Xlsx, None, &out).unwrap() > 0);
     let e = office.cancel(id, "พิมพ์ผิด").unwrap();
-    assert_eq!(e.status, "cancelled");
+    assert_eq!(e.status, crate::register::Status::Cancelled);
     assert_eq!(office.verify_audit().unwrap().first_broken, None);
 }
 
@@ -171,6 +171,7 @@ fn typescript_bindings_are_current() {
         crate::register::AuditReport::decl(&cfg),
         crate::register::AuditProblem::decl(&cfg),
         crate::register::SearchQuery::decl(&cfg),
+        crate::register::Status::decl(&cfg),
         Unit::decl(&cfg),
         OfficeProfile::decl(&cfg),
         OfficeSetup::decl(&cfg),
@@ -191,6 +192,27 @@ fn typescript_bindings_are_current() {
         text.push_str(&d);
         text.push_str("\n\n");
     }
+    // The names the UI shows, kept once in the core.
+    use crate::letter::Kind;
+    use crate::register::Status;
+    let list = |items: Vec<String>| items.join(", ");
+    let js = |s: &str| serde_json::to_string(s).unwrap();
+    text.push_str(&format!(
+        "/** The letter kinds, in the order the forms list them (Kind::ALL). */\nexport const KINDS: Kind[] = [{}];\n\n",
+        list(Kind::ALL.iter().map(|k| js(k.name())).collect())
+    ));
+    text.push_str(&format!(
+        "/** Thai names of the letter kinds (Kind::thai_name). */\nexport const KIND_NAMES: Record<Kind, string> = {{ {} }};\n\n",
+        list(Kind::ALL.iter().map(|k| format!("{}: {}", k.name(), js(k.thai_name()))).collect())
+    ));
+    text.push_str(&format!(
+        "/** Thai names of a letter's standing in the register (Status::thai_name). */\nexport const STATUS_NAMES: Record<Status, string> = {{ {} }};\n\n",
+        list(Status::ALL.iter().map(|s| format!("{}: {}", s.name(), js(s.thai_name()))).collect())
+    ));
+    text.push_str(&format!(
+        "/** The Thai month names, January first (thai::date::MONTHS). */\nexport const MONTHS: string[] = [{}];\n",
+        list(crate::thai::date::MONTHS.iter().map(|m| js(m)).collect())
+    ));
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
     if std::env::var_os("SARABAN_WRITE_BINDINGS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

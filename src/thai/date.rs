@@ -3,7 +3,8 @@
 use super::digits::localize;
 use crate::letter::{Digits, LetterDate};
 
-const MONTHS: [&str; 12] = [
+/// The Thai month names, January first (the UI gets them from here: ui/src/lib/bindings.ts).
+pub const MONTHS: [&str; 12] = [
     "มกราคม",
     "กุมภาพันธ์",
     "มีนาคม",

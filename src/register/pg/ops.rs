@@ -26,6 +26,7 @@ use crate::register::records::{
     AuditRow, LetterRow, Record, SeriesRow, VersionRow, LETTER_COLUMNS,
 };
 use crate::register::search::{fold_digits, search_text, short_snippet, stored_search_text, Arg};
+use crate::register::Status;
 use crate::register::{
     now_text, AuditReport, DraftInfo, DraftVersion, Engine, Entry, Hit, IssueOptions, Issued,
     Location, SearchQuery, SqliteRegister,
@@ -34,8 +35,8 @@ use crate::thai::{localize, to_arabic_digits};
 use crate::Result;
 
 fn entry(r: &Row) -> Entry {
-    let status: String = r.get(1);
-    let note = if status == "cancelled" {
+    let status: Status = r.get(1);
+    let note = if status == Status::Cancelled {
         cancel_note(r.get(10), r.get(11), r.get(12))
     } else {
         String::new()

@@ -12,7 +12,8 @@
  *   and `saveNow` (the button, Ctrl+S, switching letters, closing the window) saves it at
  *   once;
  * - while the register's server is away the draft waits on this computer (a negative id)
- *   and the clerk is told so once; when it goes up, the clerk is told its number;
+ *   and the clerk is told so once; saving by hand tries the server again; when the draft
+ *   goes up, the clerk is told its number;
  * - a save that fails says why and keeps the text: the next tick tries again.
  */
 import type { Letter } from "./bindings";
@@ -98,7 +99,11 @@ export class Autosave {
       if (!letter) return this.draftId;
       const snapshot = JSON.parse(JSON.stringify(letter)) as Letter;
       const json = JSON.stringify(snapshot);
-      if (json === this.#savedJson && (this.draftId != null || !force)) return this.draftId;
+      // Saving by hand a letter that is saved already does nothing, except for a new
+      // letter (the clerk asks for a draft) and a draft kept on this computer (the clerk
+      // asks to try the server again).
+      const waiting = this.draftId == null || this.draftId < 0;
+      if (json === this.#savedJson && !(force && waiting)) return this.draftId;
       try {
         const id = await this.#o.save(this.draftId, snapshot);
         // A negative id: the register's server is away and the draft waits on this computer.

@@ -284,7 +284,7 @@ title: string,
 /**
  * Letter kind.
  */
-kind: string, 
+kind: Kind, 
 /**
  * Last saved.
  */
@@ -310,13 +310,13 @@ export type Entry = {
  */
 id: number, 
 /**
- * issued or cancelled.
+ * Issued or cancelled.
  */
-status: string, 
+status: Status, 
 /**
- * Letter kind (external, memo, …).
+ * Letter kind.
  */
-kind: string, 
+kind: Kind, 
 /**
  * The number as printed, e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`.
  */
@@ -364,13 +364,13 @@ snippet: string,
  */
 id: number, 
 /**
- * issued or cancelled.
+ * Issued or cancelled.
  */
-status: string, 
+status: Status, 
 /**
- * Letter kind (external, memo, …).
+ * Letter kind.
  */
-kind: string, 
+kind: Kind, 
 /**
  * The number as printed, e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`.
  */
@@ -488,13 +488,13 @@ from: string | null,
  */
 to: string | null, 
 /**
- * Letter kind (external, memo, …).
+ * Letter kind.
  */
-kind: string | null, 
+kind: Kind | null, 
 /**
- * issued or cancelled.
+ * Issued or cancelled.
  */
-status: string | null, 
+status: Status | null, 
 /**
  * At most this many (default 50).
  */
@@ -503,6 +503,8 @@ limit: number | null,
  * Skip this many first (the register table fetches page by page).
  */
 offset: number | null, };
+
+export type Status = "draft" | "issued" | "cancelled";
 
 export type Unit = { 
 /**
@@ -637,3 +639,14 @@ path: string,
  */
 message: string, };
 
+/** The letter kinds, in the order the forms list them (Kind::ALL). */
+export const KINDS: Kind[] = ["external", "memo", "stamped", "order", "announcement"];
+
+/** Thai names of the letter kinds (Kind::thai_name). */
+export const KIND_NAMES: Record<Kind, string> = { external: "หนังสือภายนอก", memo: "บันทึกข้อความ", stamped: "หนังสือประทับตรา", order: "คำสั่ง", announcement: "ประกาศ" };
+
+/** Thai names of a letter's standing in the register (Status::thai_name). */
+export const STATUS_NAMES: Record<Status, string> = { draft: "ร่าง", issued: "ส่งแล้ว", cancelled: "ยกเลิก" };
+
+/** The Thai month names, January first (thai::date::MONTHS). */
+export const MONTHS: string[] = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];

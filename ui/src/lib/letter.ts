@@ -1,6 +1,6 @@
 // Letters as the form edits them: every list present (the interchange format leaves empty
 // lists out), so that the form can bind to them.
-import type { Letter } from "./bindings";
+import { KIND_NAMES, type Letter } from "./bindings";
 
 export function normalize(l: Letter): Letter {
   return {
@@ -18,14 +18,7 @@ export function normalize(l: Letter): Letter {
 
 /** A letter's title for lists and the window: its subject, else its kind. */
 export function titleOf(l: Letter): string {
-  const kinds: Record<string, string> = {
-    external: "หนังสือภายนอก",
-    memo: "บันทึกข้อความ",
-    stamped: "หนังสือประทับตรา",
-    order: "คำสั่ง",
-    announcement: "ประกาศ",
-  };
-  return l.subject?.trim() || `${kinds[l.kind] ?? "หนังสือ"} (ยังไม่มีเรื่อง)`;
+  return l.subject?.trim() || `${KIND_NAMES[l.kind] ?? "หนังสือ"} (ยังไม่มีเรื่อง)`;
 }
 
 /** Jumps to the field at a JSON path (or its nearest parent that has a field). */

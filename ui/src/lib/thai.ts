@@ -1,19 +1,9 @@
 // Thai dates and digits for the screen: Buddhist-Era years, Thai month names, Asia/Bangkok.
 
-export const MONTHS = [
-  "มกราคม",
-  "กุมภาพันธ์",
-  "มีนาคม",
-  "เมษายน",
-  "พฤษภาคม",
-  "มิถุนายน",
-  "กรกฎาคม",
-  "สิงหาคม",
-  "กันยายน",
-  "ตุลาคม",
-  "พฤศจิกายน",
-  "ธันวาคม",
-];
+import { MONTHS } from "./bindings";
+
+// The month names are the core's (thai::date::MONTHS), generated into bindings.ts.
+export { MONTHS };
 
 const THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙";
 

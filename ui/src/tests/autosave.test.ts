@@ -168,11 +168,18 @@ describe("autosave", () => {
     h.calls[1].answer(-1733);
     await again;
     expect(h.notes).toHaveLength(1);
+    // Saving by hand, unchanged, tries the server again (still away: kept here, said once).
+    const retry = h.auto.saveNow(true);
+    await h.settle();
+    expect(h.calls).toHaveLength(3);
+    h.calls[2].answer(-1733);
+    expect(await retry).toBe(-1733);
+    expect(h.notes).toHaveLength(1);
     // The server back: the draft gets its number.
     h.type("ส่งเมื่อกลับมา");
     const back = h.auto.saveNow();
     await h.settle();
-    h.calls[2].answer(42);
+    h.calls[3].answer(42);
     expect(await back).toBe(42);
     expect(h.notes.at(-1)?.text).toBe("ส่งร่างขึ้นเซิร์ฟเวอร์ทะเบียนแล้ว เป็นร่างหมายเลข 42");
   });
