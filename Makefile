@@ -36,8 +36,11 @@ package: setup
 
 test: test-rust test-ui test-e2e
 
+# Four test threads on two cores: most integration tests wait (on servers, locks, child
+# processes), so the run takes two thirds of the time it takes with two. (The variable,
+# not --test-threads: the benches and examples/busy_year, run once as tests, take no flags.)
 test-rust: build
-	$(CARGO) test $(RUST_TESTS)
+	RUST_TEST_THREADS=4 $(CARGO) test $(RUST_TESTS)
 
 # Types (svelte-check), the format (Prettier with its Svelte plugin: `npm --prefix ui run
 # format` rewrites), and the component tests.

@@ -325,6 +325,56 @@ fn a_draft_too_long_to_print_is_kept_but_never_takes_a_number() {
     assert_eq!(page["total"], 0, "no number taken: {page}");
 }
 
+/// Every command that prints, numbers or writes a letter refuses an invalid one with the
+/// same Thai message naming the same field, because the core refuses it, not the shell.
+#[test]
+fn every_command_given_an_invalid_letter_gets_the_same_refusal() {
+    let (_app, w, _dir) = window();
+    let letter =
+        serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": ["ก".repeat(25_440)]});
+    let refusals: Vec<(&str, serde_json::Value)> = [
+        ("render_preview", serde_json::json!({ "letter": letter })),
+        ("check_letter", serde_json::json!({ "letter": letter })),
+        (
+            "next_number",
+            serde_json::json!({ "letter": letter, "date": null }),
+        ),
+        ("save_letter_pdf", serde_json::json!({ "letter": letter })),
+        ("export_letter", serde_json::json!({ "letter": letter })),
+    ]
+    .into_iter()
+    .map(|(cmd, args)| (cmd, call(&w, cmd, args).expect_err(cmd)))
+    .collect();
+    let id = call(
+        &w,
+        "save_draft",
+        serde_json::json!({ "id": null, "letter": letter }),
+    )
+    .unwrap()
+    .deserialize::<i64>()
+    .unwrap();
+    let issue = call(
+        &w,
+        "issue_draft",
+        serde_json::json!({ "id": id, "date": null, "anyDate": null }),
+    )
+    .expect_err("issue_draft");
+    let first = &refusals[0].1;
+    assert_eq!(first["problems"][0]["path"], "body[0]", "{first}");
+    assert!(first["message"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .any(|c| ('\u{0e01}'..='\u{0e5b}').contains(&c)));
+    for (cmd, err) in &refusals {
+        assert_eq!(err, first, "{cmd} refused otherwise");
+    }
+    assert_eq!(
+        issue["problems"], first["problems"],
+        "issue_draft refused otherwise"
+    );
+}
+
 /// The typed TypeScript callers of the commands (ui/src/lib/commands.ts) are what the
 /// commands are now: `SARABAN_WRITE_BINDINGS=1 cargo test -p saraban-app commands_ts`
 /// writes them; otherwise a command changed without them fails here, and a caller that
