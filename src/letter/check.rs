@@ -277,24 +277,23 @@ fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
             }
         };
     let has = |s: &Option<String>| s.as_deref().map(|x| !x.trim().is_empty()).unwrap_or(false);
-    match l.kind {
-        Kind::External | Kind::Memo | Kind::Stamped => {
-            let prefix = l
-                .number
-                .as_ref()
-                .and_then(|n| n.prefix.as_deref())
-                .map(|p| !p.trim().is_empty())
-                .unwrap_or(false);
-            need(
-                prefix,
-                "number.prefix",
-                "เลขที่หนังสือ (ที่)",
-                "letter number prefix (ที่)",
-                Level::Error,
-                out,
-            );
-        }
-        _ => {}
+    // What each kind must have comes from the one table of parts (Kind::parts).
+    let parts = l.kind.parts();
+    if parts.number {
+        let prefix = l
+            .number
+            .as_ref()
+            .and_then(|n| n.prefix.as_deref())
+            .map(|p| !p.trim().is_empty())
+            .unwrap_or(false);
+        need(
+            prefix,
+            "number.prefix",
+            "เลขที่หนังสือ (ที่)",
+            "letter number prefix (ที่)",
+            Level::Error,
+            out,
+        );
     }
     if matches!(l.kind, Kind::External | Kind::Stamped) {
         need(
@@ -324,7 +323,7 @@ fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
             out,
         );
     }
-    if matches!(l.kind, Kind::External | Kind::Memo | Kind::Stamped) {
+    if parts.recipient {
         need(
             has(&l.recipient),
             "recipient",
@@ -334,7 +333,7 @@ fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
             out,
         );
     }
-    if matches!(l.kind, Kind::External | Kind::Stamped) {
+    if parts.owner {
         need(
             l.owner.is_some(),
             "owner",
@@ -344,7 +343,7 @@ fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
             out,
         );
     }
-    if l.kind != Kind::Stamped {
+    if parts.signer {
         need(
             l.signer.is_some(),
             "signer",
@@ -878,6 +877,31 @@ mod tests {
             f.iter().any(|x| x.path == "owner"),
             "no contact block: {f:#?}"
         );
+    }
+
+    #[test]
+    fn what_each_kind_must_have_follows_its_parts() {
+        for kind in Kind::ALL {
+            let parts = kind.parts();
+            let bare = Letter::from_json(&format!(
+                r#"{{"kind":"{}","body":["ข้อความ"]}}"#,
+                kind.name()
+            ))
+            .unwrap();
+            let paths: Vec<String> = check(&bare).into_iter().map(|f| f.path).collect();
+            for (has, path) in [
+                (parts.number, "number.prefix"),
+                (parts.recipient, "recipient"),
+                (parts.owner, "owner"),
+                (parts.signer, "signer"),
+            ] {
+                assert_eq!(
+                    paths.iter().any(|p| p == path),
+                    has,
+                    "{kind:?} {path}: {paths:?}"
+                );
+            }
+        }
     }
 
     #[test]

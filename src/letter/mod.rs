@@ -131,7 +131,73 @@ pub enum Kind {
     Announcement,
 }
 
+/// The parts a kind of letter has (ส่วนของหนังสือแต่ละชนิด), as ../shared/docs/letter-format.md
+/// lists them: the one table the proofreader and the app's form read (the UI gets it
+/// generated into `bindings.ts` as `KIND_PARTS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Parts {
+    /// ชั้นความเร็ว and ชั้นความลับ.
+    pub urgency: bool,
+    /// ที่ (the letter number): needed to issue.
+    pub number: bool,
+    /// ส่วนราชการเจ้าของหนังสือ.
+    pub agency: bool,
+    /// Its address (ที่ตั้ง).
+    pub address: bool,
+    /// คำขึ้นต้น (เรียน …).
+    pub salutation: bool,
+    /// The recipient (เรียน / ถึง): needed.
+    pub recipient: bool,
+    /// อ้างถึง.
+    pub references: bool,
+    /// สิ่งที่ส่งมาด้วย.
+    pub enclosures: bool,
+    /// คำลงท้าย.
+    pub closing: bool,
+    /// The signer (ลงชื่อ, ตำแหน่ง): a warning when missing.
+    pub signer: bool,
+    /// The stamp of the agency (ตราชื่อส่วนราชการ) of a stamped letter.
+    pub stamp: bool,
+    /// ส่วนราชการเจ้าของเรื่อง (unit, telephone, e-mail): a warning when missing.
+    pub owner: bool,
+    /// QR codes.
+    pub qr: bool,
+    /// สำเนาส่ง.
+    pub copies: bool,
+    /// The distribution list of a circular (บัญชีรายชื่อ).
+    pub distribution: bool,
+    /// The paper size chosen (a memo may be half a sheet).
+    pub paper: bool,
+    /// May be a circular (หนังสือเวียน).
+    pub circular: bool,
+}
+
 impl Kind {
+    /// What this kind of letter has.
+    pub fn parts(self) -> Parts {
+        use Kind::*;
+        let numbered = !matches!(self, Order | Announcement);
+        Parts {
+            urgency: numbered,
+            number: numbered,
+            agency: true,
+            address: self == External,
+            salutation: matches!(self, External | Memo),
+            recipient: numbered,
+            references: self == External,
+            enclosures: matches!(self, External | Stamped),
+            closing: self == External,
+            signer: self != Stamped,
+            stamp: self == Stamped,
+            owner: matches!(self, External | Stamped),
+            qr: true,
+            copies: matches!(self, External | Memo),
+            distribution: matches!(self, External | Stamped),
+            paper: self == Memo,
+            circular: matches!(self, External | Stamped | Memo),
+        }
+    }
+
     /// Every kind, in the order the forms and the CLI's help list them.
     pub const ALL: [Kind; 5] = [
         Kind::External,

@@ -143,6 +143,7 @@ fn typescript_bindings_are_current() {
         crate::letter::Letter::decl(&cfg),
         crate::letter::FormatVersion::decl(&cfg),
         crate::letter::Kind::decl(&cfg),
+        crate::letter::Parts::decl(&cfg),
         crate::letter::Urgency::decl(&cfg),
         crate::letter::Secrecy::decl(&cfg),
         crate::letter::Number::decl(&cfg),
@@ -204,6 +205,13 @@ fn typescript_bindings_are_current() {
     text.push_str(&format!(
         "/** Thai names of the letter kinds (Kind::thai_name). */\nexport const KIND_NAMES: Record<Kind, string> = {{ {} }};\n\n",
         list(Kind::ALL.iter().map(|k| format!("{}: {}", k.name(), js(k.thai_name()))).collect())
+    ));
+    text.push_str(&format!(
+        "/** What each kind of letter has (Kind::parts): the form shows these parts. */\nexport const KIND_PARTS: Record<Kind, Parts> = {{\n{}}};\n\n",
+        Kind::ALL
+            .iter()
+            .map(|k| format!("  {}: {},\n", k.name(), serde_json::to_string(&k.parts()).unwrap()))
+            .collect::<String>()
     ));
     text.push_str(&format!(
         "/** Thai names of a letter's standing in the register (Status::thai_name). */\nexport const STATUS_NAMES: Record<Status, string> = {{ {} }};\n\n",

@@ -103,6 +103,76 @@ export type FormatVersion = number;
 
 export type Kind = "external" | "memo" | "stamped" | "order" | "announcement";
 
+export type Parts = { 
+/**
+ * ชั้นความเร็ว and ชั้นความลับ.
+ */
+urgency: boolean, 
+/**
+ * ที่ (the letter number): needed to issue.
+ */
+number: boolean, 
+/**
+ * ส่วนราชการเจ้าของหนังสือ.
+ */
+agency: boolean, 
+/**
+ * Its address (ที่ตั้ง).
+ */
+address: boolean, 
+/**
+ * คำขึ้นต้น (เรียน …).
+ */
+salutation: boolean, 
+/**
+ * The recipient (เรียน / ถึง): needed.
+ */
+recipient: boolean, 
+/**
+ * อ้างถึง.
+ */
+references: boolean, 
+/**
+ * สิ่งที่ส่งมาด้วย.
+ */
+enclosures: boolean, 
+/**
+ * คำลงท้าย.
+ */
+closing: boolean, 
+/**
+ * The signer (ลงชื่อ, ตำแหน่ง): a warning when missing.
+ */
+signer: boolean, 
+/**
+ * The stamp of the agency (ตราชื่อส่วนราชการ) of a stamped letter.
+ */
+stamp: boolean, 
+/**
+ * ส่วนราชการเจ้าของเรื่อง (unit, telephone, e-mail): a warning when missing.
+ */
+owner: boolean, 
+/**
+ * QR codes.
+ */
+qr: boolean, 
+/**
+ * สำเนาส่ง.
+ */
+copies: boolean, 
+/**
+ * The distribution list of a circular (บัญชีรายชื่อ).
+ */
+distribution: boolean, 
+/**
+ * The paper size chosen (a memo may be half a sheet).
+ */
+paper: boolean, 
+/**
+ * May be a circular (หนังสือเวียน).
+ */
+circular: boolean, };
+
 export type Urgency = "urgent" | "very_urgent" | "most_urgent";
 
 export type Secrecy = "confidential" | "secret" | "top_secret";
@@ -644,6 +714,15 @@ export const KINDS: Kind[] = ["external", "memo", "stamped", "order", "announcem
 
 /** Thai names of the letter kinds (Kind::thai_name). */
 export const KIND_NAMES: Record<Kind, string> = { external: "หนังสือภายนอก", memo: "บันทึกข้อความ", stamped: "หนังสือประทับตรา", order: "คำสั่ง", announcement: "ประกาศ" };
+
+/** What each kind of letter has (Kind::parts): the form shows these parts. */
+export const KIND_PARTS: Record<Kind, Parts> = {
+  external: {"urgency":true,"number":true,"agency":true,"address":true,"salutation":true,"recipient":true,"references":true,"enclosures":true,"closing":true,"signer":true,"stamp":false,"owner":true,"qr":true,"copies":true,"distribution":true,"paper":false,"circular":true},
+  memo: {"urgency":true,"number":true,"agency":true,"address":false,"salutation":true,"recipient":true,"references":false,"enclosures":false,"closing":false,"signer":true,"stamp":false,"owner":false,"qr":true,"copies":true,"distribution":false,"paper":true,"circular":true},
+  stamped: {"urgency":true,"number":true,"agency":true,"address":false,"salutation":false,"recipient":true,"references":false,"enclosures":true,"closing":false,"signer":false,"stamp":true,"owner":true,"qr":true,"copies":false,"distribution":true,"paper":false,"circular":true},
+  order: {"urgency":false,"number":false,"agency":true,"address":false,"salutation":false,"recipient":false,"references":false,"enclosures":false,"closing":false,"signer":true,"stamp":false,"owner":false,"qr":true,"copies":false,"distribution":false,"paper":false,"circular":false},
+  announcement: {"urgency":false,"number":false,"agency":true,"address":false,"salutation":false,"recipient":false,"references":false,"enclosures":false,"closing":false,"signer":true,"stamp":false,"owner":false,"qr":true,"copies":false,"distribution":false,"paper":false,"circular":false},
+};
 
 /** Thai names of a letter's standing in the register (Status::thai_name). */
 export const STATUS_NAMES: Record<Status, string> = { draft: "ร่าง", issued: "ส่งแล้ว", cancelled: "ยกเลิก" };
