@@ -60,10 +60,31 @@ if (process.env.SARABAN_EMBLEM && fs.existsSync(process.env.SARABAN_EMBLEM)) {
 let driver;
 let browser;
 
+// Waits until `condition` holds, asking again every `every` ms for at most `timeout` ms;
+// says whether it held. The tests' one polling loop: every wait is for a condition.
+async function until(condition, { timeout, every = 100 }) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await condition()) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+// `promise`, or nothing after `ms` (a bound on a step that may hang, not a pause).
+function within(promise, ms) {
+  let timer;
+  const bound = new Promise((r) => (timer = setTimeout(r, ms)));
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
+
+// A WebDriver session on the app, once tauri-driver has it up (it may refuse at first).
 async function startApp() {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      browser = await remote({
+  let last;
+  const up = await until(
+    async () => {
+      try {
+        browser = await remote({
         hostname: "127.0.0.1",
         port: PORT,
         logLevel: "error",
@@ -74,24 +95,27 @@ async function startApp() {
           "wdio:enforceWebDriverClassic": true,
         },
       });
-      await browser.setTimeout({ implicit: 0 });
-      await $("header").waitForExist({ timeout: 20000 });
-      return;
-    } catch (e) {
-      if (attempt === 19) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+        await browser.setTimeout({ implicit: 0 });
+        await $("header").waitForExist({ timeout: 20000 });
+        return true;
+      } catch (e) {
+        last = e;
+        return false;
+      }
+    },
+    { timeout: 60000, every: 500 },
+  );
+  if (!up) throw last;
 }
 
 const $ = (sel) => browser.$(sel);
 const $$ = (sel) => browser.$$(sel);
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function shot(name) {
   if (!SHOTS) return;
   fs.mkdirSync(SHOTS, { recursive: true });
-  await pause(600); // a screenshot right after a change can be stale
+  // Drawn: two frames after the change, so that the screenshot is not of the one before.
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   await browser.saveScreenshot(path.join(SHOTS, `${name}.png`));
 }
 
@@ -149,21 +173,26 @@ function killGroup(signal) {
 async function stopDriver() {
   if (!driver) return;
   killGroup("SIGTERM"); // lets tauri-driver stop WebKitWebDriver and the app
-  for (let i = 0; i < 30 && driver.exitCode === null && driver.signalCode === null; i++) await pause(100);
+  if (driver.exitCode === null && driver.signalCode === null) {
+    await within(new Promise((r) => driver.once("exit", r)), 3000);
+  }
   killGroup("SIGKILL"); // whatever is left of the group
   driver = null;
 }
 
 // Waits (up to 10 s) until no app process is left.
 async function appGone() {
-  for (let i = 0; i < 50; i++) {
-    try {
-      execFileSync("pgrep", ["-f", APP]);
-      await pause(200);
-    } catch {
-      break;
-    }
-  }
+  await until(
+    () => {
+      try {
+        execFileSync("pgrep", ["-f", APP]);
+        return false;
+      } catch {
+        return true; // pgrep found none
+      }
+    },
+    { timeout: 10000, every: 200 },
+  );
 }
 
 // tauri-driver, whose environment the app it starts inherits (`db`: the app's register).
@@ -179,24 +208,24 @@ function startDriver(db = DB) {
 
 // Waits (up to 20 s) until tauri-driver accepts connections on its port.
 async function driverListening() {
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise((resolve) => {
-      const socket = net.connect(PORT, "127.0.0.1", () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on("error", () => resolve(false));
-    });
-    if (up) return;
-    await pause(100);
-  }
-  throw new Error(`tauri-driver did not listen on port ${PORT}`);
+  const up = await until(
+    () =>
+      new Promise((resolve) => {
+        const socket = net.connect(PORT, "127.0.0.1", () => {
+          socket.end();
+          resolve(true);
+        });
+        socket.on("error", () => resolve(false));
+      }),
+    { timeout: 20000 },
+  );
+  if (!up) throw new Error(`tauri-driver did not listen on port ${PORT}`);
 }
 
 // The app closed and started again on the register `db`.
 async function restartOn(db) {
   try {
-    await Promise.race([browser.deleteSession(), pause(10000)]);
+    await within(browser.deleteSession(), 10000);
   } catch {}
   await stopDriver();
   await appGone();
@@ -215,7 +244,7 @@ before(async () => {
 
 after(async () => {
   try {
-    await Promise.race([browser?.deleteSession(), pause(10000)]);
+    await within(browser?.deleteSession(), 10000);
   } catch {}
   await stopDriver();
 });
@@ -389,15 +418,20 @@ async function keystrokeTimes(more, most) {
     // page's own thread from the preview it measures): shown, and settled (its other pages
     // drawn, the old document gone), as a clerk's next keystroke would find it.
     const shown = await browser.executeAsync((was, done) => {
-      const started = Date.now();
-      const check = () => {
-        const h = document.querySelector("[data-testid=preview-pages]");
-        if ((h?.dataset.generation ?? "0") !== was && h.dataset.settled === h.dataset.generation)
-          done(Number(h.dataset.inputToShown));
-        else if (Date.now() - started > 10000) done(null);
-        else setTimeout(check, 10);
-      };
-      check();
+      const h = document.querySelector("[data-testid=preview-pages]");
+      const ready = () => (h.dataset.generation ?? "0") !== was && h.dataset.settled === h.dataset.generation;
+      if (ready()) return done(Number(h.dataset.inputToShown));
+      const timer = setTimeout(() => {
+        seen.disconnect();
+        done(null);
+      }, 10000);
+      const seen = new MutationObserver(() => {
+        if (!ready()) return;
+        seen.disconnect();
+        clearTimeout(timer);
+        done(Number(h.dataset.inputToShown));
+      });
+      seen.observe(h, { attributes: true, attributeFilter: ["data-generation", "data-settled"] });
     }, before);
     assert.ok(shown !== null, "the preview stopped following the keystrokes");
     if (!(await more())) break;

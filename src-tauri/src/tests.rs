@@ -47,6 +47,18 @@ fn call(
     )
 }
 
+/// A command's answer, which must not be a refusal.
+fn answer<T: serde::de::DeserializeOwned>(
+    w: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: serde_json::Value,
+) -> T {
+    call(w, cmd, body)
+        .unwrap_or_else(|e| panic!("{cmd} refused: {e}"))
+        .deserialize::<T>()
+        .unwrap()
+}
+
 #[test]
 fn the_preview_comes_back_as_raw_pdf_bytes() {
     let (_app, w, _dir) = window();
@@ -94,14 +106,11 @@ fn a_far_date_is_refused_in_thai_unless_the_clerk_insists() {
     let (_app, w, _dir) = window();
     let letter = serde_json::json!({"kind": "external", "number": {"prefix": "มท ๐๘๑๐.๒"},
         "subject": "ทดสอบ", "recipient": "ผู้ว่าราชการจังหวัด", "body": ["ข้อความ"]});
-    let id = call(
+    let id = answer::<i64>(
         &w,
         "save_draft",
         serde_json::json!({ "id": null, "letter": letter }),
-    )
-    .unwrap()
-    .deserialize::<i64>()
-    .unwrap();
+    );
     let err = call(
         &w,
         "issue_draft",
@@ -113,46 +122,32 @@ fn a_far_date_is_refused_in_thai_unless_the_clerk_insists() {
         err["message"].as_str().unwrap().contains("เกินหนึ่งปี"),
         "{err}"
     );
-    let issued = call(
+    let issued = answer::<serde_json::Value>(
         &w,
         "issue_draft",
         serde_json::json!({ "id": id, "date": "2020-01-01", "anyDate": true }),
-    )
-    .unwrap()
-    .deserialize::<serde_json::Value>()
-    .unwrap();
+    );
     assert_eq!(issued["year_be"], 2563);
 }
 
 #[test]
 fn drafts_and_settings_go_through_the_office() {
     let (_app, w, _dir) = window();
-    let setup = call(
+    let setup = answer::<serde_json::Value>(
         &w,
         "save_profile",
         serde_json::json!({ "profile": {"agency": "กรมส่งเสริมการปกครองท้องถิ่น", "units": [{"name": "กอง", "prefix": "มท ๐๘๑๐.๒"}]} }),
-    )
-    .unwrap()
-    .deserialize::<serde_json::Value>()
-    .unwrap();
+    );
     assert_eq!(setup["configured"], true);
-    let letter = call(&w, "new_letter", serde_json::json!({ "kind": "external" }))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    let letter =
+        answer::<serde_json::Value>(&w, "new_letter", serde_json::json!({ "kind": "external" }));
     assert_eq!(letter["number"]["prefix"], "มท ๐๘๑๐.๒");
-    let id = call(
+    let id = answer::<i64>(
         &w,
         "save_draft",
         serde_json::json!({ "id": null, "letter": letter }),
-    )
-    .unwrap()
-    .deserialize::<i64>()
-    .unwrap();
-    let list = call(&w, "drafts", serde_json::json!({ "filter": "" }))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    );
+    let list = answer::<serde_json::Value>(&w, "drafts", serde_json::json!({ "filter": "" }));
     assert_eq!(list[0]["id"], id);
 }
 
@@ -176,17 +171,12 @@ fn a_register_that_does_not_open_leaves_the_window_open_to_try_again() {
     let w = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
-    let setup = call(&w, "office_setup", serde_json::json!({}))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    let setup = answer::<serde_json::Value>(&w, "office_setup", serde_json::json!({}));
     assert_eq!(setup["problem"], problem.as_str());
     assert_eq!(setup["register"], db.display().to_string());
     // Composing works; keeping a draft needs the register and says so.
-    let letter = call(&w, "new_letter", serde_json::json!({ "kind": "external" }))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    let letter =
+        answer::<serde_json::Value>(&w, "new_letter", serde_json::json!({ "kind": "external" }));
     assert!(call(
         &w,
         "save_draft",
@@ -195,15 +185,9 @@ fn a_register_that_does_not_open_leaves_the_window_open_to_try_again() {
     .is_err());
     assert!(call(&w, "reopen_register", serde_json::json!({})).is_err());
     std::fs::remove_file(&blocker).unwrap();
-    let setup = call(&w, "reopen_register", serde_json::json!({}))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    let setup = answer::<serde_json::Value>(&w, "reopen_register", serde_json::json!({}));
     assert_eq!(setup["problem"], serde_json::Value::Null);
-    let setup = call(&w, "office_setup", serde_json::json!({}))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    let setup = answer::<serde_json::Value>(&w, "office_setup", serde_json::json!({}));
     assert_eq!(setup["problem"], serde_json::Value::Null);
     assert!(call(
         &w,
@@ -239,14 +223,11 @@ fn the_register_book_is_written_where_the_clerk_chose_with_progress() {
     // The save dialog answers a file in this folder (see dialogs.rs); no other test here
     // opens a dialog.
     unsafe { std::env::set_var("SARABAN_TEST_DIALOGS", out.path()) };
-    let path = call(
+    let path = answer::<Option<String>>(
         &w,
         "export_book",
         serde_json::json!({ "year": 2569, "onProgress": "__CHANNEL__:7" }),
     )
-    .unwrap()
-    .deserialize::<Option<String>>()
-    .unwrap()
     .unwrap();
     unsafe { std::env::remove_var("SARABAN_TEST_DIALOGS") };
     let bytes = std::fs::read(&path).unwrap();
@@ -276,18 +257,12 @@ fn the_page_cannot_name_a_register_file_and_a_draft_with_line_breaks_reopens() {
     );
     // 17.1: Enter in the body field: the draft saves and opens again.
     let letter = serde_json::json!({"kind": "external", "subject": "ทดสอบ", "body": ["บรรทัดแรก\nบรรทัดที่สอง"]});
-    let id = call(
+    let id = answer::<i64>(
         &w,
         "save_draft",
         serde_json::json!({ "id": null, "letter": letter }),
-    )
-    .unwrap()
-    .deserialize::<i64>()
-    .unwrap();
-    let opened = call(&w, "open_draft", serde_json::json!({ "id": id }))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    );
+    let opened = answer::<serde_json::Value>(&w, "open_draft", serde_json::json!({ "id": id }));
     assert_eq!(opened["body"], serde_json::json!(["บรรทัดแรก", "บรรทัดที่สอง"]));
 }
 
@@ -297,18 +272,12 @@ fn a_draft_too_long_to_print_is_kept_but_never_takes_a_number() {
     // 17.1: whatever the clerk pasted is kept as a draft ...
     let long = "ก".repeat(25_440);
     let letter = serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": [long]});
-    let id = call(
+    let id = answer::<i64>(
         &w,
         "save_draft",
         serde_json::json!({ "id": null, "letter": letter }),
-    )
-    .unwrap()
-    .deserialize::<i64>()
-    .unwrap();
-    let opened = call(&w, "open_draft", serde_json::json!({ "id": id }))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    );
+    let opened = answer::<serde_json::Value>(&w, "open_draft", serde_json::json!({ "id": id }));
     assert_eq!(opened["body"][0].as_str().unwrap().chars().count(), 25_440);
     // ... and the core refuses to number it, naming the field, as it refuses to render it.
     let err = call(
@@ -318,10 +287,7 @@ fn a_draft_too_long_to_print_is_kept_but_never_takes_a_number() {
     )
     .unwrap_err();
     assert_eq!(err["problems"][0]["path"], "body[0]", "{err}");
-    let page = call(&w, "search", serde_json::json!({ "query": {} }))
-        .unwrap()
-        .deserialize::<serde_json::Value>()
-        .unwrap();
+    let page = answer::<serde_json::Value>(&w, "search", serde_json::json!({ "query": {} }));
     assert_eq!(page["total"], 0, "no number taken: {page}");
 }
 
@@ -345,14 +311,11 @@ fn every_command_given_an_invalid_letter_gets_the_same_refusal() {
     .into_iter()
     .map(|(cmd, args)| (cmd, call(&w, cmd, args).expect_err(cmd)))
     .collect();
-    let id = call(
+    let id = answer::<i64>(
         &w,
         "save_draft",
         serde_json::json!({ "id": null, "letter": letter }),
-    )
-    .unwrap()
-    .deserialize::<i64>()
-    .unwrap();
+    );
     let issue = call(
         &w,
         "issue_draft",

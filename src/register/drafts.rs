@@ -53,10 +53,7 @@ impl SqliteRegister {
         let json = serde_json::to_string(letter).map_err(|e| Error::Pdf(e.to_string()))?;
         let now = now_text();
         let (title, recipient, sender) = super::issue::listing(letter);
-        let kind = serde_json::to_value(letter.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let kind = letter.kind.name().to_string();
         let tx = self.conn.transaction()?;
         let id = match id {
             // An autosave of an unchanged letter keeps no new version.

@@ -350,10 +350,7 @@ impl SqliteRegister {
             let number = localize(&issued.number_text(), issued.digits).into_owned();
             let json = serde_json::to_string(&issued).map_err(|e| Error::Pdf(e.to_string()))?;
             let now = now_text();
-            let kind_name = serde_json::to_value(issued.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let kind_name = issued.kind.name().to_string();
             let (title, recipient, sender) = listing(&issued);
             let id = match opts.draft {
                 Some(draft) => {
@@ -449,10 +446,7 @@ impl SqliteRegister {
                 let number = localize(&letter.number_text(), letter.digits).into_owned();
                 let sha = hex(&Sha256::digest(&pdf));
                 let json = serde_json::to_string(&letter).map_err(|e| Error::Pdf(e.to_string()))?;
-                let kind_name = serde_json::to_value(letter.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
+                let kind_name = letter.kind.name().to_string();
                 let now = now_text();
                 let (title, recipient, sender) = listing(&letter);
                 ins.execute(params![

@@ -288,3 +288,17 @@ fn every_way_to_print_or_number_a_letter_refuses_the_same_invalid_letter() {
     assert!(!out.exists());
     assert_eq!(office.search(&SearchQuery::default()).unwrap().total, 0);
 }
+
+/// The names of kinds and statuses (in the register's rows, the CLI, the UI) are their
+/// serde names: one spelling everywhere.
+#[test]
+fn kind_and_status_names_are_their_serde_names() {
+    for k in crate::letter::Kind::ALL {
+        assert_eq!(serde_json::to_value(k).unwrap(), k.name());
+        assert_eq!(crate::letter::Kind::from_name(k.name()), Some(k));
+    }
+    for s in crate::register::Status::ALL {
+        assert_eq!(serde_json::to_value(s).unwrap(), s.name());
+        assert_eq!(crate::register::Status::from_name(s.name()), Some(s));
+    }
+}

@@ -58,10 +58,7 @@ fn entry(r: &Row) -> Entry {
 }
 
 fn kind_name(l: &Letter) -> String {
-    serde_json::to_value(l.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    l.kind.name().to_string()
 }
 
 fn to_json(l: &Letter) -> Result<String> {
