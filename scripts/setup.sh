@@ -63,8 +63,9 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-# PyThaiNLP's Thai word list (words_th.txt, from its wheel on PyPI): build.rs embeds it, and
-# the line breaker tells compounds from phrases with it (src/thai/breaks.rs).
+# PyThaiNLP's Thai word list (words_th.txt, from its wheel on PyPI): the build of
+# crates/saraban-thai embeds it, and the line breaker tells compounds from phrases with it
+# (crates/saraban-thai/src/breaks.rs).
 WORDS="$TOOLS/dict/words_th.txt"
 if [ ! -s "$WORDS" ]; then
   echo "setup: downloading PyThaiNLP's Thai word list"

@@ -17,6 +17,7 @@ mod engines;
 mod geometry;
 mod hostile;
 mod kinds;
+mod layers;
 mod numbering;
 mod pagination;
 mod parts;

@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = saraban::typeset::Graphic::from_bytes(data.to_vec(), std::path::Path::new("e.svg"));
+    let _ = saraban_typeset::Graphic::from_bytes(data.to_vec(), std::path::Path::new("e.svg"));
 });

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use saraban::Letter;
+use saraban_model::Letter;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -12,6 +12,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(letter) = Letter::from_json(text) {
         let again = Letter::from_json(&letter.to_json()).expect("a parsed letter parses again");
         assert_eq!(again, letter);
-        let _ = saraban::service::proofread(&letter);
+        let _ = saraban_model::letter::check::proofread(&letter);
     }
 });

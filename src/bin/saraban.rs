@@ -247,7 +247,7 @@ enum DraftAction {
 /// typed where a Christian one belongs, read as such and said so.
 fn parse_issue_date(s: &str, lang: Lang) -> Result<chrono::NaiveDate, Error> {
     use chrono::Datelike;
-    let (ce, be) = saraban::thai::date::parse_date_either_era(s)?;
+    let (ce, be) = saraban::letter::parse_date_either_era(s)?;
     if let Some(year) = be {
         eprintln!(
             "saraban: {}",

@@ -12,7 +12,7 @@ mod app;
 mod profile;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -22,8 +22,8 @@ pub use profile::{courtesy_for, OfficeProfile, OfficeSetup, Unit};
 
 use crate::error::{Error, Lang, Result};
 use crate::fsutil::Output;
-use crate::letter::check::{check_with, Finding, Level};
-use crate::letter::spell::Speller;
+pub use crate::letter::check::proofread;
+use crate::letter::check::Finding;
 use crate::letter::{Kind, Letter};
 use crate::pdf::{PdfOptions, PdfWriter};
 use crate::register::{
@@ -1065,26 +1065,6 @@ pub fn read_letter(path: &Path) -> Result<Letter> {
         )
     })?;
     Letter::from_json(&text)
-}
-
-/// Proofreads a letter without an office (no font or register needed): what is missing or
-/// wrong, most serious first. Spelling is checked when the Thai dictionary is installed
-/// (loaded once per process, on first use); when it is not, a note says so.
-pub fn proofread(letter: &Letter) -> Vec<Finding> {
-    static SPELLER: OnceLock<Option<Speller>> = OnceLock::new();
-    let speller = SPELLER.get_or_init(Speller::system);
-    let mut findings = check_with(letter, speller.as_ref());
-    if speller.is_none() {
-        findings.push(Finding {
-            level: Level::Info,
-            path: String::new(),
-            th: "ไม่ได้ตรวจตัวสะกด: ไม่พบพจนานุกรม hunspell-th (ติดตั้งด้วย make setup)".into(),
-            en: "spelling not checked: the hunspell-th dictionary is not installed (make setup)"
-                .into(),
-            suggestion: None,
-        });
-    }
-    findings
 }
 
 pub use app::{app_register, app_settings, app_settings_path, switch_register, AppSettings};

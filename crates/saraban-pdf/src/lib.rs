@@ -1,0 +1,972 @@
+//! Frames to PDF bytes with printpdf.
+//!
+//! printpdf is used only as a writer of glyphs that are already shaped and positioned:
+//! its own text path does not shape Thai. The emblem is drawn as vector paths when it came
+//! as SVG, QR codes as filled rectangles.
+//!
+//! # Copy and paste
+//!
+//! What a reader copies must be what the clerk typed, in every reader: poppler, pdf.js
+//! (the app's preview), MuPDF, pdfminer (`tests/copy.rs` checks all four). The shaper
+//! decomposes ำ into ํ and า, moves the nikhahit before a tone mark, and moves marks
+//! sideways over ป; each glyph carries the text it stands for (the typesetter decides, see
+//! `Glyph::text` and `Glyph::outline`), and the writers make that true in every reader:
+//! - a code per pair of glyph and text ([`Codes`]), each with its own ToUnicode entry, so the
+//!   same glyph copies as ำ in one place and as ้ำ in another. Here code `i` is glyph `i`
+//!   of the subset, which holds a glyph once per text it stands for;
+//! - a glyph that stands for no text, or a mark moved sideways, is drawn as an outline, and
+//!   the moved mark's text is shown invisibly where the pen stands ([`segments`],
+//!   [`outlined`]): readers make up text for glyphs without ("3", "�", "(cid:51)") and take
+//!   the gap a moved mark leaves for a space;
+//! - each line is still wrapped in one `/ActualText` span: poppler reads it, and would
+//!   otherwise take the spread of a justified Thai line for spaces between words.
+//!
+//! Fonts are subset to what is used (allsorts) and named with a subset tag.
+//!
+//! Why a crate of its own (`saraban-pdf`): it walks the typesetter's frames and decides
+//! nothing about layout; it depends on `saraban-typeset` for the frames, never the other way.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub mod archive;
+pub mod stream;
+
+use printpdf::graphics::PaintMode;
+use printpdf::{
+    Codepoint, Color as PdfColor, DictItem, ExternalStream, ExternalXObject, FontId, LinePoint, Mm,
+    Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint,
+    Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
+    XObjectTransform,
+};
+use std::sync::{Arc, Mutex, Weak};
+
+use saraban_model::error::{Error, Result};
+use saraban_typeset::emblem::{Graphic, PathSeg};
+use saraban_typeset::font::{FontFace, FontStyle};
+use saraban_typeset::frame::{to_mm, Color, Document, Item, Point, Shape, Size, TextRun};
+
+/// Options of the written file.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// Creation date as Unix seconds; `None` uses the current time.
+    pub created_unix: Option<i64>,
+    /// Write PDF/A-2b, the archival form ([`archive`]).
+    pub pdfa: bool,
+}
+
+/// A font added to the document: its id and its codes (which are also the glyph ids of
+/// its subset: code `i` is glyph `i`, a glyph copied once per text it stands for).
+struct FontEntry {
+    id: FontId,
+    codes: Arc<Codes>,
+}
+
+/// Writes typeset documents as PDF, keeping what can be reused between documents: the
+/// compressed drawing of each vector emblem (thousands of path points that would otherwise
+/// be formatted and deflated again for every preview).
+#[derive(Default)]
+pub struct PdfWriter {
+    forms: Mutex<Vec<FormEntry>>,
+    /// Compressed streams by a hash of their content: the font subset stays the same
+    /// while a clerk edits a paragraph, so the preview need not deflate it again.
+    deflated: Mutex<Vec<DeflatedEntry>>,
+}
+
+/// A graphic (while it lives) and its compressed drawing.
+type FormEntry = (Weak<Graphic>, Arc<Vec<u8>>);
+/// Hash and length of a stream's content, and the content compressed.
+type DeflatedEntry = (u64, usize, Arc<Vec<u8>>);
+
+/// How many compressed streams the writer remembers.
+const DEFLATE_CACHE: usize = 8;
+
+/// Writes a typeset document as PDF bytes (with a writer of its own).
+pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
+    PdfWriter::default().write(doc, opts)
+}
+
+impl PdfWriter {
+    /// A writer with an empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the compressed streams of earlier documents (for cold measurements). The
+    /// drawings of the office's emblem are kept: they belong to the office, not a letter.
+    pub fn clear_cache(&self) {
+        if let Ok(mut d) = self.deflated.lock() {
+            d.clear();
+        }
+    }
+
+    /// Prepares the drawing of a graphic ahead of the first document that uses it.
+    pub fn prepare(&self, graphic: &Arc<Graphic>) {
+        if matches!(graphic.as_ref(), Graphic::Vector { .. }) {
+            self.form_content(graphic);
+        }
+    }
+
+    /// The compressed content stream of a vector graphic, from the cache when this
+    /// graphic was drawn before.
+    fn form_content(&self, graphic: &Arc<Graphic>) -> Arc<Vec<u8>> {
+        if let Ok(mut forms) = self.forms.lock() {
+            forms.retain(|(w, _)| w.strong_count() > 0);
+            if let Some((_, bytes)) = forms
+                .iter()
+                .find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(graphic)))
+            {
+                return bytes.clone();
+            }
+        }
+        let bytes = Arc::new(vector_form(graphic));
+        if let Ok(mut forms) = self.forms.lock() {
+            forms.push((Arc::downgrade(graphic), bytes.clone()));
+        }
+        bytes
+    }
+
+    /// Writes a typeset document as PDF bytes.
+    pub fn write(&self, doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
+        write_with(self, doc, opts)
+    }
+}
+
+fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
+    let mut pdf = PdfDocument::new(&doc.title);
+    let now = match opts.created_unix {
+        Some(t) => printpdf::OffsetDateTime::from_unix_timestamp(t)
+            .unwrap_or_else(|_| printpdf::OffsetDateTime::now_utc()),
+        None => printpdf::OffsetDateTime::now_utc(),
+    };
+    {
+        let info = &mut pdf.metadata.info;
+        info.document_title = doc.title.clone();
+        info.author = doc.author.clone();
+        info.subject = doc.subject.clone();
+        info.creator = "Saraban".into();
+        info.producer = format!("Saraban {}", env!("CARGO_PKG_VERSION"));
+        info.creation_date = now;
+        info.modification_date = now;
+        info.metadata_date = now;
+    }
+
+    // Codes per face (regular and bold may be one file: then one font serves both).
+    let same_face = Arc::ptr_eq(&doc.fonts.regular, &doc.fonts.bold);
+    let face_of = |style: FontStyle| {
+        if same_face {
+            FontStyle::Regular
+        } else {
+            style
+        }
+    };
+    let mut codes: BTreeMap<FontStyle, Codes> = BTreeMap::new();
+    for page in &doc.pages {
+        for (_, t) in page.texts() {
+            let c = codes.entry(face_of(t.style)).or_default();
+            for g in t.glyphs.iter().filter(|g| !g.text.is_empty()) {
+                c.code(g.id, &g.text);
+            }
+        }
+    }
+    let mut fonts: HashMap<FontStyle, FontEntry> = HashMap::new();
+    for (style, c) in codes {
+        let entry = add_font(&mut pdf, doc.fonts.face(style), c)?;
+        if same_face {
+            fonts.insert(
+                FontStyle::Bold,
+                FontEntry {
+                    id: entry.id.clone(),
+                    codes: entry.codes.clone(),
+                },
+            );
+        }
+        fonts.insert(style, entry);
+    }
+
+    let mut images: Vec<(*const Graphic, printpdf::XObjectId)> = Vec::new();
+    let mut forms = GlyphForms::default();
+    let mut pages = Vec::with_capacity(doc.pages.len());
+    for frame in &doc.pages {
+        let page_h = frame.size.h;
+        let mut ops = Vec::with_capacity(frame.items.len() * 64);
+        for (at, item) in &frame.items {
+            match item {
+                Item::Text(run) => {
+                    let Some(font) = fonts.get(&run.style) else {
+                        continue;
+                    };
+                    let face = doc.fonts.face(run.style);
+                    text_ops(&mut ops, font, face, run, *at, page_h);
+                    outline_ops(&mut ops, &mut pdf, &mut forms, run, face, *at, page_h);
+                }
+                Item::Image { graphic, size } => {
+                    image_ops(
+                        writer,
+                        &mut pdf,
+                        &mut images,
+                        &mut ops,
+                        graphic,
+                        *at,
+                        *size,
+                        page_h,
+                    )?;
+                }
+                Item::Shape(shape) => shape_ops(&mut ops, shape, *at, page_h),
+                Item::Slot { .. } => {}
+            }
+        }
+        pages.push(PdfPage::new(
+            Mm(to_mm(frame.size.w)),
+            Mm(to_mm(frame.size.h)),
+            ops,
+        ));
+    }
+    pdf.with_pages(pages);
+    let mut warnings = Vec::new();
+    let save = PdfSaveOptions {
+        subset_fonts: false,
+        optimize: false,
+        ..Default::default()
+    };
+    let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
+    compress_streams(writer, &mut lo);
+    only_true_metadata(&mut lo);
+    if opts.pdfa {
+        archive::make_archival(
+            &mut lo,
+            &archive::Meta {
+                title: &doc.title,
+                author: &doc.author,
+                subject: &doc.subject,
+                producer: &format!("Saraban {}", env!("CARGO_PKG_VERSION")),
+                created_unix: now.unix_timestamp(),
+            },
+        )?;
+    }
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| Error::Pdf(e.to_string()))?;
+    if bytes.len() < 64 {
+        return Err(Error::Pdf("the PDF writer produced no output".into()));
+    }
+    Ok(bytes)
+}
+
+/// Leaves out of the Info dictionary what printpdf writes empty: an empty
+/// `/GTS_PDFXVersion` makes readers call the file PDF/X (a claim it does not meet), and an
+/// empty `/Identifier` or `/Keywords` says nothing.
+fn only_true_metadata(lo: &mut lopdf::Document) {
+    let Ok(id) = lo.trailer.get(b"Info").and_then(|o| o.as_reference()) else {
+        return;
+    };
+    if let Ok(lopdf::Object::Dictionary(info)) = lo.get_object_mut(id) {
+        let empty: Vec<Vec<u8>> = info
+            .iter()
+            .filter(|(_, v)| match v {
+                lopdf::Object::String(s, _) => s.is_empty(),
+                _ => false,
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in empty {
+            info.remove(&k);
+        }
+        info.remove(b"GTS_PDFXVersion");
+    }
+}
+
+/// Subsets a face to one glyph per code (code `i` becomes glyph `i`; `.notdef` is 0),
+/// tags it, and adds it to the document.
+fn add_font(pdf: &mut PdfDocument, face: &FontFace, codes: Codes) -> Result<FontEntry> {
+    let ids: Vec<u16> = std::iter::once(0)
+        .chain(codes.pairs.iter().map(|(g, _)| *g))
+        .collect();
+    let sub = subset_face(face, &ids)?;
+    let fail = |what: &str| font_error(face, what);
+    let mut warnings = Vec::new();
+    let mut parsed =
+        ParsedFont::from_bytes(&sub, 0, &mut warnings).ok_or_else(|| fail("subset unreadable"))?;
+    parsed.font_name = Some(format!(
+        "{}+{}",
+        subset_tag(&ids),
+        face.name.replace(' ', "")
+    ));
+    let id = pdf.add_font(&parsed);
+    Ok(FontEntry {
+        id,
+        codes: Arc::new(codes),
+    })
+}
+
+/// The glyphs of a subset in their new order: `.notdef` first, then `glyphs` ascending.
+pub(crate) fn subset_ids(glyphs: &BTreeSet<u16>) -> Vec<u16> {
+    std::iter::once(0)
+        .chain(glyphs.iter().copied().filter(|&g| g != 0))
+        .collect()
+}
+
+fn font_error(face: &FontFace, what: &str) -> Error {
+    Error::Font {
+        th: format!("ฝังฟอนต์ {} ลงใน PDF ไม่ได้ ({what})", face.name),
+        en: format!("cannot embed the font {} in the PDF ({what})", face.name),
+    }
+}
+
+/// `face` cut down to the glyphs `ids` (a TrueType file for embedding), glyph `ids[i]`
+/// becoming glyph `i`.
+pub(crate) fn subset_face(face: &FontFace, ids: &[u16]) -> Result<Vec<u8>> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+
+    let fail = |what: &str| font_error(face, what);
+    // A damaged font can make the subsetter panic (an overflow in `glyf`): that is the
+    // font's fault, said as such, never a crash of the app or the CLI.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let fd = ReadScope::new(&face.data)
+            .read::<FontData<'_>>()
+            .map_err(|e| fail(&e.to_string()))?;
+        let provider = fd.table_provider(0).map_err(|e| fail(&e.to_string()))?;
+        subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+            .map_err(|e| fail(&e.to_string()))
+    }))
+    .unwrap_or_else(|_| Err(fail("ไฟล์ฟอนต์เสียหาย / the font file is damaged")))
+}
+
+/// Checks that every glyph of `face` can be embedded (subset) — what importing a font asks
+/// before the font is stored, so that no later letter meets a glyph that breaks.
+pub fn check_embeddable(face: &FontFace) -> Result<()> {
+    let count = ttf_parser::Face::parse(&face.data, 0)
+        .map(|f| f.number_of_glyphs())
+        .map_err(|e| font_error(face, &e.to_string()))?;
+    let ids: Vec<u16> = (0..count).collect();
+    subset_face(face, &ids).map(drop)
+}
+
+/// Six capital letters derived from the glyph set, as ISO 32000 asks of subset fonts.
+pub(crate) fn subset_tag(ids: &[u16]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &g in ids {
+        h ^= g as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..6)
+        .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
+        .collect()
+}
+
+fn rgb(c: Color) -> PdfColor {
+    PdfColor::Rgb(Rgb::new(c.0, c.1, c.2, None))
+}
+
+fn actual_text(text: &str) -> Op {
+    let mut data = vec![0xFE, 0xFF];
+    for u in text.encode_utf16() {
+        data.extend_from_slice(&u.to_be_bytes());
+    }
+    let mut map = BTreeMap::new();
+    map.insert(
+        "ActualText".to_string(),
+        DictItem::String {
+            data,
+            literal: false,
+        },
+    );
+    Op::BeginMarkedContentWithProperties {
+        tag: "Span".into(),
+        properties: DictItem::Dict { map },
+    }
+}
+
+/// One text line: one text matrix and one `TJ` array whose numbers move each glyph from
+/// where the font's advance leaves it to where the typesetter put it (rounded to 1/100 of
+/// a thousandth of an em, and left out when zero, to keep the stream short). A glyph
+/// raised or lowered from the baseline starts a new segment with its own matrix.
+fn text_ops(
+    ops: &mut Vec<Op>,
+    font: &FontEntry,
+    face: &FontFace,
+    run: &TextRun,
+    at: Point,
+    page_h: f32,
+) {
+    if run.glyphs.is_empty() || run.size <= 0.0 {
+        return;
+    }
+    ops.push(Op::StartTextSection);
+    ops.push(actual_text(&run.text));
+    ops.push(Op::SetFont {
+        font: PdfFontHandle::External(font.id.clone()),
+        size: Pt(run.size),
+    });
+    ops.push(Op::SetFillColor {
+        col: rgb(run.color),
+    });
+    let base_y = page_h - at.y;
+    for seg in segments(run, face) {
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + seg.x, base_y + seg.y]),
+        });
+        let mut items = Vec::with_capacity(2);
+        if seg.lead != 0.0 {
+            items.push(TextItem::Offset(seg.lead));
+        }
+        // Runs of glyphs shown alike: rendering mode changes between `TJ` arrays.
+        for shown in seg.glyphs.chunk_by(|a, b| a.invisible == b.invisible) {
+            let invisible = shown[0].invisible;
+            let codes = shown
+                .iter()
+                .map(|s| {
+                    let g = &run.glyphs[s.index];
+                    let code = font.codes.get(g.id, &g.text).unwrap_or(0);
+                    Codepoint::with_cid(code, s.after, g.text.clone())
+                })
+                .collect();
+            items.push(TextItem::GlyphIds(codes));
+            if invisible {
+                ops.push(Op::SetTextRenderingMode {
+                    mode: TextRenderingMode::Invisible,
+                });
+            }
+            ops.push(Op::ShowText {
+                items: std::mem::take(&mut items),
+            });
+            if invisible {
+                ops.push(Op::SetTextRenderingMode {
+                    mode: TextRenderingMode::Fill,
+                });
+            }
+        }
+    }
+    ops.push(Op::EndMarkedContent);
+    ops.push(Op::EndTextSection);
+}
+
+/// The glyphs drawn as outlines in a document: one form per glyph, used wherever it is
+/// drawn (an outline costs about a kilobyte; a use of its form, forty bytes).
+#[derive(Default)]
+struct GlyphForms(HashMap<(*const FontFace, u16), Option<printpdf::XObjectId>>);
+
+impl GlyphForms {
+    /// The form of glyph `gid` of `face` (`None` for a glyph without outline).
+    fn get(
+        &mut self,
+        pdf: &mut PdfDocument,
+        face: &FontFace,
+        gid: u16,
+    ) -> Option<printpdf::XObjectId> {
+        self.0
+            .entry((face as *const FontFace, gid))
+            .or_insert_with(|| {
+                let segs = face.outline(gid);
+                if segs.is_empty() {
+                    return None;
+                }
+                let (content, bbox) = outline_content(&segs);
+                let mut dict = BTreeMap::new();
+                dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
+                dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
+                dict.insert(
+                    "BBox".to_string(),
+                    DictItem::Array(bbox.iter().map(|&v| DictItem::Real(v)).collect()),
+                );
+                Some(pdf.add_xobject(&ExternalXObject {
+                    stream: ExternalStream {
+                        dict,
+                        content,
+                        compress: false,
+                    },
+                    width: None,
+                    height: None,
+                    dpi: None,
+                }))
+            })
+            .clone()
+    }
+}
+
+/// A glyph outline (font units, y up) as content that fills it, and its bounding box.
+pub(crate) fn outline_content(segs: &[PathSeg]) -> (Vec<u8>, [f32; 4]) {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(segs.len() * 20);
+    let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    let mut see = |x: f32, y: f32| {
+        bbox[0] = bbox[0].min(x);
+        bbox[1] = bbox[1].min(y);
+        bbox[2] = bbox[2].max(x);
+        bbox[3] = bbox[3].max(y);
+    };
+    for seg in segs {
+        let _ = match *seg {
+            PathSeg::MoveTo(x, y) => {
+                see(x, y);
+                writeln!(s, "{} {} m", x.round(), y.round())
+            }
+            PathSeg::LineTo(x, y) => {
+                see(x, y);
+                writeln!(s, "{} {} l", x.round(), y.round())
+            }
+            PathSeg::CubicTo(a, b, c, d, x, y) => {
+                see(a, b);
+                see(c, d);
+                see(x, y);
+                writeln!(
+                    s,
+                    "{} {} {} {} {} {} c",
+                    a.round(),
+                    b.round(),
+                    c.round(),
+                    d.round(),
+                    x.round(),
+                    y.round()
+                )
+            }
+            PathSeg::Close => writeln!(s, "h"),
+        };
+    }
+    s.push_str("f\n");
+    if bbox[0] > bbox[2] {
+        bbox = [0.0; 4];
+    }
+    (s.into_bytes(), bbox)
+}
+
+/// Draws the glyphs of a line that are drawn as outlines ([`outlined`]), each as a use of
+/// its form.
+fn outline_ops(
+    ops: &mut Vec<Op>,
+    pdf: &mut PdfDocument,
+    forms: &mut GlyphForms,
+    run: &TextRun,
+    face: &FontFace,
+    at: Point,
+    page_h: f32,
+) {
+    let mut started = false;
+    for (gid, gx, gy, s) in outlined(run, face) {
+        let Some(id) = forms.get(pdf, face, gid) else {
+            continue;
+        };
+        if !started {
+            ops.push(Op::SaveGraphicsState);
+            ops.push(Op::SetFillColor {
+                col: rgb(run.color),
+            });
+            started = true;
+        }
+        ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Pt(at.x + gx)),
+                translate_y: Some(Pt(page_h - at.y + gy)),
+                scale_x: Some(s),
+                scale_y: Some(s),
+                ..Default::default()
+            },
+        });
+    }
+    if started {
+        ops.push(Op::RestoreGraphicsState);
+    }
+}
+
+/// A glyph's advance in thousandths of an em, in whole units as the `/W` arrays give it:
+/// what a PDF viewer advances by.
+pub(crate) fn em_width(face: &FontFace, gid: u16) -> i64 {
+    (face.advance(gid) as f64 * 1000.0 / face.units_per_em as f64) as i64
+}
+
+/// One baseline segment of a text line: where it starts (from the run's origin; y up from
+/// the baseline), the `TJ` number before its first glyph, and the glyphs shown as text.
+pub(crate) struct Segment {
+    pub x: f32,
+    pub y: f32,
+    pub lead: f32,
+    pub glyphs: Vec<Shown>,
+}
+
+/// A glyph shown as text: its index in the run, the `TJ` number that follows it, and
+/// whether it is shown invisibly (the text of a glyph drawn as an outline).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shown {
+    pub index: usize,
+    pub after: f32,
+    pub invisible: bool,
+}
+
+/// Splits a line where a glyph is raised or lowered from the baseline, and gives each glyph
+/// the `TJ` number that moves the next one from where the font's advance leaves it to where
+/// the typesetter put it (in thousandths of an em, rounded to 1/100; 0 when none is needed,
+/// which the writers leave out).
+///
+/// Glyphs drawn as outlines ([`outlined`]) are not shown where they are drawn: one that
+/// stands for no text is left out (the numbers around it carry its place), one that stands
+/// for text is shown invisibly where the pen stands, then the pen goes back.
+pub(crate) fn segments(run: &TextRun, face: &FontFace) -> Vec<Segment> {
+    let to_em = 1000.0 / run.size as f64;
+    let mut out = Vec::new();
+    let shown_at = |g: &saraban_typeset::frame::Glyph| !g.outline;
+    let mut i = 0;
+    while i < run.glyphs.len() {
+        // A segment: glyphs shown at one height; outlines go with the text around them.
+        let y = run.glyphs[i..]
+            .iter()
+            .find(|g| shown_at(g))
+            .map(|g| g.y)
+            .unwrap_or(0.0);
+        let mut j = i;
+        while j < run.glyphs.len() && (!shown_at(&run.glyphs[j]) || run.glyphs[j].y == y) {
+            j += 1;
+        }
+        let seg = &run.glyphs[i..j];
+        let x0 = seg
+            .iter()
+            .find(|g| shown_at(g))
+            .map(|g| g.x)
+            .unwrap_or(seg[0].x);
+        let mut pen = 0.0f64; // where the pen stands, in thousandths of an em from x0
+        let mut lead = 0.0f64;
+        let mut glyphs: Vec<Shown> = Vec::with_capacity(seg.len());
+        // Moves the pen to `want` with the number after the last glyph shown.
+        let mut go = |glyphs: &mut Vec<Shown>, pen: &mut f64, want: f64| {
+            let o = ((*pen - want) * 100.0).round() / 100.0;
+            if o != 0.0 {
+                match glyphs.last_mut() {
+                    Some(s) => s.after += o as f32,
+                    None => lead += o,
+                }
+                *pen -= o;
+            }
+        };
+        for (k, g) in seg.iter().enumerate() {
+            if g.outline && g.text.is_empty() {
+                continue;
+            }
+            if !g.outline {
+                go(&mut glyphs, &mut pen, (g.x - x0) as f64 * to_em);
+            }
+            glyphs.push(Shown {
+                index: i + k,
+                after: 0.0,
+                invisible: g.outline,
+            });
+            pen += em_width(face, g.id) as f64;
+        }
+        // Nothing follows the last glyph shown; an invisible one at the end needs no return.
+        if let Some(last) = glyphs.last_mut() {
+            last.after = 0.0;
+        }
+        if !glyphs.is_empty() {
+            out.push(Segment {
+                x: x0,
+                y,
+                lead: lead as f32,
+                glyphs,
+            });
+        }
+        i = j;
+    }
+    out
+}
+
+/// Glyphs drawn as filled outlines (see `Glyph::outline`), each with where it goes (from
+/// the run's origin, y up) and the scale from font units to points.
+pub(crate) fn outlined<'a>(
+    run: &'a TextRun,
+    face: &'a FontFace,
+) -> impl Iterator<Item = (u16, f32, f32, f32)> + 'a {
+    let scale = run.size / face.units_per_em as f32;
+    run.glyphs
+        .iter()
+        .filter(|g| g.outline)
+        .map(move |g| (g.id, g.x, g.y, scale))
+}
+
+/// The codes of one font in a PDF: one per pair of glyph and the text it stands for, so
+/// that the same glyph is copied as different text in different places (the nikhahit is
+/// ำ in นำ but ้ำ in น้ำ). Each code has its own entry in the ToUnicode map, so every reader
+/// copies what the clerk typed, not only those that read `/ActualText`.
+#[derive(Default)]
+pub(crate) struct Codes {
+    /// Per glyph, its texts and their codes (a glyph has one text, rarely a few).
+    by_glyph: HashMap<u16, Vec<(String, u16)>>,
+    /// Glyph and text of code `FIRST_CODE + i`.
+    pub pairs: Vec<(u16, String)>,
+}
+
+/// The first code given to a glyph (code 0 stays `.notdef`).
+pub(crate) const FIRST_CODE: u16 = 1;
+
+impl Codes {
+    /// The code of a glyph standing for `text`, given out on first use (0, `.notdef`,
+    /// when all 65 535 are taken).
+    pub fn code(&mut self, gid: u16, text: &str) -> u16 {
+        if let Some(c) = self.get(gid, text) {
+            return c;
+        }
+        let Ok(c) = u16::try_from(FIRST_CODE as usize + self.pairs.len()) else {
+            return 0;
+        };
+        self.pairs.push((gid, text.to_string()));
+        self.by_glyph
+            .entry(gid)
+            .or_default()
+            .push((text.to_string(), c));
+        c
+    }
+
+    /// The code given to a glyph standing for `text`, if any.
+    pub fn get(&self, gid: u16, text: &str) -> Option<u16> {
+        self.by_glyph
+            .get(&gid)?
+            .iter()
+            .find(|(t, _)| t == text)
+            .map(|&(_, c)| c)
+    }
+}
+
+fn pt(x: f32, y: f32, bezier: bool) -> LinePoint {
+    let r = |v: f32| (v * 20.0).round() / 20.0;
+    LinePoint {
+        p: PdfPoint {
+            x: Pt(r(x)),
+            y: Pt(r(y)),
+        },
+        bezier,
+    }
+}
+
+fn shape_ops(ops: &mut Vec<Op>, shape: &Shape, at: Point, page_h: f32) {
+    let rings = shape
+        .rects
+        .iter()
+        .map(|&(x, y, w, h)| {
+            let (x0, y0) = (at.x + x, page_h - at.y - y);
+            PolygonRing {
+                points: vec![
+                    pt(x0, y0, false),
+                    pt(x0 + w, y0, false),
+                    pt(x0 + w, y0 - h, false),
+                    pt(x0, y0 - h, false),
+                ],
+            }
+        })
+        .collect();
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::SetFillColor {
+        col: rgb(shape.color),
+    });
+    ops.push(Op::DrawPolygon {
+        polygon: Polygon {
+            rings,
+            mode: PaintMode::Fill,
+            winding_order: WindingOrder::NonZero,
+        },
+    });
+    ops.push(Op::RestoreGraphicsState);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn image_ops(
+    writer: &PdfWriter,
+    pdf: &mut PdfDocument,
+    images: &mut Vec<(*const Graphic, printpdf::XObjectId)>,
+    ops: &mut Vec<Op>,
+    graphic: &std::sync::Arc<Graphic>,
+    at: Point,
+    size: Size,
+    page_h: f32,
+) -> Result<()> {
+    match graphic.as_ref() {
+        Graphic::Vector { width, height, .. } => {
+            let content = writer.form_content(graphic);
+            let mut dict = BTreeMap::new();
+            dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
+            dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
+            dict.insert(
+                "BBox".to_string(),
+                DictItem::Array(vec![
+                    DictItem::Real(0.0),
+                    DictItem::Real(0.0),
+                    DictItem::Real(*width),
+                    DictItem::Real(*height),
+                ]),
+            );
+            dict.insert(
+                "Filter".to_string(),
+                DictItem::Name(b"FlateDecode".to_vec()),
+            );
+            let id = pdf.add_xobject(&ExternalXObject {
+                stream: ExternalStream {
+                    dict,
+                    content: (*content).clone(),
+                    compress: false,
+                },
+                width: None,
+                height: None,
+                dpi: None,
+            });
+            let s = if *height > 0.0 { size.h / height } else { 1.0 };
+            ops.push(Op::UseXobject {
+                id,
+                transform: XObjectTransform {
+                    translate_x: Some(Pt(at.x)),
+                    translate_y: Some(Pt(page_h - at.y - size.h)),
+                    scale_x: Some(s),
+                    scale_y: Some(s),
+                    ..Default::default()
+                },
+            });
+        }
+        Graphic::Raster {
+            data,
+            width,
+            height,
+        } => {
+            let key = std::sync::Arc::as_ptr(graphic);
+            let id = match images.iter().find(|(k, _)| *k == key) {
+                Some((_, id)) => id.clone(),
+                None => {
+                    let mut warnings = Vec::new();
+                    let img = RawImage::decode_from_bytes(data, &mut warnings).map_err(|e| {
+                        Error::Emblem {
+                            th: format!("ถอดรหัสรูปตราครุฑไม่ได้ ({e})"),
+                            en: format!("cannot decode the emblem image ({e})"),
+                        }
+                    })?;
+                    let id = pdf.add_image(&img);
+                    images.push((key, id.clone()));
+                    id
+                }
+            };
+            let dpi = *width as f32 * 72.0 / size.w;
+            let natural_h = *height as f32 * 72.0 / dpi;
+            ops.push(Op::UseXobject {
+                id,
+                transform: XObjectTransform {
+                    translate_x: Some(Pt(at.x)),
+                    translate_y: Some(Pt(page_h - at.y - size.h)),
+                    dpi: Some(dpi),
+                    scale_y: Some(size.h / natural_h),
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A vector graphic as a deflated PDF content stream, in its own units with y up.
+fn vector_form(graphic: &Graphic) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let Graphic::Vector { paths, height, .. } = graphic else {
+        return Vec::new();
+    };
+    let h = *height;
+    let mut s = String::with_capacity(paths.iter().map(|p| p.segments.len() * 24).sum());
+    // One decimal of the graphic's unit: the 300-unit emblem set 30 mm tall makes that 10 µm,
+    // below a 600 dpi printer's dot. Written by hand: the emblem has thousands of numbers.
+    fn num(s: &mut String, v: f32) {
+        let tenths = (v * 10.0).round() as i64;
+        if tenths < 0 {
+            s.push('-');
+        }
+        let a = tenths.unsigned_abs();
+        let _ = write!(s, "{}", a / 10);
+        if !a.is_multiple_of(10) {
+            s.push('.');
+            s.push((b'0' + (a % 10) as u8) as char);
+        }
+        s.push(' ');
+    }
+    for p in paths {
+        let _ = writeln!(s, "{} {} {} rg", p.color.0, p.color.1, p.color.2);
+        for seg in &p.segments {
+            match *seg {
+                PathSeg::MoveTo(x, y) => {
+                    num(&mut s, x);
+                    num(&mut s, h - y);
+                    s.push_str("m\n");
+                }
+                PathSeg::LineTo(x, y) => {
+                    num(&mut s, x);
+                    num(&mut s, h - y);
+                    s.push_str("l\n");
+                }
+                PathSeg::CubicTo(a, b, c, d, e, f) => {
+                    for (x, y) in [(a, b), (c, d), (e, f)] {
+                        num(&mut s, x);
+                        num(&mut s, h - y);
+                    }
+                    s.push_str("c\n");
+                }
+                PathSeg::Close => s.push_str("h\n"),
+            }
+        }
+        s.push_str(if p.even_odd { "f*\n" } else { "f\n" });
+    }
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(4));
+    let _ = std::io::Write::write_all(&mut enc, s.as_bytes());
+    enc.finish().unwrap_or_default()
+}
+
+/// Deflate level of the streams written for each document. lopdf's own choice is the
+/// slowest (9); level 3 gives files 2 % larger in a third of the time, which matters when
+/// the preview is rewritten on every pause in typing.
+const DEFLATE_LEVEL: u32 = 3;
+
+/// Compresses every stream that is not compressed yet (the cached emblem already is),
+/// reusing the result for a stream compressed before.
+fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
+    use std::hash::{Hash, Hasher};
+    for obj in doc.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = obj else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
+            continue;
+        }
+        let cacheable = stream.content.len() >= 4096;
+        let key = if cacheable {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            stream.content.hash(&mut h);
+            Some((h.finish(), stream.content.len()))
+        } else {
+            None
+        };
+        let cached = key.and_then(|(k, n)| {
+            writer
+                .deflated
+                .lock()
+                .ok()?
+                .iter()
+                .find(|(h, len, _)| *h == k && *len == n)
+                .map(|(_, _, c)| c.clone())
+        });
+        let compressed = match cached {
+            Some(c) => c,
+            None => {
+                let mut enc = flate2::write::ZlibEncoder::new(
+                    Vec::new(),
+                    flate2::Compression::new(DEFLATE_LEVEL),
+                );
+                if std::io::Write::write_all(&mut enc, &stream.content).is_err() {
+                    continue;
+                }
+                let Ok(c) = enc.finish() else { continue };
+                let c = Arc::new(c);
+                if let (Some((k, n)), Ok(mut cache)) = (key, writer.deflated.lock()) {
+                    if cache.len() >= DEFLATE_CACHE {
+                        cache.remove(0);
+                    }
+                    cache.push((k, n, c.clone()));
+                }
+                c
+            }
+        };
+        if compressed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content((*compressed).clone());
+        }
+    }
+}

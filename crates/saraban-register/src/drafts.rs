@@ -1,0 +1,181 @@
+//! Drafts (ร่างหนังสือ): every save is kept as a version; any version can be restored.
+//!
+//! The app autosaves every few seconds, so a save is two small statements in one
+//! transaction, with `synchronous = NORMAL`: after a power cut the register is consistent
+//! and at worst the last seconds of typing are lost, never an issued number.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{now_text, SqliteRegister};
+use saraban_model::error::Error;
+use saraban_model::letter::{Kind, Letter};
+
+/// A draft in the list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct DraftInfo {
+    /// Its id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Its subject (or empty).
+    pub title: String,
+    /// Letter kind.
+    pub kind: Kind,
+    /// Last saved.
+    pub updated_at: String,
+    /// How many versions are kept.
+    #[ts(type = "number")]
+    pub versions: i64,
+}
+
+/// One saved version of a draft.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct DraftVersion {
+    /// Version id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// When it was saved.
+    pub saved_at: String,
+}
+
+fn no_draft(id: i64) -> Error {
+    Error::NotFound {
+        th: format!("ไม่พบร่างหนังสือหมายเลข {id} (อาจออกเลขไปแล้วหรือถูกลบ)"),
+        en: format!("no draft {id} (it may have been issued or deleted)"),
+    }
+}
+
+impl SqliteRegister {
+    /// Saves a draft: a new one when `id` is None, else a new version of draft `id`.
+    /// Returns the draft's id.
+    pub fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> saraban_model::Result<i64> {
+        // Whatever the clerk typed is stored in the form it reads back in.
+        let letter = &letter.clone().for_storage();
+        let json = serde_json::to_string(letter).map_err(|e| Error::Pdf(e.to_string()))?;
+        let now = now_text();
+        let (title, recipient, sender) = super::entry::listing(letter);
+        let kind = letter.kind.name().to_string();
+        let tx = self.conn.transaction()?;
+        let id = match id {
+            // An autosave of an unchanged letter keeps no new version.
+            Some(id)
+                if tx
+                    .query_row(
+                        "SELECT letter_json = ?2 FROM letters WHERE id = ?1 AND status = 'draft'",
+                        params![id, json],
+                        |r| r.get::<_, bool>(0),
+                    )
+                    .optional()?
+                    == Some(true) =>
+            {
+                return Ok(id);
+            }
+            Some(id) => {
+                let n = tx.execute(
+                    "UPDATE letters SET letter_json = ?2, title = ?3, kind = ?4, updated_at = ?5, recipient = ?6, sender = ?7
+                     WHERE id = ?1 AND status = 'draft'",
+                    params![id, json, title, kind, now, recipient, sender],
+                )?;
+                if n == 0 {
+                    return Err(no_draft(id));
+                }
+                id
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, recipient, sender)
+                     VALUES ('draft', ?1, ?2, ?3, ?3, ?4, ?5, ?6)",
+                    params![kind, title, now, json, recipient, sender],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        tx.execute(
+            "INSERT INTO letter_versions (letter_id, saved_at, letter_json) VALUES (?1, ?2, ?3)",
+            params![id, now, json],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The drafts, most recently saved first.
+    pub fn drafts(&self) -> saraban_model::Result<Vec<DraftInfo>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT l.id, l.title, l.kind, l.updated_at, (SELECT count(*) FROM letter_versions v WHERE v.letter_id = l.id)
+             FROM letters l WHERE l.status = 'draft' ORDER BY l.updated_at DESC, l.id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DraftInfo {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                kind: r.get::<_, crate::StoredKind>(2)?.0,
+                updated_at: r.get(3)?,
+                versions: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Opens a draft: its latest version.
+    pub fn open_draft(&self, id: i64) -> saraban_model::Result<Letter> {
+        let json: String = self
+            .conn
+            .query_row(
+                "SELECT letter_json FROM letters WHERE id = ?1 AND status = 'draft'",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| no_draft(id))?;
+        Letter::from_stored_json(&json)
+    }
+
+    /// The saved versions of a draft, newest first.
+    pub fn draft_versions(&self, id: i64) -> saraban_model::Result<Vec<DraftVersion>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, saved_at FROM letter_versions WHERE letter_id = ?1 ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(DraftVersion {
+                id: r.get(0)?,
+                saved_at: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Restores an earlier version: it becomes the draft's newest version (nothing is lost).
+    pub fn restore_draft(&mut self, id: i64, version: i64) -> saraban_model::Result<Letter> {
+        let letter = self.draft_version(id, version)?;
+        self.save_draft(Some(id), &letter)?;
+        Ok(letter)
+    }
+
+    /// Opens one saved version of a draft, to look at it before restoring it.
+    pub fn draft_version(&self, id: i64, version: i64) -> saraban_model::Result<Letter> {
+        let json: String = self
+            .conn
+            .query_row(
+                "SELECT letter_json FROM letter_versions WHERE id = ?1 AND letter_id = ?2",
+                [version, id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound {
+                th: format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}"),
+                en: format!("draft {id} has no version {version}"),
+            })?;
+        Letter::from_stored_json(&json)
+    }
+
+    /// Deletes a draft with its versions (issued letters cannot be deleted).
+    pub fn delete_draft(&mut self, id: i64) -> saraban_model::Result<()> {
+        let n = self.conn.execute(
+            "DELETE FROM letters WHERE id = ?1 AND status = 'draft'",
+            [id],
+        )?;
+        if n == 0 {
+            return Err(no_draft(id));
+        }
+        Ok(())
+    }
+}

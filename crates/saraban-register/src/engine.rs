@@ -1,0 +1,405 @@
+//! The register's one API ([`Engine`]) and the handle the rest of Saraban holds
+//! ([`Register`]), whichever engine is behind it.
+//!
+//! Every guarantee is the engine's to keep, and both keep the same ones: a number is taken
+//! in the transaction that stores the letter, its PDF and its audit entry; issued letters
+//! are immutable by trigger; the audit chain covers every change and is anchored outside
+//! the database. The shared suite (`tests/engines.rs`) runs the same checks against both.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::records::Record;
+#[cfg(feature = "postgres")]
+use super::PgRegister;
+use super::{
+    AuditReport, DraftInfo, DraftVersion, Entry, Hit, IssueOptions, Issued, Location, SearchQuery,
+    SqliteRegister,
+};
+use crate::fsutil::Output;
+use saraban_model::letter::Letter;
+use saraban_model::Result;
+
+/// What a register does, on any engine.
+pub trait Engine: Send {
+    /// Where it lives, as it may be shown (never with a password).
+    fn location(&self) -> Location;
+    /// Who is working (for the audit trail): the operating system's account.
+    fn user(&self) -> &str;
+    /// Opened only to read.
+    fn is_read_only(&self) -> bool;
+    /// Files of this register on this computer that no output may ever replace.
+    fn own_files(&self) -> Vec<PathBuf>;
+    /// Whether opening it created it (a new file, or a new schema on the server).
+    fn created(&self) -> bool;
+    /// A second connection to this register, only to read: the long reads (the register
+    /// book, an export, the audit) run on it, so that the clerk's own connection stays free
+    /// for drafts and issues meanwhile (SQLite's WAL and the server let both run at once).
+    fn reader(&self) -> Result<Register>;
+    /// What setting it up should tell (Thai, English): on a server, how the connected
+    /// role stands to the tables' guards. `None` when there is nothing to say.
+    fn setup_note(&self) -> Option<(String, String)> {
+        None
+    }
+
+    // ---- Drafts (ร่างหนังสือ)
+    /// Saves a draft: a new one when `id` is None, else a new version. Returns its id:
+    /// negative for a new draft kept on this computer while a server register is away (a
+    /// provisional id, good for its later saves, opening and issuing).
+    fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> Result<i64>;
+    /// The drafts, most recently saved first.
+    fn drafts(&self) -> Result<Vec<DraftInfo>>;
+    /// A draft's latest version.
+    fn open_draft(&self, id: i64) -> Result<Letter>;
+    /// A draft's saved versions, newest first.
+    fn draft_versions(&self, id: i64) -> Result<Vec<DraftVersion>>;
+    /// One saved version of a draft.
+    fn draft_version(&self, id: i64, version: i64) -> Result<Letter>;
+    /// Deletes a draft with its versions.
+    fn delete_draft(&mut self, id: i64) -> Result<()>;
+    /// Restores an earlier version: it becomes the draft's newest (nothing is lost).
+    fn restore_draft(&mut self, id: i64, version: i64) -> Result<Letter> {
+        let letter = self.draft_version(id, version)?;
+        self.save_draft(Some(id), &letter)?;
+        Ok(letter)
+    }
+
+    // ---- Issuing (ออกเลข)
+    /// The number `letter` would get if issued on `date` now, as printed, and its running
+    /// number.
+    fn next_number(&self, letter: &Letter, date: NaiveDate) -> Result<(String, i64)>;
+    /// Issues a letter: the next number of its series, rendered by `render`, stored with
+    /// its audit entry in one transaction.
+    fn issue_with(
+        &mut self,
+        letter: &Letter,
+        opts: &IssueOptions,
+        render: &mut dyn FnMut(&Letter) -> Result<Vec<u8>>,
+    ) -> Result<Issued>;
+    /// Imports historical letters (numbers and dates kept) in one transaction.
+    fn import_all(&mut self, letters: &mut dyn Iterator<Item = (Letter, Vec<u8>)>)
+        -> Result<usize>;
+    /// Cancels an issued letter (ยกเลิก) with a reason; its number is never reused.
+    fn cancel(&mut self, id: i64, reason: &str) -> Result<()>;
+
+    // ---- Reading the register
+    /// An issued letter by id or by its number as printed (either digit form).
+    fn find(&self, id_or_number: &str) -> Result<i64>;
+    /// One entry.
+    fn entry(&self, id: i64) -> Result<Entry>;
+    /// The PDF exactly as issued (its hash checked).
+    fn pdf(&self, id: i64) -> Result<Vec<u8>>;
+    /// The letter exactly as issued.
+    fn issued_letter(&self, id: i64) -> Result<Letter>;
+    /// The entries (of a Buddhist-Era year, or all) in register order, one at a time.
+    fn each_entry(
+        &self,
+        year_be: Option<i64>,
+        each: &mut dyn FnMut(Entry) -> Result<()>,
+    ) -> Result<()>;
+    /// How many entries [`Engine::each_entry`] gives.
+    fn count_entries(&self, year_be: Option<i64>) -> Result<u64>;
+    /// Every entry (of a year, or all) in register order.
+    fn entries(&self, year_be: Option<i64>) -> Result<Vec<Entry>> {
+        let mut all = Vec::new();
+        self.each_entry(year_be, &mut |e| {
+            all.push(e);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+    /// Finds issued letters, newest first.
+    fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>>;
+    /// How many letters a search finds in all.
+    fn search_count(&self, q: &SearchQuery) -> Result<i64>;
+
+    // ---- The office profile
+    /// The value stored under `key`.
+    fn setting(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Stores (or with `None` removes) values in one audited transaction.
+    fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()>;
+
+    // ---- Integrity
+    /// The number of audit entries and the newest one's hash.
+    fn audit_head(&self) -> Result<Option<(i64, String)>>;
+    /// Checks the register against its audit trail and its anchor.
+    fn verify_audit(&self) -> Result<AuditReport>;
+    /// The database's own consistency check: `ok` or the problems found.
+    fn integrity_check(&self) -> Result<String>;
+    /// Writes a verified backup (one SQLite file an office can open anywhere) to `out`,
+    /// and its anchor to `anchor` (both checked as outputs before anything is written).
+    fn backup_to(&self, out: Output, anchor: Output) -> Result<AuditReport>;
+    /// Replaces the register's content with a verified backup.
+    fn restore_from(&mut self, from: &Path, force: bool) -> Result<AuditReport>;
+
+    // ---- Moving a register between engines
+    /// Every row, in an order [`Engine::load`] can take: settings, series, letters,
+    /// versions, audit.
+    fn dump(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()>;
+    /// Fills an empty register with the rows `source` hands to its sink, in one
+    /// transaction, ids and hashes kept. Returns how many rows.
+    #[allow(clippy::type_complexity)]
+    fn load(
+        &mut self,
+        source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
+    ) -> Result<u64>;
+
+    /// The SQLite engine behind this register, if it is one (tests of its triggers).
+    fn as_sqlite(&self) -> Option<&SqliteRegister> {
+        None
+    }
+
+    /// The PostgreSQL engine behind this register, if it is one.
+    #[cfg(feature = "postgres")]
+    fn as_pg(&self) -> Option<&PgRegister> {
+        None
+    }
+}
+
+/// A register on either engine (ทะเบียนหนังสือส่ง): what `--db` names. It dereferences to
+/// [`Engine`]; the few methods with closures are also here in their generic form.
+pub struct Register(Box<dyn Engine>);
+
+impl std::ops::Deref for Register {
+    type Target = dyn Engine;
+    fn deref(&self) -> &(dyn Engine + 'static) {
+        &*self.0
+    }
+}
+
+impl std::ops::DerefMut for Register {
+    fn deref_mut(&mut self) -> &mut (dyn Engine + 'static) {
+        &mut *self.0
+    }
+}
+
+impl Register {
+    /// A register over `engine`.
+    pub fn new(engine: impl Engine + 'static) -> Register {
+        Register(Box::new(engine))
+    }
+
+    /// Opens the register at `location` as `access` says: a file or a server.
+    pub fn open_at(location: &Location, access: super::Access) -> Result<Register> {
+        Register::open_at_in(location, access, None)
+    }
+
+    /// [`Register::open_at`], with this computer's folder for a server register (its
+    /// anchor, copies, drafts waiting) at `local` instead of the user's
+    /// ([`super::local_dir`]).
+    pub fn open_at_in(
+        location: &Location,
+        access: super::Access,
+        local: Option<&Path>,
+    ) -> Result<Register> {
+        match location {
+            Location::File(p) => Ok(Register::new(SqliteRegister::open_with(p, access)?)),
+            #[cfg(feature = "postgres")]
+            Location::Server(url) => Ok(Register::new(PgRegister::connect_in(url, access, local)?)),
+            #[cfg(not(feature = "postgres"))]
+            Location::Server(_) => {
+                let _ = local;
+                Err(saraban_model::Error::Register {
+                    th: "สารบรรณรุ่นนี้สร้างโดยไม่มีส่วนเชื่อมต่อเซิร์ฟเวอร์ PostgreSQL ใช้ไฟล์ทะเบียนแทน หรือใช้รุ่นที่มีส่วนนี้".into(),
+                    en: "this Saraban was built without PostgreSQL support (cargo feature `postgres`); use a register file, or a build with it".into(),
+                })
+            }
+        }
+    }
+
+    /// Opens the existing register at `path` (a file, or a `postgres://` URL) to read and
+    /// write; a missing one is refused.
+    pub fn open(path: &Path) -> Result<Register> {
+        Register::open_at(&Location::from(path), super::Access::Write)
+    }
+
+    /// Opens the register at `path`, creating it when absent.
+    pub fn create(path: &Path) -> Result<Register> {
+        Register::open_at(&Location::from(path), super::Access::Create)
+    }
+
+    /// Opens the existing register at `path` only to read it.
+    pub fn open_read_only(path: &Path) -> Result<Register> {
+        Register::open_at(&Location::from(path), super::Access::Read)
+    }
+
+    /// Opens the register at `path` as `access` says.
+    pub fn open_with(path: &Path, access: super::Access) -> Result<Register> {
+        Register::open_at(&Location::from(path), access)
+    }
+
+    /// An in-memory SQLite register (tests).
+    pub fn in_memory() -> Result<Register> {
+        Ok(Register::new(SqliteRegister::in_memory()?))
+    }
+
+    /// Issues a letter (see [`Engine::issue_with`]).
+    pub fn issue(
+        &mut self,
+        letter: &Letter,
+        opts: &IssueOptions,
+        mut render: impl FnMut(&Letter) -> Result<Vec<u8>>,
+    ) -> Result<Issued> {
+        self.0.issue_with(letter, opts, &mut render)
+    }
+
+    /// Imports historical letters (see [`Engine::import_all`]).
+    pub fn import<I>(&mut self, letters: I) -> Result<usize>
+    where
+        I: IntoIterator<Item = (Letter, Vec<u8>)>,
+    {
+        self.0.import_all(&mut letters.into_iter())
+    }
+
+    /// Calls `each` with the entries in register order (see [`Engine::each_entry`]).
+    pub fn for_each_entry(
+        &self,
+        year_be: Option<i64>,
+        mut each: impl FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        self.0.each_entry(year_be, &mut each)
+    }
+
+    /// Where the register lives, as it may be shown.
+    pub fn path(&self) -> PathBuf {
+        PathBuf::from(self.0.location().shown())
+    }
+
+    /// The raw SQLite connection of a file register (tests of the triggers).
+    ///
+    /// # Panics
+    /// On a PostgreSQL register.
+    pub fn connection(&self) -> &rusqlite::Connection {
+        self.0
+            .as_sqlite()
+            .expect("connection() is only for SQLite registers")
+            .connection()
+    }
+}
+
+impl Engine for SqliteRegister {
+    fn location(&self) -> Location {
+        Location::File(SqliteRegister::path(self).to_path_buf())
+    }
+    fn user(&self) -> &str {
+        &self.user
+    }
+    fn is_read_only(&self) -> bool {
+        SqliteRegister::is_read_only(self)
+    }
+    fn own_files(&self) -> Vec<PathBuf> {
+        SqliteRegister::own_files(self)
+    }
+    fn created(&self) -> bool {
+        self.created
+    }
+    fn reader(&self) -> Result<Register> {
+        Ok(Register::new(SqliteRegister::open_with(
+            &self.path,
+            super::Access::Read,
+        )?))
+    }
+    fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> Result<i64> {
+        SqliteRegister::save_draft(self, id, letter)
+    }
+    fn drafts(&self) -> Result<Vec<DraftInfo>> {
+        SqliteRegister::drafts(self)
+    }
+    fn open_draft(&self, id: i64) -> Result<Letter> {
+        SqliteRegister::open_draft(self, id)
+    }
+    fn draft_versions(&self, id: i64) -> Result<Vec<DraftVersion>> {
+        SqliteRegister::draft_versions(self, id)
+    }
+    fn draft_version(&self, id: i64, version: i64) -> Result<Letter> {
+        SqliteRegister::draft_version(self, id, version)
+    }
+    fn delete_draft(&mut self, id: i64) -> Result<()> {
+        SqliteRegister::delete_draft(self, id)
+    }
+    fn next_number(&self, letter: &Letter, date: NaiveDate) -> Result<(String, i64)> {
+        SqliteRegister::next_number(self, letter, date)
+    }
+    fn issue_with(
+        &mut self,
+        letter: &Letter,
+        opts: &IssueOptions,
+        render: &mut dyn FnMut(&Letter) -> Result<Vec<u8>>,
+    ) -> Result<Issued> {
+        SqliteRegister::issue(self, letter, opts, render)
+    }
+    fn import_all(
+        &mut self,
+        letters: &mut dyn Iterator<Item = (Letter, Vec<u8>)>,
+    ) -> Result<usize> {
+        SqliteRegister::import(self, letters)
+    }
+    fn cancel(&mut self, id: i64, reason: &str) -> Result<()> {
+        SqliteRegister::cancel(self, id, reason)
+    }
+    fn find(&self, id_or_number: &str) -> Result<i64> {
+        SqliteRegister::find(self, id_or_number)
+    }
+    fn entry(&self, id: i64) -> Result<Entry> {
+        SqliteRegister::entry(self, id)
+    }
+    fn pdf(&self, id: i64) -> Result<Vec<u8>> {
+        SqliteRegister::pdf(self, id)
+    }
+    fn issued_letter(&self, id: i64) -> Result<Letter> {
+        SqliteRegister::issued_letter(self, id)
+    }
+    fn each_entry(
+        &self,
+        year_be: Option<i64>,
+        each: &mut dyn FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        SqliteRegister::for_each_entry(self, year_be, each)
+    }
+    fn count_entries(&self, year_be: Option<i64>) -> Result<u64> {
+        SqliteRegister::count_entries(self, year_be)
+    }
+    fn entries(&self, year_be: Option<i64>) -> Result<Vec<Entry>> {
+        SqliteRegister::entries(self, year_be)
+    }
+    fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>> {
+        SqliteRegister::search(self, q)
+    }
+    fn search_count(&self, q: &SearchQuery) -> Result<i64> {
+        SqliteRegister::search_count(self, q)
+    }
+    fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        SqliteRegister::setting(self, key)
+    }
+    fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()> {
+        SqliteRegister::set_settings(self, values)
+    }
+    fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        SqliteRegister::audit_head(self)
+    }
+    fn verify_audit(&self) -> Result<AuditReport> {
+        SqliteRegister::verify_audit(self)
+    }
+    fn integrity_check(&self) -> Result<String> {
+        SqliteRegister::integrity_check(self)
+    }
+    fn backup_to(&self, out: Output, anchor: Output) -> Result<AuditReport> {
+        SqliteRegister::backup_to(self, out, anchor)
+    }
+    fn restore_from(&mut self, from: &Path, force: bool) -> Result<AuditReport> {
+        SqliteRegister::restore_from(self, from, force)
+    }
+    fn dump(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
+        SqliteRegister::dump(self, sink)
+    }
+    fn load(
+        &mut self,
+        source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
+    ) -> Result<u64> {
+        SqliteRegister::load(self, source)
+    }
+    fn as_sqlite(&self) -> Option<&SqliteRegister> {
+        Some(self)
+    }
+}

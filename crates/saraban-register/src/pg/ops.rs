@@ -1,0 +1,1435 @@
+//! What the register does, on PostgreSQL: the [`Engine`] of [`PgRegister`].
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{Row, Transaction};
+use sha2::{Digest, Sha256};
+
+use super::trigram::{grams, indexable, like_pattern, readable, GRAMS_FROM, PROBE};
+use super::{
+    is_away, pg_error, provisional_id, random_id, server_away, PgRegister, WriteError,
+    ISSUE_PATIENCE,
+};
+use crate::audit::{entry_hash, issue_detail, Shown, Verifier};
+use crate::entry::{cancel_note, entry_select, listing};
+use crate::fsutil::Output;
+use crate::issue::{
+    cancellable, check_reason, dated, historical, next_number_with, not_found, prepare,
+    series_full, Prepared,
+};
+use crate::records::{AuditRow, LetterRow, Record, SeriesRow, VersionRow, LETTER_COLUMNS};
+use crate::search::{fold_digits, search_text, short_snippet, stored_search_text, Arg};
+use crate::Status;
+use crate::{
+    now_text, AuditReport, DraftInfo, DraftVersion, Engine, Entry, Hit, IssueOptions, Issued,
+    Location, SearchQuery, SqliteRegister,
+};
+use saraban_model::error::Error;
+use saraban_model::letter::{Letter, RunningNumber};
+use saraban_model::Result;
+use saraban_thai::{localize, to_arabic_digits};
+
+fn entry(r: &Row) -> Entry {
+    let status: Status = r.get(1);
+    let note = if status == Status::Cancelled {
+        cancel_note(r.get(10), r.get(11), r.get(12))
+    } else {
+        String::new()
+    };
+    Entry {
+        id: r.get(0),
+        status,
+        kind: r.get::<_, crate::StoredKind>(2).0,
+        number: r.get::<_, Option<String>>(3).unwrap_or_default(),
+        running: r.get::<_, Option<i64>>(4).unwrap_or_default(),
+        year_be: r.get::<_, Option<i64>>(5).unwrap_or_default(),
+        date: r.get::<_, Option<String>>(6).unwrap_or_default(),
+        subject: r.get(7),
+        recipient: r.get(8),
+        from: r.get(9),
+        note,
+        sha256: r.get::<_, Option<String>>(13).unwrap_or_default(),
+    }
+}
+
+fn kind_name(l: &Letter) -> String {
+    l.kind.name().to_string()
+}
+
+fn to_json(l: &Letter) -> Result<String> {
+    serde_json::to_string(l).map_err(|e| Error::Pdf(e.to_string()))
+}
+
+/// Appends an entry to the audit chain, under the lock of its head row (taken last in
+/// every writing transaction, so writers never wait on each other in a circle).
+fn append(
+    tx: &mut Transaction<'_>,
+    user: &str,
+    action: &str,
+    letter: Option<i64>,
+    detail: &str,
+) -> std::result::Result<(i64, String), postgres::Error> {
+    let head = tx.query_one("SELECT id, hash FROM audit_head FOR UPDATE", &[])?;
+    let (last, prev): (i64, String) = (head.get(0), head.get(1));
+    let id = last + 1;
+    let at = now_text();
+    let hash = entry_hash(id, &at, user, action, letter, detail, &prev);
+    tx.execute(
+        "INSERT INTO audit (id, at, \"user\", action, letter_id, detail, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[&id, &at, &user, &action, &letter, &detail, &prev, &hash],
+    )?;
+    tx.execute("UPDATE audit_head SET id = $1, hash = $2", &[&id, &hash])?;
+    Ok((id, hash))
+}
+
+/// Saves a draft (shared with the sending of drafts that waited for the server).
+pub(super) fn save_draft(reg: &PgRegister, id: Option<i64>, letter: &Letter) -> Result<i64> {
+    // Whatever the clerk typed is stored in the form it reads back in.
+    let letter = &letter.clone().for_storage();
+    let json = to_json(letter)?;
+    let now = now_text();
+    let (title, recipient, sender) = listing(letter);
+    let kind = kind_name(letter);
+    reg.write(|c| {
+        let mut tx = c.transaction()?;
+        let id = match id {
+            Some(id) => {
+                let same = tx.query_opt(
+                    "SELECT letter_json = $2 FROM letters WHERE id = $1 AND status = 'draft'",
+                    &[&id, &json],
+                )?;
+                match same.map(|r| r.get::<_, bool>(0)) {
+                    Some(true) => return Ok(id),
+                    Some(false) => {}
+                    None => return Err(no_draft(id).into()),
+                }
+                tx.execute(
+                    "UPDATE letters SET letter_json = $2, title = $3, kind = $4, updated_at = $5, recipient = $6, sender = $7
+                     WHERE id = $1 AND status = 'draft'",
+                    &[&id, &json, &title, &kind, &now, &recipient, &sender],
+                )?;
+                id
+            }
+            None => tx
+                .query_one(
+                    "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, recipient, sender)
+                     VALUES ('draft', $1, $2, $3, $3, $4, $5, $6) RETURNING id",
+                    &[&kind, &title, &now, &json, &recipient, &sender],
+                )?
+                .get(0),
+        };
+        tx.execute(
+            "INSERT INTO letter_versions (letter_id, saved_at, letter_json) VALUES ($1, $2, $3)",
+            &[&id, &now, &json],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    })
+}
+
+fn no_draft(id: i64) -> Error {
+    Error::NotFound {
+        th: format!("ไม่พบร่างหนังสือหมายเลข {id} (อาจออกเลขไปแล้วหรือถูกลบ)"),
+        en: format!("no draft {id} (it may have been issued or deleted)"),
+    }
+}
+
+/// How one attempt to issue ended.
+enum Attempt {
+    Done(Issued),
+    /// The server went away: try again on a new connection with the same token.
+    Away,
+    Failed(Error),
+}
+
+impl PgRegister {
+    fn next_free(&self, prefix: &str, kind: &str, year_be: i64) -> Result<RunningNumber> {
+        let last: i64 = self.read(|c| {
+            Ok(c.query_opt(
+                "SELECT last FROM series WHERE prefix = $1 AND kind = $2 AND year_be = $3",
+                &[&prefix, &kind, &year_be],
+            )?
+            .map(|r| r.get(0))
+            .unwrap_or(0))
+        })?;
+        RunningNumber::new(last + 1).ok_or_else(|| series_full(prefix, year_be))
+    }
+
+    /// One attempt to issue, in one transaction. `token` names this issue across attempts:
+    /// a retry after a lost `COMMIT` finds the letter already there.
+    #[allow(clippy::too_many_arguments)]
+    fn try_issue(
+        &self,
+        letter: &Letter,
+        p: &Prepared,
+        opts: &IssueOptions,
+        token: &str,
+        rendered: &mut Option<(RunningNumber, Vec<u8>)>,
+        render: &mut dyn FnMut(&Letter) -> Result<Vec<u8>>,
+    ) -> Attempt {
+        let mut guard = match self.client_within(ISSUE_PATIENCE) {
+            Ok(g) => g,
+            Err(e) => return Attempt::Failed(e),
+        };
+        let client = guard.as_mut().expect("connected");
+        let result = (|| -> std::result::Result<(Issued, i64, String), WriteError> {
+            let mut tx = client.transaction()?;
+            if let Some(r) = tx.query_opt(
+                "SELECT id, number_text, running, year_be, issued_date, pdf_sha256 FROM letters WHERE issue_token = $1",
+                &[&token],
+            )? {
+                let head = tx.query_one("SELECT id, hash FROM audit_head", &[])?;
+                return Ok((
+                    Issued {
+                        id: r.get(0),
+                        number: r.get(1),
+                        running: r.get(2),
+                        year_be: r.get(3),
+                        date: r.get(4),
+                        sha256: r.get(5),
+                    },
+                    head.get(0),
+                    head.get(1),
+                ));
+            }
+            tx.execute(
+                "INSERT INTO series (prefix, kind, year_be, last) VALUES ($1, $2, $3, 0)
+                 ON CONFLICT (prefix, kind, year_be) DO NOTHING",
+                &[&p.prefix, &p.kind, &p.year_be],
+            )?;
+            // The counter row's lock makes the clerks of this series take turns; it is
+            // held to the commit, and a rollback gives the number back.
+            let (series_id, running) = match p.carried {
+                Some(r) => {
+                    let row = tx.query_one(
+                        "UPDATE series SET last = greatest(last, $4) WHERE prefix = $1 AND kind = $2 AND year_be = $3
+                         RETURNING id",
+                        &[&p.prefix, &p.kind, &p.year_be, &r.get()],
+                    )?;
+                    let series_id: i64 = row.get(0);
+                    if let Some(t) = tx.query_opt(
+                        "SELECT id FROM letters WHERE series_id = $1 AND year_be = $2 AND running = $3",
+                        &[&series_id, &p.year_be, &r.get()],
+                    )? {
+                        let id: i64 = t.get(0);
+                        return Err(Error::input(
+                            "number.running",
+                            format!("เลขทะเบียน {r} ปี {} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})", p.year_be),
+                            format!("running number {r} of {} in this series is already in the register (entry {id})", p.year_be),
+                        )
+                        .into());
+                    }
+                    (series_id, r)
+                }
+                None => {
+                    let row = tx.query_one(
+                        "UPDATE series SET last = last + 1 WHERE prefix = $1 AND kind = $2 AND year_be = $3
+                         RETURNING id, last",
+                        &[&p.prefix, &p.kind, &p.year_be],
+                    )?;
+                    let running = RunningNumber::new(row.get(1))
+                        .ok_or_else(|| series_full(&p.prefix, p.year_be))?;
+                    (row.get::<_, i64>(0), running)
+                }
+            };
+            let issued = dated(letter, running, p.date);
+            let pdf = match rendered.take() {
+                Some((r, pdf)) if r == running => pdf,
+                _ => render(&issued)?,
+            };
+            // Kept for another attempt with the same number.
+            *rendered = Some((running, pdf.clone()));
+            let sha = crate::entry::hex(&Sha256::digest(&pdf));
+            let number = localize(&issued.number_text(), issued.digits).into_owned();
+            let json = to_json(&issued)?;
+            let now = now_text();
+            let kind = kind_name(&issued);
+            let (title, recipient, sender) = listing(&issued);
+            let search = indexable(&search_text(&issued, &number));
+            let search_grams = grams(&search);
+            let date = p.date.to_string();
+            let historical = i64::from(opts.keep_number);
+            let r = running.get();
+            // The issued letter's columns, $1 to $18; a draft's id is $19.
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+                &kind,
+                &title,
+                &now,
+                &json,
+                &series_id,
+                &p.year_be,
+                &r,
+                &number,
+                &date,
+                &self.user,
+                &pdf,
+                &sha,
+                &historical,
+                &recipient,
+                &sender,
+                &search,
+                &token,
+                &search_grams,
+            ];
+            let id: i64 = match &opts.draft {
+                    Some(draft) => {
+                        params.push(draft);
+                        let changed = tx.execute(
+                            "UPDATE letters SET status = 'issued', kind = $1, title = $2, updated_at = $3, letter_json = $4,
+                                series_id = $5, year_be = $6, running = $7, number_text = $8, issued_date = $9,
+                                issued_at = $3, issued_by = $10, pdf = $11, pdf_sha256 = $12, historical = $13,
+                                recipient = $14, sender = $15, search_text = $16, issue_token = $17,
+                                search_grams = $18
+                             WHERE id = $19 AND status = 'draft'",
+                            &params,
+                        )?;
+                        if changed == 0 {
+                            return Err(no_draft(*draft).into());
+                        }
+                        *draft
+                    }
+                    None => tx
+                        .query_one(
+                            "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
+                                running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical,
+                                recipient, sender, search_text, issue_token, search_grams)
+                             VALUES ('issued', $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                             RETURNING id",
+                            &params,
+                        )?
+                        .get(0),
+                };
+            let action = if opts.keep_number { "import" } else { "issue" };
+            let (head, hash) = append(
+                &mut tx,
+                &self.user,
+                action,
+                Some(id),
+                &issue_detail(&number, &date, &sha, &json),
+            )?;
+            // Fault injection for the tests: a clerk killed inside the transaction.
+            fail::fail_point!("pg-before-commit");
+            tx.commit()?;
+            Ok((
+                Issued {
+                    id,
+                    number,
+                    running: r,
+                    year_be: p.year_be,
+                    date,
+                    sha256: sha,
+                },
+                head,
+                hash,
+            ))
+        })();
+        drop(guard);
+        match result {
+            Ok((issued, head, hash)) => match self.anchor(head, &hash) {
+                Ok(()) => Attempt::Done(issued),
+                Err(e) => {
+                    Attempt::Failed(super::super::issue::committed_unanchored(&issued.number, e))
+                }
+            },
+            Err(WriteError::Pg(e)) if is_away(&e) => {
+                self.lost();
+                Attempt::Away
+            }
+            Err(WriteError::Pg(e)) => Attempt::Failed(pg_error(e, &self.shown)),
+            Err(WriteError::Saraban(e)) => Attempt::Failed(e),
+        }
+    }
+
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        f: impl Fn(&Row) -> T,
+    ) -> Result<Vec<T>> {
+        self.read(|c| Ok(c.query(sql, params)?.iter().map(&f).collect()))
+    }
+
+    /// A search as SQL over `letters l`; see [`Where`].
+    fn where_clause(q: &SearchQuery) -> Where {
+        let (filters, conditions) = q.conditions(|n| format!("${n}"));
+        let mut args: Vec<Box<dyn ToSql + Sync>> = conditions
+            .into_iter()
+            .map(|a| -> Box<dyn ToSql + Sync> {
+                match a {
+                    Arg::Int(i) => Box::new(i),
+                    Arg::Text(t) => Box::new(t),
+                }
+            })
+            .collect();
+        let text = q.folded_text();
+        let (mut exact, mut indexed) = (String::new(), String::new());
+        if let Some(t) = &text {
+            if t.chars().count() >= GRAMS_FROM {
+                args.push(Box::new(indexable(t)));
+                exact = format!(" AND strpos(l.search_text, ${}) > 0", args.len());
+                args.push(Box::new(format!("%{}%", grams(&indexable(t)))));
+                indexed = format!(" AND l.search_grams LIKE ${}", args.len());
+            } else {
+                args.push(Box::new(like_pattern(t)));
+                exact = format!(" AND l.search_text LIKE ${}", args.len());
+            }
+        }
+        Where {
+            from: format!("FROM letters l WHERE true {filters}"),
+            exact,
+            indexed,
+            args,
+            text,
+        }
+    }
+}
+
+/// A search as SQL: `from` holds its filters but not its text; `exact` finds the text in
+/// a letter read, and `indexed`, when there is one, is what an index looks it up by (its
+/// argument is the last, so a query without it passes [`Where::params_exact`]).
+struct Where {
+    from: String,
+    exact: String,
+    indexed: String,
+    args: Vec<Box<dyn ToSql + Sync>>,
+    /// The folded text looked for.
+    text: Option<String>,
+}
+
+impl Where {
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.args.iter().map(|a| a.as_ref()).collect()
+    }
+    fn params_exact(&self) -> Vec<&(dyn ToSql + Sync)> {
+        let mut p = self.params();
+        if !self.indexed.is_empty() {
+            p.pop();
+        }
+        p
+    }
+}
+
+impl Engine for PgRegister {
+    fn setup_note(&self) -> Option<(String, String)> {
+        self.note.borrow().clone()
+    }
+    fn location(&self) -> Location {
+        Location::Server(self.shown.clone())
+    }
+    fn user(&self) -> &str {
+        &self.user
+    }
+    fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+    fn own_files(&self) -> Vec<PathBuf> {
+        vec![self.anchor_file()]
+    }
+    fn reader(&self) -> Result<super::super::Register> {
+        Ok(super::super::Register::new(PgRegister::connect_with(
+            self.config.clone(),
+            self.tls.clone(),
+            self.shown.clone(),
+            crate::Access::Read,
+            self.local.clone(),
+        )?))
+    }
+    fn created(&self) -> bool {
+        self.created
+    }
+
+    /// With the server away nothing typed is lost: the draft waits on this computer. A
+    /// new draft then gets a provisional (negative) id, under which its later saves wait
+    /// too and become one server draft once the server is back.
+    fn save_draft(&mut self, id: Option<i64>, letter: &Letter) -> Result<i64> {
+        let provisional = id.filter(|i| *i < 0);
+        let on_server = match id {
+            Some(p) if p < 0 => self.on_server(p),
+            other => other,
+        };
+        match save_draft(self, on_server, letter) {
+            Ok(saved) => {
+                if let Some(p) = provisional {
+                    self.sent.borrow_mut().insert(p, saved);
+                }
+                Ok(saved)
+            }
+            Err(Error::Register { th, en }) if self.client.borrow().is_none() => match on_server {
+                None => {
+                    let p = provisional.unwrap_or_else(provisional_id);
+                    self.keep_waiting(p, letter)?;
+                    Ok(p)
+                }
+                Some(id) => {
+                    let kept = self.keep_waiting(id, letter)?;
+                    Err(Error::Register {
+                        th: format!("{th} (เก็บร่างไว้ในเครื่องนี้ที่ {} และจะส่งขึ้นเซิร์ฟเวอร์เมื่อเชื่อมต่อได้)", kept.display()),
+                        en: format!("{en} (the draft is kept on this computer at {} and goes to the server on the next connection)", kept.display()),
+                    })
+                }
+            },
+            other => other,
+        }
+    }
+    fn drafts(&self) -> Result<Vec<DraftInfo>> {
+        self.query_all(
+            "SELECT l.id, l.title, l.kind, l.updated_at, (SELECT count(*) FROM letter_versions v WHERE v.letter_id = l.id)
+             FROM letters l WHERE l.status = 'draft' ORDER BY l.updated_at DESC, l.id DESC",
+            &[],
+            |r| DraftInfo {
+                id: r.get(0),
+                title: r.get(1),
+                kind: r.get::<_, crate::StoredKind>(2).0,
+                updated_at: r.get(3),
+                versions: r.get(4),
+            },
+        )
+    }
+    fn open_draft(&self, id: i64) -> Result<Letter> {
+        let id = match self.on_server(id) {
+            Some(id) => id,
+            None => return self.waiting_letter(id).ok_or_else(|| no_draft(id)),
+        };
+        let json = self
+            .query_all(
+                "SELECT letter_json FROM letters WHERE id = $1 AND status = 'draft'",
+                &[&id],
+                |r| r.get::<_, String>(0),
+            )?
+            .pop()
+            .ok_or_else(|| no_draft(id))?;
+        Letter::from_stored_json(&json)
+    }
+    fn draft_versions(&self, id: i64) -> Result<Vec<DraftVersion>> {
+        let Some(id) = self.on_server(id) else {
+            return Ok(Vec::new());
+        };
+        self.query_all(
+            "SELECT id, saved_at FROM letter_versions WHERE letter_id = $1 ORDER BY id DESC",
+            &[&id],
+            |r| DraftVersion {
+                id: r.get(0),
+                saved_at: r.get(1),
+            },
+        )
+    }
+    fn draft_version(&self, id: i64, version: i64) -> Result<Letter> {
+        let id = self.on_server(id).unwrap_or(id);
+        let json = self
+            .query_all(
+                "SELECT letter_json FROM letter_versions WHERE id = $1 AND letter_id = $2",
+                &[&version, &id],
+                |r| r.get::<_, String>(0),
+            )?
+            .pop()
+            .ok_or_else(|| Error::NotFound {
+                th: format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}"),
+                en: format!("draft {id} has no version {version}"),
+            })?;
+        Letter::from_stored_json(&json)
+    }
+    fn delete_draft(&mut self, id: i64) -> Result<()> {
+        let Some(id) = self.on_server(id) else {
+            self.forget_waiting(id);
+            return Ok(());
+        };
+        let n = self.write(|c| {
+            Ok(c.execute(
+                "DELETE FROM letters WHERE id = $1 AND status = 'draft'",
+                &[&id],
+            )?)
+        })?;
+        if n == 0 {
+            return Err(no_draft(id));
+        }
+        Ok(())
+    }
+
+    fn next_number(&self, letter: &Letter, date: NaiveDate) -> Result<(String, i64)> {
+        next_number_with(letter, date, |prefix, kind, year| {
+            self.next_free(prefix, kind, year)
+        })
+    }
+
+    fn issue_with(
+        &mut self,
+        letter: &Letter,
+        opts: &IssueOptions,
+        render: &mut dyn FnMut(&Letter) -> Result<Vec<u8>>,
+    ) -> Result<Issued> {
+        if self.read_only {
+            return Err(read_only());
+        }
+        self.anchor_ready()?;
+        // A draft still waiting on this computer: the server first (it takes the drafts
+        // that wait before anything else), then the draft it became.
+        let mapped;
+        let opts = match opts.draft.filter(|d| *d < 0) {
+            Some(p) => {
+                drop(self.client_within(ISSUE_PATIENCE)?);
+                mapped = IssueOptions {
+                    draft: self.sent.borrow().get(&p).copied(),
+                    ..opts.clone()
+                };
+                &mapped
+            }
+            None => opts,
+        };
+        let p = prepare(letter, opts)?;
+        // Typeset before any lock, with the number it will most likely get.
+        // (With the server away, nothing is predicted: the letter is rendered once the
+        // number is taken.)
+        let predicted = match p.carried {
+            Some(r) => Some(r),
+            None => self.next_free(&p.prefix, p.kind, p.year_be).ok(),
+        };
+        let mut rendered = match predicted {
+            Some(n) => Some((n, render(&dated(letter, n, p.date))?)),
+            None => None,
+        };
+        let token = random_id();
+        let start = Instant::now();
+        loop {
+            match self.try_issue(letter, &p, opts, &token, &mut rendered, render) {
+                Attempt::Done(issued) => return Ok(issued),
+                Attempt::Failed(e) => return Err(e),
+                Attempt::Away if start.elapsed() < ISSUE_PATIENCE => {
+                    tracing::warn!("the register server went away during an issue; trying again");
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Attempt::Away => return Err(server_away(&self.shown)),
+            }
+        }
+    }
+
+    fn import_all(
+        &mut self,
+        letters: &mut dyn Iterator<Item = (Letter, Vec<u8>)>,
+    ) -> Result<usize> {
+        if self.read_only {
+            return Err(read_only());
+        }
+        self.anchor_ready()?;
+        let user = self.user.clone();
+        let (n, head) = self.write(|c| {
+            let mut tx = c.transaction()?;
+            let mut n = 0usize;
+            let mut head = None;
+            for (i, (letter, pdf)) in letters.enumerate() {
+                let (running, date) = historical(&letter, i)?;
+                let (prefix, kind) = crate::series_key(&letter)?;
+                let year_be = i64::from(chrono::Datelike::year(&date)) + 543;
+                let series_id: i64 = tx
+                    .query_one(
+                        "INSERT INTO series (prefix, kind, year_be, last) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (prefix, kind, year_be) DO UPDATE SET last = greatest(series.last, excluded.last)
+                         RETURNING id",
+                        &[&prefix, &kind, &year_be, &running.get()],
+                    )?
+                    .get(0);
+                let number = localize(&letter.number_text(), letter.digits).into_owned();
+                let sha = crate::entry::hex(&Sha256::digest(&pdf));
+                let json = to_json(&letter)?;
+                let now = now_text();
+                let (title, recipient, sender) = listing(&letter);
+                let search = indexable(&search_text(&letter, &number));
+                let search_grams = grams(&search);
+                let date = date.to_string();
+                let params: &[&(dyn ToSql + Sync)] = &[
+                    &kind_name(&letter), &title, &now, &json, &series_id, &year_be, &running.get(),
+                    &number, &date, &user, &pdf, &sha, &recipient, &sender, &search, &search_grams,
+                ];
+                let id: i64 = tx
+                    .query_one(
+                        "INSERT INTO letters (status, kind, title, created_at, updated_at, letter_json, series_id, year_be,
+                            running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical,
+                            recipient, sender, search_text, search_grams)
+                         VALUES ('issued', $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, 1, $13, $14, $15, $16)
+                         RETURNING id",
+                        params,
+                    )?
+                    .get(0);
+                head = Some(append(
+                    &mut tx,
+                    &user,
+                    "import",
+                    Some(id),
+                    &issue_detail(&number, &date, &sha, &json),
+                )?);
+                n += 1;
+            }
+            tx.commit()?;
+            Ok((n, head))
+        })?;
+        if let Some((id, hash)) = head {
+            self.anchor(id, &hash)?;
+        }
+        Ok(n)
+    }
+
+    fn cancel(&mut self, id: i64, reason: &str) -> Result<()> {
+        check_reason(reason)?;
+        if self.read_only {
+            return Err(read_only());
+        }
+        self.anchor_ready()?;
+        let user = self.user.clone();
+        let reason = reason.trim().to_string();
+        let (head, hash) = self.write(|c| {
+            let mut tx = c.transaction()?;
+            let status: Option<String> = tx
+                .query_opt("SELECT status FROM letters WHERE id = $1 FOR UPDATE", &[&id])?
+                .map(|r| r.get(0));
+            cancellable(id, status.as_deref())?;
+            let now = now_text();
+            tx.execute(
+                "UPDATE letters SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancel_reason = $4, updated_at = $2
+                 WHERE id = $1",
+                &[&id, &now, &user, &reason],
+            )?;
+            let head = append(&mut tx, &user, "cancel", Some(id), &reason)?;
+            tx.commit()?;
+            Ok(head)
+        })?;
+        self.anchor(head, &hash)
+    }
+
+    fn find(&self, id_or_number: &str) -> Result<i64> {
+        let q = id_or_number.trim();
+        if let Ok(id) = to_arabic_digits(q).parse::<i64>() {
+            let found = self.query_all(
+                "SELECT id FROM letters WHERE id = $1 AND status <> 'draft'",
+                &[&id],
+                |r| r.get::<_, i64>(0),
+            )?;
+            if let Some(id) = found.first() {
+                return Ok(*id);
+            }
+        }
+        let want = fold_digits(q)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // The number as stored is in the letter's digits: try both forms by index first.
+        let thai = saraban_thai::to_thai_digits(&want);
+        let found = self.query_all(
+            "SELECT id FROM letters WHERE number_text IN ($1, $2) AND status <> 'draft' ORDER BY id LIMIT 1",
+            &[&want, &thai],
+            |r| r.get::<_, i64>(0),
+        )?;
+        if let Some(id) = found.first() {
+            return Ok(*id);
+        }
+        let all = self.query_all(
+            "SELECT id, number_text FROM letters WHERE status <> 'draft' ORDER BY id",
+            &[],
+            |r| (r.get::<_, i64>(0), r.get::<_, String>(1)),
+        )?;
+        all.into_iter()
+            .find(|(_, n)| {
+                fold_digits(n)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    == want
+            })
+            .map(|(id, _)| id)
+            .ok_or_else(|| not_found(q))
+    }
+    fn entry(&self, id: i64) -> Result<Entry> {
+        self.query_all(
+            &format!(
+                "{} FROM letters l WHERE id = $1 AND status <> 'draft'",
+                entry_select("l")
+            ),
+            &[&id],
+            entry,
+        )?
+        .pop()
+        .ok_or_else(|| not_found(&id.to_string()))
+    }
+    fn pdf(&self, id: i64) -> Result<Vec<u8>> {
+        let (pdf, sha, number) = self
+            .query_all(
+                "SELECT pdf, pdf_sha256, number_text FROM letters WHERE id = $1 AND status <> 'draft'",
+                &[&id],
+                |r| {
+                    (
+                        r.get::<_, Option<Vec<u8>>>(0).unwrap_or_default(),
+                        r.get::<_, Option<String>>(1).unwrap_or_default(),
+                        r.get::<_, Option<String>>(2).unwrap_or_default(),
+                    )
+                },
+            )?
+            .pop()
+            .ok_or_else(|| not_found(&id.to_string()))?;
+        if crate::entry::hex(&Sha256::digest(&pdf)) != sha {
+            return Err(Error::Register {
+                th: format!("PDF ของรายการ {id} ({number}) ในทะเบียนถูกแก้ไขหลังออกเลข จึงไม่ส่งออก กรุณาตรวจด้วย saraban audit verify"),
+                en: format!("the stored PDF of entry {id} ({number}) was changed after issue and is not served; run saraban audit verify"),
+            });
+        }
+        Ok(pdf)
+    }
+    fn issued_letter(&self, id: i64) -> Result<Letter> {
+        let json = self
+            .query_all(
+                "SELECT letter_json FROM letters WHERE id = $1 AND status <> 'draft'",
+                &[&id],
+                |r| r.get::<_, String>(0),
+            )?
+            .pop()
+            .ok_or_else(|| not_found(&id.to_string()))?;
+        Letter::from_stored_json(&json)
+    }
+    fn each_entry(
+        &self,
+        year_be: Option<i64>,
+        each: &mut dyn FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        // Page by page in register order: a year of any size in little memory, and no
+        // transaction held open while the caller works.
+        let sql = format!(
+            "{} FROM letters l WHERE status <> 'draft' AND ($1::BIGINT IS NULL OR year_be = $1)
+               AND (year_be, issued_date, id) > ($2, $3, $4)
+             ORDER BY year_be, issued_date, id LIMIT 2000",
+            entry_select("l")
+        );
+        let mut after: (i64, String, i64) = (i64::MIN, String::new(), i64::MIN);
+        loop {
+            let page = self.query_all(&sql, &[&year_be, &after.0, &after.1, &after.2], entry)?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            after = (last.year_be, last.date.clone(), last.id);
+            for e in page {
+                each(e)?;
+            }
+        }
+    }
+    fn count_entries(&self, year_be: Option<i64>) -> Result<u64> {
+        let n = self.query_all(
+            "SELECT count(*) FROM letters WHERE status <> 'draft' AND ($1::BIGINT IS NULL OR year_be = $1)",
+            &[&year_be],
+            |r| r.get::<_, i64>(0),
+        )?;
+        Ok(n.first().copied().unwrap_or(0) as u64)
+    }
+    fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>> {
+        let limit = q.limit.unwrap_or(50).clamp(1, 10_000) as i64;
+        let offset = q.offset.unwrap_or(0).min(i64::MAX as usize) as i64;
+        let w = PgRegister::where_clause(q);
+        let Where {
+            from,
+            exact,
+            indexed,
+            ..
+        } = &w;
+        let needle = w.text.clone().unwrap_or_default();
+        let hit = |r: &Row| {
+            let indexed: String = r.get::<_, Option<String>>(14).unwrap_or_default();
+            Hit {
+                entry: entry(r),
+                snippet: short_snippet(&readable(&indexed), &needle).unwrap_or_default(),
+            }
+        };
+        let select = entry_select("l");
+        if w.text.as_ref().is_none_or(|t| t.chars().count() < 3) {
+            let text_col = if w.text.is_some() {
+                "l.search_text"
+            } else {
+                "''"
+            };
+            let sql = format!(
+                "{select}, {text_col} {from} {exact} ORDER BY l.id DESC LIMIT {limit} OFFSET {offset}"
+            );
+            return self.query_all(&sql, &w.params_exact(), hit);
+        }
+        // See `trigram`: the newest letters one by one, then walking back or the index.
+        let wanted = limit + offset;
+        let probe_sql = format!(
+            "{select}, l.search_text FROM (SELECT * {from} ORDER BY l.id DESC LIMIT {PROBE}) l
+             WHERE true {exact} ORDER BY l.id DESC LIMIT {wanted}"
+        );
+        let walk_sql =
+            format!("{select}, l.search_text {from} {exact} ORDER BY l.id DESC LIMIT {wanted}");
+        let index_sql = format!(
+            "{select}, l.search_text {from} {indexed} {exact} ORDER BY l.id DESC LIMIT {wanted}"
+        );
+        let mut hits = self.read(|c| {
+            let mut tx = c.transaction()?;
+            let rows = tx.query(&probe_sql, &w.params_exact())?;
+            let probed = rows.len() as i64;
+            if probed >= wanted {
+                return Ok(rows.iter().map(hit).collect::<Vec<_>>());
+            }
+            // Found among the newest: walking back from the newest finds the page within
+            // about wanted × PROBE / found letters, a bound the index does not have (a
+            // substring common in the register has the index name a large share of it).
+            if probed > 0 {
+                tx.batch_execute(
+                    "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off",
+                )?;
+                let rows = tx.query(&walk_sql, &w.params_exact())?;
+                tx.commit()?;
+                return Ok(rows.iter().map(hit).collect());
+            }
+            // Rare among the newest: the index, once, with memory for an exact bitmap (a
+            // lossy one makes the server read whole pages again).
+            tx.batch_execute(
+                "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'",
+            )?;
+            let found: Vec<Hit> = tx.query(&index_sql, &w.params())?.iter().map(hit).collect();
+            tx.commit()?;
+            Ok(found)
+        })?;
+        Ok(hits
+            .drain(..)
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect())
+    }
+    fn search_count(&self, q: &SearchQuery) -> Result<i64> {
+        let w = PgRegister::where_clause(q);
+        let sql = format!("SELECT count(*) {} {} {}", w.from, w.indexed, w.exact);
+        let n = self.query_all(&sql, &w.params(), |r| r.get::<_, i64>(0))?;
+        Ok(n.first().copied().unwrap_or(0))
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let local = &self.local;
+        match self.query_all("SELECT value FROM settings WHERE key = $1", &[&key], |r| {
+            r.get::<_, Vec<u8>>(0)
+        }) {
+            Ok(mut values) => {
+                let value = values.pop();
+                local.keep_setting(&self.register_id, key, value.as_deref());
+                Ok(value)
+            }
+            // The server away: the office as this computer last saw it, so the clerk can
+            // go on typing letters in the office's own format.
+            Err(e) if self.client.borrow().is_none() => {
+                local.setting_copy(&self.register_id, key).ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+    fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()> {
+        if self.read_only {
+            return Err(read_only());
+        }
+        self.anchor_ready()?;
+        let user = self.user.clone();
+        let (head, hash) = self.write(|c| {
+            let mut tx = c.transaction()?;
+            for (key, value) in values {
+                match value {
+                    Some(v) => tx.execute(
+                        "INSERT INTO settings (key, value) VALUES ($1, $2)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        &[key, v],
+                    )?,
+                    None => tx.execute("DELETE FROM settings WHERE key = $1", &[key])?,
+                };
+            }
+            let keys: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
+            let head = append(&mut tx, &user, "settings", None, &keys.join(","))?;
+            tx.commit()?;
+            Ok(head)
+        })?;
+        self.anchor(head, &hash)?;
+        let local = &self.local;
+        for (key, value) in values {
+            local.keep_setting(&self.register_id, key, *value);
+        }
+        Ok(())
+    }
+
+    fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .query_all(
+                "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+                &[],
+                |r| (r.get::<_, i64>(0), r.get::<_, String>(1)),
+            )?
+            .pop())
+    }
+    fn verify_audit(&self) -> Result<AuditReport> {
+        let mut report = self.verify_chain()?;
+        // A guard switched off (by the tables' owner) is a change of its own.
+        let guards = self.integrity_check()?;
+        if guards != "ok" {
+            report.problems.push(crate::AuditProblem {
+                letter: None,
+                th: format!("การป้องกันของทะเบียนบนเซิร์ฟเวอร์ถูกปิดหรือถูกลบ ({guards}): ผู้เป็นเจ้าของตารางอาจแก้ไขทะเบียนได้"),
+                en: format!("the register's guards on the server were switched off or removed ({guards}): the tables' owner may have changed the register"),
+            });
+        }
+        Ok(report)
+    }
+    fn integrity_check(&self) -> Result<String> {
+        self.guards_check()
+    }
+    fn backup_to(&self, out: Output, anchor_out: Output) -> Result<AuditReport> {
+        // One SQLite file an office can open anywhere, made by moving the register.
+        let tmp = out.temp_path().to_path_buf();
+        let _ = std::fs::remove_file(&tmp);
+        let report = {
+            let mut copy = crate::Register::new(SqliteRegister::create(&tmp)?);
+            let moved = crate::migrate(self, &mut *copy);
+            match moved {
+                Ok(m) => m.report,
+                Err(e) => {
+                    let _ = std::fs::remove_file(crate::anchor_path(&tmp));
+                    return Err(e);
+                }
+            }
+        };
+        let anchor = crate::anchor_path(&tmp);
+        let kept = std::fs::read(&anchor).unwrap_or_default();
+        let _ = std::fs::remove_file(&anchor);
+        out.persist()?;
+        if !kept.is_empty() {
+            anchor_out.commit(&kept)?;
+        }
+        Ok(report)
+    }
+    fn restore_from(&mut self, _from: &Path, _force: bool) -> Result<AuditReport> {
+        Err(Error::Register {
+            th: format!("ทะเบียนกลางบนเซิร์ฟเวอร์ {} กู้คืนทับไม่ได้ (เสมียนคนอื่นใช้อยู่) ให้สร้างฐานข้อมูลใหม่แล้วย้ายสำเนาเข้าไปด้วย saraban migrate --from สำเนา --to postgres://…", self.shown),
+            en: format!("the shared register on {} cannot be restored over (other clerks use it); create a new database and move the backup into it with saraban migrate --from BACKUP --to postgres://…", self.shown),
+        })
+    }
+
+    fn dump(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
+        self.dump_now(sink)
+    }
+
+    fn load(
+        &mut self,
+        source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
+    ) -> Result<u64> {
+        self.load_now(source)
+    }
+
+    fn as_pg(&self) -> Option<&PgRegister> {
+        Some(self)
+    }
+}
+
+impl PgRegister {
+    /// The chain, the anchor, every letter and counter (see [`Verifier`]), in one snapshot.
+    fn verify_chain(&self) -> Result<AuditReport> {
+        let anchor = self.anchor_file();
+        self.read(|c| {
+            // One snapshot for the whole check.
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let mut v = Verifier::new();
+            for r in tx.query_raw(
+                "SELECT id, at, \"user\", action, letter_id, detail, prev_hash, hash FROM audit ORDER BY id",
+                std::iter::empty::<&str>(),
+            )?.iterator() {
+                let r = r?;
+                v.audit(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7));
+            }
+            // A computer that never wrote to this register has no anchor for it yet.
+            v.chain_done(anchor.exists().then_some(anchor.as_path()), false);
+            for r in tx.query_raw(
+                "SELECT id, status, number_text, issued_date, pdf, pdf_sha256, letter_json, cancel_reason,
+                        title, recipient, sender, issued_by, issued_at, running, search_text, search_grams
+                 FROM letters WHERE status <> 'draft' ORDER BY id",
+                std::iter::empty::<&str>(),
+            )?.iterator() {
+                let r = r?;
+                // The grams must be those of the search text, which must be the letter's.
+                let spelled = r.get::<_, Option<String>>(14);
+                let grams_ok = match (&spelled, r.get::<_, Option<String>>(15)) {
+                    (Some(t), Some(g)) => grams(t) == g,
+                    (None, None) => true,
+                    _ => false,
+                };
+                let search = spelled.filter(|_| grams_ok).map(|t| readable(&t));
+                v.letter(
+                    r.get(0),
+                    r.get(1),
+                    &r.get::<_, Option<String>>(2).unwrap_or_default(),
+                    &r.get::<_, Option<String>>(3).unwrap_or_default(),
+                    &r.get::<_, Option<Vec<u8>>>(4).unwrap_or_default(),
+                    &r.get::<_, Option<String>>(5).unwrap_or_default(),
+                    r.get(6),
+                    r.get::<_, Option<&str>>(7),
+                    &Shown {
+                        title: &r.get::<_, Option<String>>(8).unwrap_or_default(),
+                        recipient: &r.get::<_, Option<String>>(9).unwrap_or_default(),
+                        sender: &r.get::<_, Option<String>>(10).unwrap_or_default(),
+                        issued_by: &r.get::<_, Option<String>>(11).unwrap_or_default(),
+                        issued_at: &r.get::<_, Option<String>>(12).unwrap_or_default(),
+                        running: r.get::<_, Option<i64>>(13),
+                        search,
+                    },
+                );
+            }
+            v.letters_done();
+            for r in tx.query(
+                "SELECT s.prefix, s.kind, s.year_be, s.last,
+                        (SELECT max(running) FROM letters l WHERE l.series_id = s.id AND l.status <> 'draft')
+                 FROM series s ORDER BY s.id",
+                &[],
+            )? {
+                v.series(r.get(0), r.get(1), r.get(2), r.get(3), r.get::<_, Option<i64>>(4).unwrap_or(0));
+            }
+            tx.commit()?;
+            Ok(v.finish())
+        })
+    }
+
+    fn guards_check(&self) -> Result<String> {
+        // The server keeps its own files consistent; what Saraban can check is its schema:
+        // every guard trigger there and enabled.
+        let names: Vec<String> = super::schema::GUARDS
+            .iter()
+            .map(|g| g.to_string())
+            .collect();
+        let present = self.query_all(
+            "SELECT tgname::text FROM pg_trigger WHERE tgname = ANY($1) AND tgenabled <> 'D'",
+            &[&names],
+            |r| r.get::<_, String>(0),
+        )?;
+        let missing: Vec<&str> = super::schema::GUARDS
+            .iter()
+            .filter(|g| !present.iter().any(|p| p == *g))
+            .copied()
+            .collect();
+        Ok(if missing.is_empty() {
+            "ok".into()
+        } else {
+            format!("guard triggers missing or disabled: {}", missing.join(", "))
+        })
+    }
+}
+
+impl PgRegister {
+    fn dump_now(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
+        let mut guard = self.client()?;
+        let c = guard.as_mut().expect("connected");
+        let shown = self.shown.clone();
+        let err = |e| pg_error(e, &shown);
+        let mut tx = c
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(err)?;
+        let none = std::iter::empty::<&str>;
+        for r in tx
+            .query_raw("SELECT key, value FROM settings ORDER BY key", none())
+            .map_err(err)?
+            .iterator()
+        {
+            let r = r.map_err(err)?;
+            sink(Record::Setting {
+                key: r.get(0),
+                value: r.get(1),
+            })?;
+        }
+        for r in tx
+            .query_raw(
+                "SELECT id, prefix, kind, year_be, last FROM series ORDER BY id",
+                none(),
+            )
+            .map_err(err)?
+            .iterator()
+        {
+            let r = r.map_err(err)?;
+            sink(Record::Series(SeriesRow {
+                id: r.get(0),
+                prefix: r.get(1),
+                kind: r.get(2),
+                year_be: r.get(3),
+                last: r.get(4),
+            }))?;
+        }
+        for r in tx
+            .query_raw(
+                &format!("SELECT {LETTER_COLUMNS} FROM letters ORDER BY id"),
+                none(),
+            )
+            .map_err(err)?
+            .iterator()
+        {
+            let r = r.map_err(err)?;
+            sink(Record::Letter(Box::new(LetterRow {
+                id: r.get(0),
+                status: r.get(1),
+                kind: r.get(2),
+                title: r.get(3),
+                recipient: r.get(4),
+                sender: r.get(5),
+                created_at: r.get(6),
+                updated_at: r.get(7),
+                letter_json: r.get(8),
+                series_id: r.get(9),
+                year_be: r.get(10),
+                running: r.get(11),
+                number_text: r.get(12),
+                issued_date: r.get(13),
+                issued_at: r.get(14),
+                issued_by: r.get(15),
+                pdf: r.get(16),
+                pdf_sha256: r.get(17),
+                historical: r.get(18),
+                cancelled_at: r.get(19),
+                cancelled_by: r.get(20),
+                cancel_reason: r.get(21),
+            })))?;
+        }
+        for r in tx
+            .query_raw(
+                "SELECT id, letter_id, saved_at, letter_json FROM letter_versions ORDER BY id",
+                none(),
+            )
+            .map_err(err)?
+            .iterator()
+        {
+            let r = r.map_err(err)?;
+            sink(Record::Version(VersionRow {
+                id: r.get(0),
+                letter_id: r.get(1),
+                saved_at: r.get(2),
+                letter_json: r.get(3),
+            }))?;
+        }
+        for r in tx
+            .query_raw("SELECT id, at, \"user\", action, letter_id, detail, prev_hash, hash FROM audit ORDER BY id", none())
+            .map_err(err)?
+            .iterator()
+        {
+            let r = r.map_err(err)?;
+            sink(Record::Audit(AuditRow {
+                id: r.get(0),
+                at: r.get(1),
+                user: r.get(2),
+                action: r.get(3),
+                letter_id: r.get(4),
+                detail: r.get(5),
+                prev_hash: r.get(6),
+                hash: r.get(7),
+            }))?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(())
+    }
+
+    fn load_now(
+        &mut self,
+        source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
+    ) -> Result<u64> {
+        let shown = self.shown.clone();
+        let mut guard = self.client()?;
+        let c = guard.as_mut().expect("connected");
+        let err = |e| pg_error(e, &shown);
+        let mut tx = c.transaction().map_err(err)?;
+        let used: i64 = tx
+            .query_one(
+                "SELECT (SELECT count(*) FROM letters) + (SELECT count(*) FROM audit)
+                      + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings)",
+                &[],
+            )
+            .map_err(err)?
+            .get(0);
+        if used > 0 {
+            return Err(crate::migrate::not_empty(&shown));
+        }
+        // Rows go in with COPY, a table at a time, in chunks of a few megabytes; the
+        // trigram index is built once at the end (far faster than row by row).
+        tx.batch_execute("DROP INDEX letters_search; DROP INDEX letters_grams; SET LOCAL maintenance_work_mem = '256MB'")
+            .map_err(err)?;
+        let mut copy = Copier::default();
+        let mut n = 0u64;
+        let mut last_audit: Option<(i64, String)> = None;
+        source(&mut |rec| {
+            n += 1;
+            let table = match &rec {
+                Record::Setting { .. } => "settings (key, value)",
+                Record::Series(_) => "series (id, prefix, kind, year_be, last)",
+                Record::Letter(_) => LETTERS_COPY,
+                Record::Version(_) => "letter_versions (id, letter_id, saved_at, letter_json)",
+                Record::Audit(_) => {
+                    "audit (id, at, \"user\", action, letter_id, detail, prev_hash, hash)"
+                }
+            };
+            if copy.table != table || copy.buf.len() > 8 << 20 {
+                copy.flush(&mut tx).map_err(err)?;
+                copy.table = table;
+            }
+            let b = &mut copy.buf;
+            match rec {
+                Record::Setting { key, value } => {
+                    text(b, Some(&key));
+                    bytes(b, Some(&value));
+                }
+                Record::Series(s) => {
+                    int(b, Some(s.id));
+                    text(b, Some(&s.prefix));
+                    text(b, Some(&s.kind));
+                    int(b, Some(s.year_be));
+                    int(b, Some(s.last));
+                }
+                Record::Letter(l) => {
+                    let search = (l.status != "draft").then(|| indexable(&stored_search_text(&l)));
+                    int(b, Some(l.id));
+                    text(b, Some(&l.status));
+                    text(b, Some(&l.kind));
+                    text(b, Some(&l.title));
+                    text(b, Some(&l.recipient));
+                    text(b, Some(&l.sender));
+                    text(b, Some(&l.created_at));
+                    text(b, Some(&l.updated_at));
+                    text(b, Some(&l.letter_json));
+                    int(b, l.series_id);
+                    int(b, l.year_be);
+                    int(b, l.running);
+                    text(b, l.number_text.as_deref());
+                    text(b, l.issued_date.as_deref());
+                    text(b, l.issued_at.as_deref());
+                    text(b, l.issued_by.as_deref());
+                    bytes(b, l.pdf.as_deref());
+                    text(b, l.pdf_sha256.as_deref());
+                    int(b, Some(l.historical));
+                    text(b, l.cancelled_at.as_deref());
+                    text(b, l.cancelled_by.as_deref());
+                    text(b, l.cancel_reason.as_deref());
+                    text(b, search.as_deref());
+                    text(b, search.as_deref().map(grams).as_deref());
+                }
+                Record::Version(v) => {
+                    int(b, Some(v.id));
+                    int(b, Some(v.letter_id));
+                    text(b, Some(&v.saved_at));
+                    text(b, Some(&v.letter_json));
+                }
+                Record::Audit(a) => {
+                    int(b, Some(a.id));
+                    text(b, Some(&a.at));
+                    text(b, Some(&a.user));
+                    text(b, Some(&a.action));
+                    int(b, a.letter_id);
+                    text(b, Some(&a.detail));
+                    text(b, Some(&a.prev_hash));
+                    text(b, Some(&a.hash));
+                    last_audit = Some((a.id, a.hash));
+                }
+            }
+            // Each row ends its line (the tab after the last field is replaced).
+            b.pop();
+            b.push(b'\n');
+            Ok(())
+        })?;
+        copy.flush(&mut tx).map_err(err)?;
+        if let Some((id, hash)) = &last_audit {
+            tx.execute("UPDATE audit_head SET id = $1, hash = $2", &[id, hash])
+                .map_err(err)?;
+        }
+        tx.batch_execute(
+            "CREATE INDEX letters_search ON letters USING gin (search_text gin_trgm_ops);
+             CREATE INDEX letters_grams ON letters USING gin (search_grams gin_trgm_ops);
+             SELECT setval(pg_get_serial_sequence('series', 'id'), coalesce((SELECT max(id) FROM series), 0) + 1, false);
+             SELECT setval(pg_get_serial_sequence('letters', 'id'), coalesce((SELECT max(id) FROM letters), 0) + 1, false);
+             SELECT setval(pg_get_serial_sequence('letter_versions', 'id'), coalesce((SELECT max(id) FROM letter_versions), 0) + 1, false);
+             ANALYZE series; ANALYZE letters; ANALYZE letter_versions; ANALYZE audit;",
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        drop(guard);
+        if let Some((id, hash)) = last_audit {
+            self.anchor(id, &hash)?;
+        }
+        Ok(n)
+    }
+}
+
+const LETTERS_COPY: &str = "letters (id, status, kind, title, recipient, sender, created_at, updated_at, letter_json, \
+     series_id, year_be, running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical, \
+     cancelled_at, cancelled_by, cancel_reason, search_text, search_grams)";
+
+/// Rows of one table in COPY's text format, sent when the table changes or the chunk is
+/// full.
+#[derive(Default)]
+struct Copier {
+    table: &'static str,
+    buf: Vec<u8>,
+}
+
+impl Copier {
+    fn flush(&mut self, tx: &mut Transaction<'_>) -> std::result::Result<(), postgres::Error> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        use std::io::Write;
+        let mut w = tx.copy_in(&format!("COPY {} FROM STDIN", self.table))?;
+        // An I/O error here comes back from finish() as the server's.
+        let _ = w.write_all(&self.buf);
+        w.finish()?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+/// A text field of COPY's text format, then a tab.
+fn text(b: &mut Vec<u8>, v: Option<&str>) {
+    match v {
+        None => b.extend_from_slice(b"\\N"),
+        Some(s) => {
+            for &c in s.as_bytes() {
+                match c {
+                    b'\\' => b.extend_from_slice(b"\\\\"),
+                    b'\n' => b.extend_from_slice(b"\\n"),
+                    b'\r' => b.extend_from_slice(b"\\r"),
+                    b'\t' => b.extend_from_slice(b"\\t"),
+                    _ => b.push(c),
+                }
+            }
+        }
+    }
+    b.push(b'\t');
+}
+
+fn int(b: &mut Vec<u8>, v: Option<i64>) {
+    match v {
+        None => b.extend_from_slice(b"\\N"),
+        Some(n) => b.extend_from_slice(n.to_string().as_bytes()),
+    }
+    b.push(b'\t');
+}
+
+/// A bytea field: `\\x` and hex (the backslash escaped for COPY).
+fn bytes(b: &mut Vec<u8>, v: Option<&[u8]>) {
+    match v {
+        None => b.extend_from_slice(b"\\N"),
+        Some(bytes) => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            b.extend_from_slice(b"\\\\x");
+            for &x in bytes {
+                b.push(HEX[(x >> 4) as usize]);
+                b.push(HEX[(x & 15) as usize]);
+            }
+        }
+    }
+    b.push(b'\t');
+}
+
+fn read_only() -> Error {
+    Error::Register {
+        th: "เปิดทะเบียนไว้เพื่ออ่านอย่างเดียว จึงเขียนไม่ได้".into(),
+        en: "the register was opened only to read; nothing can be written".into(),
+    }
+}

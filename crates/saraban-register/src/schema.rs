@@ -1,0 +1,233 @@
+//! The database schema, as numbered migrations recorded in `PRAGMA user_version`.
+//!
+//! A register file carries our `application_id`, so that opening some other SQLite file is
+//! refused instead of being written into; a file written by a newer Saraban (a higher
+//! `user_version`) is refused too, never downgraded.
+
+use rusqlite::Connection;
+
+use super::{db_error, RegisterError};
+
+/// `PRAGMA application_id` of a Saraban register ("SRBN").
+pub const APPLICATION_ID: i32 = 0x5352_424E;
+
+/// The migrations, in order; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: letters (drafts and issued), their versions, number series, search, audit.
+    r#"
+    CREATE TABLE series (
+        id        INTEGER PRIMARY KEY,
+        prefix    TEXT    NOT NULL,          -- normalised letter code (digits folded)
+        kind      TEXT    NOT NULL,          -- letter | circular | order | announcement
+        year_be   INTEGER NOT NULL,
+        last      INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (prefix, kind, year_be)
+    );
+
+    CREATE TABLE letters (
+        id            INTEGER PRIMARY KEY,
+        status        TEXT    NOT NULL CHECK (status IN ('draft', 'issued', 'cancelled')),
+        kind          TEXT    NOT NULL,
+        title         TEXT    NOT NULL DEFAULT '',  -- เรื่อง
+        recipient     TEXT    NOT NULL DEFAULT '',  -- ถึง
+        sender        TEXT    NOT NULL DEFAULT '',  -- จาก
+        created_at    TEXT    NOT NULL,
+        updated_at    TEXT    NOT NULL,
+        letter_json   TEXT    NOT NULL,       -- the current draft, or the letter as issued
+        series_id     INTEGER REFERENCES series(id),
+        year_be       INTEGER,
+        running       INTEGER,
+        number_text   TEXT,
+        issued_date   TEXT,
+        issued_at     TEXT,
+        issued_by     TEXT,
+        pdf           BLOB,
+        pdf_sha256    TEXT,
+        historical    INTEGER NOT NULL DEFAULT 0,
+        cancelled_at  TEXT,
+        cancelled_by  TEXT,
+        cancel_reason TEXT,
+        UNIQUE (series_id, year_be, running),
+        CHECK (status = 'draft' OR (series_id IS NOT NULL AND running IS NOT NULL AND pdf IS NOT NULL))
+    );
+    CREATE INDEX letters_issued ON letters (status, issued_date DESC, id DESC);
+    CREATE INDEX letters_year ON letters (year_be, running);
+
+    CREATE TABLE letter_versions (
+        id          INTEGER PRIMARY KEY,
+        letter_id   INTEGER NOT NULL REFERENCES letters(id) ON DELETE CASCADE,
+        saved_at    TEXT    NOT NULL,
+        letter_json TEXT    NOT NULL
+    );
+    CREATE INDEX letter_versions_letter ON letter_versions (letter_id, id);
+
+    -- Issued letters never change: only the cancellation may be recorded, once.
+    CREATE TRIGGER letters_issued_immutable BEFORE UPDATE ON letters
+    WHEN OLD.status <> 'draft' AND (
+           OLD.status = 'cancelled'
+        OR NEW.status NOT IN ('issued', 'cancelled')
+        OR NEW.letter_json IS NOT OLD.letter_json OR NEW.kind IS NOT OLD.kind
+        OR NEW.title IS NOT OLD.title OR NEW.recipient IS NOT OLD.recipient OR NEW.sender IS NOT OLD.sender
+        OR NEW.series_id IS NOT OLD.series_id OR NEW.year_be IS NOT OLD.year_be
+        OR NEW.running IS NOT OLD.running OR NEW.number_text IS NOT OLD.number_text
+        OR NEW.issued_date IS NOT OLD.issued_date OR NEW.issued_at IS NOT OLD.issued_at
+        OR NEW.issued_by IS NOT OLD.issued_by
+        OR NEW.pdf IS NOT OLD.pdf OR NEW.pdf_sha256 IS NOT OLD.pdf_sha256
+        OR NEW.historical IS NOT OLD.historical OR NEW.created_at IS NOT OLD.created_at)
+    BEGIN
+        SELECT RAISE(ABORT, 'an issued letter cannot be changed');
+    END;
+    CREATE TRIGGER letters_issued_undeletable BEFORE DELETE ON letters
+    WHEN OLD.status <> 'draft'
+    BEGIN
+        SELECT RAISE(ABORT, 'an issued letter cannot be deleted');
+    END;
+
+    -- Search: number, subject, recipient, body, signer and owner as one text, Thai digits
+    -- folded to ASCII and Latin letters to lower case by the application. A quoted phrase
+    -- of trigrams with their positions matches an exact substring inside the index, with
+    -- no re-reading of the text; case_sensitive 1 spares the tokenizer folding every
+    -- character again.
+    CREATE VIRTUAL TABLE letters_fts USING fts5(text, tokenize = 'trigram case_sensitive 1');
+
+    -- The audit trail: each entry's hash covers the previous one.
+    CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT    NOT NULL,
+        user       TEXT    NOT NULL,
+        action     TEXT    NOT NULL,
+        letter_id  INTEGER,
+        detail     TEXT    NOT NULL,
+        prev_hash  TEXT    NOT NULL,
+        hash       TEXT    NOT NULL
+    );
+    CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+    CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+    "#,
+    // 2: the office profile (settings, emblem and font files), one row a key.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Brings a database to the current schema, or refuses it.
+///
+/// Everything happens in one `BEGIN IMMEDIATE` transaction that reads `user_version`
+/// after taking the write lock: several processes opening a new register at once take
+/// turns, and each one after the first finds the schema already there.
+pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
+    // A register already current needs no write lock (the common case: every open). The
+    // three values are read in one snapshot: read one by one, another process's first
+    // migration could commit between them.
+    let snapshot = conn.transaction().map_err(db_error)?;
+    let (app, version, tables) = state(&snapshot)?;
+    drop(snapshot);
+    refuse(app, version, tables)?;
+    if version == VERSION {
+        return Ok(());
+    }
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(db_error)?;
+    let (app, version, tables) = state(&tx)?;
+    refuse(app, version, tables)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql).map_err(db_error)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i32)
+            .map_err(db_error)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(db_error)?;
+    tx.commit().map_err(db_error)?;
+    Ok(())
+}
+
+/// Checks that a database opened read-only is a current register.
+pub fn check_readable(conn: &Connection) -> Result<(), RegisterError> {
+    let snapshot = conn.unchecked_transaction().map_err(db_error)?;
+    let (app, version, tables) = state(&snapshot)?;
+    drop(snapshot);
+    refuse(app, version, tables)?;
+    if app != APPLICATION_ID || version < VERSION {
+        return Err(RegisterError::NeedsUpgrade);
+    }
+    Ok(())
+}
+
+/// `application_id`, `user_version` and the number of tables.
+fn state(conn: &Connection) -> Result<(i32, i32, i64), RegisterError> {
+    let app: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(db_error)?;
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db_error)?;
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db_error)?;
+    Ok((app, version, tables))
+}
+
+fn refuse(app: i32, version: i32, tables: i64) -> Result<(), RegisterError> {
+    if app != APPLICATION_ID && (tables > 0 || version != 0) {
+        return Err(RegisterError::NotARegister);
+    }
+    if version > VERSION {
+        return Err(RegisterError::Newer {
+            found: version,
+            supported: VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// The schema objects of a database: type, name, table and SQL of each, in order.
+fn objects(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, Option<String>)>> {
+    let mut stmt = conn.prepare(
+        // SQLite's own tables (the statistics ANALYZE keeps) are not the schema.
+        r"SELECT type, name, tbl_name, sql FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}
+
+/// Checks that `conn` holds exactly the schema this build's migrations make: the same
+/// tables, indexes, triggers and views with the same SQL, and nothing else. A backup with
+/// a trigger, view or index of someone else's would carry it into the register on restore.
+/// Returns the first object that differs.
+pub fn check_identical(conn: &Connection) -> saraban_model::Result<()> {
+    let mut fresh = Connection::open_in_memory()?;
+    migrate(&mut fresh).map_err(saraban_model::Error::from)?;
+    let want = objects(&fresh)?;
+    let have = objects(conn)?;
+    if want == have {
+        return Ok(());
+    }
+    let differs = have
+        .iter()
+        .find(|o| !want.contains(o))
+        .map(|o| format!("{} {}", o.0, o.1))
+        .or_else(|| {
+            want.iter()
+                .find(|o| !have.contains(o))
+                .map(|o| format!("{} {} (missing)", o.0, o.1))
+        })
+        .unwrap_or_default();
+    Err(saraban_model::Error::Register {
+        th: format!("โครงสร้างฐานข้อมูลของไฟล์นี้ไม่ตรงกับทะเบียนของสารบรรณ ({differs}) อาจถูกดัดแปลง จึงไม่นำมาใช้"),
+        en: format!("this file's database schema differs from a Saraban register's ({differs}); it may have been tampered with and is not used"),
+    })
+}

@@ -1,0 +1,261 @@
+//! Search: FTS5 with the trigram tokenizer, so any Thai substring of three characters or
+//! more is found without word segmentation; Thai and Arabic digits are folded to one form in
+//! the index and in the query; shorter queries scan.
+
+use chrono::NaiveDate;
+use rusqlite::{params_from_iter, types::Value, Transaction};
+
+use super::entry::{entry_row, entry_select, ENTRY_WIDTH};
+use super::{Entry, SqliteRegister, Status};
+use saraban_model::letter::{Kind, Letter};
+use saraban_thai::to_arabic_digits;
+
+/// Thai digits to ASCII, the one form the index holds.
+pub fn fold_digits(s: &str) -> String {
+    to_arabic_digits(s)
+}
+
+/// The form the index and the queries share: digits folded, Latin letters in lower case.
+pub fn fold(s: &str) -> String {
+    to_arabic_digits(s).to_ascii_lowercase()
+}
+
+/// What to look for.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchQuery {
+    /// A substring of the number, subject, recipient, body, signer or owner.
+    pub text: Option<String>,
+    /// Buddhist-Era year.
+    #[ts(type = "number | null")]
+    pub year_be: Option<i64>,
+    /// Issued on or after.
+    #[ts(type = "string | null")]
+    pub from: Option<NaiveDate>,
+    /// Issued on or before.
+    #[ts(type = "string | null")]
+    pub to: Option<NaiveDate>,
+    /// Letter kind.
+    pub kind: Option<Kind>,
+    /// Issued or cancelled.
+    pub status: Option<Status>,
+    /// At most this many (default 50).
+    pub limit: Option<usize>,
+    /// Skip this many first (the register table fetches page by page).
+    #[serde(default)]
+    pub offset: Option<usize>,
+}
+
+/// A value a search compares a column with.
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl SearchQuery {
+    /// The conditions on year, dates, kind and status (drafts are never found) as SQL,
+    /// each ` AND …` with the placeholder `mark(n)` gives for the n-th value (from 1), and
+    /// the values in order. Each engine marks and binds them its own way.
+    pub(crate) fn conditions(&self, mark: impl Fn(usize) -> String) -> (String, Vec<Arg>) {
+        let mut c: Vec<(&str, Arg)> = Vec::new();
+        if let Some(y) = self.year_be {
+            c.push(("l.year_be =", Arg::Int(y)));
+        }
+        if let Some(d) = self.from {
+            c.push(("l.issued_date >=", Arg::Text(d.to_string())));
+        }
+        if let Some(d) = self.to {
+            c.push(("l.issued_date <=", Arg::Text(d.to_string())));
+        }
+        if let Some(k) = self.kind {
+            c.push(("l.kind =", Arg::Text(k.name().into())));
+        }
+        if let Some(s) = self.status {
+            c.push(("l.status =", Arg::Text(s.name().into())));
+        }
+        let mut sql: String = c
+            .iter()
+            .enumerate()
+            .map(|(i, (cond, _))| format!(" AND {cond} {}", mark(i + 1)))
+            .collect();
+        if self.status.is_none() {
+            sql.push_str(" AND l.status <> 'draft'");
+        }
+        (sql, c.into_iter().map(|(_, a)| a).collect())
+    }
+
+    /// The text looked for, folded (digits, case); none when empty.
+    pub(crate) fn folded_text(&self) -> Option<String> {
+        self.text
+            .as_deref()
+            .map(|t| fold(t.trim()))
+            .filter(|t| !t.is_empty())
+    }
+}
+
+/// One letter found, with where the match is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct Hit {
+    /// The letter.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub entry: Entry,
+    /// The text around the match, the match in «».
+    pub snippet: String,
+}
+
+/// The searchable text of a letter: number, subject, recipient, body, signer and owner,
+/// one per line, digits folded.
+pub(super) fn search_text(l: &Letter, number: &str) -> String {
+    let mut parts: Vec<String> = vec![number.to_string()];
+    parts.extend(l.subject.iter().cloned());
+    parts.extend(l.recipient.iter().cloned());
+    parts.extend(l.body.iter().map(|b| b.text().to_string()));
+    if let Some(s) = &l.signer {
+        parts.push(s.name.clone());
+        parts.extend(s.position_lines());
+    }
+    if let Some(a) = &l.agency {
+        parts.push(a.name.clone());
+        parts.extend(a.address.iter().cloned());
+    }
+    if let Some(o) = &l.owner {
+        parts.extend(
+            [&o.department, &o.unit, &o.phone, &o.fax, &o.email]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+    }
+    fold(&parts.join("\n"))
+}
+
+pub(super) fn index_letter(
+    tx: &Transaction<'_>,
+    id: i64,
+    l: &Letter,
+    number: &str,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO letters_fts (rowid, text) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![id, search_text(l, number)])?;
+    Ok(())
+}
+
+impl SqliteRegister {
+    /// Finds issued letters, newest first.
+    pub fn search(&self, q: &SearchQuery) -> saraban_model::Result<Vec<Hit>> {
+        let limit = q.limit.unwrap_or(50).clamp(1, 10_000) as i64;
+        let offset = q.offset.unwrap_or(0).min(i64::MAX as usize) as i64;
+        let (from_where, args, text) = where_clause(q);
+        let select = entry_select("l");
+        let order = if text.is_some() { "f.rowid" } else { "l.id" };
+        let text_col = if text.is_some() { "f.text" } else { "''" };
+        let sql = format!(
+            "{select}, {text_col} {from_where} ORDER BY {order} DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let needle = text.clone().unwrap_or_default();
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+            let entry = entry_row(r)?;
+            let indexed: String = r.get::<_, Option<String>>(ENTRY_WIDTH)?.unwrap_or_default();
+            let snippet = short_snippet(&indexed, &needle).unwrap_or_default();
+            Ok(Hit { entry, snippet })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// How many letters a search finds in all (its limit and offset ignored).
+    pub fn search_count(&self, q: &SearchQuery) -> saraban_model::Result<i64> {
+        let (from_where, args, _) = where_clause(q);
+        let sql = format!("SELECT count(*) {from_where}");
+        Ok(self
+            .conn
+            .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?)
+    }
+}
+
+/// The FROM and WHERE of a search, its arguments, and the folded text looked for.
+fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
+    let (filters, conditions) = q.conditions(|n| format!("?{n}"));
+    let mut args: Vec<Value> = conditions
+        .into_iter()
+        .map(|a| match a {
+            Arg::Int(i) => Value::Integer(i),
+            Arg::Text(t) => Value::Text(t),
+        })
+        .collect();
+    let text = q.folded_text();
+    let from_where = match &text {
+        Some(t) if t.chars().count() >= 3 => {
+            // A quoted phrase of trigrams: an exact substring, found in the index.
+            // Quotes, stars and NEAR( in the query are only text.
+            args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
+            let m = args.len();
+            format!(
+                "FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                 WHERE letters_fts MATCH ?{m} {filters}"
+            )
+        }
+        Some(t) => {
+            // Shorter than a trigram: scan, with GLOB on plain text ([*] is a star).
+            let mut pattern = String::from("*");
+            for c in t.chars() {
+                match c {
+                    '*' | '?' | '[' => {
+                        pattern.push('[');
+                        pattern.push(c);
+                        pattern.push(']');
+                    }
+                    _ => pattern.push(c),
+                }
+            }
+            pattern.push('*');
+            args.push(Value::Text(pattern));
+            let p = args.len();
+            format!(
+                "FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                 WHERE f.text GLOB ?{p} {filters}"
+            )
+        }
+        None => format!("FROM letters l WHERE 1 = 1 {filters}"),
+    };
+    (from_where, args, text)
+}
+
+pub(super) fn short_snippet(text: &str, needle: &str) -> Option<String> {
+    if needle.is_empty() {
+        return None;
+    }
+    // LIKE ignores ASCII case; so does the snippet.
+    let i = text
+        .to_ascii_lowercase()
+        .find(&needle.to_ascii_lowercase())?;
+    let start = text[..i]
+        .char_indices()
+        .rev()
+        .nth(24)
+        .map(|(j, _)| j)
+        .unwrap_or(0);
+    let end = text[i + needle.len()..]
+        .char_indices()
+        .nth(24)
+        .map(|(j, _)| i + needle.len() + j)
+        .unwrap_or(text.len());
+    Some(format!(
+        "{}{}«{}»{}{}",
+        if start > 0 { "…" } else { "" },
+        &text[start..i],
+        &text[i..i + needle.len()],
+        &text[i + needle.len()..end],
+        if end < text.len() { "…" } else { "" }
+    ))
+}
+
+/// The searchable text of a stored letter row (when a register is moved).
+pub(super) fn stored_search_text(row: &super::records::LetterRow) -> String {
+    let number = row.number_text.clone().unwrap_or_default();
+    match Letter::from_stored_json(&row.letter_json) {
+        Ok(l) => search_text(&l, &number),
+        Err(_) => fold(&format!("{number}\n{}", row.title)),
+    }
+}
