@@ -14,6 +14,7 @@ mod cli;
 mod copy;
 mod endings;
 mod engines;
+mod first_day;
 mod geometry;
 mod hostile;
 mod kinds;

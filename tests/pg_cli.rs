@@ -50,10 +50,7 @@ fn an_office_moves_to_the_server_and_back_with_nothing_lost() {
         ("green-area-training", "2021-03-02"),
         ("p4g-invitation", "2021-03-03"),
     ] {
-        let mut l: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(common::fixture(&format!("{name}.json"))).unwrap(),
-        )
-        .unwrap();
+        let mut l: serde_json::Value = serde_json::from_str(&common::issuable_json(name)).unwrap();
         l["number"]["running"] = serde_json::Value::Null;
         std::fs::write(dir.join(format!("{name}.json")), l.to_string()).unwrap();
         ok(&saraban(

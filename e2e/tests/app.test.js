@@ -345,7 +345,12 @@ test("issue it: the confirmation shows the number it gets", async () => {
   await click("[data-testid=issue]");
   const shown = await textOf("[data-testid=next-number]");
   assert.equal(shown, "มท ๐๘๑๐.๒/ว ๑");
+  // The circular as the department wrote it mixes Thai and Arabic digits: the confirmation
+  // lists the warnings, and the number is taken only once the clerk ticks that they saw them.
+  assert.match(await textOf("[data-testid=issue-warnings]"), /เลขไทยปนกับเลขอารบิก/);
+  assert.equal(await $("[data-testid=confirm-issue-button]").isEnabled(), false);
   await shot("05-confirm-issue");
+  await click("[data-testid=warnings-seen]");
   await click("[data-testid=confirm-issue-button]");
   const banner = await textOf("[data-testid=issued-banner]", 20000);
   assert.ok(banner.includes(shown), banner);
@@ -402,6 +407,29 @@ test("find it in the register by a Thai substring, export to Excel, cancel it", 
   await shot("09-register-cancelled");
   const audit = execFileSync(CLI, ["--db", DB, "--lang", "en", "audit", "verify"], { encoding: "utf8" });
   assert.match(audit, /intact/);
+});
+
+// A number is a legal record: an order with no subject and no body is refused before a
+// number is even shown, with the errors listed; the register is as it was.
+test("a letter with errors cannot take a number: the confirmation lists them", async () => {
+  const entries = () =>
+    execFileSync(CLI, ["--db", DB, "search", "--json"], { encoding: "utf8" }).split("\n").filter(Boolean).length;
+  const before = entries();
+  await click("[data-tab=editor]");
+  await browser.keys(["Control", "n"]);
+  await browser.waitUntil(async () => (await $("#f-subject").getValue()) === "", { timeout: 10000 });
+  await choose('[data-path="kind"]', "order");
+  await click("[data-testid=issue]");
+  const errors = await textOf("[data-testid=issue-errors]");
+  assert.match(errors, /ไม่มีเรื่อง/);
+  assert.match(errors, /ไม่มีข้อความ/);
+  assert.equal(await $("[data-testid=confirm-issue-button]").isExisting(), false, "no way to issue it");
+  assert.equal(await $("[data-testid=next-number]").isExisting(), false, "no number shown");
+  await shot("08b-issue-refused");
+  await click("[data-testid=back-to-edit]");
+  await $("[data-testid=issue-blocked]").waitForExist({ timeout: 5000, reverse: true });
+  assert.equal(entries(), before, "nothing was issued");
+  await choose('[data-path="kind"]', "external");
 });
 
 // Keystrokes into the field in focus, each timed from the key to its preview page on

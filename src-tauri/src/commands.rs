@@ -21,8 +21,8 @@ use saraban::letter::check::Finding;
 use saraban::letter::{Kind, Letter};
 use saraban::register::{AuditReport, DraftInfo, DraftVersion, Entry, Issued, Location};
 use saraban::service::{
-    Access, BookProgress, Courtesy, ExportFormat, Failure, IssueOptions, NextNumber, OfficeProfile,
-    OfficeSetup, PrintCopy, SearchPage, SearchQuery,
+    Access, BookProgress, Courtesy, ExportFormat, Failure, IssueOptions, KindChange, NextNumber,
+    OfficeProfile, OfficeSetup, PrintCopy, SearchPage, SearchQuery,
 };
 use saraban::{Error, Office};
 use tauri::ipc::Response;
@@ -322,6 +322,13 @@ pub async fn remove_font(state: State<'_, AppState>) -> Answer<OfficeSetup> {
 #[tauri::command]
 pub async fn new_letter(state: State<'_, AppState>, kind: Kind) -> Answer<Letter> {
     on_office(&state, move |o| o.new_letter(kind)).await
+}
+
+/// The letter as another kind, and what the change leaves out (the form says so; the
+/// version before it stays in the draft's history).
+#[tauri::command]
+pub async fn change_kind(letter: Letter, kind: Kind) -> Answer<KindChange> {
+    Ok(KindChange::of(letter, kind))
 }
 
 #[tauri::command]

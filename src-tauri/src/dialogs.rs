@@ -86,7 +86,7 @@ fn dirs_documents() -> Option<PathBuf> {
 }
 
 /// A file name from a letter's number and subject: no slashes or other characters a
-/// file system refuses, at most 80 characters.
+/// file system refuses, at most 80 characters, cut at the end of a word.
 pub fn file_name(stem: &str, ext: &str) -> String {
     let clean: String = stem
         .chars()
@@ -97,11 +97,10 @@ pub fn file_name(stem: &str, ext: &str) -> String {
         })
         .collect();
     let clean: String = clean.split_whitespace().collect::<Vec<_>>().join(" ");
-    let clean: String = clean
-        .trim_matches(['.', ' ', '-'])
-        .chars()
-        .take(80)
-        .collect();
+    // At most 80 characters, cut where a line could break: never mid-word.
+    let clean: String = saraban::thai::breaks::shorten(clean.trim_matches(['.', ' ', '-']), 80)
+        .trim_end_matches(['.', ' ', '-'])
+        .to_string();
     let clean = if clean.is_empty() {
         "หนังสือ".to_string()
     } else {
@@ -180,5 +179,13 @@ mod tests {
             "มท ๐๘๑๐.๒-ว ๑๒๓ ขอเชิญประชุม.pdf"
         );
         assert_eq!(super::file_name(" ../ ", "json"), "หนังสือ.json");
+        // A long subject is cut at a word's end, not mid-word ("…แผนพัฒน.pdf").
+        let long = super::file_name(
+            "มท ๐๘๑๐.๓/ว ๑๒๓๔ ขอความร่วมมือประชาสัมพันธ์โครงการพัฒนาศักยภาพบุคลากรท้องถิ่นตามแผนพัฒนาท้องถิ่นประจำปี",
+            "pdf",
+        );
+        let stem = long.strip_suffix(".pdf").unwrap();
+        assert!(stem.chars().count() <= 80, "{long}");
+        assert!(!stem.ends_with("พัฒน") && !stem.ends_with("ท้องถิ"), "{long}");
     }
 }

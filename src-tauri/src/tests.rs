@@ -105,6 +105,7 @@ fn bad_input_is_a_thai_message_with_the_field() {
 fn a_far_date_is_refused_in_thai_unless_the_clerk_insists() {
     let (_app, w, _dir) = window();
     let letter = serde_json::json!({"kind": "external", "number": {"prefix": "มท ๐๘๑๐.๒"},
+        "agency": {"name": "กรมส่งเสริมการปกครองท้องถิ่น"},
         "subject": "ทดสอบ", "recipient": "ผู้ว่าราชการจังหวัด", "body": ["ข้อความ"]});
     let id = answer::<i64>(
         &w,
@@ -329,6 +330,13 @@ fn every_command_given_an_invalid_letter_gets_the_same_refusal() {
         .unwrap()
         .chars()
         .any(|c| ('\u{0e01}'..='\u{0e5b}').contains(&c)));
+    // The clerk reads the field by the form's name for it, never a JSON path.
+    let said = first["message"].as_str().unwrap();
+    assert!(said.starts_with("ข้อความ ย่อหน้าที่ ๑"), "{said}");
+    assert!(
+        !said.contains("body[0]") && !said.contains("body:"),
+        "{said}"
+    );
     for (cmd, err) in &refusals {
         assert_eq!(err, first, "{cmd} refused otherwise");
     }

@@ -90,6 +90,27 @@ pub struct NextNumber {
     pub date: String,
 }
 
+/// A letter changed to another kind (เปลี่ยนชนิดหนังสือ): what it became, and the parts of
+/// the old kind the new one has not, by their Thai names (they stay in the draft's history).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct KindChange {
+    /// The letter as the new kind.
+    pub letter: Letter,
+    /// What was left out.
+    pub dropped: Vec<String>,
+}
+
+impl KindChange {
+    /// `letter` as `kind`.
+    pub fn of(letter: Letter, kind: Kind) -> KindChange {
+        let (letter, dropped) = letter.with_kind(kind);
+        KindChange {
+            letter,
+            dropped: dropped.into_iter().map(String::from).collect(),
+        }
+    }
+}
+
 /// How a recipient is addressed: คำขึ้นต้น and คำลงท้าย.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Courtesy {
@@ -171,10 +192,19 @@ impl From<&Error> for Failure {
                 .collect(),
             _ => Vec::new(),
         };
-        Failure {
-            message: e.lines(Lang::Th).join("\n"),
-            problems,
-        }
+        // A clerk reads the fields by the names the form gives them, never by JSON paths.
+        let message = match e {
+            Error::Input(ps) => ps
+                .iter()
+                .map(|p| match crate::letter::field_label(&p.path) {
+                    Some(label) if !p.th.contains(&label) => format!("{label}: {}", p.th),
+                    _ => p.th.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => e.lines(Lang::Th).join("\n"),
+        };
+        Failure { message, problems }
     }
 }
 
@@ -257,6 +287,26 @@ impl Press {
     pub fn check(&self, letter: &Letter) -> Vec<Finding> {
         proofread(letter)
     }
+}
+
+/// The refusal to issue a letter with error findings: each finding, then what to do.
+fn not_ready(findings: &[Finding]) -> Error {
+    let mut problems: Vec<crate::error::InputProblem> = findings
+        .iter()
+        .map(|f| crate::error::InputProblem::new(f.path.clone(), f.th.clone(), f.en.clone()))
+        .collect();
+    problems.push(crate::error::InputProblem::new(
+        "",
+        format!(
+            "ยังไม่ออกเลข: หนังสือมีข้อผิดพลาด {} รายการ แก้ให้ครบก่อน (ตรวจด้วย saraban check) เลขทะเบียนจึงไม่ถูกใช้ไปกับหนังสือที่ยังไม่พร้อม",
+            crate::thai::to_thai_digits(&findings.len().to_string())
+        ),
+        format!(
+            "not issued: the letter has {} error(s); correct them first (saraban check lists them), so that no register number is spent on a letter that is not ready",
+            findings.len()
+        ),
+    ));
+    Error::Input(problems)
 }
 
 fn no_register() -> Error {
@@ -606,6 +656,12 @@ impl Office {
         // A draft is kept as the clerk left it; what takes a number is checked here, in
         // the core, whichever way it came (a file, the app, a stored draft).
         let letter = &letter.clone().validated()?;
+        // Nor does a letter with errors take a number (a missing subject, an empty body,
+        // a salutation that does not go with its closing…): the findings are the refusal.
+        let blocking = crate::letter::check::blocking(letter);
+        if !blocking.is_empty() {
+            return Err(not_ready(&blocking));
+        }
         let Office {
             register, press, ..
         } = self;

@@ -182,6 +182,7 @@ fn typescript_bindings_are_current() {
         NextNumber::decl(&cfg),
         BookProgress::decl(&cfg),
         Courtesy::decl(&cfg),
+        KindChange::decl(&cfg),
         Failure::decl(&cfg),
         FieldProblem::decl(&cfg),
     ];

@@ -88,7 +88,7 @@ pub const PROTECTED_WORDS: &[&str] = &[
 static UNITS: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::LazyLock::new(|| {
     let num = r"[0-9๐-๙]+(?:[.,:][0-9๐-๙]+)*";
     let month = "(?:มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|ม\\.ค\\.|ก\\.พ\\.|มี\\.ค\\.|เม\\.ย\\.|พ\\.ค\\.|มิ\\.ย\\.|ก\\.ค\\.|ส\\.ค\\.|ก\\.ย\\.|ต\\.ค\\.|พ\\.ย\\.|ธ\\.ค\\.)";
-    let dash = r"\s*[–—-]\s*";
+    let dash = r"\s*[-‐‑‒–—―−]\s*";
     let era = r"(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?";
     let lead =
         "(?:จำนวน|ข้อ|พ\\.ศ\\.|ค\\.ศ\\.|ครั้งที่|วันที่|ฉบับที่|เลขที่|หมู่ที่|ชั้นที่|ลำดับที่|ที่|เวลา|ปี|มาตรา|วรรค|หน้า)";
@@ -108,6 +108,19 @@ static UNITS: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::LazyLock::new(
     .iter()
     .map(|p| regex::Regex::new(p).expect("the unit patterns are valid"))
     .collect()
+});
+
+/// A time with its unit, alone or as a range, in every form letters write it: `๑๔.๐๐ น.`,
+/// `14:00 น.`, `๑๔.๐๐ – ๑๖.๐๐ น.`, `๑๔.๐๐ น. - ๑๖.๐๐ น.`, `๐๙.๓๐ ถึง ๑๒.๐๐ น.`,
+/// `๘.๓๐ นาฬิกา`, with any dash (hyphen, en, em, figure or minus) and Thai or Arabic digits.
+/// Unlike the [`UNITS`], which a line leaves whole only when it can, these are glue: no
+/// line ever ends inside one, so `น.` never starts a line alone.
+static TIMES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let time = r"[0-9๐-๙]{1,2}[.:][0-9๐-๙]{2}";
+    let unit = r"(?:น\.|นาฬิกา)";
+    let to = r"\s*(?:[-‐‑‒–—―−~]|ถึง)\s*";
+    regex::Regex::new(&format!(r"(?:{time}(?:\s*{unit})?{to})?{time}\s*{unit}"))
+        .expect("the time pattern is valid")
 });
 
 /// PyThaiNLP's word list, embedded at build time (see `build.rs`; empty when the set-up
@@ -148,6 +161,31 @@ pub enum BreakStrength {
 
 /// How many Thai characters of context the LSTM sees on each side of a break it checks.
 const WINDOW: usize = 8;
+
+/// `text` cut to at most `max` characters where a line could break (after a space, or at
+/// the end of a Thai word), so that a file name or a label never ends mid-word ("…แผนพัฒน");
+/// a first word longer than `max` is cut between characters, never inside a grapheme
+/// (a vowel or tone mark stays with its consonant). Trailing spaces are dropped.
+pub fn shorten(text: &str, max: usize) -> &str {
+    let Some((limit, _)) = text.char_indices().nth(max) else {
+        return text;
+    };
+    static BREAKER: std::sync::OnceLock<LineBreaker> = std::sync::OnceLock::new();
+    let breaker = BREAKER.get_or_init(LineBreaker::new);
+    let at_word = breaker
+        .opportunities(text)
+        .into_iter()
+        .rfind(|&b| b <= limit)
+        .filter(|&b| !text[..b].trim_end().is_empty());
+    let cut = at_word.unwrap_or_else(|| {
+        let mut b = limit;
+        while b > 0 && text[b..].chars().next().is_some_and(is_thai_combining) {
+            b = text[..b].char_indices().next_back().map_or(0, |(i, _)| i);
+        }
+        b
+    });
+    text[..cut].trim_end()
+}
 
 /// Finds line-break opportunities in Thai (and mixed) text.
 #[derive(Clone, Debug)]
@@ -194,7 +232,10 @@ impl LineBreaker {
         if out.is_empty() || !text.chars().any(is_thai) {
             return out;
         }
-        let mut inside = Vec::new();
+        let mut inside: Vec<(usize, usize)> = Vec::new();
+        if text.contains("น.") || text.contains("นาฬิกา") {
+            inside.extend(TIMES.find_iter(text).map(|m| (m.start(), m.end())));
+        }
         for w in &self.protected {
             for (start, m) in text.match_indices(w.as_str()) {
                 inside.push((start, start + m.len()));
@@ -432,5 +473,55 @@ mod tests {
         for b in lb.opportunities(text) {
             assert!(lb.confirm(text, b));
         }
+    }
+
+    #[test]
+    fn a_shortened_text_ends_at_a_word_never_inside_one() {
+        let subject = "ขอความร่วมมือประชาสัมพันธ์โครงการพัฒนาศักยภาพบุคลากรท้องถิ่นตามแผนพัฒนาท้องถิ่น";
+        let short = shorten(subject, 60);
+        assert!(short.chars().count() <= 60, "{short}");
+        assert!(subject.starts_with(short));
+        // It ends where a line could break: at one of the breaker's opportunities.
+        let ends = LineBreaker::new().opportunities(subject);
+        assert!(ends.contains(&short.len()), "cut mid-word: {short}");
+        assert!(!short.ends_with("แผนพัฒน"), "{short}");
+        // The last word end that fits (ขอ|เชิญ), trailing spaces gone.
+        assert_eq!(shorten("มท ๐๘๑๐.๒/ว ๑๒๓ ขอเชิญประชุม", 20), "มท ๐๘๑๐.๒/ว ๑๒๓ ขอ");
+        assert_eq!(shorten("มท ๐๘๑๐.๒/ว ๑๒๓ ขอเชิญประชุม", 17), "มท ๐๘๑๐.๒/ว ๑๒๓");
+        // Short texts are kept whole; one long unbreakable word keeps its marks together.
+        assert_eq!(shorten("สั้น", 80), "สั้น");
+        let one = "ก\u{0E34}\u{0E48}".repeat(5);
+        let cut = shorten(&one, 4);
+        assert!(!cut.is_empty() && one.starts_with(cut));
+        assert!(!one[cut.len()..].starts_with(is_thai_combining), "{cut:?}");
+    }
+
+    #[test]
+    fn a_time_never_leaves_its_unit() {
+        let lb = LineBreaker::new();
+        for time in [
+            "๑๔.๐๐ น.",
+            "14:00 น.",
+            "๑๔.๐๐ – ๑๖.๐๐ น.",
+            "๑๔.๐๐–๑๖.๐๐น.",
+            "14.00 - 16.00 น.",
+            "๑๔.๐๐ น. — ๑๖.๐๐ น.",
+            "๑๓:๓๐ − ๑๖:๓๐ น.",
+            "๐๙.๓๐ ‒ ๑๒.๐๐ น.",
+            "๐๙.๓๐ ถึง ๑๒.๐๐ น.",
+            "๘.๓๐ นาฬิกา",
+        ] {
+            let text = format!("การประชุมจัดขึ้นในเวลา {time} ณ ห้องประชุม");
+            let at = text.find(time).unwrap();
+            let inside: Vec<usize> = lb
+                .opportunities(&text)
+                .into_iter()
+                .filter(|&b| b > at && b < at + time.len())
+                .collect();
+            assert!(inside.is_empty(), "{time}: breaks inside at {inside:?}");
+        }
+        // Numbers that are not times keep their breaks: a list "๑๔.๐๐ ๑๖.๐๐" has no unit.
+        let plain = "ยอดเงิน ๑๔.๐๐ บาท และ ๑๖.๐๐ บาท";
+        assert!(!lb.opportunities(plain).is_empty());
     }
 }

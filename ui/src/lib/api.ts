@@ -33,6 +33,7 @@ export const api = {
   importFont: commands.importFont,
   removeFont: commands.removeFont,
   newLetter: commands.newLetter,
+  changeKind: commands.changeKind,
   courtesy: commands.courtesy,
   renderPreview: commands.renderPreview,
   check: commands.checkLetter,

@@ -689,6 +689,16 @@ salutation: string,
  */
 closing: string, };
 
+export type KindChange = { 
+/**
+ * The letter as the new kind.
+ */
+letter: Letter, 
+/**
+ * What was left out.
+ */
+dropped: Array<string>, };
+
 export type Failure = { 
 /**
  * What went wrong and what to do, in Thai.
@@ -718,7 +728,7 @@ export const KIND_NAMES: Record<Kind, string> = { external: "หนังสื�
 /** What each kind of letter has (Kind::parts): the form shows these parts. */
 export const KIND_PARTS: Record<Kind, Parts> = {
   external: {"urgency":true,"number":true,"agency":true,"address":true,"salutation":true,"recipient":true,"references":true,"enclosures":true,"closing":true,"signer":true,"stamp":false,"owner":true,"qr":true,"copies":true,"distribution":true,"paper":false,"circular":true},
-  memo: {"urgency":true,"number":true,"agency":true,"address":false,"salutation":true,"recipient":true,"references":false,"enclosures":false,"closing":false,"signer":true,"stamp":false,"owner":false,"qr":true,"copies":true,"distribution":false,"paper":true,"circular":true},
+  memo: {"urgency":true,"number":true,"agency":true,"address":false,"salutation":true,"recipient":true,"references":false,"enclosures":false,"closing":false,"signer":true,"stamp":false,"owner":true,"qr":true,"copies":true,"distribution":false,"paper":true,"circular":true},
   stamped: {"urgency":true,"number":true,"agency":true,"address":false,"salutation":false,"recipient":true,"references":false,"enclosures":true,"closing":false,"signer":false,"stamp":true,"owner":true,"qr":true,"copies":false,"distribution":true,"paper":false,"circular":true},
   order: {"urgency":false,"number":false,"agency":true,"address":false,"salutation":false,"recipient":false,"references":false,"enclosures":false,"closing":false,"signer":true,"stamp":false,"owner":false,"qr":true,"copies":false,"distribution":false,"paper":false,"circular":false},
   announcement: {"urgency":false,"number":false,"agency":true,"address":false,"salutation":false,"recipient":false,"references":false,"enclosures":false,"closing":false,"signer":true,"stamp":false,"owner":false,"qr":true,"copies":false,"distribution":false,"paper":false,"circular":false},

@@ -2,7 +2,7 @@
 // `SARABAN_WRITE_BINDINGS=1 cargo test -p saraban-app commands_ts`. Do not edit: change
 // the command and generate again. The UI calls the commands through lib/api.ts.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { AuditReport, BookProgress, Courtesy, DraftInfo, DraftVersion, Entry, ExportFormat, Finding, Issued, Kind, Letter, NextNumber, OfficeProfile, OfficeSetup, SearchPage, SearchQuery } from "./bindings";
+import type { AuditReport, BookProgress, Courtesy, DraftInfo, DraftVersion, Entry, ExportFormat, Finding, Issued, Kind, KindChange, Letter, NextNumber, OfficeProfile, OfficeSetup, SearchPage, SearchQuery } from "./bindings";
 
 export const commands = {
   officeSetup: (): Promise<OfficeSetup> => invoke<OfficeSetup>("office_setup"),
@@ -16,6 +16,7 @@ export const commands = {
   importFont: (): Promise<OfficeSetup | null> => invoke<OfficeSetup | null>("import_font"),
   removeFont: (): Promise<OfficeSetup> => invoke<OfficeSetup>("remove_font"),
   newLetter: (kind: Kind): Promise<Letter> => invoke<Letter>("new_letter", { kind }),
+  changeKind: (letter: Letter, kind: Kind): Promise<KindChange> => invoke<KindChange>("change_kind", { letter, kind }),
   courtesy: (recipient: string): Promise<Courtesy> => invoke<Courtesy>("courtesy", { recipient }),
   renderPreview: (letter: Letter): Promise<ArrayBuffer> => invoke<ArrayBuffer>("render_preview", { letter }),
   checkLetter: (letter: Letter): Promise<Finding[]> => invoke<Finding[]>("check_letter", { letter }),

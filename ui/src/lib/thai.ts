@@ -53,3 +53,36 @@ export function bookProgressText(p: { rows: number; total: number; pages: number
     `กำลังพิมพ์สมุดทะเบียน… หน้า ${p.pages} · หนังสือ ${p.rows.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} ฉบับ (${pct}%)`,
   );
 }
+
+/** What a typed year means: a Buddhist-Era year, a Christian-Era year (offered as BE),
+ *  or a problem to say. Thai or Arabic digits. Partial input (fewer than four digits) is
+ *  `null`: the clerk is still typing. */
+export type YearReading = { be: number } | { ce: number; be: number } | { problem: string } | null;
+
+export function readYear(text: string): YearReading {
+  const t = text.trim().replace(/[๐-๙]/g, (c) => String(THAI_DIGITS.indexOf(c)));
+  if (t === "") return null;
+  if (!/^\d+$/.test(t)) return { problem: "ปีต้องเป็นตัวเลข พ.ศ. ๔ หลัก เช่น ๒๕๖๙" };
+  if (t.length < 4) return null;
+  const y = Number(t);
+  if (t.length === 4 && y >= 2400 && y <= 2700) return { be: y };
+  if (t.length === 4 && y >= 1900 && y < 2400 && y + 543 <= 2700) return { ce: y, be: y + 543 };
+  return {
+    problem: thaiDigits(`ปี ${t} ไม่ใช่ปี พ.ศ. ที่ใช้ได้ (พิมพ์ปี พ.ศ. ๔ หลัก เช่น ${Number(todayBangkok().slice(0, 4)) + 543})`),
+  };
+}
+
+/** What the confirmation says when the date a letter will carry is not the one the clerk
+ *  typed (a month-only draft date of another month, no date at all); null when it is. */
+export function carriedDateNote(typed: string | null | undefined, carried: string): string | null {
+  const t = parseIso(typed);
+  if (!t) return `หนังสือนี้ยังไม่ได้ลงวันที่ จะลงวันที่ ${formatThaiDate(carried)}`;
+  const c = parseIso(carried)!;
+  if (t.day != null) {
+    return typed === carried
+      ? null
+      : `วันที่ที่พิมพ์ไว้ (${formatThaiDate(typed)}) ต่างจากวันที่ที่จะลงในหนังสือ (${formatThaiDate(carried)})`;
+  }
+  if (t.year === c.year && t.month === c.month) return null;
+  return `วันที่ที่พิมพ์ไว้คือ ${formatThaiDate(typed)} แต่หนังสือจะลงวันที่ ${formatThaiDate(carried)} (วันที่ออกเลข)`;
+}

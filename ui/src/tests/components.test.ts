@@ -13,7 +13,15 @@ import { normalize, oneLine } from "../lib/letter";
 import { oneAtATime } from "../lib/serial";
 import RegisterTable from "../lib/components/RegisterTable.svelte";
 import type { Hit, Letter } from "../lib/bindings";
-import { bookProgressText, formatThaiDate, thaiDigits, toIso, todayBangkok } from "../lib/thai";
+import {
+  bookProgressText,
+  carriedDateNote,
+  formatThaiDate,
+  readYear,
+  thaiDigits,
+  toIso,
+  todayBangkok,
+} from "../lib/thai";
 
 const json = () => JSON.parse(screen.getByTestId("json").textContent!);
 
@@ -60,6 +68,40 @@ describe("DatePicker", () => {
     expect(screen.getByTestId("value").textContent).toBe("2024-02-29");
     await fireEvent.input(screen.getByLabelText("ปี พ.ศ."), { target: { value: "2024" } });
     expect(screen.getByTestId("value").textContent).toBe("2024-02-29");
+  });
+
+  it("offers a Christian-Era year as Buddhist Era, and says what it cannot use", async () => {
+    render(DateHost, { value: "2026-12-05" });
+    const year = screen.getByLabelText("ปี พ.ศ.") as HTMLInputElement;
+    await fireEvent.input(year, { target: { value: "2026" } });
+    expect(screen.getByTestId("year-ce").textContent).toContain("ค.ศ.");
+    expect(screen.getByTestId("value").textContent).toBe("2026-12-05");
+    await fireEvent.click(screen.getByTestId("year-as-be"));
+    expect(screen.getByTestId("value").textContent).toBe("2026-12-05");
+    expect(year.value).toBe("2569");
+    await fireEvent.input(year, { target: { value: "3000" } });
+    expect(screen.getByTestId("year-problem").textContent).toContain("ไม่ใช่ปี พ.ศ.");
+  });
+
+  it("never picks a month on its own when a year comes first", async () => {
+    render(DateHost, { value: undefined });
+    await fireEvent.input(screen.getByLabelText("ปี พ.ศ."), { target: { value: "๒๕๗๑" } });
+    expect(screen.getByTestId("value").textContent).toBe("");
+    expect(screen.getByTestId("month-needed")).toBeTruthy();
+    await fireEvent.change(screen.getByLabelText("เดือน"), { target: { value: "3" } });
+    expect(screen.getByTestId("value").textContent).toBe("2028-03");
+  });
+
+  it("says when the date a letter will carry is not the one typed", () => {
+    expect(carriedDateNote("2026-12-05", "2026-12-05")).toBeNull();
+    expect(carriedDateNote("2026-12", "2026-12-05")).toBeNull();
+    expect(carriedDateNote("2028-03", "2026-12-05")).toBe(
+      "วันที่ที่พิมพ์ไว้คือ มีนาคม ๒๕๗๑ แต่หนังสือจะลงวันที่ ๕ ธันวาคม ๒๕๖๙ (วันที่ออกเลข)",
+    );
+    expect(carriedDateNote(null, "2026-12-05")).toContain("ยังไม่ได้ลงวันที่");
+    expect(readYear("25")).toBeNull();
+    expect(readYear("๒๕๖๙")).toEqual({ be: 2569 });
+    expect(readYear("2026")).toEqual({ ce: 2026, be: 2569 });
   });
 
   it("knows today in Bangkok, not UTC", () => {
@@ -295,6 +337,43 @@ describe("LetterForm", () => {
       expect(screen.getByTestId("json").textContent).toBe(before);
       unmount();
     }
+  });
+});
+
+describe("changing a letter's kind", () => {
+  it("keeps the letter first, then takes the core's letter of the new kind and says what went", async () => {
+    const order: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "change_kind") {
+        order.push("change");
+        const a = args as { letter: Letter; kind: string };
+        return { letter: { ...a.letter, kind: a.kind, owner: null }, dropped: ["ส่วนราชการเจ้าของเรื่อง (โทร. อีเมล)"] };
+      }
+      if (cmd === "courtesy") return { salutation: "เรียน", closing: "ขอแสดงความนับถือ" };
+      return null;
+    });
+    const letter = normalize({
+      kind: "external",
+      agency: { name: "กรมส่งเสริมการปกครองท้องถิ่น", address: [] },
+      owner: { department: "กองพัฒนา", phone: "๐ ๒๒๔๑ ๙๐๐๐" },
+      body: ["ข้อความ"],
+    } as unknown as Letter);
+    let told: [string, string[]] | null = null;
+    render(FormHost, {
+      letter,
+      beforeKindChange: async () => order.push("kept"),
+      onkindchange: (k: string, d: string[]) => (told = [k, d]),
+    });
+    const select = screen.getByLabelText("ชนิด") as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: "order" } });
+    await vi.waitFor(() => expect(told).not.toBeNull());
+    expect(order).toEqual(["kept", "change"]);
+    expect(told![0]).toBe("order");
+    expect(told![1]).toEqual(["ส่วนราชการเจ้าของเรื่อง (โทร. อีเมล)"]);
+    const shown = json();
+    expect(shown.kind).toBe("order");
+    expect(shown.owner).toBeNull();
+    clearMocks();
   });
 });
 

@@ -133,6 +133,16 @@ fn fields(l: &Letter) -> Vec<(String, &str)> {
     out
 }
 
+/// What stops a letter from taking a number: the proofreader's errors (spelling aside,
+/// which is never an error). A number is a legal record; the core refuses to spend one on
+/// a letter that is not ready, whichever front end asks (`Office::issue`).
+pub fn blocking(l: &Letter) -> Vec<Finding> {
+    check_with(l, None)
+        .into_iter()
+        .filter(|f| f.level == Level::Error)
+        .collect()
+}
+
 /// Proofreads a letter without a spelling dictionary.
 pub fn check(l: &Letter) -> Vec<Finding> {
     check_with(l, None)
@@ -343,6 +353,14 @@ fn missing_parts(l: &Letter, out: &mut Vec<Finding>) {
             out,
         );
     }
+    need(
+        l.body.iter().any(|b| !b.text().trim().is_empty()),
+        "body",
+        "ข้อความ (เนื้อหาของหนังสือ)",
+        "body text",
+        Level::Error,
+        out,
+    );
     if parts.recipient {
         need(
             has(&l.recipient),

@@ -7,12 +7,14 @@
 //! the JSON path of every problem.
 
 pub mod check;
+mod fields;
 mod parse;
 mod repair;
 pub mod spell;
 
 mod date;
 pub use date::parse_date_either_era;
+pub use fields::field_label;
 pub use parse::{MAX_FIELD_CHARS, MAX_SUBJECT_CHARS, MAX_TOTAL_CHARS};
 pub use saraban_thai::{DateProblem, Digits, LetterDate};
 
@@ -190,7 +192,7 @@ impl Kind {
             closing: self == External,
             signer: self != Stamped,
             stamp: self == Stamped,
-            owner: matches!(self, External | Stamped),
+            owner: matches!(self, External | Stamped | Memo),
             qr: true,
             copies: matches!(self, External | Memo),
             distribution: matches!(self, External | Stamped),
@@ -623,8 +625,84 @@ impl Letter {
 
     /// Runs the checks [`Letter::from_json`] runs on a letter that arrived already parsed
     /// (from the app): lengths, control characters, dates, every problem by its path.
+    /// The letter comes back with only the parts of its kind ([`Letter::without_hidden_parts`]):
+    /// whatever prints or takes a number goes through here.
     pub fn validated(self) -> crate::Result<Letter> {
-        parse::validated(self)
+        parse::validated(self.without_hidden_parts())
+    }
+
+    /// The parts this letter holds that its kind does not have ([`Kind::parts`]), by their
+    /// Thai names: what a change of kind leaves out (a contact block on an order, อ้างถึง
+    /// on a memo). A draft keeps them; nothing prints them.
+    pub fn hidden_parts(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        self.clone().strip_hidden(&mut out);
+        out
+    }
+
+    /// The letter with only the parts of its kind: what is printed and issued, so that what
+    /// the form hides never appears on paper ([`Letter::hidden_parts`] names what goes).
+    pub fn without_hidden_parts(mut self) -> Letter {
+        self.strip_hidden(&mut Vec::new());
+        self
+    }
+
+    /// The letter as another kind: the parts that kind does not have are left out, and
+    /// named (Thai), so that the clerk is told what the change drops.
+    pub fn with_kind(mut self, kind: Kind) -> (Letter, Vec<&'static str>) {
+        self.kind = kind;
+        let mut dropped = Vec::new();
+        self.strip_hidden(&mut dropped);
+        (self, dropped)
+    }
+
+    fn strip_hidden(&mut self, dropped: &mut Vec<&'static str>) {
+        let p = self.kind.parts();
+        fn drop<T>(keep: bool, v: &mut Option<T>, name: &'static str, out: &mut Vec<&'static str>) {
+            if !keep && v.take().is_some() {
+                out.push(name);
+            }
+        }
+        fn drop_all<T>(
+            keep: bool,
+            v: &mut Vec<T>,
+            name: &'static str,
+            out: &mut Vec<&'static str>,
+        ) {
+            if !keep && !v.is_empty() {
+                v.clear();
+                out.push(name);
+            }
+        }
+        drop(p.urgency, &mut self.urgency, "ชั้นความเร็ว", dropped);
+        drop(p.urgency, &mut self.secrecy, "ชั้นความลับ", dropped);
+        // The number stays: an order or an announcement has no ที่ line, but the register
+        // numbers it (๑/๒๕๖๙) and that number is printed.
+        drop(p.agency, &mut self.agency, "ส่วนราชการเจ้าของหนังสือ", dropped);
+        if let Some(a) = self.agency.as_mut() {
+            drop_all(p.address, &mut a.address, "ที่ตั้งส่วนราชการ", dropped);
+        }
+        drop(p.salutation, &mut self.salutation, "คำขึ้นต้น", dropped);
+        drop(p.recipient, &mut self.recipient, "ผู้รับ (เรียน)", dropped);
+        drop_all(p.references, &mut self.references, "อ้างถึง", dropped);
+        drop_all(p.enclosures, &mut self.enclosures, "สิ่งที่ส่งมาด้วย", dropped);
+        drop(p.closing, &mut self.closing, "คำลงท้าย", dropped);
+        drop(p.signer, &mut self.signer, "ผู้ลงนาม", dropped);
+        drop(p.stamp, &mut self.stamp, "ตราชื่อส่วนราชการ", dropped);
+        drop(
+            p.owner,
+            &mut self.owner,
+            "ส่วนราชการเจ้าของเรื่อง (โทร. อีเมล)",
+            dropped,
+        );
+        drop_all(p.qr, &mut self.qr, "QR Code", dropped);
+        drop_all(p.copies, &mut self.copies_to, "สำเนาส่ง", dropped);
+        drop(p.distribution, &mut self.distribution, "บัญชีแจกจ่าย", dropped);
+        drop(p.paper, &mut self.paper, "ขนาดกระดาษ", dropped);
+        if !p.circular && self.circular {
+            self.circular = false;
+            dropped.push("หนังสือเวียน");
+        }
     }
 
     /// Reads a letter the register stored (a draft, a version, an issued letter) as the

@@ -1,0 +1,144 @@
+//! What a clerk's first day found (issue 19), held by the core whichever front end asks:
+//! a letter with errors takes no number, and what a letter's kind has not never prints.
+
+use crate::common;
+
+use std::process::Command;
+
+use saraban::register::{Access, Register};
+use saraban::service::IssueOptions;
+use saraban::{Letter, Office, OfficeSettings};
+
+fn office_on(db: &std::path::Path) -> Office {
+    let register = Register::open_with(db, Access::Create).unwrap();
+    let mut office = Office::with_register(&OfficeSettings::default(), register).unwrap();
+    let g = saraban::typeset::Graphic::from_bytes(
+        common::stand_in_emblem_svg(),
+        std::path::Path::new("stand-in.svg"),
+    )
+    .unwrap();
+    office.set_emblem(Some(g));
+    office
+}
+
+fn text_of(pdf: &[u8], dir: &std::path::Path) -> String {
+    let path = dir.join("letter.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|_| {
+            common::missing_tool("pdftotext (poppler-utils)");
+            unreachable!()
+        });
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// An order with no subject and no body was issued as ๒/๒๕๖๙ while the findings said
+/// "ไม่มีเรื่อง": a number is a legal record, and the core now refuses to spend one.
+#[test]
+fn a_letter_with_errors_takes_no_number_on_any_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("register.sqlite");
+    let mut office = office_on(&db);
+    let empty_order = Letter::from_json(
+        r#"{"kind":"order","agency":{"name":"องค์การบริหารส่วนตำบลบางพลี"},"date":"2026-12-05","body":[""]}"#,
+    )
+    .unwrap();
+    let err = office
+        .issue(&empty_order, &IssueOptions::default())
+        .unwrap_err();
+    let th = err.lines(saraban::Lang::Th).join("\n");
+    assert!(th.contains("ไม่มีเรื่อง"), "{th}");
+    assert!(th.contains("ไม่มีข้อความ"), "{th}");
+    assert!(th.contains("ยังไม่ออกเลข"), "{th}");
+    assert_eq!(err.exit_code(), 1);
+    // As a saved draft, issued by id (the app's path): refused alike.
+    let id = office.save_draft(None, &empty_order).unwrap();
+    assert!(office.issue_draft(id, &IssueOptions::default()).is_err());
+    assert_eq!(
+        office.search(&Default::default()).unwrap().total,
+        0,
+        "no number was spent"
+    );
+
+    // The command line: exit 1, the findings on standard error, nothing issued.
+    let file = dir.path().join("order.json");
+    std::fs::write(&file, empty_order.to_json()).unwrap();
+    drop(office);
+    let out = common::saraban(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "issue",
+            file.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let said = common::stderr(&out);
+    assert!(
+        said.contains("subject") && said.contains("not issued"),
+        "{said}"
+    );
+    let office = office_on(&db);
+    assert_eq!(office.search(&Default::default()).unwrap().total, 0);
+
+    // Mended, the same letter takes the first number of its series.
+    let mut mended = empty_order.clone();
+    mended.subject = Some("แต่งตั้งคณะกรรมการตรวจรับพัสดุ".into());
+    mended.body = vec![saraban::letter::BodyBlock::Text("ข้อความของคำสั่ง".into())];
+    let mut office = office;
+    let issued = office.issue(&mended, &IssueOptions::default()).unwrap();
+    assert!(issued.number.starts_with('๑'), "{}", issued.number);
+}
+
+/// Switching a letter from external to order kept its contact block (กอง, โทร., e-mail),
+/// which the order's form hides and its PDF printed. A letter now prints only the parts of
+/// its kind; the change names what it drops.
+#[test]
+fn what_a_kind_has_not_never_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = common::office_with_emblem();
+    let external = common::letter("jclair-specialists");
+    let phone = external.owner.as_ref().unwrap().phone.clone().unwrap();
+    let as_external = text_of(&office.render(&external).unwrap(), dir.path());
+    let phone_digits: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
+    let printed = |text: &str| {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .contains(&phone_digits)
+    };
+    assert!(
+        printed(&as_external),
+        "the external letter prints its telephone"
+    );
+
+    let (order, dropped) = external.clone().with_kind(saraban::letter::Kind::Order);
+    assert!(
+        dropped.contains(&"ส่วนราชการเจ้าของเรื่อง (โทร. อีเมล)"),
+        "{dropped:?}"
+    );
+    assert!(dropped.contains(&"สิ่งที่ส่งมาด้วย"), "{dropped:?}");
+    assert!(order.owner.is_none() && order.enclosures.is_empty());
+    // Even a letter that still holds them (a file, an old draft) never prints them.
+    let mut stale = external.clone();
+    stale.kind = saraban::letter::Kind::Order;
+    assert!(!stale.hidden_parts().is_empty());
+    let text = text_of(&office.render(&stale).unwrap(), dir.path());
+    assert!(
+        !printed(&text),
+        "the order printed the contact block:\n{text}"
+    );
+    let enclosure = &external.enclosures[0].title;
+    assert!(!text.contains(enclosure.as_str()), "{text}");
+
+    // A stamped letter has no address of its agency (the form hides it).
+    let mut stamped = common::letter("stamped");
+    let address = "ถนนนครราชสีมา เขตดุสิต";
+    stamped.agency.as_mut().unwrap().address = vec![address.into()];
+    let text = text_of(&office.render(&stamped).unwrap(), dir.path());
+    assert!(!text.contains("นครราชสีมา"), "{text}");
+}
