@@ -329,10 +329,23 @@ test("the draft is there after a restart", async () => {
   assert.equal(saved.circular, true);
   assert.equal(saved.owner.phone, LETTER.owner.phone);
   await startApp();
+  // The app opens where the clerk left it: the draft, not a blank letter.
+  await browser.waitUntil(async () => (await $("#f-subject").getValue()) === LETTER.subject, {
+    timeout: 10000,
+    timeoutMsg: "the app did not reopen the draft the clerk left",
+  });
+  assert.match(await textOf("[data-testid=draft-state]"), new RegExp(`ร่างหมายเลข ${id}`));
   await click("[data-tab=drafts]");
   await type("[data-testid=draft-search]", "ผู้เชี่ยวชาญ");
   const row = await $(`[data-draft="${id}"]`);
   await row.waitForExist({ timeout: 10000 });
+  // Its versions are told apart: to the second, each with what changed.
+  await click(`[data-draft="${id}"] [data-testid=versions]`);
+  const history = await textOf(".versions");
+  assert.match(history, /ฉบับแรก/);
+  assert.match(history, /[๐-๙]{1,2}:[๐-๙]{2}:[๐-๙]{2}/, history);
+  await shot("04b-draft-versions");
+  await browser.keys(["Escape"]);
   await shot("04-drafts");
   await click(`[data-draft="${id}"] button.link`);
   await $("[data-tab=editor].active").waitForExist({ timeout: 10000 });

@@ -35,6 +35,93 @@ pub struct DraftVersion {
     pub id: i64,
     /// When it was saved.
     pub saved_at: String,
+    /// What changed since the version before it, by the form's names for the fields
+    /// (เรื่อง, ข้อความ ย่อหน้าที่ ๒); empty for the first version.
+    pub changed: Vec<String>,
+}
+
+/// The versions of a draft, newest first, from `(id, saved_at, letter_json)` rows in that
+/// order: each says what changed since the one before it.
+pub(crate) fn versions(rows: Vec<(i64, String, String)>) -> Vec<DraftVersion> {
+    let values: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|(_, _, json)| serde_json::from_str(json).unwrap_or(serde_json::Value::Null))
+        .collect();
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (id, saved_at, _))| DraftVersion {
+            id,
+            saved_at,
+            changed: values
+                .get(i + 1)
+                .map(|older| changes(older, &values[i]))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The fields that differ between two stored letters, as the form names them: top-level
+/// parts, and items of a list by their place (ข้อความ ย่อหน้าที่ ๓).
+fn changes(older: &serde_json::Value, newer: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    let empty = serde_json::Map::new();
+    let (a, b) = (
+        older.as_object().unwrap_or(&empty),
+        newer.as_object().unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    let label =
+        |path: &str| saraban_model::letter::field_label(path).unwrap_or_else(|| path.into());
+    // The form's order of the parts, not the alphabet's.
+    const ORDER: &[&str] = &[
+        "kind",
+        "circular",
+        "urgency",
+        "secrecy",
+        "number",
+        "agency",
+        "date",
+        "subject",
+        "salutation",
+        "recipient",
+        "distribution",
+        "references",
+        "enclosures",
+        "body",
+        "closing",
+        "signer",
+        "stamp",
+        "owner",
+        "qr",
+        "copies_to",
+        "digits",
+        "paper",
+        "initials",
+    ];
+    keys.sort_by_key(|k| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
+    for key in keys {
+        let (x, y) = (a.get(key.as_str()), b.get(key.as_str()));
+        if x == y {
+            continue;
+        }
+        match (x, y) {
+            (Some(Value::Array(xs)), Some(Value::Array(ys))) if key == "body" => {
+                let n = xs.len().max(ys.len());
+                let mut items: Vec<usize> = (0..n).filter(|&i| xs.get(i) != ys.get(i)).collect();
+                // Many paragraphs touched (one inserted near the top) say so once.
+                if items.len() > 3 {
+                    items.truncate(0);
+                    out.push(label(key));
+                }
+                out.extend(items.into_iter().map(|i| label(&format!("{key}[{i}]"))));
+            }
+            _ => out.push(label(key)),
+        }
+    }
+    out
 }
 
 fn no_draft(id: i64) -> Error {
@@ -132,15 +219,10 @@ impl SqliteRegister {
     /// The saved versions of a draft, newest first.
     pub fn draft_versions(&self, id: i64) -> saraban_model::Result<Vec<DraftVersion>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, saved_at FROM letter_versions WHERE letter_id = ?1 ORDER BY id DESC",
+            "SELECT id, saved_at, letter_json FROM letter_versions WHERE letter_id = ?1 ORDER BY id DESC",
         )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok(DraftVersion {
-                id: r.get(0)?,
-                saved_at: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(versions(rows.collect::<Result<Vec<_>, _>>()?))
     }
 
     /// Restores an earlier version: it becomes the draft's newest version (nothing is lost).
@@ -177,5 +259,26 @@ impl SqliteRegister {
             return Err(no_draft(id));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::versions;
+
+    #[test]
+    fn each_version_says_what_changed_since_the_one_before() {
+        let v1 = r#"{"kind":"external","subject":"ขอเชิญประชุม","body":["ก","ข"]}"#;
+        let v2 = r#"{"kind":"external","subject":"ขอเชิญประชุมคณะกรรมการ","body":["ก","ข"]}"#;
+        let v3 = r#"{"kind":"external","subject":"ขอเชิญประชุมคณะกรรมการ","body":["ก","ขค"],"closing":"ขอแสดงความนับถืออย่างยิ่ง"}"#;
+        let rows = vec![
+            (3, "t3".to_string(), v3.to_string()),
+            (2, "t2".to_string(), v2.to_string()),
+            (1, "t1".to_string(), v1.to_string()),
+        ];
+        let vs = versions(rows);
+        assert_eq!(vs[0].changed, ["ข้อความ ย่อหน้าที่ ๒", "คำลงท้าย"]);
+        assert_eq!(vs[1].changed, ["เรื่อง"]);
+        assert!(vs[2].changed.is_empty());
     }
 }

@@ -486,7 +486,10 @@ mod tests {
         assert!(ends.contains(&short.len()), "cut mid-word: {short}");
         assert!(!short.ends_with("แผนพัฒน"), "{short}");
         // The last word end that fits (ขอ|เชิญ), trailing spaces gone.
-        assert_eq!(shorten("มท ๐๘๑๐.๒/ว ๑๒๓ ขอเชิญประชุม", 20), "มท ๐๘๑๐.๒/ว ๑๒๓ ขอ");
+        assert_eq!(
+            shorten("มท ๐๘๑๐.๒/ว ๑๒๓ ขอเชิญประชุม", 20),
+            "มท ๐๘๑๐.๒/ว ๑๒๓ ขอ"
+        );
         assert_eq!(shorten("มท ๐๘๑๐.๒/ว ๑๒๓ ขอเชิญประชุม", 17), "มท ๐๘๑๐.๒/ว ๑๒๓");
         // Short texts are kept whole; one long unbreakable word keeps its marks together.
         assert_eq!(shorten("สั้น", 80), "สั้น");

@@ -372,7 +372,12 @@ id: number,
 /**
  * When it was saved.
  */
-saved_at: string, };
+saved_at: string, 
+/**
+ * What changed since the version before it, by the form's names for the fields
+ * (เรื่อง, ข้อความ ย่อหน้าที่ ๒); empty for the first version.
+ */
+changed: Array<string>, };
 
 export type Entry = { 
 /**

@@ -715,7 +715,18 @@ impl Letter {
     /// The letter as a register stores a draft: line breaks and tabs given their meaning,
     /// stray control characters dropped (see [`Letter::from_stored_json`]).
     pub fn for_storage(self) -> Letter {
-        repair::stored(self)
+        let mut letter = repair::stored(self);
+        // One letter, one stored form: a paragraph sent as `{text, style: "paragraph"}` (the
+        // app's form) is stored as the plain string it means, so that an unchanged letter
+        // saved again is seen as unchanged (no new draft version).
+        for b in &mut letter.body {
+            if let BodyBlock::Styled(s) = b {
+                if s.style == BlockStyle::Paragraph {
+                    *b = BodyBlock::Text(std::mem::take(&mut s.text));
+                }
+            }
+        }
+        letter
     }
 
     /// The letter as pretty JSON in the interchange format.

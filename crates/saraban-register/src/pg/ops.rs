@@ -509,14 +509,12 @@ impl Engine for PgRegister {
         let Some(id) = self.on_server(id) else {
             return Ok(Vec::new());
         };
-        self.query_all(
-            "SELECT id, saved_at FROM letter_versions WHERE letter_id = $1 ORDER BY id DESC",
+        let rows = self.query_all(
+            "SELECT id, saved_at, letter_json FROM letter_versions WHERE letter_id = $1 ORDER BY id DESC",
             &[&id],
-            |r| DraftVersion {
-                id: r.get(0),
-                saved_at: r.get(1),
-            },
-        )
+            |r| (r.get(0), r.get(1), r.get(2)),
+        )?;
+        Ok(crate::drafts::versions(rows))
     }
     fn draft_version(&self, id: i64, version: i64) -> Result<Letter> {
         let id = self.on_server(id).unwrap_or(id);
