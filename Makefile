@@ -7,7 +7,7 @@ CARGO ?= cargo
 OUT ?= out
 EMBLEM ?= $(firstword $(wildcard ../shared/assets/garuda.svg))
 ENV := source scripts/env.sh &&
-XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+XVFB := xvfb-run -a -s "-screen 0 1366x768x24"
 TAURI := ui/node_modules/.bin/tauri
 
 setup:

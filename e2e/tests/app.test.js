@@ -109,6 +109,10 @@ async function startApp() {
 }
 
 const $ = (sel) => browser.$(sel);
+
+// The app writes numbers in Thai digits, as the tables do.
+const arabic = (s) => s.replace(/[๐-๙]/g, (c) => String("๐๑๒๓๔๕๖๗๘๙".indexOf(c)));
+const thai = (n) => String(n).replace(/[0-9]/g, (d) => "๐๑๒๓๔๕๖๗๘๙"[Number(d)]);
 const $$ = (sel) => browser.$$(sel);
 
 async function shot(name) {
@@ -306,17 +310,37 @@ test("compose the J.CLAIR circular by typing, with its preview", async () => {
     timeoutMsg: "the draft was not autosaved",
   });
   await browser.keys(["Control", "s"]);
-  await browser.waitUntil(async () => /บันทึกร่างหมายเลข \d+ แล้ว/.test(await textOf("[data-testid=notice]")), {
+  await browser.waitUntil(async () => /บันทึกร่างหมายเลข [๐-๙]+ แล้ว/.test(await textOf("[data-testid=notice]")), {
     timeout: 10000,
     timeoutMsg: "Ctrl+S did not say the draft was saved",
   });
   await browser.execute(() => document.querySelector(".form-pane").scrollTo(0, 0));
+  // On the common office laptop's 1366×768 screen the window fits, and the issue button,
+  // the preview and the findings are all in sight without scrolling.
+  const fit = await browser.execute(() => {
+    const bottom = (sel) => document.querySelector(sel)?.getBoundingClientRect().bottom ?? Infinity;
+    return {
+      screen: [window.screen.width, window.screen.height],
+      inner: [window.innerWidth, window.innerHeight],
+      issue: bottom("[data-testid=issue]"),
+      findings: bottom(".findings-pane"),
+      preview: bottom(".preview-pane"),
+      tools: document.querySelector("header .tools button:last-child")?.getBoundingClientRect().right ?? Infinity,
+    };
+  });
+  if (fit.screen[1] <= 768) {
+    assert.ok(fit.inner[1] <= fit.screen[1], `the window (${fit.inner}) is taller than the screen (${fit.screen})`);
+    for (const part of ["issue", "findings", "preview"]) {
+      assert.ok(fit[part] <= fit.inner[1], `${part} ends at ${fit[part]} px, below the window's ${fit.inner[1]}`);
+    }
+    assert.ok(fit.tools <= fit.inner[0], `the header's last button ends at ${fit.tools} px, past ${fit.inner[0]}`);
+  }
   await shot("03-editor");
 });
 
 test("the draft is there after a restart", async () => {
   const draftState = await textOf("[data-testid=draft-state]");
-  const id = Number(/\d+/.exec(draftState)[0]);
+  const id = Number(arabic(/[๐-๙]+/.exec(draftState)[0]));
   await browser.deleteSession();
   // The window is gone before the app is started again.
   await appGone();
@@ -334,7 +358,7 @@ test("the draft is there after a restart", async () => {
     timeout: 10000,
     timeoutMsg: "the app did not reopen the draft the clerk left",
   });
-  assert.match(await textOf("[data-testid=draft-state]"), new RegExp(`ร่างหมายเลข ${id}`));
+  assert.match(await textOf("[data-testid=draft-state]"), new RegExp(`ร่างหมายเลข ${thai(id)}`));
   await click("[data-tab=drafts]");
   await type("[data-testid=draft-search]", "ผู้เชี่ยวชาญ");
   const row = await $(`[data-draft="${id}"]`);
@@ -660,7 +684,7 @@ test("the app opens while its server is away: the clerk types, the draft waits h
     await browser.waitUntil(
       async () => {
         await click("[data-testid=save-draft]");
-        return /ร่างหมายเลข \d+/.test(await textOf("[data-testid=draft-state]"));
+        return /ร่างหมายเลข [๐-๙]+/.test(await textOf("[data-testid=draft-state]"));
       },
       { timeout: 30000, interval: 1000, timeoutMsg: "the draft did not go up to the server" },
     );

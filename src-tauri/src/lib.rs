@@ -117,6 +117,12 @@ pub fn run() {
                 )
                 .build(),
         )
+        .setup(|app| {
+            if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
+                fit_to_screen(&window);
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!());
     if let Err(e) = result {
         dialogs::fatal(&format!("เปิดหน้าต่างโปรแกรมไม่ได้: {e}"));
@@ -126,3 +132,40 @@ pub fn run() {
 
 #[cfg(test)]
 mod tests;
+
+/// The window fits the screen it opens on: the common office laptops are 1366×768 and
+/// 1280×720, where the window as configured (1280×800), or as last left on a larger screen,
+/// would hang below the taskbar with its buttons and messages out of sight.
+fn fit_to_screen<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+    let (Ok(Some(monitor)), Ok(scale)) = (window.current_monitor(), window.scale_factor()) else {
+        return;
+    };
+    // Before the window is first drawn it has no size of its own yet: the configured one
+    // (or the one the window-state plugin restored) is what it will get.
+    let size = match window.outer_size() {
+        Ok(s) if s.width > 0 && s.height > 0 => s,
+        _ => {
+            let configured = tauri::Manager::config(window).app.windows.first();
+            let (w, h) = configured.map_or((1280.0, 800.0), |c| (c.width, c.height));
+            tauri::LogicalSize::new(w, h).to_physical(scale)
+        }
+    };
+    let area = monitor.work_area();
+    let (width, height) = (area.size.width.max(1), area.size.height.max(1));
+    if size.width <= width && size.height <= height {
+        return;
+    }
+    let fitted = tauri::PhysicalSize::new(size.width.min(width), size.height.min(height));
+    tracing::info!(
+        "window {}×{} fitted to the screen's {}×{} (scale {scale})",
+        size.width,
+        size.height,
+        width,
+        height
+    );
+    let _ = window.set_size(fitted);
+    let _ = window.set_position(tauri::PhysicalPosition::new(
+        area.position.x,
+        area.position.y,
+    ));
+}

@@ -19,13 +19,14 @@
 import type { Letter } from "./bindings";
 import { messageOf } from "./api";
 import { oneAtATime } from "./serial";
+import { thaiDigits } from "./thai";
 
 export const KEPT_HERE =
   "ติดต่อเซิร์ฟเวอร์ทะเบียนไม่ได้ จึงเก็บร่างไว้ในเครื่องนี้ก่อน และจะส่งขึ้นเซิร์ฟเวอร์เมื่อเชื่อมต่อได้ (ข้อความที่พิมพ์ยังอยู่ครบ)";
 
 /** What the clerk is told after saving by hand. */
 export const savedNote = (id: number) =>
-  id < 0 ? "เก็บร่างไว้ในเครื่องนี้แล้ว จะส่งขึ้นเซิร์ฟเวอร์ทะเบียนเมื่อเชื่อมต่อได้" : `บันทึกร่างหมายเลข ${id} แล้ว`;
+  id < 0 ? "เก็บร่างไว้ในเครื่องนี้แล้ว จะส่งขึ้นเซิร์ฟเวอร์ทะเบียนเมื่อเชื่อมต่อได้" : `บันทึกร่างหมายเลข ${thaiDigits(id)} แล้ว`;
 
 export interface AutosaveOptions {
   /** The letter being composed, or null when there is nothing to save (none, or issued). */

@@ -163,7 +163,7 @@ describe("RegisterTable", () => {
     expect(container.textContent).toContain("เลขทะเบียนส่ง");
     // Scroll far down: a new page is fetched, rows far above are gone.
     const body = screen.getByTestId("register-rows");
-    body.scrollTop = 34 * 30_000;
+    body.scrollTop = 50 * 30_000; // rows of 50 px
     await fireEvent.scroll(body);
     await new Promise((r) => setTimeout(r, 0));
     await tick();
