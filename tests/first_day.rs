@@ -142,3 +142,118 @@ fn what_a_kind_has_not_never_prints() {
     let text = text_of(&office.render(&stamped).unwrap(), dir.path());
     assert!(!text.contains("นครราชสีมา"), "{text}");
 }
+
+/// A letter whose อ้างถึง names "ทส 1011.4/12932" was not found by searching 12932: every
+/// part a letter prints is now in its search text, on both engines.
+#[test]
+fn a_letter_is_found_by_any_phrase_it_prints_on_both_engines() {
+    use saraban::register::{Location, SearchQuery};
+    let letter = Letter::from_json(
+        &serde_json::json!({
+            "kind": "external", "number": {"prefix": "มท ๐๘๑๐.๓"},
+            "agency": {"name": "กรมส่งเสริมการปกครองท้องถิ่น", "address": ["ถนนนครราชสีมา เขตดุสิต กทม. ๑๐๓๐๐"]},
+            "subject": "การจัดการขยะมูลฝอยชุมชน",
+            "recipient": "ผู้ว่าราชการจังหวัด ทุกจังหวัด",
+            "references": ["หนังสือกระทรวงทรัพยากรธรรมชาติและสิ่งแวดล้อม ที่ ทส 1011.4/12932 ลงวันที่ 3 พฤษภาคม 2564"],
+            "enclosures": [{"title": "แบบรายงานปริมาณขยะรายเดือน", "quantity": "จำนวน ๑ ชุด"}],
+            "body": ["ด้วยกรมได้รับแจ้งเรื่องการคัดแยกขยะ"],
+            "closing": "ขอแสดงความนับถืออย่างยิ่ง",
+            "signer": {"name": "นายประยูร รัตนเสนีย์", "positions": ["อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"]},
+            "owner": {"department": "กองสาธารณสุขท้องถิ่น", "phone": "๐ ๒๒๔๑ ๗๒๒๕"},
+            "qr": [{"data": "https://www.dla.go.th/waste", "caption": "แบบฟอร์มออนไลน์สำหรับรายงาน"}],
+            "distribution": {"title": "บัญชีรายชื่อจังหวัดนำร่อง", "recipients": ["จังหวัดลำพูน"]},
+            "copies_to": ["สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด ทุกจังหวัด"]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let phrases = [
+        ("อ้างถึง", "12932"),
+        ("อ้างถึง", "ทส 1011.4"),
+        ("สิ่งที่ส่งมาด้วย", "แบบรายงานปริมาณขยะ"),
+        ("คำลงท้าย", "ขอแสดงความนับถืออย่างยิ่ง"),
+        ("QR", "แบบฟอร์มออนไลน์"),
+        ("บัญชีแจกจ่าย", "จังหวัดลำพูน"),
+        ("บัญชีแจกจ่าย", "จังหวัดนำร่อง"),
+        ("สำเนาส่ง", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด"),
+        ("เรื่อง", "ขยะมูลฝอยชุมชน"),
+        ("ส่วนราชการเจ้าของเรื่อง", "สาธารณสุขท้องถิ่น"),
+    ];
+    let office = common::office_with_emblem();
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = crate::pg::Cluster::start();
+    let local = dir.path().join("local");
+    std::fs::create_dir_all(&local).unwrap();
+    let registers = vec![
+        Register::create(&dir.path().join("r.sqlite")).unwrap(),
+        Register::open_at_in(
+            &Location::Server(cluster.url("parts")),
+            Access::Create,
+            Some(&local),
+        )
+        .unwrap(),
+    ];
+    for mut reg in registers {
+        let where_ = reg.location().to_string();
+        let opts = IssueOptions {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+            any_date: true,
+            ..Default::default()
+        };
+        reg.issue(&letter, &opts, |l| office.render(l)).unwrap();
+        for (part, phrase) in phrases {
+            let q = SearchQuery {
+                text: Some(phrase.into()),
+                ..Default::default()
+            };
+            let hits = reg.search(&q).unwrap();
+            assert_eq!(hits.len(), 1, "{where_}: “{phrase}” ({part}) not found");
+        }
+        assert!(reg.verify_audit().unwrap().problems.is_empty(), "{where_}");
+    }
+}
+
+/// A register file written before every part was indexed is indexed again when first opened
+/// to write (schema 3): its old letters are found by their references too, and the audit
+/// stays clean.
+#[test]
+fn an_older_register_file_is_indexed_again_when_opened() {
+    use saraban::register::SearchQuery;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let office = common::office_with_emblem();
+    let mut letter = common::letter("jclair-specialists");
+    letter.number.as_mut().unwrap().running = None;
+    letter.references = vec!["หนังสือสภาองค์กรปกครองส่วนท้องถิ่น ที่ JC 4471/2564".into()];
+    {
+        let mut reg = Register::create(&db).unwrap();
+        let opts = IssueOptions {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+            any_date: true,
+            ..Default::default()
+        };
+        reg.issue(&letter, &opts, |l| office.render(l)).unwrap();
+    }
+    // As an older Saraban left it: schema 2, the index without the references.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let text: String = conn
+            .query_row("SELECT text FROM letters_fts", [], |r| r.get(0))
+            .unwrap();
+        let older: String = text
+            .lines()
+            .filter(|l| !l.contains("4471"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        conn.execute("UPDATE letters_fts SET text = ?1", [&older])
+            .unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+    }
+    let reg = Register::open_with(&db, Access::Write).unwrap();
+    let q = SearchQuery {
+        text: Some("4471".into()),
+        ..Default::default()
+    };
+    assert_eq!(reg.search(&q).unwrap().len(), 1);
+    assert!(reg.verify_audit().unwrap().problems.is_empty());
+}

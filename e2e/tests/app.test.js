@@ -256,6 +256,12 @@ after(async () => {
 test("first run: the office profile, with an emblem", async () => {
   await $("[data-testid=save-profile]").waitForExist({ timeout: 20000 });
   assert.match(await textOf(".welcome"), /ยินดีต้อนรับ/);
+  // The button that starts the app is in sight on a 768-pixel screen, without scrolling.
+  const [saveBottom, innerHeight] = await browser.execute(() => [
+    document.querySelector("[data-testid=save-profile]").getBoundingClientRect().bottom,
+    window.innerHeight,
+  ]);
+  assert.ok(saveBottom <= innerHeight, `the first-run button ends at ${saveBottom} px, below ${innerHeight}`);
   await shot("01-first-run");
   await type("#s-agency", LETTER.agency.name);
   await click("[data-add=address]");

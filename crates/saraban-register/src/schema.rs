@@ -113,7 +113,18 @@ const MIGRATIONS: &[&str] = &[
         value BLOB NOT NULL
     );
     "#,
+    // 3: every printed part is searchable (references, enclosures, distribution, สำเนาส่ง…):
+    // the issued letters are indexed again, in Rust (`search::reindex`), after this.
+    "SELECT 1;",
 ];
+
+/// The migrations whose work is done in Rust after their SQL, by the version they bring.
+fn after(version: usize, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    match version {
+        3 => super::search::reindex(tx),
+        _ => Ok(()),
+    }
+}
 
 /// The schema version this build writes.
 pub const VERSION: i32 = MIGRATIONS.len() as i32;
@@ -141,6 +152,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
     refuse(app, version, tables)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql).map_err(db_error)?;
+        after(i + 1, &tx).map_err(db_error)?;
         tx.pragma_update(None, "user_version", (i + 1) as i32)
             .map_err(db_error)?;
     }

@@ -104,9 +104,57 @@ pub struct Hit {
     pub snippet: String,
 }
 
-/// The searchable text of a letter: number, subject, recipient, body, signer and owner,
-/// one per line, digits folded.
-pub(super) fn search_text(l: &Letter, number: &str) -> String {
+/// The searchable text of a letter: everything it prints — number, subject, salutation and
+/// recipient, references (อ้างถึง), enclosures, the body, closing, signer (with whom they
+/// sign for), the stamp's agency, the agency and its address, the owner's contact block,
+/// QR captions, the distribution list and สำเนาส่ง — one per line, digits folded. A clerk
+/// finds a letter by any phrase on its paper ("ทส 1011.4/12932" in its อ้างถึง).
+pub(crate) fn search_text(l: &Letter, number: &str) -> String {
+    let mut parts: Vec<String> = vec![number.to_string()];
+    parts.extend(l.subject.iter().cloned());
+    parts.extend(l.salutation.iter().cloned());
+    parts.extend(l.recipient.iter().cloned());
+    parts.extend(l.references.iter().cloned());
+    for e in &l.enclosures {
+        parts.push(e.title.clone());
+        parts.extend(e.quantity.iter().cloned());
+    }
+    parts.extend(l.body.iter().map(|b| b.text().to_string()));
+    parts.extend(l.closing.iter().cloned());
+    if let Some(s) = &l.signer {
+        parts.push(s.name.clone());
+        parts.extend(s.position_lines());
+        parts.extend(s.for_position.iter().cloned());
+    }
+    if let Some(st) = &l.stamp {
+        parts.extend(st.agency.iter().cloned());
+    }
+    if let Some(a) = &l.agency {
+        parts.push(a.name.clone());
+        parts.extend(a.address.iter().cloned());
+    }
+    if let Some(o) = &l.owner {
+        parts.extend(
+            [&o.department, &o.unit, &o.phone, &o.fax, &o.email]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+    }
+    parts.extend(l.qr.iter().filter_map(|q| q.caption.clone()));
+    if let Some(d) = &l.distribution {
+        parts.extend(d.title.iter().cloned());
+        parts.extend(d.recipients.iter().cloned());
+    }
+    parts.extend(l.copies_to.iter().cloned());
+    fold(&parts.join("\n"))
+}
+
+/// The searchable text as registers written before 2026-12 stored it (number, subject,
+/// recipient, body, signer, agency, owner): the audit accepts it for letters issued then,
+/// which a server register keeps as they were (its guards refuse any change to an issued
+/// row); an SQLite register is indexed again when opened to write (schema 3).
+pub(crate) fn search_text_before_all_parts(l: &Letter, number: &str) -> String {
     let mut parts: Vec<String> = vec![number.to_string()];
     parts.extend(l.subject.iter().cloned());
     parts.extend(l.recipient.iter().cloned());
@@ -128,6 +176,25 @@ pub(super) fn search_text(l: &Letter, number: &str) -> String {
         );
     }
     fold(&parts.join("\n"))
+}
+
+/// Indexes every issued letter again with [`search_text`] (schema 3: registers whose index
+/// held fewer parts). In the transaction that moves the schema on.
+pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, COALESCE(number_text, ''), letter_json FROM letters WHERE status <> 'draft'",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut update = tx.prepare("UPDATE letters_fts SET text = ?2 WHERE rowid = ?1")?;
+    for (id, number, json) in rows {
+        if let Ok(l) = Letter::from_stored_json(&json) {
+            update.execute(rusqlite::params![id, search_text(&l, &number)])?;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn index_letter(
