@@ -257,3 +257,63 @@ fn an_older_register_file_is_indexed_again_when_opened() {
     assert_eq!(reg.search(&q).unwrap().len(), 1);
     assert!(reg.verify_audit().unwrap().problems.is_empty());
 }
+
+/// A cancelled letter's stored PDF had no mark and could be saved and printed as if valid:
+/// the copy handed out now carries a red ยกเลิก with the reason and date on every page,
+/// while the register keeps the original bytes.
+#[test]
+fn a_cancelled_letter_is_handed_out_marked_and_kept_unchanged() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("register.sqlite");
+    let mut office = office_on(&db);
+    let letter = Letter::from_json(&common::issuable_json("p4g-invitation")).unwrap();
+    let mut letter = letter;
+    letter.number.as_mut().unwrap().running = None;
+    let opts = IssueOptions {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+        any_date: true,
+        ..Default::default()
+    };
+    let issued = office.issue(&letter, &opts).unwrap();
+    let original = office.issued_pdf(issued.id).unwrap();
+    assert_eq!(
+        office.handed_out_pdf(issued.id).unwrap(),
+        original,
+        "not cancelled: as issued"
+    );
+    office.cancel(issued.id, "ส่งซ้ำกับหนังสือฉบับก่อน").unwrap();
+    let marked = office.handed_out_pdf(issued.id).unwrap();
+    let text = text_of(&marked, dir.path());
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(!pages.is_empty());
+    for (i, page) in pages.iter().enumerate() {
+        assert!(page.contains("ยกเลิก"), "page {}: no mark\n{page}", i + 1);
+        assert!(page.contains("ส่งซ้ำกับหนังสือฉบับก่อน"), "page {}", i + 1);
+    }
+    assert!(
+        text.contains("P4G") || text.contains("P๔G"),
+        "the letter is still there"
+    );
+    assert!(!text.contains("root"), "no login name: {text}");
+    // The register's copy is byte for byte what was issued.
+    let stored = office.issued_pdf(issued.id).unwrap();
+    assert_eq!(stored, original);
+    let sha: String = sha2::Sha256::digest(&stored)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(sha, issued.sha256);
+    // The marked copy is a PDF poppler reads whole.
+    let path = dir.path().join("marked.pdf");
+    std::fs::write(&path, &marked).unwrap();
+    let info = Command::new("pdfinfo").arg(&path).output().unwrap();
+    assert!(
+        info.status.success(),
+        "{}",
+        String::from_utf8_lossy(&info.stderr)
+    );
+}

@@ -373,6 +373,22 @@ fn exports_open_and_round_trip() {
         "มท ๐๘๑๐.๒/ว ๑"
     );
     assert_eq!(range.get_value((2, 0)).unwrap().to_string(), "๒");
+    // ลงวันที่ is a date, not text; การปฏิบัติ says what the screen says.
+    let date = range.get_value((1, 2)).unwrap();
+    assert!(
+        matches!(date, calamine::Data::DateTime(_)),
+        "the date is a date: {date:?}"
+    );
+    let serial = (chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()
+        - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap())
+    .num_days() as f64;
+    match date {
+        calamine::Data::DateTime(d) => assert_eq!(d.as_f64(), serial, "{date:?}"),
+        other => panic!("not a date: {other:?}"),
+    }
+    assert_eq!(range.get_value((1, 6)).unwrap().to_string(), "ส่งแล้ว");
+    assert_eq!(range.get_value((2, 6)).unwrap().to_string(), "ยกเลิก");
+    assert_eq!(&rows[1][6], "ยกเลิก");
 
     let office = Office::with_register(&Default::default(), reg).unwrap();
     let book = office.book(2569).unwrap();

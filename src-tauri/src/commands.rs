@@ -446,7 +446,7 @@ pub async fn issued_letter(state: State<'_, AppState>, id: i64) -> Answer<Letter
 
 #[tauri::command]
 pub async fn issued_pdf(state: State<'_, AppState>, id: i64) -> Answer<Response> {
-    let bytes = on_office(&state, move |o| o.issued_pdf(id)).await?;
+    let bytes = on_office(&state, move |o| o.handed_out_pdf(id)).await?;
     Ok(Response::new(bytes))
 }
 
@@ -468,7 +468,7 @@ pub async fn save_issued_pdf<R: Runtime>(
         return Ok(None);
     };
     on_office(&state, move |o| {
-        o.save_issued_pdf(id, &path)?;
+        o.save_handed_out_pdf(id, &path)?;
         Ok(Some(path.display().to_string()))
     })
     .await
@@ -501,7 +501,7 @@ pub async fn save_letter_pdf<R: Runtime>(
 /// set up: the UI then offers to save the PDF instead.
 #[tauri::command]
 pub async fn print_issued(state: State<'_, AppState>, id: i64) -> Answer<bool> {
-    let bytes = on_office(&state, move |o| o.issued_pdf(id)).await?;
+    let bytes = on_office(&state, move |o| o.handed_out_pdf(id)).await?;
     off_thread(move || crate::dialogs::print(&bytes)).await?
 }
 

@@ -743,6 +743,38 @@ impl Office {
         self.reg()?.pdf(id)
     }
 
+    /// The PDF of an issued letter as it is handed out (saved, printed, shown): the stored
+    /// original, and when the letter was cancelled, that original with a red ยกเลิก and
+    /// the register's note (reason, date) over every page. The register's bytes never
+    /// change; `saraban show --pdf` still writes them exactly.
+    pub fn handed_out_pdf(&self, id: i64) -> Result<Vec<u8>> {
+        let reg = self.reg()?;
+        let entry = reg.entry(id)?;
+        let original = reg.pdf(id)?;
+        if entry.status != crate::register::Status::Cancelled {
+            return Ok(original);
+        }
+        let letter = reg.issued_letter(id)?;
+        let g = crate::typeset::layout::Geometry::for_letter(&letter);
+        let size = crate::typeset::Size {
+            w: crate::typeset::mm(g.page_w),
+            h: crate::typeset::mm(g.page_h),
+        };
+        let mark =
+            crate::typeset::layout::mark::cancelled(&self.press.typesetter, size, &entry.note);
+        let mark = self.press.writer.write(&mark, &PdfOptions::default())?;
+        crate::pdf::stamp::overlay(&original, &mark)
+    }
+
+    /// Writes the PDF of an issued letter as handed out ([`Office::handed_out_pdf`]) to
+    /// `out`. Returns its size.
+    pub fn save_handed_out_pdf(&self, id: i64, out: &Path) -> Result<usize> {
+        let output = self.output(out)?;
+        let bytes = self.handed_out_pdf(id)?;
+        output.commit(&bytes)?;
+        Ok(bytes.len())
+    }
+
     /// Writes the PDF of an issued letter to `out`. Returns its size.
     pub fn save_issued_pdf(&self, id: i64, out: &Path) -> Result<usize> {
         let output = self.output(out)?;

@@ -29,6 +29,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub mod archive;
+pub mod stamp;
 pub mod stream;
 
 use printpdf::graphics::PaintMode;

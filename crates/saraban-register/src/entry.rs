@@ -61,18 +61,17 @@ pub(crate) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
-/// The หมายเหตุ of a cancelled entry: reason, date (Thai) and who.
+/// The หมายเหตุ of a cancelled entry: reason and date (Thai); who cancelled is in the audit.
 pub(crate) fn cancel_note(at: Option<String>, by: Option<String>, why: Option<String>) -> String {
     let when = at
         .as_deref()
         .and_then(|a| LetterDate::parse(&a[..a.len().min(10)]).ok())
         .map(|d| saraban_thai::format_date(&d, saraban_model::letter::Digits::Thai).joined())
         .unwrap_or_default();
-    format!(
-        "ยกเลิก: {} ({when} {})",
-        why.unwrap_or_default(),
-        by.unwrap_or_default()
-    )
+    // Who cancelled is in the audit trail; the note a clerk reads says what and when
+    // (the computer's login name, "root", means nothing to a clerk).
+    let _ = by;
+    format!("ยกเลิก: {} ({when})", why.unwrap_or_default())
 }
 
 /// เรื่อง, ถึง and จาก of a letter, as the register lists them.

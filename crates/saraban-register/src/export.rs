@@ -30,7 +30,8 @@ pub fn row(e: &Entry) -> [String; 8] {
         e.from.clone(),
         e.recipient.clone(),
         e.subject.clone(),
-        String::new(),
+        // การปฏิบัติ as the register on screen shows it (ส่งแล้ว, ยกเลิก).
+        e.status.thai_name().to_string(),
         e.note.clone(),
     ]
 }
@@ -89,11 +90,29 @@ pub fn xlsx_bytes(entries: &[Entry], title: &str) -> saraban_model::Result<Vec<u
             .write_string_with_format(0, c as u16, *h, &head)
             .map_err(fail)?;
     }
+    // ลงวันที่ is a date a spreadsheet can sort and filter, shown as the register writes
+    // it: day, Thai month name, Buddhist-Era year, in Thai digits (Excel's D07041E locale).
+    let date_cell = cell.clone().set_num_format("[$-D07041E]d mmmm yyyy");
     for (r, e) in entries.iter().enumerate() {
         for (c, v) in row(e).iter().enumerate() {
-            sheet
-                .write_string_with_format(r as u32 + 1, c as u16, v, &cell)
-                .map_err(fail)?;
+            let at = (r as u32 + 1, c as u16);
+            let date = (c == 2)
+                .then(|| chrono::NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").ok())
+                .flatten()
+                .and_then(|d| {
+                    use chrono::Datelike;
+                    rust_xlsxwriter::ExcelDateTime::from_ymd(
+                        d.year() as u16,
+                        d.month() as u8,
+                        d.day() as u8,
+                    )
+                    .ok()
+                });
+            match date {
+                Some(d) => sheet.write_datetime_with_format(at.0, at.1, &d, &date_cell),
+                None => sheet.write_string_with_format(at.0, at.1, v, &cell),
+            }
+            .map_err(fail)?;
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(fail)?;

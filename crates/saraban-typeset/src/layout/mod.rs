@@ -11,6 +11,7 @@
 pub mod book;
 mod directive;
 mod external;
+pub mod mark;
 mod memo;
 mod parts;
 mod stamped;
