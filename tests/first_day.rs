@@ -317,3 +317,44 @@ fn a_cancelled_letter_is_handed_out_marked_and_kept_unchanged() {
         String::from_utf8_lossy(&info.stderr)
     );
 }
+
+/// Items styled ข้อ print their numbers: the regulation's order form numbers its items, so
+/// an item typed without a number gets the next one; a number the clerk typed is kept.
+#[test]
+fn items_print_their_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = common::office_with_emblem();
+    let order = Letter::from_json(
+        &serde_json::json!({
+            "kind": "order", "agency": {"name": "องค์การบริหารส่วนตำบลบางพลี"},
+            "subject": "แต่งตั้งคณะกรรมการตรวจรับพัสดุ", "date": "2026-12-05",
+            "body": [
+                "เพื่อให้การตรวจรับพัสดุเป็นไปด้วยความเรียบร้อย จึงแต่งตั้งคณะกรรมการ ดังนี้",
+                {"text": "นายสมชาย ใจดี ประธานกรรมการ", "style": "item"},
+                {"text": "นางสาวสมศรี รักงาน กรรมการ", "style": "item"},
+                {"text": "ข้อ ๓ นายสมปอง มั่นคง กรรมการและเลขานุการ", "style": "item"},
+                "ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป"
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let text = text_of(&office.render(&order).unwrap(), dir.path());
+    assert!(text.contains("ข้อ ๑ นายสมชาย"), "{text}");
+    assert!(text.contains("ข้อ ๒ นางสาวสมศรี"), "{text}");
+    assert!(text.contains("ข้อ ๓ นายสมปอง"), "{text}");
+    assert!(
+        !text.contains("ข้อ ๓ ข้อ ๓") && !text.contains("ข้อ ๔"),
+        "{text}"
+    );
+    // Elsewhere an item is numbered ๑.
+    let mut external = common::letter("jclair-specialists");
+    external.body.push(saraban::letter::BodyBlock::Styled(
+        saraban::letter::StyledBlock {
+            text: "ส่งแบบตอบรับภายในกำหนด".into(),
+            style: saraban::letter::BlockStyle::Item,
+        },
+    ));
+    let text = text_of(&office.render(&external).unwrap(), dir.path());
+    assert!(text.contains("๑. ส่งแบบตอบรับ"), "{text}");
+}

@@ -647,7 +647,11 @@ fn a_backup_is_verified_and_restores() {
             .unwrap()
             .to_string();
         // The book prints the register check code: the head's first eight hex digits.
-        assert_eq!(head.len(), 64, "the audit report gives the whole head: {head}");
+        assert_eq!(
+            head.len(),
+            64,
+            "the audit report gives the whole head: {head}"
+        );
         let code = format!("{}-{}", &head[..4], &head[4..8]);
         assert!(String::from_utf8_lossy(&t.stdout).contains(&code), "{code}");
     }

@@ -8,7 +8,7 @@ use super::super::qr::qr_shape;
 use super::super::Typesetter;
 use super::{frames, paginate, Block, Flow, Geometry, PageArea, INDENT_MM};
 use saraban_model::error::Result;
-use saraban_model::letter::{BlockStyle, Letter, Signer};
+use saraban_model::letter::{BlockStyle, Kind, Letter, Signer};
 use saraban_thai::{format_date, localize};
 
 /// Space before each header part and before the body (1 Enter + 6 pt).
@@ -117,8 +117,22 @@ pub(super) fn body(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) {
     let w = r - l;
     let indent = mm(INDENT_MM);
     let mut after_item = false;
+    let mut items = 0;
     for (i, block) in letter.body.iter().enumerate() {
-        let text = flow.print(block.text()).into_owned();
+        let mut text = flow.print(block.text()).into_owned();
+        // Items are numbered: the clerk's own number is kept (`ข้อ ๓`, `๒.`); an item typed
+        // without one gets the next, as the regulation's forms print them — `ข้อ ๑` in an
+        // order or an announcement, `๑.` elsewhere.
+        if block.style() == BlockStyle::Item {
+            items += 1;
+            if item_number_end(&text) == 0 {
+                let label = match letter.kind {
+                    Kind::Order | Kind::Announcement => format!("ข้อ {items}"),
+                    _ => format!("{items}."),
+                };
+                text = format!("{} {text}", flow.print(&label));
+            }
+        }
         // A list of numbered items has space before it and after it.
         let opening = if i == 0 || after_item { PART_GAP } else { 0.0 };
         after_item = block.style() == BlockStyle::Item;
