@@ -448,6 +448,23 @@ test("find it in the register by a Thai substring, export to Excel, cancel it", 
   });
   assert.ok((await $(".row.cancelled").getProperty("textContent")).includes("ส่งซ้ำกับหนังสือฉบับก่อน"));
   await shot("09-register-cancelled");
+
+  // Cancelled looks cancelled: the copy saved from the register carries ยกเลิก and the
+  // reason on its pages, and its file name is cut at a word's end (at most 80 characters).
+  for (const f of fs.readdirSync(dialogs)) if (f.endsWith(".pdf")) fs.rmSync(path.join(dialogs, f));
+  await click(".row.cancelled button.small");
+  await $("[data-testid=issued-view] canvas.pdf-page:not(.pending)").waitForExist({ timeout: 20000 });
+  await shot("09b-cancelled-pdf");
+  await click("[data-testid=save-issued-pdf]");
+  const savedPdf = () => fs.readdirSync(dialogs).find((f) => f.endsWith(".pdf"));
+  await browser.waitUntil(async () => savedPdf() !== undefined, { timeout: 15000, timeoutMsg: "no PDF saved" });
+  const stem = savedPdf().replace(/\.pdf$/, "");
+  assert.ok([...stem].length <= 80, `the file name is ${[...stem].length} characters: ${stem}`);
+  assert.ok(`${number.replace("/", "-")} ${LETTER.subject}`.startsWith(stem), stem);
+  const marked = execFileSync("pdftotext", [path.join(dialogs, savedPdf()), "-"], { encoding: "utf8" });
+  assert.ok(marked.includes("ยกเลิก") && marked.includes("ส่งซ้ำกับหนังสือฉบับก่อน"), marked);
+  await browser.keys(["Escape"]);
+  await $("[data-testid=issued-view]").waitForExist({ timeout: 5000, reverse: true });
   const audit = execFileSync(CLI, ["--db", DB, "--lang", "en", "audit", "verify"], { encoding: "utf8" });
   assert.match(audit, /intact/);
 });
@@ -462,6 +479,12 @@ test("a letter with errors cannot take a number: the confirmation lists them", a
   await browser.keys(["Control", "n"]);
   await browser.waitUntil(async () => (await $("#f-subject").getValue()) === "", { timeout: 10000 });
   await choose('[data-path="kind"]', "order");
+  // A year typed in the Christian Era is recognised and offered as Buddhist Era.
+  await type('[data-part="year"]', "2026");
+  assert.match(await textOf("[data-testid=year-ce]"), /ค\.ศ\./);
+  await shot("08a-year-ce");
+  await click("[data-testid=year-as-be]");
+  assert.equal(await $('[data-part="year"]').getValue(), "2569");
   await click("[data-testid=issue]");
   const errors = await textOf("[data-testid=issue-errors]");
   assert.match(errors, /ไม่มีเรื่อง/);
