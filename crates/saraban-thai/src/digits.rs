@@ -16,6 +16,19 @@ pub enum Digits {
     AsTyped,
 }
 
+/// A count as a Thai message writes it: Thai digits in groups of three (๒๕,๔๔๐).
+pub fn thai_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    to_thai_digits(&out)
+}
+
 /// Replaces 0–9 by ๐–๙ everywhere.
 pub fn to_thai_digits(s: &str) -> String {
     s.chars()
@@ -228,5 +241,13 @@ mod tests {
             localize("ไม่มีตัวเลข", Digits::Thai),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn counts_read_in_thai_digits_with_groups() {
+        assert_eq!(super::thai_count(25_440), "๒๕,๔๔๐");
+        assert_eq!(super::thai_count(999), "๙๙๙");
+        assert_eq!(super::thai_count(1_000_000), "๑,๐๐๐,๐๐๐");
+        assert_eq!(super::thai_count(0), "๐");
     }
 }

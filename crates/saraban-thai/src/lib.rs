@@ -16,7 +16,7 @@ mod letter_date;
 
 pub use breaks::LineBreaker;
 pub use date::{format_date, month_name, DateText};
-pub use digits::{localize, to_arabic_digits, to_thai_digits, Digits};
+pub use digits::{localize, thai_count, to_arabic_digits, to_thai_digits, Digits};
 pub use letter_date::{DateProblem, LetterDate};
 
 /// True for characters of the Thai block (U+0E00–U+0E7F).

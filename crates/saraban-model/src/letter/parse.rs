@@ -130,7 +130,11 @@ fn validate(l: &Letter) -> Vec<InputProblem> {
         if n > limit {
             out.push(InputProblem::new(
                 path.clone(),
-                format!("ข้อความยาว {n} ตัวอักษร เกินที่รับได้ {limit} ตัวอักษร กรุณาตัดให้สั้นลง"),
+                format!(
+                    "ข้อความยาว {} ตัวอักษร เกินที่รับได้ {} ตัวอักษร กรุณาตัดให้สั้นลง",
+                    saraban_thai::thai_count(n as u64),
+                    saraban_thai::thai_count(limit as u64)
+                ),
                 format!("the text is {n} characters long, more than the {limit} allowed; please shorten it"),
             ));
         }
@@ -305,7 +309,11 @@ fn validate(l: &Letter) -> Vec<InputProblem> {
     if total > MAX_TOTAL_CHARS {
         out.push(InputProblem::new(
             "",
-            format!("หนังสือยาวรวม {total} ตัวอักษร เกิน {MAX_TOTAL_CHARS} ตัวอักษร"),
+            format!(
+                "หนังสือยาวรวม {} ตัวอักษร เกิน {} ตัวอักษร",
+                saraban_thai::thai_count(total as u64),
+                saraban_thai::thai_count(MAX_TOTAL_CHARS as u64)
+            ),
             format!("the letter holds {total} characters, more than {MAX_TOTAL_CHARS}"),
         ));
     }
