@@ -6,6 +6,7 @@
 //  3. memory after composing: PSS summed over the app and its WebKit processes.
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +20,37 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const APP = process.env.SARABAN_APP ?? path.join(root, "target/release/saraban-app");
 const CLI = process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
 const DRIVER = path.join(root, ".tools/bin/tauri-driver");
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+// Waits until `condition` holds (asked every 20 ms, at most `timeout` ms): every wait of
+// the bench is for a condition, never a fixed pause.
+async function until(condition, timeout = 20000) {
+  const end = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${condition}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+const appRunning = () => {
+  try {
+    execFileSync("pgrep", ["-f", APP]);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const listening = (port) =>
+  new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+// The preview has drawn its newest document whole (every page, the old one gone).
+const settled = () =>
+  browser.execute(() => {
+    const h = document.querySelector("[data-testid=preview-pages]");
+    return !!h && h.dataset.generation !== undefined && h.dataset.settled === h.dataset.generation;
+  });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
 
@@ -69,7 +100,7 @@ for (let i = 0; i < 7; i++) {
   console.error(`start ${i + 1}: ${ms.inside} ms`);
   child.kill("SIGTERM");
   await new Promise((r) => child.on("exit", r));
-  await pause(300);
+  await until(() => !appRunning(), 10000); // its lock on the register released
 }
 
 // 2 and 3 through WebDriver.
@@ -83,7 +114,7 @@ const killGroup = (signal) => {
   } catch {}
 };
 process.on("exit", () => killGroup("SIGKILL"));
-await pause(800);
+await until(() => listening(PORT));
 const browser = await remote({
   hostname: "127.0.0.1",
   port: PORT,
@@ -115,7 +146,7 @@ async function keystrokes(n) {
         (await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.generation ?? "0")) !== before,
       { timeout: 10000, interval: 5 },
     );
-    await pause(150); // let the other pages finish before the next keystroke
+    await until(settled, 10000); // the other pages finish before the next keystroke
     const ms = Number(await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.inputToShown));
     if (i >= 3) out.push(ms); // the first ones warm the caches
     if (process.env.BENCH_DETAIL) console.error(ms, await browser.execute(() => { const h = document.querySelector("[data-testid=preview-pages]"); return `ipc ${h.dataset.ipc} ${h.dataset.timing}`; }));
@@ -126,14 +157,19 @@ async function keystrokes(n) {
 async function openLetter(l) {
   for (const f of fs.readdirSync(dialogs)) fs.rmSync(path.join(dialogs, f));
   fs.writeFileSync(path.join(dialogs, "letter.json"), JSON.stringify(l));
+  const before = await browser.execute(() => document.querySelector("[data-testid=preview-pages]")?.dataset.generation ?? "0");
   await (await $('button[title="Ctrl+O"]')).click();
   await browser.waitUntil(async () => (await $("#f-subject").getValue()) === l.subject, { timeout: 10000 });
   await browser.waitUntil(async () => (await browser.$$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
-  await pause(500);
+  // This letter's preview, not the one before it, drawn whole.
+  await until(async () =>
+    (await settled()) &&
+    (await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.generation)) !== before,
+  );
 }
 
 await $("#f-subject").waitForExist({ timeout: 20000 });
-await pause(1500);
+await until(settled); // the first preview drawn: the app at rest
 const atStart = total(memory());
 await openLetter(letter);
 const pages1 = await browser.execute(() => document.querySelectorAll("canvas.pdf-page").length);
@@ -154,12 +190,12 @@ function tree(pid) {
   })();
   return [pid, ...kids.flatMap(tree)];
 }
-await pause(1000);
+await until(settled);
 const pss = memory();
 
 await browser.deleteSession();
 killGroup("SIGTERM");
-await pause(2000);
+await until(() => !appRunning(), 5000).catch(() => {});
 killGroup("SIGKILL");
 
 const r = (x) => Math.round(x);

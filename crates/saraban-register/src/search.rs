@@ -110,23 +110,44 @@ pub struct Hit {
 /// QR captions, the distribution list and สำเนาส่ง — one per line, digits folded. A clerk
 /// finds a letter by any phrase on its paper ("ทส 1011.4/12932" in its อ้างถึง).
 pub(crate) fn search_text(l: &Letter, number: &str) -> String {
+    parts_text(l, number, true)
+}
+
+/// The searchable text as registers written before 2026-12 stored it (number, subject,
+/// recipient, body, signer, agency, owner): the audit accepts it for letters issued then,
+/// which a server register keeps as they were (its guards refuse any change to an issued
+/// row); an SQLite register is indexed again when opened to write (schema 3).
+pub(crate) fn search_text_before_all_parts(l: &Letter, number: &str) -> String {
+    parts_text(l, number, false)
+}
+
+/// The parts of [`search_text`] in their order; without `all`, only the older form's.
+fn parts_text(l: &Letter, number: &str, all: bool) -> String {
     let mut parts: Vec<String> = vec![number.to_string()];
     parts.extend(l.subject.iter().cloned());
-    parts.extend(l.salutation.iter().cloned());
+    if all {
+        parts.extend(l.salutation.iter().cloned());
+    }
     parts.extend(l.recipient.iter().cloned());
-    parts.extend(l.references.iter().cloned());
-    for e in &l.enclosures {
-        parts.push(e.title.clone());
-        parts.extend(e.quantity.iter().cloned());
+    if all {
+        parts.extend(l.references.iter().cloned());
+        for e in &l.enclosures {
+            parts.push(e.title.clone());
+            parts.extend(e.quantity.iter().cloned());
+        }
     }
     parts.extend(l.body.iter().map(|b| b.text().to_string()));
-    parts.extend(l.closing.iter().cloned());
+    if all {
+        parts.extend(l.closing.iter().cloned());
+    }
     if let Some(s) = &l.signer {
         parts.push(s.name.clone());
         parts.extend(s.position_lines());
-        parts.extend(s.for_position.iter().cloned());
+        if all {
+            parts.extend(s.for_position.iter().cloned());
+        }
     }
-    if let Some(st) = &l.stamp {
+    if let (true, Some(st)) = (all, &l.stamp) {
         parts.extend(st.agency.iter().cloned());
     }
     if let Some(a) = &l.agency {
@@ -141,39 +162,13 @@ pub(crate) fn search_text(l: &Letter, number: &str) -> String {
                 .cloned(),
         );
     }
-    parts.extend(l.qr.iter().filter_map(|q| q.caption.clone()));
-    if let Some(d) = &l.distribution {
-        parts.extend(d.title.iter().cloned());
-        parts.extend(d.recipients.iter().cloned());
-    }
-    parts.extend(l.copies_to.iter().cloned());
-    fold(&parts.join("\n"))
-}
-
-/// The searchable text as registers written before 2026-12 stored it (number, subject,
-/// recipient, body, signer, agency, owner): the audit accepts it for letters issued then,
-/// which a server register keeps as they were (its guards refuse any change to an issued
-/// row); an SQLite register is indexed again when opened to write (schema 3).
-pub(crate) fn search_text_before_all_parts(l: &Letter, number: &str) -> String {
-    let mut parts: Vec<String> = vec![number.to_string()];
-    parts.extend(l.subject.iter().cloned());
-    parts.extend(l.recipient.iter().cloned());
-    parts.extend(l.body.iter().map(|b| b.text().to_string()));
-    if let Some(s) = &l.signer {
-        parts.push(s.name.clone());
-        parts.extend(s.position_lines());
-    }
-    if let Some(a) = &l.agency {
-        parts.push(a.name.clone());
-        parts.extend(a.address.iter().cloned());
-    }
-    if let Some(o) = &l.owner {
-        parts.extend(
-            [&o.department, &o.unit, &o.phone, &o.fax, &o.email]
-                .into_iter()
-                .flatten()
-                .cloned(),
-        );
+    if all {
+        parts.extend(l.qr.iter().filter_map(|q| q.caption.clone()));
+        if let Some(d) = &l.distribution {
+            parts.extend(d.title.iter().cloned());
+            parts.extend(d.recipients.iter().cloned());
+        }
+        parts.extend(l.copies_to.iter().cloned());
     }
     fold(&parts.join("\n"))
 }
