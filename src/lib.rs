@@ -35,4 +35,4 @@ pub mod service;
 
 pub use error::{Error, Lang, Result};
 pub use letter::Letter;
-pub use service::{Office, OfficeSettings};
+pub use service::{Office, OfficeSettings, Preview};

@@ -358,3 +358,61 @@ fn items_print_their_numbers() {
     let text = text_of(&office.render(&external).unwrap(), dir.path());
     assert!(text.contains("๑. ส่งแบบตอบรับ"), "{text}");
 }
+
+/// A keystroke in a five-page letter took seconds to reach the preview: the press now says
+/// which pages a change touched, so the viewer redraws those alone. Typing at the end of the
+/// last paragraph changes the last page only; a word in the subject changes the first page
+/// only; a paragraph that pushes text onto the next page changes the pages after it. The
+/// preview's PDF is the letter's own.
+#[test]
+fn the_preview_says_which_pages_a_keystroke_changed() {
+    let office = common::office_with_emblem();
+    let mut letter = common::letter("jclair-specialists");
+    let body = letter.body.clone();
+    let mut before = office.preview(&letter).unwrap();
+    while before.pages.len() < 5 {
+        letter.body.extend(body.iter().cloned());
+        before = office.preview(&letter).unwrap();
+    }
+    let n = before.pages.len();
+    assert!(n >= 5, "a letter of five pages or more: {n}");
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        text_of(&before.pdf, dir.path()),
+        text_of(&office.render(&letter).unwrap(), dir.path()),
+        "the preview is the letter"
+    );
+    assert_eq!(
+        before.pages,
+        office.preview(&letter).unwrap().pages,
+        "stable"
+    );
+    let changed = |after: &saraban::Preview| -> Vec<usize> {
+        (0..after.pages.len().max(n))
+            .filter(|&i| before.pages.get(i) != after.pages.get(i))
+            .map(|i| i + 1)
+            .collect()
+    };
+
+    // A letter typed at the end of the last paragraph of the body.
+    let mut typed = letter.clone();
+    let last = typed.body.len() - 1;
+    typed.body[last] = saraban::letter::BodyBlock::Text(format!("{}ก", typed.body[last].text()));
+    let after = office.preview(&typed).unwrap();
+    let pages = changed(&after);
+    assert!(
+        pages.iter().all(|&p| p >= n - 1) && !pages.is_empty(),
+        "only the end changed: {pages:?} of {n}"
+    );
+
+    // A word in the subject: the first page.
+    let mut typed = letter.clone();
+    typed.subject.as_mut().unwrap().push_str(" ก");
+    assert_eq!(changed(&office.preview(&typed).unwrap()), vec![1]);
+
+    // A new paragraph near the start pushes everything after it on.
+    let mut typed = letter.clone();
+    typed.body.insert(1, typed.body[0].clone());
+    let pages = changed(&office.preview(&typed).unwrap());
+    assert!(pages.len() >= n - 1, "everything after it moved: {pages:?}");
+}

@@ -1,8 +1,10 @@
 // make app-bench: the desktop app's own figures, measured on the release build under Xvfb.
 //  1. cold start to an interactive editor (process start → the editor's first frames),
 //     median of 7 starts, each a new process on a configured register;
-//  2. keystroke to the new preview page on screen, for a 1-page and a 3-page letter,
-//     median and p90 of 25 keystrokes each (typed through WebDriver, timed in the page);
+//  2. typing at the end of a 1-, 3- and 5-page letter (the last page in view): keystroke to
+//     the new preview page on screen, median and p90 of 25 keystrokes each (typed through
+//     WebDriver, timed in the page); how many pages each keystroke redrew; and how long
+//     each keystroke waited to be painted in its field (its event to the next frame);
 //  3. memory after composing: PSS summed over the app and its WebKit processes.
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -79,9 +81,9 @@ execFileSync(CLI, ["--db", DB, "profile", "set", path.join(work, "profile.json")
 const emblem = ["../shared/assets/garuda.svg"].map((p) => path.join(root, p)).find((p) => fs.existsSync(p));
 if (emblem) execFileSync(CLI, ["--db", DB, "profile", "emblem", emblem], { env });
 
-// 1. Cold start.
+// 1. Cold start (BENCH_KEYS_ONLY=1 leaves it out, for a quick look at typing).
 const starts = [];
-for (let i = 0; i < 7; i++) {
+for (let i = 0; i < (process.env.BENCH_KEYS_ONLY ? 0 : 7); i++) {
   const t0 = performance.now();
   const child = spawn(APP, [], { env, stdio: ["ignore", "ignore", "pipe"] });
   const ms = await new Promise((resolve, reject) => {
@@ -133,11 +135,33 @@ function memory() {
 }
 const total = (m) => Math.round(m.reduce((a, p) => a + p.kb, 0) / 1024);
 
-async function keystrokes(n) {
-  const subject = await $("#f-subject");
-  await subject.waitForExist({ timeout: 20000 });
-  await subject.click();
+// Typing at the end of the letter's last paragraph, the last page in view: each keystroke
+// timed from the key to its preview page on screen, with the pages it redrew and the wait
+// to its own frame in the field.
+async function keystrokes(n, paragraphs) {
+  await browser.execute(() => {
+    const s = document.querySelector(".preview .scroller");
+    s.scrollTop = s.scrollHeight;
+  });
+  const last = await $(`[data-path="body[${paragraphs - 1}]"]`);
+  await last.scrollIntoView();
+  await last.click();
+  await browser.keys(["Control", "End"]);
+  await browser.execute(() => (window.__typedToFrame = []));
+  if (process.env.BENCH_DETAIL)
+    await browser.execute(() => {
+      window.__detail = [];
+      document.addEventListener("keydown", (e) => {
+        const at = e.timeStamp;
+        const handled = performance.now();
+        setTimeout(() => {
+          const task = performance.now();
+          requestAnimationFrame(() => window.__detail.push(`key→handler ${Math.round(handled - at)} handler→task ${Math.round(task - handled)} task→frame ${Math.round(performance.now() - task)}`));
+        }, 0);
+      }, true);
+    });
   const out = [];
+  const redrawn = [];
   for (let i = 0; i < n + 3; i++) {
     const before = await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.generation ?? "0");
     await browser.keys(i % 2 ? ["Backspace"] : ["ก"]);
@@ -147,11 +171,19 @@ async function keystrokes(n) {
       { timeout: 10000, interval: 5 },
     );
     await until(settled, 10000); // the other pages finish before the next keystroke
-    const ms = Number(await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.inputToShown));
-    if (i >= 3) out.push(ms); // the first ones warm the caches
-    if (process.env.BENCH_DETAIL) console.error(ms, await browser.execute(() => { const h = document.querySelector("[data-testid=preview-pages]"); return `ipc ${h.dataset.ipc} ${h.dataset.timing}`; }));
+    const [ms, pages] = await browser.execute(() => {
+      const h = document.querySelector("[data-testid=preview-pages]");
+      return [Number(h.dataset.inputToShown), Number(h.dataset.redrawn)];
+    });
+    if (i >= 3) {
+      out.push(ms); // the first ones warm the caches
+      redrawn.push(pages);
+    }
+    if (process.env.BENCH_DETAIL) console.error(ms, pages, await browser.execute(() => { const h = document.querySelector("[data-testid=preview-pages]"); return `ipc ${h.dataset.ipc} ${h.dataset.timing}`; }));
   }
-  return out;
+  const typed = (await browser.execute(() => window.__typedToFrame)).slice(3);
+  if (process.env.BENCH_DETAIL) console.error((await browser.execute(() => window.__detail)).join("\n"));
+  return { ms: out, redrawn, typed };
 }
 
 async function openLetter(l) {
@@ -166,18 +198,26 @@ async function openLetter(l) {
     (await settled()) &&
     (await browser.execute(() => document.querySelector("[data-testid=preview-pages]").dataset.generation)) !== before,
   );
+  return browser.execute(() => document.querySelectorAll("canvas.pdf-page").length);
 }
 
 await $("#f-subject").waitForExist({ timeout: 20000 });
 await until(settled); // the first preview drawn: the app at rest
 const atStart = total(memory());
-await openLetter(letter);
-const pages1 = await browser.execute(() => document.querySelectorAll("canvas.pdf-page").length);
-const one = await keystrokes(25);
-const long = { ...letter, subject: letter.subject + " (ยาว)", body: [...letter.body.slice(0, 2), ...letter.body.slice(0, 2), ...letter.body.slice(0, 2), ...letter.body.slice(0, 2), ...letter.body] };
-await openLetter(long);
-const pages3 = await browser.execute(() => document.querySelectorAll("canvas.pdf-page").length);
-const three = await keystrokes(25);
+// The J.CLAIR circular (one page), and the same with its body repeated until it has three
+// and five pages.
+const typing = [];
+let copies = 1;
+for (const want of [1, 3, 5]) {
+  let l = letter;
+  let pages = copies === 1 ? await openLetter(l) : 0;
+  while (pages < want) {
+    copies++;
+    l = { ...letter, subject: `${letter.subject} (${want} หน้า)`, body: Array.from({ length: copies }, () => letter.body).flat() };
+    pages = await openLetter(l);
+  }
+  typing.push({ pages, ...(await keystrokes(25, l.body.length)) });
+}
 
 // 3. Memory: the app and every process under it (WebKitWebProcess, WebKitNetworkProcess).
 function tree(pid) {
@@ -199,9 +239,14 @@ await until(() => !appRunning(), 5000).catch(() => {});
 killGroup("SIGKILL");
 
 const r = (x) => Math.round(x);
-console.log(`cold start to interactive editor (7 starts): median ${r(median(starts.map((s) => s.inside)))} ms from process start (${r(median(starts.map((s) => s.outside)))} ms from spawn); min ${r(Math.min(...starts.map((s) => s.inside)))}, max ${r(Math.max(...starts.map((s) => s.inside)))}`);
-console.log(`keystroke to preview page on screen, ${pages1}-page letter: median ${median(one)} ms, p90 ${p90(one)} ms (n=${one.length})`);
-console.log(`keystroke to preview page on screen, ${pages3}-page letter: median ${median(three)} ms, p90 ${p90(three)} ms (n=${three.length})`);
+if (starts.length) console.log(`cold start to interactive editor (7 starts): median ${r(median(starts.map((s) => s.inside)))} ms from process start (${r(median(starts.map((s) => s.outside)))} ms from spawn); min ${r(Math.min(...starts.map((s) => s.inside)))}, max ${r(Math.max(...starts.map((s) => s.inside)))}`);
+for (const t of typing) {
+  console.log(
+    `${t.pages}-page letter, typing at its end: keystroke to preview page on screen median ${median(t.ms)} ms, p90 ${p90(t.ms)} ms (n=${t.ms.length}); ` +
+      `pages redrawn per keystroke median ${median(t.redrawn)}, max ${Math.max(...t.redrawn)}; ` +
+      `keystroke to its frame in the field median ${r(median(t.typed))} ms, p90 ${r(p90(t.typed))} ms, max ${r(Math.max(...t.typed))} ms`,
+  );
+}
 console.log(`memory at start (PSS): ${atStart} MB`);
 console.log(`memory after composing (PSS): ${r(pss.reduce((a, p) => a + p.kb, 0) / 1024)} MB = ${pss.map((p) => `${p.name} ${r(p.kb / 1024)}`).join(" + ")}`);
 fs.rmSync(work, { recursive: true, force: true });

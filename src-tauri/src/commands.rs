@@ -336,15 +336,16 @@ pub async fn courtesy(recipient: String) -> Answer<Courtesy> {
     Ok(Courtesy::for_recipient(&recipient))
 }
 
-/// The letter as PDF bytes, for the live preview: on the press, never waiting for the
-/// register.
+/// The letter for the live preview: its PDF with a fingerprint per page (the form of
+/// [`saraban::Preview::to_bytes`]), so that the page redraws only what changed. On the
+/// press, never waiting for the register.
 #[tauri::command]
 pub async fn render_preview(state: State<'_, AppState>, letter: Letter) -> Answer<Response> {
     let press = state.press();
-    let bytes = off_thread(move || press.render(&letter))
+    let preview = off_thread(move || press.preview(&letter))
         .await?
         .map_err(fail)?;
-    Ok(Response::new(bytes))
+    Ok(Response::new(preview.to_bytes()))
 }
 
 #[tauri::command]

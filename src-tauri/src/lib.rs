@@ -82,6 +82,27 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handler.rs")))
 }
 
+/// Has WebKitGTK paint the page in software, without its GPU compositor, unless the
+/// clerk's environment already decides (`WEBKIT_DISABLE_COMPOSITING_MODE=0` keeps it).
+/// Called first thing in `main`, before any thread exists (setting the environment is not
+/// safe once threads read it).
+///
+/// Why: the app is a form and a few canvases, which software painting draws in a few
+/// milliseconds. Through the compositor — on office computers without a usable GPU driver,
+/// and under Xvfb, which is where this was measured — every frame cost 50–200 ms once a
+/// field had the focus: each keystroke waited that long to appear in its field, and a
+/// five-page letter's preview 120 ms. Painted in software, a keystroke is on screen in
+/// 3 ms and its preview page in 35–56 ms, and the web process takes 235 MB instead of
+/// 500 (`make app-bench`; docs/ARCHITECTURE.md, "The live preview"). Linux only: Windows
+/// draws through WebView2.
+pub fn prefer_software_painting() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // SAFETY: called at the start of `main`, before any other thread is started.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+    }
+}
+
 /// Starts the app on the register `$SARABAN_DB`, else the user's own.
 pub fn run() {
     STARTED.get_or_init(Instant::now);

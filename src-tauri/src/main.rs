@@ -2,5 +2,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    saraban_app::prefer_software_painting();
     saraban_app::run();
 }

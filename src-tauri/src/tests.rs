@@ -60,7 +60,7 @@ fn answer<T: serde::de::DeserializeOwned>(
 }
 
 #[test]
-fn the_preview_comes_back_as_raw_pdf_bytes() {
+fn the_preview_comes_back_as_raw_bytes_page_fingerprints_then_the_pdf() {
     let (_app, w, _dir) = window();
     let letter = serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": ["ข้อความ"]});
     let body = call(
@@ -70,7 +70,11 @@ fn the_preview_comes_back_as_raw_pdf_bytes() {
     )
     .unwrap();
     match body {
-        tauri::ipc::InvokeResponseBody::Raw(bytes) => assert!(bytes.starts_with(b"%PDF")),
+        tauri::ipc::InvokeResponseBody::Raw(bytes) => {
+            let pages = u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
+            assert_eq!(pages, 1);
+            assert!(bytes[4 + 8 * pages..].starts_with(b"%PDF"));
+        }
         other => panic!("a JSON answer instead of raw bytes: {other:?}"),
     }
 }

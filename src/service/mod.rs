@@ -283,9 +283,49 @@ impl Press {
         self.writer.write(&doc, &self.pdf_options)
     }
 
+    /// Renders a letter for the live preview (ตัวอย่างหนังสือ): the PDF of the original and
+    /// a fingerprint of each page, so that the viewer redraws only the pages a keystroke
+    /// changed (typing at the end of a five-page letter redraws one page, not five).
+    pub fn preview(&self, letter: &Letter) -> Result<Preview> {
+        self.usable()?;
+        let letter = &letter.clone().validated()?;
+        let doc =
+            self.typesetter
+                .typeset_with(letter, self.emblem.clone(), &LayoutOptions::default())?;
+        Ok(Preview {
+            pages: doc.page_fingerprints(),
+            pdf: self.writer.write(&doc, &self.pdf_options)?,
+        })
+    }
+
     /// Proofreads a letter: what is missing or wrong, most serious first (see [`proofread`]).
     pub fn check(&self, letter: &Letter) -> Vec<Finding> {
         proofread(letter)
+    }
+}
+
+/// A letter rendered for the live preview (ตัวอย่างหนังสือ): see [`Press::preview`].
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// The PDF, as [`Press::render`] gives it.
+    pub pdf: Vec<u8>,
+    /// One fingerprint per page: a page whose fingerprint is the one it had before looks
+    /// exactly as it did (valid within one process).
+    pub pages: Vec<u64>,
+}
+
+impl Preview {
+    /// The form the app sends to its page: the page count (u32, little-endian), each
+    /// page's fingerprint (u64, little-endian), then the PDF. One binary answer, no base64
+    /// of a PDF in JSON; `ui/src/lib/preview.ts` reads it.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4 + 8 * self.pages.len() + self.pdf.len());
+        out.extend_from_slice(&(self.pages.len() as u32).to_le_bytes());
+        for p in &self.pages {
+            out.extend_from_slice(&p.to_le_bytes());
+        }
+        out.extend_from_slice(&self.pdf);
+        out
     }
 }
 
@@ -566,6 +606,12 @@ impl Office {
     /// Renders one copy of a letter: the original, or the file copy (สำเนาคู่ฉบับ).
     pub fn render_copy(&self, letter: &Letter, copy: PrintCopy) -> Result<Vec<u8>> {
         self.press.render_copy(letter, copy)
+    }
+
+    /// Renders a letter for the live preview, with a fingerprint per page (see
+    /// [`Press::preview`]).
+    pub fn preview(&self, letter: &Letter) -> Result<Preview> {
+        self.press.preview(letter)
     }
 
     /// Renders a letter and writes the PDF to `out` (whole or not at all). Returns its size.

@@ -64,6 +64,47 @@ pub enum Graphic {
 }
 
 impl Graphic {
+    /// Feeds what decides how the picture looks into `h` (see `Frame::hash_look`).
+    pub fn hash_look<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        let f = |v: f32, h: &mut H| v.to_bits().hash(h);
+        match self {
+            Graphic::Vector {
+                paths,
+                width,
+                height,
+            } => {
+                f(*width, h);
+                f(*height, h);
+                for p in paths {
+                    for c in [p.color.0, p.color.1, p.color.2] {
+                        f(c, h);
+                    }
+                    p.even_odd.hash(h);
+                    for seg in &p.segments {
+                        match *seg {
+                            PathSeg::MoveTo(x, y) => [0.0, x, y].iter().for_each(|v| f(*v, h)),
+                            PathSeg::LineTo(x, y) => [1.0, x, y].iter().for_each(|v| f(*v, h)),
+                            PathSeg::CubicTo(a, b, c, d, e, g) => {
+                                [2.0, a, b, c, d, e, g].iter().for_each(|v| f(*v, h))
+                            }
+                            PathSeg::Close => f(3.0, h),
+                        }
+                    }
+                }
+            }
+            Graphic::Raster {
+                data,
+                width,
+                height,
+            } => {
+                width.hash(h);
+                height.hash(h);
+                data.hash(h);
+            }
+        }
+    }
+
     /// Width divided by height.
     pub fn aspect(&self) -> f32 {
         let (w, h) = match self {

@@ -5,6 +5,7 @@
 //! convert. Text items carry their glyphs already shaped, broken and justified, plus the
 //! text they stand for, so the writer never decides where anything goes.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 pub use super::color::Color;
@@ -157,6 +158,58 @@ impl Frame {
     pub fn find_text(&self, prefix: &str) -> Option<(Point, &TextRun)> {
         self.texts().find(|(_, t)| t.text.starts_with(prefix))
     }
+
+    /// Feeds everything that decides how the page looks into `h`: its size and every item
+    /// with its position, glyph ids, colours, shapes and pictures (not the reserved slots,
+    /// which are not drawn). Two pages fed alike look alike, which is what lets the live
+    /// preview redraw only the pages a keystroke changed.
+    pub fn hash_look<H: Hasher>(&self, h: &mut H) {
+        let f = |v: f32, h: &mut H| v.to_bits().hash(h);
+        f(self.size.w, h);
+        f(self.size.h, h);
+        for (at, item) in &self.items {
+            f(at.x, h);
+            f(at.y, h);
+            match item {
+                Item::Text(run) => {
+                    0u8.hash(h);
+                    run.style.hash(h);
+                    f(run.size, h);
+                    hash_color(run.color, h);
+                    run.text.hash(h);
+                    for g in &run.glyphs {
+                        g.id.hash(h);
+                        f(g.x, h);
+                        f(g.y, h);
+                        g.text.hash(h);
+                        g.outline.hash(h);
+                    }
+                }
+                Item::Image { graphic, size } => {
+                    1u8.hash(h);
+                    f(size.w, h);
+                    f(size.h, h);
+                    graphic.hash_look(h);
+                }
+                Item::Shape(shape) => {
+                    2u8.hash(h);
+                    hash_color(shape.color, h);
+                    for &(x, y, w, hh) in &shape.rects {
+                        for v in [x, y, w, hh] {
+                            f(v, h);
+                        }
+                    }
+                }
+                Item::Slot { .. } => 3u8.hash(h),
+            }
+        }
+    }
+}
+
+fn hash_color<H: Hasher>(c: Color, h: &mut H) {
+    for v in [c.0, c.1, c.2] {
+        v.to_bits().hash(h);
+    }
 }
 
 /// A typeset letter: its pages and what the PDF needs to know about it.
@@ -172,4 +225,28 @@ pub struct Document {
     pub subject: String,
     /// Author (the agency).
     pub author: String,
+}
+
+impl Document {
+    /// A fingerprint of each page's look (the fonts included): equal fingerprints, equal
+    /// pages. Within one process only (the hasher is not stable across builds); the live
+    /// preview compares them from one keystroke to the next and redraws only what changed.
+    pub fn page_fingerprints(&self) -> Vec<u64> {
+        let mut fonts = std::collections::hash_map::DefaultHasher::new();
+        for face in [&self.fonts.regular, &self.fonts.bold] {
+            face.name.hash(&mut fonts);
+            face.data.len().hash(&mut fonts);
+            face.data[..face.data.len().min(4096)].hash(&mut fonts);
+        }
+        let fonts = fonts.finish();
+        self.pages
+            .iter()
+            .map(|page| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                fonts.hash(&mut h);
+                page.hash_look(&mut h);
+                h.finish()
+            })
+            .collect()
+    }
 }

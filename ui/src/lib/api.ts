@@ -1,8 +1,9 @@
 // The one door to the Rust side: every call is a Tauri command over `saraban::Office`,
 // through the callers generated from the Rust commands (commands.ts) with the types
 // generated from the Rust structs (bindings.ts).
-import type { BookProgress, Failure } from "./bindings";
+import type { BookProgress, Failure, Letter } from "./bindings";
 import { commands } from "./commands";
+import { plainPdf, readPreview } from "./preview";
 
 /** A failure from the Rust side, or any other error, as one Thai message. */
 export function messageOf(e: unknown): string {
@@ -35,7 +36,7 @@ export const api = {
   newLetter: commands.newLetter,
   changeKind: commands.changeKind,
   courtesy: commands.courtesy,
-  renderPreview: commands.renderPreview,
+  renderPreview: async (letter: Letter) => readPreview(await commands.renderPreview(letter)),
   check: commands.checkLetter,
   saveDraft: commands.saveDraft,
   drafts: commands.drafts,
@@ -49,7 +50,8 @@ export const api = {
   issueDraft: (id: number, date: string | null, anyDate = false) => commands.issueDraft(id, date, anyDate),
   search: commands.search,
   issuedLetter: commands.issuedLetter,
-  issuedPdf: commands.issuedPdf,
+  /** An issued letter's stored PDF, for the preview. */
+  issuedPreview: async (id: number) => plainPdf(await commands.issuedPdf(id)),
   saveIssuedPdf: commands.saveIssuedPdf,
   saveLetterPdf: commands.saveLetterPdf,
   printIssued: commands.printIssued,

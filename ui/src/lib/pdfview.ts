@@ -1,9 +1,12 @@
 // The PDF viewer behind the live preview: pdf.js renders each new document into fresh
 // canvases off screen, and only when the page in view is drawn are they swapped in, so the
-// page never flickers and the zoom and scroll stay where the clerk left them. The old
-// document is destroyed, so memory does not grow over a day of typing.
+// page never flickers and the zoom and scroll stay where the clerk left them. Only the pages
+// whose look changed are drawn again (the core gives each page's fingerprint): the others
+// stay on screen as they are. The old document is destroyed, so memory does not grow over a
+// day of typing.
 import * as pdfjs from "pdfjs-dist";
 import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
+import { pagesToDraw, type Rendered } from "./preview";
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -17,6 +20,11 @@ function worker(): pdfjs.PDFWorker {
 export class PdfView {
   private doc: pdfjs.PDFDocumentProxy | null = null;
   private pages: HTMLCanvasElement[] = [];
+  /** What each canvas in `pages` shows: the page's fingerprint, or null while it is not
+   * drawn (a placeholder, a stale page, a page drawn at another zoom). */
+  private looks: (string | null)[] = [];
+  /** The last document shown, for a redraw at another zoom. */
+  private last: Rendered | null = null;
   private generation = 0;
   /** A drawn canvas no longer on screen, of the page last in view: the next render of that
    * page draws into it (double buffering), instead of a new one per keystroke. */
@@ -41,29 +49,45 @@ export class PdfView {
     return n;
   }
 
-  /** Shows new PDF bytes. Resolves once the visible page is on screen. */
-  async show(bytes: ArrayBuffer): Promise<void> {
+  /** Shows a new render. Resolves once the visible page is on screen; the other changed
+   * pages follow, and a newer render stops them. */
+  async show(rendered: Rendered): Promise<void> {
     const started = performance.now();
     const gen = ++this.generation;
-    const task = pdfjs.getDocument({
-      data: new Uint8Array(bytes),
+    this.last = rendered;
+    const ratio = window.devicePixelRatio || 1;
+    const known = rendered.pages?.length;
+    // A render that changes no page's look (a field the letter does not print, a word typed
+    // and taken back) is not even parsed.
+    if (
+      known !== undefined &&
+      known === this.pages.length &&
+      pagesToDraw(this.looks, rendered.pages, known).length === 0
+    ) {
+      this.finish(gen, started, 0, []);
+      return;
+    }
+    const doc = await pdfjs.getDocument({
+      // A copy: pdf.js hands its data to the worker, and a zoom draws this render again.
+      data: rendered.pdf.slice(),
       worker: worker(),
       isEvalSupported: false,
       // Glyphs drawn from the embedded font's outlines: no FontFace to load and wait for.
       disableFontFace: (window as unknown as { __pdfFontFace?: boolean }).__pdfFontFace !== true,
       verbosity: 0,
-    });
-    const doc = await task.promise;
+    }).promise;
     const parsed = performance.now();
     if (gen !== this.generation) {
       await doc.destroy();
       return;
     }
-    const visible = Math.min(this.currentPage(), doc.numPages);
-    const canvases: HTMLCanvasElement[] = [];
+    const count = doc.numPages;
+    const looks = rendered.pages && rendered.pages.length === count ? rendered.pages : null;
+    const todo = pagesToDraw(this.looks, looks, count);
+    const visible = Math.min(this.currentPage(), count);
     const draw = async (n: number, reuse?: HTMLCanvasElement) => {
       const page = await doc.getPage(n);
-      const vp = page.getViewport({ scale: this.scale * (window.devicePixelRatio || 1) });
+      const vp = page.getViewport({ scale: this.scale * ratio });
       const width = Math.floor(vp.width);
       const height = Math.floor(vp.height);
       // The canvas shown two renders ago, when it has the size: no new pixel buffer (and
@@ -77,33 +101,58 @@ export class PdfView {
         c.width = width;
         c.height = height;
       }
-      c.style.width = `${Math.floor(vp.width / (window.devicePixelRatio || 1))}px`;
-      c.style.height = `${Math.floor(vp.height / (window.devicePixelRatio || 1))}px`;
+      c.style.width = `${Math.floor(vp.width / ratio)}px`;
+      c.style.height = `${Math.floor(vp.height / ratio)}px`;
       c.className = "pdf-page";
       c.dataset.page = String(n);
       await page.render({ canvas: c, canvasContext: c.getContext("2d")!, viewport: vp }).promise;
       page.cleanup();
       return c;
     };
-    // Placeholders keep the scroll position while the other pages fill in; a letter's
-    // pages share one paper size, so the visible page's size serves for all.
+    // The new page list: a page whose look is unchanged keeps its canvas as it is; a
+    // changed one keeps showing its old pixels (marked stale) until its new ones are drawn,
+    // so nothing flickers; a new page holds its place with an empty one of the same size.
     const first = await doc.getPage(visible);
     const vp = first.getViewport({ scale: this.scale });
-    for (let n = 1; n <= doc.numPages; n++) {
-      const c = document.createElement("canvas");
-      c.className = "pdf-page pending";
-      c.dataset.page = String(n);
-      c.style.width = `${Math.floor(vp.width)}px`;
-      c.style.height = `${Math.floor(vp.height)}px`;
-      canvases.push(c);
+    const canvases: HTMLCanvasElement[] = [];
+    for (let n = 1; n <= count; n++) {
+      const old = this.pages[n - 1];
+      if (old && !todo.includes(n)) {
+        canvases.push(old);
+      } else if (old && !old.classList.contains("pending")) {
+        old.classList.add("stale");
+        canvases.push(old);
+      } else {
+        const c = document.createElement("canvas");
+        c.className = "pdf-page pending";
+        c.dataset.page = String(n);
+        c.style.width = `${Math.floor(vp.width)}px`;
+        c.style.height = `${Math.floor(vp.height)}px`;
+        canvases.push(c);
+      }
     }
+    const newLooks: (string | null)[] = canvases.map((_, i) => (todo.includes(i + 1) ? null : this.looks[i]));
     const placed = performance.now();
-    const spare = this.spare;
-    this.spare = undefined;
-    canvases[visible - 1] = await draw(visible, spare);
-    if (gen !== this.generation) {
-      canvases[visible - 1].width = 0;
-      canvases[visible - 1].height = 0;
+    let redrawn = 0;
+    if (todo.includes(visible)) {
+      const spare = this.spare;
+      this.spare = undefined;
+      const c = await draw(visible, spare);
+      redrawn++;
+      if (gen !== this.generation) {
+        c.width = 0;
+        c.height = 0;
+        await doc.destroy();
+        return;
+      }
+      // The page that was in view is kept, off screen, for the next render to draw into.
+      const was = canvases[visible - 1];
+      canvases[visible - 1] = c;
+      newLooks[visible - 1] = looks?.[visible - 1] ?? null;
+      if (was.classList.contains("stale")) {
+        was.classList.remove("stale");
+        this.spare = was;
+      }
     }
     this.host.dataset.timing = `parse ${Math.round(parsed - started)} place ${Math.round(placed - parsed)} draw ${Math.round(performance.now() - placed)}`;
     if (gen !== this.generation) {
@@ -112,36 +161,31 @@ export class PdfView {
     }
     const top = this.scroller.scrollTop;
     const left = this.scroller.scrollLeft;
-    // A canvas's pixels are freed only when it is collected; shrinking the old ones frees
-    // them now, so memory stays flat over a day of typing.
-    const oldPages = this.pages;
-    this.host.replaceChildren(...canvases);
-    // The page that was in view is kept, off screen, for the next render to draw into.
-    const keep = oldPages[Math.min(visible, oldPages.length) - 1];
-    for (const c of oldPages) {
-      if (c === keep && !c.classList.contains("pending")) continue;
-      c.width = 0;
-      c.height = 0;
+    // A canvas's pixels are freed only when it is collected; shrinking the ones no longer
+    // shown frees them now, so memory stays flat over a day of typing.
+    const kept = new Set(canvases);
+    for (const c of this.pages) {
+      if (!kept.has(c) && c !== this.spare) {
+        c.width = 0;
+        c.height = 0;
+      }
     }
-    this.spare = keep && !keep.classList.contains("pending") ? keep : undefined;
+    this.host.replaceChildren(...canvases);
     this.scroller.scrollTop = top;
     this.scroller.scrollLeft = left;
     this.pages = canvases;
+    this.looks = newLooks;
     const old = this.doc;
     this.doc = doc;
-    this.pageCount = doc.numPages;
-    this.host.dataset.generation = String(gen);
-    // Keystroke to page on screen (the input time is kept by the app's input listener).
-    const input = (window as unknown as { __lastInput?: number }).__lastInput;
-    if (input !== undefined) this.host.dataset.inputToShown = String(Math.round(performance.now() - input));
-    this.onShown(performance.now() - started);
+    this.pageCount = count;
+    const rest = todo.filter((n) => n !== visible);
+    this.finish(gen, started, redrawn, rest);
     if (old) await old.destroy();
-    // The other pages, after the visible one is on screen; a newer document stops them,
-    // so the next keystroke never waits for pages out of view.
+    // The other changed pages, after the visible one is on screen; a newer document stops
+    // them, so the next keystroke never waits for pages out of view.
     void (async () => {
       try {
-        for (let n = 1; n <= doc.numPages; n++) {
-          if (n === visible) continue;
+        for (const n of rest) {
           if (gen !== this.generation) return;
           const c = await draw(n);
           if (gen !== this.generation) {
@@ -149,28 +193,46 @@ export class PdfView {
             c.height = 0;
             return;
           }
-          const placeholder = this.pages[n - 1];
-          placeholder.replaceWith(c);
-          placeholder.width = 0;
-          placeholder.height = 0;
+          const was = this.pages[n - 1];
+          was.replaceWith(c);
+          was.width = 0;
+          was.height = 0;
           this.pages[n - 1] = c;
+          this.looks[n - 1] = looks?.[n - 1] ?? null;
+          redrawn++;
         }
-        // Every page drawn and the old document gone: nothing of this render is left to
-        // do (the end-to-end tests wait for this before the next keystroke).
-        if (gen === this.generation) this.host.dataset.settled = String(gen);
+        if (gen === this.generation) this.settle(gen, redrawn);
       } catch {
         // The document was replaced (and destroyed) while these pages were drawn.
       }
     })();
   }
 
+  /** The visible page is on screen: the figures the tests and the bench read. */
+  private finish(gen: number, started: number, redrawn: number, rest: number[]) {
+    this.host.dataset.generation = String(gen);
+    // Keystroke to page on screen (the input time is kept by the app's input listener).
+    const input = (window as unknown as { __lastInput?: number }).__lastInput;
+    if (input !== undefined) this.host.dataset.inputToShown = String(Math.round(performance.now() - input));
+    this.onShown(performance.now() - started);
+    if (rest.length === 0) this.settle(gen, redrawn);
+  }
+
+  /** Every changed page drawn: nothing of this render is left to do (the end-to-end tests
+   * wait for this before the next keystroke), and how many pages it drew. */
+  private settle(gen: number, redrawn: number) {
+    this.host.dataset.redrawn = String(redrawn);
+    this.host.dataset.settled = String(gen);
+  }
+
   /** Redraws at another zoom, keeping the same page in view. */
   async zoom(scale: number): Promise<void> {
     const page = this.currentPage();
     this.scale = Math.min(3, Math.max(0.4, scale));
-    if (!this.doc) return;
-    const data = await this.doc.getData();
-    await this.show(data.buffer as ArrayBuffer);
+    if (!this.last) return;
+    // Every page is drawn again at the new size.
+    this.looks = this.looks.map(() => null);
+    await this.show(this.last);
     this.goto(page);
   }
 
