@@ -416,3 +416,38 @@ fn the_preview_says_which_pages_a_keystroke_changed() {
     let pages = changed(&office.preview(&typed).unwrap());
     assert!(pages.len() >= n - 1, "everything after it moved: {pages:?}");
 }
+
+/// What the register says to a clerk about an entry, a draft or a version names it in Thai
+/// digits, as the tables do ("รายการ ๑", not "รายการ 1"), on both engines' messages.
+#[test]
+fn refusals_name_entries_and_drafts_in_thai_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = office_on(&dir.path().join("register.sqlite"));
+    let letter = Letter::from_json(&common::issuable_json("jclair-specialists")).unwrap();
+    let issued = office.issue(&letter, &IssueOptions::default()).unwrap();
+    office.cancel(issued.id, "พิมพ์ผิด").unwrap();
+    let draft = office.save_draft(None, &letter).unwrap();
+    let refusals = [
+        office.cancel(issued.id, "อีกครั้ง").unwrap_err(),
+        office.draft_version(draft, 99).unwrap_err(),
+        office
+            .issue_draft(draft + 41, &IssueOptions::default())
+            .unwrap_err(),
+        Letter::from_json(r#"{"kind":"memo","date":"2569-02-30","body":["ก"]}"#)
+            .and_then(|l| l.validated())
+            .unwrap_err(),
+    ];
+    for err in refusals {
+        let th = saraban::service::Failure::from(&err).message;
+        // What the clerk typed is quoted as typed; everything else is Thai.
+        let outside: String = th
+            .split('“')
+            .map(|s| s.split_once('”').map_or(s, |x| x.1))
+            .collect();
+        assert!(
+            th.chars().any(|c| ('๐'..='๙').contains(&c)) || th.contains('“'),
+            "{th}"
+        );
+        assert!(!outside.chars().any(|c| c.is_ascii_alphanumeric()), "{th}");
+    }
+}

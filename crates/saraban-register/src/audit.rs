@@ -138,7 +138,14 @@ impl AuditReport {
 struct Finder(Vec<AuditProblem>);
 
 impl Finder {
+    /// A problem; its Thai names entries and counts in Thai digits, as the tables do.
     fn add(&mut self, letter: Option<i64>, th: String, en: String) {
+        let th = saraban_thai::to_thai_digits(&th);
+        self.0.push(AuditProblem { letter, th, en });
+    }
+
+    /// A problem whose Thai names a file: kept as written (a path is typed as it is).
+    fn add_naming_a_file(&mut self, letter: Option<i64>, th: String, en: String) {
         self.0.push(AuditProblem { letter, th, en });
     }
 }
@@ -561,7 +568,7 @@ fn check_anchor(path: &Path, hashes: &[String], complete: bool, found: &mut Find
         Ok(t) => t,
         Err(_) if hashes.is_empty() => return,
         Err(e) => {
-            found.add(
+            found.add_naming_a_file(
                 None,
                 format!(
                     "ไม่พบไฟล์ยึดห่วงโซ่ {} ({e}) จึงยืนยันไม่ได้ว่าบันทึกไม่ถูกเขียนใหม่ทั้งชุด กรุณากู้คืนไฟล์นี้จากสำเนาสำรอง",
@@ -576,7 +583,7 @@ fn check_anchor(path: &Path, hashes: &[String], complete: bool, found: &mut Find
         }
     };
     if text.trim().is_empty() && !hashes.is_empty() {
-        found.add(
+        found.add_naming_a_file(
             None,
             format!(
                 "ไฟล์ยึดห่วงโซ่ {} ว่างเปล่า (ถูกลบเนื้อหา) จึงยืนยันไม่ได้ว่าบันทึกไม่ถูกเขียนใหม่ทั้งชุด กรุณากู้คืนไฟล์นี้จากสำเนาสำรอง",

@@ -126,7 +126,9 @@ fn changes(older: &serde_json::Value, newer: &serde_json::Value) -> Vec<String> 
 
 fn no_draft(id: i64) -> Error {
     Error::NotFound {
-        th: format!("ไม่พบร่างหนังสือหมายเลข {id} (อาจออกเลขไปแล้วหรือถูกลบ)"),
+        th: saraban_thai::to_thai_digits(&format!(
+            "ไม่พบร่างหนังสือหมายเลข {id} (อาจออกเลขไปแล้วหรือถูกลบ)"
+        )),
         en: format!("no draft {id} (it may have been issued or deleted)"),
     }
 }
@@ -243,7 +245,7 @@ impl SqliteRegister {
             )
             .optional()?
             .ok_or_else(|| Error::NotFound {
-                th: format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}"),
+                th: saraban_thai::to_thai_digits(&format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}")),
                 en: format!("draft {id} has no version {version}"),
             })?;
         Letter::from_stored_json(&json)

@@ -11,7 +11,7 @@ use super::search::{fold_digits, index_letter, search_text};
 use super::{now_text, series_kind, Entry, SqliteRegister};
 use saraban_model::error::Error;
 use saraban_model::letter::{Kind, Letter, LetterDate, Number, RunningNumber};
-use saraban_thai::{localize, to_arabic_digits};
+use saraban_thai::{localize, to_arabic_digits, to_thai_digits};
 
 /// How a letter is issued.
 #[derive(Debug, Clone, Default)]
@@ -350,7 +350,7 @@ impl SqliteRegister {
             if let Some(id) = taken {
                 return Err(Error::input(
                     "number.running",
-                    format!("เลขทะเบียน {running} ปี {year_be} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})"),
+                    to_thai_digits(&format!("เลขทะเบียน {running} ปี {year_be} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})")),
                     format!("running number {running} of {year_be} in this series is already in the register (entry {id})"),
                 ));
             }
@@ -378,7 +378,9 @@ impl SqliteRegister {
                     )?;
                     if changed == 0 {
                         return Err(Error::NotFound {
-                            th: format!("ไม่พบร่างหนังสือหมายเลข {draft} (อาจออกเลขไปแล้วหรือถูกลบ)"),
+                            th: to_thai_digits(&format!(
+                                "ไม่พบร่างหนังสือหมายเลข {draft} (อาจออกเลขไปแล้วหรือถูกลบ)"
+                            )),
                             en: format!("no draft {draft} (it may have been issued or deleted)"),
                         });
                     }
@@ -613,7 +615,7 @@ impl SqliteRegister {
             .ok_or_else(|| not_found(&id.to_string()))?;
         if hex(&Sha256::digest(&pdf)) != sha {
             return Err(Error::Register {
-                th: format!("PDF ของรายการ {id} ({number}) ในทะเบียนถูกแก้ไขหลังออกเลข จึงไม่ส่งออก กรุณาตรวจด้วย saraban audit verify และกู้คืนทะเบียนจากสำเนาสำรอง"),
+                th: to_thai_digits(&format!("PDF ของรายการ {id} ({number}) ในทะเบียนถูกแก้ไขหลังออกเลข จึงไม่ส่งออก กรุณาตรวจด้วย saraban audit verify และกู้คืนทะเบียนจากสำเนาสำรอง")),
                 en: format!("the stored PDF of entry {id} ({number}) was changed after issue and is not served; run saraban audit verify and restore the register from a backup"),
             });
         }
@@ -682,7 +684,7 @@ pub(super) fn cancellable(id: i64, status: Option<&str>) -> saraban_model::Resul
         Some("issued") => Ok(()),
         Some("cancelled") => Err(Error::input(
             "",
-            format!("หนังสือรายการ {id} ถูกยกเลิกไปแล้ว"),
+            to_thai_digits(&format!("หนังสือรายการ {id} ถูกยกเลิกไปแล้ว")),
             format!("entry {id} is already cancelled"),
         )),
         _ => Err(not_found(&id.to_string())),
@@ -721,10 +723,10 @@ pub(super) fn check_reason(reason: &str) -> saraban_model::Result<()> {
 pub(super) fn series_full(prefix: &str, year_be: i64) -> Error {
     Error::input(
         "number.running",
-        format!(
+        to_thai_digits(&format!(
             "ชุดเลข {prefix} ปี {year_be} ใช้เลขครบ {} แล้ว ออกเลขต่อไม่ได้",
             RunningNumber::MAX
-        ),
+        )),
         format!(
             "series {prefix} of {year_be} has used all {} numbers; no further number can be issued",
             RunningNumber::MAX

@@ -42,7 +42,11 @@ pub fn parse_date_either_era(s: &str) -> Result<(chrono::NaiveDate, Option<i32>)
             };
             crate::Error::input(
                 "date",
-                format!("วันที่ “{typed}” ไม่มีอยู่จริง: {month_th} ปี {era} {year} ไม่มีวันที่ {day}"),
+                format!(
+                    "วันที่ “{typed}” ไม่มีอยู่จริง: {month_th} ปี {era} {} ไม่มีวันที่ {}",
+                    saraban_thai::to_thai_digits(&year.to_string()),
+                    saraban_thai::to_thai_digits(&day.to_string())
+                ),
                 format!(
                     "the date “{typed}” does not exist: month {month} of {year} has no day {day}"
                 ),

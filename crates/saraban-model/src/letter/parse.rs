@@ -94,11 +94,14 @@ fn describe(path: String, e: &serde_json::Error) -> InputProblem {
                 "ย่อหน้าต้องเป็นข้อความ หรือวัตถุ {\"text\": …, \"style\": \"paragraph\"|\"item\"|\"plain\"}"
                     .to_string()
             } else if core.contains("that day does not exist") {
-                format!("วันที่ไม่มีอยู่จริงในเดือนนั้น ({core})")
+                format!("วันที่ “{}” ไม่มีอยู่จริง: เดือนนั้นไม่มีวันที่นั้น", typed(&core))
             } else if core.contains("the date must be") {
-                format!("วันที่ต้องอยู่ในรูป ปปปป-ดด-วว หรือ ปปปป-ดด สำหรับร่าง ({core})")
+                format!(
+                    "วันที่ “{}” ต้องอยู่ในรูป ปปปป-ดด-วว หรือ ปปปป-ดด สำหรับร่าง",
+                    typed(&core)
+                )
             } else if core.contains("the month must be") {
-                format!("เดือนต้องเป็น 01 ถึง 12 ({core})")
+                format!("วันที่ “{}”: เดือนต้องเป็น 01 ถึง 12", typed(&core))
             } else if core.contains("running number") {
                 format!(
                     "เลขทะเบียนต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {}",
@@ -383,4 +386,10 @@ mod tests {
         let p = problems(r#"{"kind":"external","body":["x"],"number":{"running":0}}"#);
         assert_eq!(p[0].path, "number.running");
     }
+}
+
+/// The value a parse message quotes between backticks (what the clerk typed), for the Thai
+/// message to quote it without the English around it.
+fn typed(core: &str) -> &str {
+    core.split('`').nth(1).unwrap_or("")
 }

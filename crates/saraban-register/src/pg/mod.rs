@@ -177,7 +177,7 @@ pub(crate) fn pg_error(e: postgres::Error, shown: &str) -> Error {
             en: format!("this user lacks a privilege on the register database {shown}: {detail}"),
         },
         "55P03" => Error::Register {
-            th: format!("ทะเบียนบนเซิร์ฟเวอร์ {shown} ถูกเสมียนอีกคนใช้อยู่นานเกิน {} วินาที (เครื่องของผู้นั้นอาจค้างหรือพักเครื่องระหว่างออกเลข) ไม่มีการออกเลขหรือบันทึก กรุณาลองใหม่อีกครั้ง", LOCK_WAIT.as_secs()),
+            th: format!("ทะเบียนบนเซิร์ฟเวอร์ {shown} ถูกเสมียนอีกคนใช้อยู่นานเกิน {} วินาที (เครื่องของผู้นั้นอาจค้างหรือพักเครื่องระหว่างออกเลข) ไม่มีการออกเลขหรือบันทึก กรุณาลองใหม่อีกครั้ง", saraban_thai::thai_count(LOCK_WAIT.as_secs())),
             en: format!("the register on {shown} was held by another clerk for more than {} seconds (their computer may have hung or slept inside an issue); nothing was issued or written; try again", LOCK_WAIT.as_secs()),
         },
         "53100" => Error::Register {

@@ -134,7 +134,9 @@ pub(super) fn save_draft(reg: &PgRegister, id: Option<i64>, letter: &Letter) -> 
 
 fn no_draft(id: i64) -> Error {
     Error::NotFound {
-        th: format!("ไม่พบร่างหนังสือหมายเลข {id} (อาจออกเลขไปแล้วหรือถูกลบ)"),
+        th: saraban_thai::to_thai_digits(&format!(
+            "ไม่พบร่างหนังสือหมายเลข {id} (อาจออกเลขไปแล้วหรือถูกลบ)"
+        )),
         en: format!("no draft {id} (it may have been issued or deleted)"),
     }
 }
@@ -219,7 +221,7 @@ impl PgRegister {
                         let id: i64 = t.get(0);
                         return Err(Error::input(
                             "number.running",
-                            format!("เลขทะเบียน {r} ปี {} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})", p.year_be),
+                            saraban_thai::to_thai_digits(&format!("เลขทะเบียน {r} ปี {} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})", p.year_be)),
                             format!("running number {r} of {} in this series is already in the register (entry {id})", p.year_be),
                         )
                         .into());
@@ -526,7 +528,7 @@ impl Engine for PgRegister {
             )?
             .pop()
             .ok_or_else(|| Error::NotFound {
-                th: format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}"),
+                th: saraban_thai::to_thai_digits(&format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}")),
                 en: format!("draft {id} has no version {version}"),
             })?;
         Letter::from_stored_json(&json)
@@ -768,7 +770,7 @@ impl Engine for PgRegister {
             .ok_or_else(|| not_found(&id.to_string()))?;
         if crate::entry::hex(&Sha256::digest(&pdf)) != sha {
             return Err(Error::Register {
-                th: format!("PDF ของรายการ {id} ({number}) ในทะเบียนถูกแก้ไขหลังออกเลข จึงไม่ส่งออก กรุณาตรวจด้วย saraban audit verify"),
+                th: saraban_thai::to_thai_digits(&format!("PDF ของรายการ {id} ({number}) ในทะเบียนถูกแก้ไขหลังออกเลข จึงไม่ส่งออก กรุณาตรวจด้วย saraban audit verify")),
                 en: format!("the stored PDF of entry {id} ({number}) was changed after issue and is not served; run saraban audit verify"),
             });
         }
