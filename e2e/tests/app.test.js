@@ -120,7 +120,11 @@ async function shot(name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   // Drawn: two frames after the change, so that the screenshot is not of the one before.
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await browser.saveScreenshot(path.join(SHOTS, `${name}.png`));
+  // The screen as the clerk sees it, read from the X server (ImageMagick's import), cut to
+  // the window: WebKitWebDriver's own screenshot never answers for a page at rest once
+  // WebKitGTK paints in software, as the app has it do.
+  const r = await browser.getWindowRect();
+  execFileSync("import", ["-window", "root", "-crop", `${r.width}x${r.height}+${r.x}+${r.y}`, "+repage", path.join(SHOTS, `${name}.png`)]);
 }
 
 async function type(sel, text) {
@@ -496,6 +500,159 @@ test("a letter with errors cannot take a number: the confirmation lists them", a
   await $("[data-testid=issue-blocked]").waitForExist({ timeout: 5000, reverse: true });
   assert.equal(entries(), before, "nothing was issued");
   await choose('[data-path="kind"]', "external");
+});
+
+// The findings pane said "ไม่พบปัญหา" with an empty body, and while the preview showed the
+// core's refusal of a 25 440-character paste. The pane and the preview now say the same.
+test("the findings pane and the preview agree: an empty body, a paragraph too long to print", async () => {
+  await click("[data-tab=editor]");
+  await browser.keys(["Control", "n"]);
+  await browser.waitUntil(async () => (await $("#f-subject").getValue()) === "", { timeout: 10000 });
+  await type("#f-subject", "ทดสอบการตรวจทาน");
+  await browser.waitUntil(async () => /หนังสือภายนอก ไม่มีข้อความ/.test(await textOf("[data-testid=findings]")), {
+    timeout: 10000,
+    timeoutMsg: "an empty body is not an error in the findings",
+  });
+  assert.doesNotMatch(await textOf("[data-testid=findings-heading]"), /ไม่พบปัญหา/);
+  // A paste the core refuses to print: the preview says why, and so does the pane.
+  await browser.execute(() => {
+    const t = document.querySelector('[data-path="body[0]"]');
+    t.value = "ก".repeat(25440);
+    t.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await $("[data-testid=preview-error]").waitForExist({ timeout: 10000 });
+  await $("[data-testid=finding-refused]").waitForExist({ timeout: 10000 });
+  assert.doesNotMatch(await textOf("[data-testid=findings-heading]"), /ไม่พบปัญหา/);
+  assert.match(await textOf("[data-testid=finding-refused]"), /ย่อหน้าที่ ๑/);
+  // Nothing of the letter before the paste stays beside the refusal.
+  await browser.waitUntil(async () => !/ไม่มีข้อความ/.test(await textOf("[data-testid=findings]")), {
+    timeout: 10000,
+    timeoutMsg: "findings of the letter before the paste stayed beside the refusal",
+  });
+  await shot("12-refused-paste");
+  // Mended, both clear.
+  await browser.execute(() => {
+    const t = document.querySelector('[data-path="body[0]"]');
+    t.value = "ข้อความทดสอบ";
+    t.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await $("[data-testid=preview-error]").waitForExist({ timeout: 10000, reverse: true });
+  await $("[data-testid=finding-refused]").waitForExist({ timeout: 10000, reverse: true });
+});
+
+// A letter whose อ้างถึง names "ทส 1011.4/12932" was not found by 12932: every printed part
+// is searched now. And a time range ("๐๙.๓๐ – ๑๑.๔๕ น.") is never broken from its "น." at a
+// line's end, which a paragraph of fourteen of them, breaking at every place, would show.
+test("a letter is found by its reference; its times keep their unit on every line", async () => {
+  const l = structuredClone(LETTER);
+  delete l.date;
+  l.subject = "ขอเชิญประชุมชี้แจงโครงการส่งผู้เชี่ยวชาญ";
+  l.references = ["หนังสือกระทรวงทรัพยากรธรรมชาติและสิ่งแวดล้อม ที่ ทส 1011.4/12932 ลงวันที่ 1 ตุลาคม 2564"];
+  l.body = [
+    ...l.body,
+    "กำหนดการประชุม " + Array.from({ length: 14 }, (_, i) => `ช่วงที่ ${thai(i + 1)} เวลา ๐๙.๓๐ – ๑๑.๔๕ น.`).join(" "),
+  ];
+  await click("[data-tab=editor]");
+  for (const f of fs.readdirSync(dialogs)) if (/\.(json|pdf)$/.test(f)) fs.rmSync(path.join(dialogs, f));
+  fs.writeFileSync(path.join(dialogs, "times.json"), JSON.stringify(l));
+  await click('button[title="Ctrl+O"]');
+  await browser.waitUntil(async () => (await $("#f-subject").getValue()) === l.subject, { timeout: 10000 });
+  fs.rmSync(path.join(dialogs, "times.json"));
+  await browser.keys(["Control", "e"]);
+  const pdf = () => fs.readdirSync(dialogs).find((f) => f.endsWith(".pdf"));
+  await browser.waitUntil(async () => pdf() !== undefined, { timeout: 15000, timeoutMsg: "no PDF saved" });
+  const lines = execFileSync("pdftotext", [path.join(dialogs, pdf()), "-"], { encoding: "utf8" })
+    .split("\n")
+    .map((x) => x.trim());
+  const times = lines.filter((x) => x.includes("๐๙.๓๐") || x.startsWith("น."));
+  assert.ok(times.length >= 3, `the times span several lines: ${times.join(" / ")}`);
+  for (const [i, line] of lines.entries()) {
+    assert.ok(!line.startsWith("น."), `a line begins with the unit: ${lines[i - 1]} / ${line}`);
+    assert.ok(!/[๐-๙0-9][.:][๐-๙0-9]{2}$/.test(line) || !/^น\./.test(lines[i + 1] ?? ""), line);
+  }
+  fs.rmSync(path.join(dialogs, pdf()));
+
+  await click("[data-testid=issue]");
+  await $("[data-testid=next-number]").waitForExist({ timeout: 10000 });
+  if (await $("[data-testid=warnings-seen]").isExisting()) await click("[data-testid=warnings-seen]");
+  await click("[data-testid=confirm-issue-button]");
+  await textOf("[data-testid=issued-banner]", 20000);
+  await click("[data-tab=register]");
+  for (const phrase of ["12932", "ทส 1011.4", "๑๒๙๓๒"]) {
+    const box = await $("[data-testid=register-search]");
+    await box.clearValue();
+    await type("[data-testid=register-search]", phrase);
+    await browser.waitUntil(
+      async () => ((await $(".row[data-id]").getProperty("textContent").catch(() => "")) ?? "").includes(l.subject),
+      { timeout: 10000, timeoutMsg: `the letter was not found by ${phrase}` },
+    );
+  }
+});
+
+// The common office laptops: 1280×720 as well as 1366×768. The editor's issue button,
+// preview and findings are in sight; the register fits the width, its เรื่อง column widens
+// when the clerk drags its edge (and stays so; a table wider than the window scrolls
+// sideways, its header with it); a search that finds nothing says so.
+test("at 1280×720 everything fits; the register's subject column widens; an empty search says so", async () => {
+  await browser.setWindowSize(1280, 720);
+  await browser.waitUntil(async () => (await browser.execute(() => window.innerWidth)) <= 1280, { timeout: 5000 });
+  await click("[data-tab=editor]");
+  const fit = await browser.execute(() => {
+    const bottom = (sel) => document.querySelector(sel)?.getBoundingClientRect().bottom ?? Infinity;
+    return {
+      inner: [window.innerWidth, window.innerHeight],
+      issue: bottom("[data-testid=issue]"),
+      findings: bottom(".findings-pane"),
+      preview: bottom(".preview-pane"),
+      tools: document.querySelector("header .tools button:last-child")?.getBoundingClientRect().right ?? Infinity,
+      wide: document.documentElement.scrollWidth,
+    };
+  });
+  for (const part of ["issue", "findings", "preview"]) {
+    assert.ok(fit[part] <= fit.inner[1], `${part} ends at ${fit[part]} px, below the window's ${fit.inner[1]}`);
+  }
+  assert.ok(fit.tools <= fit.inner[0], `the header's last button ends at ${fit.tools} px, past ${fit.inner[0]}`);
+  assert.ok(fit.wide <= fit.inner[0], `the page is ${fit.wide} px wide in a ${fit.inner[0]} px window`);
+  await shot("03b-editor-1280x720");
+
+  await click("[data-tab=register]");
+  const box = await $("[data-testid=register-search]");
+  await box.clearValue();
+  await type("[data-testid=register-search]", "ส่งผู้เชี่ยวชาญ");
+  await $(".row[data-id]").waitForExist({ timeout: 10000 });
+  const table = () =>
+    browser.execute(() => {
+      const t = document.querySelector("[data-testid=register-rows]");
+      const subj = document.querySelector(".row[data-id] .c-subj").getBoundingClientRect();
+      const head = document.querySelector(".head .c-subj").getBoundingClientRect();
+      return {
+        scroll: t.scrollWidth,
+        client: t.clientWidth,
+        subject: subj.width,
+        aligned: Math.abs(subj.left - head.left) < 1 && Math.abs(subj.width - head.width) < 1,
+      };
+    });
+  const before = await table();
+  assert.ok(before.scroll <= before.client + 1, `the register is wider than the window: ${JSON.stringify(before)}`);
+  await browser
+    .action("pointer")
+    .move({ origin: await $("[data-grip=subj]") })
+    .down()
+    .move({ origin: "pointer", x: 200, y: 0, duration: 200 })
+    .up()
+    .perform();
+  const after = await table();
+  assert.ok(after.subject >= before.subject + 150, `the subject column did not widen: ${before.subject} → ${after.subject}`);
+  assert.ok(before.aligned && after.aligned, "the header and the rows keep one set of columns");
+  assert.match(await browser.execute(() => localStorage.getItem("saraban.registerColumns")), /"subj":\d+/);
+  await shot("07c-register-1280x720-widened");
+
+  await box.clearValue();
+  await type("[data-testid=register-search]", "ไม่มีหนังสือเรื่องนี้แน่นอน");
+  assert.match(await textOf("[data-testid=register-empty]"), /ไม่พบหนังสือ/);
+  await shot("07d-register-nothing-found");
+  await browser.execute(() => localStorage.removeItem("saraban.registerColumns"));
+  await browser.setWindowSize(1366, 768);
 });
 
 // Keystrokes into the field in focus, each timed from the key to its preview page on
