@@ -483,12 +483,18 @@ test("a letter with errors cannot take a number: the confirmation lists them", a
   await browser.keys(["Control", "n"]);
   await browser.waitUntil(async () => (await $("#f-subject").getValue()) === "", { timeout: 10000 });
   await choose('[data-path="kind"]', "order");
+  // What an order's form has not (the contact block the profile filled in) is dropped, the
+  // clerk is told what, and the letter before the change stays in the draft's history.
+  await browser.waitUntil(
+    async () => /คำสั่งไม่มี.*ส่วนราชการเจ้าของเรื่อง.*จึงนำออก.*ประวัติร่าง/.test(await textOf("[data-testid=notice]")),
+    { timeout: 10000, timeoutMsg: "changing the kind did not say what it dropped" },
+  );
   // A year typed in the Christian Era is recognised and offered as Buddhist Era.
   await type('[data-part="year"]', "2026");
   assert.match(await textOf("[data-testid=year-ce]"), /ค\.ศ\./);
   await shot("08a-year-ce");
   await click("[data-testid=year-as-be]");
-  assert.equal(await $('[data-part="year"]').getValue(), "2569");
+  assert.equal(await $('[data-part="year"]').getValue(), "๒๕๖๙");
   await click("[data-testid=issue]");
   const errors = await textOf("[data-testid=issue-errors]");
   assert.match(errors, /ไม่มีเรื่อง/);

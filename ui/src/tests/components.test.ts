@@ -48,10 +48,10 @@ describe("ListEditor", () => {
 });
 
 describe("DatePicker", () => {
-  it("shows a Buddhist-Era date with Thai month names and writes ISO", async () => {
+  it("shows a Buddhist-Era date with Thai month names and Thai digits, and writes ISO", async () => {
     render(DateHost, { value: "2026-12-02" });
     const year = screen.getByLabelText("ปี พ.ศ.") as HTMLInputElement;
-    expect(year.value).toBe("2569");
+    expect(year.value).toBe("๒๕๖๙");
     const month = screen.getByLabelText("เดือน") as HTMLSelectElement;
     expect(month.selectedOptions[0].textContent).toBe("ธันวาคม");
     await fireEvent.change(month, { target: { value: "2" } });
@@ -78,7 +78,7 @@ describe("DatePicker", () => {
     expect(screen.getByTestId("value").textContent).toBe("2026-12-05");
     await fireEvent.click(screen.getByTestId("year-as-be"));
     expect(screen.getByTestId("value").textContent).toBe("2026-12-05");
-    expect(year.value).toBe("2569");
+    expect(year.value).toBe("๒๕๖๙");
     await fireEvent.input(year, { target: { value: "3000" } });
     expect(screen.getByTestId("year-problem").textContent).toContain("ไม่ใช่ปี พ.ศ.");
   });
