@@ -324,6 +324,12 @@ test("compose the J.CLAIR circular by typing, with its preview", async () => {
     timeout: 10000,
     timeoutMsg: "Ctrl+S did not say the draft was saved",
   });
+  // Once the typing stops the proofreader reads the letter: the circular as the department
+  // wrote it mixes Thai and Arabic digits, three warnings (never "ไม่พบปัญหา" unread).
+  await browser.waitUntil(async () => /\(๓\)/.test(await textOf("[data-testid=findings-heading]")), {
+    timeout: 10000,
+    timeoutMsg: "the findings did not follow the typing",
+  });
   await browser.execute(() => document.querySelector(".form-pane").scrollTo(0, 0));
   // On the common office laptop's 1366×768 screen the window fits, and the issue button,
   // the preview and the findings are all in sight without scrolling.

@@ -28,6 +28,13 @@ describe("the findings pane", () => {
     expect(screen.getByTestId("finding-refused").textContent).toContain("ยาวเกิน");
   });
 
+  it("says it is reading, not that there is no problem, before the letter is checked", () => {
+    render(Findings, { findings: [], checking: true });
+    const heading = screen.getByTestId("findings-heading").textContent!;
+    expect(heading).not.toContain("ไม่พบปัญหา");
+    expect(heading).toContain("กำลังตรวจ");
+  });
+
   it("shows no open problems for an issued letter", () => {
     render(Findings, { findings: [mixed], issued: true });
     expect(screen.getByTestId("findings-heading").textContent).toContain("ออกเลขแล้ว");
