@@ -259,9 +259,19 @@ impl Press {
 
     /// Lays out a letter into pages.
     pub fn typeset(&self, letter: &Letter) -> Result<Document> {
+        self.lay_out(letter, PrintCopy::Original)
+    }
+
+    /// One copy of a letter laid out: what every render and the preview start from. The
+    /// core refuses what it would not print, whichever front end asks.
+    fn lay_out(&self, letter: &Letter, copy: PrintCopy) -> Result<Document> {
         self.usable()?;
         let letter = &letter.clone().validated()?;
-        self.typesetter.typeset(letter, self.emblem.clone())
+        let opts = LayoutOptions {
+            file_copy: copy == PrintCopy::FileCopy,
+        };
+        self.typesetter
+            .typeset_with(letter, self.emblem.clone(), &opts)
     }
 
     /// Renders a letter to PDF bytes (the original).
@@ -271,15 +281,7 @@ impl Press {
 
     /// Renders one copy of a letter: the original, or the file copy (สำเนาคู่ฉบับ).
     pub fn render_copy(&self, letter: &Letter, copy: PrintCopy) -> Result<Vec<u8>> {
-        self.usable()?;
-        // The core refuses what it would not print, whichever front end asks.
-        let letter = &letter.clone().validated()?;
-        let opts = LayoutOptions {
-            file_copy: copy == PrintCopy::FileCopy,
-        };
-        let doc = self
-            .typesetter
-            .typeset_with(letter, self.emblem.clone(), &opts)?;
+        let doc = self.lay_out(letter, copy)?;
         self.writer.write(&doc, &self.pdf_options)
     }
 
@@ -287,11 +289,7 @@ impl Press {
     /// a fingerprint of each page, so that the viewer redraws only the pages a keystroke
     /// changed (typing at the end of a five-page letter redraws one page, not five).
     pub fn preview(&self, letter: &Letter) -> Result<Preview> {
-        self.usable()?;
-        let letter = &letter.clone().validated()?;
-        let doc =
-            self.typesetter
-                .typeset_with(letter, self.emblem.clone(), &LayoutOptions::default())?;
+        let doc = self.lay_out(letter, PrintCopy::Original)?;
         Ok(Preview {
             pages: doc.page_fingerprints(),
             pdf: self.writer.write(&doc, &self.pdf_options)?,

@@ -244,14 +244,14 @@ fn shown_matches(
         );
     }
     let expected = super::search::search_text(&letter, number);
-    let before = super::search::search_text_before_all_parts(&letter, number);
+    let older = || super::search::search_text_before_all_parts(&letter, number);
     match &shown.search {
         None => found.add(
             Some(id),
             format!("รายการ {id} ({number}) ไม่มีข้อความสำหรับค้นหา: การค้นหาจะไม่พบหนังสือนี้ (ถูกลบโดยไม่ผ่านโปรแกรม)"),
             format!("entry {id} ({number}) has no search text: searches would not find it (removed behind Saraban's back)"),
         ),
-        Some(s) if *s != expected && *s != before => found.add(
+        Some(s) if *s != expected && *s != older() => found.add(
             Some(id),
             format!("ข้อความสำหรับค้นหาของรายการ {id} ({number}) ไม่ตรงกับหนังสือที่ออกเลข (ถูกแก้ไขโดยไม่ผ่านโปรแกรม)"),
             format!("the search text of entry {id} ({number}) differs from the letter as issued (changed behind Saraban's back)"),

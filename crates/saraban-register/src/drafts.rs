@@ -124,7 +124,16 @@ fn changes(older: &serde_json::Value, newer: &serde_json::Value) -> Vec<String> 
     out
 }
 
-fn no_draft(id: i64) -> Error {
+/// "This draft has no such version", as both engines say it.
+pub(crate) fn no_version(id: i64, version: i64) -> Error {
+    Error::NotFound {
+        th: saraban_thai::to_thai_digits(&format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}")),
+        en: format!("draft {id} has no version {version}"),
+    }
+}
+
+/// "No such draft", as both engines say it (the issue of a draft that went meanwhile too).
+pub(crate) fn no_draft(id: i64) -> Error {
     Error::NotFound {
         th: saraban_thai::to_thai_digits(&format!(
             "ไม่พบร่างหนังสือหมายเลข {id} (อาจออกเลขไปแล้วหรือถูกลบ)"
@@ -244,10 +253,7 @@ impl SqliteRegister {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| Error::NotFound {
-                th: saraban_thai::to_thai_digits(&format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}")),
-                en: format!("draft {id} has no version {version}"),
-            })?;
+            .ok_or_else(|| no_version(id, version))?;
         Letter::from_stored_json(&json)
     }
 

@@ -21,7 +21,6 @@ const ENTRY_COLUMNS: &[&str] = &[
     "recipient",
     "sender",
     "cancelled_at",
-    "cancelled_by",
     "cancel_reason",
     "pdf_sha256",
 ];
@@ -41,7 +40,7 @@ pub(crate) fn entry_select(alias: &str) -> String {
 pub(crate) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let status: Status = r.get(1)?;
     let note = if status == Status::Cancelled {
-        cancel_note(r.get(10)?, r.get(11)?, r.get(12)?)
+        cancel_note(r.get(10)?, r.get(11)?)
     } else {
         String::new()
     };
@@ -57,20 +56,18 @@ pub(crate) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         recipient: r.get(8)?,
         from: r.get(9)?,
         note,
-        sha256: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
+        sha256: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
     })
 }
 
 /// The หมายเหตุ of a cancelled entry: reason and date (Thai); who cancelled is in the audit.
-pub(crate) fn cancel_note(at: Option<String>, by: Option<String>, why: Option<String>) -> String {
+pub(crate) fn cancel_note(at: Option<String>, why: Option<String>) -> String {
     let when = at
         .as_deref()
         .and_then(|a| LetterDate::parse(&a[..a.len().min(10)]).ok())
         .map(|d| saraban_thai::format_date(&d, saraban_model::letter::Digits::Thai).joined())
         .unwrap_or_default();
-    // Who cancelled is in the audit trail; the note a clerk reads says what and when
-    // (the computer's login name, "root", means nothing to a clerk).
-    let _ = by;
+    // The computer's login name ("root") means nothing to a clerk: it stays in the audit.
     format!("ยกเลิก: {} ({when})", why.unwrap_or_default())
 }
 

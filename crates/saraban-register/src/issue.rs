@@ -348,11 +348,7 @@ impl SqliteRegister {
                 )
                 .optional()?;
             if let Some(id) = taken {
-                return Err(Error::input(
-                    "number.running",
-                    to_thai_digits(&format!("เลขทะเบียน {running} ปี {year_be} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})")),
-                    format!("running number {running} of {year_be} in this series is already in the register (entry {id})"),
-                ));
+                return Err(number_taken(running, year_be, id));
             }
             let issued = dated(running);
             let pdf = match rendered.take() {
@@ -377,12 +373,7 @@ impl SqliteRegister {
                             date.to_string(), self.user, pdf, sha, opts.keep_number, recipient, sender],
                     )?;
                     if changed == 0 {
-                        return Err(Error::NotFound {
-                            th: to_thai_digits(&format!(
-                                "ไม่พบร่างหนังสือหมายเลข {draft} (อาจออกเลขไปแล้วหรือถูกลบ)"
-                            )),
-                            en: format!("no draft {draft} (it may have been issued or deleted)"),
-                        });
+                        return Err(crate::drafts::no_draft(draft));
                     }
                     draft
                 }
@@ -718,6 +709,17 @@ pub(super) fn check_reason(reason: &str) -> saraban_model::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A carried running number already in the register, as both engines say it.
+pub(crate) fn number_taken(running: RunningNumber, year_be: i64, id: i64) -> Error {
+    Error::input(
+        "number.running",
+        to_thai_digits(&format!(
+            "เลขทะเบียน {running} ปี {year_be} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})"
+        )),
+        format!("running number {running} of {year_be} in this series is already in the register (entry {id})"),
+    )
 }
 
 pub(super) fn series_full(prefix: &str, year_be: i64) -> Error {

@@ -112,8 +112,9 @@ export class PdfView {
     // The new page list: a page whose look is unchanged keeps its canvas as it is; a
     // changed one keeps showing its old pixels (marked stale) until its new ones are drawn,
     // so nothing flickers; a new page holds its place with an empty one of the same size.
-    const first = await doc.getPage(visible);
-    const vp = first.getViewport({ scale: this.scale });
+    // A placeholder's size (a letter's pages share one paper size), asked of pdf.js only
+    // when a page is new: typing on a page that exists needs none.
+    let vp: { width: number; height: number } | undefined;
     const canvases: HTMLCanvasElement[] = [];
     for (let n = 1; n <= count; n++) {
       const old = this.pages[n - 1];
@@ -123,6 +124,7 @@ export class PdfView {
         old.classList.add("stale");
         canvases.push(old);
       } else {
+        vp ??= (await doc.getPage(visible)).getViewport({ scale: this.scale });
         const c = document.createElement("canvas");
         c.className = "pdf-page pending";
         c.dataset.page = String(n);

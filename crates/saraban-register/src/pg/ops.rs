@@ -15,7 +15,8 @@ use super::{
     ISSUE_PATIENCE,
 };
 use crate::audit::{entry_hash, issue_detail, Shown, Verifier};
-use crate::entry::{cancel_note, entry_select, listing};
+use crate::drafts::{no_draft, no_version};
+use crate::entry::{cancel_note, entry_select, listing, ENTRY_WIDTH};
 use crate::fsutil::Output;
 use crate::issue::{
     cancellable, check_reason, dated, historical, next_number_with, not_found, prepare,
@@ -36,7 +37,7 @@ use saraban_thai::{localize, to_arabic_digits};
 fn entry(r: &Row) -> Entry {
     let status: Status = r.get(1);
     let note = if status == Status::Cancelled {
-        cancel_note(r.get(10), r.get(11), r.get(12))
+        cancel_note(r.get(10), r.get(11))
     } else {
         String::new()
     };
@@ -52,7 +53,7 @@ fn entry(r: &Row) -> Entry {
         recipient: r.get(8),
         from: r.get(9),
         note,
-        sha256: r.get::<_, Option<String>>(13).unwrap_or_default(),
+        sha256: r.get::<_, Option<String>>(12).unwrap_or_default(),
     }
 }
 
@@ -132,15 +133,6 @@ pub(super) fn save_draft(reg: &PgRegister, id: Option<i64>, letter: &Letter) -> 
     })
 }
 
-fn no_draft(id: i64) -> Error {
-    Error::NotFound {
-        th: saraban_thai::to_thai_digits(&format!(
-            "ไม่พบร่างหนังสือหมายเลข {id} (อาจออกเลขไปแล้วหรือถูกลบ)"
-        )),
-        en: format!("no draft {id} (it may have been issued or deleted)"),
-    }
-}
-
 /// How one attempt to issue ended.
 enum Attempt {
     Done(Issued),
@@ -218,13 +210,7 @@ impl PgRegister {
                         "SELECT id FROM letters WHERE series_id = $1 AND year_be = $2 AND running = $3",
                         &[&series_id, &p.year_be, &r.get()],
                     )? {
-                        let id: i64 = t.get(0);
-                        return Err(Error::input(
-                            "number.running",
-                            saraban_thai::to_thai_digits(&format!("เลขทะเบียน {r} ปี {} ของชุดนี้มีในทะเบียนแล้ว (รายการ {id})", p.year_be)),
-                            format!("running number {r} of {} in this series is already in the register (entry {id})", p.year_be),
-                        )
-                        .into());
+                        return Err(crate::issue::number_taken(r, p.year_be, t.get(0)).into());
                     }
                     (series_id, r)
                 }
@@ -527,10 +513,7 @@ impl Engine for PgRegister {
                 |r| r.get::<_, String>(0),
             )?
             .pop()
-            .ok_or_else(|| Error::NotFound {
-                th: saraban_thai::to_thai_digits(&format!("ไม่พบฉบับที่ {version} ของร่างหมายเลข {id}")),
-                en: format!("draft {id} has no version {version}"),
-            })?;
+            .ok_or_else(|| no_version(id, version))?;
         Letter::from_stored_json(&json)
     }
     fn delete_draft(&mut self, id: i64) -> Result<()> {
@@ -832,7 +815,7 @@ impl Engine for PgRegister {
         } = &w;
         let needle = w.text.clone().unwrap_or_default();
         let hit = |r: &Row| {
-            let indexed: String = r.get::<_, Option<String>>(14).unwrap_or_default();
+            let indexed: String = r.get::<_, Option<String>>(ENTRY_WIDTH).unwrap_or_default();
             Hit {
                 entry: entry(r),
                 snippet: short_snippet(&readable(&indexed), &needle).unwrap_or_default(),
