@@ -1,4 +1,4 @@
-//! `--pdfa`: letters as PDF/A-2b, the archival form. No PDF/A validator can be installed
+//! `--pdfa`: letters as PDF/A-3b (PDF/A-2b with the letter's data embedded), the archival form. No PDF/A validator can be installed
 //! from the registries this project uses (veraPDF is a Java program from its own site), so
 //! the rules of ISO 19005-2 level B that apply to what Saraban writes are checked one by
 //! one here, on the file the real command writes; `qpdf --check` checks its syntax and
@@ -56,7 +56,7 @@ fn xmp_value(xmp: &str, tag: &str) -> Option<String> {
     )
 }
 
-/// Checks the PDF/A-2b rules that apply to a Saraban letter; returns what is wrong.
+/// Checks the PDF/A-2b and PDF/A-3b rules that apply to a Saraban letter; returns what is wrong.
 fn pdfa_problems(path: &Path) -> Vec<String> {
     let mut bad = Vec::new();
     let bytes = std::fs::read(path).unwrap();
@@ -135,10 +135,43 @@ fn pdfa_problems(path: &Path) -> Vec<String> {
     if !xmp.starts_with("<?xpacket begin=\"\u{FEFF}\"") || !xmp.ends_with("<?xpacket end=\"w\"?>") {
         bad.push("the XMP packet is not wrapped".into());
     }
-    if xmp_value(&xmp, "pdfaid:part").as_deref() != Some("2")
+    // A letter carries its data as an associated file (saraban_pdf::attach), which PDF/A-2
+    // does not allow: it says PDF/A-3b, and ISO 19005-3 §6.8 holds for the file: it is
+    // in the catalogue's /AF, its file specification has /F, /UF and /AFRelationship, its
+    // stream a /Subtype (the media type) and /Params /ModDate.
+    let af = catalog
+        .get(b"AF")
+        .and_then(Object::as_array)
+        .map(|a| a.to_vec())
+        .unwrap_or_default();
+    let want_part = if af.is_empty() { "2" } else { "3" };
+    if xmp_value(&xmp, "pdfaid:part").as_deref() != Some(want_part)
         || xmp_value(&xmp, "pdfaid:conformance").as_deref() != Some("B")
     {
-        bad.push("the XMP does not say PDF/A-2b".into());
+        bad.push(format!("the XMP does not say PDF/A-{want_part}b"));
+    }
+    for spec in &af {
+        let spec = dict(&doc, spec);
+        for key in ["F", "UF", "AFRelationship", "EF"] {
+            if spec.get(key.as_bytes()).is_err() {
+                bad.push(format!("an associated file's specification has no /{key}"));
+            }
+        }
+        if let Ok(ef) = spec.get(b"EF") {
+            let file = match dict(&doc, ef).get(b"F") {
+                Ok(Object::Reference(id)) => {
+                    &doc.get_object(*id).unwrap().as_stream().unwrap().dict
+                }
+                _ => panic!("the embedded file is not a stream"),
+            };
+            if file.get(b"Subtype").and_then(Object::as_name).is_err() {
+                bad.push("an embedded file has no /Subtype (media type)".into());
+            }
+            let params = file.get(b"Params").map(|p| dict(&doc, p));
+            if params.map_or(true, |p| p.get(b"ModDate").is_err()) {
+                bad.push("an embedded file has no /Params /ModDate".into());
+            }
+        }
     }
     let info = dict(&doc, doc.trailer.get(b"Info").unwrap());
     for (key, tag) in [
@@ -256,7 +289,7 @@ fn pdfa_problems(path: &Path) -> Vec<String> {
 }
 
 #[test]
-fn render_pdfa_writes_pdf_a_2b() {
+fn render_pdfa_writes_pdf_a_3b_with_the_letter_data() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("emblem.svg"), common::stand_in_emblem_svg()).unwrap();

@@ -19,6 +19,7 @@ mod geometry;
 mod hostile;
 mod kinds;
 mod layers;
+mod letter_data;
 mod numbering;
 mod pagination;
 mod parts;

@@ -51,7 +51,7 @@ enum Command {
         /// ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน.
         #[arg(long, value_parser = copy_name(), default_value = "original")]
         copy: PrintCopy,
-        /// Write PDF/A-2b, the archival form (sRGB output intent, XMP metadata).
+        /// Write PDF/A-3b, the archival form (sRGB output intent, XMP metadata, the letter's data embedded).
         #[arg(long)]
         pdfa: bool,
     },
@@ -81,7 +81,7 @@ enum Command {
         /// Font file(s), as for render.
         #[arg(long = "font")]
         fonts: Vec<PathBuf>,
-        /// Store and write the letter as PDF/A-2b, the archival form.
+        /// Store and write the letter as PDF/A-3b, the archival form.
         #[arg(long)]
         pdfa: bool,
     },

@@ -43,7 +43,7 @@ pub struct OfficeSettings {
     pub emblem: Option<PathBuf>,
     /// Typesetting settings.
     pub profile: Profile,
-    /// Write letters as PDF/A-2b, the archival form (rendered and issued alike).
+    /// Write letters as PDF/A (PDF/A-3b: the letter's data is embedded), the archival form (rendered and issued alike).
     pub pdfa: bool,
 }
 

@@ -1,5 +1,7 @@
 //! PDF/A-2b, the archival form government records are kept in (ISO 19005-2, level B: the
-//! pages look the same in every reader, forever).
+//! pages look the same in every reader, forever); PDF/A-3b (ISO 19005-3, the same rules)
+//! when the letter's data is embedded ([`crate::attach`]): part 2 allows only PDF/A files
+//! inside, part 3 any file, as an associated file with its relationship and media type.
 //!
 //! What the letter writer already does meets most of it: every font embedded (subset,
 //! TrueType, with its `CIDToGIDMap`), no encryption, no scripts, no external content. What
@@ -26,6 +28,8 @@ pub(crate) struct Meta<'a> {
     pub producer: &'a str,
     /// Seconds since 1970, UTC.
     pub created_unix: i64,
+    /// The PDF/A part: 2, or 3 with embedded files.
+    pub part: u8,
 }
 
 /// The sRGB profile as ICC bytes.
@@ -35,7 +39,7 @@ fn srgb_icc() -> Result<Vec<u8>> {
         .map_err(|e| Error::Pdf(format!("cannot make the sRGB profile: {e}")))
 }
 
-/// Makes `doc` a PDF/A-2b file (see the module documentation).
+/// Makes `doc` a PDF/A file (part 2 or 3) (see the module documentation).
 pub(crate) fn make_archival(doc: &mut Document, meta: &Meta<'_>) -> Result<()> {
     doc.version = "1.7".into();
     let when = chrono::DateTime::from_timestamp(meta.created_unix, 0)
@@ -143,7 +147,7 @@ fn xmp(meta: &Meta<'_>, date: &str) -> String {
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
          xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
          xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
-         <pdfaid:part>2</pdfaid:part>\n\
+         <pdfaid:part>{}</pdfaid:part>\n\
          <pdfaid:conformance>B</pdfaid:conformance>\n\
          {dc}\
          <xmp:CreatorTool>Saraban</xmp:CreatorTool>\n\
@@ -155,6 +159,7 @@ fn xmp(meta: &Meta<'_>, date: &str) -> String {
          </rdf:RDF>\n\
          </x:xmpmeta>\n\
          <?xpacket end=\"w\"?>",
+        meta.part,
         esc(meta.producer)
     )
 }
@@ -183,6 +188,7 @@ mod tests {
                 subject: "",
                 producer: "Saraban",
                 created_unix: 0,
+                part: 2,
             },
             "1970-01-01T00:00:00Z",
         );

@@ -29,6 +29,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub mod archive;
+pub mod attach;
 pub mod stamp;
 pub mod stream;
 
@@ -51,7 +52,7 @@ use saraban_typeset::frame::{to_mm, Color, Document, Item, Point, Shape, Size, T
 pub struct PdfOptions {
     /// Creation date as Unix seconds; `None` uses the current time.
     pub created_unix: Option<i64>,
-    /// Write PDF/A-2b, the archival form ([`archive`]).
+    /// Write PDF/A (part 3 for a letter, whose data is embedded), the archival form ([`archive`]).
     pub pdfa: bool,
 }
 
@@ -232,6 +233,13 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
     compress_streams(writer, &mut lo);
     only_true_metadata(&mut lo);
+    if let Some(json) = &doc.letter_data {
+        let date = chrono::DateTime::from_timestamp(now.unix_timestamp(), 0)
+            .unwrap_or_default()
+            .format("D:%Y%m%d%H%M%SZ")
+            .to_string();
+        attach::embed(&mut lo, json, &date)?;
+    }
     if opts.pdfa {
         archive::make_archival(
             &mut lo,
@@ -241,6 +249,8 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
                 subject: &doc.subject,
                 producer: &format!("Saraban {}", env!("CARGO_PKG_VERSION")),
                 created_unix: now.unix_timestamp(),
+                // PDF/A-2 allows only PDF/A files inside; a letter's data makes it PDF/A-3.
+                part: if doc.letter_data.is_some() { 3 } else { 2 },
             },
         )?;
     }

@@ -225,6 +225,10 @@ pub struct Document {
     pub subject: String,
     /// Author (the agency).
     pub author: String,
+    /// The letter itself as JSON (`spec/letter-data.md`): embedded in the PDF, so that a
+    /// receiving office reads its fields exactly instead of guessing them from the page.
+    /// `None` for what is not a letter (a register book, a mark).
+    pub letter_data: Option<String>,
 }
 
 impl Document {

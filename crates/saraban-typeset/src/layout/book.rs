@@ -300,5 +300,6 @@ pub fn book_document(ts: &Typesetter, heading: &str, pages: Vec<Frame>) -> Docum
         title: heading.to_string(),
         subject: "ทะเบียนหนังสือส่ง".into(),
         author: String::new(),
+        letter_data: None,
     }
 }

@@ -33,5 +33,6 @@ pub fn cancelled(ts: &Typesetter, size: Size, note: &str) -> Document {
         title: "ยกเลิก".into(),
         subject: String::new(),
         author: String::new(),
+        letter_data: None,
     }
 }

@@ -544,6 +544,7 @@ pub(crate) fn layout(
             .as_ref()
             .map(|a| a.name.clone())
             .unwrap_or_default(),
+        letter_data: Some(letter.to_json()),
     })
 }
 
