@@ -17,6 +17,7 @@ mod engines;
 mod first_day;
 mod geometry;
 mod hostile;
+mod incoming;
 mod kinds;
 mod layers;
 mod letter_data;

@@ -13,6 +13,7 @@
 
 pub mod error;
 pub mod letter;
+pub mod received;
 
 pub use error::{Error, Lang, Result};
 pub use letter::Letter;

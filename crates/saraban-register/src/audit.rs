@@ -260,11 +260,41 @@ fn shown_matches(
     }
 }
 
+/// What the chain says about one receipt of the incoming register.
+#[derive(Default)]
+struct RecordedReceipt {
+    /// year|number|at|sha|stamped sha|fields sha of its receipt.
+    received: Option<String>,
+    receipts: usize,
+    /// The reason of its cancellation.
+    cancelled: Option<String>,
+}
+
+/// A receipt as its row holds it, for [`Verifier::receipt`].
+pub(crate) struct ReceiptRow<'a> {
+    pub id: i64,
+    pub status: &'a str,
+    pub year_be: i64,
+    pub number: i64,
+    pub at: &'a str,
+    pub original: &'a [u8],
+    pub sha: &'a str,
+    pub stamped: &'a [u8],
+    pub stamped_sha: &'a str,
+    pub fields: &'a str,
+    pub search: &'a str,
+    pub reason: Option<&'a str>,
+}
+
 /// The checks of [`SqliteRegister::verify_audit`], fed row by row by either engine: the
 /// audit entries in order, then the anchor, then the letters, then the series.
 pub(crate) struct Verifier {
     found: Finder,
     recorded: HashMap<i64, Recorded>,
+    /// What the chain says of each receipt of the incoming register, by its id.
+    receipts: HashMap<i64, RecordedReceipt>,
+    /// The routing steps the chain holds: step id → (receipt id, hash of the step).
+    steps: HashMap<i64, (i64, String)>,
     hashes: Vec<String>,
     first_broken: Option<i64>,
     prev: String,
@@ -277,6 +307,8 @@ impl Verifier {
         Verifier {
             found: Finder(Vec::new()),
             recorded: HashMap::new(),
+            receipts: HashMap::new(),
+            steps: HashMap::new(),
             hashes: Vec::new(),
             first_broken: None,
             prev: GENESIS.to_string(),
@@ -303,6 +335,9 @@ impl Verifier {
             && (id != self.expected_id || stored_prev != self.prev || computed != hash)
         {
             self.first_broken = Some(id);
+        }
+        if let Some(rest) = detail.strip_prefix("receipt ") {
+            self.receipt_entry(action, rest);
         }
         if let Some(l) = letter {
             let rec = self.recorded.entry(l).or_default();
@@ -403,6 +438,159 @@ impl Verifier {
                 Some(id),
                 format!("สถานะยกเลิกของรายการ {id} ({number}) ไม่ตรงกับบันทึกการตรวจสอบ"),
                 format!("the cancellation of entry {id} ({number}) does not match the audit trail"),
+            );
+        }
+    }
+
+    /// An audit entry of the incoming register (`receipt <id>|…` in its detail).
+    fn receipt_entry(&mut self, action: &str, rest: &str) {
+        let Some((id, tail)) = rest.split_once('|') else {
+            return;
+        };
+        let Ok(id) = id.parse::<i64>() else {
+            return;
+        };
+        match action {
+            "receive" => {
+                let rec = self.receipts.entry(id).or_default();
+                rec.receipts += 1;
+                rec.received = Some(tail.to_string());
+            }
+            "cancel_receipt" => {
+                self.receipts.entry(id).or_default().cancelled = Some(tail.to_string());
+            }
+            "route" => {
+                if let Some((step, hash)) = tail.split_once('|') {
+                    if let Ok(step) = step.parse::<i64>() {
+                        self.steps.insert(step, (id, hash.to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A receipt of the incoming register, in id order: its files against their hashes,
+    /// the row against its audit entry, its search text against its fields.
+    pub(crate) fn receipt(&mut self, r: &ReceiptRow<'_>) {
+        let id = r.id;
+        let found = &mut self.found;
+        let text = format!("{}/{}", r.number, r.year_be);
+        let rec = self.receipts.remove(&id).unwrap_or_default();
+        let original_sha = hex(&Sha256::digest(r.original));
+        let stamped_sha = hex(&Sha256::digest(r.stamped));
+        if original_sha != r.sha || stamped_sha != r.stamped_sha {
+            found.add(
+                None,
+                format!("ไฟล์ของหนังสือรับเลขรับ {text} ถูกแก้ไขหลังลงรับ"),
+                format!("the file of receipt {text} was changed after it was received"),
+            );
+        }
+        match &rec.received {
+            None => found.add(
+                None,
+                format!("หนังสือรับเลขรับ {text} ไม่มีในบันทึกการตรวจสอบ: ถูกเพิ่มเข้าทะเบียนโดยตรง"),
+                format!("receipt {text} is not in the audit trail: it was inserted behind Saraban's back"),
+            ),
+            Some(detail) => {
+                let want = super::receipt::receive_detail(
+                    id,
+                    r.year_be,
+                    r.number,
+                    r.at,
+                    &original_sha,
+                    &stamped_sha,
+                    r.fields,
+                );
+                if want.strip_prefix(&format!("receipt {id}|")) != Some(detail.as_str()) {
+                    found.add(
+                        None,
+                        format!("หนังสือรับเลขรับ {text} ไม่ตรงกับที่บันทึกไว้ตอนลงรับ (เลขรับ เวลา ไฟล์ หรือรายละเอียด ถูกแก้ไข)"),
+                        format!("receipt {text} differs from what was recorded at receipt (number, time, files or fields changed)"),
+                    );
+                }
+            }
+        }
+        if rec.receipts > 1 {
+            found.add(
+                None,
+                format!("หนังสือรับเลขรับ {text} ถูกบันทึกการลงรับ {} ครั้ง", rec.receipts),
+                format!("receipt {text} was recorded {} times", rec.receipts),
+            );
+        }
+        let fields: saraban_model::received::ReceivedFields =
+            serde_json::from_str(r.fields).unwrap_or_default();
+        if super::receipt::search_text(&fields, r.number, r.year_be) != r.search {
+            found.add(
+                None,
+                format!("ข้อความสำหรับค้นหาของหนังสือรับเลขรับ {text} ไม่ตรงกับรายละเอียดที่ลงรับ (ถูกแก้ไขโดยไม่ผ่านโปรแกรม)"),
+                format!("the search text of receipt {text} differs from its fields (changed behind Saraban's back)"),
+            );
+        }
+        let cancelled = r.status == "cancelled";
+        if cancelled != rec.cancelled.is_some()
+            || (cancelled && rec.cancelled.as_deref() != r.reason)
+        {
+            found.add(
+                None,
+                format!("สถานะยกเลิกของหนังสือรับเลขรับ {text} ไม่ตรงกับบันทึกการตรวจสอบ"),
+                format!("the cancellation of receipt {text} does not match the audit trail"),
+            );
+        }
+    }
+
+    /// A routing step, in id order.
+    pub(crate) fn step(&mut self, id: i64, receipt: i64, json: &str) {
+        let want = hex(&Sha256::digest(json.as_bytes()));
+        match self.steps.remove(&id) {
+            Some((r, h)) if r == receipt && h == want => {}
+            Some(_) => self.found.add(
+                None,
+                format!("การเกษียนรายการ {id} ของหนังสือรับรายการ {receipt} ไม่ตรงกับบันทึกการตรวจสอบ (ถูกแก้ไข)"),
+                format!("routing step {id} of receipt {receipt} differs from the audit trail (changed)"),
+            ),
+            None => self.found.add(
+                None,
+                format!("การเกษียนรายการ {id} ของหนังสือรับรายการ {receipt} ไม่มีในบันทึกการตรวจสอบ: ถูกเพิ่มโดยตรง"),
+                format!("routing step {id} of receipt {receipt} is not in the audit trail: it was inserted behind Saraban's back"),
+            ),
+        }
+    }
+
+    /// After the last receipt and step: those the chain knows that the register has not.
+    pub(crate) fn receipts_done(&mut self) {
+        let mut gone: Vec<i64> = self
+            .receipts
+            .iter()
+            .filter(|(_, r)| r.received.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        gone.sort_unstable();
+        for id in gone {
+            self.found.add(
+                None,
+                format!("หนังสือรับรายการ {id} ที่ลงรับแล้วหายไปจากทะเบียน (ถูกลบ)"),
+                format!("received entry {id} is missing from the register (deleted)"),
+            );
+        }
+        let mut steps: Vec<i64> = self.steps.keys().copied().collect();
+        steps.sort_unstable();
+        for id in steps {
+            self.found.add(
+                None,
+                format!("การเกษียนรายการ {id} หายไปจากทะเบียน (ถูกลบ)"),
+                format!("routing step {id} is missing from the register (deleted)"),
+            );
+        }
+    }
+
+    /// A year's receipt counter and the highest receipt number of that year.
+    pub(crate) fn receipt_year(&mut self, year: i64, last: i64, max: i64) {
+        if last != max {
+            self.found.add(
+                None,
+                format!("ตัวนับเลขรับปี {year} อยู่ที่ {last} แต่เลขรับสูงสุดคือ {max}: ตัวนับถูกแก้ไข"),
+                format!("the receipt counter of {year} says {last} but the highest receipt number is {max}: it was changed"),
             );
         }
     }
@@ -770,6 +958,65 @@ impl SqliteRegister {
                 r.get::<_, Option<i64>>(4)?.unwrap_or(0),
             );
         }
+        self.verify_receipts(&mut v)?;
         Ok(v.finish())
+    }
+
+    /// The incoming register's part of the verification.
+    fn verify_receipts(&self, v: &mut Verifier) -> saraban_model::Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, status, year_be, receipt_number, received_at, original, sha256, stamped,
+                    stamped_sha256, fields_json, search_text, cancel_reason
+             FROM received ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let blob = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<Vec<u8>> {
+            Ok(r.get_ref(i)?
+                .as_bytes_or_null()
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+                .to_vec())
+        };
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> rusqlite::Result<String> {
+                Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+            };
+            v.receipt(&ReceiptRow {
+                id: r.get(0)?,
+                status: &text(1)?,
+                year_be: r.get(2)?,
+                number: r.get(3)?,
+                at: &text(4)?,
+                original: &blob(r, 5)?,
+                sha: &text(6)?,
+                stamped: &blob(r, 7)?,
+                stamped_sha: &text(8)?,
+                fields: &text(9)?,
+                search: &text(10)?,
+                reason: r.get::<_, Option<String>>(11)?.as_deref(),
+            });
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, receipt_id, step_json FROM receipt_steps ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            v.step(r.get(0)?, r.get(1)?, &r.get::<_, String>(2)?);
+        }
+        v.receipts_done();
+        let mut stmt = self.conn.prepare(
+            "SELECT y.year_be, y.last, (SELECT max(receipt_number) FROM received r WHERE r.year_be = y.year_be)
+             FROM receipt_years y ORDER BY y.year_be",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            v.receipt_year(
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+            );
+        }
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::incoming::{NewReceipt, Receipt, ReceiptQuery, Routed, StampData};
 use super::records::Record;
 #[cfg(feature = "postgres")]
 use super::PgRegister;
@@ -19,6 +20,7 @@ use super::{
 };
 use crate::fsutil::Output;
 use saraban_model::letter::Letter;
+use saraban_model::received::RoutingStep;
 use saraban_model::Result;
 
 /// What a register does, on any engine.
@@ -113,6 +115,37 @@ pub trait Engine: Send {
     fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>>;
     /// How many letters a search finds in all.
     fn search_count(&self, q: &SearchQuery) -> Result<i64>;
+
+    // ---- The incoming register (ทะเบียนหนังสือรับ)
+    /// The newest receipt of a file with this SHA-256, if it was received before.
+    fn received_before(&self, sha: &str) -> Result<Option<Receipt>>;
+    /// Receives a letter: the next receipt number of its year, the stamped copy made by
+    /// `stamp`, the original and the audit entry, in one transaction.
+    fn receive(
+        &mut self,
+        new: &NewReceipt,
+        stamp: &mut dyn FnMut(&StampData) -> Result<Vec<u8>>,
+    ) -> Result<Receipt>;
+    /// One receipt with its routing.
+    fn receipt(&self, id: i64) -> Result<Receipt>;
+    /// A receipt by id or receipt number (`12/2569`, either digit form).
+    fn find_receipt(&self, what: &str) -> Result<i64>;
+    /// The file as it arrived, byte for byte (its hash checked).
+    fn received_original(&self, id: i64) -> Result<Vec<u8>>;
+    /// The stamped copy (its hash checked).
+    fn received_stamped(&self, id: i64) -> Result<Vec<u8>>;
+    /// Records a routing step (เกษียน), audited.
+    fn route(&mut self, id: i64, step: &RoutingStep) -> Result<Routed>;
+    /// Cancels a receipt with a reason; its number is never reused.
+    fn cancel_receipt(&mut self, id: i64, reason: &str) -> Result<()>;
+    /// The receipts (of a year, or all) in register order, one at a time.
+    fn each_receipt(
+        &self,
+        year_be: Option<i64>,
+        each: &mut dyn FnMut(Receipt) -> Result<()>,
+    ) -> Result<()>;
+    /// Finds receipts, newest first.
+    fn search_receipts(&self, q: &ReceiptQuery) -> Result<Vec<Receipt>>;
 
     // ---- The office profile
     /// The value stored under `key`.
@@ -368,6 +401,44 @@ impl Engine for SqliteRegister {
     }
     fn search_count(&self, q: &SearchQuery) -> Result<i64> {
         SqliteRegister::search_count(self, q)
+    }
+    fn received_before(&self, sha: &str) -> Result<Option<Receipt>> {
+        SqliteRegister::received_before(self, sha)
+    }
+    fn receive(
+        &mut self,
+        new: &NewReceipt,
+        stamp: &mut dyn FnMut(&StampData) -> Result<Vec<u8>>,
+    ) -> Result<Receipt> {
+        SqliteRegister::receive(self, new, stamp)
+    }
+    fn receipt(&self, id: i64) -> Result<Receipt> {
+        SqliteRegister::receipt(self, id)
+    }
+    fn find_receipt(&self, what: &str) -> Result<i64> {
+        SqliteRegister::find_receipt(self, what)
+    }
+    fn received_original(&self, id: i64) -> Result<Vec<u8>> {
+        SqliteRegister::received_original(self, id)
+    }
+    fn received_stamped(&self, id: i64) -> Result<Vec<u8>> {
+        SqliteRegister::received_stamped(self, id)
+    }
+    fn route(&mut self, id: i64, step: &RoutingStep) -> Result<Routed> {
+        SqliteRegister::route(self, id, step)
+    }
+    fn cancel_receipt(&mut self, id: i64, reason: &str) -> Result<()> {
+        SqliteRegister::cancel_receipt(self, id, reason)
+    }
+    fn each_receipt(
+        &self,
+        year_be: Option<i64>,
+        each: &mut dyn FnMut(Receipt) -> Result<()>,
+    ) -> Result<()> {
+        SqliteRegister::each_receipt(self, year_be, each)
+    }
+    fn search_receipts(&self, q: &ReceiptQuery) -> Result<Vec<Receipt>> {
+        SqliteRegister::search_receipts(self, q)
     }
     fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
         SqliteRegister::setting(self, key)

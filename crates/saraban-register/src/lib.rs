@@ -14,8 +14,9 @@
 //! Why a crate of its own (`saraban-register`): numbers, storage and integrity depend on
 //! the letter model and Thai text only, never on the typesetter or the PDF writer; the
 //! `postgres` feature (on by default) brings the server engine and its TLS. Inside, the
-//! arrows run one way: `issue` → `audit` → `search` → `entry` (`tests/layers.rs` checks
-//! that no modules reach each other in a circle).
+//! arrows run one way: `issue` → `audit` → `search` → `entry`, and for the incoming
+//! register (ทะเบียนหนังสือรับ) `incoming` → `audit` → `receipt` → `search`
+//! (`tests/layers.rs` checks that no modules reach each other in a circle).
 
 mod audit;
 mod backup;
@@ -24,11 +25,13 @@ mod engine;
 mod entry;
 pub mod export;
 pub mod fsutil;
+pub mod incoming;
 mod issue;
 mod location;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod pg;
+mod receipt;
 mod records;
 pub mod schema;
 mod search;
@@ -41,6 +44,9 @@ use std::time::Duration;
 pub use audit::{anchor_path, AuditProblem, AuditReport};
 pub use drafts::{DraftInfo, DraftVersion};
 pub use export::{csv_bytes, xlsx_bytes, REGISTER_COLUMNS};
+pub use incoming::{
+    NewReceipt, Receipt, ReceiptQuery, ReceiptStatus, Routed, StampData, MAX_RECEIVED_BYTES,
+};
 pub use issue::{check_issue_date, series_key, IssueOptions, Issued, DATE_WINDOW_DAYS};
 pub use search::{fold, fold_digits, Hit, SearchQuery};
 

@@ -16,6 +16,12 @@ pub enum Record {
     Letter(Box<LetterRow>),
     /// A saved version of a draft.
     Version(VersionRow),
+    /// A year's receipt counter (the incoming register).
+    ReceiptYear { year_be: i64, last: i64 },
+    /// A received letter, every column.
+    Received(Box<ReceivedRow>),
+    /// A routing step of a received letter.
+    Step(StepRow),
     /// An audit entry, hashes as stored.
     Audit(AuditRow),
 }
@@ -83,3 +89,40 @@ pub struct AuditRow {
 pub(crate) const LETTER_COLUMNS: &str = "id, status, kind, title, recipient, sender, created_at, updated_at, letter_json, \
      series_id, year_be, running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical, \
      cancelled_at, cancelled_by, cancel_reason";
+
+/// A received letter's row (ทะเบียนหนังสือรับ), every column.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReceivedRow {
+    pub id: i64,
+    pub status: String,
+    pub year_be: i64,
+    pub receipt_number: i64,
+    pub received_at: String,
+    pub received_by: String,
+    pub fields_json: String,
+    pub read_by: String,
+    pub kind: String,
+    pub file_name: String,
+    pub original: Vec<u8>,
+    pub sha256: String,
+    pub stamped: Vec<u8>,
+    pub stamped_sha256: String,
+    pub search_text: String,
+    pub cancelled_at: Option<String>,
+    pub cancelled_by: Option<String>,
+    pub cancel_reason: Option<String>,
+}
+
+/// A routing step's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRow {
+    pub id: i64,
+    pub receipt_id: i64,
+    pub at: String,
+    pub by_user: String,
+    pub step_json: String,
+}
+
+/// The columns of `received` in [`ReceivedRow`]'s order.
+pub(crate) const RECEIVED_COLUMNS: &str = "id, status, year_be, receipt_number, received_at, received_by, fields_json, \
+     read_by, kind, file_name, original, sha256, stamped, stamped_sha256, search_text, cancelled_at, cancelled_by, cancel_reason";

@@ -116,6 +116,70 @@ const MIGRATIONS: &[&str] = &[
     // 3: every printed part is searchable (references, enclosures, distribution, สำเนาส่ง…):
     // the issued letters are indexed again, in Rust (`search::reindex`), after this.
     "SELECT 1;",
+    // 4: the incoming register (ทะเบียนหนังสือรับ): receipts numbered per calendar year,
+    // each with its original file, its stamped copy and their hashes; routing steps.
+    r#"
+    CREATE TABLE receipt_years (
+        year_be INTEGER PRIMARY KEY,
+        last    INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE received (
+        id              INTEGER PRIMARY KEY,
+        status          TEXT    NOT NULL CHECK (status IN ('received', 'cancelled')),
+        year_be         INTEGER NOT NULL,
+        receipt_number  INTEGER NOT NULL,   -- เลขทะเบียนรับ
+        received_at     TEXT    NOT NULL,   -- Bangkok time, ISO with its offset
+        received_by     TEXT    NOT NULL,
+        fields_json     TEXT    NOT NULL,   -- ที่, ลงวันที่, จาก, ถึง, เรื่อง… as confirmed
+        read_by         TEXT    NOT NULL,
+        kind            TEXT    NOT NULL,
+        file_name       TEXT    NOT NULL,
+        original        BLOB    NOT NULL,   -- the file as it arrived, byte for byte
+        sha256          TEXT    NOT NULL,
+        stamped         BLOB    NOT NULL,   -- the PDF with the receipt stamp
+        stamped_sha256  TEXT    NOT NULL,
+        search_text     TEXT    NOT NULL,
+        cancelled_at    TEXT,
+        cancelled_by    TEXT,
+        cancel_reason   TEXT,
+        UNIQUE (year_be, receipt_number)
+    );
+    CREATE INDEX received_sha ON received (sha256);
+    CREATE INDEX received_at ON received (received_at DESC, id DESC);
+
+    -- A receipt never changes: only its cancellation may be recorded, once.
+    CREATE TRIGGER received_immutable BEFORE UPDATE ON received
+    WHEN OLD.status = 'cancelled' OR NEW.status <> 'cancelled'
+        OR NEW.year_be IS NOT OLD.year_be OR NEW.receipt_number IS NOT OLD.receipt_number
+        OR NEW.received_at IS NOT OLD.received_at OR NEW.received_by IS NOT OLD.received_by
+        OR NEW.fields_json IS NOT OLD.fields_json OR NEW.read_by IS NOT OLD.read_by
+        OR NEW.kind IS NOT OLD.kind OR NEW.file_name IS NOT OLD.file_name
+        OR NEW.original IS NOT OLD.original OR NEW.sha256 IS NOT OLD.sha256
+        OR NEW.stamped IS NOT OLD.stamped OR NEW.stamped_sha256 IS NOT OLD.stamped_sha256
+        OR NEW.search_text IS NOT OLD.search_text
+    BEGIN
+        SELECT RAISE(ABORT, 'a received letter cannot be changed');
+    END;
+    CREATE TRIGGER received_undeletable BEFORE DELETE ON received
+    BEGIN
+        SELECT RAISE(ABORT, 'a received letter cannot be deleted');
+    END;
+
+    -- Routing (เกษียน): steps appended, never changed.
+    CREATE TABLE receipt_steps (
+        id          INTEGER PRIMARY KEY,
+        receipt_id  INTEGER NOT NULL REFERENCES received(id),
+        at          TEXT    NOT NULL,
+        by_user     TEXT    NOT NULL,
+        step_json   TEXT    NOT NULL
+    );
+    CREATE INDEX receipt_steps_receipt ON receipt_steps (receipt_id, id);
+    CREATE TRIGGER receipt_steps_append_only_u BEFORE UPDATE ON receipt_steps
+    BEGIN SELECT RAISE(ABORT, 'a routing step cannot be changed'); END;
+    CREATE TRIGGER receipt_steps_append_only_d BEFORE DELETE ON receipt_steps
+    BEGIN SELECT RAISE(ABORT, 'a routing step cannot be changed'); END;
+    "#,
 ];
 
 /// The migrations whose work is done in Rust after their SQL, by the version they bring.

@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags};
 
-use super::records::{AuditRow, LetterRow, Record, SeriesRow, VersionRow, LETTER_COLUMNS};
+use super::records::{
+    AuditRow, LetterRow, ReceivedRow, Record, SeriesRow, StepRow, VersionRow, LETTER_COLUMNS,
+    RECEIVED_COLUMNS,
+};
 
 use super::{current_user, db_error, schema, Access, RegisterError, BUSY_TIMEOUT};
 use saraban_model::error::Error;
@@ -368,6 +371,54 @@ impl SqliteRegister {
                     letter_json: r.get(3)?,
                 }))?;
             }
+            let mut stmt =
+                tx.prepare("SELECT year_be, last FROM receipt_years ORDER BY year_be")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                sink(Record::ReceiptYear {
+                    year_be: r.get(0)?,
+                    last: r.get(1)?,
+                })?;
+            }
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {RECEIVED_COLUMNS} FROM received ORDER BY id"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                sink(Record::Received(Box::new(ReceivedRow {
+                    id: r.get(0)?,
+                    status: r.get(1)?,
+                    year_be: r.get(2)?,
+                    receipt_number: r.get(3)?,
+                    received_at: r.get(4)?,
+                    received_by: r.get(5)?,
+                    fields_json: r.get(6)?,
+                    read_by: r.get(7)?,
+                    kind: r.get(8)?,
+                    file_name: r.get(9)?,
+                    original: r.get(10)?,
+                    sha256: r.get(11)?,
+                    stamped: r.get(12)?,
+                    stamped_sha256: r.get(13)?,
+                    search_text: r.get(14)?,
+                    cancelled_at: r.get(15)?,
+                    cancelled_by: r.get(16)?,
+                    cancel_reason: r.get(17)?,
+                })))?;
+            }
+            let mut stmt = tx.prepare(
+                "SELECT id, receipt_id, at, by_user, step_json FROM receipt_steps ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                sink(Record::Step(StepRow {
+                    id: r.get(0)?,
+                    receipt_id: r.get(1)?,
+                    at: r.get(2)?,
+                    by_user: r.get(3)?,
+                    step_json: r.get(4)?,
+                }))?;
+            }
             let mut stmt = tx.prepare(
                 "SELECT id, at, user, action, letter_id, detail, prev_hash, hash FROM audit ORDER BY id",
             )?;
@@ -400,7 +451,8 @@ impl SqliteRegister {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let used: i64 = tx.query_row(
             "SELECT (SELECT count(*) FROM letters) + (SELECT count(*) FROM audit)
-                  + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings)",
+                  + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings)
+                  + (SELECT count(*) FROM received)",
             [],
             |r| r.get(0),
         )?;
@@ -424,6 +476,15 @@ impl SqliteRegister {
             let mut audit = tx.prepare(
                 "INSERT INTO audit (id, at, user, action, letter_id, detail, prev_hash, hash)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut receipt_year =
+                tx.prepare("INSERT INTO receipt_years (year_be, last) VALUES (?1, ?2)")?;
+            let mut received = tx.prepare(&format!(
+                "INSERT INTO received ({RECEIVED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                    ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+            ))?;
+            let mut step = tx.prepare(
+                "INSERT INTO receipt_steps (id, receipt_id, at, by_user, step_json) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             source(&mut |rec| {
                 n += 1;
@@ -465,6 +526,40 @@ impl SqliteRegister {
                     }
                     Record::Version(v) => {
                         version.execute(params![v.id, v.letter_id, v.saved_at, v.letter_json])?;
+                    }
+                    Record::ReceiptYear { year_be, last } => {
+                        receipt_year.execute(params![year_be, last])?;
+                    }
+                    Record::Received(r) => {
+                        received.execute(params![
+                            r.id,
+                            r.status,
+                            r.year_be,
+                            r.receipt_number,
+                            r.received_at,
+                            r.received_by,
+                            r.fields_json,
+                            r.read_by,
+                            r.kind,
+                            r.file_name,
+                            r.original,
+                            r.sha256,
+                            r.stamped,
+                            r.stamped_sha256,
+                            r.search_text,
+                            r.cancelled_at,
+                            r.cancelled_by,
+                            r.cancel_reason
+                        ])?;
+                    }
+                    Record::Step(st) => {
+                        step.execute(params![
+                            st.id,
+                            st.receipt_id,
+                            st.at,
+                            st.by_user,
+                            st.step_json
+                        ])?;
                     }
                     Record::Audit(a) => {
                         audit.execute(params![

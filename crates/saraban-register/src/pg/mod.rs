@@ -16,6 +16,7 @@
 //! - **Credentials** come from the URL, `PGPASSWORD` or `~/.pgpass` (`PGPASSFILE`); they
 //!   are handed to the client library and never shown: see [`Location::shown`].
 
+mod incoming;
 mod local;
 mod ops;
 mod schema;

@@ -14,7 +14,7 @@ use super::{
     is_away, pg_error, provisional_id, random_id, server_away, PgRegister, WriteError,
     ISSUE_PATIENCE,
 };
-use crate::audit::{entry_hash, issue_detail, Shown, Verifier};
+use crate::audit::{entry_hash, issue_detail, ReceiptRow, Shown, Verifier};
 use crate::drafts::{no_draft, no_version};
 use crate::entry::{cancel_note, entry_select, listing, ENTRY_WIDTH};
 use crate::fsutil::Output;
@@ -22,7 +22,10 @@ use crate::issue::{
     cancellable, check_reason, dated, historical, next_number_with, not_found, prepare,
     series_full, Prepared,
 };
-use crate::records::{AuditRow, LetterRow, Record, SeriesRow, VersionRow, LETTER_COLUMNS};
+use crate::records::{
+    AuditRow, LetterRow, ReceivedRow, Record, SeriesRow, StepRow, VersionRow, LETTER_COLUMNS,
+    RECEIVED_COLUMNS,
+};
 use crate::search::{fold_digits, search_text, short_snippet, stored_search_text, Arg};
 use crate::Status;
 use crate::{
@@ -67,7 +70,7 @@ fn to_json(l: &Letter) -> Result<String> {
 
 /// Appends an entry to the audit chain, under the lock of its head row (taken last in
 /// every writing transaction, so writers never wait on each other in a circle).
-fn append(
+pub(super) fn append(
     tx: &mut Transaction<'_>,
     user: &str,
     action: &str,
@@ -884,6 +887,48 @@ impl Engine for PgRegister {
         Ok(n.first().copied().unwrap_or(0))
     }
 
+    fn received_before(&self, sha: &str) -> Result<Option<crate::Receipt>> {
+        self.received_before_now(sha)
+    }
+    fn receive(
+        &mut self,
+        new: &crate::NewReceipt,
+        stamp: &mut dyn FnMut(&crate::StampData) -> Result<Vec<u8>>,
+    ) -> Result<crate::Receipt> {
+        self.receive_now(new, stamp)
+    }
+    fn receipt(&self, id: i64) -> Result<crate::Receipt> {
+        self.receipt_now(id)
+    }
+    fn find_receipt(&self, what: &str) -> Result<i64> {
+        self.find_receipt_now(what)
+    }
+    fn received_original(&self, id: i64) -> Result<Vec<u8>> {
+        self.received_file_now(id, false)
+    }
+    fn received_stamped(&self, id: i64) -> Result<Vec<u8>> {
+        self.received_file_now(id, true)
+    }
+    fn route(
+        &mut self,
+        id: i64,
+        step: &saraban_model::received::RoutingStep,
+    ) -> Result<crate::Routed> {
+        self.route_now(id, step)
+    }
+    fn cancel_receipt(&mut self, id: i64, reason: &str) -> Result<()> {
+        self.cancel_receipt_now(id, reason)
+    }
+    fn each_receipt(
+        &self,
+        year_be: Option<i64>,
+        each: &mut dyn FnMut(crate::Receipt) -> Result<()>,
+    ) -> Result<()> {
+        self.each_receipt_now(year_be, each)
+    }
+    fn search_receipts(&self, q: &crate::ReceiptQuery) -> Result<Vec<crate::Receipt>> {
+        self.search_receipts_now(q)
+    }
     fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
         let local = &self.local;
         match self.query_all("SELECT value FROM settings WHERE key = $1", &[&key], |r| {
@@ -1070,6 +1115,39 @@ impl PgRegister {
             )? {
                 v.series(r.get(0), r.get(1), r.get(2), r.get(3), r.get::<_, Option<i64>>(4).unwrap_or(0));
             }
+            for r in tx.query_raw(
+                "SELECT id, status, year_be, receipt_number, received_at, original, sha256, stamped,
+                        stamped_sha256, fields_json, search_text, cancel_reason
+                 FROM received ORDER BY id",
+                std::iter::empty::<&str>(),
+            )?.iterator() {
+                let r = r?;
+                v.receipt(&ReceiptRow {
+                    id: r.get(0),
+                    status: r.get(1),
+                    year_be: r.get(2),
+                    number: r.get(3),
+                    at: r.get(4),
+                    original: r.get(5),
+                    sha: r.get(6),
+                    stamped: r.get(7),
+                    stamped_sha: r.get(8),
+                    fields: r.get(9),
+                    search: r.get(10),
+                    reason: r.get(11),
+                });
+            }
+            for r in tx.query("SELECT id, receipt_id, step_json FROM receipt_steps ORDER BY id", &[])? {
+                v.step(r.get(0), r.get(1), r.get(2));
+            }
+            v.receipts_done();
+            for r in tx.query(
+                "SELECT y.year_be, y.last, (SELECT max(receipt_number) FROM received r WHERE r.year_be = y.year_be)
+                 FROM receipt_years y ORDER BY y.year_be",
+                &[],
+            )? {
+                v.receipt_year(r.get(0), r.get(1), r.get::<_, Option<i64>>(2).unwrap_or(0));
+            }
             tx.commit()?;
             Ok(v.finish())
         })
@@ -1192,6 +1270,67 @@ impl PgRegister {
             }))?;
         }
         for r in tx
+            .query_raw(
+                "SELECT year_be, last FROM receipt_years ORDER BY year_be",
+                none(),
+            )
+            .map_err(err)?
+            .iterator()
+        {
+            let r = r.map_err(err)?;
+            sink(Record::ReceiptYear {
+                year_be: r.get(0),
+                last: r.get(1),
+            })?;
+        }
+        for r in tx
+            .query_raw(
+                &format!("SELECT {RECEIVED_COLUMNS} FROM received ORDER BY id"),
+                none(),
+            )
+            .map_err(err)?
+            .iterator()
+        {
+            let r = r.map_err(err)?;
+            sink(Record::Received(Box::new(ReceivedRow {
+                id: r.get(0),
+                status: r.get(1),
+                year_be: r.get(2),
+                receipt_number: r.get(3),
+                received_at: r.get(4),
+                received_by: r.get(5),
+                fields_json: r.get(6),
+                read_by: r.get(7),
+                kind: r.get(8),
+                file_name: r.get(9),
+                original: r.get(10),
+                sha256: r.get(11),
+                stamped: r.get(12),
+                stamped_sha256: r.get(13),
+                search_text: r.get(14),
+                cancelled_at: r.get(15),
+                cancelled_by: r.get(16),
+                cancel_reason: r.get(17),
+            })))?;
+        }
+        for r in tx
+            .query_raw(
+                "SELECT id, receipt_id, at, by_user, step_json FROM receipt_steps ORDER BY id",
+                none(),
+            )
+            .map_err(err)?
+            .iterator()
+        {
+            let r = r.map_err(err)?;
+            sink(Record::Step(StepRow {
+                id: r.get(0),
+                receipt_id: r.get(1),
+                at: r.get(2),
+                by_user: r.get(3),
+                step_json: r.get(4),
+            }))?;
+        }
+        for r in tx
             .query_raw("SELECT id, at, \"user\", action, letter_id, detail, prev_hash, hash FROM audit ORDER BY id", none())
             .map_err(err)?
             .iterator()
@@ -1224,7 +1363,8 @@ impl PgRegister {
         let used: i64 = tx
             .query_one(
                 "SELECT (SELECT count(*) FROM letters) + (SELECT count(*) FROM audit)
-                      + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings)",
+                      + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings)
+                      + (SELECT count(*) FROM received)",
                 &[],
             )
             .map_err(err)?
@@ -1246,6 +1386,9 @@ impl PgRegister {
                 Record::Series(_) => "series (id, prefix, kind, year_be, last)",
                 Record::Letter(_) => LETTERS_COPY,
                 Record::Version(_) => "letter_versions (id, letter_id, saved_at, letter_json)",
+                Record::ReceiptYear { .. } => "receipt_years (year_be, last)",
+                Record::Received(_) => RECEIVED_COPY,
+                Record::Step(_) => "receipt_steps (id, receipt_id, at, by_user, step_json)",
                 Record::Audit(_) => {
                     "audit (id, at, \"user\", action, letter_id, detail, prev_hash, hash)"
                 }
@@ -1300,6 +1443,37 @@ impl PgRegister {
                     text(b, Some(&v.saved_at));
                     text(b, Some(&v.letter_json));
                 }
+                Record::ReceiptYear { year_be, last } => {
+                    int(b, Some(year_be));
+                    int(b, Some(last));
+                }
+                Record::Received(r) => {
+                    int(b, Some(r.id));
+                    text(b, Some(&r.status));
+                    int(b, Some(r.year_be));
+                    int(b, Some(r.receipt_number));
+                    text(b, Some(&r.received_at));
+                    text(b, Some(&r.received_by));
+                    text(b, Some(&r.fields_json));
+                    text(b, Some(&r.read_by));
+                    text(b, Some(&r.kind));
+                    text(b, Some(&r.file_name));
+                    bytes(b, Some(&r.original));
+                    text(b, Some(&r.sha256));
+                    bytes(b, Some(&r.stamped));
+                    text(b, Some(&r.stamped_sha256));
+                    text(b, Some(&r.search_text));
+                    text(b, r.cancelled_at.as_deref());
+                    text(b, r.cancelled_by.as_deref());
+                    text(b, r.cancel_reason.as_deref());
+                }
+                Record::Step(st) => {
+                    int(b, Some(st.id));
+                    int(b, Some(st.receipt_id));
+                    text(b, Some(&st.at));
+                    text(b, Some(&st.by_user));
+                    text(b, Some(&st.step_json));
+                }
                 Record::Audit(a) => {
                     int(b, Some(a.id));
                     text(b, Some(&a.at));
@@ -1328,6 +1502,8 @@ impl PgRegister {
              SELECT setval(pg_get_serial_sequence('series', 'id'), coalesce((SELECT max(id) FROM series), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('letters', 'id'), coalesce((SELECT max(id) FROM letters), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('letter_versions', 'id'), coalesce((SELECT max(id) FROM letter_versions), 0) + 1, false);
+             SELECT setval(pg_get_serial_sequence('received', 'id'), coalesce((SELECT max(id) FROM received), 0) + 1, false);
+             SELECT setval(pg_get_serial_sequence('receipt_steps', 'id'), coalesce((SELECT max(id) FROM receipt_steps), 0) + 1, false);
              ANALYZE series; ANALYZE letters; ANALYZE letter_versions; ANALYZE audit;",
         )
         .map_err(err)?;
@@ -1339,6 +1515,9 @@ impl PgRegister {
         Ok(n)
     }
 }
+
+const RECEIVED_COPY: &str = "received (id, status, year_be, receipt_number, received_at, received_by, fields_json, \
+     read_by, kind, file_name, original, sha256, stamped, stamped_sha256, search_text, cancelled_at, cancelled_by, cancel_reason)";
 
 const LETTERS_COPY: &str = "letters (id, status, kind, title, recipient, sender, created_at, updated_at, letter_json, \
      series_id, year_be, running, number_text, issued_date, issued_at, issued_by, pdf, pdf_sha256, historical, \
@@ -1410,7 +1589,7 @@ fn bytes(b: &mut Vec<u8>, v: Option<&[u8]>) {
     b.push(b'\t');
 }
 
-fn read_only() -> Error {
+pub(super) fn read_only() -> Error {
     Error::Register {
         th: "เปิดทะเบียนไว้เพื่ออ่านอย่างเดียว จึงเขียนไม่ได้".into(),
         en: "the register was opened only to read; nothing can be written".into(),

@@ -182,6 +182,74 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_insert_at_head BEFORE INSERT ON audit
         FOR EACH ROW EXECUTE FUNCTION saraban_audit_insert_guard();
 "#,
+    // 3: the incoming register (ทะเบียนหนังสือรับ), as in the SQLite file: receipts numbered
+    // per calendar year with their files and hashes, routing steps appended.
+    r#"
+    CREATE TABLE receipt_years (
+        year_be BIGINT PRIMARY KEY,
+        last    BIGINT NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE received (
+        id              BIGSERIAL PRIMARY KEY,
+        status          TEXT   NOT NULL CHECK (status IN ('received', 'cancelled')),
+        year_be         BIGINT NOT NULL,
+        receipt_number  BIGINT NOT NULL,
+        received_at     TEXT   NOT NULL,
+        received_by     TEXT   NOT NULL,
+        fields_json     TEXT   NOT NULL,
+        read_by         TEXT   NOT NULL,
+        kind            TEXT   NOT NULL,
+        file_name       TEXT   NOT NULL,
+        original        BYTEA  NOT NULL,
+        sha256          TEXT   NOT NULL,
+        stamped         BYTEA  NOT NULL,
+        stamped_sha256  TEXT   NOT NULL,
+        search_text     TEXT   NOT NULL,
+        cancelled_at    TEXT,
+        cancelled_by    TEXT,
+        cancel_reason   TEXT,
+        UNIQUE (year_be, receipt_number)
+    );
+    CREATE INDEX received_sha ON received (sha256);
+    CREATE INDEX received_at ON received (received_at DESC, id DESC);
+    CREATE INDEX received_search ON received USING gin (search_text gin_trgm_ops);
+
+    CREATE FUNCTION saraban_received_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            RAISE EXCEPTION 'a received letter cannot be deleted' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF OLD.status = 'cancelled' OR NEW.status <> 'cancelled'
+            OR (NEW.year_be, NEW.receipt_number, NEW.received_at, NEW.received_by, NEW.fields_json,
+                NEW.read_by, NEW.kind, NEW.file_name, NEW.original, NEW.sha256, NEW.stamped,
+                NEW.stamped_sha256, NEW.search_text)
+               IS DISTINCT FROM
+               (OLD.year_be, OLD.receipt_number, OLD.received_at, OLD.received_by, OLD.fields_json,
+                OLD.read_by, OLD.kind, OLD.file_name, OLD.original, OLD.sha256, OLD.stamped,
+                OLD.stamped_sha256, OLD.search_text) THEN
+            RAISE EXCEPTION 'a received letter cannot be changed' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER received_immutable BEFORE UPDATE OR DELETE ON received
+        FOR EACH ROW EXECUTE FUNCTION saraban_received_guard();
+    CREATE TRIGGER received_no_truncate BEFORE TRUNCATE ON received
+        FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
+
+    CREATE TABLE receipt_steps (
+        id          BIGSERIAL PRIMARY KEY,
+        receipt_id  BIGINT NOT NULL REFERENCES received(id),
+        at          TEXT   NOT NULL,
+        by_user     TEXT   NOT NULL,
+        step_json   TEXT   NOT NULL
+    );
+    CREATE INDEX receipt_steps_receipt ON receipt_steps (receipt_id, id);
+    CREATE TRIGGER receipt_steps_append_only BEFORE UPDATE OR DELETE ON receipt_steps
+        FOR EACH ROW EXECUTE FUNCTION saraban_append_only();
+    CREATE TRIGGER receipt_steps_no_truncate BEFORE TRUNCATE ON receipt_steps
+        FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
+"#,
 ];
 
 /// The group role whose members are the office's clerks: `saraban init`, run by the role
@@ -199,6 +267,10 @@ pub const GUARDS: &[&str] = &[
     "audit_insert_at_head",
     "audit_head_guard",
     "audit_head_no_truncate",
+    "received_immutable",
+    "received_no_truncate",
+    "receipt_steps_append_only",
+    "receipt_steps_no_truncate",
 ];
 
 /// Grants [`CLERK_ROLE`] what a clerk's work needs, when that role exists and the
@@ -222,10 +294,13 @@ pub(super) fn grant_clerks(tx: &mut Transaction<'_>) -> Result<bool, postgres::E
         "GRANT USAGE ON SCHEMA {schema} TO {CLERK_ROLE};
          GRANT SELECT ON saraban_register TO {CLERK_ROLE};
          GRANT SELECT, INSERT, UPDATE, DELETE ON letters, letter_versions, settings TO {CLERK_ROLE};
-         GRANT SELECT, INSERT, UPDATE ON series TO {CLERK_ROLE};
+         GRANT SELECT, INSERT, UPDATE ON series, receipt_years TO {CLERK_ROLE};
+         GRANT SELECT, INSERT, UPDATE ON received TO {CLERK_ROLE};
+         GRANT SELECT, INSERT ON receipt_steps TO {CLERK_ROLE};
          GRANT SELECT, INSERT ON audit TO {CLERK_ROLE};
          GRANT SELECT, UPDATE ON audit_head TO {CLERK_ROLE};
-         GRANT USAGE, SELECT ON SEQUENCE series_id_seq, letters_id_seq, letter_versions_id_seq TO {CLERK_ROLE};"
+         GRANT USAGE, SELECT ON SEQUENCE series_id_seq, letters_id_seq, letter_versions_id_seq,
+             received_id_seq, receipt_steps_id_seq TO {CLERK_ROLE};"
     ))?;
     Ok(true)
 }
