@@ -110,6 +110,10 @@ enum Command {
         /// One JSON object per line.
         #[arg(long)]
         json: bool,
+        /// Which register: outgoing (ทะเบียนหนังสือส่ง, the default), incoming
+        /// (ทะเบียนหนังสือรับ) or all.
+        #[arg(long, value_parser = ["outgoing", "incoming", "all"], default_value = "outgoing")]
+        register: String,
     },
     /// Show one issued letter (and write its PDF exactly as issued).
     Show {
@@ -129,6 +133,79 @@ enum Command {
         /// Why.
         #[arg(long)]
         reason: String,
+    },
+    /// Receive letters that arrived (ลงรับ): a PDF, a scan or photo (PNG, JPEG, TIFF), or an
+    /// e-mail (.eml, each PDF attached a letter); its fields read, the receipt stamp put
+    /// on it, numbered in the incoming register (ทะเบียนหนังสือรับ).
+    Receive {
+        /// The files received.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// When it was received, "YYYY-MM-DD HH:MM" Bangkok time (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Write the stamped PDF here (one letter only).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// One JSON object per letter received.
+        #[arg(long)]
+        json: bool,
+        /// Receive a file that was received before (it is said so otherwise).
+        #[arg(long)]
+        again: bool,
+        /// Only read the fields and print them; nothing is received.
+        #[arg(long)]
+        read_only: bool,
+        /// ที่ as printed, instead of what was read.
+        #[arg(long)]
+        number: Option<String>,
+        /// ลงวันที่ (YYYY-MM-DD), instead of what was read.
+        #[arg(long)]
+        date: Option<String>,
+        /// จาก, instead of what was read.
+        #[arg(long)]
+        from: Option<String>,
+        /// ถึง, instead of what was read.
+        #[arg(long)]
+        to: Option<String>,
+        /// เรื่อง, instead of what was read.
+        #[arg(long)]
+        subject: Option<String>,
+    },
+    /// Route a received letter (เกษียนหนังสือ): a summary and proposal, an order, a
+    /// hand-over, or done.
+    Route {
+        /// The receipt: its receipt number (12/2569) or id.
+        receipt: String,
+        /// สรุปเรื่อง (with --proposal: the clerk's summary and proposal).
+        #[arg(long)]
+        summary: Option<String>,
+        /// ข้อเสนอ.
+        #[arg(long)]
+        proposal: Option<String>,
+        /// คำสั่งการ: the chief's order (with --by, and --date, default today).
+        #[arg(long)]
+        order: Option<String>,
+        /// Who gave the order.
+        #[arg(long)]
+        by: Option<String>,
+        /// The date of the order (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        /// Hand over to this unit or officer.
+        #[arg(long = "hand-over")]
+        hand_over: Option<String>,
+        /// Done (ดำเนินการแล้ว), with what was done.
+        #[arg(long)]
+        done: Option<String>,
+        /// A note to a hand-over.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The incoming register (ทะเบียนหนังสือรับ): show, cancel, overdue, export, book.
+    Incoming {
+        #[command(subcommand)]
+        action: IncomingAction,
     },
     /// Export the register (ทะเบียนหนังสือส่ง).
     Export {
@@ -205,6 +282,59 @@ enum Command {
 enum AuditAction {
     /// Check the hash chain; report the first broken link.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum IncomingAction {
+    /// One receipt, its routing; write its stamped copy or the original.
+    Show {
+        /// Its receipt number (12/2569) or id.
+        receipt: String,
+        /// Write the stamped PDF here.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// Write the file as it arrived here.
+        #[arg(long)]
+        original: Option<PathBuf>,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a wrong receipt; its number is never reused.
+    Cancel {
+        /// Its receipt number or id.
+        receipt: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// The receipts waiting past the time their urgency allows.
+    Overdue {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the incoming register.
+    Export {
+        /// csv or xlsx.
+        #[arg(long, value_parser = format_name())]
+        format: ExportFormat,
+        /// The file to write.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Only this Buddhist-Era year.
+        #[arg(long)]
+        year: Option<i64>,
+    },
+    /// Print the incoming register of a year as its official form (PDF).
+    Book {
+        /// Buddhist-Era year.
+        #[arg(long)]
+        year: i64,
+        /// The PDF to write.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -469,8 +599,39 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             status,
             limit,
             json,
+            register,
         } => {
             let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
+            if register != "outgoing" {
+                let hits = office.search_receipts(&saraban::register::ReceiptQuery {
+                    text: query.clone(),
+                    year_be: year,
+                    limit: Some(limit),
+                    offset: None,
+                })?;
+                for r in &hits {
+                    if json {
+                        let mut v = receipt_json(r);
+                        v["register"] = "incoming".into();
+                        print_line(&v.to_string());
+                    } else {
+                        print_line(&format!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            match lang {
+                                Lang::Th => "รับ",
+                                Lang::En => "in",
+                            },
+                            r.receipt_text(),
+                            printable(&r.fields.number),
+                            r.received_at.get(..10).unwrap_or(""),
+                            printable(&r.fields.subject)
+                        ));
+                    }
+                }
+                if register == "incoming" {
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
             let q = saraban::service::SearchQuery {
                 text: query,
                 year_be: year,
@@ -482,7 +643,11 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 offset: None,
             };
             for h in office.search(&q)?.hits {
-                if json {
+                if json && register == "all" {
+                    let mut v = serde_json::to_value(&h).unwrap_or_default();
+                    v["register"] = "outgoing".into();
+                    print_line(&v.to_string());
+                } else if json {
                     print_line(&serde_json::to_string(&h).unwrap_or_default());
                 } else {
                     print_line(&format!(
@@ -549,6 +714,275 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 Lang::Th => format!("ยกเลิก {} แล้ว (เลขนี้จะไม่ถูกนำไปใช้ซ้ำ)", e.number),
                 Lang::En => format!("cancelled {} (its number will never be reused)", e.number),
             });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Receive {
+            files,
+            at,
+            output,
+            json,
+            again,
+            read_only,
+            number,
+            date,
+            from,
+            to,
+            subject,
+        } => {
+            let at = at.map(|a| parse_time(&a)).transpose()?;
+            let date = date.map(|d| parse_date(&d, "date")).transpose()?;
+            let mut letters = Vec::new();
+            for f in &files {
+                letters.extend(saraban::service::read_files(f)?);
+            }
+            if output.is_some() && letters.len() != 1 {
+                return Err(Error::input(
+                    "output",
+                    format!(
+                        "-o เขียนฉบับประทับตราได้เมื่อรับหนังสือฉบับเดียว (นี่คือ {} ฉบับ)",
+                        letters.len()
+                    ),
+                    format!(
+                        "-o writes the stamped copy of one letter only (these are {})",
+                        letters.len()
+                    ),
+                ));
+            }
+            let mut office = open_office(
+                &cli.db,
+                if read_only {
+                    Access::Read
+                } else {
+                    Access::Write
+                },
+                &OfficeSettings::default(),
+            )?;
+            let out = match &output {
+                Some(o) => Some(office.output(o)?),
+                None => None,
+            };
+            for file in &letters {
+                let reading = office.read_received(file)?;
+                let mut fields = reading.fields.clone();
+                if let Some(v) = &number {
+                    fields.number = v.clone();
+                }
+                if let Some(v) = date {
+                    fields.date = Some(v);
+                }
+                if let Some(v) = &from {
+                    fields.from = v.clone();
+                }
+                if let Some(v) = &to {
+                    fields.to = v.clone();
+                }
+                if let Some(v) = &subject {
+                    fields.subject = v.clone();
+                }
+                if read_only {
+                    let v = serde_json::json!({
+                        "file": file.name, "read_by": reading.read_by, "kind": reading.kind,
+                        "number": fields.number, "date": fields.date, "from": fields.from,
+                        "to": fields.to, "subject": fields.subject, "urgency": fields.urgency,
+                        "secrecy": fields.secrecy, "references": fields.references,
+                        "enclosures": fields.enclosures, "spots": reading.spots,
+                    });
+                    print_line(&v.to_string());
+                    continue;
+                }
+                let received = office.receive_read(
+                    file,
+                    &reading,
+                    &saraban::service::ReceiveOptions {
+                        at,
+                        fields: Some(fields),
+                        again,
+                    },
+                )?;
+                let r = &received.receipt;
+                if json {
+                    let mut v = receipt_json(r);
+                    v["file"] = file.name.clone().into();
+                    v["stamp_in_front"] = received.stamp_in_front.into();
+                    print_line(&v.to_string());
+                } else {
+                    print_line(&match lang {
+                        Lang::Th => format!(
+                            "ลงรับ {} แล้ว: เลขรับ {} เรื่อง {}{}",
+                            file.name,
+                            r.receipt_text(),
+                            printable(&r.fields.subject),
+                            if received.stamp_in_front {
+                                " (ตรารับอยู่ในหน้าที่เพิ่มไว้หน้าแรก: มุมขวาบนไม่มีที่ว่าง)"
+                            } else {
+                                ""
+                            }
+                        ),
+                        Lang::En => format!(
+                            "received {}: receipt {}/{}, {}{}",
+                            file.name,
+                            r.receipt_number,
+                            r.year_be,
+                            printable(&r.fields.subject),
+                            if received.stamp_in_front {
+                                " (stamped on a page put in front: no room at the top right)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    });
+                    if let Some((th, en)) = &reading.note {
+                        eprintln!("{}", lang.pick(th, en));
+                    }
+                }
+                if let Some(out) = out {
+                    out.commit(&office.received_stamped(r.id)?)?;
+                    break;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Route {
+            receipt,
+            summary,
+            proposal,
+            order,
+            by,
+            date,
+            hand_over,
+            done,
+            note,
+        } => {
+            use saraban::received::RoutingStep;
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            let r = office.find_receipt(&receipt)?;
+            let mut steps = Vec::new();
+            if summary.is_some() || proposal.is_some() {
+                steps.push(RoutingStep::Proposal {
+                    summary: summary.unwrap_or_default(),
+                    proposal: proposal.unwrap_or_default(),
+                });
+            }
+            if let Some(text) = order {
+                steps.push(RoutingStep::Order {
+                    by: by.unwrap_or_default(),
+                    text,
+                    date: match date {
+                        Some(d) => parse_date(&d, "date")?,
+                        None => saraban::thai::date::today(),
+                    },
+                });
+            }
+            if let Some(to) = hand_over {
+                steps.push(RoutingStep::HandOver {
+                    to,
+                    note: note.unwrap_or_default(),
+                });
+            }
+            if let Some(note) = done {
+                steps.push(RoutingStep::Done { note });
+            }
+            if steps.is_empty() {
+                return Err(Error::input(
+                    "",
+                    "ระบุการเกษียนอย่างน้อยหนึ่งอย่าง: --summary/--proposal, --order --by, --hand-over หรือ --done",
+                    "give at least one routing step: --summary/--proposal, --order --by, --hand-over or --done",
+                ));
+            }
+            for step in &steps {
+                office.route(r.id, step)?;
+                print_line(&match lang {
+                    Lang::Th => format!(
+                        "{} {}: {}",
+                        r.receipt_text(),
+                        step.thai_name(),
+                        printable(&step.line())
+                    ),
+                    Lang::En => format!(
+                        "{}/{}: {}",
+                        r.receipt_number,
+                        r.year_be,
+                        printable(&step.line())
+                    ),
+                });
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Incoming { action } => {
+            let access = match action {
+                IncomingAction::Cancel { .. } => Access::Write,
+                _ => Access::Read,
+            };
+            let mut office = open_office(&cli.db, access, &OfficeSettings::default())?;
+            match action {
+                IncomingAction::Show {
+                    receipt,
+                    pdf,
+                    original,
+                    json,
+                } => {
+                    let r = office.find_receipt(&receipt)?;
+                    if let Some(p) = pdf {
+                        office.save_received_stamped(r.id, &p)?;
+                    }
+                    if let Some(p) = original {
+                        let out = office.output(&p)?;
+                        out.commit(&office.received_original(r.id)?)?;
+                    }
+                    if json {
+                        print_line(&receipt_json(&r).to_string());
+                    } else {
+                        let row = saraban::service::incoming_row(&r);
+                        for (l, v) in saraban::service::INCOMING_COLUMNS.iter().zip(row) {
+                            print_line(&format!("{l}: {}", printable(&v)));
+                        }
+                    }
+                }
+                IncomingAction::Cancel { receipt, reason } => {
+                    let id = office.find_receipt(&receipt)?.id;
+                    let r = office.cancel_receipt(id, &reason)?;
+                    print_line(&match lang {
+                        Lang::Th => {
+                            format!("ยกเลิกเลขรับ {} แล้ว (เลขนี้จะไม่ถูกนำไปใช้ซ้ำ)", r.receipt_text())
+                        }
+                        Lang::En => format!(
+                            "cancelled receipt {}/{} (its number will never be reused)",
+                            r.receipt_number, r.year_be
+                        ),
+                    });
+                }
+                IncomingAction::Overdue { json } => {
+                    for r in office.overdue(saraban::thai::date::today())? {
+                        if json {
+                            print_line(&receipt_json(&r).to_string());
+                        } else {
+                            print_line(&format!(
+                                "{}\t{}\t{}",
+                                r.receipt_text(),
+                                r.fields.urgency.map(|u| u.mark()).unwrap_or(""),
+                                printable(&r.fields.subject)
+                            ));
+                        }
+                    }
+                }
+                IncomingAction::Export {
+                    format,
+                    output,
+                    year,
+                } => {
+                    office.export_incoming_to(format, year, &output)?;
+                }
+                IncomingAction::Book { year, output } => {
+                    let size = office.incoming_book_to(year, &output)?;
+                    eprintln!(
+                        "{}",
+                        match lang {
+                            Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", output.display(), size),
+                            Lang::En => format!("wrote {} ({} bytes)", output.display(), size),
+                        }
+                    );
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Export {
@@ -880,6 +1314,59 @@ fn copy_name() -> impl TypedValueParser<Value = PrintCopy> {
 }
 
 /// `--format`: `csv` or `xlsx`.
+/// A receipt as the JSON of `saraban receive --json` (spec/cli.md).
+fn receipt_json(r: &saraban::register::Receipt) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id,
+        "receipt_number": r.receipt_number,
+        "year_be": r.year_be,
+        "number": r.fields.number,
+        "date": r.fields.date,
+        "from": r.fields.from,
+        "to": r.fields.to,
+        "subject": r.fields.subject,
+        "urgency": r.fields.urgency,
+        "secrecy": r.fields.secrecy,
+        "references": r.fields.references,
+        "enclosures": r.fields.enclosures,
+        "received_at": r.received_at,
+        "received_by": r.received_by,
+        "sha256": r.sha256,
+        "stamped_sha256": r.stamped_sha256,
+        "read_by": r.read_by,
+        "kind": r.kind,
+        "status": r.status,
+        "note": r.note,
+        "routing": r.routing,
+    })
+}
+
+/// `--at`: "YYYY-MM-DD HH:MM" (or with seconds), Bangkok time.
+fn parse_time(s: &str) -> Result<chrono::NaiveDateTime, Error> {
+    let t = s.trim();
+    chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S"))
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M"))
+        .map_err(|_| {
+            Error::input(
+                "at",
+                format!("เวลาที่รับ “{t}” ไม่ถูกต้อง ให้เขียนเป็น YYYY-MM-DD HH:MM (ปี ค.ศ.) เช่น 2026-12-05 10:30"),
+                format!("the time received “{t}” is not valid; write YYYY-MM-DD HH:MM (Christian era), e.g. 2026-12-05 10:30"),
+            )
+        })
+        .and_then(|at| {
+            let year = chrono::Datelike::year(&at);
+            if year >= 2400 {
+                return Err(Error::input(
+                    "at",
+                    format!("ปี {year} เป็นปี พ.ศ. เวลาที่รับต้องเป็น ค.ศ. (พ.ศ. {year} คือ ค.ศ. {})", year - 543),
+                    format!("{year} is a Buddhist-Era year; the time received is given in the Christian era (BE {year} is CE {})", year - 543),
+                ));
+            }
+            Ok(at)
+        })
+}
+
 fn format_name() -> impl TypedValueParser<Value = ExportFormat> {
     PossibleValuesParser::new(["csv", "xlsx"]).map(|s| match s.as_str() {
         "csv" => ExportFormat::Csv,

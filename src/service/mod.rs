@@ -10,6 +10,7 @@
 
 mod app;
 mod profile;
+mod receive;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,6 +20,10 @@ use ts_rs::TS;
 
 pub use crate::register::{Access, AuditProblem, IssueOptions, SearchQuery};
 pub use profile::{courtesy_for, OfficeProfile, OfficeSetup, Unit};
+pub use receive::{
+    incoming_row, letters_in, read_files, Reading, ReadingView, ReceiveOptions, Received,
+    ReceivedFile, Spot, INCOMING_COLUMNS,
+};
 
 use crate::error::{Error, Lang, Result};
 use crate::fsutil::Output;

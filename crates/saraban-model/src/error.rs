@@ -107,6 +107,11 @@ pub enum Error {
     #[error("register: {en}")]
     Register { th: String, en: String },
 
+    /// A program this computer should have is missing or would not run (poppler's
+    /// `pdftotext`, Tesseract): the message names the package to install.
+    #[error("{en}")]
+    Environment { th: String, en: String },
+
     /// No issued letter has that id or number.
     #[error("not found: {en}")]
     NotFound { th: String, en: String },
@@ -177,7 +182,10 @@ impl Error {
                     source
                 ),
             }],
-            Error::Font { th, en } | Error::Register { th, en } | Error::NotFound { th, en } => {
+            Error::Font { th, en }
+            | Error::Register { th, en }
+            | Error::NotFound { th, en }
+            | Error::Environment { th, en } => {
                 vec![lang.pick(th, en).to_string()]
             }
             Error::Emblem { th, en } => vec![lang.pick(th, en).to_string()],

@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub mod archive;
 pub mod attach;
+pub mod scan;
 pub mod stamp;
 pub mod stream;
 

@@ -38,11 +38,20 @@ pub fn row(e: &Entry) -> [String; 8] {
 
 /// CSV in UTF-8 with a byte-order mark, so that Excel opens the Thai text correctly.
 pub fn csv_bytes(entries: &[Entry]) -> saraban_model::Result<Vec<u8>> {
+    table_csv(&REGISTER_COLUMNS, entries.iter().map(row))
+}
+
+/// A table of eight columns as CSV with a byte-order mark (the outgoing and the incoming
+/// register alike).
+pub fn table_csv(
+    columns: &[&str; 8],
+    rows: impl Iterator<Item = [String; 8]>,
+) -> saraban_model::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let fail = |e: csv::Error| Error::Pdf(format!("CSV: {e}"));
-    w.write_record(REGISTER_COLUMNS).map_err(fail)?;
-    for e in entries {
-        w.write_record(row(e).iter().map(|c| csv_cell(c).into_owned()))
+    w.write_record(columns).map_err(fail)?;
+    for r in rows {
+        w.write_record(r.iter().map(|c| csv_cell(c).into_owned()))
             .map_err(fail)?;
     }
     w.into_inner().map_err(|e| Error::Pdf(format!("CSV: {e}")))
@@ -64,11 +73,31 @@ pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// An Excel workbook: a Thai font, sized columns, the header row frozen.
 pub fn xlsx_bytes(entries: &[Entry], title: &str) -> saraban_model::Result<Vec<u8>> {
+    let dates: Vec<Option<chrono::NaiveDate>> = entries
+        .iter()
+        .map(|e| chrono::NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").ok())
+        .collect();
+    table_xlsx(
+        &REGISTER_COLUMNS,
+        "ทะเบียนหนังสือส่ง",
+        entries.iter().map(row).zip(dates),
+        title,
+    )
+}
+
+/// A table of eight columns as an Excel workbook (the outgoing and the incoming register
+/// alike): each row with the date of its third column (ลงวันที่), if it has one.
+pub fn table_xlsx(
+    columns: &[&str; 8],
+    sheet_name: &str,
+    rows: impl Iterator<Item = ([String; 8], Option<chrono::NaiveDate>)>,
+    title: &str,
+) -> saraban_model::Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, FormatBorder, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| Error::Pdf(format!("XLSX: {e}"));
     let mut wb = Workbook::new();
     let sheet = wb.add_worksheet();
-    sheet.set_name("ทะเบียนหนังสือส่ง").map_err(fail)?;
+    sheet.set_name(sheet_name).map_err(fail)?;
     let font = "TH SarabunPSK";
     let head = Format::new()
         .set_font_name(font)
@@ -85,7 +114,7 @@ pub fn xlsx_bytes(entries: &[Entry], title: &str) -> saraban_model::Result<Vec<u
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w).map_err(fail)?;
     }
-    for (c, h) in REGISTER_COLUMNS.iter().enumerate() {
+    for (c, h) in columns.iter().enumerate() {
         sheet
             .write_string_with_format(0, c as u16, *h, &head)
             .map_err(fail)?;
@@ -93,21 +122,18 @@ pub fn xlsx_bytes(entries: &[Entry], title: &str) -> saraban_model::Result<Vec<u
     // ลงวันที่ is a date a spreadsheet can sort and filter, shown as the register writes
     // it: day, Thai month name, Buddhist-Era year, in Thai digits (Excel's D07041E locale).
     let date_cell = cell.clone().set_num_format("[$-D07041E]d mmmm yyyy");
-    for (r, e) in entries.iter().enumerate() {
-        for (c, v) in row(e).iter().enumerate() {
+    for (r, (cells, day)) in rows.enumerate() {
+        for (c, v) in cells.iter().enumerate() {
             let at = (r as u32 + 1, c as u16);
-            let date = (c == 2)
-                .then(|| chrono::NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").ok())
-                .flatten()
-                .and_then(|d| {
-                    use chrono::Datelike;
-                    rust_xlsxwriter::ExcelDateTime::from_ymd(
-                        d.year() as u16,
-                        d.month() as u8,
-                        d.day() as u8,
-                    )
-                    .ok()
-                });
+            let date = (c == 2).then_some(day).flatten().and_then(|d| {
+                use chrono::Datelike;
+                rust_xlsxwriter::ExcelDateTime::from_ymd(
+                    d.year() as u16,
+                    d.month() as u8,
+                    d.day() as u8,
+                )
+                .ok()
+            });
             match date {
                 Some(d) => sheet.write_datetime_with_format(at.0, at.1, &d, &date_cell),
                 None => sheet.write_string_with_format(at.0, at.1, v, &cell),

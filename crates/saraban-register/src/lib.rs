@@ -43,7 +43,7 @@ use std::time::Duration;
 
 pub use audit::{anchor_path, AuditProblem, AuditReport};
 pub use drafts::{DraftInfo, DraftVersion};
-pub use export::{csv_bytes, xlsx_bytes, REGISTER_COLUMNS};
+pub use export::{csv_bytes, table_csv, table_xlsx, xlsx_bytes, REGISTER_COLUMNS};
 pub use incoming::{
     NewReceipt, Receipt, ReceiptQuery, ReceiptStatus, Routed, StampData, MAX_RECEIVED_BYTES,
 };

@@ -14,6 +14,7 @@ mod external;
 pub mod mark;
 mod memo;
 mod parts;
+pub mod receipt;
 mod stamped;
 
 use std::sync::Arc;

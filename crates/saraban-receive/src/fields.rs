@@ -1,0 +1,579 @@
+//! Reading the fields of an official letter from the words of its first page (the page's
+//! text, or OCR of a scan): the layout of ระเบียบงานสารบรรณ. What is read:
+//!
+//! - ที่ — the segment that starts with ที่ above the subject (the sender's number);
+//! - ลงวันที่ — a Thai date (day, month name or its abbreviation, year; Thai or Arabic
+//!   digits) above the subject, alone or after วันที่ / ลงวันที่;
+//! - จาก — the agency block at the right of the emblem row (its first line), or the
+//!   ส่วนราชการ of a memo up to its โทร.;
+//! - เรื่อง, เรียน (กราบเรียน, ถึง), อ้างถึง, สิ่งที่ส่งมาด้วย — a label at the start of a segment,
+//!   its value, and the lines that hang under the value;
+//! - ชั้นความเร็ว, ชั้นความลับ — a segment that is only the mark, above the subject.
+//!
+//! A row of the page may hold several segments (ที่ … at the left, the agency's address
+//! at the right): words far apart are apart.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use saraban_model::letter::{Secrecy, Urgency};
+use saraban_model::received::ReceivedFields;
+
+use crate::page::{Page, Rect, Word};
+
+/// Where a field was read on its page (the app highlights it there).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Spot {
+    /// The field: `number`, `date`, `from`, `to`, `subject`, `urgency`, `secrecy`,
+    /// `references`, `enclosures`.
+    pub field: String,
+    /// The page, from 0.
+    pub page: u32,
+    /// The box, in points from the page's top left.
+    pub rect: Rect,
+}
+
+/// A run of words on one row with no wide gap between them.
+#[derive(Debug, Clone)]
+struct Segment {
+    words: Vec<Word>,
+    rect: Rect,
+    /// The row of the page it is on.
+    row: usize,
+}
+
+impl Segment {
+    fn text(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The value after a label of `n` words: its text and where it starts.
+    fn after(&self, n: usize) -> (String, f32) {
+        let rest = &self.words[n.min(self.words.len())..];
+        let x = rest.first().map(|w| w.rect.x0).unwrap_or(self.rect.x1);
+        (
+            rest.iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            x,
+        )
+    }
+}
+
+/// The segments of a page in reading order: rows top to bottom, left to right in a row.
+fn segments(page: &Page) -> Vec<Segment> {
+    let mut words: Vec<Word> = page.lines.iter().flatten().cloned().collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    // The typical height of a line of text.
+    let mut heights: Vec<f32> = words.iter().map(|w| w.rect.h()).collect();
+    heights.sort_by(|a, b| a.total_cmp(b));
+    let line_h = heights[heights.len() / 2].max(1.0);
+    words.sort_by(|a, b| a.rect.cy().total_cmp(&b.rect.cy()));
+    // Rows: words whose centres are within half a line of the row's first word.
+    let mut rows: Vec<Vec<Word>> = Vec::new();
+    for w in words {
+        match rows.last_mut() {
+            Some(row) if (row[0].rect.cy() - w.rect.cy()).abs() < line_h * 0.45 => row.push(w),
+            _ => rows.push(vec![w]),
+        }
+    }
+    let mut out = Vec::new();
+    for (r, mut row) in rows.into_iter().enumerate() {
+        row.sort_by(|a, b| a.rect.x0.total_cmp(&b.rect.x0));
+        let mut seg: Vec<Word> = Vec::new();
+        for w in row {
+            if let Some(last) = seg.last() {
+                if w.rect.x0 - last.rect.x1 > line_h * 1.1 {
+                    out.push(make_segment(std::mem::take(&mut seg), r));
+                }
+            }
+            seg.push(w);
+        }
+        if !seg.is_empty() {
+            out.push(make_segment(seg, r));
+        }
+    }
+    out
+}
+
+fn make_segment(words: Vec<Word>, row: usize) -> Segment {
+    let rect = words
+        .iter()
+        .map(|w| w.rect)
+        .reduce(Rect::union)
+        .unwrap_or_default();
+    Segment { words, rect, row }
+}
+
+fn is_thai_letter(c: char) -> bool {
+    is_thai(c) && !('๐'..='๙').contains(&c)
+}
+
+fn is_thai(c: char) -> bool {
+    ('\u{0E00}'..='\u{0E7F}').contains(&c)
+}
+
+/// Joins a wrapped value's lines: Thai wraps between words without a space, other text
+/// at a space.
+fn join(parts: &[String]) -> String {
+    let mut out = String::new();
+    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let glue = match (out.chars().last(), p.chars().next()) {
+            (None, _) => "",
+            // Thai letters run on; a number stands apart (ประจำปี ๒๕๖๔, ที่ มท ๐๘๑๐/ว ๑๒).
+            (Some(a), Some(b)) if is_thai_letter(a) && is_thai_letter(b) => "",
+            _ => " ",
+        };
+        out.push_str(glue);
+        out.push_str(p);
+    }
+    out
+}
+
+/// The labels a header line may start with, and the field each fills.
+const LABELS: &[(&str, &str)] = &[
+    ("เรื่อง", "subject"),
+    ("เรียน", "to"),
+    ("กราบเรียน", "to"),
+    ("ถึง", "to"),
+    ("อ้างถึง", "references"),
+    ("สิ่งที่ส่งมาด้วย", "enclosures"),
+    ("ส่วนราชการ", "from"),
+    ("ที่", "number"),
+];
+
+/// A word as OCR may misread it, for comparing with a known word: tone marks and the
+/// marks OCR drops most (็ ์ ํ) left out, ิ and ี, ึ and ื taken as one.
+pub(crate) fn skeleton(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '\u{0E47}'..='\u{0E4D}'))
+        .map(|c| match c {
+            'ิ' => 'ี',
+            'ึ' => 'ื',
+            c => c,
+        })
+        .collect()
+}
+
+/// The label a segment starts with: the field, the label and how many words it takes.
+fn label_of(seg: &Segment) -> Option<(&'static str, usize)> {
+    let first = seg.words.first()?.text.trim_end_matches(':');
+    for (label, field) in LABELS {
+        if first == *label || skeleton(first) == skeleton(label) {
+            return Some((field, 1));
+        }
+        // The label glued to its value by the reader ("เรื่องขอเชิญ…"), except ที่, which
+        // starts many words (ที่ดิน).
+        if *field != "number" && first.starts_with(label) && first.len() > label.len() {
+            let rest = &first[label.len()..];
+            if !rest.starts_with(|c: char| is_thai_combining(c)) {
+                return Some((field, 0));
+            }
+        }
+    }
+    None
+}
+
+fn is_thai_combining(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
+}
+
+/// The value of a segment after its label (`skip` 0: the label is glued to the value).
+fn value_of(seg: &Segment, label: &str, skip: usize) -> (String, f32) {
+    if skip > 0 {
+        return seg.after(skip);
+    }
+    let (text, x) = seg.after(0);
+    (
+        text.strip_prefix(label).unwrap_or(&text).trim().to_string(),
+        x,
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+];
+const MONTHS_SHORT: [&str; 12] = [
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+];
+
+/// A Thai date as printed (`๒๘ พฤศจิกายน ๒๕๖๘`, `5 มี.ค. 2569`, after วันที่ or not).
+pub fn parse_thai_date(text: &str) -> Option<NaiveDate> {
+    let t = saraban_thai::to_arabic_digits(text);
+    let t = t.trim();
+    // After ลงวันที่ or วันที่ (as OCR may spell them).
+    let t = match t.split_once(' ') {
+        Some((first, rest))
+            if ["ลงวนที", "วนที"].contains(&skeleton(first).replace('ั', "").as_str()) =>
+        {
+            rest.trim()
+        }
+        _ => t,
+    };
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.len() < 3 {
+        return None;
+    }
+    // Day, month, year; the month name may be glued to the day or year by OCR.
+    let day: u32 = words[0].parse().ok()?;
+    let month = MONTHS
+        .iter()
+        .position(|m| words[1] == *m || skeleton(words[1]) == skeleton(m))
+        .or_else(|| MONTHS_SHORT.iter().position(|m| words[1] == *m))? as u32
+        + 1;
+    let year_text: String = words[2].chars().filter(char::is_ascii_digit).collect();
+    let mut year: i32 = year_text.parse().ok()?;
+    if year >= 2400 {
+        year -= 543;
+    }
+    if !(1941..=2200).contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn urgency_of(text: &str) -> Option<Urgency> {
+    match skeleton(&text.replace(' ', "")).as_str() {
+        "ดวนทีสุด" => Some(Urgency::MostUrgent),
+        "ดวนมาก" => Some(Urgency::VeryUrgent),
+        "ดวน" => Some(Urgency::Urgent),
+        _ => None,
+    }
+}
+
+fn secrecy_of(text: &str) -> Option<Secrecy> {
+    match text.replace(' ', "").as_str() {
+        "ลับที่สุด" => Some(Secrecy::TopSecret),
+        "ลับมาก" => Some(Secrecy::Secret),
+        "ลับ" => Some(Secrecy::Confidential),
+        _ => None,
+    }
+}
+
+/// An item number at the start of a list line (`๑.`, `2.`, `(๓)`): the rest.
+fn without_item_number(text: &str) -> (bool, &str) {
+    let t = text.trim_start();
+    let digits: String = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('๐'..='๙').contains(c) || *c == '(')
+        .collect();
+    let rest = &t[digits.len()..];
+    let has_digit = digits.chars().any(|c| c != '(');
+    if has_digit {
+        if let Some(r) = rest.strip_prefix('.').or_else(|| rest.strip_prefix(')')) {
+            return (true, r.trim_start());
+        }
+    }
+    (false, t)
+}
+
+/// A field read: its text and where.
+struct Found {
+    parts: Vec<String>,
+    rect: Rect,
+    value_x: f32,
+    field: &'static str,
+}
+
+/// Reads the fields of a letter from its first page (and the next, for a long header).
+pub fn read(pages: &[Page]) -> (ReceivedFields, Vec<Spot>) {
+    let mut fields = ReceivedFields::default();
+    let mut spots = Vec::new();
+    let Some(page) = pages.first() else {
+        return (fields, spots);
+    };
+    let segs = segments(page);
+    let mut line_h: Vec<f32> = segs.iter().map(|s| s.rect.h()).collect();
+    line_h.sort_by(|a, b| a.total_cmp(b));
+    let line_h = line_h.get(line_h.len() / 2).copied().unwrap_or(12.0);
+    let spot = |field: &str, rect: Rect| Spot {
+        field: field.into(),
+        page: 0,
+        rect,
+    };
+
+    // The subject's row: what is above it is the head of the letter.
+    let subject_y = segs
+        .iter()
+        .find(|s| matches!(label_of(s), Some(("subject", _))))
+        .map(|s| s.rect.y0)
+        .unwrap_or(page.h * 0.45);
+
+    let mut found: Vec<Found> = Vec::new();
+    let mut current: Option<Found> = None;
+    for (i, seg) in segs.iter().enumerate() {
+        let text = seg.text();
+        let in_head = seg.rect.y0 <= subject_y + 1.0;
+        if in_head {
+            if fields.urgency.is_none() {
+                if let Some(u) = urgency_of(&text) {
+                    fields.urgency = Some(u);
+                    spots.push(spot("urgency", seg.rect));
+                    continue;
+                }
+            }
+            if fields.secrecy.is_none() {
+                if let Some(s) = secrecy_of(&text) {
+                    fields.secrecy = Some(s);
+                    spots.push(spot("secrecy", seg.rect));
+                    continue;
+                }
+            }
+            if fields.date.is_none() {
+                // A date alone, or after วันที่ (a memo's ที่ … วันที่ … row split or not).
+                // The rest of the row too: a wide gap may part the year from the month.
+                let row: Vec<&Segment> =
+                    segs[i..].iter().take_while(|s| s.row == seg.row).collect();
+                let whole = row.iter().map(|s| s.text()).collect::<Vec<_>>().join(" ");
+                let date_of =
+                    |t: &str| parse_thai_date(t.find("วันที่").map(|i| &t[i..]).unwrap_or(t));
+                if let Some(d) = date_of(&text).or_else(|| date_of(&whole)) {
+                    fields.date = Some(d);
+                    let rect = row
+                        .iter()
+                        .map(|s| s.rect)
+                        .reduce(Rect::union)
+                        .unwrap_or(seg.rect);
+                    spots.push(spot("date", rect));
+                    if !text.starts_with("ที่") {
+                        continue;
+                    }
+                }
+            }
+        }
+        let label = label_of(seg).filter(|(f, _)| *f != "number" || in_head);
+        if let Some((field, skip)) = label {
+            if let Some(f) = current.take() {
+                found.push(f);
+            }
+            let label_text = LABELS
+                .iter()
+                .find(|(l, f)| {
+                    *f == field
+                        && (skip == 0 && text.starts_with(l)
+                            || seg.words[0].text.trim_end_matches(':') == *l)
+                })
+                .map(|(l, _)| *l)
+                .unwrap_or("");
+            let (mut value, x) = value_of(seg, label_text, skip);
+            if field == "number" {
+                // A memo's row: ที่ … วันที่ … in one run.
+                if let Some(i) = value.find("วันที่") {
+                    value = value[..i].trim().to_string();
+                }
+            }
+            current = Some(Found {
+                parts: vec![value],
+                rect: seg.rect,
+                value_x: x,
+                field,
+            });
+            continue;
+        }
+        // A line hanging under the current value continues it.
+        if let Some(f) = current.as_mut() {
+            let near = seg.rect.y0 - f.rect.y1 < line_h * 1.2;
+            let under = (seg.rect.x0 - f.value_x).abs() < line_h * 0.6;
+            if near && under && f.field != "number" {
+                f.parts.push(text.clone());
+                f.rect = f.rect.union(seg.rect);
+                continue;
+            }
+            found.push(current.take().expect("some"));
+        }
+    }
+    if let Some(f) = current.take() {
+        found.push(f);
+    }
+
+    for f in found {
+        let first_only = |field: &mut String| {
+            if field.is_empty() {
+                *field = join(&f.parts);
+                true
+            } else {
+                false
+            }
+        };
+        let taken = match f.field {
+            "number" => first_only(&mut fields.number),
+            "subject" => first_only(&mut fields.subject),
+            "to" => first_only(&mut fields.to),
+            "from" => {
+                let whole = join(&f.parts);
+                let cut = whole.find("โทร").map(|i| &whole[..i]).unwrap_or(&whole);
+                if fields.from.is_empty() {
+                    fields.from = cut.trim().to_string();
+                    true
+                } else {
+                    false
+                }
+            }
+            "references" | "enclosures" => {
+                let list = if f.field == "references" {
+                    &mut fields.references
+                } else {
+                    &mut fields.enclosures
+                };
+                let mut items: Vec<Vec<String>> = Vec::new();
+                for p in &f.parts {
+                    let (numbered, rest) = without_item_number(p);
+                    match items.last_mut() {
+                        Some(item) if !numbered => item.push(rest.to_string()),
+                        _ => items.push(vec![rest.to_string()]),
+                    }
+                }
+                list.extend(items.iter().map(|i| join(i)).filter(|s| !s.is_empty()));
+                true
+            }
+            _ => false,
+        };
+        if taken {
+            spots.push(spot(f.field, f.rect));
+        }
+    }
+
+    // An external letter's sender: the agency block, the first line right of the page's
+    // middle above the date (below any mark at the very top).
+    if fields.from.is_empty() {
+        let date_y = spots
+            .iter()
+            .find(|s| s.field == "date")
+            .map(|s| s.rect.y0)
+            .unwrap_or(subject_y);
+        if let Some(seg) = segs.iter().find(|s| {
+            s.rect.y1 <= date_y + 1.0
+                && s.rect.x0 > page.w * 0.4
+                && label_of(s).is_none()
+                && urgency_of(&s.text()).is_none()
+                && secrecy_of(&s.text()).is_none()
+                && s.text().chars().filter(|c| is_thai(*c)).count() >= 4
+        }) {
+            fields.from = seg.text();
+            spots.push(spot("from", seg.rect));
+        }
+    }
+    (fields.tidied(), spots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str, x0: f32, y0: f32) -> Word {
+        Word {
+            text: text.into(),
+            rect: Rect {
+                x0,
+                y0,
+                x1: x0 + text.chars().count() as f32 * 6.0,
+                y1: y0 + 20.0,
+            },
+        }
+    }
+
+    #[test]
+    fn the_head_of_an_external_letter_is_read() {
+        let page = Page {
+            w: 595.0,
+            h: 842.0,
+            lines: vec![
+                vec![w("ด่วนที่สุด", 85.0, 60.0)],
+                vec![w("กรมส่งเสริมการปกครองท้องถิ่น", 300.0, 130.0)],
+                vec![
+                    w("ที่", 85.0, 160.0),
+                    w("มท", 100.0, 160.0),
+                    w("๐๘๑๐.๒/ว", 125.0, 160.0),
+                    w("๑๒๓", 190.0, 160.0),
+                ],
+                vec![w("ถนนนครราชสีมา", 300.0, 160.0), w("กทม.", 400.0, 160.0)],
+                vec![
+                    w("๒๘", 297.0, 200.0),
+                    w("พฤศจิกายน", 320.0, 200.0),
+                    w("๒๕๖๘", 400.0, 200.0),
+                ],
+                vec![
+                    w("เรื่อง", 85.0, 240.0),
+                    w(
+                        "โครงการความร่วมมือระหว่างประเทศในการส่งผู้เชี่ยวชาญให้",
+                        123.0,
+                        240.0,
+                    ),
+                ],
+                vec![
+                    w("องค์กรปกครองส่วนท้องถิ่น", 123.0, 262.0),
+                    w("ประจำปี", 270.0, 262.0),
+                ],
+                vec![
+                    w("เรียน", 85.0, 300.0),
+                    w("ผู้ว่าราชการจังหวัด", 126.0, 300.0),
+                    w("ทุกจังหวัด", 249.0, 300.0),
+                ],
+                vec![
+                    w("สิ่งที่ส่งมาด้วย", 85.0, 330.0),
+                    w("๑.", 170.0, 330.0),
+                    w("รายละเอียดโครงการฯ", 185.0, 330.0),
+                ],
+                vec![w("๒.", 170.0, 352.0), w("แบบคำขอ", 185.0, 352.0)],
+                vec![w("ด้วยกรมส่งเสริมการปกครองท้องถิ่น", 156.0, 390.0)],
+            ],
+        };
+        let (f, spots) = read(&[page]);
+        assert_eq!(f.urgency, Some(Urgency::MostUrgent));
+        assert_eq!(f.number, "มท ๐๘๑๐.๒/ว ๑๒๓");
+        assert_eq!(f.from, "กรมส่งเสริมการปกครองท้องถิ่น");
+        assert_eq!(f.date, NaiveDate::from_ymd_opt(2025, 11, 28));
+        assert_eq!(
+            f.subject,
+            "โครงการความร่วมมือระหว่างประเทศในการส่งผู้เชี่ยวชาญให้องค์กรปกครองส่วนท้องถิ่น ประจำปี"
+        );
+        assert_eq!(f.to, "ผู้ว่าราชการจังหวัด ทุกจังหวัด");
+        assert_eq!(f.enclosures, ["รายละเอียดโครงการฯ", "แบบคำขอ"]);
+        assert!(spots
+            .iter()
+            .any(|s| s.field == "subject" && s.rect.y1 > 280.0));
+    }
+
+    #[test]
+    fn dates_in_either_digits_and_abbreviated() {
+        assert_eq!(
+            parse_thai_date("5 มี.ค. 2569"),
+            NaiveDate::from_ymd_opt(2026, 3, 5)
+        );
+        assert_eq!(
+            parse_thai_date("วันที่ ๑ มกราคม ๒๕๖๙"),
+            NaiveDate::from_ymd_opt(2026, 1, 1)
+        );
+        assert_eq!(parse_thai_date("๓๑ กุมภาพันธ์ ๒๕๖๙"), None);
+        assert_eq!(parse_thai_date("เรื่อง ทดสอบ"), None);
+    }
+}
