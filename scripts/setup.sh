@@ -35,6 +35,10 @@ pkgs=(
   poppler-utils libharfbuzz-bin zbar-tools unzip mupdf-tools python3-pdfminer
   # checking the syntax and streams of PDF/A files (qpdf --check)
   qpdf
+  # reading received letters: scans and photos by OCR (Tesseract with its Thai model);
+  # the letters of other programs the reading is measured on are typeset by typst, from
+  # PyPI into a virtual environment (python3-venv)
+  tesseract-ocr tesseract-ocr-tha python3-venv
   # the app under a virtual display, driven by WebDriver; screenshots
   xvfb xauth webkit2gtk-driver imagemagick
   # printing: lp and lpstat talk to CUPS where a printer is set up
@@ -90,6 +94,16 @@ if [ ! -s "$WORDS" ]; then
     --dest "$TOOLS/dict" pythainlp==5.4.0
   unzip -o -q -j "$TOOLS"/dict/pythainlp-5.4.0-*.whl pythainlp/corpus/words_th.txt -d "$TOOLS/dict"
   rm -f "$TOOLS"/dict/pythainlp-*.whl
+fi
+
+# typst (PyPI) in .tools/py: tests/foreign/make.py typesets letters in the official layout
+# as another program would, to measure how well a received letter is read (tests/reading.rs).
+if ! "$TOOLS/py/bin/python" -c "import typst" >/dev/null 2>&1; then
+  step "installing typst (PyPI) into .tools/py"
+  HINT="pip could not install typst from PyPI: check the network or a proxy (pip config set global.proxy …), then run the same command again."
+  python3 -m venv "$TOOLS/py"
+  "$TOOLS/py/bin/python" -m pip install --quiet --disable-pip-version-check typst==0.15.2
+  unset HINT
 fi
 
 # npm packages of the UI and of the end-to-end tests (npm install, not npm ci: the

@@ -27,6 +27,8 @@ mod parts;
 mod pg_cli;
 mod pg_numbering;
 mod powerloss;
+mod reading;
+mod receive;
 mod register;
 mod shaping;
 mod text;

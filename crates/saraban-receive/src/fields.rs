@@ -42,26 +42,34 @@ struct Segment {
     row: usize,
 }
 
+/// Words as the page shows them: a space where there is a gap a space wide, none where a
+/// reader split a word at a mark (poppler parts เป้ from าหมาย by two points).
+fn words_text(words: &[Word]) -> String {
+    let mut out = String::new();
+    let mut last: Option<&Word> = None;
+    for w in words {
+        if let Some(prev) = last {
+            let gap = w.rect.x0 - prev.rect.x1;
+            if gap > prev.rect.h().max(w.rect.h()) * 0.12 {
+                out.push(' ');
+            }
+        }
+        out.push_str(&w.text);
+        last = Some(w);
+    }
+    out
+}
+
 impl Segment {
     fn text(&self) -> String {
-        self.words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        words_text(&self.words)
     }
 
     /// The value after a label of `n` words: its text and where it starts.
     fn after(&self, n: usize) -> (String, f32) {
         let rest = &self.words[n.min(self.words.len())..];
         let x = rest.first().map(|w| w.rect.x0).unwrap_or(self.rect.x1);
-        (
-            rest.iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            x,
-        )
+        (words_text(rest), x)
     }
 }
 
@@ -403,7 +411,9 @@ pub fn read(pages: &[Page]) -> (ReceivedFields, Vec<Spot>) {
         if let Some(f) = current.as_mut() {
             let near = seg.rect.y0 - f.rect.y1 < line_h * 1.2;
             let under = (seg.rect.x0 - f.value_x).abs() < line_h * 0.6;
-            if near && under && f.field != "number" {
+            // A memo's ส่วนราชการ wraps to the margin, under its label.
+            let at_margin = f.field == "from" && (seg.rect.x0 - f.rect.x0).abs() < line_h * 0.6;
+            if near && (under || at_margin) && f.field != "number" {
                 f.parts.push(text.clone());
                 f.rect = f.rect.union(seg.rect);
                 continue;

@@ -232,7 +232,14 @@ fn broken_pdf(name: &str) -> Error {
 
 fn read_pdf(bytes: &[u8], name: &str) -> Result<Reading> {
     let file = temp_file(bytes, ".pdf")?;
-    let (encrypted, pages) = pdf_info(file.path(), name)?;
+    // An encrypted file names its encryption in its trailer; one with a user password
+    // cannot even be opened by poppler to say so.
+    let says_encrypt = bytes.windows(8).any(|w| w == b"/Encrypt");
+    let (encrypted, pages) = match pdf_info(file.path(), name) {
+        Ok(info) => info,
+        Err(_) if says_encrypt => (true, 0),
+        Err(e) => return Err(e),
+    };
     if encrypted {
         return Err(Error::input(
             "file",
