@@ -17,6 +17,7 @@ const STAGES: &[&str] = &[
     "saraban-model",
     "saraban-typeset",
     "saraban-pdf",
+    "saraban-receive",
     "saraban-register",
 ];
 
@@ -58,6 +59,10 @@ fn each_stage_depends_only_on_the_stages_below_it() {
     // reads letters stay light (SQLite only through the register's `sqlite` feature).
     let model = std::fs::read_to_string(root().join("crates/saraban-model/Cargo.toml")).unwrap();
     assert!(model.contains("rusqlite = { workspace = true, optional = true }"));
+    // Reading a received file and keeping the register are apart: the register never
+    // reads a file's content (the office hands it what was read and a stamp function).
+    let register = saraban_deps(&root().join("crates/saraban-register/Cargo.toml"));
+    assert!(!register.contains("saraban-receive"));
     // Nothing below the register knows it; the typesetter never writes PDF.
     for low in ["saraban-thai", "saraban-model", "saraban-typeset"] {
         let deps = saraban_deps(&root().join("crates").join(low).join("Cargo.toml"));

@@ -59,6 +59,35 @@ fn tidy(s: &str) -> String {
     s.split_whitespace().collect::<String>()
 }
 
+/// The share of characters right: 1 − edit distance / the longer length.
+fn char_share(a: &str, b: &str) -> f64 {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    1.0 - prev[b.len()] as f64 / a.len().max(b.len()) as f64
+}
+
+/// A field's value as text, for the share of characters right.
+fn as_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => tidy(s),
+        serde_json::Value::Array(a) => a.iter().map(as_text).collect::<Vec<_>>().join("|"),
+        serde_json::Value::Null => String::new(),
+        v => v.to_string(),
+    }
+}
+
 /// Which fields of `read` match `truth` exactly.
 fn score(read: &ReceivedFields, truth: &serde_json::Value) -> BTreeMap<&'static str, bool> {
     let text = |k: &str| tidy(truth[k].as_str().unwrap_or(""));
@@ -90,9 +119,17 @@ fn score(read: &ReceivedFields, truth: &serde_json::Value) -> BTreeMap<&'static 
     m
 }
 
-/// Reads every letter of the set in one form (`suffix`: `.pdf` or `.scan.png`); returns
-/// the exact matches of each field and the number of letters.
-fn measure(office: &Office, suffix: &str) -> (BTreeMap<&'static str, usize>, usize, Vec<String>) {
+/// What a form of the set scored: exact matches per field, the mean share of characters
+/// right per field, the number of letters, and what was missed.
+struct Measured {
+    exact: BTreeMap<&'static str, usize>,
+    chars: BTreeMap<&'static str, f64>,
+    n: usize,
+    misses: Vec<String>,
+}
+
+/// Reads every letter of the set in one form (`suffix`: `.pdf` or `.scan.png`).
+fn measure(office: &Office, suffix: &str) -> Measured {
     let dir = foreign();
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
@@ -101,6 +138,7 @@ fn measure(office: &Office, suffix: &str) -> (BTreeMap<&'static str, usize>, usi
         .collect();
     names.sort();
     let mut exact: BTreeMap<&'static str, usize> = FIELDS.iter().map(|f| (*f, 0)).collect();
+    let mut chars: BTreeMap<&'static str, f64> = FIELDS.iter().map(|f| (*f, 0.0)).collect();
     let mut misses = Vec::new();
     for truth_path in &names {
         let stem = truth_path
@@ -117,6 +155,10 @@ fn measure(office: &Office, suffix: &str) -> (BTreeMap<&'static str, usize>, usi
             .unwrap()
             .remove(0);
         let reading = office.read_received(&letter).unwrap();
+        let got = serde_json::to_value(&reading.fields).unwrap();
+        for f in FIELDS {
+            *chars.get_mut(f).unwrap() += char_share(&as_text(&got[f]), &as_text(&truth[f]));
+        }
         for (field, ok) in score(&reading.fields, &truth) {
             if ok {
                 *exact.get_mut(field).unwrap() += 1;
@@ -129,27 +171,40 @@ fn measure(office: &Office, suffix: &str) -> (BTreeMap<&'static str, usize>, usi
             }
         }
     }
-    (exact, names.len(), misses)
+    let n = names.len();
+    for v in chars.values_mut() {
+        *v /= n.max(1) as f64;
+    }
+    Measured {
+        exact,
+        chars,
+        n,
+        misses,
+    }
 }
 
 #[test]
 fn received_letters_are_read_field_by_field() {
     let office = Office::new(&OfficeSettings::default()).unwrap();
-    let (text, n, text_misses) = measure(&office, ".pdf");
-    let (scan, m, scan_misses) = measure(&office, ".scan.png");
+    let text_pdfs = measure(&office, ".pdf");
+    let scans = measure(&office, ".scan.png");
+    let (text, n, text_misses) = (&text_pdfs.exact, text_pdfs.n, &text_pdfs.misses);
+    let (scan, m, scan_misses) = (&scans.exact, scans.n, &scans.misses);
     assert_eq!(n, 16);
     assert_eq!(m, 16);
     let pct = |k: usize, n: usize| 100.0 * k as f64 / n as f64;
     let mut table = String::from(
-        "| field | text PDFs (typst) | scans at 200 dpi, 2°, speckled |\n|---|---|---|\n",
+        "| field | text PDFs (typst): exact | characters right | scans at 200 dpi, 2°, speckled: exact | characters right |\n|---|---|---|---|---|\n",
     );
     for f in FIELDS {
         table.push_str(&format!(
-            "| {f} | {}/{n} ({:.0} %) | {}/{m} ({:.0} %) |\n",
+            "| {f} | {}/{n} ({:.0} %) | {:.1} % | {}/{m} ({:.0} %) | {:.1} % |\n",
             text[f],
             pct(text[f], n),
+            100.0 * text_pdfs.chars[f],
             scan[f],
-            pct(scan[f], m)
+            pct(scan[f], m),
+            100.0 * scans.chars[f],
         ));
     }
     eprintln!("{table}");
@@ -178,5 +233,14 @@ fn received_letters_are_read_field_by_field() {
     }
 }
 
-/// The least each field is read right on the scans (per cent), as measured.
-const SCAN_FLOORS: [(&str, f64); 0] = [];
+/// The least each field is read exactly on the scans (per cent): what was measured on
+/// 2026-12-05 less a letter or two of slack. The goal is 85 % each; see the note.
+const SCAN_FLOORS: [(&str, f64); 7] = [
+    ("date", 25.0),
+    ("from", 62.0),
+    ("to", 31.0),
+    ("urgency", 75.0),
+    ("references", 50.0),
+    ("enclosures", 37.0),
+    ("number", 6.0),
+];

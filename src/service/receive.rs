@@ -156,7 +156,8 @@ impl Office {
     /// Reads a received file into the fields for the clerk to confirm (nothing is
     /// registered).
     pub fn read_received(&self, file: &ReceivedFile) -> Result<Reading> {
-        saraban_receive::read(&file.bytes, &file.name)
+        let font = self.press.typesetter.fonts.regular.data.clone();
+        saraban_receive::read(&file.bytes, &file.name, Some(&font))
     }
 
     /// The stamped copy of `reading`'s PDF: the receipt stamp where there is room at the

@@ -236,6 +236,83 @@ const MONTHS_SHORT: [&str; 12] = [
 
 /// A Thai date as printed (`๒๘ พฤศจิกายน ๒๕๖๘`, `5 มี.ค. 2569`, after วันที่ or not).
 pub fn parse_thai_date(text: &str) -> Option<NaiveDate> {
+    parse_date_with(text, None)
+}
+
+/// Digits OCR takes for one another in a Thai letter font (seen on the scans of
+/// `tests/reading.rs`), each with the digits it may really be, in Arabic.
+const CONFUSED: [&[char]; 10] = [
+    &['0', '6', '8', '3'],
+    &['1', '7'],
+    &['2', '6', '1'],
+    &['3', '0', '8'],
+    &['4', '5'],
+    &['5', '8', '4', '9', '6'],
+    &['6', '2', '0', '5'],
+    &['7', '1'],
+    &['8', '5', '0', '3'],
+    &['9', '5'],
+];
+
+/// A year read by OCR made plausible for a letter received on `today`: four digits (one
+/// read twice is dropped), each possibly one it is taken for, within three years before
+/// and a month after today; the fewest changes win, then the nearest year. Christian era.
+fn plausible_year(digits: &str, today: NaiveDate) -> Option<i32> {
+    let d: Vec<char> = digits.chars().collect();
+    let mut spellings: Vec<Vec<char>> = Vec::new();
+    match d.len() {
+        4 => spellings.push(d.clone()),
+        5 => {
+            for skip in 0..5 {
+                spellings.push(
+                    d.iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != skip)
+                        .map(|(_, c)| *c)
+                        .collect(),
+                );
+            }
+        }
+        _ => return None,
+    }
+    let now = chrono::Datelike::year(&today);
+    let (lo, hi) = (now - 3, now);
+    // Cost: a digit kept 0; one taken for another 1, more for the less usual mistakes.
+    let mut best: Option<(u32, i32, i32)> = None;
+    for sp in spellings {
+        let extra = if d.len() == 5 { 10 } else { 0 };
+        for year in lo..=hi {
+            for era in [year + 543, year] {
+                let want: Vec<char> = era.to_string().chars().collect();
+                let mut cost = extra;
+                let mut changes = 0;
+                let ok = want.iter().zip(&sp).all(|(w, r)| {
+                    if w == r {
+                        return true;
+                    }
+                    let Some(at) = r
+                        .to_digit(10)
+                        .and_then(|v| CONFUSED[v as usize].iter().position(|c| c == w))
+                    else {
+                        return false;
+                    };
+                    changes += 1;
+                    cost += 10 + at as u32;
+                    true
+                });
+                let key = (cost, (now - year).abs(), year);
+                if ok && changes <= 2 && best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+                    best = Some(key);
+                }
+            }
+        }
+    }
+    best.map(|b| b.2)
+}
+
+/// [`parse_thai_date`]; with `today` (a scan read by OCR), a year that cannot be the
+/// letter's is made plausible ([`plausible_year`]) and a date after today refused.
+pub(crate) fn parse_date_with(text: &str, today: Option<NaiveDate>) -> Option<NaiveDate> {
     let t = saraban_thai::to_arabic_digits(text);
     let t = t.trim();
     // After ลงวันที่ or วันที่ (as OCR may spell them).
@@ -251,22 +328,38 @@ pub fn parse_thai_date(text: &str) -> Option<NaiveDate> {
     if words.len() < 3 {
         return None;
     }
-    // Day, month, year; the month name may be glued to the day or year by OCR.
     let day: u32 = words[0].parse().ok()?;
     let month = MONTHS
         .iter()
         .position(|m| words[1] == *m || skeleton(words[1]) == skeleton(m))
         .or_else(|| MONTHS_SHORT.iter().position(|m| words[1] == *m))? as u32
         + 1;
-    let year_text: String = words[2].chars().filter(char::is_ascii_digit).collect();
-    let mut year: i32 = year_text.parse().ok()?;
-    if year >= 2400 {
-        year -= 543;
+    let year_text: String = words[2..]
+        .join("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let strict = year_text
+        .parse::<i32>()
+        .ok()
+        .map(|y| if y >= 2400 { y - 543 } else { y });
+    let year = match today {
+        None => strict.filter(|y| (1941..=2200).contains(y))?,
+        Some(today) => match strict {
+            Some(y)
+                if (chrono::Datelike::year(&today) - 3..=chrono::Datelike::year(&today))
+                    .contains(&y) =>
+            {
+                y
+            }
+            _ => plausible_year(&year_text, today)?,
+        },
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    match today {
+        Some(t) if date > t + chrono::Duration::days(31) => None,
+        _ => Some(date),
     }
-    if !(1941..=2200).contains(&year) {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 fn urgency_of(text: &str) -> Option<Urgency> {
@@ -314,6 +407,12 @@ struct Found {
 
 /// Reads the fields of a letter from its first page (and the next, for a long header).
 pub fn read(pages: &[Page]) -> (ReceivedFields, Vec<Spot>) {
+    read_with(pages, None)
+}
+
+/// [`read`]; with `today`, the page was read by OCR, and a date's year that cannot be the
+/// letter's is made plausible for a letter received today.
+pub fn read_with(pages: &[Page], today: Option<NaiveDate>) -> (ReceivedFields, Vec<Spot>) {
     let mut fields = ReceivedFields::default();
     let mut spots = Vec::new();
     let Some(page) = pages.first() else {
@@ -363,7 +462,7 @@ pub fn read(pages: &[Page]) -> (ReceivedFields, Vec<Spot>) {
                     segs[i..].iter().take_while(|s| s.row == seg.row).collect();
                 let whole = row.iter().map(|s| s.text()).collect::<Vec<_>>().join(" ");
                 let date_of =
-                    |t: &str| parse_thai_date(t.find("วันที่").map(|i| &t[i..]).unwrap_or(t));
+                    |t: &str| parse_date_with(t.find("วันที่").map(|i| &t[i..]).unwrap_or(t), today);
                 if let Some(d) = date_of(&text).or_else(|| date_of(&whole)) {
                     fields.date = Some(d);
                     let rect = row
@@ -571,6 +670,31 @@ mod tests {
         assert!(spots
             .iter()
             .any(|s| s.field == "subject" && s.rect.y1 > 280.0));
+    }
+
+    #[test]
+    fn a_year_misread_by_ocr_is_made_plausible() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5);
+        // ๒๕๖๘ read as ๒๕๒๕ or with a digit twice.
+        assert_eq!(
+            parse_date_with("๒๘ พฤศจิกายน ๒๕๒๕", today),
+            NaiveDate::from_ymd_opt(2025, 11, 28)
+        );
+        assert_eq!(
+            parse_date_with("๒๘ พฤศจิกายน ๒๕๒๐๕", today),
+            NaiveDate::from_ymd_opt(2025, 11, 28)
+        );
+        // A year that is plain is kept; one nothing explains is refused.
+        assert_eq!(
+            parse_date_with("๕ มีนาคม ๒๕๖๙", today),
+            NaiveDate::from_ymd_opt(2026, 3, 5)
+        );
+        assert_eq!(parse_date_with("๕ มีนาคม ๑๑๑๑", today), None);
+        // Text PDFs are read as printed.
+        assert_eq!(
+            parse_thai_date("๕ มีนาคม ๒๕๒๕"),
+            NaiveDate::from_ymd_opt(1982, 3, 5)
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //! limits: [`tools`]) and its own failures; it depends on the letter model and the PDF
 //! writer (for the embedded data and a PDF of an image), never on the register.
 
+pub mod digits;
 pub mod eml;
 pub mod fields;
 pub mod ocr;
@@ -172,11 +173,15 @@ pub fn check_size(name: &str, size: u64) -> Result<()> {
 }
 
 /// Reads a received PDF or image (an e-mail is opened with [`eml::letters`] first).
-pub fn read(bytes: &[u8], name: &str) -> Result<Reading> {
+/// `digit_font` is the office's letter font: a scan's Thai digits are read again by its
+/// digits' shapes ([`digits`]).
+pub fn read(bytes: &[u8], name: &str, digit_font: Option<&[u8]>) -> Result<Reading> {
     check_size(name, bytes.len() as u64)?;
     match file_type(bytes, name) {
-        Some(FileType::Pdf) => read_pdf(bytes, name),
-        Some(FileType::Png | FileType::Jpeg | FileType::Tiff) => read_image(bytes, name),
+        Some(FileType::Pdf) => read_pdf(bytes, name, digit_font),
+        Some(FileType::Png | FileType::Jpeg | FileType::Tiff) => {
+            read_image(bytes, name, digit_font)
+        }
         Some(FileType::Eml) => Err(Error::input(
             "file",
             format!("{name} เป็นอีเมล: เปิดเพื่อรับไฟล์ PDF ที่แนบมาแต่ละไฟล์"),
@@ -230,7 +235,7 @@ fn broken_pdf(name: &str) -> Error {
     )
 }
 
-fn read_pdf(bytes: &[u8], name: &str) -> Result<Reading> {
+fn read_pdf(bytes: &[u8], name: &str, digit_font: Option<&[u8]>) -> Result<Reading> {
     let file = temp_file(bytes, ".pdf")?;
     // An encrypted file names its encryption in its trailer; one with a user password
     // cannot even be opened by poppler to say so.
@@ -285,7 +290,7 @@ fn read_pdf(bytes: &[u8], name: &str) -> Result<Reading> {
     }
     // Pages without text: a scan. Its first page is read by OCR.
     let image = ocr::render_page(file.path(), 1)?;
-    let mut reading = ocr::read_image(&image)?;
+    let mut reading = ocr::read_image(&image, digit_font)?;
     reading.kind = ReceivedKind::ScannedPdf;
     reading.pdf = bytes.to_vec();
     // The page's size in points, for the stamp: the image's scale.
@@ -298,10 +303,10 @@ fn read_pdf(bytes: &[u8], name: &str) -> Result<Reading> {
     Ok(reading)
 }
 
-fn read_image(bytes: &[u8], name: &str) -> Result<Reading> {
+fn read_image(bytes: &[u8], name: &str, digit_font: Option<&[u8]>) -> Result<Reading> {
     let image = ocr::decode(bytes, name)?;
     let pdf = saraban_pdf::scan::image_pdf(&image.gray, image.dpi)?;
-    let mut reading = ocr::read_image(&image)?;
+    let mut reading = ocr::read_image(&image, digit_font)?;
     let (w, h) = saraban_pdf::scan::page_size(image.gray.width(), image.gray.height(), image.dpi);
     reading.first_page = reading.first_page.scaled_to(w, h);
     reading.spots = reading

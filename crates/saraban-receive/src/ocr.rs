@@ -12,6 +12,7 @@ use image::{GrayImage, ImageReader, Luma};
 use saraban_model::error::{Error, Result};
 use saraban_model::received::{ReadBy, ReceivedKind};
 
+use crate::digits::DigitShapes;
 use crate::fields::{self, Spot};
 use crate::page::{Page, Rect, Word};
 use crate::tools::{arg, run, LIMIT};
@@ -177,8 +178,9 @@ pub fn prepare(scan: &Scan) -> GrayImage {
 }
 
 /// Tesseract's words of a prepared page, as a page in pixels: the text of each line as
-/// its plain-text output writes it (with the page's spaces), the boxes from its TSV.
-fn tesseract(image: &GrayImage, dpi: f32) -> Result<Page> {
+/// its plain-text output writes it (with the page's spaces), the boxes from its TSV, the
+/// Thai digits read again by their shapes when `digits` are known.
+fn tesseract(image: &GrayImage, dpi: f32, digits: Option<&DigitShapes>) -> Result<Page> {
     let dir = tempfile::Builder::new()
         .prefix("saraban-ocr-")
         .tempdir()
@@ -209,18 +211,46 @@ fn tesseract(image: &GrayImage, dpi: f32) -> Result<Page> {
     let read = |ext: &str| {
         std::fs::read_to_string(dir.path().join(format!("out.{ext}"))).unwrap_or_default()
     };
-    Ok(parse_tsv(
+    let fix = |text: &str, r: Rect| {
+        digits.and_then(|d| {
+            d.reread(
+                image,
+                (
+                    r.x0.max(0.0) as u32,
+                    r.y0.max(0.0) as u32,
+                    r.x1 as u32,
+                    r.y1 as u32,
+                ),
+                text,
+            )
+        })
+    };
+    Ok(parse_tsv_fixing(
         &read("tsv"),
         &read("txt"),
         image.width() as f32,
         image.height() as f32,
+        &fix,
     ))
 }
 
 /// Tesseract's TSV (a row per recognised unit: block, paragraph, line, box, text; for
 /// Thai a character at a time) and its plain text (the same lines, with the spaces of the
 /// page): words with their boxes.
+#[cfg(test)]
 pub(crate) fn parse_tsv(tsv: &str, txt: &str, w: f32, h: f32) -> Page {
+    parse_tsv_fixing(tsv, txt, w, h, &|_, _| None)
+}
+
+/// [`parse_tsv`], each run of Thai digits given to `fix` (its text and box) to be read
+/// again.
+pub(crate) fn parse_tsv_fixing(
+    tsv: &str,
+    txt: &str,
+    w: f32,
+    h: f32,
+    fix: &dyn Fn(&str, Rect) -> Option<String>,
+) -> Page {
     let mut lines: Vec<Vec<Word>> = Vec::new();
     let mut key = (-1, -1, -1);
     for row in tsv.lines().skip(1) {
@@ -267,14 +297,71 @@ pub(crate) fn parse_tsv(tsv: &str, txt: &str, w: f32, h: f32) -> Page {
     heights.sort_by(|a, b| a.total_cmp(b));
     let letter_h = heights.get(heights.len() / 2).copied().unwrap_or(20.0);
     let same_count = texts.len() == lines.len();
-    for (i, units) in lines.into_iter().enumerate() {
+    for (i, mut units) in lines.into_iter().enumerate() {
+        let before: String = units.iter().map(|u| u.text.as_str()).collect();
+        fix_digit_runs(&mut units, fix);
+        let after: String = units.iter().map(|u| u.text.as_str()).collect();
         let words = same_count
-            .then(|| with_spaces(&units, &texts[i]))
+            .then(|| remap(&texts[i], &before, &after))
             .flatten()
+            .and_then(|text| with_spaces(&units, &text))
             .unwrap_or_else(|| by_gaps(units, letter_h));
         page.lines.push(words);
     }
     page
+}
+
+fn is_thai_digit(c: char) -> bool {
+    ('๐'..='๙').contains(&c)
+}
+
+/// Gives each run of units that are all Thai digits to `fix`, and takes its reading.
+fn fix_digit_runs(units: &mut [Word], fix: &dyn Fn(&str, Rect) -> Option<String>) {
+    let mut i = 0;
+    while i < units.len() {
+        if !units[i].text.chars().all(is_thai_digit) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < units.len() && units[i].text.chars().all(is_thai_digit) {
+            i += 1;
+        }
+        let run = &mut units[start..i];
+        let text: String = run.iter().map(|u| u.text.as_str()).collect();
+        let rect = run
+            .iter()
+            .map(|u| u.rect)
+            .reduce(Rect::union)
+            .unwrap_or_default();
+        if let Some(new) = fix(&text, rect) {
+            let mut chars = new.chars();
+            for u in run.iter_mut() {
+                let n = u.text.chars().count();
+                u.text = chars.by_ref().take(n).collect();
+            }
+        }
+    }
+}
+
+/// The plain-text line `txt` with its characters (spaces aside) replaced one for one:
+/// `before` was what they were, `after` what they are now.
+fn remap(txt: &str, before: &str, after: &str) -> Option<String> {
+    if txt.replace(' ', "") != before || before.chars().count() != after.chars().count() {
+        return None;
+    }
+    let mut fixed = after.chars();
+    Some(
+        txt.chars()
+            .map(|c| {
+                if c == ' ' {
+                    ' '
+                } else {
+                    fixed.next().unwrap_or(c)
+                }
+            })
+            .collect(),
+    )
 }
 
 /// A line's units grouped into the words of its text (the text without spaces must be
@@ -323,14 +410,17 @@ fn fix_text(t: &str) -> String {
     t.replace("\u{0E4D}\u{0E32}", "\u{0E33}")
 }
 
-/// Reads a scanned page: straightened, OCR, the official layout.
-pub fn read_image(scan: &Scan) -> Result<Reading> {
+/// Reads a scanned page: straightened, OCR, the digits again by their shapes in
+/// `digit_font` (the office's letter font), the official layout.
+pub fn read_image(scan: &Scan, digit_font: Option<&[u8]>) -> Result<Reading> {
     let prepared = prepare(scan);
     let dpi = scan.dpi.max(300.0);
+    let shapes = digit_font.and_then(DigitShapes::new);
     // Words in the scan's own pixels.
-    let page =
-        tesseract(&prepared, dpi)?.scaled_to(scan.gray.width() as f32, scan.gray.height() as f32);
-    let (fields, spots) = fields::read(std::slice::from_ref(&page));
+    let page = tesseract(&prepared, dpi, shapes.as_ref())?
+        .scaled_to(scan.gray.width() as f32, scan.gray.height() as f32);
+    let today = saraban_thai::date::today();
+    let (fields, spots) = fields::read_with(std::slice::from_ref(&page), Some(today));
     Ok(Reading {
         kind: ReceivedKind::Image,
         read_by: if page.has_text() {

@@ -1,0 +1,291 @@
+//! Thai digits read again, one glyph at a time. Tesseract's Thai model reads the words of
+//! a scanned letter well but takes its digits for one another (๐๘๑๐ for ๐๕๑๐, ๒๕๖๘ for
+//! ๒๕๒๕): and a number or a date with one digit wrong is a wrong register entry. Official
+//! letters are printed in TH Sarabun or its free twin Laksaman, whose ten digits are known
+//! shapes: each glyph Tesseract called a Thai digit is cut out of the page and compared
+//! with the ten digits of the office's letter font drawn at its size (ab_glyph); the digit
+//! it matches best replaces Tesseract's guess.
+
+use ab_glyph::{Font, FontRef, ScaleFont};
+use image::{GrayImage, Luma};
+
+/// The ten Thai digits.
+const THAI_DIGITS: [char; 10] = ['๐', '๑', '๒', '๓', '๔', '๕', '๖', '๗', '๘', '๙'];
+
+/// The digits of a font, drawn: their ink as boolean bitmaps at a reference height.
+pub struct DigitShapes {
+    shapes: Vec<(char, Bitmap)>,
+}
+
+/// Ink as a grid of booleans.
+#[derive(Clone)]
+struct Bitmap {
+    w: usize,
+    h: usize,
+    ink: Vec<bool>,
+}
+
+impl Bitmap {
+    fn at(&self, x: usize, y: usize) -> bool {
+        self.ink[y * self.w + x]
+    }
+
+    /// The part holding ink.
+    fn trimmed(&self) -> Option<Bitmap> {
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+        for y in 0..self.h {
+            for x in 0..self.w {
+                if self.at(x, y) {
+                    x0 = x0.min(x);
+                    y0 = y0.min(y);
+                    x1 = x1.max(x + 1);
+                    y1 = y1.max(y + 1);
+                }
+            }
+        }
+        if x0 == usize::MAX {
+            return None;
+        }
+        let (w, h) = (x1 - x0, y1 - y0);
+        let mut ink = Vec::with_capacity(w * h);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                ink.push(self.at(x, y));
+            }
+        }
+        Some(Bitmap { w, h, ink })
+    }
+}
+
+impl DigitShapes {
+    /// The digits of the font in `data` (TrueType or OpenType); `None` when it has none.
+    pub fn new(data: &[u8]) -> Option<DigitShapes> {
+        let font = FontRef::try_from_slice(data).ok()?;
+        let scaled = font.as_scaled(96.0);
+        let mut shapes = Vec::new();
+        for c in THAI_DIGITS {
+            let id = font.glyph_id(c);
+            if id.0 == 0 {
+                return None;
+            }
+            let glyph = id.with_scale_and_position(96.0, ab_glyph::point(0.0, scaled.ascent()));
+            let outline = font.outline_glyph(glyph)?;
+            let b = outline.px_bounds();
+            let (w, h) = (
+                b.width().ceil() as usize + 1,
+                b.height().ceil() as usize + 1,
+            );
+            let mut ink = vec![false; w * h];
+            outline.draw(|x, y, v| {
+                if v > 0.5 {
+                    if let Some(p) = ink.get_mut(y as usize * w + x as usize) {
+                        *p = true;
+                    }
+                }
+            });
+            shapes.push((c, Bitmap { w, h, ink }.trimmed()?));
+        }
+        Some(DigitShapes { shapes })
+    }
+
+    /// The digit a glyph cut from a page looks most like, and how much (-1 to 1): the
+    /// correlation of the two inks on a common grid, softened by a pixel so that a stroke
+    /// a little off still counts, less for a shape of another width.
+    fn classify(&self, glyph: &Bitmap) -> (char, f32) {
+        let g = grid(glyph);
+        let mut best = ('๐', -2.0f32);
+        for (c, shape) in &self.shapes {
+            let s = grid(shape);
+            let aspect = (glyph.w as f32 / glyph.h as f32) / (shape.w as f32 / shape.h as f32);
+            let aspect = aspect.min(1.0 / aspect);
+            let score = correlation(&g, &s) * aspect.powf(0.3);
+            if score > best.1 {
+                best = (*c, score);
+            }
+        }
+        best
+    }
+
+    /// Reads again the Thai digits of `text`, whose glyphs are in `rect` (x0, y0, x1, y1
+    /// pixels) of `page`: the glyphs are told apart by the columns of paper between them;
+    /// when there are as many as the digits of `text`, each is read by its shape. Other
+    /// characters are kept as they are. `None` when nothing changes.
+    pub fn reread(
+        &self,
+        page: &GrayImage,
+        rect: (u32, u32, u32, u32),
+        text: &str,
+    ) -> Option<String> {
+        let chars: Vec<char> = text.chars().collect();
+        if chars.is_empty() || !chars.iter().all(|c| THAI_DIGITS.contains(c)) {
+            return None;
+        }
+        let (x0, y0, x1, y1) = rect;
+        let (x1, y1) = (x1.min(page.width()), y1.min(page.height()));
+        if x1 <= x0 + 1 || y1 <= y0 + 1 {
+            return None;
+        }
+        let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
+        let dark = threshold(page, x0, y0, x1, y1);
+        let mut ink = Vec::with_capacity(w * h);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                ink.push(page.get_pixel(x, y).0[0] < dark);
+            }
+        }
+        let crop = Bitmap { w, h, ink };
+        // Glyphs: runs of columns with ink.
+        let mut glyphs: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for x in 0..=w {
+            let has = x < w && (0..h).filter(|&y| crop.at(x, y)).count() >= 1;
+            match (has, start) {
+                (true, None) => start = Some(x),
+                (false, Some(s)) => {
+                    glyphs.push((s, x));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        // Specks narrower than a stroke are not glyphs.
+        let widest = glyphs.iter().map(|(a, b)| b - a).max().unwrap_or(0);
+        glyphs.retain(|(a, b)| (b - a) * 5 >= widest);
+        if glyphs.len() != chars.len() {
+            return None;
+        }
+        let mut out = String::new();
+        for (a, b) in glyphs {
+            let mut cols = Vec::with_capacity((b - a) * h);
+            for y in 0..h {
+                for x in a..b {
+                    cols.push(crop.at(x, y));
+                }
+            }
+            let g = Bitmap {
+                w: b - a,
+                h,
+                ink: cols,
+            }
+            .trimmed()?;
+            out.push(self.classify(&g).0);
+        }
+        (out != text).then_some(out)
+    }
+}
+
+/// The grid a glyph is compared on.
+const GW: usize = 20;
+const GH: usize = 28;
+
+/// A bitmap's share of ink in each cell of a GW × GH grid, softened by one cell.
+fn grid(b: &Bitmap) -> Vec<f32> {
+    let mut g = vec![0f32; GW * GH];
+    let mut n = vec![0f32; GW * GH];
+    for y in 0..b.h {
+        for x in 0..b.w {
+            let (gx, gy) = (x * GW / b.w, y * GH / b.h);
+            n[gy * GW + gx] += 1.0;
+            if b.at(x, y) {
+                g[gy * GW + gx] += 1.0;
+            }
+        }
+    }
+    for (v, k) in g.iter_mut().zip(&n) {
+        *v /= k.max(1.0);
+    }
+    let mut soft = vec![0f32; GW * GH];
+    for y in 0..GH {
+        for x in 0..GW {
+            let (mut sum, mut k) = (0.0, 0.0);
+            for dy in -1i32..=1 {
+                for dx in -1i32..=1 {
+                    let (xx, yy) = (x as i32 + dx, y as i32 + dy);
+                    if xx >= 0 && yy >= 0 && (xx as usize) < GW && (yy as usize) < GH {
+                        let w = if dx == 0 && dy == 0 { 2.0 } else { 1.0 };
+                        sum += g[yy as usize * GW + xx as usize] * w;
+                        k += w;
+                    }
+                }
+            }
+            soft[y * GW + x] = sum / k;
+        }
+    }
+    soft
+}
+
+fn correlation(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len() as f32;
+    let (ma, mb) = (a.iter().sum::<f32>() / n, b.iter().sum::<f32>() / n);
+    let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        let (dx, dy) = (x - ma, y - mb);
+        ab += dx * dy;
+        aa += dx * dx;
+        bb += dy * dy;
+    }
+    ab / (aa * bb).sqrt().max(1e-6)
+}
+
+/// The grey level between ink and paper in a box (half-way between the darkest and the
+/// lightest tenth).
+fn threshold(page: &GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) -> u8 {
+    let mut v: Vec<u8> = Vec::new();
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let Luma([p]) = *page.get_pixel(x, y);
+            v.push(p);
+        }
+    }
+    v.sort_unstable();
+    let lo = v[v.len() / 20] as u16;
+    let hi = v[v.len() * 19 / 20] as u16;
+    ((lo + hi) / 2).clamp(40, 200) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn laksaman() -> Option<Vec<u8>> {
+        std::fs::read("/usr/share/fonts/truetype/tlwg/Laksaman.ttf").ok()
+    }
+
+    /// The digits drawn at a scan's size and read back.
+    #[test]
+    fn each_digit_is_told_from_the_others() {
+        let Some(font) = laksaman() else {
+            panic!("Laksaman is not installed: run bash scripts/setup.sh");
+        };
+        let shapes = DigitShapes::new(&font).unwrap();
+        let f = FontRef::try_from_slice(&font).unwrap();
+        // "๐๘๑๐" at 40 pixels, on a page.
+        let mut page = GrayImage::from_pixel(400, 80, Luma([255]));
+        let mut x = 10.0;
+        let text = "๐๘๑๐๒๕๖๘๔๙";
+        for c in text.chars() {
+            let g = f
+                .glyph_id(c)
+                .with_scale_and_position(40.0, ab_glyph::point(x, 50.0));
+            let adv = f.as_scaled(40.0).h_advance(f.glyph_id(c));
+            if let Some(o) = f.outline_glyph(g) {
+                let b = o.px_bounds();
+                o.draw(|px, py, v| {
+                    let (gx, gy) = (b.min.x as i32 + px as i32, b.min.y as i32 + py as i32);
+                    if v > 0.5 && gx >= 0 && gy >= 0 {
+                        page.put_pixel(gx as u32, gy as u32, Luma([0]));
+                    }
+                });
+            }
+            x += adv + 3.0;
+        }
+        // As Tesseract misread them.
+        let misread = "๐๕๑๐๒๕๒๕๕๕";
+        assert_eq!(
+            shapes.reread(&page, (0, 0, 400, 80), misread).as_deref(),
+            Some(text)
+        );
+        // Not digits: left alone.
+        assert_eq!(shapes.reread(&page, (0, 0, 400, 80), "มท"), None);
+    }
+}
