@@ -293,8 +293,60 @@ fn a_letter_saraban_issued_is_received_exactly_and_stamped_clear_of_its_text() {
     );
     assert_eq!(found.lines().count(), 2, "{found}");
     assert!(found.lines().all(|l| json(l)["register"] == "incoming"));
-    // Searching both registers: the sender's finds the letter as outgoing, this one's
-    // only as incoming.
+    // A reply: drafted from the receipt, issued, linked both ways.
+    let draft = ok(d, &["reply", "1/2569"]);
+    let mut reply = json(&draft);
+    assert_eq!(
+        reply["reply_to"],
+        serde_json::json!({"receipt_number": 1, "year_be": 2569})
+    );
+    assert_eq!(reply["recipient"], "กรมส่งเสริมการปกครองท้องถิ่น");
+    let reference = reply["references"][0].as_str().unwrap().to_string();
+    assert!(
+        reference
+            .starts_with("หนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ มท ๐๘๑๐.๒/ว ๑ ลงวันที่ ๓๐ พฤศจิกายน ๒๕๖๙"),
+        "{reference}"
+    );
+    reply["number"] = serde_json::json!({"prefix": "ลป ๐๐๒๓.๓"});
+    reply["agency"] = serde_json::json!({"name": "องค์การบริหารส่วนจังหวัดลำปาง", "address": ["ถนนพหลโยธิน ลำปาง ๕๒๐๐๐"]});
+    reply["body"] = serde_json::json!([
+        "ตามที่กรมแจ้งโครงการ องค์การบริหารส่วนจังหวัดขอส่งคำขอเข้าร่วมโครงการ",
+        "จึงเรียนมาเพื่อโปรดทราบ"
+    ]);
+    reply["signer"] =
+        serde_json::json!({"name": "นายก ข", "positions": ["นายกองค์การบริหารส่วนจังหวัดลำปาง"]});
+    std::fs::write(d.join("reply.json"), reply.to_string()).unwrap();
+    let issued = json(&ok(
+        d,
+        &["issue", "reply.json", "--date", "2026-12-04", "--json"],
+    ));
+    let shown = json(&ok(d, &["incoming", "show", "1/2569", "--json"]));
+    assert_eq!(shown["replies"][0]["number"], issued["number"], "{shown}");
+    let outgoing = json(&ok(d, &["show", &issued["id"].to_string(), "--json"]));
+    assert_eq!(outgoing["answers"], "1/2569");
+    ok(
+        d,
+        &["incoming", "book", "--year", "2569", "-o", "in-book2.pdf"],
+    );
+    let book = Command::new("pdftotext")
+        .arg(d.join("in-book2.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&book.stdout).contains("ตอบแล้ว"));
+    // A reply to a receipt this register does not have is refused.
+    reply["reply_to"] = serde_json::json!({"receipt_number": 99, "year_be": 2569});
+    std::fs::write(d.join("stray.json"), reply.to_string()).unwrap();
+    let o = run(d, &["--lang", "th", "issue", "stray.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        common::stderr(&o).contains("ไม่มีในทะเบียนหนังสือรับ"),
+        "{}",
+        common::stderr(&o)
+    );
+
+    // Searching both registers: the sender's finds the letter as outgoing; this one's
+    // finds the two receipts and its own reply.
     let all = ok_on(
         d,
         "sender.sqlite",
@@ -306,10 +358,11 @@ fn a_letter_saraban_issued_is_received_exactly_and_stamped_clear_of_its_text() {
     );
     assert_eq!(all.lines().count(), 1, "{all}");
     let all = ok(d, &["search", "ความร่วมมือ", "--register", "all", "--json"]);
-    assert!(
-        all.lines().all(|l| json(l)["register"] == "incoming"),
-        "{all}"
-    );
+    let registers: Vec<String> = all
+        .lines()
+        .map(|l| json(l)["register"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(registers, ["incoming", "incoming", "outgoing"], "{all}");
 }
 
 #[test]

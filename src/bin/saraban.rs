@@ -202,6 +202,15 @@ enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Draft a reply to a received letter (หนังสือตอบ): its sender as the recipient, its
+    /// subject, an อ้างถึง naming it, and the link the register keeps when it is issued.
+    Reply {
+        /// The receipt: its receipt number (12/2569) or id.
+        receipt: String,
+        /// Write the draft letter (JSON) here; default: standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// The incoming register (ทะเบียนหนังสือรับ): show, cancel, overdue, export, book.
     Incoming {
         #[command(subcommand)]
@@ -668,9 +677,26 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             if let Some(out) = pdf {
                 office.save_issued_pdf(e.id, &out)?;
             }
+            // The receipt it answers (an extension of the entry).
+            let answers = office
+                .issued_letter(e.id)?
+                .reply_to
+                .map(|r| format!("{}/{}", r.receipt_number, r.year_be));
             if json {
-                print_line(&serde_json::to_string(&e).unwrap_or_default());
+                let mut v = serde_json::to_value(&e).unwrap_or_default();
+                if let Some(a) = &answers {
+                    v["answers"] = a.clone().into();
+                }
+                print_line(&v.to_string());
             } else {
+                if let Some(a) = &answers {
+                    print_line(&match lang {
+                        Lang::Th => {
+                            format!("ตอบหนังสือรับเลขรับ: {}", saraban::thai::to_thai_digits(a))
+                        }
+                        Lang::En => format!("answers receipt: {a}"),
+                    });
+                }
                 let labels = match lang {
                     Lang::Th => [
                         "รายการ",
@@ -905,6 +931,16 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                         printable(&step.line())
                     ),
                 });
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reply { receipt, output } => {
+            let office = open_office(&cli.db, Access::Read, &OfficeSettings::default())?;
+            let r = office.find_receipt(&receipt)?;
+            let json = office.reply_letter(r.id)?.to_json();
+            match output {
+                Some(o) => office.output(&o)?.commit(json.as_bytes())?,
+                None => print_line(&json),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -1338,6 +1374,7 @@ fn receipt_json(r: &saraban::register::Receipt) -> serde_json::Value {
         "status": r.status,
         "note": r.note,
         "routing": r.routing,
+        "replies": r.replies,
     })
 }
 

@@ -726,6 +726,21 @@ impl Office {
         if !blocking.is_empty() {
             return Err(not_ready(&blocking));
         }
+        // A reply names a receipt of this register: one that is not there is a mistake
+        // the register would keep for good.
+        if let Some(r) = letter.reply_to {
+            let what = format!("{}/{}", r.receipt_number, r.year_be);
+            self.reg()?.find_receipt(&what).map_err(|_| {
+                Error::input(
+                    "reply_to",
+                    format!(
+                        "หนังสือนี้ตอบหนังสือรับเลขรับ {} ซึ่งไม่มีในทะเบียนหนังสือรับ ตรวจเลขรับอีกครั้ง",
+                        crate::thai::to_thai_digits(&what)
+                    ),
+                    format!("this letter answers receipt {what}, which is not in the incoming register; check the receipt number"),
+                )
+            })?;
+        }
         let Office {
             register, press, ..
         } = self;

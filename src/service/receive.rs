@@ -75,6 +75,7 @@ pub fn incoming_row(r: &Receipt) -> [String; 8] {
         .routing
         .iter()
         .map(|s| s.step.line())
+        .chain(r.replies.iter().map(|l| format!("ตอบแล้ว ที่ {}", l.number)))
         .collect::<Vec<_>>()
         .join(" / ");
     let mut note = r.note.clone();
@@ -261,6 +262,41 @@ impl Office {
         let reg = self.reg_mut()?;
         reg.cancel_receipt(id, reason)?;
         reg.receipt(id)
+    }
+
+    /// A reply to a receipt (หนังสือตอบ): a new external letter of the office with the
+    /// receipt's sender as its recipient, its subject, an อ้างถึง naming the letter received
+    /// (ที่ and ลงวันที่), and the link to the receipt (`reply_to`) that the register keeps
+    /// when the reply is issued.
+    pub fn reply_letter(&self, receipt: i64) -> Result<crate::Letter> {
+        let r = self.receipt(receipt)?;
+        let mut letter = self.new_letter(crate::letter::Kind::External)?;
+        let f = &r.fields;
+        let date = f
+            .date
+            .map(|d| {
+                crate::thai::format_date(
+                    &crate::letter::LetterDate::from_naive(d),
+                    crate::letter::Digits::Thai,
+                )
+                .joined()
+            })
+            .unwrap_or_default();
+        let mut reference = format!("หนังสือ{}", f.from.trim());
+        if !f.number.trim().is_empty() {
+            reference.push_str(&format!(" ที่ {}", f.number.trim()));
+        }
+        if !date.is_empty() {
+            reference.push_str(&format!(" ลงวันที่ {date}"));
+        }
+        letter.subject = (!f.subject.trim().is_empty()).then(|| f.subject.trim().to_string());
+        letter.recipient = (!f.from.trim().is_empty()).then(|| f.from.trim().to_string());
+        letter.references = vec![reference];
+        letter.reply_to = Some(crate::letter::ReplyTo {
+            receipt_number: r.receipt_number,
+            year_be: r.year_be,
+        });
+        Ok(letter)
     }
 
     /// Finds receipts, newest first.

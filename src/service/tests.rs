@@ -157,6 +157,7 @@ fn typescript_bindings_are_current() {
         crate::letter::Signer::decl(&cfg),
         crate::letter::Acting::decl(&cfg),
         crate::letter::Initials::decl(&cfg),
+        crate::letter::ReplyTo::decl(&cfg),
         crate::letter::Paper::decl(&cfg),
         crate::letter::Stamp::decl(&cfg),
         crate::letter::Owner::decl(&cfg),
@@ -185,6 +186,20 @@ fn typescript_bindings_are_current() {
         KindChange::decl(&cfg),
         Failure::decl(&cfg),
         FieldProblem::decl(&cfg),
+        // The incoming register (หนังสือรับ).
+        crate::received::ReceivedFields::decl(&cfg),
+        crate::received::ReadBy::decl(&cfg),
+        crate::received::ReceivedKind::decl(&cfg),
+        crate::received::RoutingStep::decl(&cfg),
+        crate::register::Receipt::decl(&cfg),
+        crate::register::ReceiptStatus::decl(&cfg),
+        crate::register::ReceiptQuery::decl(&cfg),
+        crate::register::Routed::decl(&cfg),
+        crate::register::ReplyRef::decl(&cfg),
+        saraban_receive::Spot::decl(&cfg),
+        saraban_receive::Rect::decl(&cfg),
+        saraban_receive::ReadingView::decl(&cfg),
+        super::Received::decl(&cfg),
     ];
     let mut text = String::from(
         "// Generated from the Rust types by `SARABAN_WRITE_BINDINGS=1 cargo test bindings`.\n// Do not edit: change the Rust type and generate again.\n\n",

@@ -19,7 +19,7 @@ pub(crate) use super::receipt::{
     cancel_receipt_detail, fields_json, name_of, receipt_of, receive_detail, route_detail,
     search_text, RECEIPT_COLUMNS,
 };
-pub use super::receipt::{Receipt, ReceiptStatus, Routed};
+pub use super::receipt::{Receipt, ReceiptStatus, ReplyRef, Routed};
 use super::search::fold;
 use super::{now_text, SqliteRegister};
 use saraban_model::error::Error;
@@ -365,8 +365,8 @@ impl SqliteRegister {
             )
             .optional()?
             .ok_or_else(|| no_receipt(id))?;
-        r.routing = self.routing(id)?;
-        Ok(r)
+        r.routing = Vec::new();
+        self.completed(r)
     }
 
     /// A receipt by its id or its receipt number (`12/2569`, either digit form).
@@ -413,6 +413,31 @@ impl SqliteRegister {
             .ok_or_else(|| no_receipt(id))?;
         check_file_hash(id, &bytes, &sha)?;
         Ok(bytes)
+    }
+
+    /// The issued letters that answer the receipt `number`/`year_be` (their `reply_to`).
+    pub fn replies(&self, number: i64, year_be: i64) -> saraban_model::Result<Vec<ReplyRef>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, number_text, issued_date FROM letters
+             WHERE status <> 'draft' AND json_extract(letter_json, '$.reply_to.receipt_number') = ?1
+               AND json_extract(letter_json, '$.reply_to.year_be') = ?2
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map([number, year_be], |r| {
+            Ok(ReplyRef {
+                id: r.get(0)?,
+                number: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                date: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// A receipt's routing and replies, filled in.
+    fn completed(&self, mut r: Receipt) -> saraban_model::Result<Receipt> {
+        r.routing = self.routing(r.id)?;
+        r.replies = self.replies(r.receipt_number, r.year_be)?;
+        Ok(r)
     }
 
     /// The routing of a receipt, oldest first.
@@ -520,9 +545,7 @@ impl SqliteRegister {
         ))?;
         let mut rows = stmt.query([year_be])?;
         while let Some(row) = rows.next()? {
-            let mut r = receipt_row(row)?;
-            r.routing = self.routing(r.id)?;
-            each(r)?;
+            each(self.completed(receipt_row(row)?)?)?;
         }
         Ok(())
     }
@@ -550,9 +573,7 @@ impl SqliteRegister {
         )?;
         let mut out = Vec::new();
         for r in rows {
-            let mut r = r?;
-            r.routing = self.routing(r.id)?;
-            out.push(r);
+            out.push(self.completed(r?)?);
         }
         Ok(out)
     }

@@ -45,7 +45,8 @@ pub use audit::{anchor_path, AuditProblem, AuditReport};
 pub use drafts::{DraftInfo, DraftVersion};
 pub use export::{csv_bytes, table_csv, table_xlsx, xlsx_bytes, REGISTER_COLUMNS};
 pub use incoming::{
-    NewReceipt, Receipt, ReceiptQuery, ReceiptStatus, Routed, StampData, MAX_RECEIVED_BYTES,
+    NewReceipt, Receipt, ReceiptQuery, ReceiptStatus, ReplyRef, Routed, StampData,
+    MAX_RECEIVED_BYTES,
 };
 pub use issue::{check_issue_date, series_key, IssueOptions, Issued, DATE_WINDOW_DAYS};
 pub use search::{fold, fold_digits, Hit, SearchQuery};

@@ -54,6 +54,20 @@ pub struct Receipt {
     pub note: String,
     /// The routing so far, oldest first.
     pub routing: Vec<Routed>,
+    /// The outgoing letters that answer it (their อ้างถึง names it), in order of issue.
+    pub replies: Vec<ReplyRef>,
+}
+
+/// An issued letter that answers a receipt.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct ReplyRef {
+    /// Its entry in the outgoing register.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Its number as printed.
+    pub number: String,
+    /// Its date, ISO.
+    pub date: String,
 }
 
 impl Receipt {
@@ -187,5 +201,6 @@ pub(crate) fn receipt_of(
         status,
         note,
         routing: Vec::new(),
+        replies: Vec::new(),
     }
 }

@@ -97,7 +97,12 @@ paper?: Paper | null,
 /**
  * Initials of ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน, printed on the file copy.
  */
-initials?: Initials | null, };
+initials?: Initials | null, 
+/**
+ * The received letter this one answers (ตอบหนังสือรับ): its receipt in the incoming
+ * register. Not printed (its อ้างถึง says it on paper); the register links the two.
+ */
+reply_to?: ReplyTo | null, };
 
 export type FormatVersion = number;
 
@@ -275,6 +280,16 @@ proofreader?: string | null,
  * ผู้ตรวจ.
  */
 reviewer?: string | null, };
+
+export type ReplyTo = { 
+/**
+ * เลขทะเบียนรับ.
+ */
+receipt_number: number, 
+/**
+ * Its Buddhist-Era year.
+ */
+year_be: number, };
 
 export type Paper = "a4" | "a5";
 
@@ -723,6 +738,230 @@ path: string,
  * What is wrong with it, in Thai.
  */
 message: string, };
+
+export type ReceivedFields = { 
+/**
+ * ที่: the sender's number as printed (e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`).
+ */
+number: string, 
+/**
+ * ลงวันที่: the letter's date, ISO.
+ */
+date: string | null, 
+/**
+ * จาก: the sending agency.
+ */
+from: string, 
+/**
+ * ถึง / เรียน: to whom it is addressed.
+ */
+to: string, 
+/**
+ * เรื่อง.
+ */
+subject: string, 
+/**
+ * ชั้นความเร็ว.
+ */
+urgency: Urgency | null, 
+/**
+ * ชั้นความลับ.
+ */
+secrecy: Secrecy | null, 
+/**
+ * อ้างถึง.
+ */
+references: Array<string>, 
+/**
+ * สิ่งที่ส่งมาด้วย.
+ */
+enclosures: Array<string>, };
+
+export type ReadBy = "letter_data" | "text" | "ocr" | "clerk";
+
+export type ReceivedKind = "pdf" | "scanned_pdf" | "image";
+
+export type RoutingStep = { "step": "proposal", 
+/**
+ * สรุปเรื่อง.
+ */
+summary: string, 
+/**
+ * ข้อเสนอ (e.g. เห็นควรมอบกองคลังดำเนินการ).
+ */
+proposal: string, } | { "step": "order", 
+/**
+ * Who gave the order (name and position).
+ */
+by: string, 
+/**
+ * The order's text.
+ */
+text: string, 
+/**
+ * The date of the order, ISO.
+ */
+date: string, } | { "step": "hand_over", 
+/**
+ * The unit or officer.
+ */
+to: string, 
+/**
+ * A note.
+ */
+note: string, } | { "step": "done", 
+/**
+ * What was done.
+ */
+note: string, };
+
+export type Receipt = { 
+/**
+ * Row id.
+ */
+id: number, 
+/**
+ * เลขทะเบียนรับ.
+ */
+receipt_number: number, 
+/**
+ * The Buddhist-Era year it runs in.
+ */
+year_be: number, 
+/**
+ * Received at, ISO with the offset (Bangkok).
+ */
+received_at: string, 
+/**
+ * Who received it (the operating system's account).
+ */
+received_by: string, 
+/**
+ * The fields as confirmed.
+ */
+fields: ReceivedFields, 
+/**
+ * How they were read.
+ */
+read_by: ReadBy, 
+/**
+ * What the file is.
+ */
+kind: ReceivedKind, 
+/**
+ * The file's name as it arrived.
+ */
+file_name: string, 
+/**
+ * SHA-256 of the original file.
+ */
+sha256: string, 
+/**
+ * SHA-256 of the stamped copy.
+ */
+stamped_sha256: string, 
+/**
+ * Received or cancelled.
+ */
+status: ReceiptStatus, 
+/**
+ * หมายเหตุ: the cancellation, if any.
+ */
+note: string, 
+/**
+ * The routing so far, oldest first.
+ */
+routing: Array<Routed>, 
+/**
+ * The outgoing letters that answer it (their อ้างถึง names it), in order of issue.
+ */
+replies: Array<ReplyRef>, };
+
+export type ReceiptStatus = "received" | "cancelled";
+
+export type ReceiptQuery = { 
+/**
+ * A substring of the number, sender, recipient, subject, references or enclosures,
+ * or the receipt number (`12/2569`).
+ */
+text: string | null, 
+/**
+ * Buddhist-Era year of the receipt.
+ */
+year_be: number | null, 
+/**
+ * At most this many (default 50).
+ */
+limit: number | null, 
+/**
+ * Skip this many first.
+ */
+offset: number | null, };
+
+export type Routed = { 
+/**
+ * Row id.
+ */
+id: number, 
+/**
+ * When it was recorded, ISO.
+ */
+at: string, 
+/**
+ * Who recorded it.
+ */
+by: string, 
+/**
+ * The step.
+ */
+step: RoutingStep, };
+
+export type ReplyRef = { 
+/**
+ * Its entry in the outgoing register.
+ */
+id: number, 
+/**
+ * Its number as printed.
+ */
+number: string, 
+/**
+ * Its date, ISO.
+ */
+date: string, };
+
+export type Spot = { 
+/**
+ * The field: `number`, `date`, `from`, `to`, `subject`, `urgency`, `secrecy`,
+ * `references`, `enclosures`.
+ */
+field: string, 
+/**
+ * The page, from 0.
+ */
+page: number, 
+/**
+ * The box, in points from the page's top left.
+ */
+rect: Rect, };
+
+export type Rect = { x0: number, y0: number, x1: number, y1: number, };
+
+export type ReadingView = { kind: ReceivedKind, read_by: ReadBy, fields: ReceivedFields, spots: Array<Spot>, 
+/**
+ * The note, in Thai.
+ */
+note: string, };
+
+export type Received = { 
+/**
+ * The new entry of the incoming register.
+ */
+receipt: Receipt, 
+/**
+ * Whether the stamp went on a page put in front (no room at the top right).
+ */
+stamp_in_front: boolean, };
 
 /** The letter kinds, in the order the forms list them (Kind::ALL). */
 export const KINDS: Kind[] = ["external", "memo", "stamped", "order", "announcement"];

@@ -88,6 +88,7 @@ fn label_of(parent: &str, name: &str) -> Option<&'static str> {
         ("", "digits") => "รูปแบบตัวเลข",
         ("", "paper") => "ขนาดกระดาษ",
         ("", "initials") => "ผู้ร่าง/พิมพ์/ทาน",
+        ("", "reply_to") => "ตอบหนังสือรับ",
         ("initials", "drafter") => "ผู้ร่าง",
         ("initials", "typist") => "ผู้พิมพ์",
         ("initials", "proofreader") => "ผู้ทาน",

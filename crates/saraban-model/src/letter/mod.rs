@@ -95,6 +95,22 @@ pub struct Letter {
     /// Initials of ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน, printed on the file copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initials: Option<Initials>,
+    /// The received letter this one answers (ตอบหนังสือรับ): its receipt in the incoming
+    /// register. Not printed (its อ้างถึง says it on paper); the register links the two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<ReplyTo>,
+}
+
+/// A receipt of the incoming register, by its number and year (เลขรับ ๑๒/๒๕๖๙).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyTo {
+    /// เลขทะเบียนรับ.
+    #[ts(type = "number")]
+    pub receipt_number: i64,
+    /// Its Buddhist-Era year.
+    #[ts(type = "number")]
+    pub year_be: i64,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -159,8 +159,8 @@ impl PgRegister {
                 .map(|r| receipt_row(&r)))
             })?
             .ok_or_else(|| no_receipt(id))?;
-        r.routing = self.routing_now(id)?;
-        Ok(r)
+        r.routing = Vec::new();
+        self.completed(r)
     }
 
     pub(super) fn find_receipt_now(&self, what: &str) -> Result<i64> {
@@ -197,6 +197,33 @@ impl PgRegister {
             .ok_or_else(|| no_receipt(id))?;
         check_file_hash(id, &bytes, &sha)?;
         Ok(bytes)
+    }
+
+    fn replies_now(&self, number: i64, year_be: i64) -> Result<Vec<crate::incoming::ReplyRef>> {
+        self.read(|c| {
+            Ok(c.query(
+                "SELECT id, number_text, issued_date FROM letters
+                 WHERE status <> 'draft'
+                   AND (letter_json::jsonb -> 'reply_to' ->> 'receipt_number')::bigint = $1
+                   AND (letter_json::jsonb -> 'reply_to' ->> 'year_be')::bigint = $2
+                 ORDER BY id",
+                &[&number, &year_be],
+            )?
+            .iter()
+            .map(|r| crate::incoming::ReplyRef {
+                id: r.get(0),
+                number: r.get::<_, Option<String>>(1).unwrap_or_default(),
+                date: r.get::<_, Option<String>>(2).unwrap_or_default(),
+            })
+            .collect())
+        })
+    }
+
+    /// A receipt's routing and replies, filled in.
+    fn completed(&self, mut r: Receipt) -> Result<Receipt> {
+        r.routing = self.routing_now(r.id)?;
+        r.replies = self.replies_now(r.receipt_number, r.year_be)?;
+        Ok(r)
     }
 
     pub(super) fn routing_now(&self, id: i64) -> Result<Vec<Routed>> {
@@ -304,9 +331,8 @@ impl PgRegister {
             .map(receipt_row)
             .collect())
         })?;
-        for mut r in rows {
-            r.routing = self.routing_now(r.id)?;
-            each(r)?;
+        for r in rows {
+            each(self.completed(r)?)?;
         }
         Ok(())
     }
@@ -332,11 +358,6 @@ impl PgRegister {
             .map(receipt_row)
             .collect())
         })?;
-        rows.into_iter()
-            .map(|mut r| {
-                r.routing = self.routing_now(r.id)?;
-                Ok(r)
-            })
-            .collect()
+        rows.into_iter().map(|r| self.completed(r)).collect()
     }
 }
