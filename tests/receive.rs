@@ -573,3 +573,51 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn what_waits_past_its_urgency_is_listed_and_the_register_exports_to_excel() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    issued_letter(d, "sender.sqlite");
+    std::fs::copy(d.join("issued.pdf"), d.join("in.pdf")).unwrap();
+    ok(d, &["init"]);
+    let today = saraban::thai::date::today();
+    let long_ago = format!("{} 09:00", today - chrono::Duration::days(20));
+    let now = format!("{} 08:00", today);
+    // Received twenty days ago, nothing done: overdue. Received today: not yet. Received
+    // twenty days ago and done: not overdue.
+    ok(d, &["receive", "in.pdf", "--at", &long_ago]);
+    ok(d, &["receive", "in.pdf", "--again", "--at", &now]);
+    ok(d, &["receive", "in.pdf", "--again", "--at", &long_ago]);
+    // By id: near New Year the three are not all of one year's numbers.
+    ok(d, &["route", "3", "--done", "แจ้งกองคลังแล้ว"]);
+    let overdue: Vec<serde_json::Value> = ok(d, &["incoming", "overdue", "--json"])
+        .lines()
+        .map(json)
+        .collect();
+    let ids: Vec<i64> = overdue.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [1], "{overdue:?}");
+
+    ok(
+        d,
+        &["incoming", "export", "--format", "xlsx", "-o", "in.xlsx"],
+    );
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(d.join("in.xlsx")).unwrap();
+    let range = wb.worksheet_range("ทะเบียนหนังสือรับ").unwrap();
+    let cell = |r: u32, c: u32| range.get_value((r, c)).unwrap().to_string();
+    assert_eq!(cell(0, 0), "เลขทะเบียนรับ");
+    assert_eq!(cell(0, 6), "การปฏิบัติ");
+    let first_year = chrono::Datelike::year(&(today - chrono::Duration::days(20))) + 543;
+    assert_eq!(
+        cell(1, 0),
+        saraban::thai::to_thai_digits(&format!("1/{first_year}"))
+    );
+    assert_eq!(cell(1, 1), "มท ๐๘๑๐.๒/ว ๑");
+    assert!(matches!(
+        range.get_value((1, 2)).unwrap(),
+        calamine::Data::DateTime(_)
+    ));
+    let done = (1..=3).any(|r| cell(r, 6).contains("ดำเนินการแล้ว แจ้งกองคลังแล้ว"));
+    assert!(done, "the routing is the การปฏิบัติ column");
+}

@@ -911,21 +911,7 @@ impl Office {
     ) -> Result<W> {
         let reg = self.reg()?;
         let total = reg.count_entries(Some(year_be))?;
-        let footer = match reg.audit_head()? {
-            // What a clerk reads: a Thai label and a short code to compare with the audit
-            // report (`saraban audit verify` gives the whole hash), not 16 hex digits.
-            Some((n, hash)) => format!(
-                "บันทึกการตรวจสอบ {} รายการ  รหัสตรวจสอบทะเบียน {}  พิมพ์เมื่อ {}",
-                crate::thai::to_thai_digits(&n.to_string()),
-                short_code(&hash),
-                crate::thai::format_date(
-                    &crate::letter::LetterDate::from_naive(crate::thai::date::today()),
-                    crate::letter::Digits::Thai
-                )
-                .joined()
-            ),
-            None => String::new(),
-        };
+        let footer = self.book_footer()?;
         let heading = format!(
             "ทะเบียนหนังสือส่ง พ.ศ. {}",
             crate::thai::to_thai_digits(&year_be.to_string())
@@ -964,6 +950,27 @@ impl Office {
             pages: pdf.pages() as u32,
         });
         pdf.finish()
+    }
+
+    /// The foot of every page of a register book: how many audit entries, the register's
+    /// short code to compare with `saraban audit verify`, the date printed.
+    pub(crate) fn book_footer(&self) -> Result<String> {
+        let reg = self.reg()?;
+        Ok(match reg.audit_head()? {
+            // What a clerk reads: a Thai label and a short code to compare with the audit
+            // report (`saraban audit verify` gives the whole hash), not 16 hex digits.
+            Some((n, hash)) => format!(
+                "บันทึกการตรวจสอบ {} รายการ  รหัสตรวจสอบทะเบียน {}  พิมพ์เมื่อ {}",
+                crate::thai::to_thai_digits(&n.to_string()),
+                short_code(&hash),
+                crate::thai::format_date(
+                    &crate::letter::LetterDate::from_naive(crate::thai::date::today()),
+                    crate::letter::Digits::Thai
+                )
+                .joined()
+            ),
+            None => String::new(),
+        })
     }
 
     /// Writes the register book of a year to `out`. Returns its size.

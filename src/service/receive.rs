@@ -357,11 +357,13 @@ impl Office {
             "ทะเบียนหนังสือรับ พ.ศ. {}",
             crate::thai::to_thai_digits(&year_be.to_string())
         );
-        let mut pager = crate::typeset::layout::book::BookPager::new(
+        let footer = self.book_footer()?;
+        let mut pager = crate::typeset::layout::book::BookPager::with_widths(
             &self.press.typesetter,
             &heading,
-            "",
+            &footer,
             &INCOMING_COLUMNS,
+            crate::typeset::layout::book::INCOMING_WIDTHS,
         );
         let mut pdf = crate::pdf::stream::PageStream::new(
             Vec::new(),

@@ -16,8 +16,12 @@ use std::sync::Arc;
 /// How many set cells a pager keeps.
 const CELL_CACHE: usize = 256;
 
-/// Column widths in millimetres (257 mm between 20 mm margins).
-const WIDTHS: [f32; 8] = [18.0, 34.0, 28.0, 34.0, 36.0, 63.0, 22.0, 22.0];
+/// Column widths in millimetres (257 mm between 20 mm margins): the outgoing register's.
+pub const WIDTHS: [f32; 8] = [18.0, 34.0, 28.0, 34.0, 36.0, 63.0, 22.0, 22.0];
+
+/// The incoming register's (แบบทะเบียนหนังสือรับ): its การปฏิบัติ holds the routing, which
+/// is longer than the outgoing register's ส่งแล้ว.
+pub const INCOMING_WIDTHS: [f32; 8] = [18.0, 32.0, 26.0, 32.0, 32.0, 55.0, 42.0, 20.0];
 const MARGIN: f32 = 20.0;
 const TOP: f32 = 15.0;
 const PAD: f32 = 1.2;
@@ -38,6 +42,7 @@ pub struct BookPager<'a> {
     pitch: f32,
     ascent: f32,
     xs: Vec<f32>,
+    widths: [f32; 8],
     head_cells: Vec<Arc<Vec<SetLine>>>,
     head_h: f32,
     /// Cells set lately, by column and text: senders, recipients and dates repeat from
@@ -52,6 +57,17 @@ pub struct BookPager<'a> {
 impl<'a> BookPager<'a> {
     /// A pager for one book; no page is started until the first row (or [`Self::finish`]).
     pub fn new(ts: &'a Typesetter, heading: &str, footer: &str, columns: &[&str; 8]) -> Self {
+        Self::with_widths(ts, heading, footer, columns, WIDTHS)
+    }
+
+    /// A pager whose columns are `widths` millimetres wide (257 in all).
+    pub fn with_widths(
+        ts: &'a Typesetter,
+        heading: &str,
+        footer: &str,
+        columns: &[&str; 8],
+        widths: [f32; 8],
+    ) -> Self {
         let size = ts.size(FontStyle::Regular, 14.0);
         let bold = ts.size(FontStyle::Bold, 14.0);
         let pitch = ts.profile.line_pitch * 14.0 / 16.0;
@@ -60,7 +76,7 @@ impl<'a> BookPager<'a> {
             .regular
             .units(ts.fonts.regular.ascender as i32, size)
             .min(pitch);
-        let xs: Vec<f32> = WIDTHS
+        let xs: Vec<f32> = widths
             .iter()
             .scan(mm(MARGIN), |x, w| {
                 let at = *x;
@@ -72,7 +88,13 @@ impl<'a> BookPager<'a> {
             .iter()
             .enumerate()
             .map(|(c, t)| {
-                Arc::new(ts.set_uncached(&cell_spec(t, c, FontStyle::Bold, bold, Align::Center)))
+                Arc::new(ts.set_uncached(&cell_spec(
+                    t,
+                    widths[c],
+                    FontStyle::Bold,
+                    bold,
+                    Align::Center,
+                )))
             })
             .collect();
         let head_h =
@@ -85,6 +107,7 @@ impl<'a> BookPager<'a> {
             pitch,
             ascent,
             xs,
+            widths,
             head_cells,
             head_h,
             cells: HashMap::new(),
@@ -238,7 +261,7 @@ impl<'a> BookPager<'a> {
         let align = if col == 0 { Align::Center } else { Align::Left };
         let lines = Arc::new(self.ts.set_uncached(&cell_spec(
             &key.1,
-            col,
+            self.widths[col],
             FontStyle::Regular,
             self.size,
             align,
@@ -261,7 +284,7 @@ impl<'a> BookPager<'a> {
 
 fn cell_spec(
     text: &str,
-    col: usize,
+    width_mm: f32,
     style: FontStyle,
     size: f32,
     align: Align,
@@ -270,7 +293,7 @@ fn cell_spec(
         text,
         style,
         size,
-        width: mm(WIDTHS[col]) - 2.0 * mm(PAD),
+        width: mm(width_mm) - 2.0 * mm(PAD),
         first_indent: 0.0,
         rest_indent: 0.0,
         align,
