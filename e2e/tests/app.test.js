@@ -481,6 +481,49 @@ test("find it in the register by a Thai substring, export to Excel, cancel it", 
 
 // A number is a legal record: an order with no subject and no body is refused before a
 // number is even shown, with the errors listed; the register is as it was.
+test("a letter arrives: read, checked beside its page, received with its stamp, handed over, found", async () => {
+  // Another office's Saraban issued it: the file carries the letter's own data.
+  const sender = path.join(work, "sender.sqlite");
+  execFileSync(CLI, ["--db", sender, "init"]);
+  const letter = path.join(work, "green.json");
+  fs.copyFileSync(path.join(root, "tests/fixtures/green-area-training.json"), letter);
+  // Named to come first among the dialog folder's PDFs.
+  const arrived = path.join(dialogs, "000-received.pdf");
+  execFileSync(CLI, ["--db", sender, "issue", letter, "--date", "2026-11-30", "-o", arrived]);
+  await click("[data-tab=incoming]");
+  await click("[data-testid=open-received]");
+  assert.equal(await textOf("[data-testid=received-file]", 30000), "000-received.pdf");
+  assert.match(await textOf("[data-testid=read-by]"), /ข้อมูลหนังสือที่ฝังมาในไฟล์/);
+  const subject = await $("[data-testid=received-subject]").getValue();
+  assert.match(subject, /^ขอความอนุเคราะห์ประสานงานองค์กรปกครองส่วนท้องถิ่น/);
+  assert.match(await $("[data-testid=received-number]").getValue(), /^มท /);
+  await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
+  await shot("21-incoming-read");
+  await click("[data-testid=receive]");
+  // An earlier notice may still be on screen: wait for this one.
+  await browser.waitUntil(async () => /ลงรับแล้ว เลขรับ ๑\/๒๕๖๙/.test(await textOf("[data-testid=notice]", 20000)), {
+    timeout: 20000,
+    timeoutMsg: "no notice of the receipt",
+  });
+  assert.match(await textOf("[data-testid=shown-receipt]"), /เลขรับ ๑\/๒๕๖๙/);
+  await type("[data-testid=hand-over]", "กองสาธารณสุขและสิ่งแวดล้อม");
+  await click("[data-testid=route]");
+  await browser.waitUntil(async () => (await textOf("[data-testid=incoming-table]")).includes("ส่ง กองสาธารณสุขและสิ่งแวดล้อม"), {
+    timeout: 10000,
+    timeoutMsg: "the hand-over is not in the register",
+  });
+  await type("[data-testid=incoming-search]", "พื้นที่สีเขียว");
+  await browser.waitUntil(async () => (await $$("[data-testid=incoming-table] tbody tr")).length === 1, { timeout: 10000 });
+  await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
+  await shot("21b-incoming-received");
+  // The same file again: said so, with its receipt, until the clerk confirms.
+  await click("[data-testid=open-received]");
+  assert.equal(await textOf("[data-testid=received-file]", 30000), "000-received.pdf");
+  await click("[data-testid=receive]");
+  assert.match(await textOf("[data-testid=received-duplicate]", 20000), /ลงรับไปแล้ว เลขรับ ๑\/๒๕๖๙/);
+  fs.rmSync(arrived);
+});
+
 test("a letter with errors cannot take a number: the confirmation lists them", async () => {
   const entries = () =>
     execFileSync(CLI, ["--db", DB, "search", "--json"], { encoding: "utf8" }).split("\n").filter(Boolean).length;

@@ -641,3 +641,107 @@ pub async fn app_ready() -> Answer<()> {
     }
     Ok(())
 }
+
+// ---- Letters that arrive (หนังสือรับ) ---------------------------------------------------
+
+use saraban::received::{ReceivedFields, RoutingStep};
+use saraban::register::{Receipt, ReceiptQuery, Routed};
+use saraban::service::{Opened, Received};
+
+/// Opens a received file the clerk chooses and reads it (on the press: the register is
+/// not waited for, and OCR of a scan takes seconds). `None` when the clerk cancels.
+#[tauri::command]
+pub async fn open_received<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<Opened>> {
+    let picked = dialog(&app, |app| {
+        dialogs::pick(app, "เปิดไฟล์หนังสือรับ", Filter::RECEIVED)
+    })
+    .await?;
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    let press = state.press();
+    let (file, count, reading) = off_thread(move || -> saraban::Result<_> {
+        let mut letters = saraban::service::read_files(&path)?;
+        let count = letters.len() as u32;
+        let file = letters.remove(0);
+        let reading = press.read_received(&file)?;
+        Ok((file, count, reading))
+    })
+    .await?
+    .map_err(fail)?;
+    let opened = Opened {
+        name: file.name.clone(),
+        letters: count,
+        reading: reading.view(),
+    };
+    *lock(&state.received) = Some((file, reading));
+    Ok(Some(opened))
+}
+
+/// The received file being confirmed, as a PDF (a scan's PDF for an image).
+#[tauri::command]
+pub async fn received_preview(state: State<'_, AppState>) -> Answer<Response> {
+    let pdf = lock(&state.received)
+        .as_ref()
+        .map(|(_, r)| r.pdf.clone())
+        .ok_or_else(|| Failure {
+            message: "ยังไม่ได้เปิดไฟล์หนังสือรับ".into(),
+            problems: vec![],
+        })?;
+    Ok(Response::new(pdf))
+}
+
+/// Receives the file being confirmed with the fields as the clerk confirmed them: stamped
+/// and numbered in the incoming register. `again`: the clerk confirmed receiving a file
+/// received before.
+#[tauri::command]
+pub async fn receive_opened(
+    state: State<'_, AppState>,
+    fields: ReceivedFields,
+    again: bool,
+) -> Answer<Received> {
+    let (file, reading) = lock(&state.received).clone().ok_or_else(|| Failure {
+        message: "ยังไม่ได้เปิดไฟล์หนังสือรับ".into(),
+        problems: vec![],
+    })?;
+    let received = on_office(&state, move |o| {
+        o.receive_read(
+            &file,
+            &reading,
+            &saraban::service::ReceiveOptions {
+                at: None,
+                fields: Some(fields),
+                again,
+            },
+        )
+    })
+    .await?;
+    *lock(&state.received) = None;
+    Ok(received)
+}
+
+/// Finds receipts of the incoming register, newest first.
+#[tauri::command]
+pub async fn receipts(state: State<'_, AppState>, query: ReceiptQuery) -> Answer<Vec<Receipt>> {
+    on_office(&state, move |o| o.search_receipts(&query)).await
+}
+
+/// The stamped copy of a receipt.
+#[tauri::command]
+pub async fn received_pdf(state: State<'_, AppState>, id: i64) -> Answer<Response> {
+    let bytes = on_office(&state, move |o| o.received_stamped(id)).await?;
+    Ok(Response::new(bytes))
+}
+
+/// Records a routing step (เกษียน) of a receipt.
+#[tauri::command]
+pub async fn route_receipt(
+    state: State<'_, AppState>,
+    id: i64,
+    step: RoutingStep,
+) -> Answer<Routed> {
+    on_office(&state, move |o| o.route(id, &step)).await
+}

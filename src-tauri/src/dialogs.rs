@@ -24,6 +24,10 @@ impl Filter {
     pub const XLSX: Filter = Filter("Excel", &["xlsx"]);
     pub const JSON: Filter = Filter("หนังสือ (JSON)", &["json"]);
     pub const REGISTER: Filter = Filter("ทะเบียน (SQLite)", &["sqlite", "db"]);
+    pub const RECEIVED: Filter = Filter(
+        "หนังสือรับ (PDF, ภาพสแกน, อีเมล)",
+        &["pdf", "png", "jpg", "jpeg", "tif", "tiff", "eml"],
+    );
 }
 
 fn test_dir() -> Option<PathBuf> {

@@ -31,6 +31,8 @@ pub struct AppState {
     pub problem: Mutex<Option<String>>,
     /// Where the register lives.
     pub db: PathBuf,
+    /// The received file the clerk opened and is confirming (หนังสือรับ), as read.
+    pub received: Mutex<Option<(saraban::service::ReceivedFile, saraban::service::Reading)>>,
 }
 
 /// When the process started (for the start-up figure of `make app-bench`).
@@ -64,6 +66,7 @@ impl AppState {
             office: Arc::new(Mutex::new(office)),
             problem: Mutex::new(problem),
             db,
+            received: Mutex::new(None),
         }
     }
 

@@ -46,6 +46,18 @@ pub struct Received {
     pub stamp_in_front: bool,
 }
 
+/// A received file opened in the app for the clerk to confirm: its name, how many letters
+/// it brings (an e-mail may bring several; the first is read), and what was read.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Opened {
+    /// The file's name.
+    pub name: String,
+    /// How many letters the file brings.
+    pub letters: u32,
+    /// What was read, and where.
+    pub reading: ReadingView,
+}
+
 /// The columns of the incoming register book and export (แบบทะเบียนหนังสือรับ).
 pub const INCOMING_COLUMNS: [&str; 8] = [
     "เลขทะเบียนรับ",
@@ -153,12 +165,21 @@ const MONTHS_SHORT: [&str; 12] = [
     "ธ.ค.",
 ];
 
+impl Press {
+    /// Reads a received file into the fields for the clerk to confirm, with the digits of
+    /// this press's letter font for a scan's digits (nothing is registered; the app reads
+    /// on the press, never waiting for the register).
+    pub fn read_received(&self, file: &ReceivedFile) -> Result<Reading> {
+        let font = self.typesetter.fonts.regular.data.clone();
+        saraban_receive::read(&file.bytes, &file.name, Some(&font))
+    }
+}
+
 impl Office {
     /// Reads a received file into the fields for the clerk to confirm (nothing is
     /// registered).
     pub fn read_received(&self, file: &ReceivedFile) -> Result<Reading> {
-        let font = self.press.typesetter.fonts.regular.data.clone();
-        saraban_receive::read(&file.bytes, &file.name, Some(&font))
+        self.press.read_received(file)
     }
 
     /// The stamped copy of `reading`'s PDF: the receipt stamp where there is room at the

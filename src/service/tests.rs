@@ -200,6 +200,7 @@ fn typescript_bindings_are_current() {
         saraban_receive::Rect::decl(&cfg),
         saraban_receive::ReadingView::decl(&cfg),
         super::Received::decl(&cfg),
+        super::Opened::decl(&cfg),
     ];
     let mut text = String::from(
         "// Generated from the Rust types by `SARABAN_WRITE_BINDINGS=1 cargo test bindings`.\n// Do not edit: change the Rust type and generate again.\n\n",

@@ -61,5 +61,13 @@ export const api = {
   importLetter: commands.importLetter,
   exportLetter: commands.exportLetter,
   verifyAudit: commands.verifyAudit,
+  openReceived: commands.openReceived,
+  /** The received file being confirmed, for the preview. */
+  receivedPreview: async () => plainPdf(await commands.receivedPreview()),
+  receiveOpened: commands.receiveOpened,
+  receipts: commands.receipts,
+  /** A receipt's stamped copy, for the preview. */
+  receivedPdf: async (id: number) => plainPdf(await commands.receivedPdf(id)),
+  routeReceipt: commands.routeReceipt,
   ready: commands.appReady,
 };

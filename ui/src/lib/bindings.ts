@@ -963,6 +963,20 @@ receipt: Receipt,
  */
 stamp_in_front: boolean, };
 
+export type Opened = { 
+/**
+ * The file's name.
+ */
+name: string, 
+/**
+ * How many letters the file brings.
+ */
+letters: number, 
+/**
+ * What was read, and where.
+ */
+reading: ReadingView, };
+
 /** The letter kinds, in the order the forms list them (Kind::ALL). */
 export const KINDS: Kind[] = ["external", "memo", "stamped", "order", "announcement"];
 

@@ -2,7 +2,7 @@
 // `SARABAN_WRITE_BINDINGS=1 cargo test -p saraban-app commands_ts`. Do not edit: change
 // the command and generate again. The UI calls the commands through lib/api.ts.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { AuditReport, BookProgress, Courtesy, DraftInfo, DraftVersion, Entry, ExportFormat, Finding, Issued, Kind, KindChange, Letter, NextNumber, OfficeProfile, OfficeSetup, SearchPage, SearchQuery } from "./bindings";
+import type { AuditReport, BookProgress, Courtesy, DraftInfo, DraftVersion, Entry, ExportFormat, Finding, Issued, Kind, KindChange, Letter, NextNumber, OfficeProfile, OfficeSetup, Opened, Receipt, ReceiptQuery, Received, ReceivedFields, Routed, RoutingStep, SearchPage, SearchQuery } from "./bindings";
 
 export const commands = {
   officeSetup: (): Promise<OfficeSetup> => invoke<OfficeSetup>("office_setup"),
@@ -47,4 +47,10 @@ export const commands = {
   exportLetter: (letter: Letter): Promise<string | null> => invoke<string | null>("export_letter", { letter }),
   verifyAudit: (): Promise<AuditReport> => invoke<AuditReport>("verify_audit"),
   appReady: (): Promise<null> => invoke<null>("app_ready"),
+  openReceived: (): Promise<Opened | null> => invoke<Opened | null>("open_received"),
+  receivedPreview: (): Promise<ArrayBuffer> => invoke<ArrayBuffer>("received_preview"),
+  receiveOpened: (fields: ReceivedFields, again: boolean): Promise<Received> => invoke<Received>("receive_opened", { fields, again }),
+  receipts: (query: ReceiptQuery): Promise<Receipt[]> => invoke<Receipt[]>("receipts", { query }),
+  receivedPdf: (id: number): Promise<ArrayBuffer> => invoke<ArrayBuffer>("received_pdf", { id }),
+  routeReceipt: (id: number, step: RoutingStep): Promise<Routed> => invoke<Routed>("route_receipt", { id, step }),
 };
