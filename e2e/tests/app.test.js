@@ -522,6 +522,20 @@ test("a letter arrives: read, checked beside its page, received with its stamp, 
   await click("[data-testid=receive]");
   assert.match(await textOf("[data-testid=received-duplicate]", 20000), /ลงรับไปแล้ว เลขรับ ๑\/๒๕๖๙/);
   fs.rmSync(arrived);
+  // The answer: drafted from the receipt in the editor, its อ้างถึง naming the letter received.
+  await click("[data-testid=receipt-open]");
+  await click("[data-testid=reply]");
+  await browser.waitUntil(async () => (await $("#f-subject").getValue()) === subject, {
+    timeout: 10000,
+    timeoutMsg: "the reply did not open in the editor",
+  });
+  const fieldValues = () =>
+    browser.execute(() => [...document.querySelectorAll("input, textarea")].map((e) => e.value).join("\n"));
+  await browser.waitUntil(async () => (await fieldValues()).includes("หนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ มท"), {
+    timeout: 10000,
+    timeoutMsg: "the reply's อ้างถึง does not name the letter received",
+  });
+  await shot("21c-reply-drafted");
 });
 
 test("a letter with errors cannot take a number: the confirmation lists them", async () => {

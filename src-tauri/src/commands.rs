@@ -745,3 +745,11 @@ pub async fn route_receipt(
 ) -> Answer<Routed> {
     on_office(&state, move |o| o.route(id, &step)).await
 }
+
+/// A reply to a receipt (หนังสือตอบ), to compose in the editor: the office's new letter with
+/// the receipt's sender as recipient, its subject, an อ้างถึง naming it, and the link the
+/// register keeps when it is issued.
+#[tauri::command]
+pub async fn reply_letter(state: State<'_, AppState>, id: i64) -> Answer<Letter> {
+    on_office(&state, move |o| o.reply_letter(id)).await
+}

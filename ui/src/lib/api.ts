@@ -69,5 +69,6 @@ export const api = {
   /** A receipt's stamped copy, for the preview. */
   receivedPdf: async (id: number) => plainPdf(await commands.receivedPdf(id)),
   routeReceipt: commands.routeReceipt,
+  replyLetter: commands.replyLetter,
   ready: commands.appReady,
 };

@@ -53,4 +53,5 @@ export const commands = {
   receipts: (query: ReceiptQuery): Promise<Receipt[]> => invoke<Receipt[]>("receipts", { query }),
   receivedPdf: (id: number): Promise<ArrayBuffer> => invoke<ArrayBuffer>("received_pdf", { id }),
   routeReceipt: (id: number, step: RoutingStep): Promise<Routed> => invoke<Routed>("route_receipt", { id, step }),
+  replyLetter: (id: number): Promise<Letter> => invoke<Letter>("reply_letter", { id }),
 };
