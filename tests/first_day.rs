@@ -7,19 +7,9 @@ use std::process::Command;
 
 use saraban::register::{Access, Register};
 use saraban::service::IssueOptions;
-use saraban::{Letter, Office, OfficeSettings};
+use saraban::Letter;
 
-fn office_on(db: &std::path::Path) -> Office {
-    let register = Register::open_with(db, Access::Create).unwrap();
-    let mut office = Office::with_register(&OfficeSettings::default(), register).unwrap();
-    let g = saraban::typeset::Graphic::from_bytes(
-        common::stand_in_emblem_svg(),
-        std::path::Path::new("stand-in.svg"),
-    )
-    .unwrap();
-    office.set_emblem(Some(g));
-    office
-}
+use common::office_on;
 
 fn text_of(pdf: &[u8], dir: &std::path::Path) -> String {
     let path = dir.join("letter.pdf");

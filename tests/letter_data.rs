@@ -7,21 +7,10 @@ use crate::common;
 use std::process::Command;
 
 use saraban::pdf::attach::{letter_data, LETTER_DATA_NAME};
-use saraban::register::{Access, Register};
 use saraban::service::IssueOptions;
-use saraban::{Letter, Office, OfficeSettings};
+use saraban::Letter;
 
-fn office_on(db: &std::path::Path) -> Office {
-    let register = Register::open_with(db, Access::Create).unwrap();
-    let mut office = Office::with_register(&OfficeSettings::default(), register).unwrap();
-    let g = saraban::typeset::Graphic::from_bytes(
-        common::stand_in_emblem_svg(),
-        std::path::Path::new("stand-in.svg"),
-    )
-    .unwrap();
-    office.set_emblem(Some(g));
-    office
-}
+use common::office_on;
 
 #[test]
 fn an_issued_letter_carries_itself() {

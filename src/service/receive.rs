@@ -150,21 +150,6 @@ pub fn read_files(path: &Path) -> Result<Vec<ReceivedFile>> {
     letters_in(&name, bytes)
 }
 
-const MONTHS_SHORT: [&str; 12] = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-];
-
 impl Press {
     /// Reads a received file into the fields for the clerk to confirm, with the digits of
     /// this press's letter font for a scan's digits (nothing is registered; the app reads
@@ -436,7 +421,7 @@ fn stamp_with(
     let date = th(format!(
         "{} {} {}",
         chrono::Datelike::day(&d.received_at),
-        MONTHS_SHORT[chrono::Datelike::month0(&d.received_at) as usize],
+        crate::thai::date::MONTHS_SHORT[chrono::Datelike::month0(&d.received_at) as usize],
         d.year_be
     ));
     let time = th(format!(

@@ -48,6 +48,16 @@ pub fn office_with_emblem() -> Office {
     office
 }
 
+/// An office on a register file at `db` (created when absent) with the stand-in emblem.
+pub fn office_on(db: &Path) -> Office {
+    let register =
+        saraban::register::Register::open_with(db, saraban::register::Access::Create).unwrap();
+    let mut office = Office::with_register(&OfficeSettings::default(), register).unwrap();
+    let g = Graphic::from_bytes(stand_in_emblem_svg(), Path::new("stand-in.svg")).unwrap();
+    office.set_emblem(Some(g));
+    office
+}
+
 /// Prints every text run of a document with its position in mm (for debugging).
 pub fn dump(doc: &Document) {
     for (i, page) in doc.pages.iter().enumerate() {

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use saraban_model::letter::{Secrecy, Urgency};
 use saraban_model::received::ReceivedFields;
+use saraban_thai::date::{MONTHS, MONTHS_SHORT};
 
 use crate::page::{Page, Rect, Word};
 
@@ -204,35 +205,6 @@ fn value_of(seg: &Segment, label: &str, skip: usize) -> (String, f32) {
         x,
     )
 }
-
-const MONTHS: [&str; 12] = [
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-];
-const MONTHS_SHORT: [&str; 12] = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-];
 
 /// A Thai date as printed (`๒๘ พฤศจิกายน ๒๕๖๘`, `5 มี.ค. 2569`, after วันที่ or not).
 pub fn parse_thai_date(text: &str) -> Option<NaiveDate> {

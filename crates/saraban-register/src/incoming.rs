@@ -67,17 +67,7 @@ pub(crate) fn bangkok() -> FixedOffset {
 /// Now, Bangkok time, to the second.
 pub fn now_in_bangkok() -> NaiveDateTime {
     let now = chrono::Utc::now().with_timezone(&bangkok()).naive_local();
-    now.with_nanosecond_zeroed()
-}
-
-trait NoNanos {
-    fn with_nanosecond_zeroed(self) -> Self;
-}
-
-impl NoNanos for NaiveDateTime {
-    fn with_nanosecond_zeroed(self) -> Self {
-        chrono::Timelike::with_nanosecond(&self, 0).unwrap_or(self)
-    }
+    chrono::Timelike::with_nanosecond(&now, 0).unwrap_or(now)
 }
 
 /// A receipt time as stored: ISO with Bangkok's offset, to the second.
@@ -131,6 +121,48 @@ pub(crate) fn check_new(r: &NewReceipt) -> saraban_model::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A receipt checked before any number is taken, on either engine: its file's hash, when
+/// it is received and the year it is numbered in, its fields as stored.
+pub(crate) struct Prepared {
+    pub sha: String,
+    pub at: NaiveDateTime,
+    pub year_be: i64,
+    pub fields: String,
+}
+
+impl Prepared {
+    /// Checks `new`, and unless the clerk confirmed receiving it again, that its file was
+    /// not received before (`earlier` finds the newest receipt of a hash).
+    pub(crate) fn of(
+        new: &NewReceipt,
+        earlier: impl FnOnce(&str) -> saraban_model::Result<Option<Receipt>>,
+    ) -> saraban_model::Result<Prepared> {
+        check_new(new)?;
+        let sha = hex(&Sha256::digest(&new.original));
+        if !new.again {
+            if let Some(earlier) = earlier(&sha)? {
+                return Err(already_received(&earlier));
+            }
+        }
+        let at = new.received_at.unwrap_or_else(now_in_bangkok);
+        Ok(Prepared {
+            sha,
+            at,
+            year_be: year_of(at),
+            fields: fields_json(&new.fields),
+        })
+    }
+
+    /// What the stamp shows as receipt `number`.
+    pub(crate) fn stamp_data(&self, number: i64) -> StampData {
+        StampData {
+            receipt_number: number,
+            year_be: self.year_be,
+            received_at: self.at,
+        }
+    }
 }
 
 /// A file too large to be a letter.
@@ -281,23 +313,12 @@ impl SqliteRegister {
         new: &NewReceipt,
         stamp: &mut dyn FnMut(&StampData) -> saraban_model::Result<Vec<u8>>,
     ) -> saraban_model::Result<Receipt> {
-        check_new(new)?;
-        let sha = hex(&Sha256::digest(&new.original));
-        if !new.again {
-            if let Some(earlier) = self.received_before(&sha)? {
-                return Err(already_received(&earlier));
-            }
-        }
-        let at = new.received_at.unwrap_or_else(now_in_bangkok);
-        let year_be = year_of(at);
-        let data = |n: i64| StampData {
-            receipt_number: n,
-            year_be,
-            received_at: at,
-        };
+        let p = Prepared::of(new, |sha| self.received_before(sha))?;
+        let (at, year_be) = (p.at, p.year_be);
+        let (sha, fields) = (&p.sha, &p.fields);
+        let data = |n: i64| p.stamp_data(n);
         let predicted = self.next_receipt_number(year_be)?;
         let mut stamped = Some((predicted, stamp(&data(predicted))?));
-        let fields = fields_json(&new.fields);
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         let result = (|| -> saraban_model::Result<i64> {
             let anchor = self.anchor_ready()?;
@@ -476,12 +497,7 @@ impl SqliteRegister {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let status: Option<String> = tx
-            .query_row("SELECT status FROM received WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        still_open(id, status.as_deref())?;
+        still_open(id, status_in(&tx, id)?.as_deref())?;
         let at = now_text();
         tx.execute(
             "INSERT INTO receipt_steps (receipt_id, at, by_user, step_json) VALUES (?1, ?2, ?3, ?4)",
@@ -512,12 +528,7 @@ impl SqliteRegister {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let status: Option<String> = tx
-            .query_row("SELECT status FROM received WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        still_open(id, status.as_deref())?;
+        still_open(id, status_in(&tx, id)?.as_deref())?;
         tx.execute(
             "UPDATE received SET status = 'cancelled', cancelled_at = ?2, cancelled_by = ?3, cancel_reason = ?4 WHERE id = ?1",
             params![id, now_text(), self.user, reason.trim()],
@@ -577,6 +588,15 @@ impl SqliteRegister {
         }
         Ok(out)
     }
+}
+
+/// The status of receipt `id` (None: there is none), read in the writing transaction.
+fn status_in(tx: &rusqlite::Transaction<'_>, id: i64) -> saraban_model::Result<Option<String>> {
+    Ok(tx
+        .query_row("SELECT status FROM received WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 /// A stored file whose bytes no longer match the hash taken at receipt.

@@ -19,6 +19,23 @@ pub const MONTHS: [&str; 12] = [
     "ธันวาคม",
 ];
 
+/// The abbreviated month names (ม.ค. … ธ.ค.), January first: a receipt stamp's date, and
+/// dates as letters abbreviate them.
+pub const MONTHS_SHORT: [&str; 12] = [
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+];
+
 /// The full Thai name of month 1–12.
 pub fn month_name(month: u32) -> &'static str {
     MONTHS[(month.clamp(1, 12) - 1) as usize]

@@ -9,10 +9,9 @@ use super::ops::append;
 use super::{PgRegister, WriteError};
 use crate::entry::hex;
 use crate::incoming::{
-    already_received, at_text, cancel_receipt_detail, check_file_hash, check_new, fields_json,
-    name_of, now_in_bangkok, parse_receipt_number, receipt_not_found, receipt_of, receive_detail,
-    route_detail, search_text, still_open, year_of, NewReceipt, Receipt, ReceiptQuery, Routed,
-    StampData, RECEIPT_COLUMNS,
+    at_text, cancel_receipt_detail, check_file_hash, name_of, parse_receipt_number,
+    receipt_not_found, receipt_of, receive_detail, route_detail, search_text, still_open,
+    NewReceipt, Prepared, Receipt, ReceiptQuery, Routed, StampData, RECEIPT_COLUMNS,
 };
 use crate::issue::{check_reason, committed_unanchored};
 use crate::now_text;
@@ -62,23 +61,12 @@ impl PgRegister {
         new: &NewReceipt,
         stamp: &mut dyn FnMut(&StampData) -> Result<Vec<u8>>,
     ) -> Result<Receipt> {
-        check_new(new)?;
         if self.read_only {
             return Err(super::ops::read_only());
         }
-        let sha = hex(&Sha256::digest(&new.original));
-        if !new.again {
-            if let Some(earlier) = self.received_before_now(&sha)? {
-                return Err(already_received(&earlier));
-            }
-        }
-        let at = new.received_at.unwrap_or_else(now_in_bangkok);
-        let year_be = year_of(at);
-        let data = |n: i64| StampData {
-            receipt_number: n,
-            year_be,
-            received_at: at,
-        };
+        let p = Prepared::of(new, |sha| self.received_before_now(sha))?;
+        let (at, year_be) = (p.at, p.year_be);
+        let data = |n: i64| p.stamp_data(n);
         let predicted: i64 = self.read(|c| {
             Ok(c.query_opt(
                 "SELECT last FROM receipt_years WHERE year_be = $1",
@@ -89,7 +77,7 @@ impl PgRegister {
                 + 1)
         })?;
         let mut stamped = Some((predicted, stamp(&data(predicted))?));
-        let fields = fields_json(&new.fields);
+        let (sha, fields) = (p.sha.clone(), p.fields.clone());
         self.anchor_ready()?;
         let user = self.user.clone();
         let at_s = at_text(at);
