@@ -39,6 +39,9 @@ fn python() -> PathBuf {
 pub(crate) fn foreign() -> &'static Path {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
+        if let Some(dir) = std::env::var_os("SARABAN_FOREIGN_DIR") {
+            return PathBuf::from(dir);
+        }
         let dir = std::env::temp_dir().join(format!("saraban-foreign-{}", std::process::id()));
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/foreign/make.py");
         let o = Command::new(python())
@@ -234,13 +237,16 @@ fn received_letters_are_read_field_by_field() {
 }
 
 /// The least each field is read exactly on the scans (per cent): what was measured on
-/// 2026-12-05 less a letter or two of slack. The goal is 85 % each; see the note.
-const SCAN_FLOORS: [(&str, f64); 7] = [
-    ("date", 25.0),
-    ("from", 62.0),
-    ("to", 31.0),
-    ("urgency", 75.0),
-    ("references", 50.0),
-    ("enclosures", 37.0),
-    ("number", 6.0),
+/// 2026-12-05 (number 12, date 7, from 16, to 16, subject 9, urgency 16, references 13,
+/// enclosures 12 of 16) less a letter or so of slack. The goal is 85 % each; digits (the
+/// day and year of a date above all) are what keeps the rest below it.
+const SCAN_FLOORS: [(&str, f64); 8] = [
+    ("number", 62.0),
+    ("date", 37.0),
+    ("from", 87.0),
+    ("to", 87.0),
+    ("subject", 50.0),
+    ("urgency", 87.0),
+    ("references", 75.0),
+    ("enclosures", 68.0),
 ];

@@ -108,8 +108,9 @@ impl DigitShapes {
 
     /// Reads again the Thai digits of `text`, whose glyphs are in `rect` (x0, y0, x1, y1
     /// pixels) of `page`: the glyphs are told apart by the columns of paper between them;
-    /// when there are as many as the digits of `text`, each is read by its shape. Other
-    /// characters are kept as they are. `None` when nothing changes.
+    /// when there are as many as the digits of `text`, each is read by its shape; when
+    /// Tesseract saw more or fewer (a digit read twice, two read as one), the glyphs are
+    /// read as [`Self::read_digits`] reads them. `None` when nothing changes.
     pub fn reread(
         &self,
         page: &GrayImage,
@@ -120,6 +121,39 @@ impl DigitShapes {
         if chars.is_empty() || !chars.iter().all(|c| THAI_DIGITS.contains(c)) {
             return None;
         }
+        let glyphs = self.glyphs(page, rect)?;
+        let out: String = if glyphs.len() == chars.len() {
+            glyphs.iter().map(|g| self.classify(g).0).collect()
+        } else {
+            self.confident(&glyphs)?
+        };
+        (out != text).then_some(out)
+    }
+
+    /// Reads the glyphs in `rect` of `page` as Thai digits, whatever Tesseract took them
+    /// for (`we` for ๘๙): `Some` only when every glyph looks like a digit beyond doubt.
+    pub fn read_digits(&self, page: &GrayImage, rect: (u32, u32, u32, u32)) -> Option<String> {
+        let glyphs = self.glyphs(page, rect)?;
+        self.confident(&glyphs)
+    }
+
+    /// Each glyph's digit, when every one is a good match.
+    fn confident(&self, glyphs: &[Bitmap]) -> Option<String> {
+        if glyphs.is_empty() || glyphs.len() > 8 {
+            return None;
+        }
+        glyphs
+            .iter()
+            .map(|g| {
+                let (c, score) = self.classify(g);
+                (score >= SURE).then_some(c)
+            })
+            .collect()
+    }
+
+    /// The glyphs of a box: runs of columns with ink, each trimmed to its ink; specks
+    /// narrower than a fifth of the widest left out.
+    fn glyphs(&self, page: &GrayImage, rect: (u32, u32, u32, u32)) -> Option<Vec<Bitmap>> {
         let (x0, y0, x1, y1) = rect;
         let (x1, y1) = (x1.min(page.width()), y1.min(page.height()));
         if x1 <= x0 + 1 || y1 <= y0 + 1 {
@@ -134,45 +168,42 @@ impl DigitShapes {
             }
         }
         let crop = Bitmap { w, h, ink };
-        // Glyphs: runs of columns with ink.
-        let mut glyphs: Vec<(usize, usize)> = Vec::new();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut start = None;
         for x in 0..=w {
-            let has = x < w && (0..h).filter(|&y| crop.at(x, y)).count() >= 1;
+            let has = x < w && (0..h).any(|y| crop.at(x, y));
             match (has, start) {
                 (true, None) => start = Some(x),
                 (false, Some(s)) => {
-                    glyphs.push((s, x));
+                    runs.push((s, x));
                     start = None;
                 }
                 _ => {}
             }
         }
-        // Specks narrower than a stroke are not glyphs.
-        let widest = glyphs.iter().map(|(a, b)| b - a).max().unwrap_or(0);
-        glyphs.retain(|(a, b)| (b - a) * 5 >= widest);
-        if glyphs.len() != chars.len() {
-            return None;
-        }
-        let mut out = String::new();
-        for (a, b) in glyphs {
-            let mut cols = Vec::with_capacity((b - a) * h);
-            for y in 0..h {
-                for x in a..b {
-                    cols.push(crop.at(x, y));
+        let widest = runs.iter().map(|(a, b)| b - a).max().unwrap_or(0);
+        runs.retain(|(a, b)| (b - a) * 5 >= widest);
+        runs.into_iter()
+            .map(|(a, b)| {
+                let mut cols = Vec::with_capacity((b - a) * h);
+                for y in 0..h {
+                    for x in a..b {
+                        cols.push(crop.at(x, y));
+                    }
                 }
-            }
-            let g = Bitmap {
-                w: b - a,
-                h,
-                ink: cols,
-            }
-            .trimmed()?;
-            out.push(self.classify(&g).0);
-        }
-        (out != text).then_some(out)
+                Bitmap {
+                    w: b - a,
+                    h,
+                    ink: cols,
+                }
+                .trimmed()
+            })
+            .collect()
     }
 }
+
+/// How alike a glyph and a digit must be for a reading Tesseract did not offer.
+const SURE: f32 = 0.45;
 
 /// The grid a glyph is compared on.
 const GW: usize = 20;

@@ -214,7 +214,7 @@ pub fn parse_thai_date(text: &str) -> Option<NaiveDate> {
 /// Digits OCR takes for one another in a Thai letter font (seen on the scans of
 /// `tests/reading.rs`), each with the digits it may really be, in Arabic.
 const CONFUSED: [&[char]; 10] = [
-    &['0', '6', '8', '3'],
+    &['0', '6', '8', '3', '2'],
     &['1', '7'],
     &['2', '6', '1'],
     &['3', '0', '8'],
@@ -334,9 +334,59 @@ pub(crate) fn parse_date_with(text: &str, today: Option<NaiveDate>) -> Option<Na
     }
 }
 
-fn urgency_of(text: &str) -> Option<Urgency> {
-    match skeleton(&text.replace(' ', "")).as_str() {
-        "ดวนทีสุด" => Some(Urgency::MostUrgent),
+/// The urgency a mark says, compared by its letters alone: OCR of the large red mark
+/// drops its marks and vowels above and below (ด่วนที่สุด read as ดวนทสุด).
+/// A letter's number read by OCR made plausible: the four digits of a government
+/// agency's code (รหัสตัวเลขของส่วนราชการ: มท ๐๘๑๐, ทส ๐๘๐๔, นร ๐๑๐๕) start with ๐, which
+/// Tesseract takes for ๖, ๘ or ๓. The five digits of a local government's code are kept.
+fn plausible_code(number: &str) -> String {
+    // Spaces OCR put inside the code (มท ๓ ๘ ๑๐. ๐/๔๕๖๗) out: none belongs between two
+    // of its digits, points and slashes.
+    let code_char =
+        |c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || c == '.' || c == '/';
+    let chars: Vec<char> = number.chars().collect();
+    let number: String = chars
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            !(**c == ' '
+                && *i > 0
+                && chars.get(i + 1).is_some_and(|n| code_char(*n))
+                && code_char(chars[i - 1]))
+        })
+        .map(|(_, c)| *c)
+        .collect();
+    let number = number.as_str();
+    let mut words: Vec<String> = number.split(' ').map(str::to_string).collect();
+    let Some(i) = words.iter().position(|w| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c))
+    }) else {
+        return number.to_string();
+    };
+    let code: Vec<char> = words[i].chars().collect();
+    let lead = code
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || ('๐'..='๙').contains(*c))
+        .count();
+    let after_letters = i > 0 && words[i - 1].chars().all(is_thai_letter);
+    if lead == 4 && after_letters && matches!(code[0], '๖' | '๘' | '๓' | '6' | '8' | '3') {
+        let zero = if code[0].is_ascii_digit() { '0' } else { '๐' };
+        words[i] = std::iter::once(zero)
+            .chain(code[1..].iter().copied())
+            .collect();
+    }
+    words.join(" ")
+}
+
+pub(crate) fn urgency_of(text: &str) -> Option<Urgency> {
+    let letters: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_thai_combining(*c))
+        .collect();
+    match letters.as_str() {
+        "ดวนทสด" => Some(Urgency::MostUrgent),
         "ดวนมาก" => Some(Urgency::VeryUrgent),
         "ดวน" => Some(Urgency::Urgent),
         _ => None,
@@ -543,6 +593,10 @@ pub fn read_with(pages: &[Page], today: Option<NaiveDate>) -> (ReceivedFields, V
         }
     }
 
+    if today.is_some() {
+        fields.number = plausible_code(&fields.number);
+    }
+
     // An external letter's sender: the agency block, the first line right of the page's
     // middle above the date (below any mark at the very top).
     if fields.from.is_empty() {
@@ -667,6 +721,24 @@ mod tests {
             parse_thai_date("๕ มีนาคม ๒๕๒๕"),
             NaiveDate::from_ymd_opt(1982, 3, 5)
         );
+    }
+
+    #[test]
+    fn a_government_code_read_by_ocr_starts_with_nought() {
+        assert_eq!(plausible_code("มท ๖๘๒๐.๓/ว ๑๒๓"), "มท ๐๘๒๐.๓/ว ๑๒๓");
+        assert_eq!(plausible_code("มท 3810.2/1024"), "มท 0810.2/1024");
+        assert_eq!(plausible_code("มท ๓ ๘ ๑๐. ๒/๔๕๖๗"), "มท ๐๘๑๐.๒/๔๕๖๗");
+        // A local government's five digits, and a code already right, stay.
+        assert_eq!(plausible_code("ชม ๘๑๓๐๑/๑๒๓"), "ชม ๘๑๓๐๑/๑๒๓");
+        assert_eq!(plausible_code("มท ๐๘๑๐.๒/ว ๘๙"), "มท ๐๘๑๐.๒/ว ๘๙");
+    }
+
+    #[test]
+    fn an_urgency_mark_is_known_by_its_letters() {
+        assert_eq!(urgency_of("ดวนทสุด"), Some(Urgency::MostUrgent));
+        assert_eq!(urgency_of("ด่วน มาก"), Some(Urgency::VeryUrgent));
+        assert_eq!(urgency_of("ด่วน"), Some(Urgency::Urgent));
+        assert_eq!(urgency_of("ดวนที่สุดท้าย"), None);
     }
 
     #[test]

@@ -154,16 +154,18 @@ pub fn skew_degrees(gray: &GrayImage) -> f32 {
 pub fn prepare(scan: &Scan) -> GrayImage {
     let deg = skew_degrees(&scan.gray);
     let straight = if deg.abs() >= 0.1 {
+        // A positive skew runs down to the right; imageproc turns clockwise (as shown) by
+        // a positive angle, so the page is turned back the other way.
         imageproc::geometric_transformations::rotate_about_center(
             &scan.gray,
-            deg.to_radians(),
+            (-deg).to_radians(),
             imageproc::geometric_transformations::Interpolation::Bilinear,
             Luma([255]),
         )
     } else {
         scan.gray.clone()
     };
-    let clean = imageproc::filter::median_filter(&straight, 1, 1);
+    let clean = straight;
     if scan.dpi < 280.0 {
         let f = 300.0 / scan.dpi;
         image::imageops::resize(
@@ -201,6 +203,8 @@ fn tesseract(image: &GrayImage, dpi: f32, digits: Option<&DigitShapes>) -> Resul
             arg(&base),
             "-l".as_ref(),
             "tha+eng".as_ref(),
+            "--psm".as_ref(),
+            "6".as_ref(),
             "--dpi".as_ref(),
             dpi.as_ref(),
             "txt".as_ref(),
@@ -211,18 +215,21 @@ fn tesseract(image: &GrayImage, dpi: f32, digits: Option<&DigitShapes>) -> Resul
     let read = |ext: &str| {
         std::fs::read_to_string(dir.path().join(format!("out.{ext}"))).unwrap_or_default()
     };
-    let fix = |text: &str, r: Rect| {
+    let fix = |text: &str, r: Rect, forced: bool| {
         digits.and_then(|d| {
-            d.reread(
-                image,
-                (
-                    r.x0.max(0.0) as u32,
-                    r.y0.max(0.0) as u32,
-                    r.x1 as u32,
-                    r.y1 as u32,
-                ),
-                text,
-            )
+            // Tesseract's box of a Thai unit may clip its glyphs: a little more around.
+            let m = r.h().max(4.0) * 0.25;
+            let rect = (
+                (r.x0 - 1.0).max(0.0) as u32,
+                (r.y0 - m).max(0.0) as u32,
+                (r.x1 + 1.0) as u32,
+                (r.y1 + m) as u32,
+            );
+            if forced {
+                d.read_digits(image, rect)
+            } else {
+                d.reread(image, rect, text)
+            }
         })
     };
     Ok(parse_tsv_fixing(
@@ -239,18 +246,16 @@ fn tesseract(image: &GrayImage, dpi: f32, digits: Option<&DigitShapes>) -> Resul
 /// page): words with their boxes.
 #[cfg(test)]
 pub(crate) fn parse_tsv(tsv: &str, txt: &str, w: f32, h: f32) -> Page {
-    parse_tsv_fixing(tsv, txt, w, h, &|_, _| None)
+    parse_tsv_fixing(tsv, txt, w, h, &|_, _, _| None)
 }
 
-/// [`parse_tsv`], each run of Thai digits given to `fix` (its text and box) to be read
-/// again.
-pub(crate) fn parse_tsv_fixing(
-    tsv: &str,
-    txt: &str,
-    w: f32,
-    h: f32,
-    fix: &dyn Fn(&str, Rect) -> Option<String>,
-) -> Page {
+/// How a run of units is read again: its text, its box, and whether it is read as digits
+/// whatever Tesseract took it for (it stands where digits must be).
+pub(crate) type Fix<'a> = &'a dyn Fn(&str, Rect, bool) -> Option<String>;
+
+/// [`parse_tsv`], each run of Thai digits, and each unit that stands where digits must be,
+/// given to `fix` to be read again.
+pub(crate) fn parse_tsv_fixing(tsv: &str, txt: &str, w: f32, h: f32, fix: Fix<'_>) -> Page {
     let mut lines: Vec<Vec<Word>> = Vec::new();
     let mut key = (-1, -1, -1);
     for row in tsv.lines().skip(1) {
@@ -301,11 +306,16 @@ pub(crate) fn parse_tsv_fixing(
         let before: String = units.iter().map(|u| u.text.as_str()).collect();
         fix_digit_runs(&mut units, fix);
         let after: String = units.iter().map(|u| u.text.as_str()).collect();
-        let words = same_count
+        units.retain(|u| !u.text.is_empty());
+        let mut words = same_count
             .then(|| remap(&texts[i], &before, &after))
             .flatten()
             .and_then(|text| with_spaces(&units, &text))
             .unwrap_or_else(|| by_gaps(units, letter_h));
+        // ํ + า across two units is ำ too.
+        for w in &mut words {
+            w.text = fix_text(&w.text);
+        }
         page.lines.push(words);
     }
     page
@@ -315,16 +325,61 @@ fn is_thai_digit(c: char) -> bool {
     ('๐'..='๙').contains(&c)
 }
 
-/// Gives each run of units that are all Thai digits to `fix`, and takes its reading.
-fn fix_digit_runs(units: &mut [Word], fix: &dyn Fn(&str, Rect) -> Option<String>) {
+/// Whether a unit is all Thai digits.
+fn all_thai_digits(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(is_thai_digit)
+}
+
+/// Whether a unit stands where a letter has digits and was read as something else (`we`
+/// for ๘๙): short, no Thai letter, not Arabic digits, and after a letter code's `/` or
+/// `/ว`, or next to a month's name (the day before it, the year after it).
+fn digits_expected(units: &[Word], i: usize) -> bool {
+    let t = units[i].text.as_str();
+    let odd = t.chars().count() <= 5
+        && !t.chars().any(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c))
+        && !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+    if !odd {
+        return false;
+    }
+    let month = |w: &Word| {
+        let k = crate::fields::skeleton(&w.text);
+        saraban_thai::date::MONTHS
+            .iter()
+            .chain(saraban_thai::date::MONTHS_SHORT.iter())
+            .any(|m| crate::fields::skeleton(m) == k)
+    };
+    let before = i.checked_sub(1).map(|j| &units[j]);
+    // The two units before, as one: Tesseract may give `/` and `ว` a unit each.
+    let tail: String = units[i.saturating_sub(2)..i]
+        .iter()
+        .map(|u| u.text.as_str())
+        .collect();
+    let after = units.get(i + 1);
+    tail.ends_with('/')
+        || tail.ends_with("/ว")
+        || before.is_some_and(month)
+        || after.is_some_and(month)
+}
+
+/// Gives each run of units that are all Thai digits to `fix`, and takes its reading (a
+/// reading with more or fewer digits replaces the run's first unit and empties the rest);
+/// a unit where digits must be is read as digits when it can be.
+fn fix_digit_runs(units: &mut [Word], fix: Fix<'_>) {
     let mut i = 0;
     while i < units.len() {
-        if !units[i].text.chars().all(is_thai_digit) {
+        if !all_thai_digits(&units[i].text) {
+            if digits_expected(units, i) {
+                if let Some(new) = fix(&units[i].text, units[i].rect, true) {
+                    units[i].text = new;
+                }
+            }
             i += 1;
             continue;
         }
         let start = i;
-        while i < units.len() && units[i].text.chars().all(is_thai_digit) {
+        while i < units.len() && all_thai_digits(&units[i].text) {
             i += 1;
         }
         let run = &mut units[start..i];
@@ -334,11 +389,19 @@ fn fix_digit_runs(units: &mut [Word], fix: &dyn Fn(&str, Rect) -> Option<String>
             .map(|u| u.rect)
             .reduce(Rect::union)
             .unwrap_or_default();
-        if let Some(new) = fix(&text, rect) {
-            let mut chars = new.chars();
-            for u in run.iter_mut() {
-                let n = u.text.chars().count();
-                u.text = chars.by_ref().take(n).collect();
+        if let Some(new) = fix(&text, rect, false) {
+            if new.chars().count() == text.chars().count() {
+                let mut chars = new.chars();
+                for u in run.iter_mut() {
+                    let n = u.text.chars().count();
+                    u.text = chars.by_ref().take(n).collect();
+                }
+            } else {
+                run[0].text = new;
+                run[0].rect = rect;
+                for u in run.iter_mut().skip(1) {
+                    u.text.clear();
+                }
             }
         }
     }
@@ -420,7 +483,13 @@ pub fn read_image(scan: &Scan, digit_font: Option<&[u8]>) -> Result<Reading> {
     let page = tesseract(&prepared, dpi, shapes.as_ref())?
         .scaled_to(scan.gray.width() as f32, scan.gray.height() as f32);
     let today = saraban_thai::date::today();
-    let (fields, spots) = fields::read_with(std::slice::from_ref(&page), Some(today));
+    let (mut fields, mut spots) = fields::read_with(std::slice::from_ref(&page), Some(today));
+    if fields.urgency.is_none() {
+        if let Some((urgency, spot)) = urgency_mark(&prepared, dpi, scan, &spots)? {
+            fields.urgency = Some(urgency);
+            spots.push(spot);
+        }
+    }
     Ok(Reading {
         kind: ReceivedKind::Image,
         read_by: if page.has_text() {
@@ -437,6 +506,59 @@ pub fn read_image(scan: &Scan, digit_font: Option<&[u8]>) -> Result<Reading> {
             "read from the image by OCR: check every field against the letter, its numbers and date above all".into(),
         )),
     })
+}
+
+/// The urgency mark (ด่วน, ด่วนมาก, ด่วนที่สุด) read again on its own: large red letters
+/// at the top left, above the letter's number, which Tesseract misreads when it reads
+/// them with the page as one block of text. The band above the first field read, left of
+/// the emblem, is read by itself.
+fn urgency_mark(
+    prepared: &GrayImage,
+    dpi: f32,
+    scan: &Scan,
+    spots: &[Spot],
+) -> Result<Option<(saraban_model::letter::Urgency, Spot)>> {
+    let f = prepared.width() as f32 / scan.gray.width().max(1) as f32;
+    let head = spots
+        .iter()
+        .filter(|s| matches!(s.field.as_str(), "number" | "from" | "date"))
+        .map(|s| s.rect.y0 * f)
+        .fold(f32::MAX, f32::min);
+    if head == f32::MAX {
+        return Ok(None);
+    }
+    let h = (head - 4.0).max(0.0) as u32;
+    let w = (prepared.width() as f32 * 0.45) as u32;
+    if h < 40 || w < 40 {
+        return Ok(None);
+    }
+    let band = image::imageops::crop_imm(prepared, 0, 0, w, h).to_image();
+    let page = tesseract(&band, dpi, None)?;
+    for line in &page.lines {
+        let text: String = line.iter().map(|w| w.text.as_str()).collect();
+        if let Some(u) = fields::urgency_of(&text) {
+            let rect = line
+                .iter()
+                .map(|w| w.rect)
+                .reduce(Rect::union)
+                .unwrap_or_default();
+            let rect = Rect {
+                x0: rect.x0 / f,
+                y0: rect.y0 / f,
+                x1: rect.x1 / f,
+                y1: rect.y1 / f,
+            };
+            return Ok(Some((
+                u,
+                Spot {
+                    field: "urgency".into(),
+                    page: 0,
+                    rect,
+                },
+            )));
+        }
+    }
+    Ok(None)
 }
 
 /// A spot read on a scan's pixels, in the points of the page it is on.
@@ -469,7 +591,14 @@ mod tests {
             }
         }
         let deg = skew_degrees(&img);
-        assert!((deg.abs() - 2.0).abs() < 0.2, "{deg}");
+        assert!((deg - 2.0).abs() < 0.2, "{deg}");
+        // Prepared for reading, the page is straight (not turned twice as far).
+        let scan = Scan {
+            gray: img,
+            dpi: 300.0,
+        };
+        let straight = skew_degrees(&prepare(&scan));
+        assert!(straight.abs() < 0.2, "still turned {straight}°");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod mark;
 mod memo;
 mod parts;
 pub mod receipt;
+pub mod routing;
 mod stamped;
 
 use std::sync::Arc;
