@@ -256,6 +256,31 @@ fn a_letter_saraban_issued_is_received_exactly_and_stamped_clear_of_its_text() {
     );
     let shown = json(&ok(d, &["incoming", "show", "1/2569", "--json"]));
     assert_eq!(shown["routing"].as_array().unwrap().len(), 3);
+    // The routing sheet (ใบเกษียน) carries the receipt and each step, in order, with who
+    // gave the order and when, as printed.
+    ok(d, &["incoming", "sheet", "1/2569", "-o", "sheet.pdf"]);
+    let sheet = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(d.join("sheet.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    // Rows as the page shows them, the gaps of the layout one space.
+    let sheet = String::from_utf8_lossy(&sheet.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let at = |what: &str| {
+        sheet
+            .find(what)
+            .unwrap_or_else(|| panic!("{what} on the sheet: {sheet}"))
+    };
+    assert!(at("ใบเกษียนหนังสือ") < at("เลขรับ ๑/๒๕๖๙"));
+    assert!(at("สรุปเรื่อง กรมแจ้งโครงการ") < at("ข้อเสนอ เห็นควรแจ้งกองคลัง"));
+    assert!(at("ข้อเสนอ เห็นควรแจ้งกองคลัง") < at("ทราบ ดำเนินการ"));
+    assert!(at("ทราบ ดำเนินการ") < at("(ปลัด) ๓ ธ.ค. ๒๕๖๙"));
+    assert!(at("(ปลัด) ๓ ธ.ค. ๒๕๖๙") < at("ส่ง กองคลัง"));
     ok(d, &["incoming", "cancel", "2/2569", "--reason", "ลงรับซ้ำ"]);
     ok(
         d,

@@ -317,6 +317,15 @@ enum IncomingAction {
         #[arg(long)]
         reason: String,
     },
+    /// Print a receipt's routing sheet (ใบเกษียนหนังสือ): its fields and every routing
+    /// step, to clip to the letter.
+    Sheet {
+        /// Its receipt number (12/2569) or id.
+        receipt: String,
+        /// The PDF to write.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// The receipts waiting past the time their urgency allows.
     Overdue {
         /// One JSON object per line.
@@ -986,6 +995,17 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                             r.receipt_number, r.year_be
                         ),
                     });
+                }
+                IncomingAction::Sheet { receipt, output } => {
+                    let id = office.find_receipt(&receipt)?.id;
+                    let size = office.routing_sheet_to(id, &output)?;
+                    eprintln!(
+                        "{}",
+                        match lang {
+                            Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", output.display(), size),
+                            Lang::En => format!("wrote {} ({} bytes)", output.display(), size),
+                        }
+                    );
                 }
                 IncomingAction::Overdue { json } => {
                     for r in office.overdue(saraban::thai::date::today())? {

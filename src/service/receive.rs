@@ -14,6 +14,7 @@ use crate::pdf::stamp::Placed;
 use crate::received::{ReceivedFields, RoutingStep};
 use crate::register::{NewReceipt, Receipt, ReceiptQuery, Routed, StampData};
 use crate::typeset::layout::receipt::{StampText, STAMP};
+use crate::typeset::layout::routing::{RoutingSheet, SheetStep};
 
 pub use saraban_receive::{Reading, ReadingView, Spot};
 
@@ -388,6 +389,24 @@ impl Office {
         pdf.finish()
     }
 
+    /// The routing sheet of a receipt (ใบเกษียนหนังสือ) as a PDF: the receipt's fields, when
+    /// it must be done by, and each routing step with who wrote it and when, to print and
+    /// clip to the letter (see [`crate::typeset::layout::routing`]).
+    pub fn routing_sheet(&self, id: i64) -> Result<Vec<u8>> {
+        let r = self.receipt(id)?;
+        let sheet = routing_sheet_of(&r, &self.stamp_agency(), &self.book_footer()?);
+        let doc = crate::typeset::layout::routing::routing_sheet(&self.press.typesetter, &sheet);
+        self.press.writer.write(&doc, &Default::default())
+    }
+
+    /// Writes a receipt's routing sheet to `out`. Returns its size.
+    pub fn routing_sheet_to(&self, id: i64, out: &Path) -> Result<usize> {
+        let output = self.output(out)?;
+        let bytes = self.routing_sheet(id)?;
+        output.commit(&bytes)?;
+        Ok(bytes.len())
+    }
+
     /// Writes the incoming book of a year to `out`. Returns its size.
     pub fn incoming_book_to(&self, year_be: i64, out: &Path) -> Result<usize> {
         let output = self.output(out)?;
@@ -407,6 +426,120 @@ impl Office {
         let bytes = self.export_incoming(format, year_be)?;
         output.commit(&bytes)?;
         Ok(bytes.len())
+    }
+}
+
+/// When something was recorded (an RFC 3339 time), as a clerk writes it:
+/// `๕ ธ.ค. ๒๕๖๙ ๑๐.๓๐ น.` (in Bangkok's time, as the register keeps it).
+pub fn thai_when(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => format!(
+            "{} {:02}.{:02} น.",
+            thai_day(t.date_naive(), true),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => at.to_string(),
+    }
+}
+
+/// A date as a clerk writes it: `๕ มีนาคม ๒๕๖๙`, or with the month abbreviated.
+pub fn thai_day(d: chrono::NaiveDate, short: bool) -> String {
+    let months = if short {
+        &crate::thai::date::MONTHS_SHORT
+    } else {
+        &crate::thai::date::MONTHS
+    };
+    crate::thai::to_thai_digits(&format!(
+        "{} {} {}",
+        chrono::Datelike::day(&d),
+        months[chrono::Datelike::month0(&d) as usize],
+        chrono::Datelike::year(&d) + 543
+    ))
+}
+
+/// What a receipt's routing sheet says.
+pub fn routing_sheet_of(r: &Receipt, agency: &str, footer: &str) -> RoutingSheet {
+    let f = &r.fields;
+    let mut fields: Vec<(String, String)> = vec![
+        ("เลขรับ".into(), r.receipt_text()),
+        ("รับเมื่อ".into(), thai_when(&r.received_at)),
+        ("ที่".into(), f.number.clone()),
+        (
+            "ลงวันที่".into(),
+            f.date.map(|d| thai_day(d, false)).unwrap_or_default(),
+        ),
+        ("จาก".into(), f.from.clone()),
+        ("ถึง".into(), f.to.clone()),
+        ("เรื่อง".into(), f.subject.clone()),
+    ];
+    for (label, list) in [("อ้างถึง", &f.references), ("สิ่งที่ส่งมาด้วย", &f.enclosures)] {
+        if !list.is_empty() {
+            fields.push((label.into(), list.join(" / ")));
+        }
+    }
+    let received = chrono::DateTime::parse_from_rfc3339(&r.received_at)
+        .map(|t| t.date_naive())
+        .ok();
+    fields.push((
+        "ชั้นความเร็ว".into(),
+        f.urgency.map(|u| u.mark()).unwrap_or("ปกติ").to_string(),
+    ));
+    if let Some(day) = received {
+        let due = day + chrono::Duration::days(crate::received::days_allowed(f.urgency));
+        fields.push(("กำหนดเสร็จ".into(), thai_day(due, false)));
+    }
+    if !r.replies.is_empty() {
+        let replies: Vec<String> = r
+            .replies
+            .iter()
+            .map(|l| format!("ที่ {} ({})", l.number, l.date))
+            .collect();
+        fields.push(("ตอบแล้ว".into(), replies.join(" / ")));
+    }
+    if r.status == crate::register::ReceiptStatus::Cancelled {
+        fields.push(("หมายเหตุ".into(), r.note.clone()));
+    }
+    let steps = r
+        .routing
+        .iter()
+        .map(|s| {
+            let recorded = format!("บันทึกโดย {} {}", s.by, thai_when(&s.at));
+            let (heading, text, signed) = match &s.step {
+                RoutingStep::Proposal { summary, proposal } => {
+                    let mut text = String::new();
+                    if !summary.trim().is_empty() {
+                        text.push_str(&format!("สรุปเรื่อง {}\n", summary.trim()));
+                    }
+                    if !proposal.trim().is_empty() {
+                        text.push_str(&format!("ข้อเสนอ {}", proposal.trim()));
+                    }
+                    ("เสนอ", text, recorded)
+                }
+                RoutingStep::Order { by, text, date } => (
+                    "คำสั่งการ",
+                    text.trim().to_string(),
+                    format!("({}) {}", by.trim(), thai_day(*date, true)),
+                ),
+                RoutingStep::HandOver { to, note } => (
+                    "ส่งต่อ",
+                    format!("ส่ง {} {}", to.trim(), note.trim()).trim().to_string(),
+                    recorded,
+                ),
+                RoutingStep::Done { note } => ("ดำเนินการแล้ว", note.trim().to_string(), recorded),
+            };
+            SheetStep {
+                heading: heading.into(),
+                text,
+                signed,
+            }
+        })
+        .collect();
+    RoutingSheet {
+        agency: agency.to_string(),
+        fields,
+        steps,
+        footer: footer.to_string(),
     }
 }
 
