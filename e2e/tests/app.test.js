@@ -498,6 +498,11 @@ test("a letter arrives: read, checked beside its page, received with its stamp, 
   assert.match(subject, /^ขอความอนุเคราะห์ประสานงานองค์กรปกครองส่วนท้องถิ่น/);
   assert.match(await $("[data-testid=received-number]").getValue(), /^มท /);
   await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
+  // Each field read is outlined on the page; the one being checked is picked out.
+  assert.ok((await $$("[data-testid=field-mark]")).length >= 4, "the fields read are outlined on the page");
+  await click("[data-testid=received-subject]");
+  await $('[data-testid=field-mark][data-active="true"]').waitForExist({ timeout: 5000 });
+  assert.match(await textOf('[data-testid=field-mark][data-active="true"]'), /เรื่อง/);
   await shot("21-incoming-read");
   await click("[data-testid=receive]");
   // An earlier notice may still be on screen: wait for this one.
@@ -506,12 +511,44 @@ test("a letter arrives: read, checked beside its page, received with its stamp, 
     timeoutMsg: "no notice of the receipt",
   });
   assert.match(await textOf("[data-testid=shown-receipt]"), /เลขรับ ๑\/๒๕๖๙/);
+  // Routing (เกษียน): the clerk's summary and proposal, the chief's order, the hand-over.
+  const routed = (what) =>
+    browser.waitUntil(async () => (await textOf("[data-testid=routing-history]")).includes(what), {
+      timeout: 10000,
+      timeoutMsg: `${what} is not in the letter's history`,
+    });
+  await type("[data-testid=step-summary]", "กรมขอให้แจ้งท้องถิ่นเข้ารับการพัฒนาทักษะดิจิทัล");
+  await type("[data-testid=step-proposal]", "เห็นควรมอบกองสาธารณสุขและสิ่งแวดล้อม");
+  await click("[data-testid=route]");
+  await routed("เห็นควรมอบกองสาธารณสุขและสิ่งแวดล้อม");
+  await type("[data-testid=step-order]", "ทราบ มอบกองสาธารณสุขฯ ดำเนินการ");
+  await type("[data-testid=step-by]", "นายกองค์การบริหารส่วนตำบล");
+  await click("[data-testid=route]");
+  await routed("ทราบ มอบกองสาธารณสุขฯ ดำเนินการ (นายกองค์การบริหารส่วนตำบล)");
   await type("[data-testid=hand-over]", "กองสาธารณสุขและสิ่งแวดล้อม");
   await click("[data-testid=route]");
   await browser.waitUntil(async () => (await textOf("[data-testid=incoming-table]")).includes("ส่ง กองสาธารณสุขและสิ่งแวดล้อม"), {
     timeout: 10000,
     timeoutMsg: "the hand-over is not in the register",
   });
+  // The routing sheet (ใบเกษียน) beside it, as it prints, and saved where the clerk says.
+  await click("[data-testid=show-sheet]");
+  await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
+  await shot("21d-routing-sheet");
+  await click("[data-testid=save-sheet]");
+  const sheet = () => fs.readdirSync(dialogs).find((f) => f.startsWith("ใบเกษียน") && f.endsWith(".pdf"));
+  await browser.waitUntil(async () => sheet() !== undefined, { timeout: 15000, timeoutMsg: "no routing sheet saved" });
+  const sheetText = execFileSync("pdftotext", ["-layout", path.join(dialogs, sheet()), "-"], { encoding: "utf8" })
+    .replace(/[ \t]+/g, " ");
+  for (const line of ["เลขรับ ๑/๒๕๖๙", "ทราบ มอบกองสาธารณสุขฯ ดำเนินการ", "(นายกองค์การบริหารส่วนตำบล)", "ส่ง กองสาธารณสุขและสิ่งแวดล้อม"]) {
+    assert.ok(sheetText.includes(line), `${line} on the routing sheet: ${sheetText}`);
+  }
+  fs.rmSync(path.join(dialogs, sheet()));
+  await click("[data-testid=show-sheet]");
+  // Nothing received today is overdue yet.
+  await click("[data-testid=overdue-only]");
+  assert.match(await textOf("[data-testid=incoming-empty]"), /ไม่มีหนังสือรับที่เกินกำหนด/);
+  await click("[data-testid=overdue-only]");
   await type("[data-testid=incoming-search]", "พื้นที่สีเขียว");
   await browser.waitUntil(async () => (await $$("[data-testid=incoming-table] tbody tr")).length === 1, { timeout: 10000 });
   await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
@@ -536,6 +573,29 @@ test("a letter arrives: read, checked beside its page, received with its stamp, 
     timeoutMsg: "the reply's อ้างถึง does not name the letter received",
   });
   await shot("21c-reply-drafted");
+  // Issued, the reply and the letter it answers are linked: the incoming register says it
+  // was answered, with the reply's number; the outgoing register finds the reply.
+  await type('[data-path="body[0]"]', "ตามที่แจ้งมา องค์การบริหารส่วนตำบลได้แจ้งผู้เกี่ยวข้องเข้ารับการพัฒนาแล้ว");
+  await click("[data-testid=issue]");
+  await $("[data-testid=next-number]").waitForExist({ timeout: 10000 });
+  const replyNumber = await textOf("[data-testid=next-number]");
+  if (await $("[data-testid=warnings-seen]").isExisting()) await click("[data-testid=warnings-seen]");
+  await click("[data-testid=confirm-issue-button]");
+  await textOf("[data-testid=issued-banner]", 20000);
+  await click("[data-tab=incoming]");
+  await browser.waitUntil(async () => (await textOf("[data-testid=incoming-table]")).includes(`ตอบแล้ว ที่ ${replyNumber}`), {
+    timeout: 10000,
+    timeoutMsg: `the receipt does not say it was answered by ${replyNumber}`,
+  });
+  await shot("21e-answered");
+  await click("[data-tab=register]");
+  const search = await $("[data-testid=register-search]");
+  await search.clearValue();
+  await type("[data-testid=register-search]", "พื้นที่สีเขียว");
+  await browser.waitUntil(
+    async () => ((await $(".row[data-id]").getProperty("textContent").catch(() => "")) ?? "").includes(replyNumber),
+    { timeout: 10000, timeoutMsg: "the reply is not found in the outgoing register" },
+  );
 });
 
 test("a letter with errors cannot take a number: the confirmation lists them", async () => {

@@ -663,18 +663,47 @@ pub async fn open_received<R: Runtime>(
         return Ok(None);
     };
     let press = state.press();
-    let (file, count, reading) = off_thread(move || -> saraban::Result<_> {
+    let (file, count, reading, rest) = off_thread(move || -> saraban::Result<_> {
         let mut letters = saraban::service::read_files(&path)?;
         let count = letters.len() as u32;
         let file = letters.remove(0);
         let reading = press.read_received(&file)?;
-        Ok((file, count, reading))
+        Ok((file, count, reading, letters))
     })
     .await?
     .map_err(fail)?;
     let opened = Opened {
         name: file.name.clone(),
         letters: count,
+        reading: reading.view(),
+    };
+    *lock(&state.received) = Some((file, reading));
+    *lock(&state.waiting) = rest;
+    Ok(Some(opened))
+}
+
+/// The next letter of the e-mail opened last (each PDF attachment a letter), read for the
+/// clerk to confirm; `None` when every one has been taken.
+#[tauri::command]
+pub async fn open_next_received(state: State<'_, AppState>) -> Answer<Option<Opened>> {
+    let next = {
+        let mut waiting = lock(&state.waiting);
+        (!waiting.is_empty()).then(|| waiting.remove(0))
+    };
+    let Some(file) = next else {
+        return Ok(None);
+    };
+    let left = lock(&state.waiting).len() as u32;
+    let press = state.press();
+    let (file, reading) = off_thread(move || -> saraban::Result<_> {
+        let reading = press.read_received(&file)?;
+        Ok((file, reading))
+    })
+    .await?
+    .map_err(fail)?;
+    let opened = Opened {
+        name: file.name.clone(),
+        letters: left + 1,
         reading: reading.view(),
     };
     *lock(&state.received) = Some((file, reading));
@@ -752,4 +781,51 @@ pub async fn route_receipt(
 #[tauri::command]
 pub async fn reply_letter(state: State<'_, AppState>, id: i64) -> Answer<Letter> {
     on_office(&state, move |o| o.reply_letter(id)).await
+}
+
+/// Cancels a wrong receipt with a reason: its number is never reused, nothing is deleted.
+#[tauri::command]
+pub async fn cancel_receipt(state: State<'_, AppState>, id: i64, reason: String) -> Answer<Receipt> {
+    on_office(&state, move |o| o.cancel_receipt(id, &reason)).await
+}
+
+/// The receipts waiting past the days their urgency allows (ด่วนที่สุด the same day,
+/// ด่วนมาก 1, ด่วน 3, others 7), oldest first.
+#[tauri::command]
+pub async fn overdue_receipts(state: State<'_, AppState>) -> Answer<Vec<Receipt>> {
+    on_office(&state, move |o| o.overdue(saraban::thai::date::today())).await
+}
+
+/// A receipt's routing sheet (ใบเกษียนหนังสือ), as a PDF.
+#[tauri::command]
+pub async fn routing_sheet(state: State<'_, AppState>, id: i64) -> Answer<Response> {
+    let bytes = on_office(&state, move |o| o.routing_sheet(id)).await?;
+    Ok(Response::new(bytes))
+}
+
+/// Saves a receipt's routing sheet where the clerk chooses. Returns the path written, or
+/// `None` when cancelled.
+#[tauri::command]
+pub async fn save_routing_sheet<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: i64,
+) -> Answer<Option<String>> {
+    let r = on_office(&state, move |o| o.receipt(id)).await?;
+    let name = dialogs::file_name(
+        &format!("ใบเกษียน {}-{} {}", r.receipt_number, r.year_be, r.fields.subject),
+        "pdf",
+    );
+    let picked = dialog(&app, move |app| {
+        dialogs::save(app, "บันทึกใบเกษียนเป็น PDF", &name, Filter::PDF)
+    })
+    .await?;
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    on_office(&state, move |o| {
+        o.routing_sheet_to(id, &path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }

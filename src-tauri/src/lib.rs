@@ -33,6 +33,8 @@ pub struct AppState {
     pub db: PathBuf,
     /// The received file the clerk opened and is confirming (หนังสือรับ), as read.
     pub received: Mutex<Option<(saraban::service::ReceivedFile, saraban::service::Reading)>>,
+    /// The other letters of the e-mail opened last, waiting their turn.
+    pub waiting: Mutex<Vec<saraban::service::ReceivedFile>>,
 }
 
 /// When the process started (for the start-up figure of `make app-bench`).
@@ -67,6 +69,7 @@ impl AppState {
             problem: Mutex::new(problem),
             db,
             received: Mutex::new(None),
+            waiting: Mutex::new(Vec::new()),
         }
     }
 

@@ -70,5 +70,11 @@ export const api = {
   receivedPdf: async (id: number) => plainPdf(await commands.receivedPdf(id)),
   routeReceipt: commands.routeReceipt,
   replyLetter: commands.replyLetter,
+  openNextReceived: commands.openNextReceived,
+  cancelReceipt: commands.cancelReceipt,
+  overdueReceipts: commands.overdueReceipts,
+  /** A receipt's routing sheet (ใบเกษียน), for the preview. */
+  routingSheet: async (id: number) => plainPdf(await commands.routingSheet(id)),
+  saveRoutingSheet: commands.saveRoutingSheet,
   ready: commands.appReady,
 };

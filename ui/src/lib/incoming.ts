@@ -50,3 +50,32 @@ export function readByText(readBy: string): string {
       return "อ่านไม่ได้ กรุณากรอกเอง";
   }
 }
+
+/** The days each urgency allows before a receipt is overdue (as the core counts them). */
+export function daysAllowed(u: Urgency | null): number {
+  switch (u) {
+    case "most_urgent":
+      return 0;
+    case "very_urgent":
+      return 1;
+    case "urgent":
+      return 3;
+    default:
+      return 7;
+  }
+}
+
+/** The day a receipt is due by (ISO): the day it was received plus what its urgency allows. */
+export function dueDate(r: Pick<Receipt, "received_at" | "fields">): string {
+  const day = r.received_at.slice(0, 10);
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + daysAllowed(r.fields.urgency));
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whether a receipt still waits past its due date on `today` (ISO): not cancelled, not done. */
+export function isOverdue(r: Receipt, today: string): boolean {
+  if (r.status === "cancelled") return false;
+  if (r.routing.some((s) => s.step.step === "done")) return false;
+  return dueDate(r) < today;
+}

@@ -105,6 +105,7 @@ export class PdfView {
       c.style.height = `${Math.floor(vp.height / ratio)}px`;
       c.className = "pdf-page";
       c.dataset.page = String(n);
+      c.dataset.ptw = String(vp.width / (this.scale * ratio));
       await page.render({ canvas: c, canvasContext: c.getContext("2d")!, viewport: vp }).promise;
       page.cleanup();
       return c;
@@ -128,6 +129,7 @@ export class PdfView {
         const c = document.createElement("canvas");
         c.className = "pdf-page pending";
         c.dataset.page = String(n);
+        c.dataset.ptw = String(vp.width / this.scale);
         c.style.width = `${Math.floor(vp.width)}px`;
         c.style.height = `${Math.floor(vp.height)}px`;
         canvases.push(c);
@@ -236,6 +238,15 @@ export class PdfView {
     this.looks = this.looks.map(() => null);
     await this.show(this.last);
     this.goto(page);
+  }
+
+  /** Where each page is on screen, for marks drawn over it: its top left corner in its
+   * positioned parent, and CSS pixels per PDF point. */
+  places(): { left: number; top: number; perPt: number }[] {
+    return this.pages.map((c) => {
+      const ptw = Number(c.dataset.ptw) || c.clientWidth;
+      return { left: c.offsetLeft, top: c.offsetTop, perPt: c.clientWidth / ptw };
+    });
   }
 
   goto(n: number) {

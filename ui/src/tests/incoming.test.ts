@@ -50,3 +50,48 @@ describe("the incoming register on screen", () => {
     expect(URGENCIES.map((u) => u.label)).toEqual(["ปกติ", "ด่วน", "ด่วนมาก", "ด่วนที่สุด"]);
   });
 });
+
+import { dueDate, isOverdue } from "../lib/incoming";
+import { RoutingForm } from "../lib/routing.svelte";
+
+describe("due dates and what is overdue", () => {
+  it("counts the days the urgency allows from the day received", () => {
+    expect(dueDate(receipt())).toBe("2026-12-12");
+    expect(dueDate(receipt({ fields: { ...receipt().fields, urgency: "most_urgent" } }))).toBe("2026-12-05");
+    expect(dueDate(receipt({ fields: { ...receipt().fields, urgency: "urgent" } }))).toBe("2026-12-08");
+  });
+
+  it("lists what waits past its day, not what is done or cancelled", () => {
+    const late = receipt({ fields: { ...receipt().fields, urgency: "very_urgent" } });
+    expect(isOverdue(late, "2026-12-06")).toBe(false);
+    expect(isOverdue(late, "2026-12-07")).toBe(true);
+    expect(isOverdue({ ...late, status: "cancelled" }, "2026-12-07")).toBe(false);
+    const done = { ...late, routing: [{ id: 1, at: "", by: "", step: { step: "done" as const, note: "" } }] };
+    expect(isOverdue(done, "2026-12-07")).toBe(false);
+  });
+});
+
+describe("the routing form", () => {
+  it("builds a step only when it has what it needs, and says what is missing", () => {
+    const f = new RoutingForm("2026-12-05");
+    expect(f.step).toBeNull();
+    expect(f.missing).toBe("กรอกสรุปเรื่องหรือข้อเสนอ");
+    f.summary = "  กรมแจ้งโครงการ ";
+    expect(f.step).toEqual({ step: "proposal", summary: "กรมแจ้งโครงการ", proposal: "" });
+    f.recorded();
+    expect(f.kind).toBe("order");
+    expect(f.summary).toBe("");
+    f.text = "ทราบ ดำเนินการ";
+    expect(f.missing).toBe("กรอกชื่อผู้สั่งการ");
+    f.by = "ปลัด";
+    expect(f.step).toEqual({ step: "order", by: "ปลัด", text: "ทราบ ดำเนินการ", date: "2026-12-05" });
+    f.recorded();
+    expect(f.kind).toBe("hand_over");
+    expect(f.by).toBe("ปลัด");
+    expect(f.step).toBeNull();
+    f.to = "กองคลัง";
+    expect(f.step).toEqual({ step: "hand_over", to: "กองคลัง", note: "" });
+    f.kind = "done";
+    expect(f.step).toEqual({ step: "done", note: "" });
+  });
+});
