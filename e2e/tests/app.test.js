@@ -598,6 +598,49 @@ test("a letter arrives: read, checked beside its page, received with its stamp, 
   );
 });
 
+test("an e-mail bringing two letters: each is read and received in turn", async () => {
+  const sender = path.join(work, "sender.sqlite");
+  const pdfs = ["announcement.json", "jclair-specialists.json"].map((name, i) => {
+    const letter = path.join(work, name);
+    fs.copyFileSync(path.join(root, "tests/fixtures", name), letter);
+    const out = path.join(work, `mail-${i}.pdf`);
+    execFileSync(CLI, ["--db", sender, "issue", letter, "--date", "2026-12-01", "-o", out]);
+    return out;
+  });
+  const boundary = "saraban-boundary";
+  const parts = pdfs.map(
+    (p, i) =>
+      `--${boundary}\r\nContent-Type: application/pdf; name="letter-${i + 1}.pdf"\r\n` +
+      `Content-Disposition: attachment; filename="letter-${i + 1}.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
+      fs.readFileSync(p).toString("base64").replace(/.{76}/g, "$&\r\n") +
+      "\r\n",
+  );
+  const mail =
+    `From: saraban@dla.go.th\r\nTo: saraban@example.go.th\r\nSubject: =?UTF-8?B?${Buffer.from("หนังสือราชการ").toString("base64")}?=\r\n` +
+    `MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n` +
+    `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nส่งหนังสือราชการ ๒ ฉบับ\r\n` +
+    parts.join("") +
+    `--${boundary}--\r\n`;
+  const eml = path.join(dialogs, "000-mail.eml");
+  fs.writeFileSync(eml, mail);
+  await click("[data-tab=incoming]");
+  await click("[data-testid=open-received]");
+  assert.equal(await textOf("[data-testid=received-file]", 30000), "letter-1.pdf");
+  assert.match(await textOf("[data-testid=letters-left]"), /๒ ฉบับ/);
+  assert.match(await $("[data-testid=received-subject]").getValue(), /งานสารบรรณอิเล็กทรอนิกส์/);
+  await click("[data-testid=receive]");
+  // The second letter of the mail opens by itself.
+  await browser.waitUntil(async () => (await textOf("[data-testid=received-file]", 30000)) === "letter-2.pdf", {
+    timeout: 30000,
+    timeoutMsg: "the mail's second letter did not open",
+  });
+  assert.match(await $("[data-testid=received-subject]").getValue(), /ผู้เชี่ยวชาญ/);
+  await click("[data-testid=receive]");
+  await $("[data-testid=shown-receipt]").waitForExist({ timeout: 20000 });
+  assert.match(await textOf("[data-testid=shown-receipt]"), /เลขรับ ๓\/๒๕๖๙/);
+  fs.rmSync(eml);
+});
+
 test("a letter with errors cannot take a number: the confirmation lists them", async () => {
   const entries = () =>
     execFileSync(CLI, ["--db", DB, "search", "--json"], { encoding: "utf8" }).split("\n").filter(Boolean).length;
