@@ -785,7 +785,11 @@ pub async fn reply_letter(state: State<'_, AppState>, id: i64) -> Answer<Letter>
 
 /// Cancels a wrong receipt with a reason: its number is never reused, nothing is deleted.
 #[tauri::command]
-pub async fn cancel_receipt(state: State<'_, AppState>, id: i64, reason: String) -> Answer<Receipt> {
+pub async fn cancel_receipt(
+    state: State<'_, AppState>,
+    id: i64,
+    reason: String,
+) -> Answer<Receipt> {
     on_office(&state, move |o| o.cancel_receipt(id, &reason)).await
 }
 
@@ -813,7 +817,10 @@ pub async fn save_routing_sheet<R: Runtime>(
 ) -> Answer<Option<String>> {
     let r = on_office(&state, move |o| o.receipt(id)).await?;
     let name = dialogs::file_name(
-        &format!("ใบเกษียน {}-{} {}", r.receipt_number, r.year_be, r.fields.subject),
+        &format!(
+            "ใบเกษียน {}-{} {}",
+            r.receipt_number, r.year_be, r.fields.subject
+        ),
         "pdf",
     );
     let picked = dialog(&app, move |app| {

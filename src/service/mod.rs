@@ -21,8 +21,8 @@ use ts_rs::TS;
 pub use crate::register::{Access, AuditProblem, IssueOptions, SearchQuery};
 pub use profile::{courtesy_for, OfficeProfile, OfficeSetup, Unit};
 pub use receive::{
-    incoming_row, letters_in, read_files, routing_sheet_of, thai_day, thai_when, Opened, Reading, ReadingView, ReceiveOptions, Received,
-    ReceivedFile, Spot, INCOMING_COLUMNS,
+    incoming_row, letters_in, read_files, routing_sheet_of, thai_day, thai_when, Opened, Reading,
+    ReadingView, ReceiveOptions, Received, ReceivedFile, Spot, INCOMING_COLUMNS,
 };
 
 use crate::error::{Error, Lang, Result};

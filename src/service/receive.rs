@@ -473,7 +473,8 @@ pub fn routing_sheet_of(r: &Receipt, agency: &str, footer: &str) -> RoutingSheet
         ("ถึง".into(), f.to.clone()),
         ("เรื่อง".into(), f.subject.clone()),
     ];
-    for (label, list) in [("อ้างถึง", &f.references), ("สิ่งที่ส่งมาด้วย", &f.enclosures)] {
+    for (label, list) in [("อ้างถึง", &f.references), ("สิ่งที่ส่งมาด้วย", &f.enclosures)]
+    {
         if !list.is_empty() {
             fields.push((label.into(), list.join(" / ")));
         }
@@ -523,7 +524,9 @@ pub fn routing_sheet_of(r: &Receipt, agency: &str, footer: &str) -> RoutingSheet
                 ),
                 RoutingStep::HandOver { to, note } => (
                     "ส่งต่อ",
-                    format!("ส่ง {} {}", to.trim(), note.trim()).trim().to_string(),
+                    format!("ส่ง {} {}", to.trim(), note.trim())
+                        .trim()
+                        .to_string(),
                     recorded,
                 ),
                 RoutingStep::Done { note } => ("ดำเนินการแล้ว", note.trim().to_string(), recorded),

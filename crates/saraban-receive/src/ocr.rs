@@ -532,7 +532,17 @@ fn urgency_mark(
     if h < 40 || w < 40 {
         return Ok(None);
     }
-    let band = image::imageops::crop_imm(prepared, 0, 0, w, h).to_image();
+    // Ink or paper, then the specks of the scan taken away (the mark's letters are large):
+    // on a band of grey paper texture Tesseract spends seconds reading noise.
+    let mut band = image::imageops::crop_imm(prepared, 0, 0, w, h).to_image();
+    for p in band.pixels_mut() {
+        p.0[0] = if p.0[0] < 150 { 0 } else { 255 };
+    }
+    let band = imageproc::filter::median_filter(&band, 1, 1);
+    let ink = band.pixels().filter(|p| p.0[0] == 0).count();
+    if ink < 400 {
+        return Ok(None);
+    }
     let page = tesseract(&band, dpi, None)?;
     for line in &page.lines {
         let text: String = line.iter().map(|w| w.text.as_str()).collect();
