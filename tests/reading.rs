@@ -237,16 +237,16 @@ fn received_letters_are_read_field_by_field() {
 }
 
 /// The least each field is read exactly on the scans (per cent): what was measured on
-/// 2026-12-05 (number 12, date 7, from 16, to 16, subject 9, urgency 16, references 13,
-/// enclosures 12 of 16) less a letter or so of slack. The goal is 85 % each; digits (the
-/// day and year of a date above all) are what keeps the rest below it.
+/// 2026-12-05 (number 16, date 14, from 16, to 16, subject 11, urgency 16, references 15,
+/// enclosures 13 of 16) less a letter or two of slack. The goal is 85 % each; a subject or
+/// an enclosure with one tone mark dropped or one digit misread is what keeps those below.
 const SCAN_FLOORS: [(&str, f64); 8] = [
-    ("number", 62.0),
-    ("date", 37.0),
+    ("number", 87.0),
+    ("date", 75.0),
     ("from", 87.0),
     ("to", 87.0),
-    ("subject", 50.0),
+    ("subject", 56.0),
     ("urgency", 87.0),
-    ("references", 75.0),
+    ("references", 81.0),
     ("enclosures", 68.0),
 ];

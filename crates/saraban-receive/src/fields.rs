@@ -178,6 +178,34 @@ fn label_of(seg: &Segment) -> Option<(&'static str, usize)> {
         if first == *label || skeleton(first) == skeleton(label) {
             return Some((field, 1));
         }
+        // A long label OCR read in pieces (สิง ทีส่งมา ด้ วย): its first words together.
+        if label.chars().count() >= 6 {
+            let mut joined = String::new();
+            for (k, w) in seg.words.iter().take(5).enumerate() {
+                joined.push_str(w.text.trim_end_matches(':'));
+                if k > 0 && skeleton(&joined) == skeleton(label) {
+                    return Some((field, k + 1));
+                }
+            }
+        }
+        // ที่ glued to a letter code (ที่มท ๐๘๑๐.๒/ว ๑๒): the code's two or three consonants,
+        // then its digits.
+        if *field == "number" {
+            if let Some(rest) = first
+                .strip_prefix(label)
+                .or_else(|| first.strip_prefix("ที"))
+            {
+                let code = (1..=3).contains(&rest.chars().count())
+                    && rest.chars().all(|c| ('ก'..='ฮ').contains(&c));
+                let digits_next = seg.words.get(1).is_some_and(|w| {
+                    w.text
+                        .starts_with(|c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c))
+                });
+                if code && digits_next {
+                    return Some((field, 0));
+                }
+            }
+        }
         // The label glued to its value by the reader ("เรื่องขอเชิญ…"), except ที่, which
         // starts many words (ที่ดิน).
         if *field != "number" && first.starts_with(label) && first.len() > label.len() {
@@ -301,12 +329,17 @@ pub(crate) fn parse_date_with(text: &str, today: Option<NaiveDate>) -> Option<Na
         return None;
     }
     let day: u32 = words[0].parse().ok()?;
+    // The month: the words up to the year (OCR may part a month's name: พฤศจิ ก ายน).
+    let year_at = (2..words.len())
+        .find(|&i| words[i].starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(2);
+    let name: String = words[1..year_at].concat();
     let month = MONTHS
         .iter()
-        .position(|m| words[1] == *m || skeleton(words[1]) == skeleton(m))
-        .or_else(|| MONTHS_SHORT.iter().position(|m| words[1] == *m))? as u32
+        .position(|m| name == *m || skeleton(&name) == skeleton(m))
+        .or_else(|| MONTHS_SHORT.iter().position(|m| name == *m))? as u32
         + 1;
-    let year_text: String = words[2..]
+    let year_text: String = words[year_at..]
         .join("")
         .chars()
         .filter(char::is_ascii_digit)
@@ -724,6 +757,45 @@ mod tests {
     }
 
     #[test]
+    fn a_number_glued_to_its_label_is_read() {
+        let page = Page {
+            w: 595.0,
+            h: 842.0,
+            lines: vec![
+                vec![
+                    w("ที่มท", 85.0, 160.0),
+                    w("๐๘๑๐.๒/ว", 125.0, 160.0),
+                    w("๑๒๓", 190.0, 160.0),
+                ],
+                vec![w("ที่ดินสาธารณะ", 85.0, 200.0)],
+                vec![w("เรื่อง", 85.0, 240.0), w("ขอเชิญประชุม", 123.0, 240.0)],
+            ],
+        };
+        let (f, _) = read(&[page]);
+        assert_eq!(f.number, "มท ๐๘๑๐.๒/ว ๑๒๓");
+    }
+
+    #[test]
+    fn a_label_read_in_pieces_is_still_a_label() {
+        let page = Page {
+            w: 595.0,
+            h: 842.0,
+            lines: vec![
+                vec![w("เรื่อง", 85.0, 240.0), w("ขอเชิญประชุม", 123.0, 240.0)],
+                vec![
+                    w("สิง", 85.0, 300.0),
+                    w("ทีส่งมา", 104.0, 300.0),
+                    w("ด้", 147.0, 300.0),
+                    w("วย", 160.0, 300.0),
+                    w("สำเนาหนังสือ", 190.0, 300.0),
+                ],
+            ],
+        };
+        let (f, _) = read(&[page]);
+        assert_eq!(f.enclosures, ["สำเนาหนังสือ"]);
+    }
+
+    #[test]
     fn a_government_code_read_by_ocr_starts_with_nought() {
         assert_eq!(plausible_code("มท ๖๘๒๐.๓/ว ๑๒๓"), "มท ๐๘๒๐.๓/ว ๑๒๓");
         assert_eq!(plausible_code("มท 3810.2/1024"), "มท 0810.2/1024");
@@ -752,6 +824,11 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 1, 1)
         );
         assert_eq!(parse_thai_date("๓๑ กุมภาพันธ์ ๒๕๖๙"), None);
+        // A month OCR read in pieces.
+        assert_eq!(
+            parse_thai_date("๒๘ พฤศจิ ก ายน ๒๕๖๘"),
+            NaiveDate::from_ymd_opt(2025, 11, 28)
+        );
         assert_eq!(parse_thai_date("เรื่อง ทดสอบ"), None);
     }
 }

@@ -217,13 +217,11 @@ fn tesseract(image: &GrayImage, dpi: f32, digits: Option<&DigitShapes>) -> Resul
     };
     let fix = |text: &str, r: Rect, forced: bool| {
         digits.and_then(|d| {
-            // Tesseract's box of a Thai unit may clip its glyphs: a little more around.
-            let m = r.h().max(4.0) * 0.25;
             let rect = (
-                (r.x0 - 1.0).max(0.0) as u32,
-                (r.y0 - m).max(0.0) as u32,
-                (r.x1 + 1.0) as u32,
-                (r.y1 + m) as u32,
+                r.x0.max(0.0) as u32,
+                r.y0.max(0.0) as u32,
+                r.x1.max(0.0) as u32,
+                r.y1.max(0.0) as u32,
             );
             if forced {
                 d.read_digits(image, rect)
@@ -307,18 +305,36 @@ pub(crate) fn parse_tsv_fixing(tsv: &str, txt: &str, w: f32, h: f32, fix: Fix<'_
         fix_digit_runs(&mut units, fix);
         let after: String = units.iter().map(|u| u.text.as_str()).collect();
         units.retain(|u| !u.text.is_empty());
-        let mut words = same_count
+        let words = same_count
             .then(|| remap(&texts[i], &before, &after))
             .flatten()
             .and_then(|text| with_spaces(&units, &text))
             .unwrap_or_else(|| by_gaps(units, letter_h));
-        // ํ + า across two units is ำ too.
+        // A word cannot start with a vowel or tone mark above or below (ท ี่, ส ํ า): such a
+        // piece belongs to the word before it; then ํ + า across two units is ำ too.
+        let mut merged: Vec<Word> = Vec::with_capacity(words.len());
+        for w in words {
+            let mark_first = w.text.chars().next().is_some_and(is_mark);
+            match merged.last_mut() {
+                Some(last) if mark_first || last.text.ends_with('\u{0E4D}') => {
+                    last.text.push_str(&w.text);
+                    last.rect = last.rect.union(w.rect);
+                }
+                _ => merged.push(w),
+            }
+        }
+        let mut words = merged;
         for w in &mut words {
             w.text = fix_text(&w.text);
         }
         page.lines.push(words);
     }
     page
+}
+
+/// A Thai vowel or tone mark written above or below its letter (never a word's start).
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
 fn is_thai_digit(c: char) -> bool {

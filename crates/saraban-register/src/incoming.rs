@@ -363,7 +363,7 @@ impl SqliteRegister {
                 &self.user,
                 "receive",
                 None,
-                &receive_detail(id, year_be, number, &at_s, &sha, &stamped_sha, &fields),
+                &receive_detail(id, year_be, number, &at_s, sha, &stamped_sha, fields),
             )?;
             tx.commit()?;
             self.anchor(anchor).map_err(|e| {
