@@ -432,12 +432,12 @@ impl Office {
 /// When something was recorded (an RFC 3339 time), as a clerk writes it:
 /// `๕ ธ.ค. ๒๕๖๙ ๑๐.๓๐ น.` (in Bangkok's time, as the register keeps it).
 pub fn thai_when(at: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(at) {
+    let bangkok = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    match chrono::DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&bangkok)) {
         Ok(t) => format!(
-            "{} {:02}.{:02} น.",
+            "{} {}",
             thai_day(t.date_naive(), true),
-            t.hour(),
-            t.minute()
+            crate::thai::to_thai_digits(&format!("{:02}.{:02} น.", t.hour(), t.minute()))
         ),
         Err(_) => at.to_string(),
     }
@@ -608,5 +608,18 @@ fn stamp_with(
     match saraban_receive::room::find(file.path(), w, h, STAMP.w, STAMP.h, margin, &clear)? {
         Some(r) => crate::pdf::stamp::stamp_at(&reading.pdf, &mark, r.x0, r.y0),
         None => crate::pdf::stamp::stamp_in_front(&reading.pdf, &mark),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_as_bangkok_shows_them() {
+        // A step recorded in UTC and a receipt recorded in Bangkok's time agree on paper.
+        assert_eq!(thai_when("2026-12-05T19:59:00+00:00"), "๖ ธ.ค. ๒๕๖๙ ๐๒.๕๙ น.");
+        assert_eq!(thai_when("2026-12-06T02:59:00+07:00"), "๖ ธ.ค. ๒๕๖๙ ๐๒.๕๙ น.");
+        assert_eq!(thai_when("not a time"), "not a time");
     }
 }

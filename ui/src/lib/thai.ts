@@ -46,6 +46,15 @@ export function formatThaiDate(iso: string | null | undefined): string {
   return thaiDigits(text);
 }
 
+/** A moment recorded (RFC 3339, any offset) as Bangkok's clock shows it:
+ * `๕ ธันวาคม ๒๕๖๙ ๑๐.๓๐ น.`; the text as it came when it is not a time. */
+export function formatThaiWhen(at: string): string {
+  const t = Date.parse(at);
+  if (Number.isNaN(t)) return at;
+  const bangkok = new Date(t + 7 * 3600 * 1000).toISOString();
+  return `${formatThaiDate(bangkok.slice(0, 10))} ${thaiDigits(bangkok.slice(11, 13) + "." + bangkok.slice(14, 16))} น.`;
+}
+
 /** What the clerk sees while the register book prints: the page and the share done. */
 export function bookProgressText(p: { rows: number; total: number; pages: number }): string {
   const pct = p.total > 0 ? Math.floor((p.rows * 100) / p.total) : 100;

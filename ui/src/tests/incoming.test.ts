@@ -95,3 +95,13 @@ describe("the routing form", () => {
     expect(f.step).toEqual({ step: "done", note: "" });
   });
 });
+
+import { formatThaiWhen } from "../lib/thai";
+
+describe("when a step was recorded", () => {
+  it("is written as Bangkok's clock shows it, whatever offset it was stored with", () => {
+    expect(formatThaiWhen("2026-12-05T19:59:00+00:00")).toBe("๖ ธันวาคม ๒๕๖๙ ๐๒.๕๙ น.");
+    expect(formatThaiWhen("2026-12-06T02:59:00+07:00")).toBe("๖ ธันวาคม ๒๕๖๙ ๐๒.๕๙ น.");
+    expect(formatThaiWhen("เมื่อวาน")).toBe("เมื่อวาน");
+  });
+});
