@@ -469,3 +469,30 @@ fn eight_clerks_receiving_at_once_get_one_to_n() {
         assert!(report.intact(), "{location:?}: {:?}", report.problems);
     }
 }
+
+/// Every receipt shown asks for its replies: the letters that answer it are found through
+/// an index on their `reply_to`, not by reading every letter's JSON (a busy year has tens of
+/// thousands).
+#[test]
+fn a_receipts_replies_are_found_by_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite");
+    drop(Register::create(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id, number_text, issued_date FROM letters
+             WHERE status <> 'draft' AND json_extract(letter_json, '$.reply_to.receipt_number') = ?1
+               AND json_extract(letter_json, '$.reply_to.year_be') = ?2
+             ORDER BY id",
+        )
+        .unwrap()
+        .query_map([1, 2569], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(
+        plan.iter().any(|p| p.contains("letters_reply_to")),
+        "{plan:?}"
+    );
+}

@@ -389,3 +389,90 @@ fn a_clerk_stalled_inside_an_issue_blocks_nobody_for_long() {
     let _ = out;
     ok(&saraban(&["--db", &url, "audit", "verify"], dir, "C"));
 }
+
+/// On the server too, a reply is linked to the letter it answers (found through the index
+/// on `reply_to`), and the answer's number is in the receipt's history.
+#[test]
+fn a_reply_on_the_server_is_linked_to_its_receipt() {
+    let cluster = pg::Cluster::start();
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let url = cluster.url("replies");
+    ok(&saraban(&["--db", &url, "init"], dir, "C"));
+    // Another office's letter, issued from its own register, arrives.
+    ok(&saraban(&["--db", "sender.sqlite", "init"], dir, "C"));
+    std::fs::write(
+        dir.join("sent.json"),
+        common::issuable_json("jclair-specialists"),
+    )
+    .unwrap();
+    ok(&saraban(
+        &[
+            "--db",
+            "sender.sqlite",
+            "issue",
+            "sent.json",
+            "--date",
+            "2026-11-30",
+            "-o",
+            "sent.pdf",
+        ],
+        dir,
+        "C",
+    ));
+    ok(&saraban(
+        &[
+            "--db",
+            &url,
+            "receive",
+            "sent.pdf",
+            "--at",
+            "2026-12-01 09:00",
+        ],
+        dir,
+        "C",
+    ));
+    let draft = ok(&saraban(&["--db", &url, "reply", "1/2569"], dir, "C"));
+    let mut reply: serde_json::Value = serde_json::from_str(draft.trim()).unwrap();
+    reply["number"] = serde_json::json!({"prefix": "ลป ๐๐๒๓.๓"});
+    reply["agency"] = serde_json::json!({"name": "องค์การบริหารส่วนจังหวัดลำปาง"});
+    reply["body"] = serde_json::json!(["ขอส่งคำขอเข้าร่วมโครงการ"]);
+    reply["signer"] =
+        serde_json::json!({"name": "นายก ข", "positions": ["นายกองค์การบริหารส่วนจังหวัดลำปาง"]});
+    std::fs::write(dir.join("reply.json"), reply.to_string()).unwrap();
+    let issued: serde_json::Value = serde_json::from_str(
+        ok(&saraban(
+            &[
+                "--db",
+                &url,
+                "issue",
+                "reply.json",
+                "--date",
+                "2026-12-04",
+                "--json",
+            ],
+            dir,
+            "C",
+        ))
+        .trim(),
+    )
+    .unwrap();
+    let shown: serde_json::Value = serde_json::from_str(
+        ok(&saraban(
+            &["--db", &url, "incoming", "show", "1/2569", "--json"],
+            dir,
+            "C",
+        ))
+        .trim(),
+    )
+    .unwrap();
+    assert_eq!(shown["replies"][0]["number"], issued["number"], "{shown}");
+    // The server's planner can use the index for the lookup.
+    let plan = cluster.psql(
+        "replies",
+        "SET enable_seqscan = off; EXPLAIN SELECT id FROM letters
+         WHERE (letter_json::jsonb -> 'reply_to' ->> 'receipt_number') = '1'
+           AND (letter_json::jsonb -> 'reply_to' ->> 'year_be') = '2569'",
+    );
+    assert!(plan.contains("letters_reply_to"), "{plan}");
+}

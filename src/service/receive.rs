@@ -618,8 +618,14 @@ mod tests {
     #[test]
     fn times_are_written_as_bangkok_shows_them() {
         // A step recorded in UTC and a receipt recorded in Bangkok's time agree on paper.
-        assert_eq!(thai_when("2026-12-05T19:59:00+00:00"), "๖ ธ.ค. ๒๕๖๙ ๐๒.๕๙ น.");
-        assert_eq!(thai_when("2026-12-06T02:59:00+07:00"), "๖ ธ.ค. ๒๕๖๙ ๐๒.๕๙ น.");
+        assert_eq!(
+            thai_when("2026-12-05T19:59:00+00:00"),
+            "๖ ธ.ค. ๒๕๖๙ ๐๒.๕๙ น."
+        );
+        assert_eq!(
+            thai_when("2026-12-06T02:59:00+07:00"),
+            "๖ ธ.ค. ๒๕๖๙ ๐๒.๕๙ น."
+        );
         assert_eq!(thai_when("not a time"), "not a time");
     }
 }

@@ -180,6 +180,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER receipt_steps_append_only_d BEFORE DELETE ON receipt_steps
     BEGIN SELECT RAISE(ABORT, 'a routing step cannot be changed'); END;
     "#,
+    // 5: the replies of a receipt found by index (every receipt shown asks for its replies).
+    r#"
+    CREATE INDEX letters_reply_to ON letters (
+        json_extract(letter_json, '$.reply_to.receipt_number'),
+        json_extract(letter_json, '$.reply_to.year_be'));
+    "#,
 ];
 
 /// The migrations whose work is done in Rust after their SQL, by the version they bring.

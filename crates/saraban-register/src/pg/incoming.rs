@@ -192,10 +192,10 @@ impl PgRegister {
             Ok(c.query(
                 "SELECT id, number_text, issued_date FROM letters
                  WHERE status <> 'draft'
-                   AND (letter_json::jsonb -> 'reply_to' ->> 'receipt_number')::bigint = $1
-                   AND (letter_json::jsonb -> 'reply_to' ->> 'year_be')::bigint = $2
+                   AND (letter_json::jsonb -> 'reply_to' ->> 'receipt_number') = $1
+                   AND (letter_json::jsonb -> 'reply_to' ->> 'year_be') = $2
                  ORDER BY id",
-                &[&number, &year_be],
+                &[&number.to_string(), &year_be.to_string()],
             )?
             .iter()
             .map(|r| crate::incoming::ReplyRef {

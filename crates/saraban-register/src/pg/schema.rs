@@ -250,6 +250,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER receipt_steps_no_truncate BEFORE TRUNCATE ON receipt_steps
         FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
 "#,
+    // 4: the replies of a receipt found by index (every receipt shown asks for its replies).
+    r#"
+    CREATE INDEX letters_reply_to ON letters (
+        ((letter_json::jsonb -> 'reply_to' ->> 'receipt_number')),
+        ((letter_json::jsonb -> 'reply_to' ->> 'year_be')));
+"#,
 ];
 
 /// The group role whose members are the office's clerks: `saraban init`, run by the role
