@@ -380,11 +380,14 @@ impl Office {
             "",
             &Default::default(),
         )?;
-        for r in self.receipts(Some(year_be))? {
+        // Row by row from the register, each page written as it fills: a busy year's book
+        // is never held whole.
+        self.reg()?.each_receipt(Some(year_be), &mut |r| {
             for page in pager.row(&incoming_row(&r)) {
                 pdf.page(&page)?;
             }
-        }
+            Ok(())
+        })?;
         pdf.page(&pager.finish())?;
         pdf.finish()
     }
