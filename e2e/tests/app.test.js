@@ -639,6 +639,30 @@ test("an e-mail bringing two letters: each is read and received in turn", async 
   await $("[data-testid=shown-receipt]").waitForExist({ timeout: 20000 });
   assert.match(await textOf("[data-testid=shown-receipt]"), /เลขรับ ๓\/๒๕๖๙/);
   fs.rmSync(eml);
+  // A file dragged from the file manager and dropped on the tab opens as well (the drop a
+  // web view sees: a DataTransfer holding the file).
+  const memo = path.join(work, "memo.json");
+  const memoLetter = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/memo.json"), "utf8"));
+  delete memoLetter.number.running;
+  fs.writeFileSync(memo, JSON.stringify(memoLetter));
+  const dropped = path.join(work, "dropped.pdf");
+  execFileSync(CLI, ["--db", sender, "issue", memo, "--date", "2026-12-02", "-o", dropped]);
+  await browser.execute((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], "dropped.pdf", { type: "application/pdf" }));
+    const zone = document.querySelector("[data-testid=incoming-drop]");
+    zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, fs.readFileSync(dropped).toString("base64"));
+  await browser.waitUntil(async () => (await textOf("[data-testid=received-file]", 30000)) === "dropped.pdf", {
+    timeout: 30000,
+    timeoutMsg: "the dropped file did not open",
+  });
+  assert.match(await $("[data-testid=received-subject]").getValue(), /ขออนุมัติเดินทางไปราชการ/);
+  await click("[data-testid=receive]");
+  await $("[data-testid=shown-receipt]").waitForExist({ timeout: 20000 });
+  assert.match(await textOf("[data-testid=shown-receipt]"), /เลขรับ ๔\/๒๕๖๙/);
 });
 
 test("a letter with errors cannot take a number: the confirmation lists them", async () => {

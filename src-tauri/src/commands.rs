@@ -662,9 +662,38 @@ pub async fn open_received<R: Runtime>(
     let Some(path) = picked else {
         return Ok(None);
     };
+    open_letters(&state, move || saraban::service::read_files(&path))
+        .await
+        .map(Some)
+}
+
+/// Reads a file the clerk dropped on the หนังสือรับ tab, as the web view has it (its name and
+/// bytes: only what the clerk dropped reaches the app, never a path to read).
+#[tauri::command]
+pub async fn open_dropped(
+    state: State<'_, AppState>,
+    name: String,
+    bytes: Vec<u8>,
+) -> Answer<Opened> {
+    open_letters(&state, move || saraban::service::letters_in(&name, bytes)).await
+}
+
+/// The letters a received file brings, the first read for the clerk to confirm and the
+/// others kept waiting their turn (off the UI thread: OCR of a scan takes seconds).
+async fn open_letters(
+    state: &State<'_, AppState>,
+    letters: impl FnOnce() -> saraban::Result<Vec<saraban::service::ReceivedFile>> + Send + 'static,
+) -> Answer<Opened> {
     let press = state.press();
     let (file, count, reading, rest) = off_thread(move || -> saraban::Result<_> {
-        let mut letters = saraban::service::read_files(&path)?;
+        let mut letters = letters()?;
+        if letters.is_empty() {
+            return Err(saraban::Error::input(
+                "file",
+                "ไฟล์นี้ไม่มีหนังสือให้ลงรับ",
+                "the file brings no letter to receive",
+            ));
+        }
         let count = letters.len() as u32;
         let file = letters.remove(0);
         let reading = press.read_received(&file)?;
@@ -679,7 +708,7 @@ pub async fn open_received<R: Runtime>(
     };
     *lock(&state.received) = Some((file, reading));
     *lock(&state.waiting) = rest;
-    Ok(Some(opened))
+    Ok(opened)
 }
 
 /// The next letter of the e-mail opened last (each PDF attachment a letter), read for the

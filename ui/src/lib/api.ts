@@ -71,6 +71,9 @@ export const api = {
   routeReceipt: commands.routeReceipt,
   replyLetter: commands.replyLetter,
   openNextReceived: commands.openNextReceived,
+  /** A file dropped on the หนังสือรับ tab: its name and bytes. */
+  openDropped: async (file: File) =>
+    commands.openDropped(file.name, Array.from(new Uint8Array(await file.arrayBuffer()))),
   cancelReceipt: commands.cancelReceipt,
   overdueReceipts: commands.overdueReceipts,
   /** A receipt's routing sheet (ใบเกษียน), for the preview. */

@@ -48,6 +48,7 @@ export const commands = {
   verifyAudit: (): Promise<AuditReport> => invoke<AuditReport>("verify_audit"),
   appReady: (): Promise<null> => invoke<null>("app_ready"),
   openReceived: (): Promise<Opened | null> => invoke<Opened | null>("open_received"),
+  openDropped: (name: string, bytes: number[]): Promise<Opened> => invoke<Opened>("open_dropped", { name, bytes }),
   openNextReceived: (): Promise<Opened | null> => invoke<Opened | null>("open_next_received"),
   receivedPreview: (): Promise<ArrayBuffer> => invoke<ArrayBuffer>("received_preview"),
   receiveOpened: (fields: ReceivedFields, again: boolean): Promise<Received> => invoke<Received>("receive_opened", { fields, again }),
