@@ -118,14 +118,22 @@ impl DigitShapes {
         text: &str,
     ) -> Option<String> {
         let chars: Vec<char> = text.chars().collect();
-        if chars.is_empty() || !chars.iter().all(|c| THAI_DIGITS.contains(c)) {
+        let digit = |c: &char| THAI_DIGITS.contains(c);
+        if chars.is_empty() || !chars.iter().all(|c| digit(c) || *c == '/') {
             return None;
         }
         let glyphs = self.glyphs(page, rect)?;
         let out: String = if glyphs.len() == chars.len() {
-            glyphs.iter().map(|g| self.classify(g).0).collect()
-        } else {
+            // Digit for digit; a slash (๐๘๐๔/๕๙๔๓) stays where it is.
+            glyphs
+                .iter()
+                .zip(&chars)
+                .map(|(g, c)| if digit(c) { self.classify(g).0 } else { *c })
+                .collect()
+        } else if chars.iter().all(digit) {
             self.confident(&glyphs)?
+        } else {
+            return None;
         };
         (out != text).then_some(out)
     }
@@ -190,11 +198,15 @@ impl DigitShapes {
                 _ => {}
             }
         }
-        // Glyphs the box as given touches at all: its edge may cut well into one.
-        runs.retain(|(a, b)| (*b).min(inner1).saturating_sub((*a).max(inner0)) >= 3);
+        // Touching glyphs parted first (a digit and the slash after it), then the glyphs
+        // the box as given touches at all: its edge may cut well into one.
+        let touches =
+            |(a, b): &(usize, usize)| (*b).min(inner1).saturating_sub((*a).max(inner0)) >= 3;
+        runs.retain(touches);
+        let mut runs = split_touching(&crop, runs);
+        runs.retain(touches);
         let widest = runs.iter().map(|(a, b)| b - a).max().unwrap_or(0);
         runs.retain(|(a, b)| (b - a) * 5 >= widest);
-        let runs = split_touching(&crop, runs);
         runs.into_iter()
             .map(|(a, b)| {
                 let mut cols = Vec::with_capacity((b - a) * h);
@@ -241,7 +253,9 @@ fn split_touching(crop: &Bitmap, runs: Vec<(usize, usize)>) -> Vec<(usize, usize
         let mut start = a;
         for i in 1..k {
             let aim = a + w * i / k;
-            let reach = one / 4;
+            // Two: anywhere in the middle half (a digit and a narrow slash); more: near
+            // where each should end.
+            let reach = if k == 2 { w / 4 } else { one / 3 };
             let cut = (aim.saturating_sub(reach).max(start + 1)..(aim + reach).min(b - 1))
                 .min_by_key(|&x| (ink(x), x.abs_diff(aim)))
                 .unwrap_or(aim);
@@ -374,6 +388,66 @@ mod tests {
 
     fn laksaman() -> Option<Vec<u8>> {
         std::fs::read("/usr/share/fonts/truetype/tlwg/Laksaman.ttf").ok()
+    }
+
+    /// `text` drawn at 40 pixels on a page 80 high, from x = 10, `gap` pixels between
+    /// glyphs (less than none: touching).
+    fn drawn(font: &[u8], text: &str, gap: f32) -> GrayImage {
+        let f = FontRef::try_from_slice(font).unwrap();
+        let mut page = GrayImage::from_pixel(600, 80, Luma([255]));
+        let mut x = 10.0;
+        for c in text.chars() {
+            let g = f
+                .glyph_id(c)
+                .with_scale_and_position(40.0, ab_glyph::point(x, 50.0));
+            let adv = f.as_scaled(40.0).h_advance(f.glyph_id(c));
+            if let Some(o) = f.outline_glyph(g) {
+                let b = o.px_bounds();
+                o.draw(|px, py, v| {
+                    let (gx, gy) = (b.min.x as i32 + px as i32, b.min.y as i32 + py as i32);
+                    if v > 0.5 && gx >= 0 && gy >= 0 && (gx as u32) < 600 {
+                        page.put_pixel(gx as u32, gy as u32, Luma([0]));
+                    }
+                });
+            }
+            x += adv + gap;
+        }
+        page
+    }
+
+    /// A letter's number with its slash, two digits touching, a box that cuts the first
+    /// digit and a speck: each digit still read by its shape.
+    #[test]
+    fn a_number_with_its_slash_touching_digits_and_a_short_box_are_read() {
+        let Some(font) = laksaman() else {
+            panic!("Laksaman is not installed: run bash scripts/setup.sh");
+        };
+        let shapes = DigitShapes::new(&font).unwrap();
+        let mut page = drawn(&font, "๐๘๐๔/๕๙๔๓", 3.0);
+        page.put_pixel(5, 20, Luma([0]));
+        assert_eq!(
+            shapes
+                .reread(&page, (18, 10, 330, 70), "๐๕๐๕/๕๕๕๓")
+                .as_deref(),
+            Some("๐๘๐๔/๕๙๔๓")
+        );
+        // ๕ and ๖ touching (ink bridging the paper between them), read as one run of
+        // columns: parted.
+        let mut page = drawn(&font, "๔๕๖๗", 3.0);
+        let inked = |p: &GrayImage, x: u32| (0..80).any(|y| p.get_pixel(x, y).0[0] == 0);
+        let gaps: Vec<u32> = (11..200)
+            .filter(|&x| inked(&page, x - 1) && !inked(&page, x))
+            .collect();
+        let (from, to) = (gaps[1], (gaps[1]..200).find(|&x| inked(&page, x)).unwrap());
+        for x in from..to {
+            for y in 44..47 {
+                page.put_pixel(x, y, Luma([0]));
+            }
+        }
+        assert_eq!(
+            shapes.reread(&page, (10, 10, 200, 70), "๕๕๒").as_deref(),
+            Some("๔๕๖๗")
+        );
     }
 
     /// The digits drawn at a scan's size and read back.

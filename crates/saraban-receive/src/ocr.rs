@@ -385,6 +385,18 @@ fn digits_expected(units: &[Word], i: usize) -> bool {
 fn fix_digit_runs(units: &mut [Word], fix: Fix<'_>) {
     let mut i = 0;
     while i < units.len() {
+        let t = &units[i].text;
+        let digits_and_slash = t.contains('/')
+            && t.chars().filter(|c| is_thai_digit(*c)).count() >= 2
+            && t.chars().all(|c| is_thai_digit(c) || c == '/');
+        if digits_and_slash {
+            // A letter's number in one unit (๐๘๐๔/๕๙๔๓): its digits read by their shapes.
+            if let Some(new) = fix(t, units[i].rect, false) {
+                units[i].text = new;
+            }
+            i += 1;
+            continue;
+        }
         if !all_thai_digits(&units[i].text) {
             if digits_expected(units, i) {
                 if let Some(new) = fix(&units[i].text, units[i].rect, true) {
