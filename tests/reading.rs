@@ -237,12 +237,12 @@ fn received_letters_are_read_field_by_field() {
 }
 
 /// The least each field is read exactly on the scans (per cent): what was measured on
-/// 2026-12-05 (number 16, date 14, from 16, to 16, subject 11, urgency 16, references 15,
+/// 2026-12-05 (number 16, date 15, from 16, to 16, subject 11, urgency 16, references 15,
 /// enclosures 15 of 16) less a letter or two of slack. The goal is 85 % each; a subject
 /// with one tone mark dropped or a word misread in a long line is what keeps it below.
 const SCAN_FLOORS: [(&str, f64); 8] = [
     ("number", 87.0),
-    ("date", 75.0),
+    ("date", 81.0),
     ("from", 87.0),
     ("to", 87.0),
     ("subject", 56.0),

@@ -239,6 +239,41 @@ pub fn parse_thai_date(text: &str) -> Option<NaiveDate> {
     parse_date_with(text, None)
 }
 
+/// The month a name OCR misread is nearest to (แกราคศคม for มกราคม): the fewest letters
+/// changed, at most half the name's, and fewer than for any other month.
+fn nearest_month(name: &str) -> Option<usize> {
+    let read: Vec<char> = skeleton(name).chars().collect();
+    if read.len() < 3 {
+        return None;
+    }
+    let mut costs: Vec<(usize, usize)> = MONTHS
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let m: Vec<char> = skeleton(m).chars().collect();
+            (edit_distance(&read, &m), i)
+        })
+        .collect();
+    costs.sort();
+    let (best, i) = costs[0];
+    let name_len = skeleton(MONTHS[i]).chars().count();
+    (best * 2 <= name_len && costs[1].0 > best).then_some(i)
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// Digits OCR takes for one another in a Thai letter font (seen on the scans of
 /// `tests/reading.rs`), each with the digits it may really be, in Arabic.
 const CONFUSED: [&[char]; 10] = [
@@ -337,7 +372,8 @@ pub(crate) fn parse_date_with(text: &str, today: Option<NaiveDate>) -> Option<Na
     let month = MONTHS
         .iter()
         .position(|m| name == *m || skeleton(&name) == skeleton(m))
-        .or_else(|| MONTHS_SHORT.iter().position(|m| name == *m))? as u32
+        .or_else(|| MONTHS_SHORT.iter().position(|m| name == *m))
+        .or_else(|| today.and_then(|_| nearest_month(&name)))? as u32
         + 1;
     let year_text: String = words[year_at..]
         .join("")
@@ -743,6 +779,12 @@ mod tests {
             parse_date_with("๒๘ พฤศจิกายน ๒๕๒๐๕", today),
             NaiveDate::from_ymd_opt(2025, 11, 28)
         );
+        // A month's name misread is taken for the nearest, when nothing else is as near.
+        assert_eq!(
+            parse_date_with("9 แกราคศคม 2567", today),
+            NaiveDate::from_ymd_opt(2024, 1, 9)
+        );
+        assert_eq!(parse_date_with("9 ประชุม 2567", today), None);
         // A year that is plain is kept; one nothing explains is refused.
         assert_eq!(
             parse_date_with("๕ มีนาคม ๒๕๖๙", today),
