@@ -237,9 +237,11 @@ fn an_older_register_file_is_indexed_again_when_opened() {
             .join("\n");
         conn.execute("UPDATE letters_fts SET text = ?1", [&older])
             .unwrap();
-        // Schema 2 had no incoming register either (schema 4 brought it).
+        // Schema 2 had no incoming register either (schema 4 brought it), nor the index of
+        // replies (schema 5).
         conn.execute_batch(
-            "DROP TABLE receipt_steps; DROP TABLE received; DROP TABLE receipt_years;",
+            "DROP TABLE receipt_steps; DROP TABLE received; DROP TABLE receipt_years;
+             DROP INDEX letters_reply_to;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", 2).unwrap();

@@ -545,6 +545,12 @@ test("a letter arrives: read, checked beside its page, received with its stamp, 
   }
   fs.rmSync(path.join(dialogs, sheet()));
   await click("[data-testid=show-sheet]");
+  // The register of a year: this one has the letter, last year's has none.
+  const thisYear = String(Number(new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 4)) + 543);
+  await choose("[data-testid=incoming-year]", String(Number(thisYear) - 1));
+  assert.match(await textOf("[data-testid=incoming-empty]"), /ยังไม่มีหนังสือรับ/);
+  await choose("[data-testid=incoming-year]", thisYear);
+  await browser.waitUntil(async () => (await $$("[data-testid=incoming-table] tbody tr")).length === 1, { timeout: 10000 });
   // Nothing received today is overdue yet.
   await click("[data-testid=overdue-only]");
   assert.match(await textOf("[data-testid=incoming-empty]"), /ไม่มีหนังสือรับที่เกินกำหนด/);
