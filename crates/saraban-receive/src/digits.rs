@@ -457,34 +457,15 @@ mod tests {
             panic!("Laksaman is not installed: run bash scripts/setup.sh");
         };
         let shapes = DigitShapes::new(&font).unwrap();
-        let f = FontRef::try_from_slice(&font).unwrap();
-        // "๐๘๑๐" at 40 pixels, on a page.
-        let mut page = GrayImage::from_pixel(400, 80, Luma([255]));
-        let mut x = 10.0;
         let text = "๐๘๑๐๒๕๖๘๔๙";
-        for c in text.chars() {
-            let g = f
-                .glyph_id(c)
-                .with_scale_and_position(40.0, ab_glyph::point(x, 50.0));
-            let adv = f.as_scaled(40.0).h_advance(f.glyph_id(c));
-            if let Some(o) = f.outline_glyph(g) {
-                let b = o.px_bounds();
-                o.draw(|px, py, v| {
-                    let (gx, gy) = (b.min.x as i32 + px as i32, b.min.y as i32 + py as i32);
-                    if v > 0.5 && gx >= 0 && gy >= 0 {
-                        page.put_pixel(gx as u32, gy as u32, Luma([0]));
-                    }
-                });
-            }
-            x += adv + 3.0;
-        }
+        let page = drawn(&font, text, 3.0);
         // As Tesseract misread them.
         let misread = "๐๕๑๐๒๕๒๕๕๕";
         assert_eq!(
-            shapes.reread(&page, (0, 0, 400, 80), misread).as_deref(),
+            shapes.reread(&page, (0, 0, 600, 80), misread).as_deref(),
             Some(text)
         );
         // Not digits: left alone.
-        assert_eq!(shapes.reread(&page, (0, 0, 400, 80), "มท"), None);
+        assert_eq!(shapes.reread(&page, (0, 0, 600, 80), "มท"), None);
     }
 }
