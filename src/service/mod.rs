@@ -21,8 +21,8 @@ use ts_rs::TS;
 pub use crate::register::{Access, AuditProblem, IssueOptions, SearchQuery};
 pub use profile::{courtesy_for, OfficeProfile, OfficeSetup, Unit};
 pub use receive::{
-    incoming_row, letters_in, read_files, routing_sheet_of, thai_day, thai_when, Opened, Reading,
-    ReadingView, ReceiveOptions, Received, ReceivedFile, Spot, INCOMING_COLUMNS,
+    incoming_row, letters_in, read_files, routing_sheet_of, thai_date, thai_short_date, thai_when,
+    Opened, Reading, ReadingView, ReceiveOptions, Received, ReceivedFile, Spot, INCOMING_COLUMNS,
 };
 
 use crate::error::{Error, Lang, Result};
@@ -963,11 +963,7 @@ impl Office {
                 "บันทึกการตรวจสอบ {} รายการ  รหัสตรวจสอบทะเบียน {}  พิมพ์เมื่อ {}",
                 crate::thai::to_thai_digits(&n.to_string()),
                 short_code(&hash),
-                crate::thai::format_date(
-                    &crate::letter::LetterDate::from_naive(crate::thai::date::today()),
-                    crate::letter::Digits::Thai
-                )
-                .joined()
+                receive::thai_date(crate::thai::date::today())
             ),
             None => String::new(),
         })

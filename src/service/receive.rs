@@ -73,17 +73,7 @@ pub const INCOMING_COLUMNS: [&str; 8] = [
 
 /// A receipt as a row of the book: its columns, printed.
 pub fn incoming_row(r: &Receipt) -> [String; 8] {
-    let date = r
-        .fields
-        .date
-        .map(|d| {
-            crate::thai::format_date(
-                &crate::letter::LetterDate::from_naive(d),
-                crate::letter::Digits::Thai,
-            )
-            .joined()
-        })
-        .unwrap_or_default();
+    let date = r.fields.date.map(thai_date).unwrap_or_default();
     let action = r
         .routing
         .iter()
@@ -279,16 +269,7 @@ impl Office {
         let r = self.receipt(receipt)?;
         let mut letter = self.new_letter(crate::letter::Kind::External)?;
         let f = &r.fields;
-        let date = f
-            .date
-            .map(|d| {
-                crate::thai::format_date(
-                    &crate::letter::LetterDate::from_naive(d),
-                    crate::letter::Digits::Thai,
-                )
-                .joined()
-            })
-            .unwrap_or_default();
+        let date = f.date.map(thai_date).unwrap_or_default();
         let mut reference = format!("หนังสือ{}", f.from.trim());
         if !f.number.trim().is_empty() {
             reference.push_str(&format!(" ที่ {}", f.number.trim()));
@@ -437,28 +418,33 @@ impl Office {
 pub fn thai_when(at: &str) -> String {
     let bangkok = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
     match chrono::DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&bangkok)) {
-        Ok(t) => format!(
-            "{} {}",
-            thai_day(t.date_naive(), true),
-            crate::thai::to_thai_digits(&format!("{:02}.{:02} น.", t.hour(), t.minute()))
-        ),
+        Ok(t) => format!("{} {}", thai_short_date(t.date_naive()), thai_time(&t)),
         Err(_) => at.to_string(),
     }
 }
 
-/// A date as a clerk writes it: `๕ มีนาคม ๒๕๖๙`, or with the month abbreviated.
-pub fn thai_day(d: chrono::NaiveDate, short: bool) -> String {
-    let months = if short {
-        &crate::thai::date::MONTHS_SHORT
-    } else {
-        &crate::thai::date::MONTHS
-    };
+/// A date as a letter prints it: `๕ มีนาคม ๒๕๖๙`.
+pub fn thai_date(d: chrono::NaiveDate) -> String {
+    crate::thai::format_date(
+        &crate::letter::LetterDate::from_naive(d),
+        crate::letter::Digits::Thai,
+    )
+    .joined()
+}
+
+/// A date with its month abbreviated, as a stamp or a signature writes it: `๕ ธ.ค. ๒๕๖๙`.
+pub fn thai_short_date(d: chrono::NaiveDate) -> String {
     crate::thai::to_thai_digits(&format!(
         "{} {} {}",
         chrono::Datelike::day(&d),
-        months[chrono::Datelike::month0(&d) as usize],
+        crate::thai::date::MONTHS_SHORT[chrono::Datelike::month0(&d) as usize],
         chrono::Datelike::year(&d) + 543
     ))
+}
+
+/// A time of day as clerks write it: `๑๐.๓๐ น.`
+fn thai_time(t: &impl Timelike) -> String {
+    crate::thai::to_thai_digits(&format!("{:02}.{:02} น.", t.hour(), t.minute()))
 }
 
 /// What a receipt's routing sheet says.
@@ -468,10 +454,7 @@ pub fn routing_sheet_of(r: &Receipt, agency: &str, footer: &str) -> RoutingSheet
         ("เลขรับ".into(), r.receipt_text()),
         ("รับเมื่อ".into(), thai_when(&r.received_at)),
         ("ที่".into(), f.number.clone()),
-        (
-            "ลงวันที่".into(),
-            f.date.map(|d| thai_day(d, false)).unwrap_or_default(),
-        ),
+        ("ลงวันที่".into(), f.date.map(thai_date).unwrap_or_default()),
         ("จาก".into(), f.from.clone()),
         ("ถึง".into(), f.to.clone()),
         ("เรื่อง".into(), f.subject.clone()),
@@ -491,7 +474,7 @@ pub fn routing_sheet_of(r: &Receipt, agency: &str, footer: &str) -> RoutingSheet
     ));
     if let Some(day) = received {
         let due = day + chrono::Duration::days(crate::received::days_allowed(f.urgency));
-        fields.push(("กำหนดเสร็จ".into(), thai_day(due, false)));
+        fields.push(("กำหนดเสร็จ".into(), thai_date(due)));
     }
     if !r.replies.is_empty() {
         let replies: Vec<String> = r
@@ -523,7 +506,7 @@ pub fn routing_sheet_of(r: &Receipt, agency: &str, footer: &str) -> RoutingSheet
                 RoutingStep::Order { by, text, date } => (
                     "คำสั่งการ",
                     text.trim().to_string(),
-                    format!("({}) {}", by.trim(), thai_day(*date, true)),
+                    format!("({}) {}", by.trim(), thai_short_date(*date)),
                 ),
                 RoutingStep::HandOver { to, note } => (
                     "ส่งต่อ",
@@ -556,19 +539,9 @@ fn stamp_with(
     reading: &Reading,
     d: &StampData,
 ) -> Result<(Vec<u8>, Placed)> {
-    let th = |s: String| crate::thai::to_thai_digits(&s);
-    let date = th(format!(
-        "{} {} {}",
-        chrono::Datelike::day(&d.received_at),
-        crate::thai::date::MONTHS_SHORT[chrono::Datelike::month0(&d.received_at) as usize],
-        d.year_be
-    ));
-    let time = th(format!(
-        "{:02}.{:02} น.",
-        d.received_at.hour(),
-        d.received_at.minute()
-    ));
-    let number = th(d.receipt_number.to_string());
+    let date = thai_short_date(d.received_at.date());
+    let time = thai_time(&d.received_at);
+    let number = crate::thai::to_thai_digits(&d.receipt_number.to_string());
     let doc = crate::typeset::layout::receipt::stamp(
         &press.typesetter,
         &StampText {

@@ -19,6 +19,7 @@ use serde::Serialize;
 use saraban_model::letter::{Secrecy, Urgency};
 use saraban_model::received::ReceivedFields;
 use saraban_thai::date::{MONTHS, MONTHS_SHORT};
+use saraban_thai::is_thai_combining;
 
 use crate::page::{Page, Rect, Word};
 
@@ -218,10 +219,6 @@ fn label_of(seg: &Segment) -> Option<(&'static str, usize)> {
     None
 }
 
-fn is_thai_combining(c: char) -> bool {
-    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
-}
-
 /// The value of a segment after its label (`skip` 0: the label is glued to the value).
 fn value_of(seg: &Segment, label: &str, skip: usize) -> (String, f32) {
     if skip > 0 {
@@ -260,7 +257,8 @@ fn nearest_month(name: &str) -> Option<usize> {
     (best * 2 <= name_len && costs[1].0 > best).then_some(i)
 }
 
-fn edit_distance(a: &[char], b: &[char]) -> usize {
+/// How many characters must be put in, left out or changed to make `a` into `b`.
+pub fn edit_distance(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];

@@ -314,7 +314,11 @@ pub(crate) fn parse_tsv_fixing(tsv: &str, txt: &str, w: f32, h: f32, fix: Fix<'_
         // piece belongs to the word before it; then ํ + า across two units is ำ too.
         let mut merged: Vec<Word> = Vec::with_capacity(words.len());
         for w in words {
-            let mark_first = w.text.chars().next().is_some_and(is_mark);
+            let mark_first = w
+                .text
+                .chars()
+                .next()
+                .is_some_and(saraban_thai::is_thai_combining);
             match merged.last_mut() {
                 Some(last) if mark_first || last.text.ends_with('\u{0E4D}') => {
                     last.text.push_str(&w.text);
@@ -330,11 +334,6 @@ pub(crate) fn parse_tsv_fixing(tsv: &str, txt: &str, w: f32, h: f32, fix: Fix<'_
         page.lines.push(words);
     }
     page
-}
-
-/// A Thai vowel or tone mark written above or below its letter (never a word's start).
-fn is_mark(c: char) -> bool {
-    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
 fn is_thai_digit(c: char) -> bool {
