@@ -18,6 +18,7 @@ const STAGES: &[&str] = &[
     "saraban-typeset",
     "saraban-pdf",
     "saraban-receive",
+    "saraban-mail",
     "saraban-register",
 ];
 
@@ -63,6 +64,11 @@ fn each_stage_depends_only_on_the_stages_below_it() {
     // reads a file's content (the office hands it what was read and a stamp function).
     let register = saraban_deps(&root().join("crates/saraban-register/Cargo.toml"));
     assert!(!register.contains("saraban-receive"));
+    // The post office neither reads letters nor keeps the register: the office says what
+    // to send and records what happened.
+    let mail = saraban_deps(&root().join("crates/saraban-mail/Cargo.toml"));
+    assert!(!mail.contains("saraban-register") && !mail.contains("saraban-receive"));
+    assert!(!register.contains("saraban-mail"));
     // Nothing below the register knows it; the typesetter never writes PDF.
     for low in ["saraban-thai", "saraban-model", "saraban-typeset"] {
         let deps = saraban_deps(&root().join("crates").join(low).join("Cargo.toml"));

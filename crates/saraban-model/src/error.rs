@@ -112,6 +112,11 @@ pub enum Error {
     #[error("{en}")]
     Environment { th: String, en: String },
 
+    /// The office's mailbox could not do what was asked: the server unreachable, the
+    /// password or certificate not accepted, a message refused (`saraban-mail`).
+    #[error("mail: {en}")]
+    Mail { th: String, en: String },
+
     /// No issued letter has that id or number.
     #[error("not found: {en}")]
     NotFound { th: String, en: String },
@@ -185,6 +190,7 @@ impl Error {
             Error::Font { th, en }
             | Error::Register { th, en }
             | Error::NotFound { th, en }
+            | Error::Mail { th, en }
             | Error::Environment { th, en } => {
                 vec![lang.pick(th, en).to_string()]
             }
