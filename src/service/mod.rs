@@ -9,6 +9,8 @@
 //! system.
 
 mod app;
+mod directory;
+pub mod mail;
 mod profile;
 mod receive;
 

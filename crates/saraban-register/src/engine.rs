@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::incoming::{NewReceipt, Receipt, ReceiptQuery, Routed, StampData};
+use super::post::{AddressEntry, Attempt, MailIn, MailState, NewMail, NewSending, Sending, SendingStatus};
 use super::records::Record;
 #[cfg(feature = "postgres")]
 use super::PgRegister;
@@ -146,6 +147,74 @@ pub trait Engine: Send {
     ) -> Result<()>;
     /// Finds receipts, newest first.
     fn search_receipts(&self, q: &ReceiptQuery) -> Result<Vec<Receipt>>;
+
+    // ---- The mailbox (saraban@): address book, outbox and sendings, fetched messages.
+    // The server engine does not keep them yet: each says so.
+    /// The address book.
+    fn addresses(&self) -> Result<Vec<AddressEntry>> {
+        Err(crate::post::not_on_server())
+    }
+    /// Adds or updates address-book entries (name, address, note) by name.
+    fn save_addresses(&mut self, _entries: &[(String, String, String)]) -> Result<usize> {
+        Err(crate::post::not_on_server())
+    }
+    /// Removes an address-book entry.
+    fn delete_address(&mut self, _id: i64) -> Result<()> {
+        Err(crate::post::not_on_server())
+    }
+    /// Puts messages in the outbox (a Message-ID already there is the same sending).
+    fn queue_sendings(&mut self, _new: &[NewSending]) -> Result<Vec<Sending>> {
+        Err(crate::post::not_on_server())
+    }
+    /// One sending.
+    fn sending(&self, _id: i64) -> Result<Sending> {
+        Err(crate::post::not_on_server())
+    }
+    /// Sendings of a letter, of a receipt, or in a state.
+    fn sendings(
+        &self,
+        _letter_id: Option<i64>,
+        _receipt_id: Option<i64>,
+        _status: Option<SendingStatus>,
+    ) -> Result<Vec<Sending>> {
+        Err(crate::post::not_on_server())
+    }
+    /// The message a sending keeps.
+    fn sending_eml(&self, _id: i64) -> Result<Vec<u8>> {
+        Err(crate::post::not_on_server())
+    }
+    /// Records a try at sending.
+    fn record_attempt(&mut self, _id: i64, _attempt: &Attempt) -> Result<Sending> {
+        Err(crate::post::not_on_server())
+    }
+    /// Records a receipt reply on the sending it answers.
+    fn acknowledge(&mut self, _message_id: &str, _note: &str) -> Result<Option<Sending>> {
+        Err(crate::post::not_on_server())
+    }
+    /// The highest UID taken from a mailbox folder.
+    fn last_uid(&self, _mailbox: &str, _uid_validity: u32) -> Result<u32> {
+        Err(crate::post::not_on_server())
+    }
+    /// Records a fetched message (`None`: already here).
+    fn take_mail(&mut self, _new: &NewMail) -> Result<Option<MailIn>> {
+        Err(crate::post::not_on_server())
+    }
+    /// One fetched message.
+    fn mail(&self, _id: i64) -> Result<MailIn> {
+        Err(crate::post::not_on_server())
+    }
+    /// Fetched messages in these states (all when empty).
+    fn mails(&self, _states: &[MailState]) -> Result<Vec<MailIn>> {
+        Err(crate::post::not_on_server())
+    }
+    /// A fetched message's bytes.
+    fn mail_eml(&self, _id: i64) -> Result<Vec<u8>> {
+        Err(crate::post::not_on_server())
+    }
+    /// Registers or dismisses a fetched message.
+    fn settle_mail(&mut self, _id: i64, _state: MailState, _receipt_id: Option<i64>) -> Result<MailIn> {
+        Err(crate::post::not_on_server())
+    }
 
     // ---- The office profile
     /// The value stored under `key`.
@@ -442,6 +511,56 @@ impl Engine for SqliteRegister {
     }
     fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
         SqliteRegister::setting(self, key)
+    }
+    fn addresses(&self) -> Result<Vec<AddressEntry>> {
+        SqliteRegister::addresses(self)
+    }
+    fn save_addresses(&mut self, entries: &[(String, String, String)]) -> Result<usize> {
+        SqliteRegister::save_addresses(self, entries)
+    }
+    fn delete_address(&mut self, id: i64) -> Result<()> {
+        SqliteRegister::delete_address(self, id)
+    }
+    fn queue_sendings(&mut self, new: &[NewSending]) -> Result<Vec<Sending>> {
+        SqliteRegister::queue_sendings(self, new)
+    }
+    fn sending(&self, id: i64) -> Result<Sending> {
+        SqliteRegister::sending(self, id)
+    }
+    fn sendings(
+        &self,
+        letter_id: Option<i64>,
+        receipt_id: Option<i64>,
+        status: Option<SendingStatus>,
+    ) -> Result<Vec<Sending>> {
+        SqliteRegister::sendings(self, letter_id, receipt_id, status)
+    }
+    fn sending_eml(&self, id: i64) -> Result<Vec<u8>> {
+        SqliteRegister::sending_eml(self, id)
+    }
+    fn record_attempt(&mut self, id: i64, attempt: &Attempt) -> Result<Sending> {
+        SqliteRegister::record_attempt(self, id, attempt)
+    }
+    fn acknowledge(&mut self, message_id: &str, note: &str) -> Result<Option<Sending>> {
+        SqliteRegister::acknowledge(self, message_id, note)
+    }
+    fn last_uid(&self, mailbox: &str, uid_validity: u32) -> Result<u32> {
+        SqliteRegister::last_uid(self, mailbox, uid_validity)
+    }
+    fn take_mail(&mut self, new: &NewMail) -> Result<Option<MailIn>> {
+        SqliteRegister::take_mail(self, new)
+    }
+    fn mail(&self, id: i64) -> Result<MailIn> {
+        SqliteRegister::mail(self, id)
+    }
+    fn mails(&self, states: &[MailState]) -> Result<Vec<MailIn>> {
+        SqliteRegister::mails(self, states)
+    }
+    fn mail_eml(&self, id: i64) -> Result<Vec<u8>> {
+        SqliteRegister::mail_eml(self, id)
+    }
+    fn settle_mail(&mut self, id: i64, state: MailState, receipt_id: Option<i64>) -> Result<MailIn> {
+        SqliteRegister::settle_mail(self, id, state, receipt_id)
     }
     fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()> {
         SqliteRegister::set_settings(self, values)

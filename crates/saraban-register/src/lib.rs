@@ -31,6 +31,7 @@ mod location;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod pg;
+pub mod post;
 mod receipt;
 mod records;
 pub mod schema;
@@ -56,6 +57,7 @@ pub use location::{split_password, with_password, Location};
 pub use migrate::{check_source, migrate, migrate_verified, Migrated};
 #[cfg(feature = "postgres")]
 pub use pg::PgRegister;
+pub use post::{AddressEntry, Attempt, MailIn, MailState, NewMail, NewSending, Sending, SendingKind, SendingStatus};
 pub use records::Record;
 pub use sqlite::SqliteRegister;
 

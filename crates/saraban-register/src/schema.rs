@@ -186,6 +186,91 @@ const MIGRATIONS: &[&str] = &[
         json_extract(letter_json, '$.reply_to.receipt_number'),
         json_extract(letter_json, '$.reply_to.year_be'));
     "#,
+    // 6: the mailbox (saraban@): the address book, the sendings (the outbox and what was
+    // sent, each message kept), the messages fetched.
+    r#"
+    CREATE TABLE addresses (
+        id      INTEGER PRIMARY KEY,
+        name    TEXT NOT NULL UNIQUE,       -- the agency, as เรียน names it
+        address TEXT NOT NULL,
+        note    TEXT NOT NULL DEFAULT ''
+    );
+
+    CREATE TABLE sendings (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL CHECK (kind IN ('letter', 'receipt_reply')),
+        letter_id    INTEGER REFERENCES letters(id),
+        receipt_id   INTEGER REFERENCES received(id),
+        name         TEXT    NOT NULL,
+        address      TEXT    NOT NULL,
+        message_id   TEXT    NOT NULL UNIQUE,  -- one per letter and recipient
+        eml          BLOB    NOT NULL,         -- the message, byte for byte as sent
+        eml_sha256   TEXT    NOT NULL,
+        status       TEXT    NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+        queued_at    TEXT    NOT NULL,
+        queued_by    TEXT    NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        sent_at      TEXT,
+        answer       TEXT,                     -- the server's answer, or the last failure
+        acknowledged TEXT                      -- the receipt reply that came back
+    );
+    CREATE INDEX sendings_letter ON sendings (letter_id);
+    CREATE INDEX sendings_status ON sendings (status);
+    -- The message sent never changes, nor does a sending leave 'sent'.
+    CREATE TRIGGER sendings_kept BEFORE UPDATE ON sendings
+    WHEN NEW.eml IS NOT OLD.eml OR NEW.eml_sha256 IS NOT OLD.eml_sha256
+        OR NEW.message_id IS NOT OLD.message_id OR NEW.address IS NOT OLD.address
+        OR (OLD.status <> 'queued' AND NEW.status IS NOT OLD.status)
+    BEGIN
+        SELECT RAISE(ABORT, 'a sending cannot be changed');
+    END;
+    CREATE TRIGGER sendings_undeletable BEFORE DELETE ON sendings
+    BEGIN
+        SELECT RAISE(ABORT, 'a sending cannot be deleted');
+    END;
+
+    CREATE TABLE mail_in (
+        id           INTEGER PRIMARY KEY,
+        mailbox      TEXT    NOT NULL,
+        uid_validity INTEGER NOT NULL,
+        uid          INTEGER NOT NULL,
+        message_id   TEXT,
+        from_address TEXT    NOT NULL,
+        from_name    TEXT    NOT NULL,
+        subject      TEXT    NOT NULL,
+        sent_at      TEXT,
+        fetched_at   TEXT    NOT NULL,
+        fetched_by   TEXT    NOT NULL,
+        eml          BLOB    NOT NULL,         -- the message as fetched
+        eml_sha256   TEXT    NOT NULL,
+        letters      INTEGER NOT NULL,
+        state        TEXT    NOT NULL,
+        problem      TEXT,
+        receipt_id   INTEGER REFERENCES received(id),
+        settled_at   TEXT,
+        settled_by   TEXT,
+        UNIQUE (mailbox, uid_validity, uid)
+    );
+    CREATE INDEX mail_in_message ON mail_in (message_id, from_address);
+    CREATE TRIGGER mail_in_kept BEFORE UPDATE ON mail_in
+    WHEN NEW.eml IS NOT OLD.eml OR NEW.eml_sha256 IS NOT OLD.eml_sha256
+        OR NEW.uid IS NOT OLD.uid OR NEW.message_id IS NOT OLD.message_id
+        OR NEW.from_address IS NOT OLD.from_address
+    BEGIN
+        SELECT RAISE(ABORT, 'a fetched message cannot be changed');
+    END;
+    CREATE TRIGGER mail_in_undeletable BEFORE DELETE ON mail_in
+    BEGIN
+        SELECT RAISE(ABORT, 'a fetched message cannot be deleted');
+    END;
+    -- UIDs of second copies of a message already taken (the next fetch starts after them).
+    CREATE TABLE mail_seen (
+        mailbox      TEXT    NOT NULL,
+        uid_validity INTEGER NOT NULL,
+        uid          INTEGER NOT NULL,
+        PRIMARY KEY (mailbox, uid_validity, uid)
+    );
+    "#,
 ];
 
 /// The migrations whose work is done in Rust after their SQL, by the version they bring.
