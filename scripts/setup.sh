@@ -47,6 +47,9 @@ pkgs=(
   # tests (each test starts its own throw-away cluster; the system's is not used), one with
   # TLS and a certificate authority of its own (openssl)
   libssl-dev pkg-config postgresql openssl
+  # the saraban@ mailbox's tests: a real SMTP server (Postfix) delivering to a real IMAP
+  # server (Dovecot), each started by the tests in a temporary folder on loopback
+  postfix dovecot-imapd dovecot-lmtpd
 )
 need=()
 for p in "${pkgs[@]}"; do
@@ -61,8 +64,16 @@ if [ ${#need[@]} -gt 0 ]; then
   step "installing ${#need[@]} Debian packages: ${need[*]} (on a new machine this takes 5 to 10 minutes; apt shows its progress)"
   HINT="apt could not install the packages: check the network or the Debian mirror in /etc/apt/sources.list, then run the same command again."
   $SUDO apt-get update -q
+  # Postfix asks how to deliver this computer's own mail: not at all (the tests start
+  # their own instances; nothing listens on port 25).
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections 2>/dev/null || true
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
     -o DPkg::Lock::Timeout=600 -o Dpkg::Progress-Fancy=0 "${need[@]}"
+  # The mail servers are for the tests, which start their own: the system's copies that
+  # the packages start are stopped and not started at boot.
+  if [[ " ${need[*]} " == *" dovecot-imapd "* || " ${need[*]} " == *" postfix "* ]] && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now dovecot postfix >/dev/null 2>&1 || true
+  fi
   unset HINT
 fi
 

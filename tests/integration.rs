@@ -3,6 +3,8 @@
 //! links the crate once (it was linked once per file, twenty times).
 
 mod common;
+#[path = "support/mail.rs"]
+mod mail;
 #[path = "support/pg.rs"]
 mod pg;
 
@@ -21,6 +23,7 @@ mod incoming;
 mod kinds;
 mod layers;
 mod letter_data;
+mod mailbox;
 mod numbering;
 mod pagination;
 mod parts;

@@ -1,5 +1,8 @@
 //! `saraban`: the command line of ../shared/spec/cli.md, a thin shell over `saraban::Office`.
 
+#[path = "../cli/mail.rs"]
+mod mail_cli;
+
 use std::io::IsTerminal;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -277,6 +280,47 @@ enum Command {
         #[command(subcommand)]
         action: ProfileAction,
     },
+    /// The office's mailbox (saraban@): set it, show it.
+    Mailbox {
+        #[command(subcommand)]
+        action: mail_cli::MailboxAction,
+    },
+    /// The address book of agencies (สมุดที่อยู่): add, import DGA's directory, list.
+    Addresses {
+        #[command(subcommand)]
+        action: mail_cli::AddressesAction,
+    },
+    /// Send an issued letter by e-mail to its recipients (เรียน and the distribution list),
+    /// or to --to; queued in the outbox when the server is away (and said so).
+    Send {
+        /// Its id or number.
+        id: String,
+        /// Send to these (addresses, or names in the address book) instead.
+        #[arg(long)]
+        to: Vec<String>,
+        /// Enclosures (สิ่งที่ส่งมาด้วย) to attach after the letter's PDF.
+        #[arg(long)]
+        attach: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What waits to be sent; --send tries it now.
+    Outbox {
+        #[arg(long)]
+        send: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch new mail from the mailbox: letters to receive, receipt replies recorded.
+    Fetch {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetched messages: list, receive, dismiss, save.
+    Mail {
+        #[command(subcommand)]
+        action: mail_cli::MailAction,
+    },
     /// Proofread a letter without rendering it.
     Check {
         /// The letter (JSON); - reads standard input.
@@ -502,6 +546,35 @@ fn profile_access(a: &ProfileAction) -> Access {
 
 fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
     match cli.command {
+        Command::Mailbox { action } => {
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            mail_cli::mailbox(&mut office, action, lang)
+        }
+        Command::Addresses { action } => {
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            mail_cli::addresses(&mut office, action, lang)
+        }
+        Command::Send {
+            id,
+            to,
+            attach,
+            json,
+        } => {
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            mail_cli::send(&mut office, &id, &to, &attach, json, lang)
+        }
+        Command::Outbox { send, json } => {
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            mail_cli::outbox(&mut office, send, json, lang)
+        }
+        Command::Fetch { json } => {
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            mail_cli::fetch(&mut office, json, lang)
+        }
+        Command::Mail { action } => {
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            mail_cli::mail(&mut office, action, lang)
+        }
         Command::Init => {
             let path = db_path(&cli.db);
             let location = Location::from(path.as_path());
@@ -691,11 +764,14 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 .issued_letter(e.id)?
                 .reply_to
                 .map(|r| format!("{}/{}", r.receipt_number, r.year_be));
+            // How it was sent (an extension of the entry): each sending.
+            let sendings = office.sendings_of(e.id)?;
             if json {
                 let mut v = serde_json::to_value(&e).unwrap_or_default();
                 if let Some(a) = &answers {
                     v["answers"] = a.clone().into();
                 }
+                v["sendings"] = serde_json::to_value(&sendings).unwrap_or_default();
                 print_line(&v.to_string());
             } else {
                 if let Some(a) = &answers {

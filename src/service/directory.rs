@@ -41,8 +41,16 @@ pub(crate) fn rows(path: &Path) -> Result<Vec<Vec<String>>> {
         let rec = rec.map_err(|e| {
             Error::input(
                 format!("row {}", i + 1),
-                format!("อ่านแถวที่ {} ของ {} ไม่ได้ ({e}) บันทึกไฟล์เป็น CSV UTF-8", i + 1, path.display()),
-                format!("row {} of {} cannot be read ({e}); save the file as CSV UTF-8", i + 1, path.display()),
+                format!(
+                    "อ่านแถวที่ {} ของ {} ไม่ได้ ({e}) บันทึกไฟล์เป็น CSV UTF-8",
+                    i + 1,
+                    path.display()
+                ),
+                format!(
+                    "row {} of {} cannot be read ({e}); save the file as CSV UTF-8",
+                    i + 1,
+                    path.display()
+                ),
             )
         })?;
         out.push(rec.iter().map(|c| c.trim().to_string()).collect());
@@ -52,9 +60,16 @@ pub(crate) fn rows(path: &Path) -> Result<Vec<Vec<String>>> {
 
 fn is_name_heading(h: &str) -> bool {
     let h = h.to_lowercase();
-    ["ชื่อ", "หน่วยงาน", "ส่วนราชการ", "name", "agency", "organization"]
-        .iter()
-        .any(|k| h.contains(k))
+    [
+        "ชื่อ",
+        "หน่วยงาน",
+        "ส่วนราชการ",
+        "name",
+        "agency",
+        "organization",
+    ]
+    .iter()
+    .any(|k| h.contains(k))
         && !h.contains("อีเมล")
         && !h.contains("mail")
 }
@@ -76,7 +91,13 @@ pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Vec<(String, String, Strin
     let (start, name_col, addr_col) = match heading {
         Some(h) => {
             let r = &rows[h];
-            let addr = r.iter().position(|c| is_address_heading(c) && c.to_lowercase().contains("mail") || c.contains("อีเมล") || c.contains("ไปรษณีย์อิเล็กทรอนิกส์"))
+            let addr = r
+                .iter()
+                .position(|c| {
+                    is_address_heading(c) && c.to_lowercase().contains("mail")
+                        || c.contains("อีเมล")
+                        || c.contains("ไปรษณีย์อิเล็กทรอนิกส์")
+                })
                 .or_else(|| r.iter().position(|c| is_address_heading(c)))
                 .unwrap_or(1);
             let name = r.iter().position(|c| is_name_heading(c)).unwrap_or(0);
@@ -87,8 +108,14 @@ pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Vec<(String, String, Strin
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for (i, r) in rows.iter().enumerate().skip(start) {
-        let name: String = r.get(name_col).map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
-        let address = r.get(addr_col).map(|s| s.trim().to_lowercase()).unwrap_or_default();
+        let name: String = r
+            .get(name_col)
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        let address = r
+            .get(addr_col)
+            .map(|s| s.trim().to_lowercase())
+            .unwrap_or_default();
         if name.is_empty() && address.is_empty() {
             continue;
         }
@@ -101,7 +128,9 @@ pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Vec<(String, String, Strin
             ));
             continue;
         }
-        if let Err(Error::Input(p)) = saraban_mail::account::check_address(&format!("row {row}"), &address) {
+        if let Err(Error::Input(p)) =
+            saraban_mail::account::check_address(&format!("row {row}"), &address)
+        {
             problems.extend(p.into_iter().map(|mut p| {
                 p.th = format!("แถว {row} ({name}): {}", p.th);
                 p.en = format!("row {row} ({name}): {}", p.en);
@@ -135,7 +164,9 @@ mod tests {
     use super::*;
 
     fn s(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
     }
 
     #[test]
@@ -143,7 +174,12 @@ mod tests {
         let rows = s(&[
             &["ทำเนียบ saraban"],
             &["ลำดับ", "ชื่อหน่วยงาน", "จังหวัด", "อีเมล"],
-            &["1", "องค์การบริหารส่วนจังหวัดเชียงใหม่", "เชียงใหม่", "SARABAN@chiangmaipao.go.th"],
+            &[
+                "1",
+                "องค์การบริหารส่วนจังหวัดเชียงใหม่",
+                "เชียงใหม่",
+                "SARABAN@chiangmaipao.go.th",
+            ],
             &["", "", "", ""],
             &["2", "เทศบาลนครขอนแก่น", "ขอนแก่น", "saraban@kkmuni.go.th"],
         ]);
@@ -152,7 +188,11 @@ mod tests {
         assert_eq!(e[0].0, "องค์การบริหารส่วนจังหวัดเชียงใหม่");
         assert_eq!(e[0].1, "saraban@chiangmaipao.go.th");
         assert_eq!(e[0].2, "1 เชียงใหม่");
-        let bad = s(&[&["name", "email"], &["ก", "not-an-address"], &["", "x@y.go.th"]]);
+        let bad = s(&[
+            &["name", "email"],
+            &["ก", "not-an-address"],
+            &["", "x@y.go.th"],
+        ]);
         let err = entries(&bad).unwrap_err();
         let lines = err.lines(crate::error::Lang::Th);
         assert_eq!(lines.len(), 2, "{lines:?}");
@@ -162,6 +202,9 @@ mod tests {
     #[test]
     fn without_headings_the_first_two_columns() {
         let e = entries(&s(&[&["กรม ก", "saraban@a.go.th"]])).unwrap();
-        assert_eq!(e, vec![("กรม ก".into(), "saraban@a.go.th".into(), String::new())]);
+        assert_eq!(
+            e,
+            vec![("กรม ก".into(), "saraban@a.go.th".into(), String::new())]
+        );
     }
 }

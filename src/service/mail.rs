@@ -147,7 +147,13 @@ fn squeeze(s: &str) -> String {
 fn file_name(s: &str) -> String {
     let name: String = s
         .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '-' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '-'
+            } else {
+                c
+            }
+        })
         .collect();
     name.trim().to_string()
 }
@@ -280,18 +286,26 @@ impl Office {
         let book = self.addresses()?;
         let by_name = |name: &str| {
             let n = squeeze(name);
-            book.iter()
-                .find(|e| e.name == n)
-                .map(|e| e.address.clone())
+            book.iter().find(|e| e.name == n).map(|e| e.address.clone())
         };
         let names: Vec<String> = if to.is_empty() {
             let letter = self.issued_letter(id)?;
             let mut names: Vec<String> = Vec::new();
-            if let Some(r) = letter.recipient.as_deref().map(squeeze).filter(|r| !r.is_empty()) {
+            if let Some(r) = letter
+                .recipient
+                .as_deref()
+                .map(squeeze)
+                .filter(|r| !r.is_empty())
+            {
                 names.push(r);
             }
             if let Some(d) = &letter.distribution {
-                names.extend(d.recipients.iter().map(|r| squeeze(r)).filter(|r| !r.is_empty()));
+                names.extend(
+                    d.recipients
+                        .iter()
+                        .map(|r| squeeze(r))
+                        .filter(|r| !r.is_empty()),
+                );
             }
             names
         } else {
@@ -317,7 +331,10 @@ impl Office {
                     name: n,
                 }
             };
-            if !out.iter().any(|o| o.name == r.name && o.address == r.address) {
+            if !out
+                .iter()
+                .any(|o| o.name == r.name && o.address == r.address)
+            {
                 out.push(r);
             }
         }
@@ -349,8 +366,14 @@ impl Office {
         if entry.status != crate::register::Status::Issued {
             return Err(Error::input(
                 "id",
-                format!("หนังสือ {} ไม่ได้อยู่ในสถานะออกเลขแล้ว (ยกเลิกหรือยังเป็นร่าง) จึงส่งไม่ได้", entry.number),
-                format!("{} is not an issued letter (cancelled, or a draft): it cannot be sent", entry.number),
+                format!(
+                    "หนังสือ {} ไม่ได้อยู่ในสถานะออกเลขแล้ว (ยกเลิกหรือยังเป็นร่าง) จึงส่งไม่ได้",
+                    entry.number
+                ),
+                format!(
+                    "{} is not an issued letter (cancelled, or a draft): it cannot be sent",
+                    entry.number
+                ),
             ));
         }
         let recipients = self.recipients(id, to)?;
@@ -385,8 +408,14 @@ impl Office {
             if meta.len() > saraban_mail::message::MAX_MESSAGE {
                 return Err(Error::input(
                     "attach",
-                    format!("ไฟล์แนบ {name} ใหญ่ {} MB เกินกว่าจะส่งทางอีเมล", meta.len() >> 20),
-                    format!("the enclosure {name} is {} MB, too large to send by e-mail", meta.len() >> 20),
+                    format!(
+                        "ไฟล์แนบ {name} ใหญ่ {} MB เกินกว่าจะส่งทางอีเมล",
+                        meta.len() >> 20
+                    ),
+                    format!(
+                        "the enclosure {name} is {} MB, too large to send by e-mail",
+                        meta.len() >> 20
+                    ),
                 ));
             }
             let bytes = std::fs::read(p).map_err(|source| Error::Read {
@@ -402,8 +431,16 @@ impl Office {
         let letter = self.issued_letter(id)?;
         let pdf = self.issued_pdf(id)?;
         let agency = self.profile().map(|p| p.agency).unwrap_or_default();
-        let agency = if agency.trim().is_empty() { mb.address.clone() } else { agency };
-        let date = letter.date.and_then(|d| d.to_naive()).map(thai_date).unwrap_or_default();
+        let agency = if agency.trim().is_empty() {
+            mb.address.clone()
+        } else {
+            agency
+        };
+        let date = letter
+            .date
+            .and_then(|d| d.to_naive())
+            .map(thai_date)
+            .unwrap_or_default();
         let subject_text = letter.subject.clone().unwrap_or_default();
         let uid = self.register_uid()?;
         let mut attachments = vec![Attachment {
@@ -412,7 +449,10 @@ impl Office {
             bytes: pdf,
         }];
         attachments.extend(files);
-        let listed: Vec<String> = attachments.iter().map(|a| format!("  - {}", a.name)).collect();
+        let listed: Vec<String> = attachments
+            .iter()
+            .map(|a| format!("  - {}", a.name))
+            .collect();
         let mut new = Vec::new();
         for r in &recipients {
             let address = r.address.clone().unwrap_or_default();
@@ -465,7 +505,11 @@ impl Office {
                 continue;
             }
             let Some(pw) = &password else {
-                waiting_because = Some(no_password(&mb.address).lines(crate::error::Lang::Th).join(" "));
+                waiting_because = Some(
+                    no_password(&mb.address)
+                        .lines(crate::error::Lang::Th)
+                        .join(" "),
+                );
                 out.push(s);
                 continue;
             };
@@ -477,7 +521,10 @@ impl Office {
             let eml = self.reg()?.sending_eml(s.id)?;
             let attempt = match saraban_mail::smtp::send(mb, pw, &[&s.address], &eml) {
                 Ok(answer) => Attempt::Sent(answer),
-                Err(f) if f.is_transient() || matches!(f, Failure::Login(_) | Failure::Certificate(_)) => {
+                Err(f)
+                    if f.is_transient()
+                        || matches!(f, Failure::Login(_) | Failure::Certificate(_)) =>
+                {
                     let e = f.to_error(&mb.smtp.label());
                     tracing::warn!(sending = s.id, "mail waits in the outbox: {}", f.detail());
                     waiting_because = Some(e.lines(crate::error::Lang::Th).join(" "));
@@ -495,7 +542,8 @@ impl Office {
 
     /// The outbox: sendings not yet taken by the server.
     pub fn outbox(&self) -> Result<Vec<Sending>> {
-        self.reg()?.sendings(None, None, Some(SendingStatus::Queued))
+        self.reg()?
+            .sendings(None, None, Some(SendingStatus::Queued))
     }
 
     /// Sends what waits in the outbox.
@@ -539,12 +587,11 @@ impl Office {
         for w in waiting {
             let (raw, read) = if w.size > message::MAX_MESSAGE {
                 let header = session.header(w.uid).map_err(|f| f.to_error(&server))?;
-                let mut inc = message::read(&header).unwrap_or_default();
-                inc.letters.clear();
+                let inc = message::headers(&header);
                 (header, Err((message::Refusal::TooLarge(w.size), inc)))
             } else {
                 let raw = session.message(w.uid).map_err(|f| f.to_error(&server))?;
-                let read = message::read(&raw).map_err(|r| (r, Incoming::default()));
+                let read = message::read(&raw).map_err(|r| (r, message::headers(&raw)));
                 (raw, read)
             };
             let new = match read {
@@ -594,6 +641,8 @@ impl Office {
                 }
             };
             let (new, ack) = new;
+            // Fault injection for the tests: the app killed between fetch and record.
+            fail::fail_point!("mail-fetched");
             match self.reg_mut()?.take_mail(&new)? {
                 Some(taken) => {
                     if let Some((reply_to, note)) = ack {
@@ -605,8 +654,13 @@ impl Office {
             }
             // Recorded: now the server may forget it (a failure here is harmless, the
             // UID is below the next fetch's start).
+            fail::fail_point!("mail-taken");
             if let Err(f) = session.mark_taken(w.uid) {
-                tracing::warn!(uid = w.uid, "could not flag a message taken: {}", f.detail());
+                tracing::warn!(
+                    uid = w.uid,
+                    "could not flag a message taken: {}",
+                    f.detail()
+                );
             }
         }
         session.close();
@@ -624,6 +678,11 @@ impl Office {
         let mut all = self.reg()?.mails(&[])?;
         all.reverse();
         Ok(all)
+    }
+
+    /// A fetched message exactly as it arrived.
+    pub fn mail_eml(&self, id: i64) -> Result<Vec<u8>> {
+        self.reg()?.mail_eml(id)
     }
 
     /// The letters (PDF files) a fetched message brings.
@@ -661,7 +720,10 @@ impl Office {
             _ => {
                 return Err(Error::input(
                     "id",
-                    format!("ข้อความ {id} ไม่มีหนังสือให้ลงรับ ({})", mail.problem.clone().unwrap_or_default()),
+                    format!(
+                        "ข้อความ {id} ไม่มีหนังสือให้ลงรับ ({})",
+                        mail.problem.clone().unwrap_or_default()
+                    ),
                     format!("message {id} brings no letter to receive"),
                 ))
             }
@@ -670,8 +732,14 @@ impl Office {
         if files.is_empty() {
             return Err(Error::input(
                 "id",
-                format!("ข้อความ {id} (เรื่อง {}) ไม่มีไฟล์ PDF แนบมา จึงไม่มีหนังสือให้ลงรับ", mail.subject),
-                format!("message {id} ({}) has no PDF attached: there is no letter to receive", mail.subject),
+                format!(
+                    "ข้อความ {id} (เรื่อง {}) ไม่มีไฟล์ PDF แนบมา จึงไม่มีหนังสือให้ลงรับ",
+                    mail.subject
+                ),
+                format!(
+                    "message {id} ({}) has no PDF attached: there is no letter to receive",
+                    mail.subject
+                ),
             ));
         }
         let mut receipts = Vec::new();
@@ -690,6 +758,8 @@ impl Office {
             }
             receipts.push(self.receive(file, &o)?);
         }
+        // The app killed between the receipt and the message's record.
+        fail::fail_point!("mail-received");
         let first = receipts[0].receipt.clone();
         let mail = self
             .reg_mut()?
@@ -716,7 +786,11 @@ impl Office {
     }
 
     /// The receipt reply (แจ้งเลขทะเบียนรับ) to a message's sender.
-    fn send_receipt_reply(&mut self, mail: &MailIn, receipts: &[Received]) -> Result<Option<Sending>> {
+    fn send_receipt_reply(
+        &mut self,
+        mail: &MailIn,
+        receipts: &[Received],
+    ) -> Result<Option<Sending>> {
         let Some(mb) = self.mailbox()? else {
             return Ok(None);
         };
@@ -726,14 +800,22 @@ impl Office {
             return Ok(None);
         }
         let agency = self.profile().map(|p| p.agency).unwrap_or_default();
-        let agency = if agency.trim().is_empty() { mb.address.clone() } else { agency };
+        let agency = if agency.trim().is_empty() {
+            mb.address.clone()
+        } else {
+            agency
+        };
         let r = &receipts[0].receipt;
         let numbers: Vec<String> = receipts.iter().map(|x| x.receipt.receipt_text()).collect();
         let ascii = format!("{}/{}", r.receipt_number, r.year_be);
         let at = super::receive::thai_when(&r.received_at);
         let text = format!(
             "เรียน {}\n\n{} ได้รับหนังสือ ที่ {} เรื่อง {} แล้ว\nเลขทะเบียนรับ {} เมื่อ {}\n\n{}\n",
-            if mail.from_name.is_empty() { &mail.from_address } else { &mail.from_name },
+            if mail.from_name.is_empty() {
+                &mail.from_address
+            } else {
+                &mail.from_name
+            },
             agency,
             r.fields.number,
             r.fields.subject,
@@ -757,7 +839,11 @@ impl Office {
             kind: SendingKind::ReceiptReply,
             letter_id: None,
             receipt_id: Some(r.id),
-            name: if mail.from_name.is_empty() { mail.from_address.clone() } else { mail.from_name.clone() },
+            name: if mail.from_name.is_empty() {
+                mail.from_address.clone()
+            } else {
+                mail.from_name.clone()
+            },
             address: mail.from_address.clone(),
             message_id: out.message_id.clone(),
             eml: out.build(),
@@ -781,7 +867,11 @@ impl WithAck for NewMail {
                 format!(
                     "เลขรับ {} ของ {} ({})",
                     saraban_thai::to_thai_digits(receipt),
-                    if inc.from_name.is_empty() { &inc.from_address } else { &inc.from_name },
+                    if inc.from_name.is_empty() {
+                        &inc.from_address
+                    } else {
+                        &inc.from_name
+                    },
                     inc.from_address
                 ),
             )),

@@ -77,8 +77,14 @@ impl Server {
         let bad = |why_th: &str, why_en: &str| {
             Error::input(
                 if smtp { "smtp" } else { "imap" },
-                format!("ที่อยู่เซิร์ฟเวอร์ {what} \"{url}\" ใช้ไม่ได้: {why_th} (เช่น {})", example(smtp)),
-                format!("the {what} server \"{url}\" cannot be used: {why_en} (for example {})", example(smtp)),
+                format!(
+                    "ที่อยู่เซิร์ฟเวอร์ {what} \"{url}\" ใช้ไม่ได้: {why_th} (เช่น {})",
+                    example(smtp)
+                ),
+                format!(
+                    "the {what} server \"{url}\" cannot be used: {why_en} (for example {})",
+                    example(smtp)
+                ),
             )
         };
         let text = url.trim();
@@ -87,8 +93,8 @@ impl Server {
         } else {
             format!("{}://{text}", if smtp { "smtp" } else { "imap" })
         };
-        let parsed = url::Url::parse(&with_scheme)
-            .map_err(|e| bad("อ่านที่อยู่ไม่ได้", &e.to_string()))?;
+        let parsed =
+            url::Url::parse(&with_scheme).map_err(|e| bad("อ่านที่อยู่ไม่ได้", &e.to_string()))?;
         let (implied, default_port) = match (parsed.scheme(), smtp) {
             ("smtps", true) => (Security::Implicit, 465),
             ("smtp", true) => (Security::Starttls, 587),
@@ -167,7 +173,10 @@ impl Mailbox {
 
     /// The address's domain (`dla.go.th`), for Message-IDs.
     pub fn domain(&self) -> &str {
-        self.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost")
+        self.address
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .unwrap_or("localhost")
     }
 
     /// Checks the settings: a usable address, no plain connection but to this computer,
@@ -214,9 +223,9 @@ pub fn check_address(path: &str, address: &str) -> Result<(), Error> {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
                 && !domain.contains('@')
-                && !address
-                    .chars()
-                    .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+                && !address.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+                })
         }
         None => false,
     };

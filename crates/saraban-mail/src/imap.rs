@@ -158,10 +158,12 @@ impl Session {
         if server.security != Security::Starttls {
             client.read_greeting().map_err(lost)?;
         }
-        let mut inner = client.login(mb.login(), password).map_err(|(e, _)| match e {
-            ::imap::Error::No(n) => Failure::Login(n.information.to_string()),
-            other => lost(other),
-        })?;
+        let mut inner = client
+            .login(mb.login(), password)
+            .map_err(|(e, _)| match e {
+                ::imap::Error::No(n) => Failure::Login(n.information.to_string()),
+                other => lost(other),
+            })?;
         let inbox = inner.select("INBOX").map_err(lost)?;
         Ok(Session {
             uid_validity: inbox.uid_validity.unwrap_or(0),

@@ -13,7 +13,7 @@ pub const LETTER_HEADER: &str = "X-Saraban-Letter";
 pub const RECEIPT_HEADER: &str = "X-Saraban-Receipt";
 
 /// The largest message taken from the mailbox.
-pub const MAX_MESSAGE: u64 = 64 << 20;
+pub const MAX_MESSAGE: u64 = 100 << 20;
 /// The most parts a message may have (a letter with its enclosures has a handful).
 pub const MAX_PARTS: usize = 200;
 /// The deepest nesting of parts inside parts.
@@ -62,7 +62,10 @@ impl Outgoing {
                 Some(self.from.0.clone()),
                 self.from.1.clone(),
             ))
-            .to(Address::new_address(Some(self.to.0.clone()), self.to.1.clone()))
+            .to(Address::new_address(
+                Some(self.to.0.clone()),
+                self.to.1.clone(),
+            ))
             .subject(self.subject.clone())
             .message_id(self.message_id.clone())
             .date(self.date)
@@ -83,7 +86,13 @@ impl Outgoing {
 /// A Message-ID for a letter (or a receipt reply) to one recipient: the same each time it
 /// is built, unique per register entry and address.
 pub fn message_id(kind: &str, register: &str, entry: i64, address: &str, domain: &str) -> String {
-    let key = crate::sha256_hex(format!("{register}\u{1f}{kind}\u{1f}{entry}\u{1f}{}", address.to_lowercase()).as_bytes());
+    let key = crate::sha256_hex(
+        format!(
+            "{register}\u{1f}{kind}\u{1f}{entry}\u{1f}{}",
+            address.to_lowercase()
+        )
+        .as_bytes(),
+    );
     format!("saraban.{kind}.{entry}.{}@{domain}", &key[..20])
 }
 
@@ -181,10 +190,7 @@ pub fn read(raw: &[u8]) -> Result<Incoming, Refusal> {
     };
     let mut out = Incoming {
         message_id: message.message_id().map(str::to_string),
-        from_address: from
-            .and_then(|a| a.address())
-            .unwrap_or("")
-            .to_lowercase(),
+        from_address: from.and_then(|a| a.address()).unwrap_or("").to_lowercase(),
         from_name: from.and_then(|a| a.name()).unwrap_or("").to_string(),
         subject: message.subject().unwrap_or("").to_string(),
         date: message.date().map(|d| d.to_rfc3339()),
@@ -195,7 +201,10 @@ pub fn read(raw: &[u8]) -> Result<Incoming, Refusal> {
             .unwrap_or_default(),
         receipt: header_text(RECEIPT_HEADER),
         letter: header_text(LETTER_HEADER),
-        text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+        text: message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
         ..Incoming::default()
     };
     for (i, part) in message.attachments().enumerate() {
@@ -204,7 +213,10 @@ pub fn read(raw: &[u8]) -> Result<Incoming, Refusal> {
             .map(str::to_string)
             .unwrap_or_else(|| format!("attachment-{}", i + 1));
         let bytes = part.contents();
-        if bytes.starts_with(b"%PDF-") || name.to_lowercase().ends_with(".pdf") && bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        if bytes.starts_with(b"%PDF-")
+            || name.to_lowercase().ends_with(".pdf")
+                && bytes.windows(5).take(1024).any(|w| w == b"%PDF-")
+        {
             out.letters.push(Attachment {
                 name,
                 mime: "application/pdf".into(),
@@ -215,6 +227,29 @@ pub fn read(raw: &[u8]) -> Result<Incoming, Refusal> {
         }
     }
     Ok(out)
+}
+
+/// Only the header of a message (who, what, when), for a message refused: the list
+/// still says who sent what.
+pub fn headers(raw: &[u8]) -> Incoming {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|i| i + 2))
+        .unwrap_or(raw.len().min(64 << 10));
+    let Some(m) = MessageParser::default().parse_headers(&raw[..end]) else {
+        return Incoming::default();
+    };
+    let from = m.from().and_then(|a| a.first());
+    Incoming {
+        message_id: m.message_id().map(str::to_string),
+        from_address: from.and_then(|a| a.address()).unwrap_or("").to_lowercase(),
+        from_name: from.and_then(|a| a.name()).unwrap_or("").to_string(),
+        subject: m.subject().unwrap_or("").to_string(),
+        date: m.date().map(|d| d.to_rfc3339()),
+        ..Incoming::default()
+    }
 }
 
 fn count_boundaries(raw: &[u8]) -> usize {
@@ -270,7 +305,8 @@ mod tests {
                 },
                 Attachment {
                     name: "บัญชี.xlsx".into(),
-                    mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+                    mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        .into(),
                     bytes: b"PK\x03\x04xx".to_vec(),
                 },
             ],
@@ -281,7 +317,10 @@ mod tests {
     fn a_letter_built_is_read_back_whole() {
         let raw = letter().build();
         let got = read(&raw).unwrap();
-        assert_eq!(got.message_id.as_deref(), Some(letter().message_id.as_str()));
+        assert_eq!(
+            got.message_id.as_deref(),
+            Some(letter().message_id.as_str())
+        );
         assert_eq!(got.from_address, "saraban@dla.go.th");
         assert_eq!(got.from_name, "กรมส่งเสริมการปกครองท้องถิ่น");
         assert_eq!(got.subject, "ที่ มท ๐๘๑๐.๒/ว ๑๒ เรื่อง การประชุม");
@@ -296,10 +335,22 @@ mod tests {
     #[test]
     fn the_message_id_is_the_same_for_a_letter_and_recipient() {
         let a = message_id("letter", "r", 7, "saraban@x.go.th", "dla.go.th");
-        assert_eq!(a, message_id("letter", "r", 7, "SARABAN@x.go.th", "dla.go.th"));
-        assert_ne!(a, message_id("letter", "r", 7, "saraban@y.go.th", "dla.go.th"));
-        assert_ne!(a, message_id("letter", "r", 8, "saraban@x.go.th", "dla.go.th"));
-        assert_ne!(a, message_id("receipt", "r", 7, "saraban@x.go.th", "dla.go.th"));
+        assert_eq!(
+            a,
+            message_id("letter", "r", 7, "SARABAN@x.go.th", "dla.go.th")
+        );
+        assert_ne!(
+            a,
+            message_id("letter", "r", 7, "saraban@y.go.th", "dla.go.th")
+        );
+        assert_ne!(
+            a,
+            message_id("letter", "r", 8, "saraban@x.go.th", "dla.go.th")
+        );
+        assert_ne!(
+            a,
+            message_id("receipt", "r", 7, "saraban@x.go.th", "dla.go.th")
+        );
     }
 
     #[test]
@@ -313,14 +364,18 @@ mod tests {
 
         let mut deep = String::from("From: a@b.go.th\r\nSubject: deep\r\n");
         for i in 0..1000 {
-            deep.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"));
+            deep.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+            ));
         }
         deep.push_str("Content-Type: text/plain\r\n\r\nhi\r\n");
         assert!(read(deep.as_bytes()).is_err());
 
         let mut deep = String::from("From: a@b.go.th\r\nSubject: deep\r\n");
         for i in 0..40 {
-            deep.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"));
+            deep.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+            ));
         }
         deep.push_str("Content-Type: text/plain\r\n\r\nhi\r\n");
         assert_eq!(read(deep.as_bytes()), Err(Refusal::TooDeep));

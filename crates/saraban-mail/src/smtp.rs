@@ -20,10 +20,12 @@ pub fn send(mb: &Mailbox, password: &str, to: &[&str], raw: &[u8]) -> Result<Ans
         .map_err(|e| Failure::Refused(format!("{}: {e}", mb.address)))?;
     let rcpt = to
         .iter()
-        .map(|a| a.parse::<Address>().map_err(|e| Failure::Refused(format!("{a}: {e}"))))
+        .map(|a| {
+            a.parse::<Address>()
+                .map_err(|e| Failure::Refused(format!("{a}: {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let envelope =
-        Envelope::new(Some(from), rcpt).map_err(|e| Failure::Refused(e.to_string()))?;
+    let envelope = Envelope::new(Some(from), rcpt).map_err(|e| Failure::Refused(e.to_string()))?;
     let server = &mb.smtp;
     let tls = if server.security == Security::None {
         Tls::None
@@ -32,7 +34,9 @@ pub fn send(mb: &Mailbox, password: &str, to: &[&str], raw: &[u8]) -> Result<Ans
         if let Some(pem) = &mb.pinned_cert {
             let cert = Certificate::from_pem(pem.as_bytes())
                 .map_err(|e| Failure::Certificate(format!("pinned certificate: {e}")))?;
-            p = p.certificate_store(CertificateStore::None).add_root_certificate(cert);
+            p = p
+                .certificate_store(CertificateStore::None)
+                .add_root_certificate(cert);
         }
         let p = p
             .build_native()
@@ -46,7 +50,10 @@ pub fn send(mb: &Mailbox, password: &str, to: &[&str], raw: &[u8]) -> Result<Ans
         .port(server.port)
         .tls(tls)
         .timeout(Some(TIMEOUT))
-        .credentials(Credentials::new(mb.login().to_string(), password.to_string()))
+        .credentials(Credentials::new(
+            mb.login().to_string(),
+            password.to_string(),
+        ))
         .build();
     match transport.send_raw(&envelope, raw) {
         Ok(r) => Ok(format!(
@@ -70,7 +77,9 @@ fn failure(e: &lettre::transport::smtp::Error) -> Failure {
     }
     if let Some(code) = e.status() {
         let code = code.to_string();
-        if ["535", "534", "530", "454"].contains(&code.as_str()) && text.to_lowercase().contains("auth") {
+        if ["535", "534", "530", "454"].contains(&code.as_str())
+            && text.to_lowercase().contains("auth")
+        {
             return Failure::Login(text);
         }
         if code.starts_with('5') && code == "535" {

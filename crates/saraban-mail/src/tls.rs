@@ -24,7 +24,11 @@ pub fn connector(mb: &Mailbox) -> Result<native_tls::TlsConnector, Failure> {
 /// connection that did not happen.
 pub(crate) fn handshake_failure(text: String) -> Failure {
     let lower = text.to_lowercase();
-    if lower.contains("certificate") || lower.contains("verify") || lower.contains("self-signed") || lower.contains("self signed") {
+    if lower.contains("certificate")
+        || lower.contains("verify")
+        || lower.contains("self-signed")
+        || lower.contains("self signed")
+    {
         Failure::Certificate(text)
     } else {
         Failure::Unreachable(text)

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::incoming::{NewReceipt, Receipt, ReceiptQuery, Routed, StampData};
-use super::post::{AddressEntry, Attempt, MailIn, MailState, NewMail, NewSending, Sending, SendingStatus};
+use super::post::{
+    AddressEntry, Attempt, MailIn, MailState, NewMail, NewSending, Sending, SendingStatus,
+};
 use super::records::Record;
 #[cfg(feature = "postgres")]
 use super::PgRegister;
@@ -212,7 +214,12 @@ pub trait Engine: Send {
         Err(crate::post::not_on_server())
     }
     /// Registers or dismisses a fetched message.
-    fn settle_mail(&mut self, _id: i64, _state: MailState, _receipt_id: Option<i64>) -> Result<MailIn> {
+    fn settle_mail(
+        &mut self,
+        _id: i64,
+        _state: MailState,
+        _receipt_id: Option<i64>,
+    ) -> Result<MailIn> {
         Err(crate::post::not_on_server())
     }
 
@@ -559,7 +566,12 @@ impl Engine for SqliteRegister {
     fn mail_eml(&self, id: i64) -> Result<Vec<u8>> {
         SqliteRegister::mail_eml(self, id)
     }
-    fn settle_mail(&mut self, id: i64, state: MailState, receipt_id: Option<i64>) -> Result<MailIn> {
+    fn settle_mail(
+        &mut self,
+        id: i64,
+        state: MailState,
+        receipt_id: Option<i64>,
+    ) -> Result<MailIn> {
         SqliteRegister::settle_mail(self, id, state, receipt_id)
     }
     fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()> {

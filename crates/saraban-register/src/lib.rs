@@ -57,7 +57,10 @@ pub use location::{split_password, with_password, Location};
 pub use migrate::{check_source, migrate, migrate_verified, Migrated};
 #[cfg(feature = "postgres")]
 pub use pg::PgRegister;
-pub use post::{AddressEntry, Attempt, MailIn, MailState, NewMail, NewSending, Sending, SendingKind, SendingStatus};
+pub use post::{
+    AddressEntry, Attempt, MailIn, MailState, NewMail, NewSending, Sending, SendingKind,
+    SendingStatus,
+};
 pub use records::Record;
 pub use sqlite::SqliteRegister;
 

@@ -322,7 +322,14 @@ fn mail_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MailIn> {
 fn not_found(what: &str, id: i64) -> Error {
     Error::NotFound {
         th: format!("ไม่พบ{what} {id}"),
-        en: format!("no {} {id}", if what == "การส่ง" { "sending" } else { "fetched message" }),
+        en: format!(
+            "no {} {id}",
+            if what == "การส่ง" {
+                "sending"
+            } else {
+                "fetched message"
+            }
+        ),
     }
 }
 
@@ -349,9 +356,14 @@ impl SqliteRegister {
     }
 
     /// Adds or updates entries (by name), in one transaction; returns how many changed.
-    pub fn save_addresses(&mut self, entries: &[(String, String, String)]) -> saraban_model::Result<usize> {
+    pub fn save_addresses(
+        &mut self,
+        entries: &[(String, String, String)],
+    ) -> saraban_model::Result<usize> {
         let anchor = self.anchor_ready()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut changed = 0;
         for (name, address, note) in entries {
             changed += tx.execute(
@@ -362,7 +374,13 @@ impl SqliteRegister {
             )?;
         }
         if changed > 0 {
-            append(&tx, &self.user, "addresses", None, &format!("{changed} saved"))?;
+            append(
+                &tx,
+                &self.user,
+                "addresses",
+                None,
+                &format!("{changed} saved"),
+            )?;
         }
         tx.commit()?;
         self.anchor(anchor)?;
@@ -372,11 +390,15 @@ impl SqliteRegister {
     /// Removes an entry.
     pub fn delete_address(&mut self, id: i64) -> saraban_model::Result<()> {
         let anchor = self.anchor_ready()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let gone: Option<(String, String)> = tx
-            .query_row("SELECT name, address FROM addresses WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT name, address FROM addresses WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         let Some((name, address)) = gone else {
             return Err(Error::NotFound {
@@ -385,7 +407,13 @@ impl SqliteRegister {
             });
         };
         tx.execute("DELETE FROM addresses WHERE id = ?1", [id])?;
-        append(&tx, &self.user, "address_delete", None, &format!("{name}|{address}"))?;
+        append(
+            &tx,
+            &self.user,
+            "address_delete",
+            None,
+            &format!("{name}|{address}"),
+        )?;
         tx.commit()?;
         self.anchor(anchor)
     }
@@ -394,11 +422,17 @@ impl SqliteRegister {
     /// is the same sending, returned as it stands.
     pub fn queue_sendings(&mut self, new: &[NewSending]) -> saraban_model::Result<Vec<Sending>> {
         let anchor = self.anchor_ready()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::new();
         for n in new {
             let existing: Option<i64> = tx
-                .query_row("SELECT id FROM sendings WHERE message_id = ?1", [&n.message_id], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM sendings WHERE message_id = ?1",
+                    [&n.message_id],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if let Some(id) = existing {
                 ids.push(id);
@@ -416,7 +450,12 @@ impl SqliteRegister {
                 &self.user,
                 "mail_queue",
                 n.letter_id,
-                &format!("{id}|{}|{}|{}|{eml_sha}", n.kind.name(), n.address, n.message_id),
+                &format!(
+                    "{id}|{}|{}|{}|{eml_sha}",
+                    n.kind.name(),
+                    n.address,
+                    n.message_id
+                ),
             )?;
             ids.push(id);
         }
@@ -428,7 +467,11 @@ impl SqliteRegister {
     /// One sending.
     pub fn sending(&self, id: i64) -> saraban_model::Result<Sending> {
         self.conn
-            .query_row(&format!("SELECT {SENDING_COLUMNS} FROM sendings WHERE id = ?1"), [id], sending_row)
+            .query_row(
+                &format!("SELECT {SENDING_COLUMNS} FROM sendings WHERE id = ?1"),
+                [id],
+                sending_row,
+            )
             .optional()?
             .ok_or_else(|| not_found("การส่ง", id))
     }
@@ -445,7 +488,10 @@ impl SqliteRegister {
              WHERE (?1 IS NULL OR letter_id = ?1) AND (?2 IS NULL OR receipt_id = ?2) AND (?3 IS NULL OR status = ?3)
              ORDER BY id"
         ))?;
-        let rows = stmt.query_map(params![letter_id, receipt_id, status.map(|s| s.name())], sending_row)?;
+        let rows = stmt.query_map(
+            params![letter_id, receipt_id, status.map(|s| s.name())],
+            sending_row,
+        )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -453,13 +499,19 @@ impl SqliteRegister {
     pub fn sending_eml(&self, id: i64) -> saraban_model::Result<Vec<u8>> {
         let (eml, want): (Vec<u8>, String) = self
             .conn
-            .query_row("SELECT eml, eml_sha256 FROM sendings WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT eml, eml_sha256 FROM sendings WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?
             .ok_or_else(|| not_found("การส่ง", id))?;
         if sha(&eml) != want {
             return Err(Error::Register {
                 th: format!("ข้อความของการส่ง {id} ไม่ตรงกับค่าแฮชที่บันทึกไว้ (ถูกแก้ไข)"),
-                en: format!("the message of sending {id} does not match its recorded hash (it was changed)"),
+                en: format!(
+                    "the message of sending {id} does not match its recorded hash (it was changed)"
+                ),
             });
         }
         Ok(eml)
@@ -468,9 +520,13 @@ impl SqliteRegister {
     /// Records a try: taken and refused ones are audited; a "not now" only counted.
     pub fn record_attempt(&mut self, id: i64, attempt: &Attempt) -> saraban_model::Result<Sending> {
         let anchor = self.anchor_ready()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let status: Option<String> = tx
-            .query_row("SELECT status FROM sendings WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT status FROM sendings WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?;
         match status.as_deref() {
             None => return Err(not_found("การส่ง", id)),
@@ -488,14 +544,26 @@ impl SqliteRegister {
                     "UPDATE sendings SET status = 'sent', attempts = attempts + 1, sent_at = ?2, answer = ?3 WHERE id = ?1",
                     params![id, now, answer],
                 )?;
-                append(&tx, &self.user, "mail_sent", None, &format!("{id}|{now}|{answer}"))?;
+                append(
+                    &tx,
+                    &self.user,
+                    "mail_sent",
+                    None,
+                    &format!("{id}|{now}|{answer}"),
+                )?;
             }
             Attempt::Failed(answer) => {
                 tx.execute(
                     "UPDATE sendings SET status = 'failed', attempts = attempts + 1, answer = ?2 WHERE id = ?1",
                     params![id, answer],
                 )?;
-                append(&tx, &self.user, "mail_failed", None, &format!("{id}|{now}|{answer}"))?;
+                append(
+                    &tx,
+                    &self.user,
+                    "mail_failed",
+                    None,
+                    &format!("{id}|{now}|{answer}"),
+                )?;
             }
             Attempt::Waiting(why) => {
                 tx.execute(
@@ -511,16 +579,29 @@ impl SqliteRegister {
 
     /// Records a receipt reply on the sending it answers (by its Message-ID); `None` when
     /// no sending has that Message-ID.
-    pub fn acknowledge(&mut self, message_id: &str, note: &str) -> saraban_model::Result<Option<Sending>> {
+    pub fn acknowledge(
+        &mut self,
+        message_id: &str,
+        note: &str,
+    ) -> saraban_model::Result<Option<Sending>> {
         let anchor = self.anchor_ready()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id: Option<i64> = tx
-            .query_row("SELECT id FROM sendings WHERE message_id = ?1", [message_id], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM sendings WHERE message_id = ?1",
+                [message_id],
+                |r| r.get(0),
+            )
             .optional()?;
         let Some(id) = id else {
             return Ok(None);
         };
-        tx.execute("UPDATE sendings SET acknowledged = ?2 WHERE id = ?1", params![id, note])?;
+        tx.execute(
+            "UPDATE sendings SET acknowledged = ?2 WHERE id = ?1",
+            params![id, note],
+        )?;
         append(&tx, &self.user, "mail_ack", None, &format!("{id}|{note}"))?;
         tx.commit()?;
         self.anchor(anchor)?;
@@ -542,13 +623,21 @@ impl SqliteRegister {
     /// (the same UID, or the same Message-ID from the same sender: a message sent twice).
     pub fn take_mail(&mut self, new: &NewMail) -> saraban_model::Result<Option<MailIn>> {
         let anchor = self.anchor_ready()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mailbox = new.mailbox.to_lowercase();
         let known: Option<i64> = tx
             .query_row(
                 "SELECT id FROM mail_in WHERE mailbox = ?1 AND ((uid_validity = ?2 AND uid = ?3)
                    OR (?4 IS NOT NULL AND message_id = ?4 AND from_address = ?5))",
-                params![mailbox, new.uid_validity, new.uid, new.message_id, new.from_address],
+                params![
+                    mailbox,
+                    new.uid_validity,
+                    new.uid,
+                    new.message_id,
+                    new.from_address
+                ],
                 |r| r.get(0),
             )
             .optional()?;
@@ -573,7 +662,13 @@ impl SqliteRegister {
             &self.user,
             "mail_fetch",
             None,
-            &format!("{id}|{}|{}|{}|{eml_sha}|{}", new.uid, new.message_id.as_deref().unwrap_or(""), new.from_address, new.state.name()),
+            &format!(
+                "{id}|{}|{}|{}|{eml_sha}|{}",
+                new.uid,
+                new.message_id.as_deref().unwrap_or(""),
+                new.from_address,
+                new.state.name()
+            ),
         )?;
         tx.commit()?;
         self.anchor(anchor)?;
@@ -583,7 +678,11 @@ impl SqliteRegister {
     /// One fetched message.
     pub fn mail(&self, id: i64) -> saraban_model::Result<MailIn> {
         self.conn
-            .query_row(&format!("SELECT {MAIL_COLUMNS} FROM mail_in WHERE id = ?1"), [id], mail_row)
+            .query_row(
+                &format!("SELECT {MAIL_COLUMNS} FROM mail_in WHERE id = ?1"),
+                [id],
+                mail_row,
+            )
             .optional()?
             .ok_or_else(|| not_found("ข้อความ", id))
     }
@@ -605,22 +704,35 @@ impl SqliteRegister {
     pub fn mail_eml(&self, id: i64) -> saraban_model::Result<Vec<u8>> {
         let (eml, want): (Vec<u8>, String) = self
             .conn
-            .query_row("SELECT eml, eml_sha256 FROM mail_in WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT eml, eml_sha256 FROM mail_in WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?
             .ok_or_else(|| not_found("ข้อความ", id))?;
         if sha(&eml) != want {
             return Err(Error::Register {
                 th: format!("ข้อความ {id} ไม่ตรงกับค่าแฮชที่บันทึกไว้ (ถูกแก้ไข)"),
-                en: format!("fetched message {id} does not match its recorded hash (it was changed)"),
+                en: format!(
+                    "fetched message {id} does not match its recorded hash (it was changed)"
+                ),
             });
         }
         Ok(eml)
     }
 
     /// Settles a fetched message: registered (with its receipt) or dismissed.
-    pub fn settle_mail(&mut self, id: i64, state: MailState, receipt_id: Option<i64>) -> saraban_model::Result<MailIn> {
+    pub fn settle_mail(
+        &mut self,
+        id: i64,
+        state: MailState,
+        receipt_id: Option<i64>,
+    ) -> saraban_model::Result<MailIn> {
         let anchor = self.anchor_ready()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx.execute(
             "UPDATE mail_in SET state = ?2, receipt_id = coalesce(?3, receipt_id), settled_at = ?4, settled_by = ?5 WHERE id = ?1",
             params![id, state.name(), receipt_id, now_text(), self.user],
@@ -633,7 +745,11 @@ impl SqliteRegister {
             &self.user,
             "mail_settle",
             None,
-            &format!("{id}|{}|{}", state.name(), receipt_id.map(|r| r.to_string()).unwrap_or_default()),
+            &format!(
+                "{id}|{}|{}",
+                state.name(),
+                receipt_id.map(|r| r.to_string()).unwrap_or_default()
+            ),
         )?;
         tx.commit()?;
         self.anchor(anchor)?;
