@@ -684,6 +684,7 @@ async fn open_letters(
     state: &State<'_, AppState>,
     letters: impl FnOnce() -> saraban::Result<Vec<saraban::service::ReceivedFile>> + Send + 'static,
 ) -> Answer<Opened> {
+    *lock(&state.mail_source) = None;
     let press = state.press();
     let (file, count, reading, rest) = off_thread(move || -> saraban::Result<_> {
         let mut letters = letters()?;
@@ -778,6 +779,22 @@ pub async fn receive_opened(
     })
     .await?;
     *lock(&state.received) = None;
+    // A fetched message's last letter received: settled, and its sender answered with
+    // the receipt numbers (on a connection of its own: the server may be slow).
+    let settled = {
+        let mut source = lock(&state.mail_source);
+        if let Some((_, receipts)) = source.as_mut() {
+            receipts.push(received.clone());
+        }
+        if lock(&state.waiting).is_empty() {
+            source.take()
+        } else {
+            None
+        }
+    };
+    if let Some((id, receipts)) = settled {
+        on_mail_office(&state, move |o| o.mail_received(id, receipts)).await?;
+    }
     Ok(received)
 }
 
@@ -862,6 +879,250 @@ pub async fn save_routing_sheet<R: Runtime>(
     on_office(&state, move |o| {
         o.routing_sheet_to(id, &path)?;
         Ok(Some(path.display().to_string()))
+    })
+    .await
+}
+
+// ---- The saraban@ mailbox (ไปรษณีย์อิเล็กทรอนิกส์กลาง) ------------------------------------
+
+use saraban::register::{AddressEntry, MailIn, Sending};
+use saraban::service::mail::{FetchReport, MailboxSetup, Recipient, SendReport};
+
+/// Runs `f` on an office of its own over the same register: talking to a mail server
+/// takes seconds (and up to its time-out when the server is away), and the clerk's own
+/// office must not wait for it.
+async fn on_mail_office<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Office) -> saraban::Result<T> + Send + 'static,
+) -> Answer<T> {
+    let db = state.db.clone();
+    off_thread(move || {
+        let mut o = Office::open_with(&db, Access::Write, &saraban::OfficeSettings::default())?;
+        f(&mut o)
+    })
+    .await?
+    .map_err(fail)
+}
+
+/// The office's mailbox, the password only said to be kept or not.
+#[tauri::command]
+pub async fn mailbox_setup(state: State<'_, AppState>) -> Answer<MailboxSetup> {
+    on_office(&state, |o| o.mailbox_setup()).await
+}
+
+/// Sets the mailbox: the address and the two servers as the clerk typed them (`smtp`,
+/// `imap`: URLs), TLS (`implicit`, `starttls`, `none`; empty: by the URLs), the password
+/// when typed (kept on this computer only).
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn set_mailbox(
+    state: State<'_, AppState>,
+    address: String,
+    smtp: String,
+    imap: String,
+    user: String,
+    tls: String,
+    every: u32,
+    password: Option<String>,
+) -> Answer<MailboxSetup> {
+    on_office(&state, move |o| {
+        let tls = saraban::service::mail::Security::parse(tls.trim());
+        let pinned_cert = o.mailbox()?.and_then(|m| m.pinned_cert);
+        let mb = saraban_mail_settings(address, &smtp, &imap, user, tls, pinned_cert, every)?;
+        o.set_mailbox(&mb, password.as_deref().filter(|p| !p.is_empty()))?;
+        o.mailbox_setup()
+    })
+    .await
+}
+
+fn saraban_mail_settings(
+    address: String,
+    smtp: &str,
+    imap: &str,
+    user: String,
+    tls: Option<saraban::service::mail::Security>,
+    pinned_cert: Option<String>,
+    every: u32,
+) -> saraban::Result<saraban::service::mail::Mailbox> {
+    use saraban::service::mail::{Mailbox, Server};
+    Ok(Mailbox {
+        address,
+        smtp: Server::parse(smtp, true, tls)?,
+        imap: Server::parse(imap, false, tls)?,
+        user,
+        pinned_cert,
+        fetch_minutes: every,
+    })
+}
+
+/// Pins a certificate (PEM) the clerk chooses for the mailbox's servers. `None` when
+/// cancelled.
+#[tauri::command]
+pub async fn pin_mail_certificate<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<MailboxSetup>> {
+    let picked = dialog(&app, |app| {
+        dialogs::pick(app, "ปักหมุดใบรับรองของเซิร์ฟเวอร์อีเมล", Filter::CERTIFICATE)
+    })
+    .await?;
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    on_office(&state, move |o| {
+        let mut mb = o.mailbox()?.ok_or_else(|| {
+            Error::input("address", "ตั้งกล่องอีเมลก่อน แล้วจึงปักหมุดใบรับรอง", "set the mailbox first")
+        })?;
+        mb.pinned_cert = Some(std::fs::read_to_string(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?);
+        o.set_mailbox(&mb, None)?;
+        o.mailbox_setup().map(Some)
+    })
+    .await
+}
+
+/// The address book.
+#[tauri::command]
+pub async fn addresses(state: State<'_, AppState>) -> Answer<Vec<AddressEntry>> {
+    on_office(&state, |o| o.addresses()).await
+}
+
+/// Adds or changes an agency's address.
+#[tauri::command]
+pub async fn add_address(
+    state: State<'_, AppState>,
+    name: String,
+    address: String,
+    note: String,
+) -> Answer<Vec<AddressEntry>> {
+    on_office(&state, move |o| {
+        o.add_address(&name, &address, &note)?;
+        o.addresses()
+    })
+    .await
+}
+
+/// Removes an address-book entry.
+#[tauri::command]
+pub async fn delete_address(state: State<'_, AppState>, id: i64) -> Answer<Vec<AddressEntry>> {
+    on_office(&state, move |o| {
+        o.delete_address(id)?;
+        o.addresses()
+    })
+    .await
+}
+
+/// Imports a directory (DGA's list, CSV or XLSX) the clerk chooses. `None` when cancelled.
+#[tauri::command]
+pub async fn import_addresses<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<u32>> {
+    let picked = dialog(&app, |app| {
+        dialogs::pick(app, "นำเข้าทำเนียบที่อยู่อีเมล", Filter::DIRECTORY)
+    })
+    .await?;
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    on_office(&state, move |o| o.import_addresses(&path).map(|n| Some(n as u32))).await
+}
+
+/// The recipients of an issued letter and their addresses (the send dialog says who has
+/// none before anything is sent).
+#[tauri::command]
+pub async fn mail_recipients(state: State<'_, AppState>, id: i64) -> Answer<Vec<Recipient>> {
+    on_office(&state, move |o| o.recipients(id, &[])).await
+}
+
+/// Chooses enclosures to send with the letter; answers their names.
+#[tauri::command]
+pub async fn pick_enclosures<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Vec<String>> {
+    let picked = dialog(&app, |app| dialogs::pick_many(app, "เลือกสิ่งที่ส่งมาด้วย")).await?;
+    let mut chosen = lock(&state.enclosures);
+    chosen.extend(picked);
+    Ok(chosen
+        .iter()
+        .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        .collect())
+}
+
+/// Forgets the enclosures chosen.
+#[tauri::command]
+pub async fn clear_enclosures(state: State<'_, AppState>) -> Answer<()> {
+    lock(&state.enclosures).clear();
+    Ok(())
+}
+
+/// Sends an issued letter to its recipients with the enclosures chosen.
+#[tauri::command]
+pub async fn send_letter(state: State<'_, AppState>, id: i64) -> Answer<SendReport> {
+    let enclosures = lock(&state.enclosures).clone();
+    let report = on_mail_office(&state, move |o| o.send_letter(&id.to_string(), &[], &enclosures)).await?;
+    lock(&state.enclosures).clear();
+    Ok(report)
+}
+
+/// An issued letter's sendings.
+#[tauri::command]
+pub async fn sendings(state: State<'_, AppState>, id: i64) -> Answer<Vec<Sending>> {
+    on_office(&state, move |o| o.sendings_of(id)).await
+}
+
+/// What waits in the outbox.
+#[tauri::command]
+pub async fn outbox(state: State<'_, AppState>) -> Answer<Vec<Sending>> {
+    on_office(&state, |o| match o.outbox() {
+        // A register without the mailbox's records has nothing waiting.
+        Err(Error::Register { .. }) if o.mailbox().ok().flatten().is_none() => Ok(Vec::new()),
+        other => other,
+    })
+    .await
+}
+
+/// Sends what waits in the outbox.
+#[tauri::command]
+pub async fn send_outbox(state: State<'_, AppState>) -> Answer<SendReport> {
+    on_mail_office(&state, |o| o.send_outbox()).await
+}
+
+/// Fetches new mail.
+#[tauri::command]
+pub async fn fetch_mail(state: State<'_, AppState>) -> Answer<FetchReport> {
+    on_mail_office(&state, |o| o.fetch_mail()).await
+}
+
+/// The fetched messages still to act on.
+#[tauri::command]
+pub async fn fetched_mail(state: State<'_, AppState>) -> Answer<Vec<MailIn>> {
+    on_office(&state, |o| match o.fetched() {
+        Err(Error::Register { .. }) if o.mailbox().ok().flatten().is_none() => Ok(Vec::new()),
+        other => other,
+    })
+    .await
+}
+
+/// Opens a fetched message's letters in the confirm form (the first read, the others
+/// waiting their turn); when the last is received its sender gets the receipt reply.
+#[tauri::command]
+pub async fn open_mail(state: State<'_, AppState>, id: i64) -> Answer<Opened> {
+    let files = on_office(&state, move |o| o.mail_letters(id)).await?;
+    let opened = open_letters(&state, move || Ok(files)).await?;
+    *lock(&state.mail_source) = Some((id, Vec::new()));
+    Ok(opened)
+}
+
+/// Sets aside a fetched message (no letter, spam): it stays on record.
+#[tauri::command]
+pub async fn dismiss_mail(state: State<'_, AppState>, id: i64) -> Answer<Vec<MailIn>> {
+    on_office(&state, move |o| {
+        o.dismiss_mail(id)?;
+        o.fetched()
     })
     .await
 }

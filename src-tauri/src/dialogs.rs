@@ -23,6 +23,8 @@ impl Filter {
     pub const CSV: Filter = Filter("CSV", &["csv"]);
     pub const XLSX: Filter = Filter("Excel", &["xlsx"]);
     pub const JSON: Filter = Filter("หนังสือ (JSON)", &["json"]);
+    pub const DIRECTORY: Filter = Filter("ทำเนียบที่อยู่ (CSV, Excel)", &["csv", "xlsx"]);
+    pub const CERTIFICATE: Filter = Filter("ใบรับรอง (PEM)", &["pem", "crt", "cer"]);
     pub const REGISTER: Filter = Filter("ทะเบียน (SQLite)", &["sqlite", "db"]);
     pub const RECEIVED: Filter = Filter(
         "หนังสือรับ (PDF, ภาพสแกน, อีเมล)",
@@ -59,6 +61,26 @@ pub fn pick<R: Runtime>(app: &AppHandle<R>, title: &str, filter: Filter) -> Opti
         .add_filter(filter.0, filter.1)
         .blocking_pick_file()
         .and_then(|p| p.into_path().ok())
+}
+
+/// Asks for files to open (several at once).
+pub fn pick_many<R: Runtime>(app: &AppHandle<R>, title: &str) -> Vec<PathBuf> {
+    if let Some(dir) = test_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "bin" || e == "xlsx" || e == "docx"));
+        files.sort();
+        return files;
+    }
+    app.dialog()
+        .file()
+        .set_title(title)
+        .blocking_pick_files()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect()
 }
 
 /// Asks where to save, suggesting `name`.

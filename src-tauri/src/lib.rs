@@ -35,6 +35,11 @@ pub struct AppState {
     pub received: Mutex<Option<(saraban::service::ReceivedFile, saraban::service::Reading)>>,
     /// The other letters of the e-mail opened last, waiting their turn.
     pub waiting: Mutex<Vec<saraban::service::ReceivedFile>>,
+    /// The fetched message whose letters are being received (its id), and the receipts
+    /// made of it so far: when the last is received, the sender gets the receipt reply.
+    pub mail_source: Mutex<Option<(i64, Vec<saraban::service::Received>)>>,
+    /// The enclosures the clerk chose for the letter about to be sent by e-mail.
+    pub enclosures: Mutex<Vec<PathBuf>>,
 }
 
 /// When the process started (for the start-up figure of `make app-bench`).
@@ -70,6 +75,8 @@ impl AppState {
             db,
             received: Mutex::new(None),
             waiting: Mutex::new(Vec::new()),
+            mail_source: Mutex::new(None),
+            enclosures: Mutex::new(Vec::new()),
         }
     }
 

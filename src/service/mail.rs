@@ -24,9 +24,9 @@ use crate::register::{
 };
 use crate::Result;
 use saraban_mail::message::{self, Attachment, Incoming, Outgoing};
-use saraban_mail::{Failure, Mailbox};
+use saraban_mail::Failure;
 
-pub use saraban_mail::{Security, Server};
+pub use saraban_mail::{Mailbox, Security, Server};
 
 /// The register setting that holds the mailbox.
 const MAILBOX_KEY: &str = "mailbox";
@@ -760,7 +760,20 @@ impl Office {
         }
         // The app killed between the receipt and the message's record.
         fail::fail_point!("mail-received");
-        let first = receipts[0].receipt.clone();
+        self.mail_received(id, receipts)
+    }
+
+    /// Records that a fetched message's letters were received (the app receives them one
+    /// by one through its confirm form): the message settled with its first receipt, and
+    /// the receipt reply sent to its sender.
+    pub fn mail_received(&mut self, id: i64, receipts: Vec<Received>) -> Result<MailReceived> {
+        let Some(first) = receipts.first().map(|r| r.receipt.clone()) else {
+            return Err(Error::input(
+                "id",
+                format!("ข้อความ {id} ยังไม่มีหนังสือที่ลงรับ"),
+                format!("no letter of message {id} was received"),
+            ));
+        };
         let mail = self
             .reg_mut()?
             .settle_mail(id, MailState::Received, Some(first.id))?;

@@ -201,6 +201,21 @@ fn typescript_bindings_are_current() {
         saraban_receive::ReadingView::decl(&cfg),
         super::Received::decl(&cfg),
         super::Opened::decl(&cfg),
+        // The saraban@ mailbox.
+        super::mail::Mailbox::decl(&cfg),
+        super::mail::Server::decl(&cfg),
+        super::mail::Security::decl(&cfg),
+        super::mail::MailboxSetup::decl(&cfg),
+        super::mail::Recipient::decl(&cfg),
+        super::mail::SendReport::decl(&cfg),
+        super::mail::FetchReport::decl(&cfg),
+        super::mail::MailReceived::decl(&cfg),
+        crate::register::AddressEntry::decl(&cfg),
+        crate::register::Sending::decl(&cfg),
+        crate::register::SendingKind::decl(&cfg),
+        crate::register::SendingStatus::decl(&cfg),
+        crate::register::MailIn::decl(&cfg),
+        crate::register::MailState::decl(&cfg),
     ];
     let mut text = String::from(
         "// Generated from the Rust types by `SARABAN_WRITE_BINDINGS=1 cargo test bindings`.\n// Do not edit: change the Rust type and generate again.\n\n",

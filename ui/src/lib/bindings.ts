@@ -977,6 +977,252 @@ letters: number,
  */
 reading: ReadingView, };
 
+export type Mailbox = { 
+/**
+ * The central address, `saraban@…`.
+ */
+address: string, 
+/**
+ * Where letters leave.
+ */
+smtp: Server, 
+/**
+ * Where letters arrive.
+ */
+imap: Server, 
+/**
+ * The login name (the address when empty).
+ */
+user: string, 
+/**
+ * A certificate (PEM) trusted instead of the system's authorities: an office
+ * server's self-signed certificate, or the office's own authority. Any other
+ * certificate is refused, so a changed certificate is noticed.
+ */
+pinned_cert?: string | null, 
+/**
+ * Fetch every so many minutes while the app runs (0: only on start and on demand).
+ */
+fetch_minutes: number, };
+
+export type Server = { 
+/**
+ * Host name or address.
+ */
+host: string, 
+/**
+ * Port.
+ */
+port: number, 
+/**
+ * TLS.
+ */
+security: Security, };
+
+export type Security = "implicit" | "starttls" | "none";
+
+export type MailboxSetup = { 
+/**
+ * The mailbox, when one is set.
+ */
+mailbox: Mailbox | null, 
+/**
+ * Whether this computer keeps its password.
+ */
+password_kept: boolean, };
+
+export type Recipient = { 
+/**
+ * The agency.
+ */
+name: string, 
+/**
+ * Its address; `None`: not in the address book (said before sending).
+ */
+address: string | null, };
+
+export type SendReport = { 
+/**
+ * Each sending, as it stands now.
+ */
+sendings: Array<Sending>, 
+/**
+ * Why some wait in the outbox (the server away), if they do.
+ */
+waiting_because: string | null, };
+
+export type FetchReport = { 
+/**
+ * New messages recorded, each as it stands.
+ */
+taken: Array<MailIn>, 
+/**
+ * Messages already recorded (a copy sent again): not taken twice.
+ */
+duplicates: number, };
+
+export type MailReceived = { 
+/**
+ * The message.
+ */
+mail: MailIn, 
+/**
+ * One receipt per letter it brought.
+ */
+receipts: Array<Received>, 
+/**
+ * The receipt reply (แจ้งเลขรับ) to the sender.
+ */
+reply: Sending | null, };
+
+export type AddressEntry = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The agency's name, as a letter's เรียน or distribution list names it.
+ */
+name: string, 
+/**
+ * Its saraban@ address.
+ */
+address: string, 
+/**
+ * A note (the directory's code, a province).
+ */
+note: string, };
+
+export type Sending = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * What it carries.
+ */
+kind: SendingKind, 
+/**
+ * The issued letter.
+ */
+letter_id: number | null, 
+/**
+ * The receipt answered.
+ */
+receipt_id: number | null, 
+/**
+ * To whom.
+ */
+name: string, 
+/**
+ * At which address.
+ */
+address: string, 
+/**
+ * Its Message-ID.
+ */
+message_id: string, 
+/**
+ * The SHA-256 of the message kept.
+ */
+eml_sha256: string, 
+/**
+ * Its size in bytes.
+ */
+size: number, 
+/**
+ * Where it stands.
+ */
+status: SendingStatus, 
+/**
+ * When it joined the outbox, and who put it there.
+ */
+queued_at: string, 
+/**
+ * Who.
+ */
+queued_by: string, 
+/**
+ * How many times a server was tried.
+ */
+attempts: number, 
+/**
+ * When the server took it.
+ */
+sent_at: string | null, 
+/**
+ * The server's answer, or why the last try failed.
+ */
+answer: string | null, 
+/**
+ * The receipt reply that came back (เลขรับของผู้รับ), when one did.
+ */
+acknowledged: string | null, };
+
+export type SendingKind = "letter" | "receipt_reply";
+
+export type SendingStatus = "queued" | "sent" | "failed";
+
+export type MailIn = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * Its UID in the mailbox.
+ */
+uid: number, 
+/**
+ * Its Message-ID.
+ */
+message_id: string | null, 
+/**
+ * From.
+ */
+from_address: string, 
+/**
+ * From's name.
+ */
+from_name: string, 
+/**
+ * Subject.
+ */
+subject: string, 
+/**
+ * The sender's date.
+ */
+sent_at: string | null, 
+/**
+ * When it was fetched.
+ */
+fetched_at: string, 
+/**
+ * SHA-256 of the message kept.
+ */
+eml_sha256: string, 
+/**
+ * Size.
+ */
+size: number, 
+/**
+ * How many PDF letters.
+ */
+letters: number, 
+/**
+ * What it is, what became of it.
+ */
+state: MailState, 
+/**
+ * What the clerk should know.
+ */
+problem: string | null, 
+/**
+ * The receipt it became.
+ */
+receipt_id: number | null, };
+
+export type MailState = "new" | "received" | "no_letter" | "dismissed" | "refused" | "acknowledgment";
+
 /** The letter kinds, in the order the forms list them (Kind::ALL). */
 export const KINDS: Kind[] = ["external", "memo", "stamped", "order", "announcement"];
 

@@ -2,7 +2,7 @@
 // `SARABAN_WRITE_BINDINGS=1 cargo test -p saraban-app commands_ts`. Do not edit: change
 // the command and generate again. The UI calls the commands through lib/api.ts.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { AuditReport, BookProgress, Courtesy, DraftInfo, DraftVersion, Entry, ExportFormat, Finding, Issued, Kind, KindChange, Letter, NextNumber, OfficeProfile, OfficeSetup, Opened, Receipt, ReceiptQuery, Received, ReceivedFields, Routed, RoutingStep, SearchPage, SearchQuery } from "./bindings";
+import type { AddressEntry, AuditReport, BookProgress, Courtesy, DraftInfo, DraftVersion, Entry, ExportFormat, FetchReport, Finding, Issued, Kind, KindChange, Letter, MailIn, MailboxSetup, NextNumber, OfficeProfile, OfficeSetup, Opened, Receipt, ReceiptQuery, Received, ReceivedFields, Recipient, Routed, RoutingStep, SearchPage, SearchQuery, SendReport, Sending } from "./bindings";
 
 export const commands = {
   officeSetup: (): Promise<OfficeSetup> => invoke<OfficeSetup>("office_setup"),
@@ -60,4 +60,22 @@ export const commands = {
   overdueReceipts: (): Promise<Receipt[]> => invoke<Receipt[]>("overdue_receipts"),
   routingSheet: (id: number): Promise<ArrayBuffer> => invoke<ArrayBuffer>("routing_sheet", { id }),
   saveRoutingSheet: (id: number): Promise<string | null> => invoke<string | null>("save_routing_sheet", { id }),
+  mailboxSetup: (): Promise<MailboxSetup> => invoke<MailboxSetup>("mailbox_setup"),
+  setMailbox: (address: string, smtp: string, imap: string, user: string, tls: string, every: number, password: string | null): Promise<MailboxSetup> => invoke<MailboxSetup>("set_mailbox", { address, smtp, imap, user, tls, every, password }),
+  pinMailCertificate: (): Promise<MailboxSetup | null> => invoke<MailboxSetup | null>("pin_mail_certificate"),
+  addresses: (): Promise<AddressEntry[]> => invoke<AddressEntry[]>("addresses"),
+  addAddress: (name: string, address: string, note: string): Promise<AddressEntry[]> => invoke<AddressEntry[]>("add_address", { name, address, note }),
+  deleteAddress: (id: number): Promise<AddressEntry[]> => invoke<AddressEntry[]>("delete_address", { id }),
+  importAddresses: (): Promise<number | null> => invoke<number | null>("import_addresses"),
+  mailRecipients: (id: number): Promise<Recipient[]> => invoke<Recipient[]>("mail_recipients", { id }),
+  pickEnclosures: (): Promise<string[]> => invoke<string[]>("pick_enclosures"),
+  clearEnclosures: (): Promise<null> => invoke<null>("clear_enclosures"),
+  sendLetter: (id: number): Promise<SendReport> => invoke<SendReport>("send_letter", { id }),
+  sendings: (id: number): Promise<Sending[]> => invoke<Sending[]>("sendings", { id }),
+  outbox: (): Promise<Sending[]> => invoke<Sending[]>("outbox"),
+  sendOutbox: (): Promise<SendReport> => invoke<SendReport>("send_outbox"),
+  fetchMail: (): Promise<FetchReport> => invoke<FetchReport>("fetch_mail"),
+  fetchedMail: (): Promise<MailIn[]> => invoke<MailIn[]>("fetched_mail"),
+  openMail: (id: number): Promise<Opened> => invoke<Opened>("open_mail", { id }),
+  dismissMail: (id: number): Promise<MailIn[]> => invoke<MailIn[]>("dismiss_mail", { id }),
 };
