@@ -671,6 +671,188 @@ test("an e-mail bringing two letters: each is read and received in turn", async 
   assert.match(await textOf("[data-testid=shown-receipt]"), /เลขรับ ๔\/๒๕๖๙/);
 });
 
+// The mail servers of the tests (examples/mail_servers.rs: Postfix and Dovecot on
+// loopback, TLS from an authority of their own), as the tests' build left the program.
+const MAIL_SERVERS = (() => {
+  const dir = path.join(root, "target/debug/examples");
+  if (!fs.existsSync(dir)) return undefined;
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && /^mail_servers(-[0-9a-f]+)?$/.test(e.name))
+    .map((e) => path.join(dir, e.name))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+})();
+
+test("the saraban@ mailbox: a circular sent, the outbox while the server is away, a letter fetched and answered with its receipt number", async () => {
+  assert.ok(MAIL_SERVERS, "examples/mail_servers was not built: run make build");
+  const servers = spawn(MAIL_SERVERS, ["--serve", "saraban@a.test", "saraban@b.test", "saraban@c.test"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = [];
+  let partial = "";
+  servers.stdout.on("data", (d) => {
+    partial += d.toString();
+    const parts = partial.split("\n");
+    partial = parts.pop();
+    lines.push(...parts.filter(Boolean));
+  });
+  const said = async (n) => {
+    assert.ok(await until(() => lines.length >= n, { timeout: 60000 }), "the mail servers did not answer");
+    return lines[n - 1];
+  };
+  const tell = async (what) => {
+    const n = lines.length;
+    servers.stdin.write(`${what}\n`);
+    await said(n + 1);
+  };
+  try {
+    const mail = JSON.parse(await said(1));
+    if (mail.skipped) return;
+    // The office's mailbox, set in the settings as a clerk types it; the office's own
+    // authority pinned from a file.
+    fs.copyFileSync(mail.ca, path.join(dialogs, "mail-ca.crt"));
+    await click("[data-tab=settings]");
+    await type("#mb-address", "saraban@a.test");
+    await type("#mb-smtp", `smtp://127.0.0.1:${mail.smtp}`);
+    await type("#mb-imap", `imaps://127.0.0.1:${mail.imaps}`);
+    await type("#mb-password", mail.password);
+    await click("[data-testid=mail-settings] .actions button.primary");
+    await browser.waitUntil(async () => /บันทึกการตั้งค่ากล่องอีเมลแล้ว/.test(await textOf("[data-testid=notice]")), {
+      timeout: 10000,
+      timeoutMsg: "the mailbox was not saved",
+    });
+    await click("[data-testid=mail-settings] .inline button");
+    await browser.waitUntil(async () => /ปักหมุดใบรับรองแล้ว/.test(await textOf("[data-testid=notice]")), {
+      timeout: 10000,
+      timeoutMsg: "the certificate was not pinned",
+    });
+    const secrets = path.join(home, ".config/saraban/mail.json");
+    assert.equal(fs.statSync(secrets).mode & 0o077, 0, "the password is for its owner alone");
+    await $("[data-testid=mail-settings]").scrollIntoView({ block: "start" });
+    await shot("24-mail-settings");
+
+    // Office B and C on the command line, each with its register and mailbox.
+    const other = (name) => {
+      const db = path.join(work, `${name}.sqlite`);
+      const env = { ...process.env, SARABAN_MAIL_SECRETS: path.join(work, `${name}-mail.json`), SARABAN_MAIL_PASSWORD: mail.password };
+      const run = (args) => execFileSync(CLI, ["--db", db, ...args], { encoding: "utf8", env });
+      run(["init"]);
+      fs.writeFileSync(path.join(work, `${name}-profile.json`), JSON.stringify({ agency: `จังหวัดทดสอบ ${name}`, units: [{ name: "สำนักงาน", prefix: "ทส ๐๐๐๒" }] }));
+      run(["profile", "set", path.join(work, `${name}-profile.json`)]);
+      run(["mailbox", "set", "--address", `saraban@${name}.test`, "--smtp", `smtp://127.0.0.1:${mail.smtp}`, "--imap", `imaps://127.0.0.1:${mail.imaps}`, "--pin-cert", mail.ca]);
+      return run;
+    };
+    const b = other("b");
+    other("c");
+    // A letter to B with C on its distribution list; C is not in the address book yet.
+    const toB = (subject) => {
+      const file = path.join(work, "to-b.json");
+      const letter = { ...LETTER, subject, recipient: "ผู้ว่าราชการจังหวัดทดสอบ ข", distribution: { recipients: ["นายกเทศมนตรีทดสอบ ค"] } };
+      fs.writeFileSync(file, JSON.stringify(letter));
+      return JSON.parse(execFileSync(CLI, ["--db", DB, "issue", file, "--json"], { encoding: "utf8" }));
+    };
+    const find = async (subject) => {
+      await type("[data-testid=register-search]", subject);
+      await browser.waitUntil(async () => /พบ ๑ รายการ/.test(await textOf("[data-testid=register-total]")), {
+        timeout: 10000,
+        timeoutMsg: `${subject} was not found`,
+      });
+      await click(".row[data-id] button.small");
+    };
+    execFileSync(CLI, ["--db", DB, "addresses", "add", "ผู้ว่าราชการจังหวัดทดสอบ ข", "saraban@b.test"]);
+    const issued = toB("ขอส่งแนวทางการรับส่งหนังสือทางอีเมลกลาง");
+    await click("[data-tab=register]");
+    await find("ขอส่งแนวทางการรับส่งหนังสือทางอีเมลกลาง");
+    await click("[data-testid=send-by-mail]");
+    await $("[data-testid=send-recipients]").waitForExist({ timeout: 10000 });
+    // The recipient without an address is said before anything is sent.
+    assert.match(await textOf("[data-testid=send-recipients]"), /ยังไม่มีที่อยู่ในสมุดที่อยู่/);
+    assert.equal(await $("[data-testid=send-confirm]").isEnabled(), false);
+    await shot("25-send-missing-address");
+    await type("[data-testid=missing-address]", "saraban@c.test");
+    await click("[data-testid=send-recipients] td button");
+    await browser.waitUntil(async () => $("[data-testid=send-confirm]").isEnabled(), { timeout: 10000 });
+    await click("[data-testid=send-confirm]");
+    await browser.waitUntil(
+      async () => (await $$("[data-testid=send-status]")).length === 2 && !/ส่งไม่สำเร็จ|รอส่ง/.test(await textOf("[data-testid=send-recipients]")) && /ส่งแล้ว/.test(await textOf("[data-testid=send-recipients]")),
+      { timeout: 30000, timeoutMsg: "the letter was not sent" },
+    );
+    await shot("25-send-dialog");
+    await browser.keys(["Escape"]);
+
+    // The server away: the next letter waits in the outbox, and goes when it is back.
+    await tell("stop-smtp");
+    toB("ขอเชิญส่งผู้แทนเข้ารับการอบรมระบบสารบรรณ");
+    await find("ขอเชิญส่งผู้แทนเข้ารับการอบรมระบบสารบรรณ");
+    await click("[data-testid=send-by-mail]");
+    await browser.waitUntil(async () => $("[data-testid=send-confirm]").isEnabled(), { timeout: 10000 });
+    await click("[data-testid=send-confirm]");
+    await browser.waitUntil(async () => /รอส่ง/.test(await textOf("[data-testid=send-recipients]")), {
+      timeout: 90000,
+      timeoutMsg: "the letter did not wait in the outbox",
+    });
+    await browser.keys(["Escape"]);
+    await click("[data-testid=outbox-open]");
+    await $("[data-testid=outbox-table]").waitForExist({ timeout: 10000 });
+    assert.equal((await $$("[data-testid=outbox-table] tbody tr")).length, 2);
+    await shot("26-outbox");
+    await tell("start-smtp");
+    await click("[data-testid=outbox-send]");
+    await $("[data-testid=outbox-empty]").waitForExist({ timeout: 60000 });
+    await browser.keys(["Escape"]);
+
+    // B fetches the first letter and receives it; its receipt reply comes back.
+    const fetched = b(["fetch", "--json"]).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    assert.equal(fetched.length, 2, "B has both letters, each once");
+    b(["mail", "receive", String(fetched[0].id)]);
+
+    // B sends a letter to the app's office; the clerk fetches and receives it.
+    const toA = { ...LETTER, recipient: "อธิบดีกรมทดสอบ ก", subject: "ขอเชิญประชุมเครือข่ายสารบรรณ" };
+    fs.writeFileSync(path.join(work, "to-a.json"), JSON.stringify(toA));
+    const fromB = JSON.parse(b(["issue", path.join(work, "to-a.json"), "--json"]));
+    b(["send", String(fromB.id), "--to", "saraban@a.test"]);
+    await click("[data-tab=incoming]");
+    await click("[data-testid=mail-open]");
+    await click("[data-testid=mail-fetch]");
+    await browser.waitUntil(async () => (await $$("[data-testid=mail-receive]")).length === 1, {
+      timeout: 60000,
+      timeoutMsg: "the letter from B was not fetched",
+    });
+    assert.match(await textOf("[data-testid=mail-table]"), /ขอเชิญประชุมเครือข่ายสารบรรณ/);
+    await shot("27-fetched-mail");
+    await click("[data-testid=mail-receive]");
+    assert.match(await $("[data-testid=received-subject]").getValue(), /ขอเชิญประชุมเครือข่ายสารบรรณ/);
+    await click("[data-testid=receive]");
+    await $("[data-testid=shown-receipt]").waitForExist({ timeout: 20000 });
+    const receipt = arabic(await textOf("[data-testid=shown-receipt]")).match(/เลขรับ (\d+\/\d+)/)[1];
+    // B gets the receipt number on its sending.
+    let acked = "";
+    assert.ok(
+      await until(
+        () => {
+          b(["fetch"]);
+          acked = JSON.parse(b(["show", String(fromB.id), "--json"])).sendings[0].acknowledged ?? "";
+          return arabic(acked).includes(receipt);
+        },
+        { timeout: 30000, every: 1000 },
+      ),
+      `B was not told the receipt number ${receipt}: ${acked}`,
+    );
+    // And the app, fetching again, records B's receipt numbers on its own sendings.
+    await click("[data-testid=mail-open]");
+    await click("[data-testid=mail-fetch]");
+    await $("[data-testid=mail-empty]").waitForExist({ timeout: 60000 });
+    await browser.keys(["Escape"]);
+    const shown = JSON.parse(execFileSync(CLI, ["--db", DB, "show", String(issued.id), "--json"], { encoding: "utf8" }));
+    assert.equal(shown.sendings.length, 2);
+    assert.ok(shown.sendings.some((s) => /เลขรับ/.test(s.acknowledged ?? "")), JSON.stringify(shown.sendings));
+    execFileSync(CLI, ["--db", DB, "audit", "verify"]);
+  } finally {
+    servers.stdin.end("quit\n");
+    await until(() => servers.exitCode !== null, { timeout: 60000 });
+  }
+});
+
 test("a letter with errors cannot take a number: the confirmation lists them", async () => {
   const entries = () =>
     execFileSync(CLI, ["--db", DB, "search", "--json"], { encoding: "utf8" }).split("\n").filter(Boolean).length;

@@ -528,7 +528,7 @@ impl Office {
                     let e = f.to_error(&mb.smtp.label());
                     tracing::warn!(sending = s.id, "mail waits in the outbox: {}", f.detail());
                     waiting_because = Some(e.lines(crate::error::Lang::Th).join(" "));
-                    Attempt::Waiting(f.detail().to_string())
+                    Attempt::Waiting(f.short_th())
                 }
                 Err(f) => Attempt::Failed(f.detail().to_string()),
             };

@@ -60,6 +60,19 @@ impl Failure {
         }
     }
 
+    /// Why, in a few Thai words, with what the server or connection said (the outbox's
+    /// "why it has not gone yet").
+    pub fn short_th(&self) -> String {
+        let why = match self {
+            Failure::Unreachable(_) => "ติดต่อเซิร์ฟเวอร์อีเมลไม่ได้",
+            Failure::Temporary(_) => "เซิร์ฟเวอร์ขอให้ลองใหม่ภายหลัง",
+            Failure::Refused(_) => "เซิร์ฟเวอร์ไม่รับ",
+            Failure::Login(_) => "เซิร์ฟเวอร์ไม่รับชื่อผู้ใช้หรือรหัสผ่าน",
+            Failure::Certificate(_) => "ใบรับรองของเซิร์ฟเวอร์ไม่ใช่ใบที่เชื่อถือ",
+        };
+        format!("{why} ({})", self.detail())
+    }
+
     /// The failure as the clerk reads it, naming the server.
     pub fn to_error(&self, server: &str) -> Error {
         let d = self.detail();

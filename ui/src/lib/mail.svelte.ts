@@ -38,11 +38,14 @@ export function sendSummary(r: SendReport): string {
   return parts.join(" · ");
 }
 
+/** What a fetch that found nothing says. */
+export const NOTHING_NEW = "ไม่มีอีเมลใหม่";
+
 /** A fetch's result in one Thai line. */
 export function fetchSummary(r: FetchReport): string {
   const letters = r.taken.filter((m) => m.state === "new").length;
   const acks = r.taken.filter((m) => m.state === "acknowledgment").length;
-  if (r.taken.length === 0) return "ไม่มีอีเมลใหม่";
+  if (r.taken.length === 0) return NOTHING_NEW;
   const parts = [`อีเมลใหม่ ${thaiDigits(r.taken.length)} ฉบับ`];
   if (letters) parts.push(`มีหนังสือรอลงรับ ${thaiDigits(letters)}`);
   if (acks) parts.push(`แจ้งเลขรับกลับ ${thaiDigits(acks)}`);
@@ -106,6 +109,7 @@ export class MailBox {
   async sendOutbox(): Promise<string | null> {
     try {
       const r = await this.calls.sendOutbox();
+      this.problem = r.waiting_because;
       return sendSummary(r);
     } catch (e) {
       this.problem = this.messageOf(e);
@@ -123,12 +127,15 @@ export class MailBox {
     }
   }
 
-  /** Fetches now and every `minutes` (0: only now). */
+  /** Fetches now and every `minutes` (0: only now); `onFetched` hears of new mail only. */
   start(minutes: number, onFetched: (summary: string) => void = () => {}) {
     this.stop();
-    void this.fetch().then((s) => s && onFetched(s));
+    const told = (s: string | null) => {
+      if (s && s !== NOTHING_NEW) onFetched(s);
+    };
+    void this.fetch().then(told);
     if (minutes > 0) {
-      this.timer = setInterval(() => void this.fetch().then((s) => s && onFetched(s)), minutes * 60_000);
+      this.timer = setInterval(() => void this.fetch().then(told), minutes * 60_000);
     }
   }
 
