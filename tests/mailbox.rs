@@ -200,6 +200,24 @@ fn a_circular_goes_to_two_offices_and_their_receipt_numbers_come_back() {
     for o in [&a, &b, &c] {
         o.ok(&["audit", "verify"]);
     }
+    // A message kept changed behind Saraban's back (its guard dropped) is found.
+    let db = rusqlite::Connection::open(a.dir.join("r.sqlite")).unwrap();
+    db.execute_batch("DROP TRIGGER sendings_kept; UPDATE sendings SET eml = CAST('forged' AS BLOB) WHERE id = 1;")
+        .unwrap();
+    drop(db);
+    let o = a.run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("sending 1"), "{}", stderr(&o));
+    let db = rusqlite::Connection::open(b.dir.join("r.sqlite")).unwrap();
+    db.execute_batch("DROP TRIGGER mail_in_undeletable; DELETE FROM mail_in;")
+        .unwrap();
+    drop(db);
+    let o = b.run(&["audit", "verify"]);
+    assert!(
+        stderr(&o).contains("fetched message 1 is missing"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -971,12 +971,18 @@ pub async fn pin_mail_certificate<R: Runtime>(
     };
     on_office(&state, move |o| {
         let mut mb = o.mailbox()?.ok_or_else(|| {
-            Error::input("address", "ตั้งกล่องอีเมลก่อน แล้วจึงปักหมุดใบรับรอง", "set the mailbox first")
+            Error::input(
+                "address",
+                "ตั้งกล่องอีเมลก่อน แล้วจึงปักหมุดใบรับรอง",
+                "set the mailbox first",
+            )
         })?;
-        mb.pinned_cert = Some(std::fs::read_to_string(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?);
+        mb.pinned_cert = Some(
+            std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?,
+        );
         o.set_mailbox(&mb, None)?;
         o.mailbox_setup().map(Some)
     })
@@ -1027,7 +1033,10 @@ pub async fn import_addresses<R: Runtime>(
     let Some(path) = picked else {
         return Ok(None);
     };
-    on_office(&state, move |o| o.import_addresses(&path).map(|n| Some(n as u32))).await
+    on_office(&state, move |o| {
+        o.import_addresses(&path).map(|n| Some(n as u32))
+    })
+    .await
 }
 
 /// The recipients of an issued letter and their addresses (the send dialog says who has
@@ -1048,7 +1057,11 @@ pub async fn pick_enclosures<R: Runtime>(
     chosen.extend(picked);
     Ok(chosen
         .iter()
-        .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        .map(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
         .collect())
 }
 
@@ -1063,7 +1076,10 @@ pub async fn clear_enclosures(state: State<'_, AppState>) -> Answer<()> {
 #[tauri::command]
 pub async fn send_letter(state: State<'_, AppState>, id: i64) -> Answer<SendReport> {
     let enclosures = lock(&state.enclosures).clone();
-    let report = on_mail_office(&state, move |o| o.send_letter(&id.to_string(), &[], &enclosures)).await?;
+    let report = on_mail_office(&state, move |o| {
+        o.send_letter(&id.to_string(), &[], &enclosures)
+    })
+    .await?;
     lock(&state.enclosures).clear();
     Ok(report)
 }

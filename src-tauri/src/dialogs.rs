@@ -69,7 +69,10 @@ pub fn pick_many<R: Runtime>(app: &AppHandle<R>, title: &str) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
-        files.retain(|p| p.extension().is_some_and(|e| e == "bin" || e == "xlsx" || e == "docx"));
+        files.retain(|p| {
+            p.extension()
+                .is_some_and(|e| e == "bin" || e == "xlsx" || e == "docx")
+        });
         files.sort();
         return files;
     }

@@ -295,6 +295,9 @@ pub(crate) struct Verifier {
     receipts: HashMap<i64, RecordedReceipt>,
     /// The routing steps the chain holds: step id → (receipt id, hash of the step).
     steps: HashMap<i64, (i64, String)>,
+    /// The mailbox's messages the chain holds: (sendings or fetched, id) → SHA-256 of the
+    /// message kept.
+    messages: HashMap<(bool, i64), String>,
     hashes: Vec<String>,
     first_broken: Option<i64>,
     prev: String,
@@ -309,6 +312,7 @@ impl Verifier {
             recorded: HashMap::new(),
             receipts: HashMap::new(),
             steps: HashMap::new(),
+            messages: HashMap::new(),
             hashes: Vec::new(),
             first_broken: None,
             prev: GENESIS.to_string(),
@@ -338,6 +342,16 @@ impl Verifier {
         }
         if let Some(rest) = detail.strip_prefix("receipt ") {
             self.receipt_entry(action, rest);
+        }
+        // The mailbox: a sending queued (`id|kind|address|message-id|sha`) or a message
+        // fetched (`id|uid|message-id|from|sha|state`).
+        if action == "mail_queue" || action == "mail_fetch" {
+            let parts: Vec<&str> = detail.split('|').collect();
+            let sha = parts.get(4);
+            if let (Some(Ok(id)), Some(sha)) = (parts.first().map(|p| p.parse::<i64>()), sha) {
+                self.messages
+                    .insert((action == "mail_queue", id), (*sha).to_string());
+            }
         }
         if let Some(l) = letter {
             let rec = self.recorded.entry(l).or_default();
@@ -580,6 +594,54 @@ impl Verifier {
                 None,
                 format!("การเกษียนรายการ {id} หายไปจากทะเบียน (ถูกลบ)"),
                 format!("routing step {id} is missing from the register (deleted)"),
+            );
+        }
+    }
+
+    /// A message the mailbox keeps (a sending's, or one fetched), in id order: its bytes
+    /// against its hash, its hash against the chain.
+    pub(crate) fn message(&mut self, sending: bool, id: i64, eml: &[u8], sha: &str) {
+        let what = if sending {
+            ("การส่ง", "sending")
+        } else {
+            ("ข้อความที่รับ", "fetched message")
+        };
+        let actual = hex(&Sha256::digest(eml));
+        match self.messages.remove(&(sending, id)) {
+            None => self.found.add(
+                None,
+                format!("{}รายการ {id} ไม่มีในบันทึกการตรวจสอบ: ถูกเพิ่มโดยตรง", what.0),
+                format!(
+                    "{} {id} is not in the audit trail: it was inserted behind Saraban's back",
+                    what.1
+                ),
+            ),
+            Some(recorded) if recorded != sha || actual != sha => self.found.add(
+                None,
+                format!("ข้อความของ{}รายการ {id} ไม่ตรงกับที่บันทึกไว้ (ถูกแก้ไข)", what.0),
+                format!(
+                    "the message of {} {id} differs from what was recorded (changed)",
+                    what.1
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    /// After the last message: those the chain knows that the register has not.
+    pub(crate) fn messages_done(&mut self) {
+        let mut gone: Vec<(bool, i64)> = self.messages.keys().copied().collect();
+        gone.sort_unstable();
+        for (sending, id) in gone {
+            let what = if sending {
+                ("การส่ง", "sending")
+            } else {
+                ("ข้อความที่รับ", "fetched message")
+            };
+            self.found.add(
+                None,
+                format!("{}รายการ {id} หายไปจากทะเบียน (ถูกลบ)", what.0),
+                format!("{} {id} is missing from the register (deleted)", what.1),
             );
         }
     }
@@ -959,7 +1021,30 @@ impl SqliteRegister {
             );
         }
         self.verify_receipts(&mut v)?;
+        self.verify_messages(&mut v)?;
         Ok(v.finish())
+    }
+
+    /// The mailbox's part: every message kept, sent or fetched.
+    fn verify_messages(&self, v: &mut Verifier) -> saraban_model::Result<()> {
+        for (sending, table) in [(true, "sendings"), (false, "mail_in")] {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT id, eml, eml_sha256 FROM {table} ORDER BY id"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let eml = r
+                    .get_ref(1)?
+                    .as_bytes_or_null()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default()
+                    .to_vec();
+                v.message(sending, r.get(0)?, &eml, &r.get::<_, String>(2)?);
+            }
+        }
+        v.messages_done();
+        Ok(())
     }
 
     /// The incoming register's part of the verification.
