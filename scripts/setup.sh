@@ -50,6 +50,9 @@ pkgs=(
   # the saraban@ mailbox's tests: a real SMTP server (Postfix) delivering to a real IMAP
   # server (Dovecot), each started by the tests in a temporary folder on loopback
   postfix dovecot-imapd dovecot-lmtpd
+  # the mailbox password in the desktop's keyring (Secret Service over D-Bus): the test
+  # runs GNOME Keyring on a D-Bus session of its own
+  gnome-keyring dbus-daemon libdbus-1-dev
 )
 need=()
 for p in "${pkgs[@]}"; do

@@ -496,3 +496,142 @@ fn too_large_forged_and_bombs_are_refused_or_said() {
     assert_eq!(b.receipts(), 0);
     b.ok(&["audit", "verify"]);
 }
+
+/// Where there is a keyring (a desktop's Secret Service: here GNOME Keyring on a D-Bus
+/// session of the test's own), the password goes there and no file holds it; without one
+/// (`SARABAN_MAIL_SECRETS`, a server without a desktop) the owner-only file does.
+#[test]
+fn the_password_goes_to_the_keyring_where_there_is_one() {
+    for bin in ["/usr/bin/dbus-daemon", "/usr/bin/gnome-keyring-daemon"] {
+        if !Path::new(bin).exists() {
+            common::missing_tool(bin);
+        }
+    }
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("home");
+    let run = root.path().join("run");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::create_dir_all(&run).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let bus = format!("unix:path={}", root.path().join("bus").display());
+    let mut daemon = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--address", &bus])
+        .env("HOME", &home)
+        .env("XDG_RUNTIME_DIR", &run)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let start = std::time::Instant::now();
+    while !root.path().join("bus").exists() && start.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if let Ok(Some(status)) = daemon.try_wait() {
+        panic!("dbus-daemon ended: {status}");
+    }
+    let _bus_daemon = Stop(daemon);
+    let env = |c: &mut Command| {
+        c.env("HOME", &home)
+            .env("XDG_RUNTIME_DIR", &run)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+            .env_remove("SARABAN_MAIL_SECRETS");
+    };
+    // The login keyring made and unlocked with the session's password, as a desktop
+    // session's login does.
+    let mut unlock = Command::new("gnome-keyring-daemon");
+    unlock.args(["--unlock", "--components=secrets", "--daemonize"]);
+    env(&mut unlock);
+    let mut child = unlock
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"the-login-password").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let keyring_pid: Option<u32> = String::from_utf8_lossy(&out.stdout).lines().find_map(|l| {
+        l.strip_prefix("GNOME_KEYRING_PID=")
+            .and_then(|p| p.trim().parse().ok())
+    });
+    struct Kill(Option<u32>);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            if let Some(pid) = self.0 {
+                let _ = Command::new("kill").arg(pid.to_string()).status();
+            }
+        }
+    }
+    let _keyring = Kill(keyring_pid);
+
+    let dir = root.path().join("office");
+    std::fs::create_dir_all(&dir).unwrap();
+    let saraban = |args: &[&str], password: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_saraban"));
+        c.arg("--db")
+            .arg(dir.join("r.sqlite"))
+            .args(args)
+            .env("LANG", "C");
+        env(&mut c);
+        match password {
+            Some(p) => c.env("SARABAN_MAIL_PASSWORD", p),
+            None => c.env_remove("SARABAN_MAIL_PASSWORD"),
+        };
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    saraban(&["init"], None);
+    let said = saraban(
+        &[
+            "mailbox",
+            "set",
+            "--address",
+            "saraban@a.test",
+            "--smtp",
+            "smtps://mail.a.test",
+            "--imap",
+            "imaps://mail.a.test",
+        ],
+        Some("kept-in-the-keyring"),
+    );
+    assert!(said.contains("keyring"), "{said}");
+    // Read back from the keyring: the password is there to log in with (no server here,
+    // so the failure is the connection's, never "no password on this computer").
+    let mut c = Command::new(env!("CARGO_BIN_EXE_saraban"));
+    c.arg("--db")
+        .arg(dir.join("r.sqlite"))
+        .args(["fetch"])
+        .env("LANG", "C");
+    env(&mut c);
+    let o = c.output().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot reach"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("no password"), "{}", stderr(&o));
+    let shown: serde_json::Value =
+        serde_json::from_str(&saraban(&["mailbox", "show", "--json"], None)).unwrap();
+    assert_eq!(shown["password_kept"], true);
+    assert_eq!(shown["in_keyring"], true);
+    assert!(
+        !home.join(".config/saraban/mail.json").exists(),
+        "no copy in a file"
+    );
+    // The keyring holds it (read back by GNOME Keyring's own store: the file it keeps).
+    let stores: Vec<_> = std::fs::read_dir(home.join(".local/share/keyrings"))
+        .map(|r| r.filter_map(|e| e.ok()).collect())
+        .unwrap_or_default();
+    assert!(!stores.is_empty(), "GNOME Keyring keeps the login keyring");
+}

@@ -165,6 +165,7 @@ pub fn mailbox(office: &mut Office, action: MailboxAction, lang: Lang) -> Result
             };
             let pw = password(lang)?;
             office.set_mailbox(&mb, pw.as_deref())?;
+            let in_keyring = office.mailbox_setup()?.in_keyring;
             say(
                 lang,
                 format!(
@@ -174,8 +175,10 @@ pub fn mailbox(office: &mut Office, action: MailboxAction, lang: Lang) -> Result
                     mb.smtp.security.name(),
                     mb.imap.label(),
                     mb.imap.security.name(),
-                    if pw.is_some() {
-                        " เก็บรหัสผ่านไว้ในเครื่องนี้"
+                    if pw.is_some() && in_keyring {
+                        " เก็บรหัสผ่านไว้ในที่เก็บรหัสผ่านของระบบ (keyring)"
+                    } else if pw.is_some() {
+                        " เก็บรหัสผ่านไว้ในเครื่องนี้ (ไฟล์ที่เจ้าของเครื่องอ่านได้คนเดียว)"
                     } else {
                         " ยังไม่มีรหัสผ่าน (ตั้ง SARABAN_MAIL_PASSWORD แล้วสั่งอีกครั้ง)"
                     }
@@ -187,8 +190,10 @@ pub fn mailbox(office: &mut Office, action: MailboxAction, lang: Lang) -> Result
                     mb.smtp.security.name(),
                     mb.imap.label(),
                     mb.imap.security.name(),
-                    if pw.is_some() {
-                        "; password kept on this computer"
+                    if pw.is_some() && in_keyring {
+                        "; password kept in the system's keyring"
+                    } else if pw.is_some() {
+                        "; password kept on this computer (a file only its owner can read)"
                     } else {
                         "; no password yet (set SARABAN_MAIL_PASSWORD and run it again)"
                     }

@@ -5,11 +5,9 @@
 //! (`register::post`) with its audit entry.
 //!
 //! The mailbox's settings live in the register (every clerk of the office shares them);
-//! its password only on this computer, in a file readable by its owner alone
-//! (`saraban/mail.json` in the user's configuration folder, or `$SARABAN_MAIL_SECRETS`),
-//! never printed nor logged.
+//! its password only on this computer (`secrets`: the operating system's keyring, else a
+//! file readable by its owner alone), never printed nor logged.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -33,35 +31,8 @@ const MAILBOX_KEY: &str = "mailbox";
 /// The register setting that names this register in Message-IDs.
 const REGISTER_UID_KEY: &str = "register_uid";
 
-/// Where this computer keeps mailbox passwords.
-pub fn mail_secrets_path() -> PathBuf {
-    crate::fsutil::user_path(
-        "SARABAN_MAIL_SECRETS",
-        dirs::config_dir(),
-        &["saraban", "mail.json"],
-    )
-}
-
-fn secrets() -> BTreeMap<String, String> {
-    std::fs::read(mail_secrets_path())
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
-}
-
-fn keep_password(address: &str, password: &str) -> Result<()> {
-    let path = mail_secrets_path();
-    let mut all = secrets();
-    all.insert(address.to_lowercase(), password.to_string());
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    }
-    let json = serde_json::to_vec_pretty(&all).map_err(|e| Error::Pdf(e.to_string()))?;
-    crate::fsutil::write_private(&path, &json)
-}
+use super::secrets;
+pub use super::secrets::{mail_secrets_path, Kept};
 
 /// The mailbox as the settings show it: the password only said to be kept or not.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -70,6 +41,8 @@ pub struct MailboxSetup {
     pub mailbox: Option<Mailbox>,
     /// Whether this computer keeps its password.
     pub password_kept: bool,
+    /// Whether in the operating system's keyring (else in the owner-only file).
+    pub in_keyring: bool,
 }
 
 /// A recipient of a sending: the name as the letter gives it, and its address from the
@@ -191,12 +164,11 @@ impl Office {
     /// The mailbox as the settings screen shows it.
     pub fn mailbox_setup(&self) -> Result<MailboxSetup> {
         let mailbox = self.mailbox()?;
-        let password_kept = mailbox
-            .as_ref()
-            .is_some_and(|m| secrets().contains_key(&m.address.to_lowercase()));
+        let kept = mailbox.as_ref().and_then(|m| secrets::kept(&m.address));
         Ok(MailboxSetup {
             mailbox,
-            password_kept,
+            password_kept: kept.is_some(),
+            in_keyring: kept == Some(Kept::Keyring),
         })
     }
 
@@ -210,17 +182,14 @@ impl Office {
         self.reg_mut()?
             .set_settings(&[(MAILBOX_KEY, Some(json.as_slice()))])?;
         if let Some(p) = password {
-            keep_password(&mb.address, p)?;
+            secrets::keep(&mb.address, p)?;
         }
         Ok(())
     }
 
     fn mailbox_and_password(&self) -> Result<(Mailbox, String)> {
         let mb = self.mailbox()?.ok_or_else(no_mailbox)?;
-        let pw = secrets()
-            .get(&mb.address.to_lowercase())
-            .cloned()
-            .ok_or_else(|| no_password(&mb.address))?;
+        let pw = secrets::password(&mb.address).ok_or_else(|| no_password(&mb.address))?;
         Ok((mb, pw))
     }
 
@@ -496,7 +465,7 @@ impl Office {
 
     /// Tries each sending still in the outbox; a server away leaves the rest waiting.
     fn try_sendings(&mut self, mb: &Mailbox, list: Vec<Sending>) -> Result<SendReport> {
-        let password = secrets().get(&mb.address.to_lowercase()).cloned();
+        let password = secrets::password(&mb.address);
         let mut out = Vec::new();
         let mut waiting_because = None;
         for s in list {

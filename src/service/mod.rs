@@ -13,6 +13,7 @@ mod directory;
 pub mod mail;
 mod profile;
 mod receive;
+mod secrets;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

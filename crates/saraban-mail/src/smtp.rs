@@ -76,13 +76,8 @@ fn failure(e: &lettre::transport::smtp::Error) -> Failure {
         source = s.source();
     }
     if let Some(code) = e.status() {
-        let code = code.to_string();
-        if ["535", "534", "530", "454"].contains(&code.as_str())
-            && text.to_lowercase().contains("auth")
-        {
-            return Failure::Login(text);
-        }
-        if code.starts_with('5') && code == "535" {
+        // 535: authentication failed; 534/530: the server wants another way to log in.
+        if matches!(code.to_string().as_str(), "535" | "534" | "530") {
             return Failure::Login(text);
         }
         return if e.is_transient() {

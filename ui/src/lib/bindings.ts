@@ -1029,7 +1029,11 @@ mailbox: Mailbox | null,
 /**
  * Whether this computer keeps its password.
  */
-password_kept: boolean, };
+password_kept: boolean, 
+/**
+ * Whether in the operating system's keyring (else in the owner-only file).
+ */
+in_keyring: boolean, };
 
 export type Recipient = { 
 /**
