@@ -13,13 +13,20 @@ use crate::mail::{MailServers, PASSWORD};
 /// One office: its register and the file of its mailbox password, in its own folder.
 struct Office {
     dir: PathBuf,
+    /// The register: its file, or a server's URL.
+    db: String,
 }
 
 impl Office {
     fn new(root: &Path, name: &str, agency: &str) -> Office {
+        let db = root.join(name).join("r.sqlite").display().to_string();
+        Office::on(root, name, agency, db)
+    }
+
+    fn on(root: &Path, name: &str, agency: &str, db: String) -> Office {
         let dir = root.join(name);
         std::fs::create_dir_all(&dir).unwrap();
-        let o = Office { dir };
+        let o = Office { dir, db };
         o.ok(&["init"]);
         std::fs::write(
             o.dir.join("profile.json"),
@@ -35,7 +42,7 @@ impl Office {
     fn cmd(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut c = Command::new(env!("CARGO_BIN_EXE_saraban"));
         c.arg("--db")
-            .arg(self.dir.join("r.sqlite"))
+            .arg(&self.db)
             .args(args)
             .current_dir(&self.dir)
             .env("LANG", "C")
@@ -200,6 +207,18 @@ fn a_circular_goes_to_two_offices_and_their_receipt_numbers_come_back() {
     for o in [&a, &b, &c] {
         o.ok(&["audit", "verify"]);
     }
+    // A move to another register does not carry the mailbox's records yet: refused, said,
+    // nothing created.
+    let o = a.run(&[
+        "migrate",
+        "--from",
+        &a.db,
+        "--to",
+        a.dir.join("moved.sqlite").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("mailbox"), "{}", stderr(&o));
+    assert!(!a.dir.join("moved.sqlite").exists());
     // A message kept changed behind Saraban's back (its guard dropped) is found.
     let db = rusqlite::Connection::open(a.dir.join("r.sqlite")).unwrap();
     db.execute_batch("DROP TRIGGER sendings_kept; UPDATE sendings SET eml = CAST('forged' AS BLOB) WHERE id = 1;")
@@ -284,7 +303,7 @@ fn a_server_away_a_restart_a_kill_and_bad_credentials_lose_nothing() {
     s.wait_delivered("saraban@b.test", 4);
     let child = Command::new(env!("CARGO_BIN_EXE_saraban"))
         .arg("--db")
-        .arg(b.dir.join("r.sqlite"))
+        .arg(&b.db)
         .args(["fetch", "--json"])
         .env("LANG", "C")
         .env("SARABAN_MAIL_SECRETS", b.dir.join("mail.json"))
@@ -634,4 +653,54 @@ fn the_password_goes_to_the_keyring_where_there_is_one() {
         .map(|r| r.filter_map(|e| e.ok()).collect())
         .unwrap_or_default();
     assert!(!stores.is_empty(), "GNOME Keyring keeps the login keyring");
+}
+
+/// An office whose register is on a PostgreSQL server keeps the same records there: sent,
+/// answered, acknowledged, guarded and audited.
+#[test]
+fn an_office_on_a_server_sends_and_hears_back() {
+    let Some(s) = servers() else { return };
+    let cluster = crate::pg::Cluster::start();
+    let root = tempfile::tempdir().unwrap();
+    let a = Office::on(root.path(), "a", "กรมทดสอบ ก", cluster.url("office"));
+    let b = Office::new(root.path(), "b", "จังหวัดทดสอบ ข");
+    a.set_mailbox(&s, "saraban@a.test");
+    b.set_mailbox(&s, "saraban@b.test");
+    a.ok(&[
+        "addresses",
+        "add",
+        "ผู้ว่าราชการจังหวัดทดสอบ ข",
+        "saraban@b.test",
+    ]);
+    assert!(a.ok(&["addresses", "list"]).contains("saraban@b.test"));
+    let id = a.issue_to("ผู้ว่าราชการจังหวัดทดสอบ ข", &[]);
+    let sent = a.json_lines(&["send", &id.to_string(), "--json"]);
+    assert_eq!(sent[0]["status"], "sent", "{sent:?}");
+    assert_eq!(
+        a.json_lines(&["send", &id.to_string(), "--json"])[0]["id"],
+        sent[0]["id"]
+    );
+    s.wait_delivered("saraban@b.test", 1);
+    let got = b.json_lines(&["fetch", "--json"]);
+    b.ok(&["mail", "receive", &got[0]["id"].to_string()]);
+    s.wait_delivered("saraban@a.test", 1);
+    let acks = a.json_lines(&["fetch", "--json"]);
+    assert_eq!(acks.len(), 1);
+    assert_eq!(acks[0]["state"], "acknowledgment");
+    assert!(a.json_lines(&["fetch", "--json"]).is_empty());
+    let shown: serde_json::Value =
+        serde_json::from_str(&a.ok(&["show", &id.to_string(), "--json"])).unwrap();
+    assert!(
+        shown["sendings"][0]["acknowledged"]
+            .as_str()
+            .unwrap()
+            .contains("เลขรับ ๑/"),
+        "{shown}"
+    );
+    a.ok(&["audit", "verify"]);
+    // The server's guard: a message kept is never changed, not even by hand.
+    let e = cluster
+        .psql_result("office", "UPDATE sendings SET eml = 'forged'::bytea")
+        .unwrap_err();
+    assert!(e.contains("cannot be changed"), "{e}");
 }

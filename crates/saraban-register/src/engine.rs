@@ -151,7 +151,7 @@ pub trait Engine: Send {
     fn search_receipts(&self, q: &ReceiptQuery) -> Result<Vec<Receipt>>;
 
     // ---- The mailbox (saraban@): address book, outbox and sendings, fetched messages.
-    // The server engine does not keep them yet: each says so.
+    // Both engines keep them; an engine that did not would say so.
     /// The address book.
     fn addresses(&self) -> Result<Vec<AddressEntry>> {
         Err(crate::post::not_on_server())

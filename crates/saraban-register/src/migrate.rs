@@ -29,6 +29,25 @@ pub(crate) fn not_empty(target: &str) -> Error {
 /// Verifies the register `from` before anything is moved out of it: a broken register is
 /// not copied as if it were sound. Returns its verification, for [`migrate_verified`].
 pub fn check_source(from: &dyn Engine) -> saraban_model::Result<AuditReport> {
+    // The mailbox's records (sendings, fetched messages) are not carried by a move yet:
+    // such a register is not moved, rather than moved without them.
+    let sent = from
+        .sendings(None, None, None)
+        .map(|s| s.len())
+        .unwrap_or(0);
+    let fetched = from.mails(&[]).map(|m| m.len()).unwrap_or(0);
+    if sent + fetched > 0 {
+        return Err(Error::Register {
+            th: format!(
+                "ทะเบียน {} มีบันทึกการรับส่งทางอีเมล ({sent} การส่ง, {fetched} ข้อความที่รับ) ซึ่งการย้ายทะเบียนยังไม่รองรับ จึงไม่ย้าย (ทะเบียนยังอยู่ครบ สำรองด้วย saraban backup ได้)",
+                from.location()
+            ),
+            en: format!(
+                "the register {} holds the mailbox's records ({sent} sendings, {fetched} fetched messages), which a move does not carry yet; it was not moved (it is untouched; saraban backup copies it whole)",
+                from.location()
+            ),
+        });
+    }
     let source = from.verify_audit()?;
     if !source.intact() {
         let first = source.problems.first().cloned();

@@ -43,13 +43,13 @@ pub enum SendingKind {
 }
 
 impl SendingKind {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             SendingKind::Letter => "letter",
             SendingKind::ReceiptReply => "receipt_reply",
         }
     }
-    fn of(s: &str) -> SendingKind {
+    pub(crate) fn of(s: &str) -> SendingKind {
         if s == "receipt_reply" {
             SendingKind::ReceiptReply
         } else {
@@ -71,14 +71,14 @@ pub enum SendingStatus {
 }
 
 impl SendingStatus {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             SendingStatus::Queued => "queued",
             SendingStatus::Sent => "sent",
             SendingStatus::Failed => "failed",
         }
     }
-    fn of(s: &str) -> SendingStatus {
+    pub(crate) fn of(s: &str) -> SendingStatus {
         match s {
             "sent" => SendingStatus::Sent,
             "failed" => SendingStatus::Failed,
@@ -178,7 +178,7 @@ pub enum MailState {
 }
 
 impl MailState {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             MailState::New => "new",
             MailState::Received => "received",
@@ -188,7 +188,7 @@ impl MailState {
             MailState::Acknowledgment => "acknowledgment",
         }
     }
-    fn of(s: &str) -> MailState {
+    pub(crate) fn of(s: &str) -> MailState {
         match s {
             "received" => MailState::Received,
             "no_letter" => MailState::NoLetter,
@@ -267,11 +267,11 @@ pub struct MailIn {
     pub receipt_id: Option<i64>,
 }
 
-/// The message the PostgreSQL engine gives for the mailbox's records, not kept there yet.
+/// The message an engine gives that does not keep the mailbox's records.
 pub(crate) fn not_on_server() -> Error {
     Error::Register {
-        th: "ทะเบียนบนเซิร์ฟเวอร์ PostgreSQL ยังไม่เก็บบันทึกอีเมล ใช้กล่องอีเมลกับทะเบียนแบบไฟล์ (SQLite)".into(),
-        en: "the PostgreSQL register does not keep the mailbox's records yet; use the mailbox with a file (SQLite) register".into(),
+        th: "ทะเบียนนี้ไม่เก็บบันทึกของกล่องอีเมล".into(),
+        en: "this register does not keep the mailbox's records".into(),
     }
 }
 
@@ -319,7 +319,7 @@ fn mail_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MailIn> {
     })
 }
 
-fn not_found(what: &str, id: i64) -> Error {
+pub(crate) fn not_found(what: &str, id: i64) -> Error {
     Error::NotFound {
         th: format!("ไม่พบ{what} {id}"),
         en: format!(
@@ -333,9 +333,28 @@ fn not_found(what: &str, id: i64) -> Error {
     }
 }
 
-fn sha(bytes: &[u8]) -> String {
+pub(crate) fn sha(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex(&Sha256::digest(bytes))
+}
+
+/// A message kept, checked against its recorded hash.
+pub(crate) fn checked(
+    th: &str,
+    en: &str,
+    id: i64,
+    eml: Vec<u8>,
+    want: &str,
+) -> saraban_model::Result<Vec<u8>> {
+    if sha(&eml) != want {
+        return Err(Error::Register {
+            th: format!("ข้อความของ{th} {id} ไม่ตรงกับค่าแฮชที่บันทึกไว้ (ถูกแก้ไข)"),
+            en: format!(
+                "the message of {en} {id} does not match its recorded hash (it was changed)"
+            ),
+        });
+    }
+    Ok(eml)
 }
 
 impl SqliteRegister {

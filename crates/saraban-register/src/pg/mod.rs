@@ -19,6 +19,7 @@
 mod incoming;
 mod local;
 mod ops;
+mod post;
 mod schema;
 mod tls;
 mod trigram;

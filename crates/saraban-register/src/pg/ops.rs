@@ -929,6 +929,61 @@ impl Engine for PgRegister {
     fn search_receipts(&self, q: &crate::ReceiptQuery) -> Result<Vec<crate::Receipt>> {
         self.search_receipts_now(q)
     }
+    fn addresses(&self) -> Result<Vec<crate::AddressEntry>> {
+        self.addresses_now()
+    }
+    fn save_addresses(&mut self, entries: &[(String, String, String)]) -> Result<usize> {
+        self.save_addresses_now(entries)
+    }
+    fn delete_address(&mut self, id: i64) -> Result<()> {
+        self.delete_address_now(id)
+    }
+    fn queue_sendings(&mut self, new: &[crate::NewSending]) -> Result<Vec<crate::Sending>> {
+        self.queue_sendings_now(new)
+    }
+    fn sending(&self, id: i64) -> Result<crate::Sending> {
+        self.sending_now(id)
+    }
+    fn sendings(
+        &self,
+        letter_id: Option<i64>,
+        receipt_id: Option<i64>,
+        status: Option<crate::SendingStatus>,
+    ) -> Result<Vec<crate::Sending>> {
+        self.sendings_now(letter_id, receipt_id, status)
+    }
+    fn sending_eml(&self, id: i64) -> Result<Vec<u8>> {
+        self.sending_eml_now(id)
+    }
+    fn record_attempt(&mut self, id: i64, attempt: &crate::Attempt) -> Result<crate::Sending> {
+        self.record_attempt_now(id, attempt)
+    }
+    fn acknowledge(&mut self, message_id: &str, note: &str) -> Result<Option<crate::Sending>> {
+        self.acknowledge_now(message_id, note)
+    }
+    fn last_uid(&self, mailbox: &str, uid_validity: u32) -> Result<u32> {
+        self.last_uid_now(mailbox, uid_validity)
+    }
+    fn take_mail(&mut self, new: &crate::NewMail) -> Result<Option<crate::MailIn>> {
+        self.take_mail_now(new)
+    }
+    fn mail(&self, id: i64) -> Result<crate::MailIn> {
+        self.mail_now(id)
+    }
+    fn mails(&self, states: &[crate::MailState]) -> Result<Vec<crate::MailIn>> {
+        self.mails_now(states)
+    }
+    fn mail_eml(&self, id: i64) -> Result<Vec<u8>> {
+        self.mail_eml_now(id)
+    }
+    fn settle_mail(
+        &mut self,
+        id: i64,
+        state: crate::MailState,
+        receipt_id: Option<i64>,
+    ) -> Result<crate::MailIn> {
+        self.settle_mail_now(id, state, receipt_id)
+    }
     fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
         let local = &self.local;
         match self.query_all("SELECT value FROM settings WHERE key = $1", &[&key], |r| {
@@ -1148,6 +1203,13 @@ impl PgRegister {
             )? {
                 v.receipt_year(r.get(0), r.get(1), r.get::<_, Option<i64>>(2).unwrap_or(0));
             }
+            // The mailbox's messages, sent and fetched, against their hashes and the chain.
+            for (sending, table) in [(true, "sendings"), (false, "mail_in")] {
+                for r in tx.query(&format!("SELECT id, eml, eml_sha256 FROM {table} ORDER BY id"), &[])? {
+                    v.message(sending, r.get(0), r.get::<_, &[u8]>(1), r.get(2));
+                }
+            }
+            v.messages_done();
             tx.commit()?;
             Ok(v.finish())
         })

@@ -256,6 +256,82 @@ const MIGRATIONS: &[&str] = &[
         ((letter_json::jsonb -> 'reply_to' ->> 'receipt_number')),
         ((letter_json::jsonb -> 'reply_to' ->> 'year_be')));
 "#,
+    // 5: the mailbox (saraban@), as in the SQLite file: the address book, the sendings with
+    // their messages, the messages fetched; a message kept is never changed or deleted.
+    r#"
+    CREATE TABLE addresses (
+        id      BIGSERIAL PRIMARY KEY,
+        name    TEXT NOT NULL UNIQUE,
+        address TEXT NOT NULL,
+        note    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE sendings (
+        id           BIGSERIAL PRIMARY KEY,
+        kind         TEXT   NOT NULL CHECK (kind IN ('letter', 'receipt_reply')),
+        letter_id    BIGINT REFERENCES letters(id),
+        receipt_id   BIGINT REFERENCES received(id),
+        name         TEXT   NOT NULL,
+        address      TEXT   NOT NULL,
+        message_id   TEXT   NOT NULL UNIQUE,
+        eml          BYTEA  NOT NULL,
+        eml_sha256   TEXT   NOT NULL,
+        status       TEXT   NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+        queued_at    TEXT   NOT NULL,
+        queued_by    TEXT   NOT NULL,
+        attempts     BIGINT NOT NULL DEFAULT 0,
+        sent_at      TEXT,
+        answer       TEXT,
+        acknowledged TEXT
+    );
+    CREATE INDEX sendings_letter ON sendings (letter_id);
+    CREATE INDEX sendings_status ON sendings (status);
+    CREATE TABLE mail_in (
+        id           BIGSERIAL PRIMARY KEY,
+        mailbox      TEXT   NOT NULL,
+        uid_validity BIGINT NOT NULL,
+        uid          BIGINT NOT NULL,
+        message_id   TEXT,
+        from_address TEXT   NOT NULL,
+        from_name    TEXT   NOT NULL,
+        subject      TEXT   NOT NULL,
+        sent_at      TEXT,
+        fetched_at   TEXT   NOT NULL,
+        fetched_by   TEXT   NOT NULL,
+        eml          BYTEA  NOT NULL,
+        eml_sha256   TEXT   NOT NULL,
+        letters      BIGINT NOT NULL,
+        state        TEXT   NOT NULL,
+        problem      TEXT,
+        receipt_id   BIGINT REFERENCES received(id),
+        settled_at   TEXT,
+        settled_by   TEXT,
+        UNIQUE (mailbox, uid_validity, uid)
+    );
+    CREATE INDEX mail_in_message ON mail_in (message_id, from_address);
+    CREATE TABLE mail_seen (
+        mailbox      TEXT   NOT NULL,
+        uid_validity BIGINT NOT NULL,
+        uid          BIGINT NOT NULL,
+        PRIMARY KEY (mailbox, uid_validity, uid)
+    );
+    CREATE FUNCTION saraban_message_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' OR NEW.eml IS DISTINCT FROM OLD.eml
+            OR NEW.eml_sha256 IS DISTINCT FROM OLD.eml_sha256
+            OR NEW.message_id IS DISTINCT FROM OLD.message_id THEN
+            RAISE EXCEPTION 'a message kept cannot be changed or deleted';
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER sendings_kept BEFORE UPDATE OR DELETE ON sendings
+        FOR EACH ROW EXECUTE FUNCTION saraban_message_kept();
+    CREATE TRIGGER mail_in_kept BEFORE UPDATE OR DELETE ON mail_in
+        FOR EACH ROW EXECUTE FUNCTION saraban_message_kept();
+    CREATE TRIGGER sendings_no_truncate BEFORE TRUNCATE ON sendings
+        FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
+    CREATE TRIGGER mail_in_no_truncate BEFORE TRUNCATE ON mail_in
+        FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
+"#,
 ];
 
 /// The group role whose members are the office's clerks: `saraban init`, run by the role
@@ -277,6 +353,10 @@ pub const GUARDS: &[&str] = &[
     "received_no_truncate",
     "receipt_steps_append_only",
     "receipt_steps_no_truncate",
+    "sendings_kept",
+    "mail_in_kept",
+    "sendings_no_truncate",
+    "mail_in_no_truncate",
 ];
 
 /// Grants [`CLERK_ROLE`] what a clerk's work needs, when that role exists and the
@@ -303,10 +383,14 @@ pub(super) fn grant_clerks(tx: &mut Transaction<'_>) -> Result<bool, postgres::E
          GRANT SELECT, INSERT, UPDATE ON series, receipt_years TO {CLERK_ROLE};
          GRANT SELECT, INSERT, UPDATE ON received TO {CLERK_ROLE};
          GRANT SELECT, INSERT ON receipt_steps TO {CLERK_ROLE};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON addresses TO {CLERK_ROLE};
+         GRANT SELECT, INSERT, UPDATE ON sendings, mail_in TO {CLERK_ROLE};
+         GRANT SELECT, INSERT ON mail_seen TO {CLERK_ROLE};
          GRANT SELECT, INSERT ON audit TO {CLERK_ROLE};
          GRANT SELECT, UPDATE ON audit_head TO {CLERK_ROLE};
          GRANT USAGE, SELECT ON SEQUENCE series_id_seq, letters_id_seq, letter_versions_id_seq,
-             received_id_seq, receipt_steps_id_seq TO {CLERK_ROLE};"
+             received_id_seq, receipt_steps_id_seq, addresses_id_seq, sendings_id_seq,
+             mail_in_id_seq TO {CLERK_ROLE};"
     ))?;
     Ok(true)
 }
