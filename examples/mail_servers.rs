@@ -26,10 +26,7 @@ fn main() {
     } else {
         vec!["saraban@a.test"]
     };
-    let Some(mut s) = mail::MailServers::start(&addresses, 35) else {
-        println!("{{\"skipped\": \"not root\"}}");
-        return;
-    };
+    let mut s = mail::MailServers::start(&addresses, 35);
     if !serve {
         assert!(std::net::TcpStream::connect(("127.0.0.1", s.imaps)).is_ok());
         assert!(std::net::TcpStream::connect(("127.0.0.1", s.smtp)).is_ok());

@@ -1093,12 +1093,7 @@ pub async fn sendings(state: State<'_, AppState>, id: i64) -> Answer<Vec<Sending
 /// What waits in the outbox.
 #[tauri::command]
 pub async fn outbox(state: State<'_, AppState>) -> Answer<Vec<Sending>> {
-    on_office(&state, |o| match o.outbox() {
-        // A register without the mailbox's records has nothing waiting.
-        Err(Error::Register { .. }) if o.mailbox().ok().flatten().is_none() => Ok(Vec::new()),
-        other => other,
-    })
-    .await
+    on_office(&state, |o| o.outbox()).await
 }
 
 /// Sends what waits in the outbox.
@@ -1116,11 +1111,7 @@ pub async fn fetch_mail(state: State<'_, AppState>) -> Answer<FetchReport> {
 /// The fetched messages still to act on.
 #[tauri::command]
 pub async fn fetched_mail(state: State<'_, AppState>) -> Answer<Vec<MailIn>> {
-    on_office(&state, |o| match o.fetched() {
-        Err(Error::Register { .. }) if o.mailbox().ok().flatten().is_none() => Ok(Vec::new()),
-        other => other,
-    })
-    .await
+    on_office(&state, |o| o.fetched()).await
 }
 
 /// Opens a fetched message's letters in the confirm form (the first read, the others

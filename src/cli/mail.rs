@@ -166,37 +166,33 @@ pub fn mailbox(office: &mut Office, action: MailboxAction, lang: Lang) -> Result
             let pw = password(lang)?;
             office.set_mailbox(&mb, pw.as_deref())?;
             let in_keyring = office.mailbox_setup()?.in_keyring;
+            let (kept_th, kept_en) = match (pw.is_some(), in_keyring) {
+                (true, true) => (
+                    "เก็บรหัสผ่านไว้ในที่เก็บรหัสผ่านของระบบ (keyring)",
+                    "password kept in the system's keyring",
+                ),
+                (true, false) => (
+                    "เก็บรหัสผ่านไว้ในเครื่องนี้ (ไฟล์ที่เจ้าของเครื่องอ่านได้คนเดียว)",
+                    "password kept on this computer (a file only its owner can read)",
+                ),
+                (false, _) => (
+                    "ยังไม่มีรหัสผ่าน (ตั้ง SARABAN_MAIL_PASSWORD แล้วสั่งอีกครั้ง)",
+                    "no password yet (set SARABAN_MAIL_PASSWORD and run it again)",
+                ),
+            };
+            let (smtp, imap) = (
+                format!("{} {}", mb.smtp.label(), mb.smtp.security.name()),
+                format!("{} {}", mb.imap.label(), mb.imap.security.name()),
+            );
             say(
                 lang,
                 format!(
-                    "ตั้งกล่องอีเมล {} แล้ว (ส่ง {} {}, รับ {} {}){}",
-                    mb.address,
-                    mb.smtp.label(),
-                    mb.smtp.security.name(),
-                    mb.imap.label(),
-                    mb.imap.security.name(),
-                    if pw.is_some() && in_keyring {
-                        " เก็บรหัสผ่านไว้ในที่เก็บรหัสผ่านของระบบ (keyring)"
-                    } else if pw.is_some() {
-                        " เก็บรหัสผ่านไว้ในเครื่องนี้ (ไฟล์ที่เจ้าของเครื่องอ่านได้คนเดียว)"
-                    } else {
-                        " ยังไม่มีรหัสผ่าน (ตั้ง SARABAN_MAIL_PASSWORD แล้วสั่งอีกครั้ง)"
-                    }
+                    "ตั้งกล่องอีเมล {} แล้ว (ส่ง {smtp}, รับ {imap}) {kept_th}",
+                    mb.address
                 ),
                 format!(
-                    "mailbox {} set (send {} {}, fetch {} {}){}",
-                    mb.address,
-                    mb.smtp.label(),
-                    mb.smtp.security.name(),
-                    mb.imap.label(),
-                    mb.imap.security.name(),
-                    if pw.is_some() && in_keyring {
-                        "; password kept in the system's keyring"
-                    } else if pw.is_some() {
-                        "; password kept on this computer (a file only its owner can read)"
-                    } else {
-                        "; no password yet (set SARABAN_MAIL_PASSWORD and run it again)"
-                    }
+                    "mailbox {} set (send {smtp}, fetch {imap}); {kept_en}",
+                    mb.address
                 ),
             );
             Ok(ExitCode::SUCCESS)

@@ -74,11 +74,17 @@ fn is_name_heading(h: &str) -> bool {
         && !h.contains("mail")
 }
 
-fn is_address_heading(h: &str) -> bool {
+/// A heading that names e-mail addresses.
+fn is_email_heading(h: &str) -> bool {
     let h = h.to_lowercase();
-    ["อีเมล", "e-mail", "email", "mail", "ไปรษณีย์อิเล็กทรอนิกส์", "ที่อยู่"]
+    ["อีเมล", "mail", "ไปรษณีย์อิเล็กทรอนิกส์"]
         .iter()
         .any(|k| h.contains(k))
+}
+
+/// A heading that names addresses (e-mail, or just ที่อยู่).
+fn is_address_heading(h: &str) -> bool {
+    is_email_heading(h) || h.contains("ที่อยู่")
 }
 
 /// The entries (name, address, note) of the rows: the heading row found by its words
@@ -93,11 +99,7 @@ pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Vec<(String, String, Strin
             let r = &rows[h];
             let addr = r
                 .iter()
-                .position(|c| {
-                    is_address_heading(c) && c.to_lowercase().contains("mail")
-                        || c.contains("อีเมล")
-                        || c.contains("ไปรษณีย์อิเล็กทรอนิกส์")
-                })
+                .position(|c| is_email_heading(c))
                 .or_else(|| r.iter().position(|c| is_address_heading(c)))
                 .unwrap_or(1);
             let name = r.iter().position(|c| is_name_heading(c)).unwrap_or(0);

@@ -524,12 +524,7 @@ impl Office {
 
     /// The sendings of an issued letter (how it went, to whom, when, the server's answer).
     pub fn sendings_of(&self, id: i64) -> Result<Vec<Sending>> {
-        match self.reg()?.sendings(Some(id), None, None) {
-            Ok(s) => Ok(s),
-            // A register that keeps no mailbox records has sent nothing.
-            Err(Error::Register { .. }) if self.reg()?.as_sqlite().is_none() => Ok(Vec::new()),
-            Err(e) => Err(e),
-        }
+        self.reg()?.sendings(Some(id), None, None)
     }
 
     /// Every sending, newest first (the sent-mail list).
@@ -563,53 +558,36 @@ impl Office {
                 let read = message::read(&raw).map_err(|r| (r, message::headers(&raw)));
                 (raw, read)
             };
-            let new = match read {
+            // What it is: a receipt reply, letters, nothing to register, or refused.
+            let (inc, state, problem) = match read {
                 Ok(inc) => {
-                    let state = if inc.receipt.is_some() && !inc.in_reply_to.is_empty() {
+                    let state = if acknowledgment(&inc).is_some() {
                         MailState::Acknowledgment
                     } else if inc.letters.is_empty() {
                         MailState::NoLetter
                     } else {
                         MailState::New
                     };
-                    NewMail {
-                        mailbox: mb.address.clone(),
-                        uid_validity: session.uid_validity,
-                        uid: w.uid,
-                        message_id: inc.message_id.clone(),
-                        problem: forged(&inc, &book),
-                        from_address: inc.from_address.clone(),
-                        from_name: inc.from_name.clone(),
-                        subject: inc.subject.clone(),
-                        sent_at: inc.date.clone(),
-                        letters: inc.letters.len() as i64,
-                        state,
-                        eml: raw,
-                    }
-                    .with_ack(inc)
+                    let problem = forged(&inc, &book);
+                    (inc, state, problem)
                 }
-                Err((refusal, inc)) => {
-                    let (th, _) = refusal.text();
-                    (
-                        NewMail {
-                            mailbox: mb.address.clone(),
-                            uid_validity: session.uid_validity,
-                            uid: w.uid,
-                            message_id: inc.message_id.clone(),
-                            from_address: inc.from_address.clone(),
-                            from_name: inc.from_name.clone(),
-                            subject: inc.subject.clone(),
-                            sent_at: inc.date.clone(),
-                            letters: 0,
-                            state: MailState::Refused,
-                            problem: Some(th),
-                            eml: raw,
-                        },
-                        None,
-                    )
-                }
+                Err((refusal, inc)) => (inc, MailState::Refused, Some(refusal.text().0)),
             };
-            let (new, ack) = new;
+            let ack = acknowledgment(&inc);
+            let new = NewMail {
+                mailbox: mb.address.clone(),
+                uid_validity: session.uid_validity,
+                uid: w.uid,
+                message_id: inc.message_id,
+                from_address: inc.from_address,
+                from_name: inc.from_name,
+                subject: inc.subject,
+                sent_at: inc.date,
+                letters: inc.letters.len() as i64,
+                state,
+                problem,
+                eml: raw,
+            };
             // Fault injection for the tests: the app killed between fetch and record.
             fail::fail_point!("mail-fetched");
             match self.reg_mut()?.take_mail(&new)? {
@@ -836,31 +814,23 @@ impl Office {
     }
 }
 
-trait WithAck {
-    fn with_ack(self, inc: Incoming) -> (NewMail, Option<(String, String)>);
-}
-
-impl WithAck for NewMail {
-    /// A receipt reply: the Message-ID it answers and the note for that sending.
-    fn with_ack(self, inc: Incoming) -> (NewMail, Option<(String, String)>) {
-        let ack = match (&inc.receipt, inc.in_reply_to.first()) {
-            (Some(receipt), Some(reply_to)) if self.state == MailState::Acknowledgment => Some((
-                reply_to.clone(),
-                format!(
-                    "เลขรับ {} ของ {} ({})",
-                    saraban_thai::to_thai_digits(receipt),
-                    if inc.from_name.is_empty() {
-                        &inc.from_address
-                    } else {
-                        &inc.from_name
-                    },
-                    inc.from_address
-                ),
-            )),
-            _ => None,
-        };
-        (self, ack)
-    }
+/// A receipt reply (a receipt number, answering a message): the Message-ID it answers
+/// and the note for that sending.
+fn acknowledgment(inc: &Incoming) -> Option<(String, String)> {
+    let (receipt, reply_to) = (inc.receipt.as_ref()?, inc.in_reply_to.first()?);
+    let who = if inc.from_name.is_empty() {
+        &inc.from_address
+    } else {
+        &inc.from_name
+    };
+    Some((
+        reply_to.clone(),
+        format!(
+            "เลขรับ {} ของ {who} ({})",
+            saraban_thai::to_thai_digits(receipt),
+            inc.from_address
+        ),
+    ))
 }
 
 /// A From that claims an agency of the address book with another address: said so.
