@@ -28,6 +28,7 @@ pub use saraban_model::{error, letter, received};
 pub use saraban_pdf as pdf;
 pub use saraban_register as register;
 pub use saraban_register::fsutil;
+pub use saraban_sign as sign;
 pub use saraban_thai as thai;
 pub use saraban_typeset as typeset;
 

@@ -7,6 +7,8 @@ mod common;
 mod mail;
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "support/pki.rs"]
+mod pki;
 
 mod archive;
 mod book;
@@ -34,4 +36,5 @@ mod reading;
 mod receive;
 mod register;
 mod shaping;
+mod signatures;
 mod text;

@@ -117,6 +117,12 @@ pub enum Error {
     #[error("mail: {en}")]
     Mail { th: String, en: String },
 
+    /// A letter could not be signed or a signature not read: the key file or its password,
+    /// the token, the time-stamp authority, a PDF that cannot take a signature
+    /// (`saraban-sign`).
+    #[error("signature: {en}")]
+    Sign { th: String, en: String },
+
     /// No issued letter has that id or number.
     #[error("not found: {en}")]
     NotFound { th: String, en: String },
@@ -191,6 +197,7 @@ impl Error {
             | Error::Register { th, en }
             | Error::NotFound { th, en }
             | Error::Mail { th, en }
+            | Error::Sign { th, en }
             | Error::Environment { th, en } => {
                 vec![lang.pick(th, en).to_string()]
             }
