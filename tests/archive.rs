@@ -57,7 +57,7 @@ fn xmp_value(xmp: &str, tag: &str) -> Option<String> {
 }
 
 /// Checks the PDF/A-2b and PDF/A-3b rules that apply to a Saraban letter; returns what is wrong.
-fn pdfa_problems(path: &Path) -> Vec<String> {
+pub(crate) fn pdfa_problems(path: &Path) -> Vec<String> {
     let mut bad = Vec::new();
     let bytes = std::fs::read(path).unwrap();
     // 6.1.2: the header, then a comment of at least four bytes above 127.

@@ -2,6 +2,8 @@
 
 #[path = "../cli/mail.rs"]
 mod mail_cli;
+#[path = "../cli/sign.rs"]
+mod sign_cli;
 
 use std::io::IsTerminal;
 use std::io::{Read, Write};
@@ -321,6 +323,51 @@ enum Command {
         #[command(subcommand)]
         action: mail_cli::MailAction,
     },
+    /// Sign an issued letter electronically (PAdES): with a PKCS #12 file or a PKCS #11
+    /// token; time-stamped when a time-stamp authority answers (B-T), with the certificates'
+    /// status kept in the file when their responders answer (B-LT). Signing a signed letter
+    /// again adds the next signer. The password or PIN: SARABAN_SIGN_PASSWORD, else asked.
+    Sign {
+        /// Its id or number.
+        id: String,
+        /// The signer's PKCS #12 file (.p12, .pfx).
+        #[arg(long, conflicts_with = "pkcs11")]
+        p12: Option<PathBuf>,
+        /// The token's PKCS #11 module (its maker's .so or .dll).
+        #[arg(long)]
+        pkcs11: Option<PathBuf>,
+        /// The token's slot, counting from 0 (default: the first with a token).
+        #[arg(long, requires = "pkcs11")]
+        slot: Option<usize>,
+        /// The time-stamp authority (RFC 3161 URL; default: the office's, see trust tsa).
+        #[arg(long)]
+        tsa: Option<String>,
+        /// The signer's position as the signature shows it (default: the letter's).
+        #[arg(long)]
+        position: Option<String>,
+        /// Also write the signed PDF here.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify a signed PDF offline: every signature (valid, who, when, by which authority,
+    /// whether the document changed after it), its time-stamp, and whether it is a letter of
+    /// this register. Exits 0 when every signature is valid, trusted and covers the document.
+    Verify {
+        /// The PDF.
+        file: PathBuf,
+        /// Also trust the root certificates in this file (PEM or DER); repeatable.
+        #[arg(long)]
+        trust: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The roots the office trusts for verifying, and its time-stamp authority.
+    Trust {
+        #[command(subcommand)]
+        action: sign_cli::TrustAction,
+    },
     /// Proofread a letter without rendering it.
     Check {
         /// The letter (JSON); - reads standard input.
@@ -574,6 +621,39 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         Command::Mail { action } => {
             let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
             mail_cli::mail(&mut office, action, lang)
+        }
+        Command::Sign {
+            id,
+            p12,
+            pkcs11,
+            slot,
+            tsa,
+            position,
+            output,
+            json,
+        } => {
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            sign_cli::sign(
+                &mut office,
+                &id,
+                p12,
+                pkcs11,
+                slot,
+                tsa,
+                position,
+                output,
+                json,
+                lang,
+            )
+        }
+        Command::Verify { file, trust, json } => {
+            // Verifying needs no register; with one, it also says whether the letter is its.
+            let office = open_office(&cli.db, Access::Read, &OfficeSettings::default()).ok();
+            sign_cli::verify(office.as_ref(), &file, &trust, json, lang)
+        }
+        Command::Trust { action } => {
+            let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            sign_cli::trust(&mut office, action, lang)
         }
         Command::Init => {
             let path = db_path(&cli.db);

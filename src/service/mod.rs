@@ -14,6 +14,7 @@ pub mod mail;
 mod profile;
 mod receive;
 mod secrets;
+pub mod sign;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -72,7 +72,7 @@ impl Pki {
                  authorityInfoAccess = OCSP;URI:http://127.0.0.1:{ocsp_port}/\n\
                  subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n\
                  [ ocsp_ext ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\n\
-                 extendedKeyUsage = critical, OCSPSigning\n\
+                 extendedKeyUsage = critical, OCSPSigning\nnoCheck = ignored\n\
                  [ tsa_ext ]\nbasicConstraints = CA:FALSE\n\
                  keyUsage = critical, digitalSignature, nonRepudiation\n\
                  extendedKeyUsage = critical, timeStamping\n\
@@ -132,7 +132,9 @@ impl Pki {
         let keyfile = format!("{name}.key");
         let csr = format!("{name}.csr");
         let crt = format!("{name}.crt");
-        let mut req = vec!["req", "-new", "-nodes", "-keyout", &keyfile, "-out", &csr];
+        let mut req = vec![
+            "req", "-new", "-utf8", "-nodes", "-keyout", &keyfile, "-out", &csr,
+        ];
         let subj = format!("/CN={cn}/O=Saraban Test");
         req.extend(["-subj", &subj]);
         if key == "ec" {

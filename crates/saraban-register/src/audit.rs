@@ -286,6 +286,37 @@ pub(crate) struct ReceiptRow<'a> {
     pub reason: Option<&'a str>,
 }
 
+/// What the register keeps byte for byte beside the letters, each with its SHA-256 in the
+/// audit chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Kept {
+    /// A message sent (or waiting) from the mailbox.
+    Sending,
+    /// A message fetched from the mailbox.
+    Fetched,
+    /// A signed copy of an issued letter.
+    Signed,
+}
+
+impl Kept {
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Kept::Sending => ("การส่ง", "sending"),
+            Kept::Fetched => ("ข้อความที่รับ", "fetched message"),
+            Kept::Signed => ("ฉบับลงนาม", "signed copy"),
+        }
+    }
+
+    /// Its id, bytes and recorded hash, in id order (the same SQL on both engines).
+    pub(crate) fn select(self) -> &'static str {
+        match self {
+            Kept::Sending => "SELECT id, eml, eml_sha256 FROM sendings ORDER BY id",
+            Kept::Fetched => "SELECT id, eml, eml_sha256 FROM mail_in ORDER BY id",
+            Kept::Signed => "SELECT id, pdf, pdf_sha256 FROM signatures ORDER BY id",
+        }
+    }
+}
+
 /// The checks of [`SqliteRegister::verify_audit`], fed row by row by either engine: the
 /// audit entries in order, then the anchor, then the letters, then the series.
 pub(crate) struct Verifier {
@@ -297,7 +328,7 @@ pub(crate) struct Verifier {
     steps: HashMap<i64, (i64, String)>,
     /// The mailbox's messages the chain holds: (sendings or fetched, id) → SHA-256 of the
     /// message kept.
-    messages: HashMap<(bool, i64), String>,
+    messages: HashMap<(Kept, i64), String>,
     hashes: Vec<String>,
     first_broken: Option<i64>,
     prev: String,
@@ -345,12 +376,18 @@ impl Verifier {
         }
         // The mailbox: a sending queued (`id|kind|address|message-id|sha`) or a message
         // fetched (`id|uid|message-id|from|sha|state`).
-        if action == "mail_queue" || action == "mail_fetch" {
+        // A signed copy of a letter (`id|seq|kind|level|sha|signer`).
+        let kept = match action {
+            "mail_queue" => Some(Kept::Sending),
+            "mail_fetch" => Some(Kept::Fetched),
+            "sign" => Some(Kept::Signed),
+            _ => None,
+        };
+        if let Some(kept) = kept {
             let parts: Vec<&str> = detail.split('|').collect();
             let sha = parts.get(4);
             if let (Some(Ok(id)), Some(sha)) = (parts.first().map(|p| p.parse::<i64>()), sha) {
-                self.messages
-                    .insert((action == "mail_queue", id), (*sha).to_string());
+                self.messages.insert((kept, id), (*sha).to_string());
             }
         }
         if let Some(l) = letter {
@@ -598,16 +635,12 @@ impl Verifier {
         }
     }
 
-    /// A message the mailbox keeps (a sending's, or one fetched), in id order: its bytes
-    /// against its hash, its hash against the chain.
-    pub(crate) fn message(&mut self, sending: bool, id: i64, eml: &[u8], sha: &str) {
-        let what = if sending {
-            ("การส่ง", "sending")
-        } else {
-            ("ข้อความที่รับ", "fetched message")
-        };
+    /// A message the mailbox keeps (a sending's, or one fetched) or a signed copy of a
+    /// letter, in id order: its bytes against its hash, its hash against the chain.
+    pub(crate) fn message(&mut self, kept: Kept, id: i64, eml: &[u8], sha: &str) {
+        let what = kept.names();
         let actual = hex(&Sha256::digest(eml));
-        match self.messages.remove(&(sending, id)) {
+        match self.messages.remove(&(kept, id)) {
             None => self.found.add(
                 None,
                 format!("{}รายการ {id} ไม่มีในบันทึกการตรวจสอบ: ถูกเพิ่มโดยตรง", what.0),
@@ -630,14 +663,10 @@ impl Verifier {
 
     /// After the last message: those the chain knows that the register has not.
     pub(crate) fn messages_done(&mut self) {
-        let mut gone: Vec<(bool, i64)> = self.messages.keys().copied().collect();
+        let mut gone: Vec<(Kept, i64)> = self.messages.keys().copied().collect();
         gone.sort_unstable();
-        for (sending, id) in gone {
-            let what = if sending {
-                ("การส่ง", "sending")
-            } else {
-                ("ข้อความที่รับ", "fetched message")
-            };
+        for (kept, id) in gone {
+            let what = kept.names();
             self.found.add(
                 None,
                 format!("{}รายการ {id} หายไปจากทะเบียน (ถูกลบ)", what.0),
@@ -1027,10 +1056,8 @@ impl SqliteRegister {
 
     /// The mailbox's part: every message kept, sent or fetched.
     fn verify_messages(&self, v: &mut Verifier) -> saraban_model::Result<()> {
-        for (sending, table) in [(true, "sendings"), (false, "mail_in")] {
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT id, eml, eml_sha256 FROM {table} ORDER BY id"
-            ))?;
+        for kept in [Kept::Sending, Kept::Fetched, Kept::Signed] {
+            let mut stmt = self.conn.prepare(kept.select())?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let eml = r
@@ -1040,7 +1067,7 @@ impl SqliteRegister {
                     .flatten()
                     .unwrap_or_default()
                     .to_vec();
-                v.message(sending, r.get(0)?, &eml, &r.get::<_, String>(2)?);
+                v.message(kept, r.get(0)?, &eml, &r.get::<_, String>(2)?);
             }
         }
         v.messages_done();

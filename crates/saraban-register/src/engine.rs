@@ -15,6 +15,7 @@ use super::post::{
     AddressEntry, Attempt, MailIn, MailState, NewMail, NewSending, Sending, SendingStatus,
 };
 use super::records::Record;
+use super::signed::{NewSignature, Signature};
 #[cfg(feature = "postgres")]
 use super::PgRegister;
 use super::{
@@ -222,6 +223,20 @@ pub trait Engine: Send {
     ) -> Result<MailIn> {
         Err(crate::post::not_on_server())
     }
+
+    // ---- Signatures of issued letters (crate::signed)
+    /// Records a signature and its signed copy, after the last one.
+    fn add_signature(&mut self, new: &NewSignature) -> Result<Signature>;
+    /// The signatures of a letter, in order.
+    fn signatures(&self, letter_id: i64) -> Result<Vec<Signature>>;
+    /// The signed copy a signature keeps (checked against its hash).
+    fn signed_pdf(&self, id: i64) -> Result<Vec<u8>>;
+    /// The signature whose signed copy has this SHA-256.
+    fn signature_by_sha(&self, sha256: &str) -> Result<Option<Signature>>;
+    /// How many signatures the register holds.
+    fn signature_count(&self) -> Result<i64>;
+    /// The issued letter whose PDF, as issued, has this SHA-256.
+    fn issued_by_sha(&self, sha256: &str) -> Result<Option<i64>>;
 
     // ---- The office profile
     /// The value stored under `key`.
@@ -576,6 +591,34 @@ impl Engine for SqliteRegister {
     }
     fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()> {
         SqliteRegister::set_settings(self, values)
+    }
+    fn add_signature(&mut self, new: &NewSignature) -> Result<Signature> {
+        SqliteRegister::add_signature(self, new)
+    }
+    fn signatures(&self, letter_id: i64) -> Result<Vec<Signature>> {
+        SqliteRegister::signatures(self, letter_id)
+    }
+    fn signed_pdf(&self, id: i64) -> Result<Vec<u8>> {
+        SqliteRegister::signed_pdf(self, id)
+    }
+    fn signature_by_sha(&self, sha256: &str) -> Result<Option<Signature>> {
+        SqliteRegister::signature_by_sha(self, sha256)
+    }
+    fn signature_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM signatures", [], |r| r.get(0))?)
+    }
+    fn issued_by_sha(&self, sha256: &str) -> Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM letters WHERE pdf_sha256 = ?1 AND status <> 'draft' LIMIT 1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
     fn audit_head(&self) -> Result<Option<(i64, String)>> {
         SqliteRegister::audit_head(self)

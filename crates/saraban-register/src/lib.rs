@@ -37,6 +37,7 @@ mod records;
 pub mod schema;
 mod search;
 mod settings;
+pub mod signed;
 mod sqlite;
 
 use std::path::PathBuf;
@@ -62,6 +63,7 @@ pub use post::{
     SendingStatus,
 };
 pub use records::Record;
+pub use signed::{NewSignature, Signature, SignatureKind};
 pub use sqlite::SqliteRegister;
 
 use saraban_model::error::Error;

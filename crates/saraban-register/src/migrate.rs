@@ -36,6 +36,19 @@ pub fn check_source(from: &dyn Engine) -> saraban_model::Result<AuditReport> {
         .map(|s| s.len())
         .unwrap_or(0);
     let fetched = from.mails(&[]).map(|m| m.len()).unwrap_or(0);
+    let signed = from.signature_count().unwrap_or(0);
+    if signed > 0 {
+        return Err(Error::Register {
+            th: format!(
+                "ทะเบียน {} มีหนังสือที่ลงนามอิเล็กทรอนิกส์แล้ว ({signed} ลายมือชื่อ) ซึ่งการย้ายทะเบียนยังไม่รองรับ จึงไม่ย้าย (ทะเบียนยังอยู่ครบ สำรองด้วย saraban backup ได้)",
+                from.location()
+            ),
+            en: format!(
+                "the register {} holds signed letters ({signed} signatures), which a move does not carry yet; it was not moved (it is untouched; saraban backup copies it whole)",
+                from.location()
+            ),
+        });
+    }
     if sent + fetched > 0 {
         return Err(Error::Register {
             th: format!(

@@ -271,6 +271,34 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (mailbox, uid_validity, uid)
     );
     "#,
+    // 7: signatures of issued letters, each signed copy kept (crate::signed).
+    r#"
+    CREATE TABLE signatures (
+        id          INTEGER PRIMARY KEY,
+        letter_id   INTEGER NOT NULL REFERENCES letters(id),
+        seq         INTEGER NOT NULL,          -- 1 the one who signs, 2… countersigners
+        kind        TEXT    NOT NULL CHECK (kind IN ('pades', 'typed')),
+        signer      TEXT    NOT NULL,
+        position    TEXT    NOT NULL,
+        certificate TEXT    NOT NULL,          -- issuer and serial number
+        level       TEXT    NOT NULL,          -- B-B, B-T, B-LT, typed
+        signed_at   TEXT    NOT NULL,
+        timestamp   TEXT,                      -- the time-stamp authority's time
+        signed_by   TEXT    NOT NULL,
+        pdf         BLOB    NOT NULL,          -- the signed copy
+        pdf_sha256  TEXT    NOT NULL,
+        UNIQUE (letter_id, seq)
+    );
+    CREATE INDEX signatures_sha ON signatures (pdf_sha256);
+    CREATE TRIGGER signatures_kept BEFORE UPDATE ON signatures
+    BEGIN
+        SELECT RAISE(ABORT, 'a signature cannot be changed');
+    END;
+    CREATE TRIGGER signatures_undeletable BEFORE DELETE ON signatures
+    BEGIN
+        SELECT RAISE(ABORT, 'a signature cannot be deleted');
+    END;
+    "#,
 ];
 
 /// The migrations whose work is done in Rust after their SQL, by the version they bring.

@@ -209,3 +209,18 @@ pub fn certificates_from_bytes(bytes: &[u8]) -> Result<Vec<Certificate>> {
             .map_err(|e| bad(&e))
     }
 }
+
+/// Certificates as PEM (how the office keeps the roots it trusts).
+pub fn certificates_to_pem(certs: &[Certificate]) -> Result<String> {
+    use der::EncodePem;
+    let mut pem = String::new();
+    for c in certs {
+        pem.push_str(&c.to_pem(der::pem::LineEnding::LF).map_err(|e| {
+            err(
+                format!("บันทึกใบรับรองไม่ได้: {e}"),
+                format!("cannot store the certificate: {e}"),
+            )
+        })?);
+    }
+    Ok(pem)
+}

@@ -22,6 +22,7 @@
 
 pub mod cms;
 pub mod key;
+pub mod ltv;
 pub mod pdf;
 pub mod tsa;
 pub mod verify;
@@ -60,4 +61,13 @@ impl Level {
             Level::BLT => "B-LT",
         }
     }
+}
+
+/// The SHA-256 of `bytes`, in hex (how the register names a file).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2_10::Digest;
+    sha2_10::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

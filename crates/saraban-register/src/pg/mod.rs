@@ -21,6 +21,7 @@ mod local;
 mod ops;
 mod post;
 mod schema;
+mod signed;
 mod tls;
 mod trigram;
 

@@ -14,7 +14,7 @@ use super::{
     is_away, pg_error, provisional_id, random_id, server_away, PgRegister, WriteError,
     ISSUE_PATIENCE,
 };
-use crate::audit::{entry_hash, issue_detail, ReceiptRow, Shown, Verifier};
+use crate::audit::{entry_hash, issue_detail, Kept, ReceiptRow, Shown, Verifier};
 use crate::drafts::{no_draft, no_version};
 use crate::entry::{cancel_note, entry_select, listing, ENTRY_WIDTH};
 use crate::fsutil::Output;
@@ -944,6 +944,30 @@ impl Engine for PgRegister {
     fn sending(&self, id: i64) -> Result<crate::Sending> {
         self.sending_now(id)
     }
+    fn add_signature(&mut self, new: &crate::NewSignature) -> Result<crate::Signature> {
+        self.add_signature_now(new)
+    }
+    fn signatures(&self, letter_id: i64) -> Result<Vec<crate::Signature>> {
+        self.signatures_now(letter_id)
+    }
+    fn signed_pdf(&self, id: i64) -> Result<Vec<u8>> {
+        self.signed_pdf_now(id)
+    }
+    fn signature_by_sha(&self, sha256: &str) -> Result<Option<crate::Signature>> {
+        self.signature_by_sha_now(sha256)
+    }
+    fn issued_by_sha(&self, sha256: &str) -> Result<Option<i64>> {
+        self.read(|c| {
+            Ok(c.query_opt(
+                "SELECT id FROM letters WHERE pdf_sha256 = $1 AND status <> 'draft' LIMIT 1",
+                &[&sha256],
+            )?
+            .map(|r| r.get(0)))
+        })
+    }
+    fn signature_count(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_one("SELECT count(*) FROM signatures", &[])?.get(0)))
+    }
     fn sendings(
         &self,
         letter_id: Option<i64>,
@@ -1204,9 +1228,10 @@ impl PgRegister {
                 v.receipt_year(r.get(0), r.get(1), r.get::<_, Option<i64>>(2).unwrap_or(0));
             }
             // The mailbox's messages, sent and fetched, against their hashes and the chain.
-            for (sending, table) in [(true, "sendings"), (false, "mail_in")] {
-                for r in tx.query(&format!("SELECT id, eml, eml_sha256 FROM {table} ORDER BY id"), &[])? {
-                    v.message(sending, r.get(0), r.get::<_, &[u8]>(1), r.get(2));
+            // And the signed copies of letters.
+            for kept in [Kept::Sending, Kept::Fetched, Kept::Signed] {
+                for r in tx.query(kept.select(), &[])? {
+                    v.message(kept, r.get(0), r.get::<_, &[u8]>(1), r.get(2));
                 }
             }
             v.messages_done();

@@ -332,6 +332,34 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER mail_in_no_truncate BEFORE TRUNCATE ON mail_in
         FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
 "#,
+    // 6: signatures of issued letters, each signed copy kept (crate::signed).
+    r#"
+    CREATE TABLE signatures (
+        id          BIGSERIAL PRIMARY KEY,
+        letter_id   BIGINT NOT NULL REFERENCES letters(id),
+        seq         BIGINT NOT NULL,
+        kind        TEXT   NOT NULL CHECK (kind IN ('pades', 'typed')),
+        signer      TEXT   NOT NULL,
+        position    TEXT   NOT NULL,
+        certificate TEXT   NOT NULL,
+        level       TEXT   NOT NULL,
+        signed_at   TEXT   NOT NULL,
+        timestamp   TEXT,
+        signed_by   TEXT   NOT NULL,
+        pdf         BYTEA  NOT NULL,
+        pdf_sha256  TEXT   NOT NULL,
+        UNIQUE (letter_id, seq)
+    );
+    CREATE INDEX signatures_sha ON signatures (pdf_sha256);
+    CREATE FUNCTION saraban_signature_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'a signature cannot be changed or deleted' USING ERRCODE = 'integrity_constraint_violation';
+    END $$;
+    CREATE TRIGGER signatures_append_only BEFORE UPDATE OR DELETE ON signatures
+        FOR EACH ROW EXECUTE FUNCTION saraban_signature_kept();
+    CREATE TRIGGER signatures_no_truncate BEFORE TRUNCATE ON signatures
+        FOR EACH STATEMENT EXECUTE FUNCTION saraban_signature_kept();
+"#,
 ];
 
 /// The group role whose members are the office's clerks: `saraban init`, run by the role
@@ -357,6 +385,8 @@ pub const GUARDS: &[&str] = &[
     "mail_in_kept",
     "sendings_no_truncate",
     "mail_in_no_truncate",
+    "signatures_append_only",
+    "signatures_no_truncate",
 ];
 
 /// Grants [`CLERK_ROLE`] what a clerk's work needs, when that role exists and the
@@ -385,12 +415,12 @@ pub(super) fn grant_clerks(tx: &mut Transaction<'_>) -> Result<bool, postgres::E
          GRANT SELECT, INSERT ON receipt_steps TO {CLERK_ROLE};
          GRANT SELECT, INSERT, UPDATE, DELETE ON addresses TO {CLERK_ROLE};
          GRANT SELECT, INSERT, UPDATE ON sendings, mail_in TO {CLERK_ROLE};
-         GRANT SELECT, INSERT ON mail_seen TO {CLERK_ROLE};
+         GRANT SELECT, INSERT ON mail_seen, signatures TO {CLERK_ROLE};
          GRANT SELECT, INSERT ON audit TO {CLERK_ROLE};
          GRANT SELECT, UPDATE ON audit_head TO {CLERK_ROLE};
          GRANT USAGE, SELECT ON SEQUENCE series_id_seq, letters_id_seq, letter_versions_id_seq,
              received_id_seq, receipt_steps_id_seq, addresses_id_seq, sendings_id_seq,
-             mail_in_id_seq TO {CLERK_ROLE};"
+             mail_in_id_seq, signatures_id_seq TO {CLERK_ROLE};"
     ))?;
     Ok(true)
 }

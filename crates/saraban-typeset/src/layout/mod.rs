@@ -16,6 +16,7 @@ mod memo;
 mod parts;
 pub mod receipt;
 pub mod routing;
+pub mod signature;
 mod stamped;
 
 use std::sync::Arc;
