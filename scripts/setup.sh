@@ -53,6 +53,9 @@ pkgs=(
   # the mailbox password in the desktop's keyring (Secret Service over D-Bus): the test
   # runs GNOME Keyring on a D-Bus session of its own
   gnome-keyring dbus-daemon libdbus-1-dev
+  # signed letters' tests: a SoftHSM2 token for PKCS #11 (pkcs11-tool from OpenSC puts the
+  # certificate on it), and an NSS database trusting the test authority for poppler's pdfsig
+  softhsm2 opensc libnss3-tools
 )
 need=()
 for p in "${pkgs[@]}"; do
@@ -117,6 +120,16 @@ if ! "$TOOLS/py/bin/python" -c "import typst" >/dev/null 2>&1; then
   HINT="pip could not install typst from PyPI: check the network or a proxy (pip config set global.proxy …), then run the same command again."
   python3 -m venv "$TOOLS/py"
   "$TOOLS/py/bin/python" -m pip install --quiet --disable-pip-version-check typst==0.15.2
+  unset HINT
+fi
+
+# pyHanko (PyPI) in .tools/py: a validator no one here wrote, judging every signed letter
+# in the tests (tests/support/pades.py), PAdES level included.
+if ! "$TOOLS/py/bin/python" -c "import pyhanko" >/dev/null 2>&1; then
+  step "installing pyHanko (PyPI) into .tools/py"
+  HINT="pip could not install pyHanko from PyPI: check the network or a proxy (pip config set global.proxy …), then run the same command again."
+  [ -x "$TOOLS/py/bin/python" ] || python3 -m venv "$TOOLS/py"
+  "$TOOLS/py/bin/python" -m pip install --quiet --disable-pip-version-check pyhanko==0.38.0
   unset HINT
 fi
 

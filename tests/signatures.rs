@@ -290,6 +290,10 @@ fn saraban_sign_reaches_b_lt_and_a_countersignature_keeps_the_first_valid() {
     assert_eq!(v["signatures"][1]["revocation"], "good");
     assert_eq!(v["entry"][0], 1);
     assert_eq!(v["kept_copy"], true);
+    let shown: serde_json::Value =
+        serde_json::from_str(office.ok(&["show", "1", "--json"]).trim()).unwrap();
+    assert_eq!(shown["signatures"].as_array().unwrap().len(), 2, "{shown}");
+    assert_eq!(shown["signatures"][1]["signer"], "Somsri Rakdee");
     // The register's audit covers both signed copies.
     let audit = office.ok(&["audit", "verify"]);
     assert!(!audit.to_lowercase().contains("problem"), "{audit}");
@@ -301,4 +305,379 @@ fn saraban_sign_reaches_b_lt_and_a_countersignature_keeps_the_first_valid() {
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("ลงนามด้วยลายมือชื่ออิเล็กทรอนิกส์"), "{text}");
+}
+
+/// `bytes` with one byte of the signed range changed: the document's creator, in its
+/// information dictionary, "Saraban" made "Taraban".
+fn one_byte_changed(bytes: &[u8]) -> Vec<u8> {
+    let needle = b"/Creator<FEFF0053";
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("the creator")
+        + needle.len()
+        - 1;
+    let mut out = bytes.to_vec();
+    out[at] = b'4';
+    out
+}
+
+/// `bytes` with a page appended by another program (lopdf) after the signatures.
+fn page_added(bytes: &[u8]) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let prev = lopdf::Document::load_mem(bytes).unwrap();
+    let pages_id = prev
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let mut inc = lopdf::IncrementalDocument::create_from(bytes.to_vec(), prev);
+    inc.opt_clone_object_to_new_document(pages_id).unwrap();
+    let doc = &mut inc.new_document;
+    let content = doc.add_object(Stream::new(
+        dictionary! {},
+        b"0 0 1 rg 72 600 200 100 re f".to_vec(),
+    ));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Contents" => content,
+    });
+    let pages = doc.get_object_mut(pages_id).unwrap().as_dict_mut().unwrap();
+    let mut kids = pages.get(b"Kids").unwrap().as_array().unwrap().clone();
+    kids.push(Object::Reference(page));
+    let count = pages.get(b"Count").unwrap().as_i64().unwrap();
+    pages.set("Kids", kids);
+    pages.set("Count", count + 1);
+    let mut out = Vec::new();
+    inc.save_to(&mut out).unwrap();
+    out
+}
+
+/// The hex of a signature's /Contents (the first) and where it starts.
+fn contents_hex(bytes: &[u8]) -> (usize, usize) {
+    let needle = b"/Contents <";
+    let start = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap()
+        + needle.len();
+    let end = start + bytes[start..].iter().position(|&c| c == b'>').unwrap();
+    (start, end)
+}
+
+fn problems(v: &serde_json::Value, i: usize) -> Vec<String> {
+    v["signatures"][i]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn tampering_is_reported_as_what_it_is_by_saraban_pyhanko_and_pdfsig() {
+    let mut pki = Pki::new();
+    let p12 = pki.signer("somchai", "rsa:2048", "Somchai Jaidee");
+    start(&mut pki);
+    let office = Office::new(false);
+    office.ok(&["issue", "memo.json", "--emblem", "emblem.svg"]);
+    let p12s = p12.to_str().unwrap();
+    let tsa = pki.tsa_url();
+    office.ok(&["sign", "1", "--p12", p12s, "--tsa", &tsa, "-o", "a.pdf"]);
+    office.ok(&["sign", "2", "--p12", p12s, "--tsa", &tsa, "-o", "b.pdf"]);
+    let a = std::fs::read(office.path("a.pdf")).unwrap();
+    let b = std::fs::read(office.path("b.pdf")).unwrap();
+    let (code, v) = office.verify(&pki, &office.path("a.pdf"));
+    assert_eq!(code, 0, "{v:#}");
+
+    // A byte changed after signing.
+    let changed = office.path("changed.pdf");
+    std::fs::write(&changed, one_byte_changed(&a)).unwrap();
+    let (code, v) = office.verify(&pki, &changed);
+    assert_eq!(code, 1);
+    assert!(problems(&v, 0).contains(&"altered".to_string()), "{v:#}");
+    let ph = pyhanko(&pki, &changed, false);
+    assert_eq!(ph[0]["intact"], false, "{ph:#?}");
+    assert_eq!(ph[0]["bottom_line"], false, "{ph:#?}");
+    let sig = pdfsig(&pki, &changed);
+    assert!(
+        sig.contains("Digest Mismatch") || sig.contains("Signature is Invalid"),
+        "{sig}"
+    );
+
+    // A page added after signing, by another program.
+    let added = office.path("added.pdf");
+    std::fs::write(&added, page_added(&a)).unwrap();
+    let (code, v) = office.verify(&pki, &added);
+    assert_eq!(code, 1);
+    assert!(
+        problems(&v, 0).contains(&"changed-after".to_string()),
+        "{v:#}"
+    );
+    assert_eq!(
+        v["signatures"][0]["intact"], true,
+        "what it signed is intact: {v:#}"
+    );
+    let ph = pyhanko(&pki, &added, false);
+    assert_eq!(ph[0]["intact"], true, "{ph:#?}");
+    assert_eq!(ph[0]["bottom_line"], false, "{ph:#?}");
+    assert_eq!(ph[0]["modification_level"], "OTHER", "{ph:#?}");
+    let sig = pdfsig(&pki, &added);
+    assert!(sig.contains("Not total document signed"), "{sig}");
+
+    // The signature of letter 1 copied into letter 2's signed copy.
+    let (sa, ea) = contents_hex(&a);
+    let (sb, eb) = contents_hex(&b);
+    assert_eq!(ea - sa, eb - sb);
+    let mut copied = b.clone();
+    copied[sb..eb].copy_from_slice(&a[sa..ea]);
+    let copied_path = office.path("copied.pdf");
+    std::fs::write(&copied_path, &copied).unwrap();
+    let (code, v) = office.verify(&pki, &copied_path);
+    assert_eq!(code, 1);
+    assert!(problems(&v, 0).contains(&"altered".to_string()), "{v:#}");
+    let ph = pyhanko(&pki, &copied_path, false);
+    assert_eq!(ph[0]["intact"], false, "{ph:#?}");
+    let sig = pdfsig(&pki, &copied_path);
+    assert!(
+        sig.contains("Digest Mismatch") || sig.contains("Signature is Invalid"),
+        "{sig}"
+    );
+}
+
+#[test]
+fn an_expired_or_revoked_certificate_is_refused_when_signing_and_reported_when_verifying() {
+    let mut pki = Pki::new();
+    pki.issue(
+        "old",
+        "rsa:2048",
+        "Old Signer",
+        "signer_ext",
+        Some(("20240101000000Z", "20250101000000Z")),
+    );
+    let revoked = pki.signer("gone", "ec", "Revoked Signer");
+    pki.revoke("gone");
+    start(&mut pki);
+    let office = Office::new(false);
+    let tsa = pki.tsa_url();
+
+    // Saraban will not sign with either.
+    let o = office.cmd(
+        &["sign", "1", "--p12", pki.path("old.p12").to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        common::stderr(&o).contains("not valid now"),
+        "{}",
+        common::stderr(&o)
+    );
+    let o = office.cmd(
+        &[
+            "sign",
+            "1",
+            "--p12",
+            revoked.to_str().unwrap(),
+            "--tsa",
+            &tsa,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        common::stderr(&o).contains("revoked"),
+        "{}",
+        common::stderr(&o)
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(office.ok(&["show", "1", "--json"]).trim()).unwrap();
+    assert_eq!(
+        shown["signatures"],
+        serde_json::json!([]),
+        "nothing recorded: {shown}"
+    );
+
+    // Signed by another means, each is reported so.
+    let dir = tempfile::tempdir().unwrap();
+    let issued = issued_pdf(dir.path());
+    let old =
+        Credentials::from_pkcs12(&std::fs::read(pki.path("old.p12")).unwrap(), PASSWORD).unwrap();
+    let expired_file = dir.path().join("expired.pdf");
+    std::fs::write(&expired_file, sign_with(&issued, &old, None)).unwrap();
+    let (code, v) = office.verify(&pki, &expired_file);
+    assert_eq!(code, 1);
+    assert!(problems(&v, 0).contains(&"expired".to_string()), "{v:#}");
+    let ph = pyhanko(&pki, &expired_file, false);
+    assert_eq!(ph[0]["trusted"], false, "{ph:#?}");
+    assert_eq!(ph[0]["bottom_line"], false, "{ph:#?}");
+    let sig = pdfsig(&pki, &expired_file);
+    assert!(sig.contains("Certificate has Expired"), "{sig}");
+
+    let gone = Credentials::from_pkcs12(&std::fs::read(&revoked).unwrap(), PASSWORD).unwrap();
+    let signed = sign_with(&issued, &gone, Some(&tsa));
+    // With the responder's answer kept in the file, as B-LT would.
+    let mut chain = gone.chain.clone();
+    chain.extend(
+        saraban::sign::key::certificates_from_bytes(&std::fs::read(pki.path("ca.crt")).unwrap())
+            .unwrap(),
+    );
+    let data = saraban::sign::ltv::fetch(&chain);
+    assert_eq!(data.revoked, vec!["Revoked Signer".to_string()]);
+    let with_dss = pdf::add_dss(&signed, &data.certs, &data.ocsps, &[]).unwrap();
+    let revoked_file = dir.path().join("revoked.pdf");
+    std::fs::write(&revoked_file, with_dss).unwrap();
+    let (code, v) = office.verify(&pki, &revoked_file);
+    assert_eq!(code, 1);
+    assert_eq!(v["signatures"][0]["revocation"], "revoked", "{v:#}");
+    assert!(problems(&v, 0).contains(&"revoked".to_string()), "{v:#}");
+    let ph = pyhanko(&pki, &revoked_file, true);
+    assert_eq!(ph[0]["bottom_line"], false, "{ph:#?}");
+    assert!(
+        ph[0]["revoked"] == true || ph[0]["summary"].as_str().unwrap_or("").contains("REVOKED"),
+        "{ph:#?}"
+    );
+    let sig = pdfsig(&pki, &revoked_file);
+    assert!(sig.contains("Certificate has been Revoked"), "{sig}");
+}
+
+#[test]
+fn a_key_on_a_pkcs11_token_signs_rsa_and_ecdsa() {
+    for (key, cn) in [("rsa:2048", "Token RSA"), ("ec", "Token ECDSA")] {
+        let mut pki = Pki::new();
+        pki.signer("card", key, cn);
+        let conf = pki.token("card");
+        start(&mut pki);
+        let office = Office::new(false);
+        let o = office.cmd(
+            &[
+                "sign",
+                "1",
+                "--pkcs11",
+                crate::pki::SOFTHSM,
+                "--tsa",
+                &pki.tsa_url(),
+                "-o",
+                "t.pdf",
+                "--json",
+            ],
+            &[
+                ("SOFTHSM2_CONF", conf.to_str().unwrap()),
+                ("SARABAN_SIGN_PASSWORD", crate::pki::PIN),
+            ],
+        );
+        assert!(o.status.success(), "{key}: {}", common::stderr(&o));
+        let file = office.path("t.pdf");
+        let ph = pyhanko(&pki, &file, false);
+        assert_eq!(ph[0]["bottom_line"], true, "{key}: {ph:#?}");
+        assert_eq!(ph[0]["level"], "B-LT", "{key}: {ph:#?}");
+        let sig = pdfsig(&pki, &file);
+        assert!(
+            sig.contains("Signature is Valid") && sig.contains("Certificate is Trusted"),
+            "{key}: {sig}"
+        );
+        let (code, v) = office.verify(&pki, &file);
+        assert_eq!(code, 0, "{key}: {v:#}");
+        assert_eq!(v["signatures"][0]["signer"], cn);
+        // A wrong PIN is said so, and nothing is recorded.
+        let o = office.cmd(
+            &["sign", "1", "--pkcs11", crate::pki::SOFTHSM],
+            &[
+                ("SOFTHSM2_CONF", conf.to_str().unwrap()),
+                ("SARABAN_SIGN_PASSWORD", "000000"),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(3));
+        assert!(common::stderr(&o).contains("PIN"), "{}", common::stderr(&o));
+    }
+}
+
+#[test]
+fn a_letter_signed_by_pyhanko_is_read_right_by_saraban_verify() {
+    let mut pki = Pki::new();
+    let p12 = pki.signer("other", "rsa:2048", "Signed Elsewhere");
+    start(&mut pki);
+    let office = Office::new(false);
+    office.ok(&["show", "1", "--pdf", "issued.pdf"]);
+    std::fs::write(office.path("pw"), PASSWORD).unwrap();
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/py/bin/pyhanko");
+    // pyHanko's default (adbe.pkcs7.detached, not PAdES) and its PAdES signature.
+    for (pades, out, level) in [
+        (false, "by-pyhanko.pdf", serde_json::Value::Null),
+        (true, "by-pyhanko-pades.pdf", serde_json::json!("B-B")),
+    ] {
+        let mut c = Command::new(&python);
+        c.args(["sign", "addsig", "--field", "Sig1"]);
+        if pades {
+            c.arg("--use-pades");
+        }
+        let o = c
+            .args(["pkcs12", "--passfile", "pw", "issued.pdf", out])
+            .arg(&p12)
+            .current_dir(office.dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "pyHanko: {}", common::stderr(&o));
+        let (code, v) = office.verify(&pki, &office.path(out));
+        assert_eq!(code, 0, "{v:#}");
+        let s = &v["signatures"][0];
+        assert_eq!(s["signer"], "Signed Elsewhere");
+        assert_eq!(s["field"], "Sig1");
+        assert_eq!(s["level"], level, "{v:#}");
+        assert_eq!(s["trusted_root"], "Saraban Test Root CA");
+        assert_eq!(v["entry"][0], 1, "the letter is this register's: {v:#}");
+    }
+    // Without the root, the same file is not trusted, and says how to trust it.
+    let o = office.cmd(&["verify", "by-pyhanko.pdf"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("--trust"));
+}
+
+#[test]
+fn a_signed_copy_changed_or_removed_behind_saraban_is_found_by_the_audit() {
+    let mut pki = Pki::new();
+    let p12 = pki.signer("somchai", "ec", "Somchai Jaidee");
+    start(&mut pki);
+    let office = Office::new(false);
+    office.ok(&["sign", "1", "--p12", p12.to_str().unwrap()]);
+    let ok = office.cmd(&["audit", "verify"], &[]);
+    assert!(ok.status.success(), "{}", common::stderr(&ok));
+    // The triggers keep a signed copy as it is.
+    let db = rusqlite::Connection::open(office.path("r.sqlite")).unwrap();
+    assert!(db
+        .execute("UPDATE signatures SET pdf = X'00'", [])
+        .unwrap_err()
+        .to_string()
+        .contains("cannot be changed"));
+    assert!(db.execute("DELETE FROM signatures", []).is_err());
+    // Someone with the file drops them and swaps the copy for another.
+    db.execute_batch("DROP TRIGGER signatures_kept; UPDATE signatures SET pdf = pdf || X'0A';")
+        .unwrap();
+    drop(db);
+    let o = office.cmd(&["audit", "verify"], &[]);
+    assert!(!o.status.success());
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        common::stderr(&o)
+    );
+    assert!(out.contains("signed copy 1"), "{out}");
+    // And one deleted is missed.
+    let db = rusqlite::Connection::open(office.path("r.sqlite")).unwrap();
+    db.execute_batch("DROP TRIGGER signatures_undeletable; DELETE FROM signatures;")
+        .unwrap();
+    drop(db);
+    let o = office.cmd(&["audit", "verify"], &[]);
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        common::stderr(&o)
+    );
+    assert!(
+        !o.status.success() && out.contains("signed copy 1 is missing"),
+        "{out}"
+    );
 }

@@ -846,12 +846,15 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 .map(|r| format!("{}/{}", r.receipt_number, r.year_be));
             // How it was sent (an extension of the entry): each sending.
             let sendings = office.sendings_of(e.id)?;
+            // Who signed it (an extension of the entry): each signature, in order.
+            let signatures = office.signatures(e.id)?;
             if json {
                 let mut v = serde_json::to_value(&e).unwrap_or_default();
                 if let Some(a) = &answers {
                     v["answers"] = a.clone().into();
                 }
                 v["sendings"] = serde_json::to_value(&sendings).unwrap_or_default();
+                v["signatures"] = serde_json::to_value(&signatures).unwrap_or_default();
                 print_line(&v.to_string());
             } else {
                 if let Some(a) = &answers {
@@ -893,6 +896,24 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 ];
                 for (l, v) in labels.iter().zip(values) {
                     print_line(&format!("{l}: {}", printable(&v)));
+                }
+                for s in &signatures {
+                    print_line(&match lang {
+                        Lang::Th => format!(
+                            "ลายมือชื่อที่ {}: {} ({}) {}",
+                            s.seq,
+                            printable(&s.signer),
+                            s.level,
+                            s.signed_at
+                        ),
+                        Lang::En => format!(
+                            "signature {}: {} ({}) {}",
+                            s.seq,
+                            printable(&s.signer),
+                            s.level,
+                            s.signed_at
+                        ),
+                    });
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -270,7 +270,7 @@ impl Pki {
     }
 
     /// A SoftHSM2 token (its own configuration in this folder) holding NAME's key and
-    /// certificate under id 01. Returns the SOFTHSM2_CONF path.
+    /// certificate under id 01. Returns the SOFTHSM2_CONF path. One token per Pki.
     pub fn token(&self, name: &str) -> PathBuf {
         let d = self.dir.path();
         std::fs::create_dir_all(d.join("tokens")).unwrap();
