@@ -8,7 +8,7 @@
 
 use crate::pg;
 
-use saraban::register::{IssueOptions, Location, Register, SearchQuery};
+use saraban::register::{IssueOptions, Location, Register, SearchQuery, Status};
 use saraban::{Letter, Office};
 
 /// This process's folder for what a computer keeps of server registers (anchors, drafts
@@ -297,6 +297,37 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
     }
     assert!(reg.find("มท 9999/ว 1").is_err());
 
+    // A signature: its copy kept in order after the issued PDF, refused on a stale copy
+    // (someone signed meanwhile) and on a cancelled letter.
+    let all = reg.entries(None).unwrap();
+    let issued = all.iter().find(|e| e.status == Status::Issued).unwrap();
+    let base = reg.pdf(issued.id).unwrap();
+    let mut copy = base.clone();
+    copy.extend_from_slice(b"\n% signed\n");
+    let new = |pdf: Vec<u8>, base_sha256: String| saraban::register::NewSignature {
+        letter_id: issued.id,
+        kind: saraban::register::SignatureKind::Pades,
+        signer: "สมชาย ใจดี".into(),
+        position: "ผู้อำนวยการ".into(),
+        certificate: "Test CA #01".into(),
+        level: "B-T".into(),
+        timestamp: Some("2026-12-06T01:00:00+00:00".into()),
+        pdf,
+        base_sha256,
+    };
+    let s = reg.add_signature(&new(copy.clone(), issued.sha256.clone())).unwrap();
+    assert_eq!((s.seq, s.level.as_str(), s.size), (1, "B-T", copy.len() as i64));
+    assert_eq!(reg.signed_pdf(s.id).unwrap(), copy);
+    assert_eq!(reg.signature_by_sha(&s.pdf_sha256).unwrap().unwrap().id, s.id);
+    assert!(reg.add_signature(&new(copy.clone(), issued.sha256.clone())).is_err());
+    assert_eq!(reg.signatures(issued.id).unwrap().len(), 1);
+    assert_eq!(reg.issued_by_sha(&issued.sha256).unwrap(), Some(issued.id));
+    if let Some(c) = all.iter().find(|e| e.status == Status::Cancelled) {
+        let mut n = new(copy.clone(), c.sha256.clone());
+        n.letter_id = c.id;
+        assert!(reg.add_signature(&n).is_err());
+    }
+
     // The register, in order; the audit chain intact.
     let entries: Vec<_> = reg
         .entries(None)
@@ -355,7 +386,7 @@ fn both_engines_pass_the_same_suite_with_the_same_answers() {
     .unwrap();
     let on_server = scenario(&mut server, &office);
     assert_eq!(on_sqlite, on_server);
-    assert_eq!(on_server.audit_entries, 10);
+    assert_eq!(on_server.audit_entries, 11);
 
     // The database was created so that pg_trgm indexes Thai, and the index is used.
     assert_eq!(
