@@ -315,11 +315,21 @@ fn scenario(reg: &mut Register, office: &Office) -> Seen {
         pdf,
         base_sha256,
     };
-    let s = reg.add_signature(&new(copy.clone(), issued.sha256.clone())).unwrap();
-    assert_eq!((s.seq, s.level.as_str(), s.size), (1, "B-T", copy.len() as i64));
+    let s = reg
+        .add_signature(&new(copy.clone(), issued.sha256.clone()))
+        .unwrap();
+    assert_eq!(
+        (s.seq, s.level.as_str(), s.size),
+        (1, "B-T", copy.len() as i64)
+    );
     assert_eq!(reg.signed_pdf(s.id).unwrap(), copy);
-    assert_eq!(reg.signature_by_sha(&s.pdf_sha256).unwrap().unwrap().id, s.id);
-    assert!(reg.add_signature(&new(copy.clone(), issued.sha256.clone())).is_err());
+    assert_eq!(
+        reg.signature_by_sha(&s.pdf_sha256).unwrap().unwrap().id,
+        s.id
+    );
+    assert!(reg
+        .add_signature(&new(copy.clone(), issued.sha256.clone()))
+        .is_err());
     assert_eq!(reg.signatures(issued.id).unwrap().len(), 1);
     assert_eq!(reg.issued_by_sha(&issued.sha256).unwrap(), Some(issued.id));
     if let Some(c) = all.iter().find(|e| e.status == Status::Cancelled) {

@@ -154,7 +154,9 @@ impl Office {
             .args(args)
             .current_dir(self.dir.path())
             .env("LANG", "C")
-            .env("SARABAN_SIGN_PASSWORD", PASSWORD);
+            .env("SARABAN_SIGN_PASSWORD", PASSWORD)
+            // The office's statement key on "this computer": its own folder.
+            .env("SARABAN_KEYS", self.path("keys"));
         for (k, v) in env {
             c.env(k, v);
         }
@@ -680,4 +682,120 @@ fn a_signed_copy_changed_or_removed_behind_saraban_is_found_by_the_audit() {
         !o.status.success() && out.contains("signed copy 1 is missing"),
         "{out}"
     );
+}
+
+/// The last page of a PDF as a 300 dpi scan (PNG).
+fn scan(pdf: &Path, out_prefix: &Path) -> PathBuf {
+    let pages = lopdf::Document::load(pdf).unwrap().get_pages().len();
+    let o = Command::new("pdftoppm")
+        .args(["-r", "300", "-png", "-singlefile", "-f"])
+        .arg(pages.to_string())
+        .arg("-l")
+        .arg(pages.to_string())
+        .arg(pdf)
+        .arg(out_prefix)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    out_prefix.with_extension("png")
+}
+
+/// The text of the statement QR code in a picture, as zbar (no code of ours) reads it.
+fn zbar(picture: &Path) -> String {
+    let o = Command::new("zbarimg")
+        .arg("-q")
+        .arg("--raw")
+        .arg(picture)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .find(|l| l.starts_with("SRB1:"))
+        .unwrap_or_else(|| panic!("zbar reads no statement in {}", picture.display()))
+        .to_string()
+}
+
+fn printed(office: &Office, picture: &Path) -> (i32, serde_json::Value) {
+    let o = office.cmd(&["verify", picture.to_str().unwrap(), "--json"], &[]);
+    (
+        o.status.code().unwrap_or(-1),
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", common::stderr(&o))),
+    )
+}
+
+#[test]
+fn a_printed_letter_verifies_from_a_scan_or_a_photo_and_a_forged_one_is_refused() {
+    let office = Office::new(false);
+    office.ok(&["show", "1", "--pdf", "issued.pdf"]);
+    let page = scan(&office.path("issued.pdf"), &office.path("page"));
+    // Any QR reader reads it as text.
+    let text = zbar(&page);
+    assert!(text.len() < 300, "{text}");
+    let (code, v) = printed(&office, &page);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["statement"]["number"], "มท 0810.2/1", "{v:#}");
+    assert_eq!(v["entry"], 1);
+    // A photo of the corner, close up: turned, blurred, JPEG.
+    let photo = office.path("photo.jpg");
+    let o = Command::new("convert")
+        .arg(&page)
+        .args([
+            "-gravity",
+            "SouthEast",
+            "-crop",
+            "900x600+0+0",
+            "+repage",
+            "-rotate",
+            "-4",
+            "-resize",
+            "150%",
+            "-blur",
+            "0x1",
+            "-quality",
+            "80",
+        ])
+        .arg(&photo)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let (code, v) = printed(&office, &photo);
+    assert_eq!(code, 0, "a photo of the corner: {v:#}");
+
+    // Another office's letter: a key this register does not know.
+    let other = Office::new(false);
+    other.ok(&["show", "1", "--pdf", "theirs.pdf"]);
+    let theirs = scan(&other.path("theirs.pdf"), &office.path("theirs"));
+    let (code, v) = printed(&office, &theirs);
+    assert_eq!(code, 1);
+    assert!(v["refusal"]["unknown-key"].is_string(), "{v:#}");
+
+    // The office's statement with its number changed, printed on another letter.
+    use coset::CborSerializable;
+    let cose = base45::decode(&text["SRB1:".len()..]).unwrap();
+    let mut sign1 = coset::CoseSign1::from_slice(&cose).unwrap();
+    let mut payload: ciborium::Value =
+        ciborium::from_reader(&sign1.payload.clone().unwrap()[..]).unwrap();
+    for (k, v) in payload.as_map_mut().unwrap() {
+        if k.as_integer() == Some(3.into()) {
+            *v = ciborium::Value::Text("มท 0810.2/2".into());
+        }
+    }
+    let mut buf = Vec::new();
+    ciborium::into_writer(&payload, &mut buf).unwrap();
+    sign1.payload = Some(buf);
+    let altered = format!("SRB1:{}", base45::encode(sign1.to_vec().unwrap()));
+    let mut forged = common::letter("memo");
+    forged.qr = vec![serde_json::from_value(serde_json::json!({ "data": altered })).unwrap()];
+    std::fs::write(office.path("forged.json"), forged.to_json()).unwrap();
+    office.ok(&["render", "forged.json", "-o", "forged.pdf"]);
+    let forged_page = scan(&office.path("forged.pdf"), &office.path("forged"));
+    let (code, v) = printed(&office, &forged_page);
+    assert_eq!(code, 1);
+    assert_eq!(v["refusal"], "bad-signature", "{v:#}");
+
+    // A letter later cancelled no longer stands.
+    office.ok(&["cancel", "1", "--reason", "ออกผิด"]);
+    let (code, v) = printed(&office, &page);
+    assert_eq!(code, 1);
+    assert!(v["mismatches"].to_string().contains("cancelled"), "{v:#}");
 }

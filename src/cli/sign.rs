@@ -152,6 +152,24 @@ pub fn verify(
         path: file.to_path_buf(),
         source,
     })?;
+    if !bytes.starts_with(b"%PDF") {
+        // A photo or scan of a printed page: its QR code's signed statement.
+        let office = office.ok_or_else(|| Error::Sign {
+            th: "การตรวจหนังสือที่พิมพ์ออกมาต้องใช้ทะเบียนที่ออกหนังสือ (ระบุ --db)".into(),
+            en: "checking a printed letter needs the register that issued it (give --db)".into(),
+        })?;
+        let check = office.check_printed(&bytes)?;
+        if json {
+            crate::print_line(&serde_json::to_string(&check).unwrap_or_default());
+        } else {
+            print_printed(&check, lang);
+        }
+        return Ok(if check.valid {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let v: Verification = match office {
         Some(o) => o.verify_pdf(&bytes, &roots)?,
         None => Verification {
@@ -170,6 +188,69 @@ pub fn verify(
     } else {
         ExitCode::from(1)
     })
+}
+
+fn print_printed(c: &saraban::service::statement::PrintedCheck, lang: Lang) {
+    use saraban::sign::statement::Refusal;
+    if let Some(st) = &c.statement {
+        say(
+            lang,
+            format!(
+                "คิวอาร์โค้ดรับรอง: หนังสือที่ {} ลงวันที่ {} ลงนามโดยกุญแจของสำนักงาน {}",
+                st.number, st.date, st.kid
+            ),
+            format!(
+                "signed statement: letter {} of {}, signed with the office's key {}",
+                st.number, st.date, st.kid
+            ),
+        );
+    }
+    match &c.refusal {
+        Some(Refusal::NotAStatement) => say(
+            lang,
+            "ไม่พบคิวอาร์โค้ดรับรองของสารบรรณในภาพ (ถ่ายหรือสแกนให้เห็นมุมขวาล่างของหน้าสุดท้ายชัดเจน)".into(),
+            "no Saraban statement QR code found in the picture (photograph or scan the bottom right of the last page, sharp)".into(),
+        ),
+        Some(Refusal::Malformed) => say(
+            lang,
+            "คิวอาร์โค้ดอ่านได้แต่ข้อความรับรองเสียหายหรือถูกแก้ไข".into(),
+            "the QR code reads but its statement is damaged or altered".into(),
+        ),
+        Some(Refusal::UnknownKey(k)) => say(
+            lang,
+            format!("ข้อความรับรองลงนามด้วยกุญแจ {k} ที่ทะเบียนนี้ไม่รู้จัก: ไม่ได้ออกจากสำนักงานนี้ หรือเป็นของปลอม"),
+            format!("the statement is signed with a key ({k}) this register does not know: not issued here, or forged"),
+        ),
+        Some(Refusal::BadSignature) => say(
+            lang,
+            "ลายมือชื่อของข้อความรับรองไม่ถูกต้อง: ข้อความถูกแก้ไขหรือปลอม".into(),
+            "the statement's signature does not match: it was altered or forged".into(),
+        ),
+        None => {}
+    }
+    for (th, en) in &c.mismatches {
+        say(lang, format!("  ✗ {th}"), format!("  ✗ {en}"));
+    }
+    if let Some(id) = c.entry {
+        say(
+            lang,
+            format!("รายการ {id} ในทะเบียน"),
+            format!("entry {id} of the register"),
+        );
+    }
+    say(
+        lang,
+        if c.valid {
+            "ผลการตรวจสอบ: ถูกต้อง".into()
+        } else {
+            "ผลการตรวจสอบ: ไม่ผ่าน".into()
+        },
+        if c.valid {
+            "verdict: valid".into()
+        } else {
+            "verdict: NOT valid".into()
+        },
+    );
 }
 
 fn print_verification(v: &Verification, lang: Lang) {

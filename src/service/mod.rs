@@ -15,6 +15,7 @@ mod profile;
 mod receive;
 mod secrets;
 pub mod sign;
+pub mod statement;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -745,16 +746,33 @@ impl Office {
                 )
             })?;
         }
+        // The signed statement every printed copy carries (statement.rs): without the
+        // office's key (a folder that cannot be written), the letter is issued without it.
+        let sealer = match self.statement_key() {
+            Ok(k) => Some(k),
+            Err(e) => {
+                tracing::warn!("no statement key, the letter carries no signed statement: {e}");
+                None
+            }
+        };
         let Office {
             register, press, ..
         } = self;
         let register = register.as_mut().ok_or_else(no_register)?;
         register.issue(letter, opts, |l| {
-            let doc = press.typesetter.typeset_with(
+            let mut doc = press.typesetter.typeset_with(
                 l,
                 press.emblem.clone(),
                 &LayoutOptions::default(),
             )?;
+            if let Some((register_id, key)) = &sealer {
+                let text = statement::statement_of(l, register_id, key)?;
+                crate::typeset::layout::signature::add_statement(
+                    &mut doc,
+                    &text,
+                    crate::typeset::layout::Geometry::for_letter(l),
+                )?;
+            }
             press.writer.write(&doc, &press.pdf_options)
         })
     }

@@ -24,6 +24,7 @@ pub mod cms;
 pub mod key;
 pub mod ltv;
 pub mod pdf;
+pub mod statement;
 pub mod tsa;
 pub mod verify;
 

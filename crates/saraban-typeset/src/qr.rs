@@ -9,14 +9,18 @@ const QUIET: usize = 4;
 /// The QR code of `data` as filled rectangles in a square of `side` points, quiet zone
 /// included, at error-correction level M.
 pub fn qr_shape(data: &str, side: f32) -> Result<Shape> {
-    let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| {
-            Error::input(
-                "qr",
-                format!("สร้าง QR code ไม่ได้ ({e}): ข้อมูลอาจยาวเกินไป"),
-                format!("cannot make the QR code ({e}): the data may be too long"),
-            )
-        })?;
+    qr_shape_at(data, side, qrcode::EcLevel::M)
+}
+
+/// As [`qr_shape`], at error-correction level `ec`.
+pub fn qr_shape_at(data: &str, side: f32, ec: qrcode::EcLevel) -> Result<Shape> {
+    let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), ec).map_err(|e| {
+        Error::input(
+            "qr",
+            format!("สร้าง QR code ไม่ได้ ({e}): ข้อมูลอาจยาวเกินไป"),
+            format!("cannot make the QR code ({e}): the data may be too long"),
+        )
+    })?;
     let w = code.width();
     let colors = code.to_colors();
     let module = side / (w + 2 * QUIET) as f32;

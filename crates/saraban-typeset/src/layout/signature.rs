@@ -4,8 +4,29 @@
 //! of exactly the space's size. The signing writes that page as the signature field's
 //! appearance; the letter's own (ชื่อเต็ม) and position lines stay below it as printed.
 
+use super::Geometry;
 use crate::frame::{mm, Color, Document, Frame, Item, Point, Size};
 use crate::{FontStyle, Typesetter};
+use saraban_model::error::Result;
+
+/// The side of the printed statement's QR code, quiet zone included (mm).
+pub const STATEMENT_MM: f32 = 17.0;
+/// Its distance from the bottom edge of the paper: clear of what printers cannot print.
+pub const STATEMENT_BOTTOM_MM: f32 = 3.0;
+
+/// Puts the QR code of a signed statement (`saraban-sign`'s `statement`) in the bottom
+/// margin of the last page, at the right text edge: below the text (the margin is 2 cm),
+/// clear of the secrecy mark (centred) and the file copy's initials (in the text area).
+pub fn add_statement(doc: &mut Document, text: &str, g: Geometry) -> Result<()> {
+    let side = mm(STATEMENT_MM);
+    let shape = crate::qr::qr_shape_at(text, side, qrcode::EcLevel::L)?;
+    if let Some(last) = doc.pages.last_mut() {
+        let x = g.r() - side;
+        let y = mm(g.page_h - STATEMENT_BOTTOM_MM) - side;
+        last.push(Point::new(x, y), Item::Shape(shape));
+    }
+    Ok(())
+}
 
 /// The ink: the dark blue of a pen.
 pub const INK: Color = Color(0.05, 0.12, 0.45);
