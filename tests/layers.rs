@@ -19,6 +19,7 @@ const STAGES: &[&str] = &[
     "saraban-pdf",
     "saraban-receive",
     "saraban-mail",
+    "saraban-sign",
     "saraban-register",
 ];
 
@@ -69,6 +70,10 @@ fn each_stage_depends_only_on_the_stages_below_it() {
     let mail = saraban_deps(&root().join("crates/saraban-mail/Cargo.toml"));
     assert!(!mail.contains("saraban-register") && !mail.contains("saraban-receive"));
     assert!(!register.contains("saraban-mail"));
+    // Signatures are CMS and PDF bytes: the office records them and draws their look.
+    let sign = saraban_deps(&root().join("crates/saraban-sign/Cargo.toml"));
+    assert_eq!(sign, BTreeSet::from(["saraban-model".to_string()]));
+    assert!(!register.contains("saraban-sign"));
     // Nothing below the register knows it; the typesetter never writes PDF.
     for low in ["saraban-thai", "saraban-model", "saraban-typeset"] {
         let deps = saraban_deps(&root().join("crates").join(low).join("Cargo.toml"));

@@ -799,3 +799,56 @@ fn a_printed_letter_verifies_from_a_scan_or_a_photo_and_a_forged_one_is_refused(
     assert_eq!(code, 1);
     assert!(v["mismatches"].to_string().contains("cancelled"), "{v:#}");
 }
+
+#[test]
+fn a_typed_name_is_recorded_with_who_typed_it_and_a_certificate_may_sign_after() {
+    let mut pki = Pki::new();
+    let p12 = pki.signer("somchai", "rsa:2048", "Somchai Jaidee");
+    start(&mut pki);
+    let office = Office::new(false);
+    let out = office.ok(&[
+        "sign",
+        "1",
+        "--typed",
+        "นายสมชาย ใจดี",
+        "-o",
+        "typed.pdf",
+        "--json",
+    ]);
+    let signed: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(signed["signature"]["kind"], "typed");
+    assert_eq!(signed["signature"]["level"], "typed");
+    assert!(!signed["signature"]["signed_by"]
+        .as_str()
+        .unwrap()
+        .is_empty());
+    let text = Command::new("pdftotext")
+        .arg(office.path("typed.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("ลงชื่อโดยพิมพ์ชื่อ") && text.contains("นายสมชาย ใจดี"),
+        "{text}"
+    );
+    qpdf_check(&office.path("typed.pdf"));
+    let audit = office.cmd(&["audit", "verify"], &[]);
+    assert!(audit.status.success(), "{}", common::stderr(&audit));
+    // An empty name is refused.
+    let o = office.cmd(&["sign", "1", "--typed", "  "], &[]);
+    assert!(!o.status.success());
+    // A certificate's signature after it covers the typed name.
+    office.ok(&[
+        "sign",
+        "1",
+        "--p12",
+        p12.to_str().unwrap(),
+        "-o",
+        "both.pdf",
+    ]);
+    let (code, v) = office.verify(&pki, &office.path("both.pdf"));
+    assert_eq!(code, 0, "{v:#}");
+    let ph = pyhanko(&pki, &office.path("both.pdf"), false);
+    assert_eq!(ph[0]["bottom_line"], true, "{ph:#?}");
+}

@@ -1133,3 +1133,95 @@ pub async fn dismiss_mail(state: State<'_, AppState>, id: i64) -> Answer<Vec<Mai
     })
     .await
 }
+
+// ---- Signatures: signing an issued letter, verifying a file ------------------------------
+
+use saraban::service::sign::{KeySource, SignRequest, Signed, VerifyView};
+
+/// Asks for the signer's key file (PKCS #12); kept for the signing that follows. Its name,
+/// or `None` when the clerk cancelled.
+#[tauri::command]
+pub async fn choose_signing_key<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<String>> {
+    let picked = dialog(&app, |app| {
+        dialogs::pick(app, "เลือกไฟล์กุญแจของผู้ลงนาม", Filter::SIGNING_KEY)
+    })
+    .await?;
+    let name = picked
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    if picked.is_some() {
+        *lock(&state.signing_key) = picked;
+    }
+    Ok(name)
+}
+
+/// The office's time-stamp authority, if set.
+#[tauri::command]
+pub async fn tsa_url(state: State<'_, AppState>) -> Answer<Option<String>> {
+    on_office(&state, |o| o.tsa_url()).await
+}
+
+/// Signs an issued letter with the key file chosen and its password (used for this
+/// signing only, never kept); the time-stamp authority given becomes the office's.
+#[tauri::command]
+pub async fn sign_letter(
+    state: State<'_, AppState>,
+    id: i64,
+    password: String,
+    tsa: Option<String>,
+    position: Option<String>,
+) -> Answer<Signed> {
+    let Some(file) = lock(&state.signing_key).clone() else {
+        return Err(Failure {
+            message: "เลือกไฟล์กุญแจของผู้ลงนามก่อน (.p12 หรือ .pfx)".into(),
+            problems: vec![],
+        });
+    };
+    on_office(&state, move |o| {
+        let tsa = tsa.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        if tsa != o.tsa_url()? {
+            o.set_tsa_url(tsa.as_deref())?;
+        }
+        o.sign(
+            id,
+            &SignRequest {
+                key: KeySource::Pkcs12 { file, password },
+                tsa,
+                position: position.filter(|p| !p.trim().is_empty()),
+            },
+        )
+    })
+    .await
+}
+
+/// Asks for a file — a signed PDF, or a photo or scan of a printed page — and verifies it.
+/// `None` when the clerk cancelled.
+#[tauri::command]
+pub async fn verify_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<VerifyView>> {
+    let picked = dialog(&app, |app| {
+        dialogs::pick(app, "เลือกหนังสือที่จะตรวจสอบ", Filter::VERIFY)
+    })
+    .await?;
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    on_office(&state, move |o| {
+        let bytes = std::fs::read(&path).map_err(|source| saraban::Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        o.verify_view(&name, &bytes).map(Some)
+    })
+    .await
+}

@@ -25,6 +25,12 @@ impl Filter {
     pub const JSON: Filter = Filter("หนังสือ (JSON)", &["json"]);
     pub const DIRECTORY: Filter = Filter("ทำเนียบที่อยู่ (CSV, Excel)", &["csv", "xlsx"]);
     pub const CERTIFICATE: Filter = Filter("ใบรับรอง (PEM)", &["pem", "crt", "cer"]);
+    pub const SIGNING_KEY: Filter =
+        Filter("กุญแจและใบรับรอง (PKCS #12: .p12, .pfx)", &["p12", "pfx"]);
+    pub const VERIFY: Filter = Filter(
+        "หนังสือที่จะตรวจสอบ (PDF, ภาพถ่ายหรือภาพสแกน)",
+        &["pdf", "png", "jpg", "jpeg"],
+    );
     pub const REGISTER: Filter = Filter("ทะเบียน (SQLite)", &["sqlite", "db"]);
     pub const RECEIVED: Filter = Filter(
         "หนังสือรับ (PDF, ภาพสแกน, อีเมล)",

@@ -40,6 +40,8 @@ pub struct AppState {
     pub mail_source: Mutex<Option<(i64, Vec<saraban::service::Received>)>>,
     /// The enclosures the clerk chose for the letter about to be sent by e-mail.
     pub enclosures: Mutex<Vec<PathBuf>>,
+    /// The signer's key file (PKCS #12) the clerk chose for the letter about to be signed.
+    pub signing_key: Mutex<Option<PathBuf>>,
 }
 
 /// When the process started (for the start-up figure of `make app-bench`).
@@ -77,6 +79,7 @@ impl AppState {
             waiting: Mutex::new(Vec::new()),
             mail_source: Mutex::new(None),
             enclosures: Mutex::new(Vec::new()),
+            signing_key: Mutex::new(None),
         }
     }
 

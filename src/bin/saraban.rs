@@ -331,8 +331,12 @@ enum Command {
         /// Its id or number.
         id: String,
         /// The signer's PKCS #12 file (.p12, .pfx).
-        #[arg(long, conflicts_with = "pkcs11")]
+        #[arg(long, conflicts_with_all = ["pkcs11", "typed"])]
         p12: Option<PathBuf>,
+        /// Without a certificate: the signer's name typed, as the 2564 amendment allows in a
+        /// system that identified them (recorded with who typed it).
+        #[arg(long, conflicts_with = "pkcs11")]
+        typed: Option<String>,
         /// The token's PKCS #11 module (its maker's .so or .dll).
         #[arg(long)]
         pkcs11: Option<PathBuf>,
@@ -625,6 +629,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         Command::Sign {
             id,
             p12,
+            typed,
             pkcs11,
             slot,
             tsa,
@@ -633,6 +638,9 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             json,
         } => {
             let mut office = open_office(&cli.db, Access::Write, &OfficeSettings::default())?;
+            if let Some(name) = typed {
+                return sign_cli::sign_typed(&mut office, &id, &name, position, output, json, lang);
+            }
             sign_cli::sign(
                 &mut office,
                 &id,

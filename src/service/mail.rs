@@ -398,7 +398,8 @@ impl Office {
             });
         }
         let letter = self.issued_letter(id)?;
-        let pdf = self.issued_pdf(id)?;
+        // The copy handed out: signed, once it is.
+        let pdf = self.latest_pdf(id)?;
         let agency = self.profile().map(|p| p.agency).unwrap_or_default();
         let agency = if agency.trim().is_empty() {
             mb.address.clone()

@@ -844,17 +844,18 @@ impl Office {
         self.reg()?.pdf(id)
     }
 
-    /// The PDF of an issued letter as it is handed out (saved, printed, shown): the stored
-    /// original, and when the letter was cancelled, that original with a red ยกเลิก and
+    /// The PDF of an issued letter as it is handed out (saved, printed, shown, sent): the
+    /// stored original or, once signed, its last signed copy; and when the letter was cancelled, that original with a red ยกเลิก and
     /// the register's note (reason, date) over every page. The register's bytes never
     /// change; `saraban show --pdf` still writes them exactly.
     pub fn handed_out_pdf(&self, id: i64) -> Result<Vec<u8>> {
         let reg = self.reg()?;
         let entry = reg.entry(id)?;
-        let original = reg.pdf(id)?;
         if entry.status != crate::register::Status::Cancelled {
-            return Ok(original);
+            // A signed letter is handed out as its last signed copy.
+            return self.latest_pdf(id);
         }
+        let original = reg.pdf(id)?;
         let letter = reg.issued_letter(id)?;
         let g = crate::typeset::layout::Geometry::for_letter(&letter);
         let size = crate::typeset::Size {

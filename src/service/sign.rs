@@ -199,40 +199,9 @@ impl Office {
         });
 
         // The field: in the signature space for the one who signs; a countersigner's
-        // beside it, to the left, where the page has room.
-        let (page, mut rect) = self.signature_space(&letter)?;
-        let w = rect[2] - rect[0];
-        if seq > 1 {
-            let shift = (w + 6.0) * (seq - 1) as f32;
-            if rect[0] - shift >= 36.0 {
-                rect[0] -= shift;
-                rect[2] -= shift;
-            } else {
-                rect[1] -= 60.0 * (seq - 1) as f32;
-                rect[3] -= 60.0 * (seq - 1) as f32;
-            }
-        }
-        let local = now.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
-        let time = format!(
-            "{} {}",
-            thai_short_date(local.date_naive()),
-            crate::thai::to_thai_digits(&local.format("%H.%M น.").to_string())
-        );
-        let size = crate::typeset::Size {
-            w,
-            h: rect[3] - rect[1],
-        };
-        let doc = crate::typeset::layout::signature::appearance(
-            &self.press.typesetter,
-            &crate::typeset::layout::signature::AppearanceText {
-                heading: "ลงนามด้วยลายมือชื่ออิเล็กทรอนิกส์",
-                name: &who,
-                position: &position,
-                time: &time,
-            },
-            size,
-        );
-        let appearance = self.press.writer.write(&doc, &Default::default())?;
+        // beside it.
+        let (page, rect) = self.field_rect(&letter, seq)?;
+        let appearance = self.appearance("ลงนามด้วยลายมือชื่ออิเล็กทรอนิกส์", &who, &position, rect)?;
 
         let tsa_url = match &req.tsa {
             Some(u) => Some(u.clone()),
@@ -353,6 +322,126 @@ impl Office {
         })
     }
 
+    /// Signs with the name typed (ระเบียบฯ ๒๕๖๔: in a system that identified the signer, the
+    /// name may be typed instead of signed): no certificate; the name, position and time
+    /// shown in the signature space, the copy recorded with who typed it (this computer's
+    /// account) in the register and its audit chain.
+    pub fn sign_typed(&mut self, id: i64, name: &str, position: Option<&str>) -> Result<Signed> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(sign_err(
+                "พิมพ์ชื่อผู้ลงนาม".into(),
+                "type the signer's name".into(),
+            ));
+        }
+        let entry = self.reg()?.entry(id)?;
+        if entry.status != Status::Issued {
+            return Err(sign_err(
+                format!(
+                    "ลงนามหนังสือ {} ไม่ได้: ลงนามได้เฉพาะหนังสือที่ออกเลขแล้วและไม่ถูกยกเลิก",
+                    entry.number
+                ),
+                format!(
+                    "cannot sign {}: only issued letters that are not cancelled can be signed",
+                    entry.number
+                ),
+            ));
+        }
+        let letter = self.reg()?.issued_letter(id)?;
+        let seq = self.reg()?.signatures(id)?.len() + 1;
+        let position = position.map(str::to_string).unwrap_or_else(|| {
+            if seq == 1 {
+                letter
+                    .signer
+                    .as_ref()
+                    .map(|s| s.position_lines().join(" "))
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
+        });
+        let base = self.latest_pdf(id)?;
+        let base_sha = crate::sign::sha256_hex(&base);
+        let (page, rect) = self.field_rect(&letter, seq)?;
+        let appearance = self.appearance("ลงชื่อโดยพิมพ์ชื่อ (ระเบียบฯ ๒๕๖๔)", name, &position, rect)?;
+        let out = pdf::annotate(
+            &base,
+            &pdf::Field {
+                page,
+                rect,
+                appearance: Some(appearance),
+                name: format!("ลายมือชื่อ{seq}"),
+            },
+            &format!("ลงชื่อ {name} โดยพิมพ์ชื่อ"),
+        )?;
+        let signature = self.reg_mut()?.add_signature(&NewSignature {
+            letter_id: id,
+            kind: SignatureKind::Typed,
+            signer: name.to_string(),
+            position,
+            certificate: String::new(),
+            level: "typed".into(),
+            timestamp: None,
+            pdf: out,
+            base_sha256: base_sha,
+        })?;
+        Ok(Signed {
+            signature,
+            number: entry.number,
+            notes: Vec::new(),
+        })
+    }
+
+    /// The rectangle of the `seq`th signature: the signature space for the first, a
+    /// countersigner's beside it to the left where the page has room, else below.
+    fn field_rect(&self, letter: &crate::Letter, seq: usize) -> Result<(usize, [f32; 4])> {
+        let (page, mut rect) = self.signature_space(letter)?;
+        let w = rect[2] - rect[0];
+        if seq > 1 {
+            let shift = (w + 6.0) * (seq - 1) as f32;
+            if rect[0] - shift >= 36.0 {
+                rect[0] -= shift;
+                rect[2] -= shift;
+            } else {
+                rect[1] -= 60.0 * (seq - 1) as f32;
+                rect[3] -= 60.0 * (seq - 1) as f32;
+            }
+        }
+        Ok((page, rect))
+    }
+
+    /// The appearance of a signature in `rect`: a one-page PDF of its size.
+    fn appearance(
+        &self,
+        heading: &str,
+        name: &str,
+        position: &str,
+        rect: [f32; 4],
+    ) -> Result<Vec<u8>> {
+        let local = chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
+        let time = format!(
+            "{} {}",
+            thai_short_date(local.date_naive()),
+            crate::thai::to_thai_digits(&local.format("%H.%M น.").to_string())
+        );
+        let size = crate::typeset::Size {
+            w: rect[2] - rect[0],
+            h: rect[3] - rect[1],
+        };
+        let doc = crate::typeset::layout::signature::appearance(
+            &self.press.typesetter,
+            &crate::typeset::layout::signature::AppearanceText {
+                heading,
+                name,
+                position,
+                time: &time,
+            },
+            size,
+        );
+        self.press.writer.write(&doc, &Default::default())
+    }
+
     /// The signature space of a letter as laid out: its page (from 0) and rectangle in PDF
     /// points (origin bottom left).
     fn signature_space(&self, letter: &crate::Letter) -> Result<(usize, [f32; 4])> {
@@ -430,4 +519,122 @@ fn first_revisions(bytes: &[u8]) -> Vec<&[u8]> {
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|c| format!("{c:02x}")).collect()
+}
+
+/// One signature as the app shows it (Thai).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SignatureView {
+    pub field: String,
+    pub signer: String,
+    pub issuer: String,
+    /// PAdES level (`B-B`, `B-T`, `B-LT`), or null when not a PAdES signature.
+    pub level: Option<String>,
+    /// When the time-stamp authority says it existed (Thai), else the time claimed.
+    pub time: String,
+    /// Whether the time is a time-stamp's.
+    pub timestamped: bool,
+    /// The trusted root it chains to.
+    pub trusted_root: Option<String>,
+    /// What is wrong (Thai), empty when valid.
+    pub problems: Vec<String>,
+    /// Data (signatures, validation data) was added after it, the content unchanged.
+    pub added_after: bool,
+    pub valid: bool,
+}
+
+/// What the verification screen shows of a file: a signed PDF or a picture of a page.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VerifyView {
+    /// The file's name.
+    pub file: String,
+    /// `pdf` or `printed`.
+    pub kind: String,
+    pub valid: bool,
+    /// The signatures of a PDF.
+    pub signatures: Vec<SignatureView>,
+    /// The letter of this register it is (its number), if it is one.
+    pub number: Option<String>,
+    #[ts(type = "number | null")]
+    pub entry: Option<i64>,
+    /// What the verdict rests on, sentence by sentence (Thai).
+    pub notes: Vec<String>,
+}
+
+impl Office {
+    /// Verifies a file as the app's verification screen shows it: a PDF's signatures, or
+    /// a photo or scan's signed statement.
+    pub fn verify_view(&self, name: &str, bytes: &[u8]) -> Result<VerifyView> {
+        let when = |t: &str| super::receive::thai_when(t);
+        if bytes.starts_with(b"%PDF") {
+            let v = self.verify_pdf(bytes, &[])?;
+            let mut notes = Vec::new();
+            if v.report.signatures.is_empty() {
+                notes.push("ไม่มีลายมือชื่ออิเล็กทรอนิกส์ในไฟล์นี้".to_string());
+            }
+            if v.kept_copy {
+                notes.push("ตรงกับฉบับที่ทะเบียนเก็บไว้ทุกไบต์".to_string());
+            }
+            let number = v.entry.as_ref().map(|(_, n)| n.clone());
+            return Ok(VerifyView {
+                file: name.to_string(),
+                kind: "pdf".into(),
+                valid: v.report.valid,
+                signatures: v
+                    .report
+                    .signatures
+                    .iter()
+                    .map(|s| SignatureView {
+                        field: s.field.clone(),
+                        signer: s.signer.clone(),
+                        issuer: s.issuer.clone(),
+                        level: s.level.map(|l| l.as_str().to_string()),
+                        time: s
+                            .timestamp
+                            .as_ref()
+                            .map(|t| when(&t.time))
+                            .or_else(|| s.claimed_time.as_deref().map(when))
+                            .unwrap_or_default(),
+                        timestamped: s.timestamp.as_ref().is_some_and(|t| t.valid),
+                        trusted_root: s.trusted_root.clone(),
+                        problems: s.problems.iter().map(|p| p.th.clone()).collect(),
+                        added_after: s.later_revisions && !s.changed_after,
+                        valid: s.valid,
+                    })
+                    .collect(),
+                number,
+                entry: v.entry.map(|(id, _)| id),
+                notes,
+            });
+        }
+        let c = self.check_printed(bytes)?;
+        use crate::sign::statement::Refusal;
+        let mut notes: Vec<String> = Vec::new();
+        match &c.refusal {
+            Some(Refusal::NotAStatement) => notes
+                .push("ไม่พบคิวอาร์โค้ดรับรองในภาพ: สแกนที่ ๓๐๐ dpi หรือถ่ายมุมขวาล่างของหน้าสุดท้ายให้ชัด".into()),
+            Some(Refusal::Malformed) => {
+                notes.push("คิวอาร์โค้ดอ่านได้ แต่ข้อความรับรองเสียหายหรือถูกแก้ไข".into())
+            }
+            Some(Refusal::UnknownKey(_)) => notes.push(
+                "ข้อความรับรองลงนามด้วยกุญแจที่ทะเบียนนี้ไม่รู้จัก: ไม่ได้ออกจากสำนักงานนี้ หรือเป็นของปลอม".into(),
+            ),
+            Some(Refusal::BadSignature) => {
+                notes.push("ลายมือชื่อของข้อความรับรองไม่ถูกต้อง: ข้อความถูกแก้ไขหรือปลอม".into())
+            }
+            None => notes.push("ข้อความรับรองในคิวอาร์โค้ดลงนามด้วยกุญแจของสำนักงานนี้".into()),
+        }
+        notes.extend(c.mismatches.iter().map(|(th, _)| th.clone()));
+        Ok(VerifyView {
+            file: name.to_string(),
+            kind: "printed".into(),
+            valid: c.valid,
+            signatures: Vec::new(),
+            number: c
+                .statement
+                .as_ref()
+                .map(|s| crate::thai::to_thai_digits(&s.number)),
+            entry: c.entry,
+            notes,
+        })
+    }
 }

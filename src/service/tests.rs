@@ -216,6 +216,12 @@ fn typescript_bindings_are_current() {
         crate::register::SendingStatus::decl(&cfg),
         crate::register::MailIn::decl(&cfg),
         crate::register::MailState::decl(&cfg),
+        // Signatures.
+        crate::register::Signature::decl(&cfg),
+        crate::register::SignatureKind::decl(&cfg),
+        super::sign::Signed::decl(&cfg),
+        super::sign::SignatureView::decl(&cfg),
+        super::sign::VerifyView::decl(&cfg),
     ];
     let mut text = String::from(
         "// Generated from the Rust types by `SARABAN_WRITE_BINDINGS=1 cargo test bindings`.\n// Do not edit: change the Rust type and generate again.\n\n",

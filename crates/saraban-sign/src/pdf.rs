@@ -356,6 +356,54 @@ fn fill(
     Ok(())
 }
 
+/// `original` with a name typed in place of a signature (the 2564 amendment's typed
+/// name): a stamp annotation showing `field`'s appearance, in an incremental update (no
+/// cryptographic signature; the register records who typed it).
+pub fn annotate(original: &[u8], field: &Field, contents: &str) -> Result<Vec<u8>> {
+    let mut up = Update::new(original)?;
+    let pages = up.doc.get_pages();
+    let page_id = *pages
+        .values()
+        .nth(field.page)
+        .ok_or_else(|| broken(format!("no page {}", field.page + 1)))?;
+    let ap_id = up.new_id();
+    let w = (field.rect[2] - field.rect[0]).abs();
+    let h = (field.rect[3] - field.rect[1]).abs();
+    let mark = field
+        .appearance
+        .as_ref()
+        .ok_or_else(|| broken("a typed name needs its appearance"))?;
+    import_form(&mut up, ap_id, mark, w, h)?;
+    let annot_id = up.new_id();
+    let mut annot = Dictionary::new();
+    annot.set("Type", Object::Name(b"Annot".to_vec()));
+    annot.set("Subtype", Object::Name(b"Stamp".to_vec()));
+    annot.set("NM", pdf_string(&field.name));
+    annot.set("Contents", pdf_string(contents));
+    annot.set(
+        "Rect",
+        Object::Array(field.rect.iter().map(|v| Object::Real(*v)).collect()),
+    );
+    annot.set("P", Object::Reference(page_id));
+    annot.set("F", Object::Integer(4 | 128));
+    let mut ap = Dictionary::new();
+    ap.set("N", Object::Reference(ap_id));
+    annot.set("AP", Object::Dictionary(ap));
+    up.put_object(annot_id, &Object::Dictionary(annot));
+    let mut page = up.doc.get_dictionary(page_id).map_err(broken)?.clone();
+    let mut annots = match page.get(b"Annots") {
+        Ok(o) => match up.resolve(o) {
+            Object::Array(a) => a,
+            _ => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    };
+    annots.push(Object::Reference(annot_id));
+    page.set("Annots", Object::Array(annots));
+    up.put_object(page_id, &Object::Dictionary(page));
+    up.finish()
+}
+
 /// `pdf` with a document security store (PAdES B-LT): the certificates, OCSP answers and
 /// CRLs (DER) a verifier needs to check the signatures without a network. Earlier DSS
 /// entries are kept.

@@ -1227,6 +1227,117 @@ receipt_id: number | null, };
 
 export type MailState = "new" | "received" | "no_letter" | "dismissed" | "refused" | "acknowledgment";
 
+export type Signature = { id: number, 
+/**
+ * The letter (register entry).
+ */
+letter_id: number, 
+/**
+ * 1 for the one who signs, 2 and on for countersigners.
+ */
+seq: number, kind: SignatureKind, 
+/**
+ * Who signed (the certificate's name, or the name typed).
+ */
+signer: string, 
+/**
+ * Their position as the letter shows it.
+ */
+position: string, 
+/**
+ * The certificate: its issuer and serial number (empty for a typed name).
+ */
+certificate: string, 
+/**
+ * PAdES B-B, B-T, B-LT, or `typed`.
+ */
+level: string, 
+/**
+ * When it was signed (this computer's clock).
+ */
+signed_at: string, 
+/**
+ * When the time-stamp authority says it existed (B-T and above).
+ */
+timestamp: string | null, 
+/**
+ * The account that signed in Saraban.
+ */
+signed_by: string, 
+/**
+ * The SHA-256 of the signed copy.
+ */
+pdf_sha256: string, 
+/**
+ * Its size in bytes.
+ */
+size: number, };
+
+export type SignatureKind = "pades" | "typed";
+
+export type Signed = { 
+/**
+ * The signature as recorded.
+ */
+signature: Signature, 
+/**
+ * The letter's number.
+ */
+number: string, 
+/**
+ * What did not go as asked (no time-stamp, no validation data), each a sentence in
+ * Thai and in English.
+ */
+notes: Array<[string, string]>, };
+
+export type SignatureView = { field: string, signer: string, issuer: string, 
+/**
+ * PAdES level (`B-B`, `B-T`, `B-LT`), or null when not a PAdES signature.
+ */
+level: string | null, 
+/**
+ * When the time-stamp authority says it existed (Thai), else the time claimed.
+ */
+time: string, 
+/**
+ * Whether the time is a time-stamp's.
+ */
+timestamped: boolean, 
+/**
+ * The trusted root it chains to.
+ */
+trusted_root: string | null, 
+/**
+ * What is wrong (Thai), empty when valid.
+ */
+problems: Array<string>, 
+/**
+ * Data (signatures, validation data) was added after it, the content unchanged.
+ */
+added_after: boolean, valid: boolean, };
+
+export type VerifyView = { 
+/**
+ * The file's name.
+ */
+file: string, 
+/**
+ * `pdf` or `printed`.
+ */
+kind: string, valid: boolean, 
+/**
+ * The signatures of a PDF.
+ */
+signatures: Array<SignatureView>, 
+/**
+ * The letter of this register it is (its number), if it is one.
+ */
+number: string | null, entry: number | null, 
+/**
+ * What the verdict rests on, sentence by sentence (Thai).
+ */
+notes: Array<string>, };
+
 /** The letter kinds, in the order the forms list them (Kind::ALL). */
 export const KINDS: Kind[] = ["external", "memo", "stamped", "order", "announcement"];
 

@@ -2,7 +2,7 @@
 // `SARABAN_WRITE_BINDINGS=1 cargo test -p saraban-app commands_ts`. Do not edit: change
 // the command and generate again. The UI calls the commands through lib/api.ts.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { AddressEntry, AuditReport, BookProgress, Courtesy, DraftInfo, DraftVersion, Entry, ExportFormat, FetchReport, Finding, Issued, Kind, KindChange, Letter, MailIn, MailboxSetup, NextNumber, OfficeProfile, OfficeSetup, Opened, Receipt, ReceiptQuery, Received, ReceivedFields, Recipient, Routed, RoutingStep, SearchPage, SearchQuery, SendReport, Sending } from "./bindings";
+import type { AddressEntry, AuditReport, BookProgress, Courtesy, DraftInfo, DraftVersion, Entry, ExportFormat, FetchReport, Finding, Issued, Kind, KindChange, Letter, MailIn, MailboxSetup, NextNumber, OfficeProfile, OfficeSetup, Opened, Receipt, ReceiptQuery, Received, ReceivedFields, Recipient, Routed, RoutingStep, SearchPage, SearchQuery, SendReport, Sending, Signed, VerifyView } from "./bindings";
 
 export const commands = {
   officeSetup: (): Promise<OfficeSetup> => invoke<OfficeSetup>("office_setup"),
@@ -78,4 +78,8 @@ export const commands = {
   fetchedMail: (): Promise<MailIn[]> => invoke<MailIn[]>("fetched_mail"),
   openMail: (id: number): Promise<Opened> => invoke<Opened>("open_mail", { id }),
   dismissMail: (id: number): Promise<MailIn[]> => invoke<MailIn[]>("dismiss_mail", { id }),
+  chooseSigningKey: (): Promise<string | null> => invoke<string | null>("choose_signing_key"),
+  tsaUrl: (): Promise<string | null> => invoke<string | null>("tsa_url"),
+  signLetter: (id: number, password: string, tsa: string | null, position: string | null): Promise<Signed> => invoke<Signed>("sign_letter", { id, password, tsa, position }),
+  verifyFile: (): Promise<VerifyView | null> => invoke<VerifyView | null>("verify_file"),
 };
