@@ -238,9 +238,10 @@ fn an_older_register_file_is_indexed_again_when_opened() {
         conn.execute("UPDATE letters_fts SET text = ?1", [&older])
             .unwrap();
         // Schema 2 had no incoming register either (schema 4 brought it), nor the index of
-        // replies (schema 5), nor the mailbox's records (schema 6).
+        // replies (schema 5), nor the mailbox's records (schema 6), nor signatures (7).
         conn.execute_batch(
-            "DROP TABLE mail_seen; DROP TABLE mail_in; DROP TABLE sendings; DROP TABLE addresses;
+            "DROP TABLE signatures; DELETE FROM settings WHERE key LIKE 'statement.%';
+             DROP TABLE mail_seen; DROP TABLE mail_in; DROP TABLE sendings; DROP TABLE addresses;
              DROP TABLE receipt_steps; DROP TABLE received; DROP TABLE receipt_years;
              DROP INDEX letters_reply_to;",
         )

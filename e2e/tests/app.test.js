@@ -854,6 +854,88 @@ test("the saraban@ mailbox: a circular sent, the outbox while the server is away
   }
 });
 
+test("sign an issued letter with a key file, then verify the signed PDF and a photo of its printed page", async () => {
+  // A throw-away authority and the signer's PKCS #12 file (openssl), its root trusted by
+  // the office on the command line.
+  const pki = fs.mkdtempSync(path.join(work, "pki-"));
+  const ssl = (...args) => execFileSync("openssl", args, { cwd: pki, stdio: ["ignore", "ignore", "pipe"] });
+  ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "30", "-subj", "/CN=Saraban Test Root CA");
+  ssl("req", "-new", "-utf8", "-newkey", "rsa:2048", "-nodes", "-keyout", "s.key", "-out", "s.csr", "-subj", "/CN=สมชาย ใจดี/O=Saraban Test");
+  fs.writeFileSync(path.join(pki, "ext"), "keyUsage=critical,digitalSignature,nonRepudiation\n");
+  ssl("x509", "-req", "-in", "s.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-extfile", "ext", "-out", "s.crt");
+  ssl("pkcs12", "-export", "-inkey", "s.key", "-in", "s.crt", "-certfile", "ca.crt", "-out", "signer.p12", "-passout", "pass:รหัส1234");
+  execFileSync(CLI, ["--db", DB, "trust", "add", path.join(pki, "ca.crt")]);
+  const file = path.join(work, "to-sign.json");
+  fs.writeFileSync(file, JSON.stringify({ ...LETTER, subject: "ขอส่งหนังสือที่ลงนามอิเล็กทรอนิกส์" }));
+  const issued = JSON.parse(execFileSync(CLI, ["--db", DB, "issue", file, "--json"], { encoding: "utf8" }));
+
+  const only = (name, from) => {
+    for (const f of fs.readdirSync(dialogs)) fs.rmSync(path.join(dialogs, f), { recursive: true, force: true });
+    if (from) fs.copyFileSync(from, path.join(dialogs, name));
+  };
+  await click("[data-tab=register]");
+  await type("[data-testid=register-search]", "ลงนามอิเล็กทรอนิกส์");
+  await browser.waitUntil(async () => /พบ ๑ รายการ/.test(await textOf("[data-testid=register-total]")), {
+    timeout: 10000,
+    timeoutMsg: "the letter was not found",
+  });
+  await click(".row[data-id] button.small");
+  await click("[data-testid=sign-letter]");
+  only("signer.p12", path.join(pki, "signer.p12"));
+  await click("[data-testid=sign-choose-key]");
+  await browser.waitUntil(async () => (await textOf("[data-testid=sign-key-name]")) === "signer.p12", {
+    timeout: 10000,
+    timeoutMsg: "the key file was not chosen",
+  });
+  await type("[data-testid=sign-password]", "รหัส1234");
+  await shot("28-sign-dialog");
+  await click("[data-testid=sign-confirm]");
+  await browser.waitUntil(async () => /PAdES B-B/.test(await textOf("[data-testid=sign-level]", 30000)), {
+    timeout: 30000,
+    timeoutMsg: "the letter was not signed",
+  });
+  await shot("29-signed");
+  const shown = JSON.parse(execFileSync(CLI, ["--db", DB, "show", String(issued.id), "--json"], { encoding: "utf8" }));
+  assert.equal(shown.signatures.length, 1);
+  assert.equal(shown.signatures[0].signer, "สมชาย ใจดี");
+  // The password is nowhere on the disk.
+  assert.ok(!fs.readFileSync(DB).includes(Buffer.from("รหัส1234")), "the password is never kept");
+  await click("[data-testid=sign-dialog] .actions button");
+  // The signed copy is what the letter now hands out: saved, then verified in the app.
+  only();
+  await click("[data-testid=save-issued-pdf]");
+  await browser.waitUntil(async () => fs.readdirSync(dialogs).some((f) => f.endsWith(".pdf")), {
+    timeout: 10000,
+    timeoutMsg: "the signed PDF was not saved",
+  });
+  const saved = path.join(dialogs, fs.readdirSync(dialogs).find((f) => f.endsWith(".pdf")));
+  const signedPdf = path.join(work, "signed.pdf");
+  fs.copyFileSync(saved, signedPdf);
+  await browser.keys(["Escape"]);
+  await click("[data-testid=verify-open]");
+  only("signed.pdf", signedPdf);
+  await click("[data-testid=verify-choose]");
+  await browser.waitUntil(async () => /ถูกต้อง/.test(await textOf("[data-testid=verify-verdict]", 30000)), {
+    timeout: 30000,
+    timeoutMsg: "the signed PDF did not verify",
+  });
+  assert.match(await textOf("[data-testid=verify-signature]"), /สมชาย ใจดี/);
+  await shot("30-verify-signed-pdf");
+  // A 300 dpi scan of its printed last page: the QR code's signed statement.
+  const pages = /Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [signedPdf], { encoding: "utf8" }))[1];
+  execFileSync("pdftoppm", ["-r", "300", "-png", "-singlefile", "-f", pages, "-l", pages, signedPdf, path.join(work, "page")]);
+  only("page.png", path.join(work, "page.png"));
+  await click("[data-testid=verify-choose]");
+  await browser.waitUntil(async () => /ถูกต้อง/.test(await textOf("[data-testid=verify-verdict]", 30000)) && /page\.png/.test(await textOf("[data-testid=verify-verdict]")), {
+    timeout: 30000,
+    timeoutMsg: "the printed page did not verify",
+  });
+  await shot("31-verify-printed-page");
+  await browser.keys(["Escape"]);
+  only();
+  execFileSync(CLI, ["--db", DB, "audit", "verify"]);
+});
+
 test("a letter with errors cannot take a number: the confirmation lists them", async () => {
   const entries = () =>
     execFileSync(CLI, ["--db", DB, "search", "--json"], { encoding: "utf8" }).split("\n").filter(Boolean).length;

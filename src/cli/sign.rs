@@ -133,6 +133,42 @@ pub fn sign(
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn sign_typed(
+    office: &mut Office,
+    id: &str,
+    name: &str,
+    position: Option<String>,
+    output: Option<PathBuf>,
+    json: bool,
+    lang: Lang,
+) -> Result<ExitCode, Error> {
+    let entry = office.show(id)?;
+    let output = match &output {
+        Some(out) => Some(office.output(out)?),
+        None => None,
+    };
+    let signed = office.sign_typed(entry.id, name, position.as_deref())?;
+    if let Some(out) = output {
+        out.commit(&office.latest_pdf(entry.id)?)?;
+    }
+    if json {
+        crate::print_line(&serde_json::to_string(&signed).unwrap_or_default());
+    } else {
+        say(
+            lang,
+            format!(
+                "ลงชื่อ {} โดยพิมพ์ชื่อในหนังสือ {} แล้ว (บันทึกผู้พิมพ์ไว้ในทะเบียน)",
+                signed.signature.signer, signed.number
+            ),
+            format!(
+                "{} typed as the signer of {} (who typed it is recorded)",
+                signed.signature.signer, signed.number
+            ),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn verify(
     office: Option<&Office>,
     file: &Path,

@@ -4,7 +4,6 @@
 //! statement sealed into every letter issued, and a photo or scan of a page checked against
 //! the register.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -15,8 +14,9 @@ use crate::{Error, Letter, Result};
 
 /// The setting holding the register's id.
 const REGISTER_ID: &str = "statement.register";
-/// The setting holding the public keys of the statements (key id → DER, hex).
-const KEYS: &str = "statement.keys";
+/// The settings holding the public keys of the statements: this prefix and the key id,
+/// its DER (hex). One row a key, added once (two computers never overwrite each other's).
+const KEY_PREFIX: &str = "statement.key.";
 
 /// The folder of the offices' statement keys on this computer (`$SARABAN_KEYS` names
 /// another).
@@ -50,24 +50,26 @@ pub struct PrintedCheck {
 }
 
 impl Office {
-    /// The register's id, created the first time.
+    /// The register's id (made by the migration that brought signatures; made here for a
+    /// register without one, once).
     fn register_id(&mut self) -> Result<String> {
         if let Some(id) = self.reg()?.setting(REGISTER_ID)? {
             return Ok(String::from_utf8_lossy(&id).into_owned());
         }
         let id = statement::new_register_id();
-        self.reg_mut()?
-            .set_settings(&[(REGISTER_ID, Some(id.as_bytes()))])?;
-        Ok(id)
-    }
-
-    /// The public keys of statements, by key id.
-    fn statement_keys(&self) -> Result<BTreeMap<String, String>> {
+        self.reg_mut()?.insert_setting(REGISTER_ID, id.as_bytes())?;
         Ok(self
             .reg()?
-            .setting(KEYS)?
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default())
+            .setting(REGISTER_ID)?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or(id))
+    }
+
+    /// The public key (DER) of a statement key id this register knows.
+    fn statement_key_of(&self, kid: &str) -> Option<Vec<u8>> {
+        let reg = self.reg().ok()?;
+        let hex = reg.setting(&format!("{KEY_PREFIX}{kid}")).ok()??;
+        Some(unhex(&String::from_utf8_lossy(&hex)))
     }
 
     /// This computer's key for this register, created (and its public half recorded)
@@ -75,25 +77,11 @@ impl Office {
     pub(super) fn statement_key(&mut self) -> Result<(String, OfficeKey)> {
         let register = self.register_id()?;
         let path = keys_dir().join(format!("{register}.pem"));
-        let key = match std::fs::read_to_string(&path) {
-            Ok(pem) => OfficeKey::from_pem(&pem)?,
-            Err(_) => {
-                let key = OfficeKey::generate();
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                        path: dir.to_path_buf(),
-                        source,
-                    })?;
-                }
-                crate::fsutil::write_private(&path, key.to_pem().as_bytes())?;
-                key
-            }
-        };
-        let mut keys = self.statement_keys()?;
-        if !keys.contains_key(&key.kid()) {
-            keys.insert(key.kid(), hex(&key.public_der()));
-            let json = serde_json::to_vec(&keys).unwrap_or_default();
-            self.reg_mut()?.set_settings(&[(KEYS, Some(&json))])?;
+        let key = load_or_create(&path)?;
+        let name = format!("{KEY_PREFIX}{}", key.kid());
+        if self.reg()?.setting(&name)?.is_none() {
+            self.reg_mut()?
+                .insert_setting(&name, hex(&key.public_der()).as_bytes())?;
         }
         Ok((register, key))
     }
@@ -101,11 +89,6 @@ impl Office {
     /// Checks the QR codes in a picture of a printed page against this register.
     pub fn check_printed(&self, picture: &[u8]) -> Result<PrintedCheck> {
         let codes = statement::read_codes(picture)?;
-        let keys: Vec<(String, Vec<u8>)> = self
-            .statement_keys()?
-            .into_iter()
-            .map(|(k, v)| (k, unhex(&v)))
-            .collect();
         let mut out = PrintedCheck {
             statement: None,
             refusal: Some(Refusal::NotAStatement),
@@ -114,7 +97,7 @@ impl Office {
             valid: false,
         };
         for code in codes {
-            match statement::open(&code, &keys) {
+            match statement::open(&code, |kid| self.statement_key_of(kid)) {
                 Err(Refusal::NotAStatement) => continue,
                 Err(r) => {
                     out.refusal = Some(r);
@@ -181,6 +164,38 @@ impl Office {
             ));
         }
         Ok(())
+    }
+}
+
+/// This computer's key in `path`, made the first time: written to a private temporary
+/// file, then linked into place, so that two processes issuing at once keep one key.
+fn load_or_create(path: &std::path::Path) -> Result<OfficeKey> {
+    if let Ok(pem) = std::fs::read_to_string(path) {
+        return OfficeKey::from_pem(&pem);
+    }
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let key = OfficeKey::generate();
+    let tmp = dir.join(format!(".new-{}", std::process::id()));
+    crate::fsutil::write_private(&tmp, key.to_pem().as_bytes())?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(key),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let pem = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            OfficeKey::from_pem(&pem)
+        }
+        Err(source) => Err(Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 

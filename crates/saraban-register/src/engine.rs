@@ -243,6 +243,9 @@ pub trait Engine: Send {
     fn setting(&self, key: &str) -> Result<Option<Vec<u8>>>;
     /// Stores (or with `None` removes) values in one audited transaction.
     fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()>;
+    /// Stores `value` under `key` unless a value is there already (audited when stored);
+    /// whether it was stored. Two clerks adding the same key at once add it once.
+    fn insert_setting(&mut self, key: &str, value: &[u8]) -> Result<bool>;
 
     // ---- Integrity
     /// The number of audit entries and the newest one's hash.
@@ -591,6 +594,9 @@ impl Engine for SqliteRegister {
     }
     fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()> {
         SqliteRegister::set_settings(self, values)
+    }
+    fn insert_setting(&mut self, key: &str, value: &[u8]) -> Result<bool> {
+        SqliteRegister::insert_setting(self, key, value)
     }
     fn add_signature(&mut self, new: &NewSignature) -> Result<Signature> {
         SqliteRegister::add_signature(self, new)

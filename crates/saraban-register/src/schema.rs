@@ -271,7 +271,7 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (mailbox, uid_validity, uid)
     );
     "#,
-    // 7: signatures of issued letters, each signed copy kept (crate::signed).
+    // 7: signatures of issued letters, each signed copy kept (signed.rs).
     r#"
     CREATE TABLE signatures (
         id          INTEGER PRIMARY KEY,
@@ -298,6 +298,10 @@ const MIGRATIONS: &[&str] = &[
     BEGIN
         SELECT RAISE(ABORT, 'a signature cannot be deleted');
     END;
+    -- The register's id, which a printed letter's signed statement names: made once, here,
+    -- in the migration's one transaction (no two clerks can make two).
+    INSERT OR IGNORE INTO settings (key, value)
+        VALUES ('statement.register', CAST(lower(hex(randomblob(8))) AS BLOB));
     "#,
 ];
 

@@ -40,6 +40,26 @@ impl SqliteRegister {
         tx.commit()?;
         self.anchor(anchor)
     }
+
+    /// Stores `value` under `key` unless a value is there (audited when stored).
+    pub fn insert_setting(&mut self, key: &str, value: &[u8]) -> saraban_model::Result<bool> {
+        let anchor = self.anchor_ready()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let added = tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+            params![key, value],
+        )? == 1;
+        if added {
+            append(&tx, &self.user, "settings", None, key)?;
+        }
+        tx.commit()?;
+        if added {
+            self.anchor(anchor)?;
+        }
+        Ok(added)
+    }
 }
 
 #[cfg(test)]

@@ -171,8 +171,12 @@ pub enum Refusal {
     BadSignature,
 }
 
-/// Reads and checks a statement's text against the public keys (`kid`, DER) known.
-pub fn open(text: &str, keys: &[(String, Vec<u8>)]) -> std::result::Result<Statement, Refusal> {
+/// Reads and checks a statement's text against the public keys known: `key` gives the
+/// public key (DER) of a key id, if this register knows it.
+pub fn open(
+    text: &str,
+    key: impl Fn(&str) -> Option<Vec<u8>>,
+) -> std::result::Result<Statement, Refusal> {
     let body = text
         .trim()
         .strip_prefix(PREFIX)
@@ -187,12 +191,9 @@ pub fn open(text: &str, keys: &[(String, Vec<u8>)]) -> std::result::Result<State
         return Err(Refusal::Malformed);
     }
     let kid = hex(&sign1.protected.header.key_id);
-    let (_, der) = keys
-        .iter()
-        .find(|(k, _)| *k == kid)
-        .ok_or_else(|| Refusal::UnknownKey(kid.clone()))?;
+    let der = key(&kid).ok_or_else(|| Refusal::UnknownKey(kid.clone()))?;
     let vk =
-        VerifyingKey::from_public_key_der(der).map_err(|_| Refusal::UnknownKey(kid.clone()))?;
+        VerifyingKey::from_public_key_der(&der).map_err(|_| Refusal::UnknownKey(kid.clone()))?;
     sign1
         .verify_signature(b"", |sig, tbs| {
             let s = Signature::from_slice(sig).map_err(|_| ())?;
@@ -263,13 +264,17 @@ mod tests {
         let text = seal(&st, &key).unwrap();
         assert!(text.starts_with(PREFIX));
         assert!(text.len() < 300, "{}", text.len());
-        let keys = vec![(key.kid(), key.public_der())];
-        assert_eq!(open(&text, &keys).unwrap(), st);
+        let known = vec![(key.kid(), key.public_der())];
+        let keys = |k: &str| {
+            known
+                .iter()
+                .find(|(kid, _)| kid == k)
+                .map(|(_, d)| d.clone())
+        };
+        assert_eq!(open(&text, keys).unwrap(), st);
         let other = OfficeKey::generate();
-        assert!(matches!(
-            open(&text, &[(other.kid(), other.public_der())]),
-            Err(Refusal::UnknownKey(_))
-        ));
+        let others = |k: &str| (k == other.kid()).then(|| other.public_der());
+        assert!(matches!(open(&text, others), Err(Refusal::UnknownKey(_))));
         // A forger's key named with the office's key id.
         let forged = seal(&st, &other).unwrap();
         let forged_as_office = forged.clone();

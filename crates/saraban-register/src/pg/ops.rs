@@ -1026,6 +1026,32 @@ impl Engine for PgRegister {
             Err(e) => Err(e),
         }
     }
+    fn insert_setting(&mut self, key: &str, value: &[u8]) -> Result<bool> {
+        if self.read_only {
+            return Err(read_only());
+        }
+        self.anchor_ready()?;
+        let user = self.user.clone();
+        let head = self.write(|c| {
+            let mut tx = c.transaction()?;
+            let added = tx.execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                &[&key, &value],
+            )? == 1;
+            let head = if added {
+                Some(append(&mut tx, &user, "settings", None, key)?)
+            } else {
+                None
+            };
+            tx.commit()?;
+            Ok(head)
+        })?;
+        if let Some((id, hash)) = &head {
+            self.anchor(*id, hash)?;
+            self.local.keep_setting(&self.register_id, key, Some(value));
+        }
+        Ok(head.is_some())
+    }
     fn set_settings(&mut self, values: &[(&str, Option<&[u8]>)]) -> Result<()> {
         if self.read_only {
             return Err(read_only());

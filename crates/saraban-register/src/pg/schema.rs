@@ -332,7 +332,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER mail_in_no_truncate BEFORE TRUNCATE ON mail_in
         FOR EACH STATEMENT EXECUTE FUNCTION saraban_append_only();
 "#,
-    // 6: signatures of issued letters, each signed copy kept (crate::signed).
+    // 6: signatures of issued letters, each signed copy kept (signed.rs).
     r#"
     CREATE TABLE signatures (
         id          BIGSERIAL PRIMARY KEY,
@@ -359,6 +359,10 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH ROW EXECUTE FUNCTION saraban_signature_kept();
     CREATE TRIGGER signatures_no_truncate BEFORE TRUNCATE ON signatures
         FOR EACH STATEMENT EXECUTE FUNCTION saraban_signature_kept();
+    -- The register's id, which a printed letter's signed statement names.
+    INSERT INTO settings (key, value)
+        VALUES ('statement.register', convert_to(substr(md5(random()::text || clock_timestamp()::text), 1, 16), 'UTF8'))
+        ON CONFLICT (key) DO NOTHING;
 "#,
 ];
 
