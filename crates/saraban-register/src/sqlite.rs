@@ -451,7 +451,7 @@ impl SqliteRegister {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let used: i64 = tx.query_row(
             "SELECT (SELECT count(*) FROM letters) + (SELECT count(*) FROM audit)
-                  + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings)
+                  + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings WHERE key <> 'statement.register')
                   + (SELECT count(*) FROM received)",
             [],
             |r| r.get(0),
@@ -459,6 +459,9 @@ impl SqliteRegister {
         if used > 0 {
             return Err(super::migrate::not_empty(&self.path.display().to_string()));
         }
+        // The empty register's own id gives way to the one moved in (the statements of
+        // the letters printed so far name that one).
+        tx.execute("DELETE FROM settings WHERE key = 'statement.register'", [])?;
         let mut n = 0u64;
         let mut to_index: Vec<(i64, String)> = Vec::new();
         {

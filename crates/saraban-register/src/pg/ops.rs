@@ -1476,7 +1476,7 @@ impl PgRegister {
         let used: i64 = tx
             .query_one(
                 "SELECT (SELECT count(*) FROM letters) + (SELECT count(*) FROM audit)
-                      + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings)
+                      + (SELECT count(*) FROM series) + (SELECT count(*) FROM settings WHERE key <> 'statement.register')
                       + (SELECT count(*) FROM received)",
                 &[],
             )
@@ -1485,6 +1485,10 @@ impl PgRegister {
         if used > 0 {
             return Err(crate::migrate::not_empty(&shown));
         }
+        // The empty register's own id gives way to the one moved in (the statements of
+        // the letters printed so far name that one).
+        tx.execute("DELETE FROM settings WHERE key = 'statement.register'", &[])
+            .map_err(err)?;
         // Rows go in with COPY, a table at a time, in chunks of a few megabytes; the
         // trigram index is built once at the end (far faster than row by row).
         tx.batch_execute("DROP INDEX letters_search; DROP INDEX letters_grams; SET LOCAL maintenance_work_mem = '256MB'")
