@@ -739,6 +739,20 @@ fn a_printed_letter_verifies_from_a_scan_or_a_photo_and_a_forged_one_is_refused(
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["statement"]["number"], "มท 0810.2/1", "{v:#}");
     assert_eq!(v["entry"], 1);
+    // A letter with QR codes of its own beside the statement.
+    std::fs::write(
+        office.path("jclair.json"),
+        common::issuable_json("jclair-specialists"),
+    )
+    .unwrap();
+    office.ok(&["issue", "jclair.json"]);
+    office.ok(&["show", "2", "--pdf", "jclair.pdf"]);
+    let (code, v) = printed(
+        &office,
+        &scan(&office.path("jclair.pdf"), &office.path("jclair")),
+    );
+    assert_eq!(code, 0, "beside the letter's own QR code: {v:#}");
+    assert_eq!(v["entry"], 2);
     // A photo of the corner, close up: turned, blurred, JPEG.
     let photo = office.path("photo.jpg");
     let o = Command::new("convert")

@@ -901,7 +901,9 @@ test("sign an issued letter with a key file, then verify the signed PDF and a ph
   // The password is nowhere on the disk.
   assert.ok(!fs.readFileSync(DB).includes(Buffer.from("รหัส1234")), "the password is never kept");
   await click("[data-testid=sign-dialog] .actions button");
+  await $("[data-testid=sign-dialog]").waitForExist({ reverse: true, timeout: 10000 });
   // The signed copy is what the letter now hands out: saved, then verified in the app.
+  if (!(await $("[data-testid=issued-view]").isExisting())) await click(".row[data-id] button.small");
   only();
   await click("[data-testid=save-issued-pdf]");
   await browser.waitUntil(async () => fs.readdirSync(dialogs).some((f) => f.endsWith(".pdf")), {
@@ -926,7 +928,7 @@ test("sign an issued letter with a key file, then verify the signed PDF and a ph
   execFileSync("pdftoppm", ["-r", "300", "-png", "-singlefile", "-f", pages, "-l", pages, signedPdf, path.join(work, "page")]);
   only("page.png", path.join(work, "page.png"));
   await click("[data-testid=verify-choose]");
-  await browser.waitUntil(async () => /ถูกต้อง/.test(await textOf("[data-testid=verify-verdict]", 30000)) && /page\.png/.test(await textOf("[data-testid=verify-verdict]")), {
+  await browser.waitUntil(async () => /^✓ ถูกต้อง page\.png/.test(await textOf("[data-testid=verify-verdict]", 30000)), {
     timeout: 30000,
     timeoutMsg: "the printed page did not verify",
   });

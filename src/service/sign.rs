@@ -229,7 +229,7 @@ impl Office {
                 let cms_bytes = cms::signed_data(creds, digest)?;
                 let Some(url) = &tsa_url else {
                     notes.push((
-                        "ไม่ได้ตั้งผู้ให้บริการตราเวลา: ลงนามระดับ B-B (ไม่มีตราเวลา) ตั้งได้ด้วย --tsa".into(),
+                        "ไม่ได้ตั้งผู้ให้บริการตราเวลา (TSA) จึงลงนามระดับ B-B ไม่มีตราเวลา".into(),
                         "no time-stamp authority is set: signed at level B-B (no time-stamp); set one with --tsa".into(),
                     ));
                     return Ok(cms_bytes);

@@ -231,15 +231,57 @@ pub fn read_codes(picture: &[u8]) -> Result<Vec<String>> {
         })?
         .to_luma8();
     let (w, h) = img.dimensions();
+    let mut out: Vec<String> = Vec::new();
+    // The whole picture, then where the statement is printed (the bottom right of the
+    // last page): a page with other codes on it can keep the detector from pairing the
+    // statement's finder patterns, and a small code reads better larger.
+    let regions = [
+        (0, 0, w, h),
+        (w / 2, h * 2 / 3, w - w / 2, h - h * 2 / 3),
+        (0, h / 2, w, h - h / 2),
+    ];
+    for (i, (x, y, rw, rh)) in regions.into_iter().enumerate() {
+        if rw < 21 || rh < 21 {
+            continue;
+        }
+        let part = if i == 0 {
+            img.clone()
+        } else {
+            image::imageops::crop_imm(&img, x, y, rw, rh).to_image()
+        };
+        let mut texts = decode_all(&part);
+        if texts.is_empty() && rw.max(rh) < 2000 {
+            let big = image::imageops::resize(
+                &part,
+                rw * 2,
+                rh * 2,
+                image::imageops::FilterType::Triangle,
+            );
+            texts = decode_all(&big);
+        }
+        for t in texts {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        if out.iter().any(|t| t.starts_with(PREFIX)) {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn decode_all(img: &image::GrayImage) -> Vec<String> {
+    let (w, h) = img.dimensions();
     let mut prepared =
         rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
             img.get_pixel(x as u32, y as u32).0[0]
         });
-    Ok(prepared
+    prepared
         .detect_grids()
         .into_iter()
         .filter_map(|g| g.decode().ok().map(|(_, text)| text))
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
