@@ -56,6 +56,9 @@ pkgs=(
   # signed letters' tests: a SoftHSM2 token for PKCS #11 (pkcs11-tool from OpenSC puts the
   # certificate on it), and an NSS database trusting the test authority for poppler's pdfsig
   softhsm2 opensc libnss3-tools
+  # the Word hand-off's tests: LibreOffice (without its desktop) turns each .docx into a PDF
+  # to compare with Saraban's, a reader no one here wrote
+  libreoffice-writer-nogui
 )
 need=()
 for p in "${pkgs[@]}"; do
@@ -130,6 +133,17 @@ if ! "$TOOLS/py/bin/python" -c "import pyhanko" >/dev/null 2>&1; then
   HINT="pip could not install pyHanko from PyPI: check the network or a proxy (pip config set global.proxy …), then run the same command again."
   [ -x "$TOOLS/py/bin/python" ] || python3 -m venv "$TOOLS/py"
   "$TOOLS/py/bin/python" -m pip install --quiet --disable-pip-version-check pyhanko==0.38.0
+  unset HINT
+fi
+
+# python-docx (PyPI) in .tools/py: reads every .docx the tests write back, as a program
+# other than Word would; fontTools makes the letter font's stand-in for TH SarabunIT๙ that
+# LibreOffice lays the .docx out with (tests/docx.rs).
+if ! "$TOOLS/py/bin/python" -c "import docx, fontTools" >/dev/null 2>&1; then
+  step "installing python-docx and fontTools (PyPI) into .tools/py"
+  HINT="pip could not install python-docx or fontTools from PyPI: check the network or a proxy (pip config set global.proxy …), then run the same command again."
+  [ -x "$TOOLS/py/bin/python" ] || python3 -m venv "$TOOLS/py"
+  "$TOOLS/py/bin/python" -m pip install --quiet --disable-pip-version-check python-docx==1.2.0 fonttools==4.69.1
   unset HINT
 fi
 

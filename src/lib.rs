@@ -24,6 +24,7 @@
 //! Layers only call downwards, and the compiler holds them to it: each crate depends only
 //! on the ones below it (docs/ARCHITECTURE.md draws the arrows).
 
+pub use saraban_docx as docx;
 pub use saraban_model::{error, letter, received};
 pub use saraban_pdf as pdf;
 pub use saraban_register as register;

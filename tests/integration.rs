@@ -16,6 +16,7 @@ mod breaking;
 mod breakset;
 mod cli;
 mod copy;
+mod docx;
 mod endings;
 mod engines;
 mod first_day;

@@ -17,6 +17,7 @@ const STAGES: &[&str] = &[
     "saraban-model",
     "saraban-typeset",
     "saraban-pdf",
+    "saraban-docx",
     "saraban-receive",
     "saraban-mail",
     "saraban-sign",
@@ -74,6 +75,10 @@ fn each_stage_depends_only_on_the_stages_below_it() {
     let sign = saraban_deps(&root().join("crates/saraban-sign/Cargo.toml"));
     assert_eq!(sign, BTreeSet::from(["saraban-model".to_string()]));
     assert!(!register.contains("saraban-sign"));
+    // The Word hand-off says the typesetter's places in Word's terms; it writes no PDF and
+    // knows no register.
+    let docx = saraban_deps(&root().join("crates/saraban-docx/Cargo.toml"));
+    assert!(!docx.contains("saraban-pdf") && !docx.contains("saraban-register"));
     // Nothing below the register knows it; the typesetter never writes PDF.
     for low in ["saraban-thai", "saraban-model", "saraban-typeset"] {
         let deps = saraban_deps(&root().join("crates").join(low).join("Cargo.toml"));

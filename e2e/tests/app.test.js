@@ -410,6 +410,18 @@ test("issue it: the confirmation shows the number it gets", async () => {
   number = shown;
   await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
   await shot("06-issued");
+  // ส่งออก Word: the issued letter as the register keeps it, its number in the .docx.
+  const before = new Set(fs.readdirSync(dialogs));
+  await click("[data-testid=issued-docx]");
+  await browser.waitUntil(async () => /ส่งออกไฟล์ Word แล้ว/.test(await textOf("[data-testid=notice]")), {
+    timeout: 15000,
+    timeoutMsg: "ส่งออก Word did not say the file was written",
+  });
+  const docx = fs.readdirSync(dialogs).find((f) => f.endsWith(".docx") && !before.has(f));
+  assert.ok(docx, "no .docx written");
+  const xml = execFileSync("unzip", ["-p", path.join(dialogs, docx), "word/document.xml"], { encoding: "utf8" });
+  assert.ok(xml.includes(`ที่ ${shown}`), "the .docx lacks the number");
+  assert.ok(xml.includes("TH SarabunIT๙"));
 });
 
 test("find it in the register by a Thai substring, export to Excel, cancel it", async () => {

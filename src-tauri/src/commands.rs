@@ -498,6 +498,42 @@ pub async fn save_letter_pdf<R: Runtime>(
     .await
 }
 
+/// Hands the letter to Word (ส่งออก Word): the letter being composed (a draft, marked ร่าง
+/// with its number and day blank), or with `id` the issued letter as the register keeps it.
+#[tauri::command]
+pub async fn save_letter_docx<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    letter: Letter,
+    id: Option<i64>,
+) -> Answer<Option<String>> {
+    let (letter, stem) = match id {
+        Some(id) => {
+            let (entry, letter) =
+                on_office(&state, move |o| Ok((o.entry(id)?, o.issued_letter(id)?))).await?;
+            (letter, format!("{} {}", entry.number, entry.subject))
+        }
+        None => {
+            let letter = letter.validated().map_err(fail)?;
+            let stem = letter.subject.clone().unwrap_or_else(|| "หนังสือ".into());
+            (letter, stem)
+        }
+    };
+    let name = dialogs::file_name(&stem, "docx");
+    let picked = dialog(&app, move |app| {
+        dialogs::save(app, "ส่งออกหนังสือเป็นไฟล์ Word", &name, Filter::WORD)
+    })
+    .await?;
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    on_office(&state, move |o| {
+        o.docx_to(&letter, &path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
+}
+
 /// Sends an issued letter to the system printer (CUPS). `Ok(false)` when no printer is
 /// set up: the UI then offers to save the PDF instead.
 #[tauri::command]

@@ -20,6 +20,7 @@ impl Filter {
     pub const EMBLEM: Filter = Filter("ภาพตราครุฑ (SVG, PNG, JPEG)", &["svg", "png", "jpg", "jpeg"]);
     pub const FONT: Filter = Filter("ฟอนต์ (TTF, OTF)", &["ttf", "otf"]);
     pub const PDF: Filter = Filter("PDF", &["pdf"]);
+    pub const WORD: Filter = Filter("Word (DOCX)", &["docx"]);
     pub const CSV: Filter = Filter("CSV", &["csv"]);
     pub const XLSX: Filter = Filter("Excel", &["xlsx"]);
     pub const JSON: Filter = Filter("หนังสือ (JSON)", &["json"]);

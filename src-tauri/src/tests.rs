@@ -311,6 +311,10 @@ fn every_command_given_an_invalid_letter_gets_the_same_refusal() {
             serde_json::json!({ "letter": letter, "date": null }),
         ),
         ("save_letter_pdf", serde_json::json!({ "letter": letter })),
+        (
+            "save_letter_docx",
+            serde_json::json!({ "letter": letter, "id": null }),
+        ),
         ("export_letter", serde_json::json!({ "letter": letter })),
     ]
     .into_iter()

@@ -295,6 +295,15 @@ impl Press {
         self.writer.write(&doc, &self.pdf_options)
     }
 
+    /// The letter as a Word document (ส่งออก Word): the same parts in the same places,
+    /// as paragraphs a chief can edit (`saraban_docx`). A draft is marked ร่าง and keeps
+    /// the blanks for its number and day.
+    pub fn docx(&self, letter: &Letter) -> Result<Vec<u8>> {
+        self.usable()?;
+        let letter = &letter.clone().validated()?;
+        saraban_docx::write(&self.typesetter, letter, self.emblem.as_deref())
+    }
+
     /// Renders a letter for the live preview (ตัวอย่างหนังสือ): the PDF of the original and
     /// a fingerprint of each page, so that the viewer redraws only the pages a keystroke
     /// changed (typing at the end of a five-page letter redraws one page, not five).
@@ -888,6 +897,20 @@ impl Office {
     /// The letter as it was issued.
     pub fn issued_letter(&self, id: i64) -> Result<Letter> {
         self.reg()?.issued_letter(id)
+    }
+
+    /// A letter as a Word document ([`Press::docx`]).
+    pub fn docx(&self, letter: &Letter) -> Result<Vec<u8>> {
+        self.press.docx(letter)
+    }
+
+    /// Writes a letter as a Word document to `out` (through a temporary and a rename, as
+    /// every output). Returns its size.
+    pub fn docx_to(&self, letter: &Letter, out: &Path) -> Result<usize> {
+        let output = self.output(out)?;
+        let bytes = self.docx(letter)?;
+        output.commit(&bytes)?;
+        Ok(bytes.len())
     }
 
     /// Cancels an issued letter with a reason; its number is never reused.

@@ -162,7 +162,7 @@ pub fn signed_data(creds: &Credentials, digest: &[u8]) -> Result<Vec<u8>> {
         signed_attrs: Some(attrs),
         signature_algorithm: AlgorithmIdentifierOwned {
             oid: alg,
-            parameters: (alg == SHA256_WITH_RSA).then(|| Any::null()),
+            parameters: (alg == SHA256_WITH_RSA).then(Any::null),
         },
         signature: OctetString::new(sig).map_err(der_err)?,
         unsigned_attrs: None,

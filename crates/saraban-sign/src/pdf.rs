@@ -140,7 +140,7 @@ impl<'a> Update<'a> {
         let mut offsets = BTreeMap::new();
         for (id, body) in &self.objects {
             offsets.insert(*id, out.len());
-            write!(out, "{} {} obj\n", id.0, id.1).unwrap();
+            writeln!(out, "{} {} obj", id.0, id.1).unwrap();
             out.extend_from_slice(body);
             out.extend_from_slice(b"\nendobj\n");
         }
@@ -153,7 +153,7 @@ impl<'a> Update<'a> {
             while j < ids.len() && ids[j].0 == ids[j - 1].0 + 1 {
                 j += 1;
             }
-            write!(out, "{} {}\n", ids[i].0, j - i).unwrap();
+            writeln!(out, "{} {}", ids[i].0, j - i).unwrap();
             for id in &ids[i..j] {
                 write!(out, "{:010} {:05} n\r\n", offsets[id], id.1).unwrap();
             }

@@ -54,6 +54,7 @@ export const api = {
   issuedPreview: async (id: number) => plainPdf(await commands.issuedPdf(id)),
   saveIssuedPdf: commands.saveIssuedPdf,
   saveLetterPdf: commands.saveLetterPdf,
+  saveLetterDocx: commands.saveLetterDocx,
   printIssued: commands.printIssued,
   cancel: commands.cancelLetter,
   exportRegister: commands.exportRegister,

@@ -35,6 +35,7 @@ export const commands = {
   issuedPdf: (id: number): Promise<ArrayBuffer> => invoke<ArrayBuffer>("issued_pdf", { id }),
   saveIssuedPdf: (id: number): Promise<string | null> => invoke<string | null>("save_issued_pdf", { id }),
   saveLetterPdf: (letter: Letter): Promise<string | null> => invoke<string | null>("save_letter_pdf", { letter }),
+  saveLetterDocx: (letter: Letter, id: number | null): Promise<string | null> => invoke<string | null>("save_letter_docx", { letter, id }),
   printIssued: (id: number): Promise<boolean> => invoke<boolean>("print_issued", { id }),
   cancelLetter: (id: number, reason: string): Promise<Entry> => invoke<Entry>("cancel_letter", { id, reason }),
   exportRegister: (format: ExportFormat, year: number | null): Promise<string | null> => invoke<string | null>("export_register", { format, year }),

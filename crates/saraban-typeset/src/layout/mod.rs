@@ -19,6 +19,16 @@ pub mod routing;
 pub mod signature;
 mod stamped;
 
+// The measures of the parts, for the other writers of a letter (saraban-docx says the same
+// places in Word's terms).
+pub use external::DRAFT_DAY_MM;
+pub use memo::{
+    LABEL_PT as MEMO_LABEL_PT, MEMO_EMBLEM_MM, TITLE_LINE as MEMO_TITLE_LINE,
+    TITLE_PT as MEMO_TITLE_PT,
+};
+pub use parts::{item_number_end, BLANK_NAME_MM, CLOSING_GAP, PART_GAP, SIGNATURE_MM};
+pub use stamped::SEAL_MM;
+
 use std::sync::Arc;
 
 use super::font::FontStyle;

@@ -153,7 +153,7 @@ pub(super) fn body(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) {
 }
 
 /// Byte length of an item's number: `๑.`, `(๒)`, `ข้อ ๓`, `๑.๒`.
-pub(super) fn item_number_end(text: &str) -> usize {
+pub fn item_number_end(text: &str) -> usize {
     let t = text;
     let skip = if t.starts_with("ข้อ ") {
         "ข้อ ".len()
