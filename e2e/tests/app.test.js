@@ -352,6 +352,19 @@ test("compose the J.CLAIR circular by typing, with its preview", async () => {
     assert.ok(fit.tools <= fit.inner[0], `the header's last button ends at ${fit.tools} px, past ${fit.inner[0]}`);
   }
   await shot("03-editor");
+  // ส่งออก Word on the draft: a .docx marked ร่าง, its running number and day left blank.
+  const before = new Set(fs.readdirSync(dialogs));
+  await click("[data-testid=save-docx]");
+  await browser.waitUntil(async () => /ส่งออกไฟล์ Word แล้ว/.test(await textOf("[data-testid=notice]")), {
+    timeout: 15000,
+    timeoutMsg: "ส่งออก Word did not say the draft was written",
+  });
+  const docx = fs.readdirSync(dialogs).find((f) => f.endsWith(".docx") && !before.has(f));
+  assert.ok(docx, "no .docx written for the draft");
+  const unzip = (part) => execFileSync("unzip", ["-p", path.join(dialogs, docx), part], { encoding: "utf8" });
+  assert.match(unzip("word/header1.xml") + unzip("word/header2.xml"), /ร่าง/);
+  assert.ok(unzip("word/document.xml").includes(`ที่ ${LETTER.number.prefix}/ว<`), "the draft's number is not left blank");
+  fs.rmSync(path.join(dialogs, docx));
 });
 
 test("the draft is there after a restart", async () => {

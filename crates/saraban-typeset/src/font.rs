@@ -24,6 +24,24 @@ pub const BUNDLED_FONT_DIRS: &[&str] = &[
     "/usr/local/share/fonts/tlwg",
 ];
 
+/// Where the bundled letter font is looked for, in order: `$SARABAN_FONT_DIR`; the `fonts`
+/// folder beside the program (where the Windows installer puts it, `%LOCALAPPDATA%\Programs\
+/// Saraban\fonts`); then where Debian's package installs it.
+pub fn bundled_font_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("SARABAN_FONT_DIR") {
+        dirs.push(PathBuf::from(d));
+    }
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+    {
+        dirs.push(exe_dir.join("fonts"));
+    }
+    dirs.extend(BUNDLED_FONT_DIRS.iter().map(PathBuf::from));
+    dirs
+}
+
 /// Which face of the family a run of text uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FontStyle {
@@ -313,8 +331,8 @@ impl FontSet {
 
     /// The bundled Laksaman installed at set-up, or whatever fontconfig finds for it.
     pub fn bundled() -> Result<FontSet> {
-        for dir in BUNDLED_FONT_DIRS {
-            let p = Path::new(dir).join("Laksaman.ttf");
+        for dir in bundled_font_dirs() {
+            let p = dir.join("Laksaman.ttf");
             if p.exists() {
                 return FontSet::from_files(&[p]);
             }
@@ -386,6 +404,29 @@ mod tests {
             fonts.bold.path, fonts.regular.path,
             "bold face found beside the regular one"
         );
+    }
+
+    /// Windows has no /usr/share/fonts: the installer puts the font in `fonts` beside the
+    /// program, and SARABAN_FONT_DIR points anywhere (the Windows tests under Wine use it).
+    #[test]
+    fn the_font_is_found_beside_the_program_or_where_saraban_font_dir_says() {
+        let dirs = bundled_font_dirs();
+        let exe = std::env::current_exe().unwrap();
+        assert!(
+            dirs.contains(&exe.parent().unwrap().join("fonts")),
+            "{dirs:?}"
+        );
+        let Ok(found) = FontSet::bundled() else {
+            return;
+        };
+        let dir = std::env::temp_dir().join(format!("saraban-font-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&found.regular.path, dir.join("Laksaman.ttf")).unwrap();
+        std::env::set_var("SARABAN_FONT_DIR", &dir);
+        let again = FontSet::bundled();
+        std::env::remove_var("SARABAN_FONT_DIR");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(again.unwrap().regular.path, dir.join("Laksaman.ttf"));
     }
 
     #[test]
