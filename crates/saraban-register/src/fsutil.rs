@@ -9,12 +9,19 @@
 //! must be absent or a regular, writable file; its mode is kept. Temporaries a killed
 //! process left behind are removed the next time that folder is written to.
 
+#[cfg(unix)]
 use std::fs::Permissions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use saraban_model::error::{Error, Result};
+
+#[cfg(windows)]
+#[path = "fsutil_windows.rs"]
+mod windows;
+#[cfg(windows)]
+pub use windows::is_private;
 
 /// The temporaries' names: `.saraban-XXXXXX.tmp`.
 const TMP_PREFIX: &str = ".saraban-";
@@ -165,10 +172,32 @@ impl Output {
         };
         tmp.write_all(bytes).map_err(werr)?;
         tmp.as_file().sync_all().map_err(werr)?;
-        tmp.persist(&path).map_err(|e| werr(e.error))?;
-        // The rename itself reaches the disk with the folder.
-        if let Ok(d) = std::fs::File::open(folder_of(&path)) {
-            let _ = d.sync_all();
+        #[cfg(unix)]
+        {
+            tmp.persist(&path).map_err(|e| werr(e.error))?;
+            // The rename itself reaches the disk with the folder.
+            if let Ok(d) = std::fs::File::open(folder_of(&path)) {
+                let _ = d.sync_all();
+            }
+        }
+        #[cfg(windows)]
+        {
+            // Replaced in one step, the rename on the disk when it returns; a target another
+            // program holds open is tried again, then the clerk is told to close it.
+            let temp = tmp.into_temp_path();
+            match windows::replace(&temp, &path) {
+                Ok(()) => {
+                    let _ = temp.keep();
+                }
+                Err(e) if windows::held_open(&e) => {
+                    return Err(refused(
+                        &path,
+                        "เปิดอยู่ในโปรแกรมอื่น (เช่น Word หรือโปรแกรมอ่าน PDF) จึงเขียนทับไม่ได้ กรุณาปิดไฟล์นั้นแล้วลองอีกครั้ง หรือบันทึกด้วยชื่อใหม่",
+                        "is open in another program (Word, a PDF reader) and could not be replaced; close it and try again, or save under another name",
+                    ));
+                }
+                Err(e) => return Err(werr(e)),
+            }
         }
         Ok(())
     }
@@ -187,6 +216,8 @@ fn is_protected(path: &Path, existing: Option<&std::fs::Metadata>, protected: &[
             use std::os::unix::fs::MetadataExt;
             return a.dev() == b.dev() && a.ino() == b.ino();
         }
+        #[cfg(not(unix))]
+        let _ = existing;
         false
     })
 }
@@ -224,17 +255,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// written: for secrets such as a server's password.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     let out = Output::prepare(path, &[])?;
+    let werr = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         out.tmp
             .as_file()
             .set_permissions(Permissions::from_mode(0o600))
-            .map_err(|source| Error::Write {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            .map_err(werr)?;
     }
+    // Windows: an access-control list naming this user alone, not inherited.
+    #[cfg(windows)]
+    windows::private(out.tmp.path()).map_err(werr)?;
     out.commit(bytes)
 }
 
@@ -254,6 +289,71 @@ pub fn user_path(var: &str, base: Option<PathBuf>, parts: &[&str]) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A secret (a server's password) is for its user alone: mode 0600 on Linux, an
+    /// access-control list naming the user alone on Windows.
+    #[test]
+    fn a_private_file_is_for_its_user_alone_on_every_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("secret");
+        write_private(&p, b"password").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"password");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        #[cfg(windows)]
+        assert!(is_private(&p).unwrap(), "the ACL names others too");
+        // Written again, it stays so.
+        write_private(&p, b"another").unwrap();
+        #[cfg(windows)]
+        assert!(is_private(&p).unwrap());
+        assert_eq!(std::fs::read(&p).unwrap(), b"another");
+    }
+
+    /// A file another program holds open: Linux replaces it (the reader keeps the old
+    /// one); Windows cannot while it is held without sharing (Word's way), and says to
+    /// close it, leaving the old content whole and no temporary behind.
+    #[test]
+    fn a_file_held_open_by_another_program() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("letter.pdf");
+        std::fs::write(&p, b"old").unwrap();
+        #[cfg(unix)]
+        {
+            let held = std::fs::File::open(&p).unwrap();
+            write_atomic(&p, b"new").unwrap();
+            drop(held);
+            assert_eq!(std::fs::read(&p).unwrap(), b"new");
+        }
+        #[cfg(windows)]
+        {
+            use std::os::windows::fs::OpenOptionsExt;
+            let held = std::fs::OpenOptions::new()
+                .read(true)
+                .share_mode(0)
+                .open(&p)
+                .unwrap();
+            let e = write_atomic(&p, b"new").unwrap_err();
+            assert!(
+                e.lines(saraban_model::Lang::Th)[0].contains("เปิดอยู่ในโปรแกรมอื่น"),
+                "{e:?}"
+            );
+            drop(held);
+            assert_eq!(std::fs::read(&p).unwrap(), b"old");
+            // Closed, it is replaced.
+            write_atomic(&p, b"new").unwrap();
+            assert_eq!(std::fs::read(&p).unwrap(), b"new");
+        }
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+    }
 
     #[test]
     fn writes_whole_files_and_reports_missing_folders() {

@@ -271,8 +271,14 @@ fn config_from(url: &str, shown: &str) -> saraban_model::Result<(Config, tls::Tl
             Ok(h) if !h.is_empty() => {
                 config.host(&h);
             }
+            // libpq's default: the server's Unix socket; Windows has none, so loopback.
+            #[cfg(unix)]
             _ => {
                 config.host_path("/var/run/postgresql");
+            }
+            #[cfg(not(unix))]
+            _ => {
+                config.host("localhost");
             }
         }
     }
