@@ -78,6 +78,16 @@ build() {
   step "building the CLI for Windows (Debian's Rust $(/usr/bin/rustc --version | cut -d' ' -f2), -Zbuild-std)"
   "${CARGO[@]}" build --release "${BUILD_STD[@]}" --bin saraban
   step "the CLI: $OUT/saraban.exe ($(( SECONDS - t0 )) s)"
+  [ "${SARABAN_WINDOWS_CLI_ONLY:-}" = 1 ] && return 0
+  # The app: its pages built and embedded, on WebView2. Windows wants an .ico for the
+  # program's resources: made from the app's PNG icon (ImageMagick), not kept in git.
+  t0=$SECONDS
+  step "building the app for Windows (Tauri on WebView2)"
+  source scripts/env.sh
+  npm --prefix ui run --silent build
+  convert src-tauri/icons/icon.png -define icon:auto-resize=256,128,64,48,32,16 src-tauri/icons/icon.ico
+  "${CARGO[@]}" build --release "${BUILD_STD[@]}" -p saraban-app --features saraban-app/custom-protocol
+  step "the app: $OUT/saraban-app.exe ($(( SECONDS - t0 )) s)"
 }
 
 package() {

@@ -308,6 +308,16 @@ pub async fn import_font<R: Runtime>(
     .await
 }
 
+/// Uses an official letter font installed on this computer (offered by name in the setup).
+#[tauri::command]
+pub async fn use_installed_font(state: State<'_, AppState>, name: String) -> Answer<OfficeSetup> {
+    on_office(&state, move |o| {
+        o.use_installed_font(&name)?;
+        o.setup()
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn remove_font(state: State<'_, AppState>) -> Answer<OfficeSetup> {
     on_office(&state, |o| {

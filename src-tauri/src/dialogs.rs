@@ -5,8 +5,10 @@
 //! dialog through WebDriver, so with `SARABAN_TEST_DIALOGS=DIR` an open dialog answers the
 //! first file in DIR with a matching extension and a save dialog answers DIR/<default name>.
 
+#[cfg(not(windows))]
 use std::io::Write;
 use std::path::PathBuf;
+#[cfg(not(windows))]
 use std::process::{Command, Stdio};
 
 use saraban::service::Failure;
@@ -145,7 +147,45 @@ pub fn file_name(stem: &str, ext: &str) -> String {
     format!("{clean}.{ext}")
 }
 
+/// Windows: the PDF, written to a temporary file, goes to the program Windows opens PDFs
+/// with, to print on the default printer (ShellExecute's `print` verb, what "Print" in
+/// Explorer's menu does). `Ok(false)`: no program prints PDFs here; the UI then offers to
+/// save the PDF instead.
+#[cfg(windows)]
+pub fn print(pdf: &[u8]) -> Result<bool, Failure> {
+    use std::os::windows::ffi::OsStrExt;
+    use windows_sys::Win32::UI::Shell::ShellExecuteW;
+    use windows_sys::Win32::UI::WindowsAndMessaging::SW_HIDE;
+    let failure = |detail: String| Failure {
+        message: format!("ส่งงานพิมพ์ไม่สำเร็จ ({detail}) ตรวจสอบเครื่องพิมพ์ หรือบันทึกเป็น PDF แล้วพิมพ์ภายหลัง"),
+        problems: vec![],
+    };
+    // Kept until the next print: the printing program reads it after this returns.
+    let path = std::env::temp_dir().join("saraban-print.pdf");
+    std::fs::write(&path, pdf).map_err(|e| failure(e.to_string()))?;
+    let wide = |s: &std::ffi::OsStr| -> Vec<u16> { s.encode_wide().chain(Some(0)).collect() };
+    let (verb, file) = (wide("print".as_ref()), wide(path.as_os_str()));
+    // SAFETY: NUL-terminated wide strings that outlive the call; no window handle.
+    let code = unsafe {
+        ShellExecuteW(
+            std::ptr::null_mut(),
+            verb.as_ptr(),
+            file.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            SW_HIDE,
+        )
+    } as isize;
+    match code {
+        c if c > 32 => Ok(true),
+        // SE_ERR_NOASSOC, SE_ERR_ASSOCINCOMPLETE: nothing prints PDFs on this computer.
+        31 | 27 => Ok(false),
+        c => Err(failure(format!("รหัส {c}"))),
+    }
+}
+
 /// Sends a PDF to the default CUPS printer. `Ok(false)`: no printer is set up.
+#[cfg(not(windows))]
 pub fn print(pdf: &[u8]) -> Result<bool, Failure> {
     let has_default = Command::new("lpstat")
         .arg("-d")
@@ -204,6 +244,37 @@ pub fn fatal(message: &str) {
         dialog.run();
         dialog.close();
     }
+    #[cfg(windows)]
+    if std::env::var_os("SARABAN_TEST_DIALOGS").is_none() {
+        use windows_sys::Win32::UI::WindowsAndMessaging::{MessageBoxW, MB_ICONERROR, MB_OK};
+        let wide = |s: &str| -> Vec<u16> { s.encode_utf16().chain(Some(0)).collect() };
+        let (text, title) = (wide(message), wide("สารบรรณ"));
+        // SAFETY: NUL-terminated wide strings that outlive the call; no owner window.
+        unsafe {
+            MessageBoxW(
+                std::ptr::null_mut(),
+                text.as_ptr(),
+                title.as_ptr(),
+                MB_OK | MB_ICONERROR,
+            )
+        };
+    }
+}
+
+/// Windows draws the app's window with Microsoft Edge WebView2: where it is missing (an
+/// older Windows 10 that never had it) the app says so in Thai, and what to install, instead
+/// of failing without a word.
+pub fn webview_missing() -> Option<String> {
+    #[cfg(windows)]
+    if let Err(e) = tauri::webview_version() {
+        return Some(format!(
+            "เครื่องนี้ยังไม่มี Microsoft Edge WebView2 Runtime ที่สารบรรณใช้แสดงหน้าต่าง ({e}) \
+             กรุณาติดตั้ง \"Microsoft Edge WebView2 Runtime\" (Evergreen) จากเว็บไซต์ของ Microsoft \
+             (https://developer.microsoft.com/microsoft-edge/webview2/) หรือขอให้ผู้ดูแลระบบติดตั้งให้ \
+             แล้วเปิดสารบรรณอีกครั้ง ระหว่างนี้ใช้คำสั่ง saraban ในหน้าต่างคำสั่งได้"
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

@@ -122,6 +122,10 @@ pub fn prefer_software_painting() {
 /// Starts the app on the register `$SARABAN_DB`, else the user's own.
 pub fn run() {
     STARTED.get_or_init(Instant::now);
+    if let Some(message) = dialogs::webview_missing() {
+        dialogs::fatal(&message);
+        std::process::exit(1);
+    }
     let db = saraban::service::default_register_path();
     let _lock = match instance::lock(&db) {
         Ok(lock) => lock,

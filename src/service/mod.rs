@@ -1124,7 +1124,26 @@ impl Office {
             font: name(FONT_NAME_KEY)?,
             register: reg.path().display().to_string(),
             problem: None,
+            installed_fonts: crate::typeset::font::installed_letter_fonts()
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect(),
         })
+    }
+
+    /// Imports an official letter font installed on this computer, by the name
+    /// [`OfficeSetup::installed_fonts`] offered (the web view never hands over a path).
+    pub fn use_installed_font(&mut self, name: &str) -> Result<()> {
+        let found = crate::typeset::font::installed_letter_fonts()
+            .into_iter()
+            .find(|(n, _)| n == name);
+        match found {
+            Some((_, path)) => self.import_font(&path),
+            None => Err(Error::Font {
+                th: format!("ไม่พบฟอนต์ {name} ในเครื่องนี้แล้ว กรุณาเลือกไฟล์ฟอนต์เอง"),
+                en: format!("the font {name} is no longer installed here; choose the font file"),
+            }),
+        }
     }
 
     /// Checks and stores the office profile.

@@ -54,6 +54,9 @@ pub struct OfficeSetup {
     /// Why the register could not be opened: the app then runs without one, and the clerk
     /// chooses a register (or tries again) before anything else.
     pub problem: Option<String>,
+    /// The official letter fonts installed on this computer (TH SarabunIT๙ in Windows'
+    /// fonts folder, say), offered in the settings by name.
+    pub installed_fonts: Vec<String>,
 }
 
 impl OfficeSetup {

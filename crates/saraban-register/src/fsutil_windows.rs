@@ -29,6 +29,19 @@ use windows_sys::Win32::Storage::FileSystem::{
 };
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 
+/// Whether this is Wine rather than Windows (its ntdll says its version). Wine 8 accepts an
+/// access-control list and forgets it (it keeps none on files), so what [`private`] does
+/// can be seen only on Windows.
+pub fn under_wine() -> bool {
+    use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
+    let ntdll: Vec<u16> = "ntdll.dll".encode_utf16().chain(Some(0)).collect();
+    // SAFETY: a NUL-terminated name; ntdll is loaded in every process.
+    unsafe {
+        let h = GetModuleHandleW(ntdll.as_ptr());
+        !h.is_null() && GetProcAddress(h, c"wine_get_version".as_ptr().cast()).is_some()
+    }
+}
+
 fn wide(p: &Path) -> Vec<u16> {
     p.as_os_str().encode_wide().chain(Some(0)).collect()
 }
@@ -144,6 +157,12 @@ pub(super) fn private(path: &Path) -> std::io::Result<()> {
 
 /// Whether `path`'s access-control list is protected and names the current user alone.
 pub fn is_private(path: &Path) -> std::io::Result<bool> {
+    acl_of(path).map(|(protected, aces, user)| protected && aces == 1 && user)
+}
+
+/// What `path`'s access-control list says: protected, how many entries, and whether the
+/// first names the current user.
+pub fn acl_of(path: &Path) -> std::io::Result<(bool, u32, bool)> {
     let user = UserSid::current()?;
     let name = wide(path);
     let mut dacl: *mut ACL = std::ptr::null_mut();
@@ -175,7 +194,7 @@ pub fn is_private(path: &Path) -> std::io::Result<bool> {
                 std::mem::size_of::<ACL_SIZE_INFORMATION>() as u32,
                 AclSizeInformation,
             ) != 0
-            && info.AceCount == 1
+            && info.AceCount >= 1
         {
             let mut ace: *mut core::ffi::c_void = std::ptr::null_mut();
             if GetAce(dacl, 0, &mut ace) != 0 {
@@ -185,6 +204,6 @@ pub fn is_private(path: &Path) -> std::io::Result<bool> {
             }
         }
         LocalFree(sd);
-        Ok(only_user && control & SE_DACL_PROTECTED != 0)
+        Ok((control & SE_DACL_PROTECTED != 0, info.AceCount, only_user))
     }
 }

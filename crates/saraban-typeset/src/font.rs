@@ -42,6 +42,87 @@ pub fn bundled_font_dirs() -> Vec<PathBuf> {
     dirs
 }
 
+/// The official letter fonts installed on this computer (TH SarabunIT๙, TH Sarabun New,
+/// TH SarabunPSK), to offer in the office profile: on Windows in the system's and the
+/// user's fonts folders (`%WINDIR%\Fonts`, `%LOCALAPPDATA%\Microsoft\Windows\Fonts`);
+/// elsewhere in the usual font folders. `$SARABAN_SYSTEM_FONT_DIRS` (a path list) replaces
+/// the folders. Regular faces only: the bold is found beside each when it is imported.
+/// Returns each one's name (its file's, e.g. `THSarabunIT๙`) and path, sorted by name.
+pub fn installed_letter_fonts() -> Vec<(String, PathBuf)> {
+    let dirs: Vec<PathBuf> = match std::env::var_os("SARABAN_SYSTEM_FONT_DIRS") {
+        Some(v) => std::env::split_paths(&v).collect(),
+        None => system_font_dirs(),
+    };
+    let mut found = Vec::new();
+    for dir in dirs {
+        collect_letter_fonts(&dir, 3, &mut found);
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.0 == b.0);
+    found
+}
+
+fn system_font_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if cfg!(windows) {
+        if let Some(w) = std::env::var_os("WINDIR").or_else(|| std::env::var_os("SystemRoot")) {
+            dirs.push(PathBuf::from(w).join("Fonts"));
+        }
+        if let Some(l) = std::env::var_os("LOCALAPPDATA") {
+            dirs.push(
+                PathBuf::from(l)
+                    .join("Microsoft")
+                    .join("Windows")
+                    .join("Fonts"),
+            );
+        }
+    } else {
+        dirs.extend(["/usr/share/fonts", "/usr/local/share/fonts"].map(PathBuf::from));
+        if let Some(h) = std::env::var_os("HOME") {
+            dirs.push(PathBuf::from(&h).join(".local/share/fonts"));
+            dirs.push(PathBuf::from(h).join(".fonts"));
+        }
+    }
+    dirs
+}
+
+fn collect_letter_fonts(dir: &Path, depth: u32, out: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            if depth > 0 {
+                collect_letter_fonts(&path, depth - 1, out);
+            }
+            continue;
+        }
+        let ext = path
+            .extension()
+            .map(|x| x.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if ext != "ttf" && ext != "otf" {
+            continue;
+        }
+        let stem = path
+            .file_stem()
+            .map(|x| x.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let key: String = stem
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+            .collect();
+        let styled = ["bold", "italic", "bolditalic"]
+            .iter()
+            .any(|s| key.ends_with(s));
+        if key.starts_with("thsarabun") && !styled {
+            out.push((stem, path));
+        }
+    }
+}
+
 /// Which face of the family a run of text uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FontStyle {
@@ -427,6 +508,30 @@ mod tests {
         std::env::remove_var("SARABAN_FONT_DIR");
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(again.unwrap().regular.path, dir.join("Laksaman.ttf"));
+    }
+
+    /// TH SarabunIT๙ installed in Windows' fonts folder (or any) is found and offered;
+    /// its bold and other fonts are not.
+    #[test]
+    fn installed_official_fonts_are_found() {
+        let dir = std::env::temp_dir().join(format!("saraban-sysfonts-{}", std::process::id()));
+        let sub = dir.join("thai");
+        std::fs::create_dir_all(&sub).unwrap();
+        for name in [
+            "THSarabunIT๙.ttf",
+            "THSarabunIT๙ Bold.ttf",
+            "THSarabunNew.TTF",
+            "arial.ttf",
+            "THSarabunPSK.txt",
+        ] {
+            std::fs::write(sub.join(name), b"x").unwrap();
+        }
+        let mut found = Vec::new();
+        collect_letter_fonts(&dir, 3, &mut found);
+        found.sort();
+        let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(names, ["THSarabunIT๙", "THSarabunNew"]);
     }
 
     #[test]

@@ -33,6 +33,7 @@ export const api = {
   emblemImage: commands.emblemImage,
   importFont: commands.importFont,
   removeFont: commands.removeFont,
+  useInstalledFont: commands.useInstalledFont,
   newLetter: commands.newLetter,
   changeKind: commands.changeKind,
   courtesy: commands.courtesy,

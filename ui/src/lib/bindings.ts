@@ -655,7 +655,12 @@ register: string,
  * Why the register could not be opened: the app then runs without one, and the clerk
  * chooses a register (or tries again) before anything else.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The official letter fonts installed on this computer (TH SarabunIT๙ in Windows'
+ * fonts folder, say), offered in the settings by name.
+ */
+installed_fonts: Array<string>, };
 
 export type PrintCopy = "original" | "file_copy";
 

@@ -14,6 +14,7 @@ export const commands = {
   removeEmblem: (): Promise<OfficeSetup> => invoke<OfficeSetup>("remove_emblem"),
   emblemImage: (): Promise<ArrayBuffer> => invoke<ArrayBuffer>("emblem_image"),
   importFont: (): Promise<OfficeSetup | null> => invoke<OfficeSetup | null>("import_font"),
+  useInstalledFont: (name: string): Promise<OfficeSetup> => invoke<OfficeSetup>("use_installed_font", { name }),
   removeFont: (): Promise<OfficeSetup> => invoke<OfficeSetup>("remove_font"),
   newLetter: (kind: Kind): Promise<Letter> => invoke<Letter>("new_letter", { kind }),
   changeKind: (letter: Letter, kind: Kind): Promise<KindChange> => invoke<KindChange>("change_kind", { letter, kind }),

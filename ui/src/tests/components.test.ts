@@ -198,6 +198,7 @@ describe("Settings: the register", () => {
     configured: true,
     register,
     problem: null,
+    installed_fonts: [],
   });
 
   it("switches to the office's server register, the password sent apart and never shown", async () => {
@@ -259,6 +260,37 @@ describe("Settings: the register", () => {
     expect(switched).toBe(0);
     expect(screen.getByTestId("register-location").textContent).toBe("register.sqlite");
     expect((screen.getByTestId("register-input") as HTMLInputElement).value).toBe("postgres://clerk@db.office/saraban");
+    clearMocks();
+  });
+
+  it("offers TH SarabunIT๙ installed on this computer, by name, and uses it", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "use_installed_font")
+        return {
+          ...setupOn("register.sqlite"),
+          font: "THSarabunIT๙.ttf",
+          installed_fonts: ["THSarabunIT๙", "THSarabunNew"],
+        };
+    });
+    const notes: string[] = [];
+    render(Settings, {
+      props: {
+        setup: { ...setupOn("register.sqlite"), installed_fonts: ["THSarabunIT๙", "THSarabunNew"] },
+        notify: (t: string) => notes.push(t),
+        onregister: () => {},
+      },
+    });
+    const offer = document.querySelector('[data-installed-font="THSarabunIT๙"]') as HTMLButtonElement;
+    expect(offer.textContent).toContain("ใช้ THSarabunIT๙ ที่ติดตั้งในเครื่องนี้");
+    await fireEvent.click(offer);
+    await vi.waitFor(() => expect(notes).toContain("ใช้ฟอนต์ THSarabunIT๙ ที่ติดตั้งในเครื่องนี้แล้ว"));
+    expect(calls.find((c) => c.cmd === "use_installed_font")?.args).toEqual({ name: "THSarabunIT๙" });
+    // The font in use is no longer offered; the other still is.
+    await tick();
+    expect(document.querySelector('[data-installed-font="THSarabunIT๙"]')).toBeNull();
+    expect(document.querySelector('[data-installed-font="THSarabunNew"]')).not.toBeNull();
     clearMocks();
   });
 
