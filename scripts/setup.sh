@@ -128,11 +128,11 @@ fi
 
 # pyHanko (PyPI) in .tools/py: a validator no one here wrote, judging every signed letter
 # in the tests (tests/support/pades.py), PAdES level included.
-if ! "$TOOLS/py/bin/python" -c "import pyhanko" >/dev/null 2>&1; then
+if ! "$TOOLS/py/bin/python" -c "import pyhanko, pyhanko.cli" >/dev/null 2>&1 || [ ! -x "$TOOLS/py/bin/pyhanko" ]; then
   step "installing pyHanko (PyPI) into .tools/py"
   HINT="pip could not install pyHanko from PyPI: check the network or a proxy (pip config set global.proxy …), then run the same command again."
   [ -x "$TOOLS/py/bin/python" ] || python3 -m venv "$TOOLS/py"
-  "$TOOLS/py/bin/python" -m pip install --quiet --disable-pip-version-check pyhanko==0.38.0
+  "$TOOLS/py/bin/python" -m pip install --quiet --disable-pip-version-check pyhanko==0.38.0 pyhanko-cli==0.6.0
   unset HINT
 fi
 
