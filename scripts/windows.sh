@@ -105,8 +105,7 @@ package() {
   # It installs and uninstalls silently, for the user alone (under Wine).
   local dll; dll=$(shim)
   wine_env
-  local home="$WINEPREFIX/drive_c/users/$USER/AppData/Local/Programs/Saraban"
-  [ -d "$WINEPREFIX/drive_c/users/$USER" ] || home=$(echo "$WINEPREFIX"/drive_c/users/*/AppData/Local/Programs/Saraban)
+  local home
   "$WINE" "$CARGO_TARGET_DIR/Saraban-setup.exe" /S
   wineserver_wait
   home=$(ls -d "$WINEPREFIX"/drive_c/users/*/AppData/Local/Programs/Saraban 2>/dev/null | head -1)
@@ -116,8 +115,13 @@ package() {
     || { step "FAILED: no Start-menu entry"; exit 1; }
   cp "$dll" "$home/"
   local v; v=$(cd "$home" && "$WINE" saraban.exe --version 2>/dev/null | tr -d '\r')
-  rm -f "$home/bcryptprimitives.dll"
-  step "installed under Wine in $home: $v"
+  # The installed CLI sets a letter with the font the installer put beside it.
+  cp tests/fixtures/memo.json "$home/../memo.json"
+  (cd "$home/.." && env -u SARABAN_FONT_DIR "$WINE" Saraban/saraban.exe render memo.json -o memo.pdf >/dev/null 2>&1)
+  pdftotext "$home/../memo.pdf" - 2>/dev/null | grep -q "บันทึกข้อความ" \
+    || { step "FAILED: the installed CLI did not render a letter with its own font"; exit 1; }
+  rm -f "$home/bcryptprimitives.dll" "$home/../memo.json" "$home/../memo.pdf"
+  step "installed under Wine in $home: $v; it renders a letter with the font beside it"
   "$WINE" "$home/uninstall.exe" /S
   wineserver_wait
   sleep 2

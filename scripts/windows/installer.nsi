@@ -6,7 +6,8 @@
 ;
 ; makensis -INPUTCHARSET UTF8 -DSTAGE=dir -DOUTFILE=setup.exe -DVERSION=x.y.z installer.nsi
 
-Unicode true
+; A 64-bit installer for the 64-bit app (and one Wine without its 32-bit half runs).
+Target amd64-unicode
 ManifestDPIAware true
 RequestExecutionLevel user
 SetCompressor /SOLID lzma
