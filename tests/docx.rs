@@ -38,35 +38,6 @@ fn python() -> PathBuf {
     p
 }
 
-/// The words of one page of a PDF with their boxes (poppler), in points.
-fn words(pdf: &Path, page: u32) -> Vec<(String, [f32; 4])> {
-    let p = page.to_string();
-    let o = Command::new("pdftotext")
-        .args(["-f", &p, "-l", &p, "-bbox"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|_| {
-            common::missing_tool("pdftotext (poppler-utils)");
-            unreachable!()
-        });
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
-    let mut out = Vec::new();
-    for line in text.lines().filter(|l| l.trim_start().starts_with("<word")) {
-        let attr = |k: &str| -> f32 {
-            let i = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
-            line[i..line[i..].find('"').unwrap() + i].parse().unwrap()
-        };
-        let w = line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()]
-            .replace("&amp;", "&")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"");
-        out.push((w, [attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")]));
-    }
-    out
-}
-
 fn pages(pdf: &Path) -> u32 {
     let o = Command::new("pdfinfo").arg(pdf).output().unwrap();
     let s = String::from_utf8_lossy(&o.stdout).into_owned();
@@ -344,7 +315,7 @@ json.dump(out, sys.stdout, ensure_ascii=False)
                 None => panic!("{name}: LibreOffice's PDF lacks {f:?} in order: {text}"),
             }
         }
-        let (a, b) = (words(&ours, 1), words(&theirs, 1));
+        let (a, b) = (common::word_boxes(&ours, 1), common::word_boxes(&theirs, 1));
         let month = l.date.map(|dt| {
             saraban::thai::format_date(&dt, l.digits)
                 .month_year

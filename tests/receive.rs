@@ -54,30 +54,6 @@ fn issued_letter(d: &Path, db: &str) -> std::path::PathBuf {
     d.join("issued.pdf")
 }
 
-/// The words of a PDF's first page and their boxes (poppler), in points.
-fn word_boxes(pdf: &Path) -> Vec<(String, [f32; 4])> {
-    let o = Command::new("pdftotext")
-        .args(["-f", "1", "-l", "1", "-bbox"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|_| {
-            common::missing_tool("pdftotext (poppler-utils)");
-            unreachable!()
-        });
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
-    let mut out = Vec::new();
-    for line in text.lines().filter(|l| l.trim_start().starts_with("<word")) {
-        let attr = |k: &str| -> f32 {
-            let i = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
-            line[i..line[i..].find('"').unwrap() + i].parse().unwrap()
-        };
-        let w = line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_string();
-        out.push((w, [attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")]));
-    }
-    out
-}
-
 /// The first page rendered at 72 dpi (one pixel a point), grey.
 fn render(pdf: &Path) -> image::GrayImage {
     let out = pdf.with_extension("render");
@@ -157,7 +133,7 @@ fn receive_and_check_stamp(d: &Path, file: &str, at: &str) -> serde_json::Value 
             ink[0] > before.width() as f32 / 2.0 && ink[1] < before.height() as f32 / 3.0,
             "{ink:?}"
         );
-        for (word, b) in word_boxes(&original_pdf) {
+        for (word, b) in common::word_boxes(&original_pdf, 1) {
             assert!(
                 !overlaps(&ink, &b),
                 "the stamp {ink:?} covers “{word}” {b:?}"

@@ -94,3 +94,33 @@ pub fn stderr(o: &Output) -> String {
 pub fn missing_tool(what: &str) {
     panic!("{what} is not installed: run bash scripts/setup.sh, which installs it");
 }
+
+/// The words of one page of a PDF and their boxes (poppler's `pdftotext -bbox`), in points:
+/// (text, [xMin, yMin, xMax, yMax]).
+pub fn word_boxes(pdf: &Path, page: u32) -> Vec<(String, [f32; 4])> {
+    let p = page.to_string();
+    let o = Command::new("pdftotext")
+        .args(["-f", &p, "-l", &p, "-bbox"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|_| {
+            missing_tool("pdftotext (poppler-utils)");
+            unreachable!()
+        });
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| l.trim_start().starts_with("<word")) {
+        let attr = |k: &str| -> f32 {
+            let i = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+            line[i..line[i..].find('"').unwrap() + i].parse().unwrap()
+        };
+        let w = line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()]
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"");
+        out.push((w, [attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")]));
+    }
+    out
+}

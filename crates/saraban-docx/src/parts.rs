@@ -663,21 +663,7 @@ impl<'a> Writer<'a> {
     }
 
     fn owner_block(&mut self) -> usize {
-        let mut lines: Vec<String> = Vec::new();
-        if let Some(o) = &self.letter.owner {
-            for v in [&o.department, &o.unit].into_iter().flatten() {
-                lines.push(self.print(v));
-            }
-            if let Some(p) = &o.phone {
-                lines.push(format!("โทร. {}", self.print(p)));
-            }
-            if let Some(f) = &o.fax {
-                lines.push(format!("โทรสาร {}", self.print(f)));
-            }
-            if let Some(e) = &o.email {
-                lines.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
-            }
-        }
+        let lines = self.letter.owner_lines(|v| self.print(v));
         let n = lines.len();
         for (i, s) in lines.iter().enumerate() {
             let mut p = self.line().text(s);
@@ -725,28 +711,7 @@ impl<'a> Writer<'a> {
         self.push(title);
         let header_pitch = self.pitch * MEMO_LABEL_PT / 16.0;
         let w = self.text_w();
-        let mut unit: Vec<String> = Vec::new();
-        if let Some(o) = &letter.owner {
-            unit.extend(
-                [&o.department, &o.unit]
-                    .into_iter()
-                    .flatten()
-                    .map(|s| self.print(s)),
-            );
-        }
-        if unit.is_empty() {
-            if let Some(a) = &letter.agency {
-                unit.push(self.print(&a.name));
-            }
-        }
-        if let Some(o) = &letter.owner {
-            if let Some(p) = &o.phone {
-                unit.push(format!("โทร. {}", self.print(p)));
-            }
-            if let Some(e) = &o.email {
-                unit.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
-            }
-        }
+        let unit = letter.memo_unit(|s| self.print(s));
         // A label, its value on a dotted line to the margin; wrapped lines hang under the
         // value.
         let gap = self.width("  ", false, BODY_PT);
@@ -814,16 +779,6 @@ impl<'a> Writer<'a> {
     fn directive(&mut self) {
         let letter = self.letter;
         let order = letter.kind == Kind::Order;
-        let word = if order {
-            "คำสั่ง"
-        } else {
-            "ประกาศ"
-        };
-        let issuer = letter
-            .agency
-            .as_ref()
-            .map(|a| a.name.clone())
-            .unwrap_or_default();
         // Centred on the page's centre line, as the PDF centres them (not on the text's,
         // which the wider left margin moves 5 mm right).
         let centred = |w: &Writer<'_>, text: &str, bold: bool| {
@@ -833,7 +788,7 @@ impl<'a> Writer<'a> {
             p.keep_next = true;
             p
         };
-        let p = centred(self, &self.print(&format!("{word}{issuer}")), true);
+        let p = centred(self, &self.print(&letter.directive_title()), true);
         self.push(p);
         let numbered = order || letter.number.as_ref().and_then(|n| n.running).is_some();
         if numbered {
@@ -892,13 +847,7 @@ impl<'a> Writer<'a> {
         let (l, r, c) = (self.g.l(), self.g.r(), self.g.c());
         let sx = (c + r) / 2.0 - l;
         self.keep_last();
-        let agency = letter
-            .stamp
-            .as_ref()
-            .and_then(|s| s.agency.clone())
-            .or_else(|| letter.agency.as_ref().map(|a| a.name.clone()))
-            .unwrap_or_default();
-        let mut p = self.centred_on(&self.print(&agency), sx);
+        let mut p = self.centred_on(&self.print(&letter.stamp_agency()), sx);
         p.before = CLOSING_GAP;
         p.keep_next = true;
         self.push(p);

@@ -759,6 +759,78 @@ impl Letter {
         }
     }
 
+    /// The lines of ส่วนราชการเจ้าของเรื่อง as printed at the foot of a letter: the department,
+    /// the unit, โทร., โทรสาร, ไปรษณีย์อิเล็กทรอนิกส์. `print` gives the letter's digits to
+    /// each (never to the e-mail address). One list for every writer of the letter (the
+    /// PDF's layout and the Word hand-off).
+    pub fn owner_lines(&self, print: impl Fn(&str) -> String) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(o) = &self.owner {
+            for v in [&o.department, &o.unit].into_iter().flatten() {
+                lines.push(print(v));
+            }
+            if let Some(p) = &o.phone {
+                lines.push(format!("โทร. {}", print(p)));
+            }
+            if let Some(f) = &o.fax {
+                lines.push(format!("โทรสาร {}", print(f)));
+            }
+            if let Some(e) = &o.email {
+                lines.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
+            }
+        }
+        lines
+    }
+
+    /// A memo's ส่วนราชการ: the owning department and unit (else the agency), with the
+    /// telephone and e-mail, as the pieces of one line.
+    pub fn memo_unit(&self, print: impl Fn(&str) -> String) -> Vec<String> {
+        let mut unit: Vec<String> = Vec::new();
+        if let Some(o) = &self.owner {
+            unit.extend(
+                [&o.department, &o.unit]
+                    .into_iter()
+                    .flatten()
+                    .map(|s| print(s)),
+            );
+        }
+        if unit.is_empty() {
+            if let Some(a) = &self.agency {
+                unit.push(print(&a.name));
+            }
+        }
+        if let Some(o) = &self.owner {
+            if let Some(p) = &o.phone {
+                unit.push(format!("โทร. {}", print(p)));
+            }
+            if let Some(e) = &o.email {
+                unit.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
+            }
+        }
+        unit
+    }
+
+    /// The sending agency's name over a stamped letter's seal: the stamp's own, else the
+    /// letter's agency.
+    pub fn stamp_agency(&self) -> String {
+        self.stamp
+            .as_ref()
+            .and_then(|s| s.agency.clone())
+            .or_else(|| self.agency.as_ref().map(|a| a.name.clone()))
+            .unwrap_or_default()
+    }
+
+    /// The heading of an order or announcement: `คำสั่ง<agency>` or `ประกาศ<agency>`.
+    pub fn directive_title(&self) -> String {
+        let word = if self.kind == Kind::Order {
+            "คำสั่ง"
+        } else {
+            "ประกาศ"
+        };
+        let issuer = self.agency.as_ref().map(|a| a.name.as_str()).unwrap_or("");
+        format!("{word}{issuer}")
+    }
+
     /// The closing to print, with the kind's default (ขอแสดงความนับถือ for external letters).
     pub fn closing_or_default(&self) -> Option<&str> {
         match (&self.closing, self.kind) {

@@ -31,18 +31,7 @@ pub(crate) fn layout(
     let (l, r, c) = (g.l(), g.r(), g.c());
     let gap = label_gap(&flow);
     let order = letter.kind == Kind::Order;
-    let word = if order {
-        "คำสั่ง"
-    } else {
-        "ประกาศ"
-    };
-
-    let issuer = letter
-        .agency
-        .as_ref()
-        .map(|a| a.name.clone())
-        .unwrap_or_default();
-    let title = flow.print(&format!("{word}{issuer}")).into_owned();
+    let title = flow.print(&letter.directive_title()).into_owned();
     centred(&mut flow, &title, FontStyle::Bold, l, r, 0.0);
     let numbered = order || letter.number.as_ref().and_then(|n| n.running).is_some();
     if numbered {

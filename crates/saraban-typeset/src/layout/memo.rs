@@ -44,28 +44,7 @@ pub(crate) fn layout(
     let header_ascent = flow.ascent * LABEL_PT / 16.0;
 
     // ส่วนราชการ: the owning unit, with its telephone and e-mail.
-    let mut unit: Vec<String> = Vec::new();
-    if let Some(o) = &letter.owner {
-        unit.extend(
-            [&o.department, &o.unit]
-                .into_iter()
-                .flatten()
-                .map(|s| flow.print(s).into_owned()),
-        );
-    }
-    if unit.is_empty() {
-        if let Some(a) = &letter.agency {
-            unit.push(flow.print(&a.name).into_owned());
-        }
-    }
-    if let Some(o) = &letter.owner {
-        if let Some(p) = &o.phone {
-            unit.push(format!("โทร. {}", flow.print(p)));
-        }
-        if let Some(e) = &o.email {
-            unit.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
-        }
-    }
+    let unit = letter.memo_unit(|s| flow.print(s).into_owned());
     let header = Header {
         ts,
         label_size,

@@ -268,22 +268,7 @@ pub(super) fn owner(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32, gap: f
 
 /// The owner block; returns how many lines it printed.
 pub(super) fn owner_block(flow: &mut Flow<'_>, letter: &Letter, l: f32, r: f32) -> usize {
-    let mut lines: Vec<String> = Vec::new();
-    if let Some(o) = &letter.owner {
-        for v in [&o.department, &o.unit].into_iter().flatten() {
-            lines.push(flow.print(v).into_owned());
-        }
-        if let Some(p) = &o.phone {
-            lines.push(format!("โทร. {}", flow.print(p)));
-        }
-        if let Some(f) = &o.fax {
-            lines.push(format!("โทรสาร {}", flow.print(f)));
-        }
-        if let Some(e) = &o.email {
-            // An e-mail address is never given Thai digits.
-            lines.push(format!("ไปรษณีย์อิเล็กทรอนิกส์ {e}"));
-        }
-    }
+    let lines = letter.owner_lines(|v| flow.print(v).into_owned());
     let mut first = true;
     let count = lines.len();
     for (i, s) in lines.iter().enumerate() {

@@ -44,13 +44,7 @@ pub(crate) fn layout(
     let sx = (c + r) / 2.0;
     flow.keep_last(2);
     flow.start_ending(2);
-    let agency = letter
-        .stamp
-        .as_ref()
-        .and_then(|s| s.agency.clone())
-        .or_else(|| letter.agency.as_ref().map(|a| a.name.clone()))
-        .unwrap_or_default();
-    let agency = flow.print(&agency).into_owned();
+    let agency = flow.print(&letter.stamp_agency()).into_owned();
     let lines = flow.set(&agency, (r - c).max(mm(60.0)), 0.0, 0.0, Align::Center);
     let col_x = sx - (r - c).max(mm(60.0)) / 2.0;
     for line in lines.iter() {
