@@ -21,6 +21,7 @@
 //! No ASN.1 is written by hand: every structure is a `der` type.
 
 pub mod cms;
+mod http;
 pub mod key;
 pub mod ltv;
 pub mod pdf;

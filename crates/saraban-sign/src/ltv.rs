@@ -5,6 +5,8 @@
 
 use der::{Decode, Encode};
 use std::time::Duration;
+
+use crate::http::{post, PostError};
 use x509_cert::Certificate;
 use x509_ocsp::builder::OcspRequestBuilder;
 use x509_ocsp::{BasicOcspResponse, CertStatus, OcspResponse, OcspResponseStatus, Request};
@@ -97,31 +99,17 @@ fn ask(url: &str, issuer: &Certificate, cert: &Certificate) -> Result<(Vec<u8>, 
         .build()
         .to_der()
         .map_err(|e| e.to_string())?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(15)))
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .provider(ureq::tls::TlsProvider::NativeTls)
-                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                .build(),
-        )
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut resp = agent
-        .post(url)
-        .header("Content-Type", "application/ocsp-request")
-        .send(&req[..])
-        .map_err(|e| format!("{url}: {e}"))?;
-    if !resp.status().is_success() {
-        return Err(format!("{url}: HTTP {}", resp.status()));
-    }
-    let bytes = resp
-        .body_mut()
-        .with_config()
-        .limit(1 << 20)
-        .read_to_vec()
-        .map_err(|e| e.to_string())?;
+    let bytes = post(
+        url,
+        "application/ocsp-request",
+        &req,
+        Duration::from_secs(15),
+    )
+    .map_err(|e| match e {
+        PostError::Unreachable(e) => format!("{url}: {e}"),
+        PostError::Status(s) => format!("{url}: HTTP {s}"),
+        PostError::Read(e) => e,
+    })?;
     let parsed = OcspResponse::from_der(&bytes).map_err(|e| format!("{url}: {e}"))?;
     if parsed.response_status != OcspResponseStatus::Successful {
         return Err(format!("{url}: {:?}", parsed.response_status));

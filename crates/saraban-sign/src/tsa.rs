@@ -5,6 +5,8 @@ use der::asn1::{Int, OctetString};
 use der::{Decode, Encode};
 use sha2_10::{Digest, Sha256};
 use std::time::Duration;
+
+use crate::http::{post, PostError};
 use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo};
 
 use crate::err;
@@ -40,42 +42,25 @@ pub fn timestamp(url: &str, data: &[u8]) -> Result<Vec<u8>> {
     let body = req
         .to_der()
         .map_err(|e| tsa_err(url, &e.to_string(), &e.to_string()))?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(20)))
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .provider(ureq::tls::TlsProvider::NativeTls)
-                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                .build(),
-        )
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut resp = agent
-        .post(url)
-        .header("Content-Type", "application/timestamp-query")
-        .send(&body[..])
-        .map_err(|e| {
-            tsa_err(
-                url,
-                &format!("ติดต่อเครื่องบริการไม่ได้ ({e}) ตรวจสอบเครือข่ายและที่อยู่"),
-                &format!("the server cannot be reached ({e}); check the network and the address"),
-            )
-        })?;
-    let status = resp.status();
-    if !status.is_success() {
-        return Err(tsa_err(
+    let bytes = post(
+        url,
+        "application/timestamp-query",
+        &body,
+        Duration::from_secs(20),
+    )
+    .map_err(|e| match e {
+        PostError::Unreachable(e) => tsa_err(
+            url,
+            &format!("ติดต่อเครื่องบริการไม่ได้ ({e}) ตรวจสอบเครือข่ายและที่อยู่"),
+            &format!("the server cannot be reached ({e}); check the network and the address"),
+        ),
+        PostError::Status(status) => tsa_err(
             url,
             &format!("เครื่องบริการตอบ HTTP {status}"),
             &format!("the server answered HTTP {status}"),
-        ));
-    }
-    let bytes = resp
-        .body_mut()
-        .with_config()
-        .limit(1 << 20)
-        .read_to_vec()
-        .map_err(|e| tsa_err(url, &e.to_string(), &e.to_string()))?;
+        ),
+        PostError::Read(e) => tsa_err(url, &e, &e),
+    })?;
     let parsed = TimeStampResp::from_der(&bytes).map_err(|e| {
         tsa_err(
             url,
