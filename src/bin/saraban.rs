@@ -732,13 +732,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                     })?;
             } else {
                 let size = office.render_to(&l, copy, &out)?;
-                eprintln!(
-                    "{}",
-                    match lang {
-                        Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", out.display(), size),
-                        Lang::En => format!("wrote {} ({} bytes)", out.display(), size),
-                    }
-                );
+                say_wrote(lang, &out, size);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -776,13 +770,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             };
             let out = output.unwrap_or(default_out);
             let size = office.docx_to(&l, &out)?;
-            eprintln!(
-                "{}",
-                match lang {
-                    Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", out.display(), size),
-                    Lang::En => format!("wrote {} ({} bytes)", out.display(), size),
-                }
-            );
+            say_wrote(lang, &out, size);
             Ok(ExitCode::SUCCESS)
         }
         Command::Issue {
@@ -1242,13 +1230,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 IncomingAction::Sheet { receipt, output } => {
                     let id = office.find_receipt(&receipt)?.id;
                     let size = office.routing_sheet_to(id, &output)?;
-                    eprintln!(
-                        "{}",
-                        match lang {
-                            Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", output.display(), size),
-                            Lang::En => format!("wrote {} ({} bytes)", output.display(), size),
-                        }
-                    );
+                    say_wrote(lang, &output, size);
                 }
                 IncomingAction::Overdue { json } => {
                     for r in office.overdue(saraban::thai::date::today())? {
@@ -1273,13 +1255,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 }
                 IncomingAction::Book { year, output } => {
                     let size = office.incoming_book_to(year, &output)?;
-                    eprintln!(
-                        "{}",
-                        match lang {
-                            Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", output.display(), size),
-                            Lang::En => format!("wrote {} ({} bytes)", output.display(), size),
-                        }
-                    );
+                    say_wrote(lang, &output, size);
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -1320,13 +1296,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             if shown {
                 eprintln!();
             }
-            eprintln!(
-                "{}",
-                match lang {
-                    Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", output.display(), size),
-                    Lang::En => format!("wrote {} ({} bytes)", output.display(), size),
-                }
-            );
+            say_wrote(lang, &output, size);
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { output } => {
@@ -1708,4 +1678,15 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// Says on standard error that `path` was written, and its size.
+fn say_wrote(lang: Lang, path: &std::path::Path, size: usize) {
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", path.display(), size),
+            Lang::En => format!("wrote {} ({} bytes)", path.display(), size),
+        }
+    );
 }
