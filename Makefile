@@ -77,13 +77,17 @@ screenshots: build
 	$(ENV) SCREENSHOTS=docs/screenshots $(if $(EMBLEM),SARABAN_EMBLEM=$(abspath $(EMBLEM)),) timeout 600 $(XVFB) node --test --test-force-exit --test-concurrency=1 e2e/tests/
 
 bench: setup
+	$(CARGO) build --release --bin saraban
+	python3 benches/cold.py
 	$(CARGO) bench --bench render
 	SARABAN_BENCH_LETTERS=$${SARABAN_BENCH_LETTERS:-1000000} SARABAN_BOOK_LETTERS=$${SARABAN_BOOK_LETTERS:-50000} $(CARGO) bench --bench register
 	SARABAN_BENCH_LETTERS=$${SARABAN_BENCH_LETTERS:-1000000} $(CARGO) bench --bench register_pg
 
-# The app's own figures: cold start, keystroke to preview, memory (PSS).
+# The app's own figures: cold start, keystroke to preview, memory (PSS), each the median
+# of APP_BENCH_RUNS runs (3) with its spread. SARABAN_APP_BEFORE=path/to/an/older/saraban-app
+# (and SARABAN_CLI_BEFORE) measures that build too, run for run in turn with this one.
 app-bench: release
-	$(ENV) timeout 900 $(XVFB) node e2e/bench/app-bench.js
+	$(ENV) timeout 3600 $(XVFB) node e2e/bench/runs.js
 
 # Fuzzing (cargo fuzz on nightly; not in CI): letter parsing, typesetting, emblem files,
 # each for FUZZ_SECONDS, seeded with the test fixtures. Findings land in fuzz/artifacts/.

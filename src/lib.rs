@@ -27,6 +27,7 @@
 pub use saraban_docx as docx;
 pub use saraban_model::{error, letter, received};
 pub use saraban_pdf as pdf;
+pub use saraban_raster as raster;
 pub use saraban_register as register;
 pub use saraban_register::fsutil;
 pub use saraban_sign as sign;
@@ -37,4 +38,4 @@ pub mod service;
 
 pub use error::{Error, Lang, Result};
 pub use letter::Letter;
-pub use service::{Office, OfficeSettings, Preview};
+pub use service::{Office, OfficeSettings, Preview, PreviewPage};

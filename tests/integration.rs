@@ -33,6 +33,7 @@ mod parts;
 mod pg_cli;
 mod pg_numbering;
 mod powerloss;
+mod preview;
 mod reading;
 mod receive;
 mod register;

@@ -17,6 +17,7 @@ const STAGES: &[&str] = &[
     "saraban-model",
     "saraban-typeset",
     "saraban-pdf",
+    "saraban-raster",
     "saraban-docx",
     "saraban-receive",
     "saraban-mail",
@@ -79,6 +80,10 @@ fn each_stage_depends_only_on_the_stages_below_it() {
     // knows no register.
     let docx = saraban_deps(&root().join("crates/saraban-docx/Cargo.toml"));
     assert!(!docx.contains("saraban-pdf") && !docx.contains("saraban-register"));
+    // The preview's pixels come from the frames alone, as the PDF does: the painter
+    // writes no PDF and reads none.
+    let raster = saraban_deps(&root().join("crates/saraban-raster/Cargo.toml"));
+    assert_eq!(raster, BTreeSet::from(["saraban-typeset".to_string()]));
     // Nothing below the register knows it; the typesetter never writes PDF.
     for low in ["saraban-thai", "saraban-model", "saraban-typeset"] {
         let deps = saraban_deps(&root().join("crates").join(low).join("Cargo.toml"));

@@ -232,6 +232,19 @@ function tree(pid) {
 }
 await until(settled);
 const pss = memory();
+// BENCH_SMAPS=1: where each process's memory is (the largest mappings by PSS).
+if (process.env.BENCH_SMAPS)
+  for (const p of pss) {
+    const by = new Map();
+    let cur = "[anon]";
+    for (const line of fs.readFileSync(`/proc/${p.pid}/smaps`, "utf8").split("\n")) {
+      const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (m) cur = m[1] || "[anon]";
+      else if (line.startsWith("Pss:")) by.set(cur, (by.get(cur) ?? 0) + Number(line.split(/\s+/)[1]));
+    }
+    const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.error(`${p.name}: ${top.map(([k, v]) => `${path.basename(k)} ${Math.round(v / 1024)}`).join(", ")}`);
+  }
 
 await browser.deleteSession();
 killGroup("SIGTERM");
@@ -248,6 +261,16 @@ for (const t of typing) {
   );
 }
 console.log(`memory at start (PSS): ${atStart} MB`);
+// One line for e2e/bench/runs.js, which runs this several times and compares two builds.
+console.log(
+  "BENCH " +
+    JSON.stringify({
+      start: starts.length ? median(starts.map((s) => s.inside)) : null,
+      typing: typing.map((t) => ({ pages: t.pages, median: median(t.ms), p90: p90(t.ms) })),
+      memoryStart: atStart,
+      memory: r(pss.reduce((a, p) => a + p.kb, 0) / 1024),
+    }),
+);
 console.log(`memory after composing (PSS): ${r(pss.reduce((a, p) => a + p.kb, 0) / 1024)} MB = ${pss.map((p) => `${p.name} ${r(p.kb / 1024)}`).join(" + ")}`);
 fs.rmSync(work, { recursive: true, force: true });
 process.exit(0);

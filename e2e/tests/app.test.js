@@ -421,7 +421,8 @@ test("issue it: the confirmation shows the number it gets", async () => {
   const banner = await textOf("[data-testid=issued-banner]", 20000);
   assert.ok(banner.includes(shown), banner);
   number = shown;
-  await browser.waitUntil(async () => (await $$("canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
+  // The issued letter's stored PDF, not the pictures of the letter being composed.
+  await browser.waitUntil(async () => (await $$("[data-kind=pdf] canvas.pdf-page:not(.pending)")).length >= 1, { timeout: 20000 });
   await shot("06-issued");
   // ส่งออก Word: the issued letter as the register keeps it, its number in the .docx.
   const before = new Set(fs.readdirSync(dialogs));

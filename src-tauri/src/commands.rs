@@ -346,13 +346,24 @@ pub async fn courtesy(recipient: String) -> Answer<Courtesy> {
     Ok(Courtesy::for_recipient(&recipient))
 }
 
-/// The letter for the live preview: its PDF with a fingerprint per page (the form of
-/// [`saraban::Preview::to_bytes`]), so that the page redraws only what changed. On the
+/// The letter for the live preview, drawn at `scale` pixels per point: each page's
+/// fingerprint and size, and a PNG of every page whose fingerprint is not the one `known`
+/// gives at its place (what the screen shows, page by page, as hex; "" for a page to draw
+/// again), in the form of [`saraban::Preview::to_bytes`]. On the
 /// press, never waiting for the register.
 #[tauri::command]
-pub async fn render_preview(state: State<'_, AppState>, letter: Letter) -> Answer<Response> {
+pub async fn render_preview(
+    state: State<'_, AppState>,
+    letter: Letter,
+    scale: f32,
+    known: Vec<String>,
+) -> Answer<Response> {
     let press = state.press();
-    let preview = off_thread(move || press.preview(&letter))
+    let known: Vec<u64> = known
+        .iter()
+        .map(|k| u64::from_str_radix(k, 16).unwrap_or(0))
+        .collect();
+    let preview = off_thread(move || press.preview(&letter, scale, &known))
         .await?
         .map_err(fail)?;
     Ok(Response::new(preview.to_bytes()))

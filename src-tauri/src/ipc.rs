@@ -145,7 +145,7 @@ pub fn ts_type(rust: &str) -> Result<String, String> {
     Ok(match t {
         "String" | "&str" => "string".into(),
         "bool" => "boolean".into(),
-        "u8" | "i32" | "i64" | "u32" | "u64" | "usize" | "f64" => "number".into(),
+        "u8" | "i32" | "i64" | "u32" | "u64" | "usize" | "f32" | "f64" => "number".into(),
         "()" => "null".into(),
         "Response" => "ArrayBuffer".into(),
         _ => {

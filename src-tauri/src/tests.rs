@@ -60,23 +60,30 @@ fn answer<T: serde::de::DeserializeOwned>(
 }
 
 #[test]
-fn the_preview_comes_back_as_raw_bytes_page_fingerprints_then_the_pdf() {
+fn the_preview_comes_back_as_raw_bytes_page_sizes_then_the_pictures() {
     let (_app, w, _dir) = window();
     let letter = serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": ["ข้อความ"]});
-    let body = call(
+    let preview = |known: Vec<String>| match call(
         &w,
         "render_preview",
-        serde_json::json!({ "letter": letter }),
+        serde_json::json!({ "letter": letter, "scale": 1.5, "known": known }),
     )
-    .unwrap();
-    match body {
-        tauri::ipc::InvokeResponseBody::Raw(bytes) => {
-            let pages = u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
-            assert_eq!(pages, 1);
-            assert!(bytes[4 + 8 * pages..].starts_with(b"%PDF"));
-        }
+    .unwrap()
+    {
+        tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
         other => panic!("a JSON answer instead of raw bytes: {other:?}"),
-    }
+    };
+    let bytes = preview(vec![]);
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
+    assert_eq!(u32_at(&bytes, 0), 1, "one page");
+    // A4 at 1.5 pixels per point.
+    assert_eq!((u32_at(&bytes, 12), u32_at(&bytes, 16)), (893, 1263));
+    let png = u32_at(&bytes, 20) as usize;
+    assert!(png > 1000 && bytes[24..].starts_with(b"\x89PNG") && bytes.len() == 24 + png);
+    // The page the screen shows is not sent again.
+    let look = u64::from_le_bytes(bytes[4..12].try_into().unwrap());
+    let again = preview(vec![format!("{look:016x}")]);
+    assert_eq!((again.len(), u32_at(&again, 20)), (24, 0));
 }
 
 #[test]
@@ -87,7 +94,7 @@ fn bad_input_is_a_thai_message_with_the_field() {
     let err = call(
         &w,
         "render_preview",
-        serde_json::json!({ "letter": letter }),
+        serde_json::json!({ "letter": letter, "scale": 1.0, "known": [] }),
     )
     .unwrap_err();
     assert_eq!(err["problems"][0]["path"], "subject", "{err}");
@@ -304,7 +311,10 @@ fn every_command_given_an_invalid_letter_gets_the_same_refusal() {
     let letter =
         serde_json::json!({"kind": "memo", "subject": "ทดสอบ", "body": ["ก".repeat(25_440)]});
     let refusals: Vec<(&str, serde_json::Value)> = [
-        ("render_preview", serde_json::json!({ "letter": letter })),
+        (
+            "render_preview",
+            serde_json::json!({ "letter": letter, "scale": 1.0, "known": [] }),
+        ),
         ("check_letter", serde_json::json!({ "letter": letter })),
         (
             "next_number",

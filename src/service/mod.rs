@@ -36,6 +36,7 @@ pub use crate::letter::check::proofread;
 use crate::letter::check::Finding;
 use crate::letter::{Kind, Letter};
 use crate::pdf::{PdfOptions, PdfWriter};
+use crate::raster::Painter;
 use crate::register::{
     AuditReport, DraftInfo, DraftVersion, Entry, Hit, Issued, Register, REGISTER_COLUMNS,
 };
@@ -246,6 +247,8 @@ pub struct Office {
 pub struct Press {
     typesetter: Arc<Typesetter>,
     writer: Arc<PdfWriter>,
+    /// Draws the live preview's pages from the frames (glyph paths kept between keystrokes).
+    painter: Arc<Painter>,
     emblem: Option<Arc<Graphic>>,
     /// How letters are written (PDF/A or not).
     pdf_options: PdfOptions,
@@ -304,15 +307,38 @@ impl Press {
         saraban_docx::write(&self.typesetter, letter, self.emblem.as_deref())
     }
 
-    /// Renders a letter for the live preview (ตัวอย่างหนังสือ): the PDF of the original and
-    /// a fingerprint of each page, so that the viewer redraws only the pages a keystroke
-    /// changed (typing at the end of a five-page letter redraws one page, not five).
-    pub fn preview(&self, letter: &Letter) -> Result<Preview> {
+    /// Draws a letter for the live preview (ตัวอย่างหนังสือ) at `px_per_pt` pixels per
+    /// point: each page's fingerprint and size, and a picture of every page whose
+    /// fingerprint is not the one `known` gives at its place (what the screen shows
+    /// already, page by page; 0 for a page to draw again), so that typing at
+    /// the end of a five-page letter draws one page, not five. The pictures come from the
+    /// same frames the PDF is written from (`saraban_raster`): the preview is the PDF's
+    /// glyphs at the PDF's places, without writing, parsing and drawing a PDF per keystroke.
+    pub fn preview(&self, letter: &Letter, px_per_pt: f32, known: &[u64]) -> Result<Preview> {
         let doc = self.lay_out(letter, PrintCopy::Original)?;
-        Ok(Preview {
-            pages: doc.page_fingerprints(),
-            pdf: self.writer.write(&doc, &self.pdf_options)?,
-        })
+        let fingerprints = doc.page_fingerprints();
+        let mut pages = Vec::with_capacity(doc.pages.len());
+        for (i, (frame, fingerprint)) in doc.pages.iter().zip(fingerprints).enumerate() {
+            let picture = if known.get(i) == Some(&fingerprint) {
+                None
+            } else {
+                let pic = self
+                    .painter
+                    .picture(frame, &doc.fonts, px_per_pt)
+                    .map_err(|e| Error::Environment {
+                        th: format!("วาดหน้าตัวอย่างหนังสือไม่ได้ ลองย่อการแสดงผลลง ({e})"),
+                        en: format!("cannot draw the preview page; zoom out ({e})"),
+                    })?;
+                Some(pic.png)
+            };
+            pages.push(PreviewPage {
+                fingerprint,
+                width: (frame.size.w * px_per_pt).round().max(0.0) as u32,
+                height: (frame.size.h * px_per_pt).round().max(0.0) as u32,
+                picture,
+            });
+        }
+        Ok(Preview { pages })
     }
 
     /// Proofreads a letter: what is missing or wrong, most serious first (see [`proofread`]).
@@ -321,27 +347,58 @@ impl Press {
     }
 }
 
-/// A letter rendered for the live preview (ตัวอย่างหนังสือ): see [`Press::preview`].
+/// One page of the live preview: see [`Press::preview`].
+#[derive(Debug, Clone)]
+pub struct PreviewPage {
+    /// The page's look: a page whose fingerprint is the one it had before looks exactly as
+    /// it did (valid within one process).
+    pub fingerprint: u64,
+    /// Its size in pixels at the scale asked for.
+    pub width: u32,
+    /// Its height in pixels.
+    pub height: u32,
+    /// The page as a PNG; `None` when the screen shows it already.
+    pub picture: Option<Vec<u8>>,
+}
+
+/// A letter drawn for the live preview (ตัวอย่างหนังสือ): see [`Press::preview`].
 #[derive(Debug, Clone)]
 pub struct Preview {
-    /// The PDF, as [`Press::render`] gives it.
-    pub pdf: Vec<u8>,
-    /// One fingerprint per page: a page whose fingerprint is the one it had before looks
-    /// exactly as it did (valid within one process).
-    pub pages: Vec<u64>,
+    /// The pages in order.
+    pub pages: Vec<PreviewPage>,
 }
 
 impl Preview {
-    /// The form the app sends to its page: the page count (u32, little-endian), each
-    /// page's fingerprint (u64, little-endian), then the PDF. One binary answer, no base64
-    /// of a PDF in JSON; `ui/src/lib/preview.ts` reads it.
+    /// The fingerprint of each page.
+    pub fn fingerprints(&self) -> Vec<u64> {
+        self.pages.iter().map(|p| p.fingerprint).collect()
+    }
+
+    /// The form the app sends to its page (`ui/src/lib/preview.ts` reads it): the page
+    /// count (u32, little-endian); per page its fingerprint (u64), width, height and the
+    /// length of its PNG (u32 each, 0 for a page not drawn again); then the PNGs in page
+    /// order. One binary answer, no base64 in JSON.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(4 + 8 * self.pages.len() + self.pdf.len());
+        let pngs: usize = self
+            .pages
+            .iter()
+            .filter_map(|p| p.picture.as_ref())
+            .map(Vec::len)
+            .sum();
+        let mut out = Vec::with_capacity(4 + 20 * self.pages.len() + pngs);
         out.extend_from_slice(&(self.pages.len() as u32).to_le_bytes());
         for p in &self.pages {
-            out.extend_from_slice(&p.to_le_bytes());
+            out.extend_from_slice(&p.fingerprint.to_le_bytes());
+            out.extend_from_slice(&p.width.to_le_bytes());
+            out.extend_from_slice(&p.height.to_le_bytes());
+            let len = p.picture.as_ref().map_or(0, Vec::len) as u32;
+            out.extend_from_slice(&len.to_le_bytes());
         }
-        out.extend_from_slice(&self.pdf);
+        for p in &self.pages {
+            if let Some(png) = &p.picture {
+                out.extend_from_slice(png);
+            }
+        }
         out
     }
 }
@@ -513,6 +570,7 @@ impl Office {
             press: Press {
                 typesetter: Arc::new(Typesetter::new(fonts, profile.clone())),
                 writer: Arc::new(writer),
+                painter: Arc::new(Painter::new()),
                 emblem,
                 pdf_options: PdfOptions {
                     created_unix: None,
@@ -627,8 +685,8 @@ impl Office {
 
     /// Renders a letter for the live preview, with a fingerprint per page (see
     /// [`Press::preview`]).
-    pub fn preview(&self, letter: &Letter) -> Result<Preview> {
-        self.press.preview(letter)
+    pub fn preview(&self, letter: &Letter, px_per_pt: f32, known: &[u64]) -> Result<Preview> {
+        self.press.preview(letter, px_per_pt, known)
     }
 
     /// Renders a letter and writes the PDF to `out` (whole or not at all). Returns its size.

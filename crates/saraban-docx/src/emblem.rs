@@ -1,13 +1,12 @@
 //! The Garuda as Word shows it: a PNG at 600 dpi, floating at the PDF's place (centred 15 mm
 //! from the top of a letter's first page, 30 mm tall; at the left margin, 15 mm, on a memo).
 //!
-//! A vector emblem (the office's SVG) is drawn with tiny-skia from the same paths the PDF
-//! fills; a PNG or JPEG is passed on as PNG.
+//! A vector emblem (the office's SVG) is drawn by the preview's painter (`saraban_raster`)
+//! from the same paths the PDF fills; a PNG or JPEG is passed on as PNG.
 
 use docx_rs::{Pic, RelativeFromHType, RelativeFromVType};
 use saraban_model::error::{Error, Result};
 use saraban_model::letter::{Kind, Letter};
-use saraban_typeset::emblem::PathSeg;
 use saraban_typeset::layout::{Geometry, EMBLEM_H_MM, EMBLEM_TOP_MM, MEMO_EMBLEM_MM};
 use saraban_typeset::Graphic;
 
@@ -63,37 +62,15 @@ fn png(g: &Graphic, height: u32) -> Result<(Vec<u8>, u32, u32)> {
             Ok((out.into_inner(), *width, *height))
         }
         Graphic::Vector {
-            paths,
             width,
             height: ink_h,
+            ..
         } => {
+            // Drawn by the preview's painter, from the same paths the PDF fills.
             let scale = height as f32 / ink_h.max(f32::EPSILON);
             let w_px = (width * scale).ceil().max(1.0) as u32;
-            let mut pixmap = tiny_skia::Pixmap::new(w_px, height).ok_or_else(|| problem("size"))?;
-            let transform = tiny_skia::Transform::from_scale(scale, scale);
-            for p in paths {
-                let mut pb = tiny_skia::PathBuilder::new();
-                for s in &p.segments {
-                    match *s {
-                        PathSeg::MoveTo(x, y) => pb.move_to(x, y),
-                        PathSeg::LineTo(x, y) => pb.line_to(x, y),
-                        PathSeg::CubicTo(a, b, c, d, e, f) => pb.cubic_to(a, b, c, d, e, f),
-                        PathSeg::Close => pb.close(),
-                    }
-                }
-                let Some(path) = pb.finish() else { continue };
-                let mut paint = tiny_skia::Paint::default();
-                let c = p.color;
-                let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-                paint.set_color_rgba8(byte(c.0), byte(c.1), byte(c.2), 255);
-                paint.anti_alias = true;
-                let rule = if p.even_odd {
-                    tiny_skia::FillRule::EvenOdd
-                } else {
-                    tiny_skia::FillRule::Winding
-                };
-                pixmap.fill_path(&path, &paint, rule, transform, None);
-            }
+            let pixmap =
+                saraban_raster::graphic_pixmap(g, w_px, height).ok_or_else(|| problem("size"))?;
             let png = pixmap.encode_png().map_err(problem)?;
             Ok((png, w_px, height))
         }

@@ -316,6 +316,9 @@ impl SqliteRegister {
         // Durable: the commit reaches the disk before the number is reported.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         let result = (|| {
+            // In turn with the other clerks issuing now (released when this returns, after
+            // the anchor is written).
+            let _turn = self.issue_turn();
             let anchor = self.anchor_ready()?;
             let tx = self
                 .conn

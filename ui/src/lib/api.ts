@@ -3,7 +3,7 @@
 // generated from the Rust structs (bindings.ts).
 import type { BookProgress, Failure, Letter } from "./bindings";
 import { commands } from "./commands";
-import { plainPdf, readPreview } from "./preview";
+import { plainPdf, readPreview, type Want } from "./preview";
 
 /** A failure from the Rust side, or any other error, as one Thai message. */
 export function messageOf(e: unknown): string {
@@ -37,7 +37,10 @@ export const api = {
   newLetter: commands.newLetter,
   changeKind: commands.changeKind,
   courtesy: commands.courtesy,
-  renderPreview: async (letter: Letter) => readPreview(await commands.renderPreview(letter)),
+  /** The letter's pages drawn by the core at `want.scale` device pixels per point, those
+   * the screen shows already (`want.known`) left out. */
+  renderPreview: async (letter: Letter, want: Want) =>
+    readPreview(await commands.renderPreview(letter, want.scale, want.known)),
   check: commands.checkLetter,
   saveDraft: commands.saveDraft,
   drafts: commands.drafts,

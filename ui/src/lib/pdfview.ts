@@ -1,12 +1,12 @@
-// The PDF viewer behind the live preview: pdf.js renders each new document into fresh
-// canvases off screen, and only when the page in view is drawn are they swapped in, so the
-// page never flickers and the zoom and scroll stay where the clerk left them. Only the pages
-// whose look changed are drawn again (the core gives each page's fingerprint): the others
-// stay on screen as they are. The old document is destroyed, so memory does not grow over a
-// day of typing.
+// The viewer of stored PDFs (an issued letter, a received one, a routing sheet): pdf.js
+// renders each document into fresh canvases off screen, and only when the page in view is
+// drawn are they swapped in, so the page never flickers and the zoom and scroll stay where
+// the clerk left them. The old document is destroyed, so memory does not grow. A letter
+// being composed is not shown here but as the core's pictures (pageview.ts): this module,
+// pdf.js and its worker are loaded only when a stored PDF is first shown.
 import * as pdfjs from "pdfjs-dist";
 import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
-import { pagesToDraw, type Rendered } from "./preview";
+import { pagesToDraw } from "./preview";
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -24,7 +24,7 @@ export class PdfView {
    * drawn (a placeholder, a stale page, a page drawn at another zoom). */
   private looks: (string | null)[] = [];
   /** The last document shown, for a redraw at another zoom. */
-  private last: Rendered | null = null;
+  private last: Uint8Array | null = null;
   private generation = 0;
   /** A drawn canvas no longer on screen, of the page last in view: the next render of that
    * page draws into it (double buffering), instead of a new one per keystroke. */
@@ -51,25 +51,14 @@ export class PdfView {
 
   /** Shows a new render. Resolves once the visible page is on screen; the other changed
    * pages follow, and a newer render stops them. */
-  async show(rendered: Rendered): Promise<void> {
+  async show(pdf: Uint8Array): Promise<void> {
     const started = performance.now();
     const gen = ++this.generation;
-    this.last = rendered;
+    this.last = pdf;
     const ratio = window.devicePixelRatio || 1;
-    const known = rendered.pages?.length;
-    // A render that changes no page's look (a field the letter does not print, a word typed
-    // and taken back) is not even parsed.
-    if (
-      known !== undefined &&
-      known === this.pages.length &&
-      pagesToDraw(this.looks, rendered.pages, known).length === 0
-    ) {
-      this.finish(gen, started, 0, []);
-      return;
-    }
     const doc = await pdfjs.getDocument({
       // A copy: pdf.js hands its data to the worker, and a zoom draws this render again.
-      data: rendered.pdf.slice(),
+      data: pdf.slice(),
       worker: worker(),
       isEvalSupported: false,
       // Glyphs drawn from the embedded font's outlines: no FontFace to load and wait for.
@@ -82,7 +71,8 @@ export class PdfView {
       return;
     }
     const count = doc.numPages;
-    const looks = rendered.pages && rendered.pages.length === count ? rendered.pages : null;
+    // A stored PDF: no page's look is known, every page is drawn.
+    const looks = null as string[] | null;
     const todo = pagesToDraw(this.looks, looks, count);
     const visible = Math.min(this.currentPage(), count);
     const draw = async (n: number, reuse?: HTMLCanvasElement) => {
@@ -254,8 +244,15 @@ export class PdfView {
     if (c) this.scroller.scrollTop = c.offsetTop - 8;
   }
 
+  /** Leaves the screen: the document and every page's pixels freed. */
   async destroy() {
     this.generation++;
+    for (const c of this.pages) {
+      c.width = 0;
+      c.height = 0;
+    }
+    this.pages = [];
+    this.looks = [];
     if (this.doc) await this.doc.destroy();
     this.doc = null;
   }

@@ -1,32 +1,58 @@
 import { describe, expect, it } from "vitest";
 import { pagesToDraw, plainPdf, readPreview } from "../lib/preview";
 
-// The core's answer: page count, one u64 per page (little-endian), then the PDF.
-function answer(prints: bigint[], pdf: string): ArrayBuffer {
-  const text = new TextEncoder().encode(pdf);
-  const bytes = new Uint8Array(4 + 8 * prints.length + text.length);
+// The core's answer: page count; per page its look (u64), width, height and PNG length
+// (u32 each, little-endian); then the PNGs.
+function answer(pages: { look: bigint; png: string | null }[]): ArrayBuffer {
+  const pngs = pages.map((p) => (p.png === null ? new Uint8Array(0) : new TextEncoder().encode(p.png)));
+  const head = 4 + 20 * pages.length;
+  const bytes = new Uint8Array(head + pngs.reduce((a, p) => a + p.length, 0));
   const view = new DataView(bytes.buffer);
-  view.setUint32(0, prints.length, true);
-  prints.forEach((p, i) => view.setBigUint64(4 + 8 * i, p, true));
-  bytes.set(text, 4 + 8 * prints.length);
+  view.setUint32(0, pages.length, true);
+  let at = head;
+  pages.forEach((p, i) => {
+    view.setBigUint64(4 + 20 * i, p.look, true);
+    view.setUint32(12 + 20 * i, 595, true);
+    view.setUint32(16 + 20 * i, 842, true);
+    view.setUint32(20 + 20 * i, pngs[i].length, true);
+    bytes.set(pngs[i], at);
+    at += pngs[i].length;
+  });
   return bytes.buffer;
 }
 
 describe("the preview's answer", () => {
-  it("reads each page's look and the PDF after them", () => {
-    const r = readPreview(answer([0x0123456789abcdefn, 2n], "%PDF-1.7 …"));
-    expect(r.pages).toEqual(["0123456789abcdef", "0000000000000002"]);
-    expect(new TextDecoder().decode(r.pdf)).toBe("%PDF-1.7 …");
+  it("reads each page's look, size and picture, a page the screen shows without one", () => {
+    const r = readPreview(
+      answer([
+        { look: 0x0123456789abcdefn, png: "PNG-one" },
+        { look: 2n, png: null },
+        { look: 3n, png: "PNG-three" },
+      ]),
+    );
+    if (r.kind !== "pictures") throw new Error("pictures expected");
+    expect(r.pages.map((p) => p.look)).toEqual(["0123456789abcdef", "0000000000000002", "0000000000000003"]);
+    expect(r.pages.map((p) => [p.width, p.height])).toEqual([
+      [595, 842],
+      [595, 842],
+      [595, 842],
+    ]);
+    const text = (b: Uint8Array | null) => (b ? new TextDecoder().decode(b) : null);
+    expect(r.pages.map((p) => text(p.png))).toEqual(["PNG-one", null, "PNG-three"]);
   });
 
   it("refuses a truncated answer instead of showing garbage", () => {
-    const whole = answer([1n, 2n, 3n], "%PDF");
-    expect(() => readPreview(whole.slice(0, 12))).toThrow(/ไม่ครบ/);
+    const whole = answer([
+      { look: 1n, png: "PNG" },
+      { look: 2n, png: "PNG" },
+    ]);
+    expect(() => readPreview(whole.slice(0, 30))).toThrow(/ไม่ครบ/);
+    expect(() => readPreview(whole.slice(0, whole.byteLength - 1))).toThrow(/ไม่ครบ/);
     expect(() => readPreview(whole.slice(0, 2))).toThrow(/สั้น/);
   });
 
-  it("a stored PDF has no looks: every page is new", () => {
-    expect(plainPdf(new ArrayBuffer(8)).pages).toBeNull();
+  it("a stored PDF is shown as a PDF", () => {
+    expect(plainPdf(new ArrayBuffer(8)).kind).toBe("pdf");
   });
 });
 

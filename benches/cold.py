@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""The CLI as a fresh process: what every `saraban` command, every `issue` and the app's
+start pay before any work (loading fonts, the word list, the line breaker's models).
+Criterion's warm loop hides this; here each run is a new process, timed from outside
+(wall clock, and the peak resident memory the kernel reports for it), ten runs after a
+warm-up, each figure given as its median with the spread (min–max).
+
+    python3 benches/cold.py                       # target/release/saraban
+    SARABAN_CLI_BEFORE=/path/to/older/saraban python3 benches/cold.py
+
+With SARABAN_CLI_BEFORE the two builds run in turn, run for run, so that both are measured
+in one sitting on one machine state. `make bench` runs it.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUNS = int(os.environ.get("COLD_RUNS", "10"))
+
+
+def run_once(argv):
+    """Wall milliseconds and peak resident MiB of one fresh process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = (time.perf_counter() - t0) * 1000
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def spread(xs, digits=0):
+    fmt = f"{{:.{digits}f}}"
+    return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}–{fmt.format(max(xs))})"
+
+
+def main():
+    after = os.environ.get("SARABAN_CLI", os.path.join(ROOT, "target/release/saraban"))
+    builds = [("after", after)]
+    if os.environ.get("SARABAN_CLI_BEFORE"):
+        builds.insert(0, ("before", os.environ["SARABAN_CLI_BEFORE"]))
+    work = tempfile.mkdtemp(prefix="saraban-cold-")
+    jclair = os.path.join(ROOT, "tests/fixtures/jclair-specialists.json")
+    letter = json.load(open(jclair, encoding="utf-8"))
+    letter["body"] = letter["body"] * 12
+    long = os.path.join(work, "six-pages.json")
+    json.dump(letter, open(long, "w", encoding="utf-8"), ensure_ascii=False)
+    out = os.path.join(work, "out.pdf")
+    cases = [
+        ("saraban --help", ["--help"]),
+        ("saraban check J.CLAIR", ["check", jclair]),
+        ("saraban render J.CLAIR (1 page)", ["render", jclair, "-o", out]),
+        ("saraban render J.CLAIR ×12 (6 pages)", ["render", long, "-o", out]),
+    ]
+    results = {}
+    for label, args in cases:
+        for name, binary in builds:
+            run_once([binary, *args])  # warm-up: the binary and the files in the page cache
+        for _ in range(RUNS):
+            for name, binary in builds:
+                results.setdefault((label, name), []).append(run_once([binary, *args]))
+    head = " | ".join(f"{n}: wall ms | {n}: peak MiB" for n, _ in builds)
+    print(f"\nfresh process, {RUNS} runs each after a warm-up, median (min–max)\n")
+    print(f"| command | {head} |")
+    print("|---|" + "---|" * (2 * len(builds)))
+    for label, _ in cases:
+        cells = []
+        for name, _ in builds:
+            rs = results[(label, name)]
+            cells += [spread([w for w, _ in rs]), spread([m for _, m in rs], 1)]
+        print(f"| {label} | {' | '.join(cells)} |")
+
+
+if __name__ == "__main__":
+    main()
