@@ -5,23 +5,9 @@
 // flickers and the zoom and scroll stay where the clerk left them. No PDF is parsed here:
 // the web process holds the pages' pixels and nothing else.
 import type { PagePicture } from "./preview";
+import { PagesOnScreen } from "./pages";
 
-export class PageView {
-  private pages: HTMLCanvasElement[] = [];
-  /** What each canvas shows: the page's look, or null when it must be drawn again. */
-  private looks: (string | null)[] = [];
-  private generation = 0;
-  /** CSS pixels per point (the zoom). */
-  scale = 1.0;
-  pageCount = 0;
-  /** Called after every swap, with the milliseconds from the answer to the pages on screen. */
-  onShown: (ms: number) => void = () => {};
-
-  constructor(
-    private host: HTMLElement,
-    private scroller: HTMLElement,
-  ) {}
-
+export class PageView extends PagesOnScreen {
   /** Device pixels per point the core should draw at: the zoom on this screen. */
   pixelsPerPoint(): number {
     return this.scale * (window.devicePixelRatio || 1);
@@ -31,16 +17,6 @@ export class PageView {
    * core does not send a page whose look is the one shown at its place. */
   known(): string[] {
     return this.looks.map((l) => l ?? "");
-  }
-
-  /** The page (1-based) whose middle is in view. */
-  currentPage(): number {
-    const mid = this.scroller.scrollTop + this.scroller.clientHeight / 2;
-    let n = 1;
-    for (const [i, c] of this.pages.entries()) {
-      if (c.offsetTop <= mid) n = i + 1;
-    }
-    return n;
   }
 
   /** Shows the core's pages: the changed ones decoded first, then all swapped in at once. */
@@ -132,28 +108,8 @@ export class PageView {
     this.looks = this.looks.map(() => null);
   }
 
-  /** Where each page is on screen, for marks drawn over it: its top left corner in its
-   * positioned parent, and CSS pixels per point. */
-  places(): { left: number; top: number; perPt: number }[] {
-    return this.pages.map((c) => {
-      const ptw = Number(c.dataset.ptw) || c.clientWidth;
-      return { left: c.offsetLeft, top: c.offsetTop, perPt: c.clientWidth / ptw };
-    });
-  }
-
-  goto(n: number) {
-    const c = this.pages[Math.min(Math.max(n, 1), this.pages.length) - 1];
-    if (c) this.scroller.scrollTop = c.offsetTop - 8;
-  }
-
   /** Leaves the screen to another view. */
   destroy() {
-    this.generation++;
-    for (const c of this.pages) {
-      c.width = 0;
-      c.height = 0;
-    }
-    this.pages = [];
-    this.looks = [];
+    this.leave();
   }
 }

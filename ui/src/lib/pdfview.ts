@@ -7,6 +7,7 @@
 import * as pdfjs from "pdfjs-dist";
 import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
 import { pagesToDraw } from "./preview";
+import { PagesOnScreen } from "./pages";
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -17,37 +18,13 @@ function worker(): pdfjs.PDFWorker {
   return sharedWorker;
 }
 
-export class PdfView {
+export class PdfView extends PagesOnScreen {
   private doc: pdfjs.PDFDocumentProxy | null = null;
-  private pages: HTMLCanvasElement[] = [];
-  /** What each canvas in `pages` shows: the page's fingerprint, or null while it is not
-   * drawn (a placeholder, a stale page, a page drawn at another zoom). */
-  private looks: (string | null)[] = [];
   /** The last document shown, for a redraw at another zoom. */
   private last: Uint8Array | null = null;
-  private generation = 0;
   /** A drawn canvas no longer on screen, of the page last in view: the next render of that
    * page draws into it (double buffering), instead of a new one per keystroke. */
   private spare: HTMLCanvasElement | undefined;
-  scale = 1.0;
-  pageCount = 0;
-  /** Called after every swap, with the milliseconds from bytes to a visible page. */
-  onShown: (ms: number) => void = () => {};
-
-  constructor(
-    private host: HTMLElement,
-    private scroller: HTMLElement,
-  ) {}
-
-  /** The page (1-based) whose middle is in view. */
-  currentPage(): number {
-    const mid = this.scroller.scrollTop + this.scroller.clientHeight / 2;
-    let n = 1;
-    for (const [i, c] of this.pages.entries()) {
-      if (c.offsetTop <= mid) n = i + 1;
-    }
-    return n;
-  }
 
   /** Shows a new render. Resolves once the visible page is on screen; the other changed
    * pages follow, and a newer render stops them. */
@@ -230,29 +207,9 @@ export class PdfView {
     this.goto(page);
   }
 
-  /** Where each page is on screen, for marks drawn over it: its top left corner in its
-   * positioned parent, and CSS pixels per PDF point. */
-  places(): { left: number; top: number; perPt: number }[] {
-    return this.pages.map((c) => {
-      const ptw = Number(c.dataset.ptw) || c.clientWidth;
-      return { left: c.offsetLeft, top: c.offsetTop, perPt: c.clientWidth / ptw };
-    });
-  }
-
-  goto(n: number) {
-    const c = this.pages[Math.min(Math.max(n, 1), this.pages.length) - 1];
-    if (c) this.scroller.scrollTop = c.offsetTop - 8;
-  }
-
   /** Leaves the screen: the document and every page's pixels freed. */
   async destroy() {
-    this.generation++;
-    for (const c of this.pages) {
-      c.width = 0;
-      c.height = 0;
-    }
-    this.pages = [];
-    this.looks = [];
+    this.leave();
     if (this.doc) await this.doc.destroy();
     this.doc = null;
   }
