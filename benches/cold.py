@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The CLI as a fresh process: what every `saraban` command, every `issue` and the app's
 start pay before any work (loading fonts, the word list, the line breaker's models).
-Criterion's warm loop hides this; here each run is a new process, timed from outside
-(wall clock, and the peak resident memory the kernel reports for it), ten runs after a
-warm-up, each figure given as its median with the spread (min–max).
+Criterion's warm loop hides this; here each run is a new process, timed from outside (wall
+clock; the peak resident memory the kernel reports for it, through GNU time), ten runs after
+a warm-up, each figure given as its median with the spread (min–max).
 
     python3 benches/cold.py                       # target/release/saraban
     SARABAN_CLI_BEFORE=/path/to/older/saraban python3 benches/cold.py
@@ -23,15 +23,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(os.environ.get("COLD_RUNS", "10"))
 
 
-def run_once(argv):
-    """Wall milliseconds and peak resident MiB of one fresh process."""
+def run_once(argv, scratch):
+    """Wall milliseconds and peak resident MiB of a fresh process. The wall time is taken
+    here around the command itself; the peak memory is GNU time's, from another run: there
+    the process is GNU time's child, so its peak is the command's own (a process forked
+    from this Python counts Python's memory until it runs the command)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
+    code = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
     wall = (time.perf_counter() - t0) * 1000
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(argv)}")
-    return wall, usage.ru_maxrss / 1024
+    if code != 0:
+        sys.exit(f"failed ({code}): {' '.join(argv)}")
+    report = os.path.join(scratch, "time.txt")
+    subprocess.run(
+        ["/usr/bin/time", "-o", report, "-f", "%M", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    kib = open(report).read().split()[-1]
+    return wall, int(kib) / 1024
 
 
 def spread(xs, digits=0):
@@ -60,10 +70,10 @@ def main():
     results = {}
     for label, args in cases:
         for name, binary in builds:
-            run_once([binary, *args])  # warm-up: the binary and the files in the page cache
+            run_once([binary, *args], work)  # warm-up: the binary and the files in the page cache
         for _ in range(RUNS):
             for name, binary in builds:
-                results.setdefault((label, name), []).append(run_once([binary, *args]))
+                results.setdefault((label, name), []).append(run_once([binary, *args], work))
     head = " | ".join(f"{n}: wall ms | {n}: peak MiB" for n, _ in builds)
     print(f"\nfresh process, {RUNS} runs each after a warm-up, median (min–max)\n")
     print(f"| command | {head} |")

@@ -35,6 +35,8 @@ pkgs=(
   poppler-utils libharfbuzz-bin zbar-tools unzip mupdf-tools python3-pdfminer
   # checking the syntax and streams of PDF/A files (qpdf --check)
   qpdf
+  # the benches: GNU time gives a fresh process's wall time and peak memory (benches/cold.py)
+  time
   # reading received letters: scans and photos by OCR (Tesseract with its Thai model);
   # the letters of other programs the reading is measured on are typeset by typst, from
   # PyPI into a virtual environment (python3-venv)

@@ -266,3 +266,32 @@ fn segmenters_scored_on_the_labelled_break_set() {
     // - and they still reach most good places, so lines fill without weak breaks.
     assert!(strong.recall() >= 0.90, "{table}");
 }
+
+/// The breaker asks newmm only over the listed words that occur in the text (the word list
+/// is a finite-state set in the binary, not newmm's 55 MB trie): newmm cuts every phrase of
+/// the labelled set and every paragraph of the example letters exactly as it does over the
+/// whole list.
+#[test]
+fn newmm_over_the_words_in_a_text_cuts_it_as_over_the_whole_list() {
+    use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
+    let Some(whole) = newmm() else { return };
+    let breaker = LineBreaker::new();
+    let mut texts: Vec<String> = phrases().into_iter().map(|p| p.text).collect();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for f in std::fs::read_dir(fixtures).unwrap() {
+        let json = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        let Ok(letter) = saraban::Letter::from_json(&json) else {
+            continue;
+        };
+        texts.extend(letter.body.iter().map(|b| b.text().to_string()));
+        texts.extend(letter.subject.clone());
+    }
+    assert!(texts.len() > 80, "{} texts", texts.len());
+    for t in &texts {
+        assert_eq!(
+            breaker.words(t),
+            whole.segment(t, false, false).unwrap(),
+            "{t}"
+        );
+    }
+}

@@ -1,7 +1,10 @@
-//! Embeds PyThaiNLP's Thai word list (`words_th.txt`, which the set-up downloads from PyPI
-//! into `.tools/dict`, or `$SARABAN_WORDS`) for telling strong line breaks from weak ones
-//! (`saraban_thai::breaks`). Without it the build still succeeds: the list is then empty and the
-//! breaker falls back to its short-word rule.
+//! Builds PyThaiNLP's Thai word list (`words_th.txt`, which the set-up downloads from PyPI
+//! into `.tools/dict`, or `$SARABAN_WORDS`) into a finite-state set (`words.fst`, the `fst`
+//! crate) that `saraban_thai::breaks` embeds and reads in place, for telling strong line
+//! breaks from weak ones. Words are trimmed, empty lines dropped, as newmm reads the list.
+//! Without the list the build still succeeds: the set is then empty and the breaker falls
+//! back to its short-word rule.
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn main() {
@@ -24,5 +27,15 @@ fn main() {
             src.display()
         );
     }
-    std::fs::write(out.join("words_th.txt"), words).expect("OUT_DIR is writable");
+    // The set wants its keys sorted (bytewise) and each once.
+    let sorted: BTreeSet<&[u8]> = words
+        .lines()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::as_bytes)
+        .collect();
+    let mut set = fst::SetBuilder::memory();
+    set.extend_iter(sorted).expect("sorted, distinct words");
+    let bytes = set.into_inner().expect("an in-memory set");
+    std::fs::write(out.join("words.fst"), bytes).expect("OUT_DIR is writable");
 }

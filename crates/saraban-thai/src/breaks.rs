@@ -123,26 +123,35 @@ static TIMES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         .expect("the time pattern is valid")
 });
 
-/// PyThaiNLP's word list, embedded at build time (see `build.rs`; empty when the set-up
-/// did not download it).
-static WORD_LIST: &str = include_str!(concat!(env!("OUT_DIR"), "/words_th.txt"));
+/// PyThaiNLP's word list as a finite-state set, built at compile time (see `build.rs`;
+/// empty when the set-up did not download the list), read where it lies in the binary.
+static WORDS_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/words.fst"));
 
-/// newmm over the word list, built on first use (about 60 ms), `None` without a list.
-static COMPOUNDS: std::sync::LazyLock<Option<nlpo3::tokenizer::newmm::NewmmTokenizer>> =
-    std::sync::LazyLock::new(|| {
-        let words: Vec<String> = WORD_LIST
-            .lines()
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(String::from)
-            .collect();
-        if words.is_empty() {
-            return None;
+/// The word list, `None` when it is empty.
+static WORDS: std::sync::LazyLock<Option<fst::Set<&'static [u8]>>> =
+    std::sync::LazyLock::new(|| fst::Set::new(WORDS_FST).ok().filter(|s| !s.is_empty()));
+
+/// The words of the list that occur in `text`, each once. All newmm ever looks up while it
+/// cuts a text is which listed words begin at some place in it (the words that are
+/// prefixes of the text from there), so newmm over these words alone cuts `text` exactly
+/// as over the whole list — for a few kilobytes instead of the 55 MB of hash maps its trie
+/// takes for 62 000 words, built again at every start (`tests/breakset.rs` compares them).
+fn listed_words_in(words: &fst::Set<&[u8]>, text: &str) -> Vec<String> {
+    let fst = words.as_fst();
+    let mut found = std::collections::BTreeSet::new();
+    for (start, _) in text.char_indices() {
+        let mut node = fst.root();
+        for (k, &b) in text.as_bytes()[start..].iter().enumerate() {
+            let Some(i) = node.find_input(b) else { break };
+            node = fst.node(node.transition_addr(i));
+            let end = start + k + 1;
+            if node.is_final() && text.is_char_boundary(end) {
+                found.insert(&text[start..end]);
+            }
         }
-        Some(nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(
-            words,
-        ))
-    });
+    }
+    found.into_iter().map(String::from).collect()
+}
 
 /// Words that make a noun of the word after them (การ|ดำเนิน, ความ|ร่วมมือ, ผู้|แทน,
 /// นัก|วิชาการ, ชาว|ญี่ปุ่น): the word list knows only some of the nouns they make, and a
@@ -333,18 +342,29 @@ impl LineBreaker {
 
     /// Whether the breaker can tell weak breaks from strong ones (it has a word list).
     pub fn knows_compounds(&self) -> bool {
-        COMPOUNDS.is_some()
+        WORDS.is_some()
+    }
+
+    /// `text` cut into words by newmm (PyThaiNLP's tokenizer) with the word list; empty
+    /// without a list.
+    pub fn words(&self, text: &str) -> Vec<String> {
+        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
+        let Some(list) = WORDS.as_ref() else {
+            return Vec::new();
+        };
+        let newmm =
+            nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(listed_words_in(list, text));
+        newmm.segment(text, false, false).unwrap_or_default()
     }
 
     /// The strength of each of `breaks` (byte offsets in `text`, ascending): weak between
     /// two Thai letters where newmm with the word list sees no word end, strong elsewhere
     /// (and everywhere without a word list).
     pub fn strengths(&self, text: &str, breaks: &[usize]) -> Vec<BreakStrength> {
-        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
         // Word ends, each with the word it ends.
-        let ends: std::collections::HashMap<usize, &str> = match COMPOUNDS.as_ref() {
-            Some(newmm) if breaks.iter().any(|&b| thai_on_both_sides(text, b)) => {
-                let words = newmm.segment(text, false, false).unwrap_or_default();
+        let ends: std::collections::HashMap<usize, &str> = match WORDS.as_ref() {
+            Some(_) if breaks.iter().any(|&b| thai_on_both_sides(text, b)) => {
+                let words = self.words(text);
                 let mut at = 0;
                 let mut ends = std::collections::HashMap::with_capacity(words.len());
                 for w in &words {
