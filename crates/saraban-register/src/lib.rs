@@ -32,6 +32,7 @@ mod migrate;
 #[cfg(feature = "postgres")]
 mod pg;
 pub mod post;
+mod queue;
 mod receipt;
 mod records;
 pub mod schema;

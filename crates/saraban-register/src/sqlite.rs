@@ -141,27 +141,15 @@ impl SqliteRegister {
         })
     }
 
-    /// Waits for this register's issue queue (a lock on the file `<register>.queue` beside
-    /// it) and holds it while the guard lives: clerks issuing into one register at once
-    /// take turns in the kernel, each woken the moment the one before is done. Without it
-    /// each waits in SQLite's busy handler, which sleeps up to 100 ms between tries and
-    /// lets newcomers pass a clerk who has waited long: eight clerks issuing at once saw
-    /// two seconds at the 99th percentile. `None` (no queue, SQLite's own waiting) for a
-    /// register in memory or a folder where the file cannot be made.
-    pub(crate) fn issue_turn(&self) -> Option<std::fs::File> {
+    /// Waits for this register's turn to issue ([`crate::queue`]) and holds it while the
+    /// guard lives: clerks issuing into one register at once take turns in the order they
+    /// came. `None` (SQLite's own waiting) for a register in memory or read only, or a
+    /// folder where the queue's file cannot be made.
+    pub(crate) fn issue_turn(&self) -> Option<super::queue::Turn> {
         if self.read_only || self.path == Path::new(":memory:") {
             return None;
         }
-        let mut name = self.path.as_os_str().to_owned();
-        name.push(".queue");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(PathBuf::from(name))
-            .ok()?;
-        file.lock().ok()?;
-        Some(file)
+        super::queue::take(&self.path)
     }
 
     /// An in-memory register (tests).
