@@ -287,14 +287,13 @@ impl SqliteRegister {
     /// `render`, stores letter, PDF and hash, indexes it and appends to the audit trail,
     /// all or nothing.
     ///
-    /// Clerks issuing into one register take turns ([`SqliteRegister::issue_turn`]); in
-    /// its turn a letter is typeset with the number it will get, before the write lock is
-    /// taken, so that drafts saved meanwhile never wait for a typesetter and a letter that
-    /// cannot be typeset fails before the database is locked. Inside the transaction that
-    /// PDF is used when the number is still the one typeset (it is, unless a program that
-    /// does not queue took it), else the letter is rendered again. Typesetting before the
-    /// turn instead, each clerk with the number it guessed, made eight clerks at once
-    /// typeset twice on two cores (every guess but one wrong) and slowed every turn.
+    /// Clerks issuing into one register take turns in the order they came
+    /// ([`SqliteRegister::issue_place`]). While it waits, a letter is typeset with the
+    /// number it will most likely get — the next free one, after those of the clerks
+    /// ahead of it — so that its turn holds only the writing, and a letter that cannot be
+    /// typeset fails before anything is locked. Inside the transaction that PDF is used
+    /// when the number is the one typeset, else (a clerk ahead issued into another series,
+    /// or a program that does not queue took it) the letter is rendered again.
     pub fn issue(
         &mut self,
         letter: &Letter,
@@ -309,14 +308,20 @@ impl SqliteRegister {
             year_be,
         } = prepare(letter, opts)?;
         let dated = |running: RunningNumber| dated(letter, running, date);
-        // In turn with the other clerks issuing now (released when this returns, after the
-        // anchor is written); typeset outside the database's lock, with the next number.
-        let turn = self.issue_turn();
+        // In line with the other clerks issuing now; typeset while waiting, with the number
+        // this letter will get if those ahead issue into the same series.
+        let place = self.issue_place();
         let predicted = match carried {
             Some(r) => r,
-            None => self.next_free(&prefix, kind, year_be)?,
+            None => {
+                let next = self.next_free(&prefix, kind, year_be)?;
+                let ahead = place.as_ref().map_or(0, |p| p.ahead) as i64;
+                RunningNumber::new(next.get() + ahead).unwrap_or(next)
+            }
         };
         let mut rendered = Some((predicted, render(&dated(predicted))?));
+        // The turn (released when this returns, after the anchor is written).
+        let turn = place.map(super::queue::Place::wait);
 
         // Durable: the commit reaches the disk before the number is reported.
         self.conn.pragma_update(None, "synchronous", "FULL")?;

@@ -17,14 +17,37 @@
 use std::fs::File;
 use std::path::Path;
 
-/// A turn in the queue, held while it lives.
-pub(crate) struct Turn {
-    _file: File,
+/// A place in the queue: a ticket drawn, the turn not yet come.
+pub(crate) struct Place {
+    file: File,
+    ticket: Option<u64>,
+    /// How many clerks were in line before this one when it came (as far as the queue
+    /// knows): they will take the next numbers first, if they issue into the same series.
+    pub ahead: u64,
 }
 
-/// Waits for the turn of the register at `db`. `None` when there is no queue to wait in
-/// (the file cannot be made or locked): SQLite's own waiting then applies.
-pub(crate) fn take(db: &Path) -> Option<Turn> {
+/// A turn in the queue, held while it lives; the next clerk's turn comes when it ends.
+pub(crate) struct Turn {
+    file: File,
+    ticket: Option<u64>,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        // Served: the clerks in line learn how many are still ahead of them.
+        #[cfg(target_os = "linux")]
+        if let Some(t) = self.ticket {
+            tickets::served(&self.file, t);
+        }
+        let _ = &self.file;
+        let _ = self.ticket;
+    }
+}
+
+/// Joins the queue of the register at `db`: a ticket, and how many are ahead. `None` when
+/// there is no queue to wait in (the file cannot be made or locked): SQLite's own waiting
+/// then applies.
+pub(crate) fn join(db: &Path) -> Option<Place> {
     let mut name = db.as_os_str().to_owned();
     name.push(".queue");
     let file = std::fs::OpenOptions::new()
@@ -36,12 +59,41 @@ pub(crate) fn take(db: &Path) -> Option<Turn> {
         .ok()?;
     file.lock().ok()?;
     #[cfg(target_os = "linux")]
-    if let Some(ticket) = tickets::draw(&file) {
-        // Out of the doorway; in line behind the ticket before this one.
+    if let Some((ticket, ahead)) = tickets::draw(&file) {
+        // Out of the doorway, in line.
         let _ = file.unlock();
-        tickets::wait_for(&file, ticket);
+        return Some(Place {
+            file,
+            ticket: Some(ticket),
+            ahead,
+        });
     }
-    Some(Turn { _file: file })
+    // No tickets: the doorway is the turn.
+    Some(Place {
+        file,
+        ticket: None,
+        ahead: 0,
+    })
+}
+
+impl Place {
+    /// Waits until the clerk before this one is done.
+    pub(crate) fn wait(self) -> Turn {
+        #[cfg(target_os = "linux")]
+        if let Some(t) = self.ticket {
+            tickets::wait_for(&self.file, t);
+        }
+        Turn {
+            file: self.file,
+            ticket: self.ticket,
+        }
+    }
+}
+
+/// Waits for the turn of the register at `db` (see [`join`]).
+#[cfg(test)]
+pub(crate) fn take(db: &Path) -> Option<Turn> {
+    join(db).map(Place::wait)
 }
 
 #[cfg(target_os = "linux")]
@@ -83,19 +135,27 @@ mod tickets {
         FIRST + (ticket % WRAP) as i64
     }
 
-    /// In the doorway: takes the next ticket and locks its byte. `None` when the counter
-    /// cannot be kept or the byte not locked (then the doorway is the turn).
-    pub(super) fn draw(file: &File) -> Option<u64> {
-        let mut counter = [0u8; 8];
-        let n = file.read_at(&mut counter, 0).ok()?;
-        let ticket = if n == 8 {
-            u64::from_le_bytes(counter)
-        } else {
-            0
-        };
+    /// In the doorway: takes the next ticket and locks its byte; with it, how many
+    /// tickets before it are not served yet. `None` when the counter cannot be kept or the
+    /// byte not locked (then the doorway is the turn). The file begins with the next
+    /// ticket and the next to serve (u64 each, little-endian).
+    pub(super) fn draw(file: &File) -> Option<(u64, u64)> {
+        let mut head = [0u8; 16];
+        let n = file.read_at(&mut head, 0).ok()?;
+        let word = |i: usize| u64::from_le_bytes(head[i..i + 8].try_into().expect("8 bytes"));
+        let ticket = if n >= 8 { word(0) } else { 0 };
+        let serving = if n == 16 { word(8) } else { 0 };
         file.write_all_at(&(ticket.wrapping_add(1)).to_le_bytes(), 0)
             .ok()?;
-        lock(file, byte(ticket), libc::F_WRLCK, false).then_some(ticket)
+        // A clerk whose program ended in its turn never said it was served: at most a
+        // handful are ever really ahead.
+        let ahead = ticket.saturating_sub(serving).min(64);
+        lock(file, byte(ticket), libc::F_WRLCK, false).then_some((ticket, ahead))
+    }
+
+    /// At the end of a turn: the next ticket to serve is the one after it.
+    pub(super) fn served(file: &File, ticket: u64) {
+        let _ = file.write_all_at(&(ticket.wrapping_add(1)).to_le_bytes(), 8);
     }
 
     /// Waits until the clerk with the ticket before `ticket` is done.
@@ -151,6 +211,28 @@ mod tests {
         #[cfg(target_os = "linux")]
         assert_eq!(order, (0..6).collect::<Vec<_>>(), "served as they came");
         assert_eq!(order.len(), 6);
+    }
+
+    /// A clerk knows how many are in line before it, so that it can typeset with the
+    /// number it will get while it waits.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_clerk_knows_how_many_are_ahead() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("register.sqlite");
+        let first = take(&db).unwrap();
+        let second = join(&db).unwrap();
+        let third = join(&db).unwrap();
+        assert_eq!((second.ahead, third.ahead), (1, 2));
+        drop(first);
+        let second = second.wait();
+        drop(second);
+        let third = third.wait();
+        let fourth = join(&db).unwrap();
+        assert_eq!(fourth.ahead, 1, "the third is in its turn");
+        drop(third);
+        drop(fourth.wait());
+        assert_eq!(join(&db).unwrap().ahead, 0, "everyone served");
     }
 
     #[test]

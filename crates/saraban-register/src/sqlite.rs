@@ -141,15 +141,16 @@ impl SqliteRegister {
         })
     }
 
-    /// Waits for this register's turn to issue ([`crate::queue`]) and holds it while the
-    /// guard lives: clerks issuing into one register at once take turns in the order they
-    /// came. `None` (SQLite's own waiting) for a register in memory or read only, or a
-    /// folder where the queue's file cannot be made.
-    pub(crate) fn issue_turn(&self) -> Option<super::queue::Turn> {
+    /// Joins this register's issue queue ([`crate::queue`]): clerks issuing into one
+    /// register at once take turns in the order they came; the place says how many are
+    /// ahead, and waiting on it gives the turn, held while it lives. `None` (SQLite's own
+    /// waiting) for a register in memory or read only, or a folder where the queue's file
+    /// cannot be made.
+    pub(crate) fn issue_place(&self) -> Option<super::queue::Place> {
         if self.read_only || self.path == Path::new(":memory:") {
             return None;
         }
-        super::queue::take(&self.path)
+        super::queue::join(&self.path)
     }
 
     /// An in-memory register (tests).
