@@ -586,8 +586,11 @@ fn killed_writers_leave_nothing_half_done() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
+        // One writer in eight runs to its end, so the register also holds
+        // finished letters between the killed ones.
+        let finish = next() % 8 == 0;
         std::thread::sleep(std::time::Duration::from_micros(next() % 25_000));
-        if child.try_wait().unwrap().is_none() {
+        if !finish && child.try_wait().unwrap().is_none() {
             let _ = child.kill(); // SIGKILL
             killed += 1;
         }
@@ -632,11 +635,17 @@ fn killed_writers_leave_nothing_half_done() {
         entries.len(),
         "every issued letter indexed, nothing else"
     );
-    // One entry a letter, and one for this computer's statement key (once any got far).
-    let key_entries = usize::from(!entries.is_empty());
-    assert_eq!(
-        reg.verify_audit().unwrap().entries as usize,
-        entries.len() + key_entries
-    );
+    // One entry a letter, and at most one more: this computer's statement key,
+    // written in its own transaction by the first writer that got that far
+    // (which may since have been killed before its letter was issued).
+    let about_letters: i64 = c
+        .query_row("SELECT count(*) FROM audit WHERE letter_id IS NOT NULL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(about_letters as usize, entries.len(), "one audit entry a letter");
+    let report = reg.verify_audit().unwrap();
+    assert!(report.intact(), "{report:?}");
+    let others = report.entries as usize - entries.len();
+    assert!(others <= 1, "{others} audit entries about no letter");
+    assert!(!reported.is_empty(), "no writer finished: nothing was issued");
     assert!(entries.len() >= reported.len());
 }
