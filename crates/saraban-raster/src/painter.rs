@@ -214,15 +214,10 @@ pub fn graphic_pixmap(graphic: &Graphic, w: u32, h: u32) -> Option<Pixmap> {
 /// Paints `graphic` into `into` at (`x`, `y`) pixels, `w` by `h` pixels large.
 fn paint_graphic(into: &mut Pixmap, graphic: &Graphic, x: f32, y: f32, w: f32, h: f32) {
     match graphic {
-        Graphic::Vector {
-            paths,
-            width,
-            height,
-        } => {
+        Graphic::Vector { paths, height, .. } => {
             // The paths are y down from the ink's top left, scaled alike both ways, as the
             // PDF writer scales them.
             let s = if *height > 0.0 { h / height } else { 1.0 };
-            let _ = width;
             let ts = Transform::from_translate(x, y).pre_scale(s, s);
             for p in paths {
                 let Some(path) = path_of(&p.segments) else {
