@@ -270,3 +270,68 @@ fn a_clerk_killed_inside_the_transaction_burns_no_number() {
     assert!(report.intact(), "{report:?}");
     assert_eq!(report.entries, 11);
 }
+
+/// A clerk who starts to issue while another is still typesetting typesets with the
+/// number after the other's: the queue told it one clerk is ahead. Each letter is
+/// typeset once, outside the counter's lock, and gets the number it was typeset with.
+#[test]
+fn a_clerk_behind_another_typesets_once_with_the_number_after() {
+    let cluster = pg::Cluster::start();
+    let url = cluster.url("queue");
+    let local = local();
+    let mut reg =
+        Register::open_at_in(&Location::Server(url.clone()), Access::Create, Some(local)).unwrap();
+    for i in 0..3 {
+        reg.issue(&letter(0, i), &today(), stub).unwrap();
+    }
+    // The first clerk typesets, and waits there until told to go on.
+    let (typeset_tx, typeset_rx) = std::sync::mpsc::channel::<i64>();
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let url1 = url.clone();
+    let first = std::thread::spawn(move || {
+        let mut r =
+            Register::open_at_in(&Location::Server(url1), Access::Write, Some(local)).unwrap();
+        let mut typeset = Vec::new();
+        let issued = r
+            .issue(&letter(1, 0), &today(), |l: &Letter| {
+                let n = l.number.as_ref().unwrap().running.unwrap().get();
+                typeset.push(n);
+                if typeset.len() == 1 {
+                    typeset_tx.send(n).unwrap();
+                    go_rx.recv().unwrap();
+                }
+                stub(l)
+            })
+            .unwrap();
+        (issued.running, typeset)
+    });
+    assert_eq!(
+        typeset_rx.recv().unwrap(),
+        4,
+        "the first clerk typesets with 4"
+    );
+    // The second clerk comes while the first is still typesetting.
+    let mut second =
+        Register::open_at_in(&Location::Server(url), Access::Write, Some(local)).unwrap();
+    let mut typeset = Vec::new();
+    let mut go = Some(go_tx);
+    let issued = second
+        .issue(&letter(2, 0), &today(), |l: &Letter| {
+            typeset.push(l.number.as_ref().unwrap().running.unwrap().get());
+            // Once typeset, the first clerk may go on and take its number.
+            if let Some(go) = go.take() {
+                go.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            stub(l)
+        })
+        .unwrap();
+    let (first_running, first_typeset) = first.join().unwrap();
+    assert_eq!((first_running, first_typeset), (4, vec![4]));
+    assert_eq!(
+        typeset,
+        vec![5],
+        "typeset once, with the number after the first clerk's"
+    );
+    assert_eq!(issued.running, 5);
+}

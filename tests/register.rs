@@ -639,13 +639,24 @@ fn killed_writers_leave_nothing_half_done() {
     // written in its own transaction by the first writer that got that far
     // (which may since have been killed before its letter was issued).
     let about_letters: i64 = c
-        .query_row("SELECT count(*) FROM audit WHERE letter_id IS NOT NULL", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM audit WHERE letter_id IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(about_letters as usize, entries.len(), "one audit entry a letter");
+    assert_eq!(
+        about_letters as usize,
+        entries.len(),
+        "one audit entry a letter"
+    );
     let report = reg.verify_audit().unwrap();
     assert!(report.intact(), "{report:?}");
     let others = report.entries as usize - entries.len();
     assert!(others <= 1, "{others} audit entries about no letter");
-    assert!(!reported.is_empty(), "no writer finished: nothing was issued");
+    assert!(
+        !reported.is_empty(),
+        "no writer finished: nothing was issued"
+    );
     assert!(entries.len() >= reported.len());
 }

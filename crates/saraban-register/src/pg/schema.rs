@@ -364,6 +364,18 @@ const MIGRATIONS: &[&str] = &[
         VALUES ('statement.register', convert_to(substr(md5(random()::text || clock_timestamp()::text), 1, 16), 'UTF8'))
         ON CONFLICT (key) DO NOTHING;
 "#,
+    // 7: the issue queue (see `PgRegister::take_ticket`): a clerk about to issue takes a
+    // ticket of its series and typesets, before any lock, with the number it will most
+    // likely get, the last one plus the clerks ahead. `served` is the newest ticket whose
+    // letter was issued. Tickets are hints, never numbers: the queue is unlogged (no disk
+    // write to take one; a crash empties it, which only makes the next guesses plainer).
+    r#"
+    ALTER TABLE series ADD COLUMN served BIGINT NOT NULL DEFAULT 0;
+    CREATE UNLOGGED TABLE series_queue (
+        series_id BIGINT PRIMARY KEY,
+        taken     BIGINT NOT NULL
+    );
+"#,
 ];
 
 /// The group role whose members are the office's clerks: `saraban init`, run by the role
@@ -414,7 +426,7 @@ pub(super) fn grant_clerks(tx: &mut Transaction<'_>) -> Result<bool, postgres::E
         "GRANT USAGE ON SCHEMA {schema} TO {CLERK_ROLE};
          GRANT SELECT ON saraban_register TO {CLERK_ROLE};
          GRANT SELECT, INSERT, UPDATE, DELETE ON letters, letter_versions, settings TO {CLERK_ROLE};
-         GRANT SELECT, INSERT, UPDATE ON series, receipt_years TO {CLERK_ROLE};
+         GRANT SELECT, INSERT, UPDATE ON series, series_queue, receipt_years TO {CLERK_ROLE};
          GRANT SELECT, INSERT, UPDATE ON received TO {CLERK_ROLE};
          GRANT SELECT, INSERT ON receipt_steps TO {CLERK_ROLE};
          GRANT SELECT, INSERT, UPDATE, DELETE ON addresses TO {CLERK_ROLE};
