@@ -428,17 +428,21 @@ fn both_engines_pass_the_same_suite_with_the_same_answers() {
 }
 
 /// A register of a few old letters behind more new ones than a server search reads one by
-/// one (`trigram::PROBE`, 200). Every way a server search can go — the newest letters,
-/// walking back from them, the index of four-character grams, the trigram index for three
-/// characters — must give the SQLite file's answers.
-#[test]
-fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() {
+/// one (`trigram::PROBE`, 200), whose newest letters have ids three blocks of the server's
+/// search index on (ids need not be dense: a register moved in, a sequence moved on). Every
+/// way a server search can go — the newest letters, walking back from them, the newest
+/// block of the block-keyed index, the next block, the rest of the register at once, the
+/// plain index of four-character grams, the trigram index for three characters — must
+/// give the SQLite file's answers.
+fn behind_the_newest(
+    cluster: &pg::Cluster,
+    server: &str,
+) -> Vec<(Option<String>, (Vec<String>, i64))> {
     let dir = tempfile::tempdir().unwrap();
-    let cluster = pg::Cluster::start();
     let mut registers = vec![
         Register::create(&dir.path().join("r.sqlite")).unwrap(),
         Register::open_at_in(
-            &Location::Server(cluster.url("behind")),
+            &Location::Server(server.to_string()),
             saraban::register::Access::Create,
             Some(local()),
         )
@@ -447,7 +451,7 @@ fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() 
     let old = [
         ("การป้องกันน้ำท่วมในเขตเทศบาล", "ไม่การประชุมใหญ่ แต่เป็นการหารือ"),
         ("แนวทางการจัดการน้ำท่วมขัง", "ขอความร่วมมือ มท ๐๘๑๐.๒/ว ๑๒๓๔"),
-        ("ขอเชิญประชุมเชิงปฏิบัติการ", "ร่วมมือกันป้องกัน"),
+        ("ขอเชิญประชุมเชิงปฏิบัติการ", "ร่วมมือกันป้องกัน ประสานงานด่วน"),
     ];
     let dated = |mut l: Letter, running: usize, day: u32| {
         l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(running as i64);
@@ -459,26 +463,41 @@ fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() 
         (l, b"%PDF-1.7 imported".to_vec())
     };
     let mut answers = Vec::new();
-    for reg in &mut registers {
-        let mut items: Vec<_> = old
-            .iter()
-            .enumerate()
-            .map(|(i, (subject, body))| dated(letter("มท ๐๘๑๐.๒", false, subject, body), i + 1, 0))
-            .collect();
-        items.extend((0..260).map(|i| {
-            let subject = format!("แจ้งเวียนเพื่อทราบ ฉบับที่ {}", i + 1);
-            let body = if i % 40 == 0 {
-                "ขอความร่วมมือทุกจังหวัด"
-            } else {
-                "จึงเรียนมาเพื่อทราบ"
-            };
-            dated(
-                letter("มท ๐๘๑๐.๒", false, &subject, body),
-                old.len() + i + 1,
-                1 + i as u32 / 10,
-            )
-        }));
-        reg.import(items).unwrap();
+    for (i, reg) in registers.iter_mut().enumerate() {
+        reg.import(
+            old.iter()
+                .enumerate()
+                .map(|(i, (subject, body))| {
+                    dated(letter("มท ๐๘๑๐.๒", false, subject, body), i + 1, 0)
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        if i == 1 {
+            // The new letters from the first id of block 3 (3 << 16) on.
+            let db = server.split('/').nth(3).unwrap().split('?').next().unwrap();
+            cluster.psql(db, "ALTER SEQUENCE letters_id_seq RESTART WITH 196608");
+        }
+        reg.import(
+            (0..260)
+                .map(|i| {
+                    let subject = format!("แจ้งเวียนเพื่อทราบ ฉบับที่ {}", i + 1);
+                    let body = if i % 40 == 0 {
+                        "ขอความร่วมมือทุกจังหวัด"
+                    } else if i < 60 && i % 10 == 5 {
+                        "โปรดประสานงานด่วนที่สุด"
+                    } else {
+                        "จึงเรียนมาเพื่อทราบ"
+                    };
+                    dated(
+                        letter("มท ๐๘๑๐.๒", false, &subject, body),
+                        old.len() + i + 1,
+                        1 + i as u32 / 10,
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
         let mut seen = Vec::new();
         for q in [
             text("น้ำท่วม"),
@@ -500,27 +519,116 @@ fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() 
                 year_be: Some(2567),
                 ..Default::default()
             },
+            text("ประสานงานด่วน"),
+            SearchQuery {
+                text: Some("ประสานงานด่วน".into()),
+                limit: Some(3),
+                ..Default::default()
+            },
         ] {
             seen.push((q.text.clone(), search(reg, q)));
         }
         answers.push(seen);
     }
     assert_eq!(answers[0], answers[1]);
-    let found = |i: usize| answers[1][i].1 .0.clone();
+    answers.pop().unwrap()
+}
+
+#[test]
+fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() {
+    let cluster = pg::Cluster::start();
+    let found = behind_the_newest(&cluster, &cluster.url("behind"));
+    assert_eq!(
+        cluster.psql(
+            "behind",
+            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
+             WHERE tablename = 'letters' AND indexname LIKE 'letters_grams%'"
+        ),
+        "letters_grams_block",
+        "the server has btree_gin: the grams are indexed by block"
+    );
     let number = |running: i64| {
         format!(
             "มท ๐๘๑๐.๒/{}",
             saraban::thai::to_thai_digits(&running.to_string())
         )
     };
-    assert_eq!(found(0), vec![number(2), number(1)], "น้ำท่วม");
-    assert_eq!(found(1), vec![number(1)], "ไม่การ");
-    assert_eq!(found(2), vec![number(2)], "๑๒๓๔");
-    assert_eq!(found(4), vec![number(2), number(1)], "ท่ว");
-    assert_eq!(answers[1][5].1 .1, 9, "ร่วมมือ: 7 new letters and 2 old ones");
-    assert_eq!(answers[1][6].1 .1, 260);
-    assert_eq!(found(8).len(), 10);
-    assert_eq!(found(9), vec![number(3), number(1)], "ประชุม in 2567");
+    let hits = |i: usize| found[i].1 .0.clone();
+    assert_eq!(hits(0), vec![number(2), number(1)], "น้ำท่วม");
+    assert_eq!(hits(1), vec![number(1)], "ไม่การ");
+    assert_eq!(hits(2), vec![number(2)], "๑๒๓๔");
+    assert_eq!(hits(4), vec![number(2), number(1)], "ท่ว");
+    assert_eq!(found[5].1 .1, 9, "ร่วมมือ: 7 new letters and 2 old ones");
+    assert_eq!(found[6].1 .1, 260);
+    assert_eq!(hits(8).len(), 10);
+    assert_eq!(hits(9), vec![number(3), number(1)], "ประชุม in 2567");
+    // Six of the oldest new letters (behind the 200 read one by one, in block 3) and the
+    // old one (in block 0, read with the rest of the register).
+    let urgent: Vec<String> = [55, 45, 35, 25, 15, 5]
+        .iter()
+        .map(|i| number(3 + i + 1))
+        .chain([number(3)])
+        .collect();
+    assert_eq!(hits(10), urgent, "ประสานงานด่วน");
+    assert_eq!(
+        hits(11),
+        urgent[..3].to_vec(),
+        "the newest three, from block 3 alone"
+    );
+}
+
+/// An office server without `btree_gin` (only `pg_trgm` installed by its administrator,
+/// the register's owner unable to add extensions): the register keeps the plain index,
+/// finds the same, and `saraban init` says what to install.
+#[test]
+fn a_server_without_btree_gin_searches_alike_and_init_says_so() {
+    let cluster = pg::Cluster::start();
+    cluster.psql("postgres", "CREATE ROLE plain_owner LOGIN");
+    cluster.psql(
+        "postgres",
+        "CREATE DATABASE plain ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' TEMPLATE template0",
+    );
+    cluster.psql(
+        "plain",
+        "CREATE EXTENSION pg_trgm; GRANT CREATE ON SCHEMA public TO plain_owner",
+    );
+    let url = cluster.url("plain").replace("saraban@", "plain_owner@");
+    behind_the_newest(&cluster, &url);
+    assert_eq!(
+        cluster.psql(
+            "plain",
+            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
+             WHERE tablename = 'letters' AND indexname LIKE 'letters_grams%'"
+        ),
+        "letters_grams"
+    );
+    let reg = Register::open_at_in(
+        &Location::Server(url.clone()),
+        saraban::register::Access::Create,
+        Some(local()),
+    )
+    .unwrap();
+    let (th, en) = reg.setup_note().expect("init says what the server lacks");
+    assert!(th.contains("btree_gin") && en.contains("btree_gin"), "{en}");
+    drop(reg);
+    // Once the administrator installs it, init builds the index.
+    cluster.psql("plain", "CREATE EXTENSION btree_gin");
+    drop(
+        Register::open_at_in(
+            &Location::Server(url),
+            saraban::register::Access::Create,
+            Some(local()),
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        cluster.psql(
+            "plain",
+            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
+             WHERE tablename = 'letters' AND indexname LIKE 'letters_grams%'"
+        ),
+        "letters_grams_block"
+    );
 }
 
 #[test]

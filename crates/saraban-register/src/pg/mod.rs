@@ -81,6 +81,9 @@ pub struct PgRegister {
     sent: RefCell<std::collections::HashMap<i64, i64>>,
     /// What `saraban init` should tell about the roles (see [`schema::roles`]).
     note: RefCell<Option<(String, String)>>,
+    /// Whether the register has the block-keyed search index, once asked
+    /// ([`schema::has_blocks`]).
+    blocks: Cell<Option<bool>>,
 }
 
 /// A provisional id for a new draft kept on this computer while the server is away:
@@ -396,6 +399,7 @@ impl PgRegister {
                         sending: Default::default(),
                         sent: Default::default(),
                         note: Default::default(),
+                        blocks: Default::default(),
                     })
                 }
                 None => return Err(pg_error(e, &shown)),
@@ -427,6 +431,7 @@ impl PgRegister {
             sending: Default::default(),
             sent: Default::default(),
             note: Default::default(),
+            blocks: Default::default(),
         };
         (reg.register_id, reg.created) = reg.prepare_schema(access)?;
         reg.check_thai()?;
@@ -466,7 +471,15 @@ impl PgRegister {
             // the register was), and the note says how the roles stand.
             schema::grant_clerks(&mut tx).map_err(err)?;
             let (user, owner, group) = schema::roles(&mut tx).map_err(err)?;
-            *self.note.borrow_mut() = roles_note(&user, owner, group);
+            let mut note = roles_note(&user, owner, group);
+            if !schema::ensure_blocks(&mut tx).map_err(err)? {
+                let (th, en) = schema::blocks_note();
+                note = Some(match note {
+                    Some((t, e)) => (format!("{t}\n{th}"), format!("{e}\n{en}")),
+                    None => (th, en),
+                });
+            }
+            *self.note.borrow_mut() = note;
         }
         tx.commit().map_err(err)?;
         match state {

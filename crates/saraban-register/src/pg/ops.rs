@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::trigram::{grams, indexable, like_pattern, readable, GRAMS_FROM, PROBE};
 use super::{
-    is_away, pg_error, provisional_id, random_id, server_away, PgRegister, WriteError,
+    is_away, pg_error, provisional_id, random_id, schema, server_away, PgRegister, WriteError,
     ISSUE_PATIENCE,
 };
 use crate::audit::{entry_hash, issue_detail, Kept, ReceiptRow, Shown, Verifier};
@@ -438,6 +438,73 @@ impl Where {
             p.pop();
         }
         p
+    }
+}
+
+impl PgRegister {
+    /// Whether the register has the block-keyed search index (asked once a connection).
+    fn has_blocks(&self, tx: &mut Transaction<'_>) -> std::result::Result<bool, postgres::Error> {
+        if let Some(b) = self.blocks.get() {
+            return Ok(b);
+        }
+        let b = schema::has_blocks(tx)?;
+        self.blocks.set(Some(b));
+        Ok(b)
+    }
+}
+
+/// Matches too rare to be worth another block: fewer than this many expected in the rest
+/// of the register are read in one go (reading one costs about what asking one more
+/// block does for a few).
+const READ_THE_REST: f64 = 150.0;
+
+/// The newest `wanted` matches of a search of four characters or more, asked of the
+/// block-keyed index (`letters_grams_block`) block by block from the newest, so that a
+/// substring with thousands of matches in the register reads about `wanted` of them, not
+/// all. Once the blocks read say the rest of the register holds few matches, the rest is
+/// asked for at once (a substring with none among the newest costs two questions).
+fn by_blocks(
+    tx: &mut Transaction<'_>,
+    w: &Where,
+    select: &str,
+    wanted: i64,
+) -> std::result::Result<Vec<Row>, postgres::Error> {
+    let Where {
+        from,
+        exact,
+        indexed,
+        ..
+    } = w;
+    let newest: i64 = tx
+        .query_one("SELECT coalesce(max(id), 0) FROM letters", &[])?
+        .get(0);
+    let shift = schema::BLOCK_SHIFT;
+    let mut found: Vec<Row> = Vec::new();
+    let mut block = newest >> shift;
+    loop {
+        let need = wanted - found.len() as i64;
+        let sql = format!(
+            "{select}, l.search_text {from} AND (l.id >> {shift}) = {block} {indexed} {exact}
+             ORDER BY l.id DESC LIMIT {need}"
+        );
+        found.extend(tx.query(&sql, &w.params())?);
+        if found.len() as i64 >= wanted || block == 0 {
+            return Ok(found);
+        }
+        let start = block << shift;
+        let looked = (newest - start + 1).max(1) as f64;
+        let expected = found.len() as f64 / looked * start as f64;
+        if expected < READ_THE_REST {
+            let need = wanted - found.len() as i64;
+            // `+ 0`: the id bounds only filter what the grams' index names.
+            let sql = format!(
+                "{select}, l.search_text {from} AND l.id + 0 < {start} {indexed} {exact}
+                 ORDER BY l.id DESC LIMIT {need}"
+            );
+            found.extend(tx.query(&sql, &w.params())?);
+            return Ok(found);
+        }
+        block -= 1;
     }
 }
 
@@ -905,11 +972,16 @@ impl Engine for PgRegister {
                 tx.commit()?;
                 return Ok(rows.iter().map(hit).collect());
             }
-            // Rare among the newest: the index, once, with memory for an exact bitmap (a
-            // lossy one makes the server read whole pages again).
+            // Rare among the newest: the index, with memory for an exact bitmap (a lossy
+            // one makes the server read whole pages again).
             tx.batch_execute(
                 "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'",
             )?;
+            if !indexed.is_empty() && self.has_blocks(&mut tx)? {
+                let found = by_blocks(&mut tx, &w, &select, wanted)?;
+                tx.commit()?;
+                return Ok(found.iter().map(hit).collect());
+            }
             let found: Vec<Hit> = tx.query(&index_sql, &w.params())?.iter().map(hit).collect();
             tx.commit()?;
             Ok(found)
@@ -1531,8 +1603,21 @@ impl PgRegister {
             .map_err(err)?;
         // Rows go in with COPY, a table at a time, in chunks of a few megabytes; the
         // trigram index is built once at the end (far faster than row by row).
-        tx.batch_execute("DROP INDEX letters_search; DROP INDEX letters_grams; SET LOCAL maintenance_work_mem = '256MB'")
-            .map_err(err)?;
+        let search_indexes: Vec<String> = tx
+            .query(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()
+                   AND indexname IN ('letters_search', 'letters_grams', 'letters_grams_block')",
+                &[],
+            )
+            .map_err(err)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        tx.batch_execute(
+            "DROP INDEX IF EXISTS letters_search; DROP INDEX IF EXISTS letters_grams;
+             DROP INDEX IF EXISTS letters_grams_block; SET LOCAL maintenance_work_mem = '256MB'",
+        )
+        .map_err(err)?;
         let mut copy = Copier::default();
         let mut n = 0u64;
         let mut last_audit: Option<(i64, String)> = None;
@@ -1653,10 +1738,11 @@ impl PgRegister {
             tx.execute("UPDATE audit_head SET id = $1, hash = $2", &[id, hash])
                 .map_err(err)?;
         }
+        for index in &search_indexes {
+            tx.batch_execute(index).map_err(err)?;
+        }
         tx.batch_execute(
-            "CREATE INDEX letters_search ON letters USING gin (search_text gin_trgm_ops);
-             CREATE INDEX letters_grams ON letters USING gin (search_grams gin_trgm_ops);
-             SELECT setval(pg_get_serial_sequence('series', 'id'), coalesce((SELECT max(id) FROM series), 0) + 1, false);
+            "SELECT setval(pg_get_serial_sequence('series', 'id'), coalesce((SELECT max(id) FROM series), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('letters', 'id'), coalesce((SELECT max(id) FROM letters), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('letter_versions', 'id'), coalesce((SELECT max(id) FROM letter_versions), 0) + 1, false);
              SELECT setval(pg_get_serial_sequence('received', 'id'), coalesce((SELECT max(id) FROM received), 0) + 1, false);
