@@ -23,9 +23,13 @@
 //!   first reads the newest [`PROBE`] letters one by one: a common substring fills the page
 //!   there; one found there at all is looked for by walking back from the newest (about
 //!   `page × PROBE / found` letters); only one not found there goes to the index.
-//!   What remains slow is a substring with a thousand or so matches in the register and
-//!   none among the newest: the index hands them over in no order, so all are read before
-//!   the newest page is known (`make bench`, `register_pg`, prints the slowest queries).
+//!   What the index hands over comes in no order, so a substring with a thousand or so
+//!   matches in the register and none among the newest would have all read before the
+//!   newest page is known. Where the server has `btree_gin` (PostgreSQL's contrib), the
+//!   grams' index is keyed also by block of 65 536 letters (`id >> 16`): the search asks
+//!   for the newest block's matches, then the next block's, and once the blocks read say
+//!   that few matches are left in the rest of the register, the rest at once (`by_blocks`
+//!   in `ops`). `make bench` (`register_pg`) prints the slowest queries.
 
 /// Punctuation and symbols clerks type, each spelled as a letter `pg_trgm` keeps.
 const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~–—…“”‘’•·ฯๆ๏๚๛";
