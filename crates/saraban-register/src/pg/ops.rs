@@ -964,7 +964,14 @@ impl Engine for PgRegister {
             // Found among the newest: walking back from the newest finds the page within
             // about wanted × PROBE / found letters, a bound the index does not have (a
             // substring common in the register has the index name a large share of it).
-            if probed > 0 {
+            // Found only a few times there, the walk may be long (a match that chanced to
+            // be new in a substring rare in the register), and the newest block of the
+            // block-keyed index holds about found × BLOCK / PROBE matches: fewer to read
+            // when found² × BLOCK < wanted × PROBE².
+            let blocks = !indexed.is_empty() && self.has_blocks(&mut tx)?;
+            let block = 1i64 << schema::BLOCK_SHIFT;
+            let walk = !(blocks && probed * probed * block < wanted * PROBE * PROBE);
+            if probed > 0 && walk {
                 tx.batch_execute(
                     "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off",
                 )?;
@@ -977,7 +984,7 @@ impl Engine for PgRegister {
             tx.batch_execute(
                 "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'",
             )?;
-            if !indexed.is_empty() && self.has_blocks(&mut tx)? {
+            if blocks {
                 let found = by_blocks(&mut tx, &w, &select, wanted)?;
                 tx.commit()?;
                 return Ok(found.iter().map(hit).collect());
