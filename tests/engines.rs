@@ -428,7 +428,7 @@ fn both_engines_pass_the_same_suite_with_the_same_answers() {
 }
 
 /// A register of a few old letters behind more new ones than a server search reads one by
-/// one (`trigram::PROBE`, 200), whose newest letters have ids three blocks of the server's
+/// one (`trigram::PROBE`, 200), whose newest letters have ids 24 blocks of the server's
 /// search index on (ids need not be dense: a register moved in, a sequence moved on). Every
 /// way a server search can go — the newest letters, walking back from them, the newest
 /// block of the block-keyed index, the next block, the rest of the register at once, the
@@ -474,7 +474,7 @@ fn behind_the_newest(
         )
         .unwrap();
         if i == 1 {
-            // The new letters from the first id of block 3 (3 << 16) on.
+            // The new letters from the first id of block 24 (24 << 13) on.
             let db = server.split('/').nth(3).unwrap().split('?').next().unwrap();
             cluster.psql(db, "ALTER SEQUENCE letters_id_seq RESTART WITH 196608");
         }
@@ -562,7 +562,7 @@ fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() 
     assert_eq!(found[6].1 .1, 260);
     assert_eq!(hits(8).len(), 10);
     assert_eq!(hits(9), vec![number(3), number(1)], "ประชุม in 2567");
-    // Six of the oldest new letters (behind the 200 read one by one, in block 3) and the
+    // Six of the oldest new letters (behind the 200 read one by one, in block 24) and the
     // old one (in block 0, read with the rest of the register).
     let urgent: Vec<String> = [55, 45, 35, 25, 15, 5]
         .iter()
@@ -573,7 +573,7 @@ fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() 
     assert_eq!(
         hits(11),
         urgent[..3].to_vec(),
-        "the newest three, from block 3 alone"
+        "the newest three, from block 24 alone"
     );
 }
 

@@ -318,10 +318,10 @@ fn a_clerk_behind_another_typesets_once_with_the_number_after() {
     let issued = second
         .issue(&letter(2, 0), &today(), |l: &Letter| {
             typeset.push(l.number.as_ref().unwrap().running.unwrap().get());
-            // Once typeset, the first clerk may go on and take its number.
+            // Once typeset, the first clerk may go on; this one, already done, waits for
+            // the first clerk's turn instead of taking the counter first.
             if let Some(go) = go.take() {
                 go.send(()).unwrap();
-                std::thread::sleep(Duration::from_millis(300));
             }
             stub(l)
         })

@@ -163,12 +163,17 @@ impl PgRegister {
     /// typeset with their own number, outside the counter's lock, instead of all with the
     /// same one and seven again inside it. `None` when the series has no letter yet.
     ///
+    /// The ticket is also a session advisory lock, held until [`PgRegister::leave`]: the
+    /// clerk behind waits for it ([`PgRegister::wait_turn`]) before it takes the counter,
+    /// so that clerks take their numbers in the order of their tickets, as guessed (each
+    /// typesets in its own time; the first done would otherwise take the first number).
+    ///
     /// One statement, committed at once and never to disk (the queue is unlogged): a
     /// ticket lost in a crash only makes a guess wrong, and a wrong guess only costs a
     /// second typesetting inside the lock. A ticket never taken up (a clerk that gave up)
-    /// is forgotten when a newer one is served; after a crash the queue starts again from
-    /// the newest served ticket.
-    fn take_ticket(&self, p: &Prepared) -> Result<Option<(RunningNumber, i64)>> {
+    /// is forgotten when a newer one is served, and its lock ends with its connection;
+    /// after a crash the queue starts again from the newest served ticket.
+    fn take_ticket(&self, p: &Prepared) -> Result<Option<Ticket>> {
         let row = self.read(|c| {
             c.query_opt(
                 "WITH s AS (SELECT id, last, served FROM series
@@ -176,19 +181,62 @@ impl PgRegister {
                       q AS (INSERT INTO series_queue (series_id, taken) SELECT id, served + 1 FROM s
                             ON CONFLICT (series_id)
                             DO UPDATE SET taken = greatest(series_queue.taken, excluded.taken - 1) + 1
-                            RETURNING taken)
-                 SELECT s.last, s.served, q.taken FROM s, q",
+                            RETURNING series_id, taken)
+                 SELECT s.last, s.served, q.taken, q.series_id,
+                        pg_advisory_lock(hashint8(q.series_id), (q.taken % 2147483647)::int4)::text
+                 FROM s, q",
                 &[&p.prefix, &p.kind, &p.year_be],
             )
         })?;
         let Some(row) = row else {
             return Ok(None);
         };
-        let (last, served, taken): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        let (last, served, taken, series): (i64, i64, i64, i64) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
         let ahead = (taken - served - 1).max(0);
         let predicted = RunningNumber::new(last.saturating_add(1).saturating_add(ahead))
             .ok_or_else(|| series_full(&p.prefix, p.year_be))?;
-        Ok(Some((predicted, taken)))
+        Ok(Some(Ticket {
+            series,
+            number: taken,
+            predicted,
+        }))
+    }
+
+    /// Waits (at most [`TURN_PATIENCE`]) until the clerk with the ticket before this one
+    /// has issued or gone. Waiting longer only costs a second typesetting, so a clerk
+    /// that stalls holds no one up for long.
+    fn wait_turn(&self, ticket: &Ticket) {
+        let before = ticket.number - 1;
+        let waited = self.write(|c| {
+            let mut tx = c.transaction()?;
+            tx.batch_execute(&format!(
+                "SET LOCAL lock_timeout = '{}ms'",
+                TURN_PATIENCE.as_millis()
+            ))?;
+            tx.query_one(
+                "SELECT pg_advisory_lock(hashint8($1::bigint), ($2::bigint % 2147483647)::int4)::text,
+                        pg_advisory_unlock(hashint8($1::bigint), ($2::bigint % 2147483647)::int4)",
+                &[&ticket.series, &before],
+            )?;
+            tx.commit()?;
+            Ok(())
+        });
+        if let Err(e) = waited {
+            tracing::debug!("the clerk ahead kept its turn: {e}");
+        }
+    }
+
+    /// Gives the ticket's turn to the clerk behind (its lock would end with the
+    /// connection anyway).
+    fn leave(&self, ticket: &Ticket) {
+        let _ = self.write(|c| {
+            c.query_one(
+                "SELECT pg_advisory_unlock(hashint8($1::bigint), ($2::bigint % 2147483647)::int4)",
+                &[&ticket.series, &ticket.number],
+            )?;
+            Ok(())
+        });
     }
 
     /// One attempt to issue, in one transaction. `token` names this issue across attempts:
@@ -453,13 +501,26 @@ impl PgRegister {
     }
 }
 
+/// A clerk's place in the issue queue of a series (see [`PgRegister::take_ticket`]).
+struct Ticket {
+    /// The series' id.
+    series: i64,
+    /// The ticket's number in the series' queue.
+    number: i64,
+    /// The running number the letter will most likely get.
+    predicted: RunningNumber,
+}
+
+/// The longest a clerk waits for the clerk ahead in the issue queue.
+const TURN_PATIENCE: Duration = Duration::from_secs(2);
+
 /// Matches too rare to be worth another block: fewer than this many expected in the rest
 /// of the register are read in one go (reading one costs about what asking one more
 /// block does for a few).
-const READ_THE_REST: f64 = 150.0;
+const READ_THE_REST: f64 = 300.0;
 
-/// The newest `wanted` matches of a search of four characters or more, asked of the
-/// block-keyed index (`letters_grams_block`) block by block from the newest, so that a
+/// The newest `wanted` matches of a search of four characters or more (the newest id in
+/// the register is `newest`), asked of the block-keyed index (`letters_grams_block`) block by block from the newest, so that a
 /// substring with thousands of matches in the register reads about `wanted` of them, not
 /// all. Once the blocks read say the rest of the register holds few matches, the rest is
 /// asked for at once (a substring with none among the newest costs two questions).
@@ -467,6 +528,7 @@ fn by_blocks(
     tx: &mut Transaction<'_>,
     w: &Where,
     select: &str,
+    newest: i64,
     wanted: i64,
 ) -> std::result::Result<Vec<Row>, postgres::Error> {
     let Where {
@@ -475,16 +537,15 @@ fn by_blocks(
         indexed,
         ..
     } = w;
-    let newest: i64 = tx
-        .query_one("SELECT coalesce(max(id), 0) FROM letters", &[])?
-        .get(0);
     let shift = schema::BLOCK_SHIFT;
     let mut found: Vec<Row> = Vec::new();
     let mut block = newest >> shift;
     loop {
         let need = wanted - found.len() as i64;
+        // `::bigint`: the index's key is `id >> 13`, a bigint; an integer literal would
+        // make the block a filter of every match instead of a key of the index.
         let sql = format!(
-            "{select}, l.search_text {from} AND (l.id >> {shift}) = {block} {indexed} {exact}
+            "{select}, l.search_text {from} AND (l.id >> {shift}) = {block}::bigint {indexed} {exact}
              ORDER BY l.id DESC LIMIT {need}"
         );
         found.extend(tx.query(&sql, &w.params())?);
@@ -673,31 +734,44 @@ impl Engine for PgRegister {
         // Typeset before any lock, with the number it will most likely get.
         // (With the server away, nothing is predicted: the letter is rendered once the
         // number is taken.)
-        let (predicted, ticket) = match p.carried {
-            Some(r) => (Some(r), 0),
-            None => match self.take_ticket(&p) {
-                Ok(Some((n, ticket))) => (Some(n), ticket),
-                Ok(None) => (RunningNumber::new(1), 0),
-                Err(_) => (None, 0),
-            },
+        let ticket = match p.carried {
+            Some(_) => None,
+            None => self.take_ticket(&p).ok().flatten(),
         };
-        let mut rendered = match predicted {
-            Some(n) => Some((n, render(&dated(letter, n, p.date))?)),
-            None => None,
+        let predicted = match (p.carried, &ticket) {
+            (Some(r), _) => Some(r),
+            (None, Some(t)) => Some(t.predicted),
+            (None, None) => RunningNumber::new(1),
         };
-        let token = random_id();
-        let start = Instant::now();
-        loop {
-            match self.try_issue(letter, &p, opts, &token, ticket, &mut rendered, render) {
-                Attempt::Done(issued) => return Ok(issued),
-                Attempt::Failed(e) => return Err(e),
-                Attempt::Away if start.elapsed() < ISSUE_PATIENCE => {
-                    tracing::warn!("the register server went away during an issue; trying again");
-                    std::thread::sleep(Duration::from_millis(200));
-                }
-                Attempt::Away => return Err(server_away(&self.shown)),
+        let issued = (|| {
+            let mut rendered = match predicted {
+                Some(n) => Some((n, render(&dated(letter, n, p.date))?)),
+                None => None,
+            };
+            if let Some(t) = &ticket {
+                self.wait_turn(t);
             }
+            let served = ticket.as_ref().map_or(0, |t| t.number);
+            let token = random_id();
+            let start = Instant::now();
+            loop {
+                match self.try_issue(letter, &p, opts, &token, served, &mut rendered, render) {
+                    Attempt::Done(issued) => return Ok(issued),
+                    Attempt::Failed(e) => return Err(e),
+                    Attempt::Away if start.elapsed() < ISSUE_PATIENCE => {
+                        tracing::warn!(
+                            "the register server went away during an issue; trying again"
+                        );
+                        std::thread::sleep(Duration::from_millis(200));
+                    }
+                    Attempt::Away => return Err(server_away(&self.shown)),
+                }
+            }
+        })();
+        if let Some(t) = &ticket {
+            self.leave(t);
         }
+        issued
     }
 
     fn import_all(
@@ -964,14 +1038,42 @@ impl Engine for PgRegister {
             // Found among the newest: walking back from the newest finds the page within
             // about wanted × PROBE / found letters, a bound the index does not have (a
             // substring common in the register has the index name a large share of it).
-            // Found only a few times there, the walk may be long (a match that chanced to
-            // be new in a substring rare in the register), and the newest block of the
-            // block-keyed index holds about found × BLOCK / PROBE matches: fewer to read
-            // when found² × BLOCK < wanted × PROBE².
+            //
+            // With the block-keyed index, the choice is made on the matches' density d
+            // among the newest letters: the walk reads about wanted / d letters, the
+            // newest block about d × BLOCK; so the walk when d² × BLOCK ≥ wanted. The
+            // newest PROBE letters alone may say little (a burst of one letter sent to
+            // many), so d also counts PROBE letters spread over the newest block.
             let blocks = !indexed.is_empty() && self.has_blocks(&mut tx)?;
             let block = 1i64 << schema::BLOCK_SHIFT;
-            let walk = !(blocks && probed * probed * block < wanted * PROBE * PROBE);
-            if probed > 0 && walk {
+            // The newest id, from the primary key (before the settings below, which
+            // would have the server read the whole table for it).
+            let mut newest = 0;
+            let walk = if blocks {
+                newest = tx
+                    .query_one("SELECT coalesce(max(id), 0) FROM letters", &[])?
+                    .get(0);
+                let step = (block / PROBE).max(1);
+                let spread: Vec<i64> = (1..=PROBE)
+                    .map(|k| newest - k * step)
+                    .filter(|id| *id > 0)
+                    .collect();
+                let mut params = w.params_exact();
+                params.push(&spread);
+                let row = tx.query_one(
+                    &format!(
+                        "SELECT count(*) FILTER (WHERE true {exact}), count(*) {from} AND l.id = ANY(${})",
+                        params.len()
+                    ),
+                    &params,
+                )?;
+                let (found, read): (i64, i64) = (row.get(0), row.get(1));
+                let (found, read) = (found + probed, read + PROBE);
+                found > 0 && found * found * block >= wanted * read * read
+            } else {
+                probed > 0
+            };
+            if walk {
                 tx.batch_execute(
                     "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off",
                 )?;
@@ -985,7 +1087,7 @@ impl Engine for PgRegister {
                 "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'",
             )?;
             if blocks {
-                let found = by_blocks(&mut tx, &w, &select, wanted)?;
+                let found = by_blocks(&mut tx, &w, &select, newest, wanted)?;
                 tx.commit()?;
                 return Ok(found.iter().map(hit).collect());
             }

@@ -377,7 +377,7 @@ const MIGRATIONS: &[&str] = &[
     );
 "#,
     // 8: searching newest first without reading every match (see `trigram`): the grams'
-    // index keyed also by block of 65 536 letters, so that a search asks for the newest
+    // index keyed also by block of 8 192 letters, so that a search asks for the newest
     // block's matches first. The block key needs `btree_gin` (PostgreSQL's contrib, a
     // trusted extension); a server without it keeps the plain index, `saraban init`
     // says so, and builds this one there once the extension is installed ([`BLOCKS`]).
@@ -396,14 +396,17 @@ const BLOCKS: &str = r#"
         IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'btree_gin') THEN
             SET LOCAL maintenance_work_mem = '256MB';
             CREATE INDEX IF NOT EXISTS letters_grams_block
-                ON letters USING gin ((id >> 16), search_grams gin_trgm_ops);
+                ON letters USING gin ((id >> 13), search_grams gin_trgm_ops);
             DROP INDEX IF EXISTS letters_grams;
         END IF;
     END $blocks$;
 "#;
 
-/// How many bits of a letter's id its search block leaves out (65 536 letters a block).
-pub(super) const BLOCK_SHIFT: u32 = 16;
+/// How many bits of a letter's id its search block leaves out (8 192 letters a block:
+/// reading a block's matches and walking back to the page cost about the same, √(page ×
+/// block) letters, at the density where the search switches from one to the other; ~650
+/// letters, some 10 ms, at this size).
+pub(super) const BLOCK_SHIFT: u32 = 13;
 
 /// Whether the register has the block-keyed index of the grams (see [`BLOCKS`]).
 pub(super) fn has_blocks(tx: &mut Transaction<'_>) -> Result<bool, postgres::Error> {

@@ -26,7 +26,7 @@
 //!   What the index hands over comes in no order, so a substring with a thousand or so
 //!   matches in the register and none among the newest would have all read before the
 //!   newest page is known. Where the server has `btree_gin` (PostgreSQL's contrib), the
-//!   grams' index is keyed also by block of 65 536 letters (`id >> 16`): the search asks
+//!   grams' index is keyed also by block of 8 192 letters (`id >> 13`): the search asks
 //!   for the newest block's matches, then the next block's, and once the blocks read say
 //!   that few matches are left in the rest of the register, the rest at once (`by_blocks`
 //!   in `ops`). `make bench` (`register_pg`) prints the slowest queries.
