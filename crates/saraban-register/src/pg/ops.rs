@@ -511,6 +511,10 @@ struct Ticket {
     predicted: RunningNumber,
 }
 
+/// How many letters spread over the newest block a search reads to judge how common its
+/// substring is (besides the newest `PROBE`).
+const SPREAD: i64 = 100;
+
 /// The longest a clerk waits for the clerk ahead in the issue queue.
 const TURN_PATIENCE: Duration = Duration::from_secs(2);
 
@@ -554,7 +558,9 @@ fn by_blocks(
         }
         let start = block << shift;
         let looked = (newest - start + 1).max(1) as f64;
-        let expected = found.len() as f64 / looked * start as f64;
+        // One more than found: none found among a few hundred letters (the newest
+        // block just begun) does not yet say that the rest holds few.
+        let expected = (found.len() as f64 + 1.0) / looked * start as f64;
         if expected < READ_THE_REST {
             let need = wanted - found.len() as i64;
             // `+ 0`: the id bounds only filter what the grams' index names.
@@ -1043,7 +1049,7 @@ impl Engine for PgRegister {
             // among the newest letters: the walk reads about wanted / d letters, the
             // newest block about d × BLOCK; so the walk when d² × BLOCK ≥ wanted. The
             // newest PROBE letters alone may say little (a burst of one letter sent to
-            // many), so d also counts PROBE letters spread over the newest block.
+            // many), so d also counts SPREAD letters spread over the newest block.
             let blocks = !indexed.is_empty() && self.has_blocks(&mut tx)?;
             let block = 1i64 << schema::BLOCK_SHIFT;
             // The newest id, from the primary key (before the settings below, which
@@ -1053,8 +1059,8 @@ impl Engine for PgRegister {
                 newest = tx
                     .query_one("SELECT coalesce(max(id), 0) FROM letters", &[])?
                     .get(0);
-                let step = (block / PROBE).max(1);
-                let spread: Vec<i64> = (1..=PROBE)
+                let step = (block / SPREAD).max(1);
+                let spread: Vec<i64> = (1..=SPREAD)
                     .map(|k| newest - k * step)
                     .filter(|id| *id > 0)
                     .collect();
