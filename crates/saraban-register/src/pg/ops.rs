@@ -194,8 +194,8 @@ impl PgRegister {
         let (last, served, taken, series): (i64, i64, i64, i64) =
             (row.get(0), row.get(1), row.get(2), row.get(3));
         let ahead = (taken - served - 1).max(0);
-        let predicted = RunningNumber::new(last.saturating_add(1).saturating_add(ahead))
-            .ok_or_else(|| series_full(&p.prefix, p.year_be))?;
+        // No guess past the series' last number: the issue says it is full.
+        let predicted = RunningNumber::new(last.saturating_add(1).saturating_add(ahead));
         Ok(Some(Ticket {
             series,
             number: taken,
@@ -508,7 +508,7 @@ struct Ticket {
     /// The ticket's number in the series' queue.
     number: i64,
     /// The running number the letter will most likely get.
-    predicted: RunningNumber,
+    predicted: Option<RunningNumber>,
 }
 
 /// How many letters spread over the newest block a search reads to judge how common its
@@ -746,7 +746,7 @@ impl Engine for PgRegister {
         };
         let predicted = match (p.carried, &ticket) {
             (Some(r), _) => Some(r),
-            (None, Some(t)) => Some(t.predicted),
+            (None, Some(t)) => t.predicted,
             (None, None) => RunningNumber::new(1),
         };
         let issued = (|| {
