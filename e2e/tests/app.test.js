@@ -245,7 +245,12 @@ async function restartOn(db) {
 before(async () => {
   assert.ok(fs.existsSync(APP), `${APP} is missing: build it with make build`);
   startDriver();
-  process.on("exit", () => driver && killGroup("SIGKILL")); // never leave a driver behind
+  process.on("exit", () => {
+    if (driver) killGroup("SIGKILL"); // never leave a driver behind
+    // Nor the run's folder (a register, its PDFs and the app's caches: a quarter of a
+    // gigabyte), unless SARABAN_KEEP_E2E asks to look at it.
+    if (!process.env.SARABAN_KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
+  });
   await driverListening();
   await startApp();
 });
