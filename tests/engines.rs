@@ -534,16 +534,21 @@ fn behind_the_newest(
     answers.pop().unwrap()
 }
 
+/// The indexes of the grams a server register has.
+fn grams_indexes(cluster: &pg::Cluster, db: &str) -> String {
+    cluster.psql(
+        db,
+        "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
+         WHERE tablename = 'letters' AND indexname LIKE 'letters_grams%'",
+    )
+}
+
 #[test]
 fn searches_that_reach_behind_the_newest_letters_answer_alike_on_both_engines() {
     let cluster = pg::Cluster::start();
     let found = behind_the_newest(&cluster, &cluster.url("behind"));
     assert_eq!(
-        cluster.psql(
-            "behind",
-            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
-             WHERE tablename = 'letters' AND indexname LIKE 'letters_grams%'"
-        ),
+        grams_indexes(&cluster, "behind"),
         "letters_grams_block",
         "the server has btree_gin: the grams are indexed by block"
     );
@@ -594,14 +599,7 @@ fn a_server_without_btree_gin_searches_alike_and_init_says_so() {
     );
     let url = cluster.url("plain").replace("saraban@", "plain_owner@");
     behind_the_newest(&cluster, &url);
-    assert_eq!(
-        cluster.psql(
-            "plain",
-            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
-             WHERE tablename = 'letters' AND indexname LIKE 'letters_grams%'"
-        ),
-        "letters_grams"
-    );
+    assert_eq!(grams_indexes(&cluster, "plain"), "letters_grams");
     let reg = Register::open_at_in(
         &Location::Server(url.clone()),
         saraban::register::Access::Create,
@@ -621,14 +619,7 @@ fn a_server_without_btree_gin_searches_alike_and_init_says_so() {
         )
         .unwrap(),
     );
-    assert_eq!(
-        cluster.psql(
-            "plain",
-            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
-             WHERE tablename = 'letters' AND indexname LIKE 'letters_grams%'"
-        ),
-        "letters_grams_block"
-    );
+    assert_eq!(grams_indexes(&cluster, "plain"), "letters_grams_block");
 }
 
 #[test]

@@ -524,9 +524,9 @@ const TURN_PATIENCE: Duration = Duration::from_secs(2);
 const READ_THE_REST: f64 = 300.0;
 
 /// The newest `wanted` matches of a search of four characters or more (the newest id in
-/// the register is `newest`), asked of the block-keyed index (`letters_grams_block`) block by block from the newest, so that a
-/// substring with thousands of matches in the register reads about `wanted` of them, not
-/// all. Once the blocks read say the rest of the register holds few matches, the rest is
+/// the register is `newest`), asked of the block-keyed index (`letters_grams_block`)
+/// block by block from the newest, so that a substring with thousands of matches in the
+/// register reads about `wanted` of them, not all. Once the blocks read say the rest of the register holds few matches, the rest is
 /// asked for at once (a substring with none among the newest costs two questions).
 fn by_blocks(
     tx: &mut Transaction<'_>,
