@@ -158,7 +158,7 @@ fn bad_input_gets_a_clear_message_and_exit_1() {
     refuses(dir, "latin1.json", &[], 1, "UTF-8");
     refuses(dir, "missing.json", &[], 1, "missing.json");
     // Thai messages by default in a Thai locale, and with --lang th.
-    let o = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let o = crate::common::cli()
         .args(["render", "unknown.json", "--lang", "th"])
         .current_dir(dir)
         .output()

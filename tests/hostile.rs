@@ -212,7 +212,7 @@ fn an_unwritable_output_burns_no_number() {
 fn a_write_failing_after_issue_names_the_number_and_the_way_to_the_pdf() {
     let d = office();
     let dir = d.path();
-    let o = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let o = crate::common::cli()
         .args([
             "--lang", "th", "--db", "r.sqlite", "issue", "l.json", "-o", "out.pdf",
         ])
@@ -253,7 +253,7 @@ fn processes_creating_one_register_at_once_all_succeed() {
         let d = tempfile::tempdir().unwrap();
         let children: Vec<_> = (0..8)
             .map(|_| {
-                Command::new(env!("CARGO_BIN_EXE_saraban"))
+                crate::common::cli()
                     .args(["--db", "r.sqlite", "init"])
                     .current_dir(d.path())
                     .env("LANG", "C")
@@ -265,7 +265,7 @@ fn processes_creating_one_register_at_once_all_succeed() {
             .map(|_| {
                 let dir = d.path().to_path_buf();
                 std::thread::spawn(move || {
-                    Command::new(env!("CARGO_BIN_EXE_saraban"))
+                    crate::common::cli()
                         .args(["--db", "r2.sqlite", "init"])
                         .current_dir(dir)
                         .env("LANG", "C")
@@ -411,7 +411,7 @@ fn a_missing_anchor_is_reported() {
 #[test]
 fn the_recorded_user_is_the_os_account() {
     let d = office();
-    let o = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let o = crate::common::cli()
         .args(["--db", "r.sqlite", "issue", "l.json"])
         .current_dir(d.path())
         .env("SARABAN_USER", "somebody-else")
@@ -783,7 +783,7 @@ fn restoring_another_offices_backup_says_whose_and_needs_force() {
     let o = saraban(&["--db", "r.sqlite", "restore", "theirs.sqlite"], dir);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
-    let o_th = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let o_th = crate::common::cli()
         .args([
             "--db",
             "r.sqlite",
@@ -868,7 +868,7 @@ fn a_restore_that_cannot_finish_changes_nothing() {
     let dir = d.path();
     let before = head(dir, "r.sqlite");
     let anchor = std::fs::read(dir.join("r.sqlite.anchor")).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let o = crate::common::cli()
         .args(["--db", "r.sqlite", "restore", "mine.sqlite"])
         .current_dir(dir)
         .env("LANG", "C")
@@ -902,7 +902,7 @@ fn as_reader(args: &[&str], dir: &Path) -> Output {
         c.args(["-u", "nobody", "--"]).arg(exe);
         c
     } else {
-        Command::new(env!("CARGO_BIN_EXE_saraban"))
+        crate::common::cli()
     };
     cmd.args(args)
         .current_dir(dir)
@@ -1118,7 +1118,7 @@ fn passwords_typed_without_encoding_never_show() {
             vec!["migrate", "--from", url.as_str(), "--to", "x.sqlite"],
             vec!["migrate", "--from", "none.sqlite", "--to", url.as_str()],
         ] {
-            let o = Command::new(env!("CARGO_BIN_EXE_saraban"))
+            let o = crate::common::cli()
                 .args(&args)
                 .current_dir(dir)
                 .env("LANG", "C")
@@ -1220,7 +1220,7 @@ fn a_register_on_a_pipe_is_refused_at_once() {
     ] {
         let o = Command::new("timeout")
             .arg("20")
-            .arg(env!("CARGO_BIN_EXE_saraban"))
+            .arg(crate::common::cli_path())
             .args(&args)
             .current_dir(dir)
             .env("LANG", "C")

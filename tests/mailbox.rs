@@ -40,7 +40,7 @@ impl Office {
     }
 
     fn cmd(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_saraban"));
+        let mut c = crate::common::cli();
         c.arg("--db")
             .arg(&self.db)
             .args(args)
@@ -301,7 +301,7 @@ fn a_server_away_a_restart_a_kill_and_bad_credentials_lose_nothing() {
         a.ok(&["send", &id.to_string()]);
     }
     s.wait_delivered("saraban@b.test", 4);
-    let child = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let child = crate::common::cli()
         .arg("--db")
         .arg(&b.db)
         .args(["fetch", "--json"])
@@ -599,7 +599,7 @@ fn the_password_goes_to_the_keyring_where_there_is_one() {
     let dir = root.path().join("office");
     std::fs::create_dir_all(&dir).unwrap();
     let saraban = |args: &[&str], password: Option<&str>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_saraban"));
+        let mut c = crate::common::cli();
         c.arg("--db")
             .arg(dir.join("r.sqlite"))
             .args(args)
@@ -630,7 +630,7 @@ fn the_password_goes_to_the_keyring_where_there_is_one() {
     assert!(said.contains("keyring"), "{said}");
     // Read back from the keyring: the password is there to log in with (no server here,
     // so the failure is the connection's, never "no password on this computer").
-    let mut c = Command::new(env!("CARGO_BIN_EXE_saraban"));
+    let mut c = crate::common::cli();
     c.arg("--db")
         .arg(dir.join("r.sqlite"))
         .args(["fetch"])

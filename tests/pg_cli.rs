@@ -7,10 +7,10 @@ use crate::common;
 use crate::pg;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn saraban(args: &[&str], dir: &Path, lang: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_saraban"))
+    crate::common::cli()
         .args(args)
         .current_dir(dir)
         .env("LANG", lang)
@@ -361,7 +361,7 @@ fn a_clerk_stalled_inside_an_issue_blocks_nobody_for_long() {
     std::fs::write(dir.join("l.json"), l.to_string()).unwrap();
     ok(&saraban(&["--db", &url, "issue", "l.json"], dir, "C"));
     // Clerk A stops for 45 s inside the transaction that holds the series.
-    let stalled = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let stalled = crate::common::cli()
         .args(["--db", &url, "issue", "l.json"])
         .current_dir(dir)
         .env("LANG", "C")

@@ -23,8 +23,8 @@ fn every_issue_reported_done_survives_a_copy_taken_at_any_instant() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::copy(common::fixture("jclair-specialists.json"), d.join("l.json")).unwrap();
-    let bin = env!("CARGO_BIN_EXE_saraban");
-    assert!(Command::new(bin)
+    let bin = common::cli_path();
+    assert!(Command::new(&bin)
         .args(["--db", "r.sqlite", "init"])
         .current_dir(d)
         .status()
@@ -42,7 +42,7 @@ fn every_issue_reported_done_survives_a_copy_taken_at_any_instant() {
             &format!(
                 "for i in $(seq {n}); do \"$0\" --db r.sqlite issue l.json --json || exit 1; done"
             ),
-            bin,
+            bin.to_str().unwrap(),
         ])
         .current_dir(d)
         .stdout(Stdio::piped())

@@ -438,7 +438,7 @@ fn tampering_with_the_audit_trail_is_found() {
     )
     .unwrap();
     drop(raw);
-    let out = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let out = crate::common::cli()
         .args(["audit", "verify", "--lang", "en", "--db"])
         .arg(&db)
         .output()
@@ -500,7 +500,7 @@ fn eight_writers_get_every_number_exactly_once() {
             Command::new("sh")
                 .arg("-c")
                 .arg(&script)
-                .arg(env!("CARGO_BIN_EXE_saraban"))
+                .arg(crate::common::cli_path())
                 .arg(&letter)
                 .arg(&db)
                 .stdout(std::process::Stdio::piped())
@@ -514,7 +514,8 @@ fn eight_writers_get_every_number_exactly_once() {
         let out = c.wait_with_output().unwrap();
         assert!(
             out.status.success(),
-            "a writer failed: {}",
+            "a writer failed ({}): {}",
+            out.status,
             String::from_utf8_lossy(&out.stderr)
         );
         printed.extend(
@@ -572,7 +573,7 @@ fn killed_writers_leave_nothing_half_done() {
     let mut reported: Vec<serde_json::Value> = Vec::new();
     let mut killed = 0;
     for i in 0..200 {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_saraban"));
+        let mut cmd = crate::common::cli();
         if i % 2 == 0 {
             cmd.args(["issue", "--json", "--any-date", "--date", "2026-07-01"])
                 .arg(&letter);

@@ -148,7 +148,7 @@ impl Office {
     }
 
     fn cmd(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_saraban"));
+        let mut c = crate::common::cli();
         c.arg("--db")
             .arg(self.path("r.sqlite"))
             .args(args)

@@ -1316,10 +1316,7 @@ pub const MAX_LETTER_FILE: u64 = 16 * 1024 * 1024;
 /// Reads at most `limit` bytes of `path`; a longer file is refused, said with its name.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     use std::io::Read;
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = |source| Error::read(path, source);
     let f = std::fs::File::open(path).map_err(read_err)?;
     let mut bytes = Vec::new();
     f.take(limit + 1)

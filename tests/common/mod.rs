@@ -74,9 +74,25 @@ pub fn dump(doc: &Document) {
     }
 }
 
+/// The `saraban` command the tests drive: the one cargo built, or the program named by
+/// `SARABAN_TEST_CLI` (`make test-windows` names a script that runs the Windows build
+/// under Wine, so the same tests check the Windows CLI, with Linux's tools reading its
+/// output).
+pub fn cli_path() -> PathBuf {
+    match std::env::var_os("SARABAN_TEST_CLI") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_saraban")),
+    }
+}
+
+/// A command for the `saraban` under test (see [`cli_path`]).
+pub fn cli() -> Command {
+    Command::new(cli_path())
+}
+
 /// Runs the `saraban` binary in `dir` with English messages.
 pub fn saraban(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_saraban"))
+    cli()
         .args(args)
         .current_dir(dir)
         .env("LANG", "C")

@@ -152,6 +152,20 @@ impl Error {
         Error::Input(vec![InputProblem::new(path, th, en)])
     }
 
+    /// A file could not be read. A folder given where a file goes is said as a folder on
+    /// every system: Windows answers "access denied" when a folder is opened as a file.
+    pub fn read(path: &std::path::Path, source: std::io::Error) -> Self {
+        let source = if source.kind() != std::io::ErrorKind::IsADirectory && path.is_dir() {
+            std::io::Error::from(std::io::ErrorKind::IsADirectory)
+        } else {
+            source
+        };
+        Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
     /// The exit code of `../shared/spec/cli.md`: 1 input, 3 environment, 4 issued but
     /// the PDF not written.
     pub fn exit_code(&self) -> i32 {
@@ -277,5 +291,35 @@ fn db_to_error(e: rusqlite::Error) -> Error {
             th: format!("ทะเบียนผิดพลาด: {e}"),
             en: format!("register error: {e}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder given as a letter is wrong input on every system: Windows says "access
+    /// denied" when a folder is opened as a file, Linux "is a directory".
+    #[test]
+    fn a_folder_read_as_a_file_is_said_as_a_folder() {
+        let dir = std::env::temp_dir();
+        for source in [
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ] {
+            let e = Error::read(&dir, source);
+            assert_eq!(e.exit_code(), 1);
+            assert!(
+                e.lines(Lang::Th)[0].contains("เป็นโฟลเดอร์"),
+                "{:?}",
+                e.lines(Lang::Th)
+            );
+        }
+        // A file that cannot be read for another reason keeps its reason.
+        let e = Error::read(
+            std::path::Path::new("no-such-file.json"),
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(e.exit_code(), 3);
     }
 }
