@@ -75,6 +75,22 @@ pub(crate) fn run(
 }
 
 fn missing(program: &str, e: std::io::Error) -> Error {
+    // Windows has no package manager of ours: the programs are found on PATH (or beside
+    // Saraban), from their Windows builds.
+    if cfg!(windows) {
+        let what = match program {
+            "tesseract" => "Tesseract OCR พร้อมภาษาไทย (tha)",
+            _ => "Poppler for Windows",
+        };
+        let what_en = match program {
+            "tesseract" => "Tesseract OCR with its Thai data (tha)",
+            _ => "Poppler for Windows",
+        };
+        return Error::Environment {
+            th: format!("เรียกโปรแกรม {program} ไม่ได้ ({e}) ซึ่งใช้อ่านหนังสือที่รับ กรุณาติดตั้ง {what} แล้วเพิ่มโฟลเดอร์ bin ของโปรแกรมนั้นใน PATH หรือวาง {program}.exe ไว้ข้างโปรแกรมสารบรรณ"),
+            en: format!("cannot run {program} ({e}), which reads received letters; install {what_en} and add its bin folder to PATH, or put {program}.exe beside Saraban"),
+        };
+    }
     let package = match program {
         "tesseract" => "tesseract-ocr และ tesseract-ocr-tha",
         _ => "poppler-utils",
