@@ -93,8 +93,11 @@ fn search_p95(reg: &Register, queries: &[String]) -> (Duration, Duration) {
 static TYPESET: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Eight clerks issue at once into one series, each on its own connection; the latency
-/// of every issue.
-fn clerks_issue(location: &Location, letter: &Letter) -> Vec<Duration> {
+/// of every issue (and whether it was its clerk's first), fastest first. `previewed`: each
+/// clerk's office has typeset the letter once before (as the app's live preview has when
+/// the clerk presses ออกเลข); otherwise the first issue typesets with nothing cached, as
+/// a fresh `saraban issue` does.
+fn clerks_issue(location: &Location, letter: &Letter, previewed: bool) -> Vec<(bool, Duration)> {
     TYPESET.store(0, std::sync::atomic::Ordering::Relaxed);
     let barrier = Arc::new(Barrier::new(CLERKS));
     let threads: Vec<_> = (0..CLERKS)
@@ -110,27 +113,44 @@ fn clerks_issue(location: &Location, letter: &Letter) -> Vec<Duration> {
                     any_date: true,
                     ..Default::default()
                 };
+                if previewed {
+                    office.render(&letter).unwrap();
+                }
                 barrier.wait();
                 (0..ISSUES_EACH)
-                    .map(|_| {
+                    .map(|i| {
                         let t = Instant::now();
                         reg.issue(&letter, &opts, |l| {
                             TYPESET.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             office.render(l)
                         })
                         .unwrap();
-                        t.elapsed()
+                        (i == 0, t.elapsed())
                     })
                     .collect::<Vec<_>>()
             })
         })
         .collect();
-    let mut all: Vec<Duration> = threads
+    let mut all: Vec<(bool, Duration)> = threads
         .into_iter()
         .flat_map(|t| t.join().unwrap())
         .collect();
-    all.sort();
+    all.sort_by_key(|(_, d)| *d);
     all
+}
+
+/// Of the clerks' issues (first issue of each clerk or not, latency; sorted by latency):
+/// where the slowest hundredth lies. Each clerk's first issue typesets with nothing
+/// cached, at the moment all eight start at once.
+fn tail_note(times: &[(bool, Duration)]) -> String {
+    let slowest = times.len().div_ceil(100);
+    let firsts = times.iter().rev().take(slowest).filter(|(f, _)| *f).count();
+    let rest: Vec<Duration> = times.iter().filter(|(f, _)| !*f).map(|(_, d)| *d).collect();
+    let first_max = times.iter().filter(|(f, _)| *f).map(|(_, d)| *d).max();
+    format!(
+        "{firsts} of the {slowest} slowest are a clerk's first issue (slowest first issue {first_max:?}); without the first issues p99 {:?}",
+        quantile(&rest, 0.99)
+    )
 }
 
 fn bench(c: &mut Criterion) {
@@ -232,15 +252,20 @@ fn bench(c: &mut Criterion) {
         ("SQLite", Location::File(copy.clone())),
         ("PostgreSQL", server.clone()),
     ] {
-        let times = clerks_issue(&location, &letter);
-        println!(
-            "issue with {CLERKS} clerks at once, {name}: {} issues, median {:?}, p99 {:?}, max {:?}; {} typeset",
-            times.len(),
-            quantile(&times, 0.5),
-            quantile(&times, 0.99),
-            quantile(&times, 1.0),
-            TYPESET.load(std::sync::atomic::Ordering::Relaxed)
-        );
+        for previewed in [false, true] {
+            let issued = clerks_issue(&location, &letter, previewed);
+            let times: Vec<Duration> = issued.iter().map(|(_, d)| *d).collect();
+            println!(
+                "issue with {CLERKS} clerks at once, {name}{}: {} issues, median {:?}, p99 {:?}, max {:?}; {} typeset; {}",
+                if previewed { ", each letter previewed first" } else { "" },
+                times.len(),
+                quantile(&times, 0.5),
+                quantile(&times, 0.99),
+                quantile(&times, 1.0),
+                TYPESET.load(std::sync::atomic::Ordering::Relaxed),
+                tail_note(&issued)
+            );
+        }
     }
     let office = Office::new(&Default::default()).unwrap();
     let mut reg = Register::open_at(&server, Access::Write).unwrap();

