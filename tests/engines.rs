@@ -56,6 +56,14 @@ struct Seen {
 fn search(reg: &Register, q: SearchQuery) -> (Vec<String>, i64) {
     let hits = reg.search(&q).unwrap();
     let n = reg.search_count(&q).unwrap();
+    // Counted up to a bound, on both engines: the count, or the bound when there are more.
+    for upto in [0, 1, 2, n, n + 1] {
+        assert_eq!(
+            reg.search_count_upto(&q, upto).unwrap(),
+            n.min(upto),
+            "{q:?} up to {upto}"
+        );
+    }
     for h in &hits {
         if q.text.is_some() {
             assert!(

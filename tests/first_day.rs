@@ -451,3 +451,116 @@ fn refusals_name_entries_and_drafts_in_thai_digits() {
         assert!(!outside.chars().any(|c| c.is_ascii_alphanumeric()), "{th}");
     }
 }
+
+/// A search by a word in most letters of a large register lists the newest thousand and
+/// says there are more, counted no further (counting every match of a common word in a
+/// million letters took over a second per keystroke); a narrower search and a search
+/// without text are counted whole.
+#[test]
+fn a_search_that_finds_more_than_a_thousand_lists_the_newest_and_says_more() {
+    use saraban::register::SearchQuery;
+    use saraban::service::SEARCH_COUNT_CAP;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let base = common::letter("jclair-specialists");
+    let n = SEARCH_COUNT_CAP + 5;
+    let mut reg = Register::create(&db).unwrap();
+    reg.import((1..=n).map(|i| {
+        let mut l = base.clone();
+        l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(i);
+        l.date = Some(saraban::letter::LetterDate {
+            year: 2026,
+            month: 1,
+            day: Some(5),
+        });
+        if i == n {
+            l.subject = Some("เรื่องเดียวที่ไม่ซ้ำใคร".into());
+        }
+        (l, b"%PDF-1.7\n% imported\n".to_vec())
+    }))
+    .unwrap();
+    drop(reg);
+    let office = office_on(&db);
+    let by = |text: Option<&str>| {
+        office
+            .search(&SearchQuery {
+                text: text.map(String::from),
+                limit: Some(100),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let common_word = by(Some("ผู้เชี่ยวชาญ"));
+    assert_eq!(
+        (common_word.total, common_word.more),
+        (SEARCH_COUNT_CAP, true)
+    );
+    assert_eq!(common_word.hits.len(), 100);
+    assert!(
+        common_word
+            .hits
+            .windows(2)
+            .all(|w| w[0].entry.id > w[1].entry.id),
+        "newest first"
+    );
+    let one = by(Some("ไม่ซ้ำใคร"));
+    assert_eq!((one.total, one.more), (1, false));
+    let all = by(None);
+    assert_eq!((all.total, all.more), (n, false), "no text: counted whole");
+}
+
+/// A text of one or two characters (no trigram index holds it) is looked for in the newest
+/// entries only ([`saraban::register::SHORT_TEXT_WINDOW`]): a keystroke never reads a whole
+/// register of a million letters. Three characters or more search the whole register.
+#[test]
+fn a_text_of_one_or_two_characters_is_looked_for_among_the_newest_entries() {
+    use saraban::register::{SearchQuery, SHORT_TEXT_WINDOW};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let base = common::letter("jclair-specialists");
+    let dated = |running: i64, subject: &str| {
+        let mut l = base.clone();
+        l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(running);
+        l.date = Some(saraban::letter::LetterDate {
+            year: 2026,
+            month: 1,
+            day: Some(5),
+        });
+        l.subject = Some(subject.into());
+        (l, b"%PDF-1.7\n% imported\n".to_vec())
+    };
+    let mut reg = Register::create(&db).unwrap();
+    reg.import([dated(1, "เรื่องเก่า ฯฯ")]).unwrap();
+    drop(reg);
+    // Many entries later (a draft row far on: the next entry's id follows it).
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute(
+        "INSERT INTO letters (id, status, kind, title, created_at, updated_at, letter_json)
+         SELECT ?1, 'draft', kind, title, created_at, updated_at, letter_json FROM letters WHERE id = 1",
+        [1 + SHORT_TEXT_WINDOW + 5],
+    )
+    .unwrap();
+    drop(c);
+    let mut reg = Register::open_with(&db, Access::Write).unwrap();
+    reg.import([dated(2, "เรื่องใหม่ ฯฯ")]).unwrap();
+    let found = |t: &str| -> Vec<String> {
+        reg.search(&SearchQuery {
+            text: Some(t.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|h| h.entry.subject)
+        .collect()
+    };
+    assert_eq!(
+        found("ฯฯ"),
+        vec!["เรื่องใหม่ ฯฯ"],
+        "two characters: the newest only"
+    );
+    assert_eq!(
+        found("เรื่องเก่า"),
+        vec!["เรื่องเก่า ฯฯ"],
+        "three or more: the whole register"
+    );
+}

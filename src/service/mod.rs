@@ -84,10 +84,21 @@ pub enum ExportFormat {
 pub struct SearchPage {
     /// The letters of this page, newest first.
     pub hits: Vec<Hit>,
-    /// How many letters the search finds in all.
+    /// How many letters the search finds in all — for a search by text, at most
+    /// [`SEARCH_COUNT_CAP`]: with `more`, it finds more than that, and only the newest
+    /// `total` are listed.
     #[ts(type = "number")]
     pub total: i64,
+    /// The search finds more letters than `total` (not counted: a word in most letters of
+    /// a register of a million would take seconds to count; a clerk narrows the search).
+    pub more: bool,
 }
+
+/// How far a search by text counts its letters (and lists them, newest first): counting
+/// a thousand matches takes a few milliseconds in a register of a million letters, all of
+/// them up to a second and a half. A search without text (a year, a kind, the whole
+/// register) is counted whole: its count comes from the indexes, not from the text.
+pub const SEARCH_COUNT_CAP: i64 = 1_000;
 
 /// The number a letter is about to get, for the clerk's confirmation.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -887,12 +898,16 @@ impl Office {
         let offset = q.offset.unwrap_or(0);
         let limit = q.limit.unwrap_or(50);
         // The count is only needed when the page may not hold all the hits.
-        let total = if offset == 0 && hits.len() < limit {
-            hits.len() as i64
+        let by_text = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let (total, more) = if offset == 0 && hits.len() < limit {
+            (hits.len() as i64, false)
+        } else if by_text {
+            let n = reg.search_count_upto(q, SEARCH_COUNT_CAP + 1)?;
+            (n.min(SEARCH_COUNT_CAP), n > SEARCH_COUNT_CAP)
         } else {
-            reg.search_count(q)?
+            (reg.search_count(q)?, false)
         };
-        Ok(SearchPage { hits, total })
+        Ok(SearchPage { hits, total, more })
     }
 
     /// The register entry with this id or number (e.g. `มท ๐๘๑๐.๒/ว ๑๒๓`).

@@ -256,8 +256,13 @@ fn typescript_bindings_are_current() {
         list(Status::ALL.iter().map(|s| format!("{}: {}", s.name(), js(s.thai_name()))).collect())
     ));
     text.push_str(&format!(
-        "/** The Thai month names, January first (thai::date::MONTHS). */\nexport const MONTHS: string[] = [{}];\n",
+        "/** The Thai month names, January first (thai::date::MONTHS). */\nexport const MONTHS: string[] = [{}];\n\n",
         list(crate::thai::date::MONTHS.iter().map(|m| js(m)).collect())
+    ));
+    text.push_str(&format!(
+        "/** A search text shorter than this (characters) is looked for among the newest entries only (register::SHORT_TEXT). */\nexport const SHORT_TEXT = {};\n\n/** How many of the newest entries (register::SHORT_TEXT_WINDOW). */\nexport const SHORT_TEXT_WINDOW = {};\n",
+        crate::register::SHORT_TEXT,
+        crate::register::SHORT_TEXT_WINDOW
     ));
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
     if std::env::var_os("SARABAN_WRITE_BINDINGS").is_some() {

@@ -119,6 +119,10 @@ pub trait Engine: Send {
     fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>>;
     /// How many letters a search finds in all.
     fn search_count(&self, q: &SearchQuery) -> Result<i64>;
+    /// How many letters a search finds, counted up to `upto` at most: what a screen that
+    /// says "more than N" needs, without counting every match of a common word in a
+    /// register of a million letters (a second or more).
+    fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> Result<i64>;
 
     // ---- The incoming register (ทะเบียนหนังสือรับ)
     /// The newest receipt of a file with this SHA-256, if it was received before.
@@ -495,6 +499,9 @@ impl Engine for SqliteRegister {
     }
     fn search_count(&self, q: &SearchQuery) -> Result<i64> {
         SqliteRegister::search_count(self, q)
+    }
+    fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> Result<i64> {
+        SqliteRegister::search_count_upto(self, q, upto)
     }
     fn received_before(&self, sha: &str) -> Result<Option<Receipt>> {
         SqliteRegister::received_before(self, sha)

@@ -234,7 +234,26 @@ impl SqliteRegister {
             .conn
             .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?)
     }
+
+    /// How many letters a search finds, counted up to `upto` at most.
+    pub fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> saraban_model::Result<i64> {
+        let (from_where, args, _) = where_clause(q);
+        let upto = upto.max(0);
+        let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {upto})");
+        Ok(self
+            .conn
+            .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?)
+    }
 }
+
+/// A text shorter than this many characters is searched in the newest
+/// [`SHORT_TEXT_WINDOW`] entries only: no index holds one or two characters (the index is
+/// of trigrams), and reading every letter of a register of a million for one keystroke
+/// takes seconds — the search as you type would wait on it.
+pub const SHORT_TEXT: usize = 3;
+
+/// How many of the newest entries a text shorter than [`SHORT_TEXT`] is searched in.
+pub const SHORT_TEXT_WINDOW: i64 = 20_000;
 
 /// The FROM and WHERE of a search, its arguments, and the folded text looked for.
 fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
@@ -248,7 +267,7 @@ fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
         .collect();
     let text = q.folded_text();
     let from_where = match &text {
-        Some(t) if t.chars().count() >= 3 => {
+        Some(t) if t.chars().count() >= SHORT_TEXT => {
             // A quoted phrase of trigrams: an exact substring, found in the index.
             // Quotes, stars and NEAR( in the query are only text.
             args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
@@ -276,7 +295,8 @@ fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
             let p = args.len();
             format!(
                 "FROM letters_fts f JOIN letters l ON l.id = f.rowid
-                 WHERE f.text GLOB ?{p} {filters}"
+                 WHERE f.text GLOB ?{p}
+                   AND f.rowid > (SELECT coalesce(max(id), 0) FROM letters) - {SHORT_TEXT_WINDOW} {filters}"
             )
         }
         None => format!("FROM letters l WHERE 1 = 1 {filters}"),

@@ -672,9 +672,16 @@ export type SearchPage = {
  */
 hits: Array<Hit>, 
 /**
- * How many letters the search finds in all.
+ * How many letters the search finds in all — for a search by text, at most
+ * [`SEARCH_COUNT_CAP`]: with `more`, it finds more than that, and only the newest
+ * `total` are listed.
  */
-total: number, };
+total: number, 
+/**
+ * The search finds more letters than `total` (not counted: a word in most letters of
+ * a register of a million would take seconds to count; a clerk narrows the search).
+ */
+more: boolean, };
 
 export type NextNumber = { 
 /**
@@ -1363,3 +1370,9 @@ export const STATUS_NAMES: Record<Status, string> = { draft: "ร่าง", iss
 
 /** The Thai month names, January first (thai::date::MONTHS). */
 export const MONTHS: string[] = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
+
+/** A search text shorter than this (characters) is looked for among the newest entries only (register::SHORT_TEXT). */
+export const SHORT_TEXT = 3;
+
+/** How many of the newest entries (register::SHORT_TEXT_WINDOW). */
+export const SHORT_TEXT_WINDOW = 20000;

@@ -452,6 +452,12 @@ impl PgRegister {
             } else {
                 args.push(Box::new(like_pattern(t)));
                 exact = format!(" AND l.search_text LIKE ${}", args.len());
+                if t.chars().count() < crate::search::SHORT_TEXT {
+                    exact.push_str(&format!(
+                        " AND l.id > (SELECT coalesce(max(id), 0) FROM letters) - {}",
+                        crate::search::SHORT_TEXT_WINDOW
+                    ));
+                }
             }
         }
         Where {
@@ -1110,6 +1116,18 @@ impl Engine for PgRegister {
     fn search_count(&self, q: &SearchQuery) -> Result<i64> {
         let w = PgRegister::where_clause(q);
         let sql = format!("SELECT count(*) {} {} {}", w.from, w.indexed, w.exact);
+        let n = self.query_all(&sql, &w.params(), |r| r.get::<_, i64>(0))?;
+        Ok(n.first().copied().unwrap_or(0))
+    }
+    fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> Result<i64> {
+        let w = PgRegister::where_clause(q);
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 {} {} {} LIMIT {}) AS found",
+            w.from,
+            w.indexed,
+            w.exact,
+            upto.max(0)
+        );
         let n = self.query_all(&sql, &w.params(), |r| r.get::<_, i64>(0))?;
         Ok(n.first().copied().unwrap_or(0))
     }
