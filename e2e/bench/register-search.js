@@ -159,6 +159,8 @@ for (const query of QUERIES) {
     if (process.env.BENCH_DETAIL) console.error(`  ${await box.getValue()}: ${shown === null ? "unchanged" : Math.round(shown)} ms`);
   }
   const total = await (await $("[data-testid=register-total]")).getText();
+  // BENCH_SHOT=FILE.png: the register tab after the first query, to look at.
+  if (process.env.BENCH_SHOT && query === QUERIES[0]) await browser.saveScreenshot(process.env.BENCH_SHOT);
   console.error(`${query}: ${total}`);
 }
 await browser.deleteSession();
