@@ -8,11 +8,11 @@
 //  3. memory after composing: PSS summed over the app and its WebKit processes.
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
+import { listening, until, writeProfile } from "./common.js";
 
 // Ports of our own for tauri-driver and WebKitWebDriver, so that no other run's driver on
 // this machine is ever talked to.
@@ -22,15 +22,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const APP = process.env.SARABAN_APP ?? path.join(root, "target/release/saraban-app");
 const CLI = process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
 const DRIVER = path.join(root, ".tools/bin/tauri-driver");
-// Waits until `condition` holds (asked every 20 ms, at most `timeout` ms): every wait of
-// the bench is for a condition, never a fixed pause.
-async function until(condition, timeout = 20000) {
-  const end = Date.now() + timeout;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${condition}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const appRunning = () => {
   try {
     execFileSync("pgrep", ["-f", APP]);
@@ -39,14 +30,6 @@ const appRunning = () => {
     return false;
   }
 };
-const listening = (port) =>
-  new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-  });
 // The preview has drawn its newest document whole (every page, the old one gone).
 const settled = () =>
   browser.execute(() => {
@@ -65,17 +48,7 @@ const DB = path.join(home, "register.sqlite");
 const env = { ...process.env, HOME: home, SARABAN_DB: DB, SARABAN_TEST_DIALOGS: dialogs, SARABAN_BENCH: "1" };
 
 // A configured office, so that the app opens on the editor.
-const letter = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/jclair-specialists.json"), "utf8"));
-fs.writeFileSync(
-  path.join(work, "profile.json"),
-  JSON.stringify({
-    agency: letter.agency.name,
-    address: letter.agency.address,
-    units: [{ name: letter.owner.department, prefix: letter.number.prefix }],
-    owners: [letter.owner],
-    signers: [{ name: letter.signer.name, position: letter.signer.positions[0] }],
-  }),
-);
+const letter = writeProfile(root, path.join(work, "profile.json"));
 execFileSync(CLI, ["--db", DB, "init"], { env });
 execFileSync(CLI, ["--db", DB, "profile", "set", path.join(work, "profile.json")], { env });
 const emblem = ["../shared/assets/garuda.svg"].map((p) => path.join(root, p)).find((p) => fs.existsSync(p));

@@ -1,8 +1,9 @@
 // make app-bench (its last part): the register tab of the release app on a register of a
 // million letters — search as you type, each keystroke to its result on screen.
 //
-// The register is SARABAN_BENCH_REGISTER, or target/bench-register-1000000.sqlite, made
-// once (about five minutes) by the busy_year example: a year of letters made of the
+// The register is SARABAN_BENCH_REGISTER; or the one `make bench` made for the server
+// bench (target/bench-pg-source-1000000.sqlite); or target/bench-register-1000000.sqlite,
+// made once (about five minutes) by the busy_year example: a year of letters made of the
 // example letters' words. The app opens it as a clerk's register; queries are typed into
 // the search box one character at a time through WebDriver, each after the one before has
 // shown its result. Timed in the page: from the keystroke's event to the frame after the
@@ -10,11 +11,11 @@
 // calls to the core and the table drawn).
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
+import { listening, until, writeProfile } from "./common.js";
 
 const PORT = 20000 + ((process.pid + 7) % 20000);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -22,23 +23,13 @@ const APP = process.env.SARABAN_APP ?? path.join(root, "target/release/saraban-a
 const CLI = process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
 const DRIVER = path.join(root, ".tools/bin/tauri-driver");
 const LETTERS = Number(process.env.SARABAN_BENCH_LETTERS ?? 1_000_000);
-const REG = process.env.SARABAN_BENCH_REGISTER ?? path.join(root, `target/bench-register-${LETTERS}.sqlite`);
+// The register_pg bench's register of as many letters, when it made one; else our own.
+const REG =
+  process.env.SARABAN_BENCH_REGISTER ??
+  [`target/bench-pg-source-${LETTERS}.sqlite`, `target/bench-register-${LETTERS}.sqlite`]
+    .map((p) => path.join(root, p))
+    .find((p, i, all) => fs.existsSync(p) || i === all.length - 1);
 
-async function until(condition, timeout = 20000) {
-  const end = Date.now() + timeout;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${condition}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-const listening = (port) =>
-  new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-  });
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
 const q = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
@@ -57,17 +48,7 @@ fs.mkdirSync(home, { recursive: true });
 fs.mkdirSync(dialogs, { recursive: true });
 const env = { ...process.env, HOME: home, SARABAN_DB: REG, SARABAN_TEST_DIALOGS: dialogs, SARABAN_BENCH: "1" };
 // An office's profile, so that the app opens on its tabs rather than the first-run screen.
-const letter = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/jclair-specialists.json"), "utf8"));
-fs.writeFileSync(
-  path.join(work, "profile.json"),
-  JSON.stringify({
-    agency: letter.agency.name,
-    address: letter.agency.address,
-    units: [{ name: letter.owner.department, prefix: letter.number.prefix }],
-    owners: [letter.owner],
-    signers: [{ name: letter.signer.name, position: letter.signer.positions[0] }],
-  }),
-);
+writeProfile(root, path.join(work, "profile.json"));
 execFileSync(CLI, ["--db", REG, "profile", "set", path.join(work, "profile.json")], { env });
 
 const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], { env, stdio: "ignore", detached: true });
