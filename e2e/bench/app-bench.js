@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
-import { listening, until, writeProfile } from "./common.js";
+import { startApp, until, writeProfile } from "./common.js";
 
 // Ports of our own for tauri-driver and WebKitWebDriver, so that no other run's driver on
 // this machine is ever talked to.
@@ -21,7 +21,6 @@ const PORT = 20000 + (process.pid % 20000);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const APP = process.env.SARABAN_APP ?? path.join(root, "target/release/saraban-app");
 const CLI = process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
-const DRIVER = path.join(root, ".tools/bin/tauri-driver");
 const appRunning = () => {
   try {
     execFileSync("pgrep", ["-f", APP]);
@@ -81,21 +80,7 @@ for (let i = 0; i < (process.env.BENCH_KEYS_ONLY ? 0 : 7); i++) {
 // 2 and 3 through WebDriver.
 console.error("keystrokes…");
 // The driver, the app and its web processes in a process group of their own, killed whole.
-const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], { env, stdio: "ignore", detached: true });
-driver.unref();
-const killGroup = (signal) => {
-  try {
-    process.kill(-driver.pid, signal);
-  } catch {}
-};
-process.on("exit", () => killGroup("SIGKILL"));
-await until(() => listening(PORT));
-const browser = await remote({
-  hostname: "127.0.0.1",
-  port: PORT,
-  logLevel: "error",
-  capabilities: { "tauri:options": { application: APP }, "wdio:enforceWebDriverClassic": true },
-});
+const { browser, killGroup } = await startApp({ root, app: APP, env, port: PORT, remote });
 const $ = (s) => browser.$(s);
 
 function memory() {

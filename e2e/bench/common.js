@@ -1,5 +1,6 @@
 // What the app's benches share: waiting for a condition, a port that answers, and an
 // office's profile made from the J.CLAIR letter (so that the app opens on its tabs).
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -22,6 +23,34 @@ export const listening = (port) =>
     });
     socket.on("error", () => resolve(false));
   });
+
+/**
+ * Starts tauri-driver on `port` (and `port + 1`) in a process group of its own and a
+ * WebDriver session of `app`; returns the session and a function that signals the whole
+ * group (the driver, the app and its web processes), which is killed when node exits.
+ */
+export async function startApp({ root, app, env, port, remote }) {
+  const driver = spawn(path.join(root, ".tools/bin/tauri-driver"), ["--port", String(port), "--native-port", String(port + 1)], {
+    env,
+    stdio: "ignore",
+    detached: true,
+  });
+  driver.unref();
+  const killGroup = (signal) => {
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {}
+  };
+  process.on("exit", () => killGroup("SIGKILL"));
+  await until(() => listening(port));
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    capabilities: { "tauri:options": { application: app }, "wdio:enforceWebDriverClassic": true },
+  });
+  return { browser, killGroup };
+}
 
 /** Writes the office profile of the J.CLAIR letter's sender to `file`; returns the letter. */
 export function writeProfile(root, file) {

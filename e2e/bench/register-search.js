@@ -9,19 +9,18 @@
 // shown its result. Timed in the page: from the keystroke's event to the frame after the
 // last change it made to the count and the rows (the search's pause, the search, both
 // calls to the core and the table drawn).
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
-import { listening, until, writeProfile } from "./common.js";
+import { startApp, until, writeProfile } from "./common.js";
 
 const PORT = 20000 + ((process.pid + 7) % 20000);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const APP = process.env.SARABAN_APP ?? path.join(root, "target/release/saraban-app");
 const CLI = process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
-const DRIVER = path.join(root, ".tools/bin/tauri-driver");
 const LETTERS = Number(process.env.SARABAN_BENCH_LETTERS ?? 1_000_000);
 // The register_pg bench's register of as many letters, when it made one; else our own.
 const REG =
@@ -51,24 +50,8 @@ const env = { ...process.env, HOME: home, SARABAN_DB: REG, SARABAN_TEST_DIALOGS:
 writeProfile(root, path.join(work, "profile.json"));
 execFileSync(CLI, ["--db", REG, "profile", "set", path.join(work, "profile.json")], { env });
 
-const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], { env, stdio: "ignore", detached: true });
-driver.unref();
-const killGroup = (signal) => {
-  try {
-    process.kill(-driver.pid, signal);
-  } catch {}
-};
-process.on("exit", () => {
-  killGroup("SIGKILL");
-  fs.rmSync(work, { recursive: true, force: true });
-});
-await until(() => listening(PORT));
-const browser = await remote({
-  hostname: "127.0.0.1",
-  port: PORT,
-  logLevel: "error",
-  capabilities: { "tauri:options": { application: APP }, "wdio:enforceWebDriverClassic": true },
-});
+process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
+const { browser, killGroup } = await startApp({ root, app: APP, env, port: PORT, remote });
 const $ = (s) => browser.$(s);
 
 // The register tab (the first-run screen, on a register without a profile, has it too).

@@ -121,7 +121,7 @@ pub trait Engine: Send {
     fn search_count(&self, q: &SearchQuery) -> Result<i64>;
     /// How many letters a search finds, counted up to `upto` at most: what a screen that
     /// says "more than N" needs, without counting every match of a common word in a
-    /// register of a million letters (a second or more).
+    /// register of a million letters (a second or more). A negative `upto` counts them all.
     fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> Result<i64>;
 
     // ---- The incoming register (ทะเบียนหนังสือรับ)

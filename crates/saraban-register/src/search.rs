@@ -228,17 +228,13 @@ impl SqliteRegister {
 
     /// How many letters a search finds in all (its limit and offset ignored).
     pub fn search_count(&self, q: &SearchQuery) -> saraban_model::Result<i64> {
-        let (from_where, args, _) = where_clause(q);
-        let sql = format!("SELECT count(*) {from_where}");
-        Ok(self
-            .conn
-            .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?)
+        self.search_count_upto(q, -1)
     }
 
-    /// How many letters a search finds, counted up to `upto` at most.
+    /// How many letters a search finds, counted up to `upto` at most (all of them when
+    /// `upto` is negative: SQLite's LIMIT -1).
     pub fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> saraban_model::Result<i64> {
         let (from_where, args, _) = where_clause(q);
-        let upto = upto.max(0);
         let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {upto})");
         Ok(self
             .conn

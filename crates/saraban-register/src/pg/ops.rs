@@ -532,8 +532,9 @@ const READ_THE_REST: f64 = 300.0;
 /// The newest `wanted` matches of a search of four characters or more (the newest id in
 /// the register is `newest`), asked of the block-keyed index (`letters_grams_block`)
 /// block by block from the newest, so that a substring with thousands of matches in the
-/// register reads about `wanted` of them, not all. Once the blocks read say the rest of the register holds few matches, the rest is
-/// asked for at once (a substring with none among the newest costs two questions).
+/// register reads about `wanted` of them, not all. Once the blocks read say the rest of
+/// the register holds few matches, the rest is asked for at once (a substring with none
+/// among the newest costs two questions).
 fn by_blocks(
     tx: &mut Transaction<'_>,
     w: &Where,
@@ -1114,19 +1115,19 @@ impl Engine for PgRegister {
             .collect())
     }
     fn search_count(&self, q: &SearchQuery) -> Result<i64> {
-        let w = PgRegister::where_clause(q);
-        let sql = format!("SELECT count(*) {} {} {}", w.from, w.indexed, w.exact);
-        let n = self.query_all(&sql, &w.params(), |r| r.get::<_, i64>(0))?;
-        Ok(n.first().copied().unwrap_or(0))
+        self.search_count_upto(q, -1)
     }
+    /// Counted up to `upto` (all when negative: LIMIT ALL).
     fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> Result<i64> {
         let w = PgRegister::where_clause(q);
+        let limit = if upto < 0 {
+            "ALL".to_string()
+        } else {
+            upto.to_string()
+        };
         let sql = format!(
-            "SELECT count(*) FROM (SELECT 1 {} {} {} LIMIT {}) AS found",
-            w.from,
-            w.indexed,
-            w.exact,
-            upto.max(0)
+            "SELECT count(*) FROM (SELECT 1 {} {} {} LIMIT {limit}) AS found",
+            w.from, w.indexed, w.exact
         );
         let n = self.query_all(&sql, &w.params(), |r| r.get::<_, i64>(0))?;
         Ok(n.first().copied().unwrap_or(0))
