@@ -19,6 +19,8 @@ use synthetic::{fixtures, quantile, queries, synthetic, vocabulary, Rng};
 
 #[path = "../tests/support/pg.rs"]
 mod pg;
+#[path = "../tests/support/ports.rs"]
+mod ports;
 
 const CLERKS: usize = 8;
 const ISSUES_EACH: usize = 40;

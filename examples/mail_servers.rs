@@ -9,6 +9,8 @@
 
 #[path = "../tests/support/mail.rs"]
 mod mail;
+#[path = "../tests/support/ports.rs"]
+mod ports;
 
 mod common {
     pub fn missing_tool(what: &str) {

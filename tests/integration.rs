@@ -9,6 +9,8 @@ mod mail;
 mod pg;
 #[path = "support/pki.rs"]
 mod pki;
+#[path = "support/ports.rs"]
+mod ports;
 
 mod archive;
 mod book;

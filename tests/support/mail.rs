@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::ports::free_port;
+
 pub const PASSWORD: &str = "saraban-test-pw";
 
 pub struct MailServers {
@@ -32,14 +34,6 @@ pub struct MailServers {
     pub imaps: u16,
     /// The authority's certificate (what an office pins).
     pub ca: PathBuf,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn run(cmd: &mut Command) {

@@ -11,6 +11,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::ports::free_port;
+
 pub struct Cluster {
     dir: tempfile::TempDir,
     bin: PathBuf,
@@ -19,15 +21,6 @@ pub struct Cluster {
     port: u16,
     /// Listening on 127.0.0.1 with TLS too.
     tls: bool,
-}
-
-/// A TCP port nobody listens on now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn openssl(dir: &Path, args: &[&str]) {

@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::ports::free_port;
+
 /// The PKCS #12 files' password and the token's PIN.
 pub const PASSWORD: &str = "รหัสผ่าน-1234";
 pub const PIN: &str = "123456";
@@ -40,14 +42,6 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Pki {
