@@ -64,6 +64,35 @@ fn search(reg: &Register, q: SearchQuery) -> (Vec<String>, i64) {
             "{q:?} up to {upto}"
         );
     }
+    // The page and its count in one call (one pass over the index on SQLite): the same
+    // page, and the count up to the bound, at every offset and bound, with any page size.
+    for upto in [-1, 0, 1, 2, n, n + 1, n + 50] {
+        for (offset, limit) in [(None, None), (Some(1), Some(2)), (Some(0), Some(1))] {
+            let q = SearchQuery {
+                offset,
+                limit,
+                ..q.clone()
+            };
+            let (page, counted) = reg.search_counted(&q, upto).unwrap();
+            let numbers = |h: &[saraban::register::Hit]| {
+                h.iter()
+                    .map(|h| (h.entry.id, h.snippet.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                numbers(&page),
+                numbers(&reg.search(&q).unwrap()),
+                "{q:?} up to {upto}"
+            );
+            let full_page = page.len() == q.limit.unwrap_or(50);
+            if upto < 0 || offset.unwrap_or(0) > 0 || full_page {
+                let want = if upto < 0 { n } else { n.min(upto) };
+                assert_eq!(counted, want, "{q:?} up to {upto}");
+            } else {
+                assert_eq!(counted, page.len() as i64, "{q:?} up to {upto}");
+            }
+        }
+    }
     for h in &hits {
         if q.text.is_some() {
             assert!(

@@ -894,18 +894,15 @@ impl Office {
     /// Finds issued letters, newest first, a page at a time, with the total.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchPage> {
         let reg = self.reg()?;
-        let hits = reg.search(q)?;
-        let offset = q.offset.unwrap_or(0);
-        let limit = q.limit.unwrap_or(50);
-        // The count is only needed when the page may not hold all the hits.
+        // A text is counted up to the cap (a common word matches half the register);
+        // the filters alone are counted in full (an index range, quick).
         let by_text = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let (total, more) = if offset == 0 && hits.len() < limit {
-            (hits.len() as i64, false)
-        } else if by_text {
-            let n = reg.search_count_upto(q, SEARCH_COUNT_CAP + 1)?;
+        let upto = if by_text { SEARCH_COUNT_CAP + 1 } else { -1 };
+        let (hits, n) = reg.search_counted(q, upto)?;
+        let (total, more) = if by_text {
             (n.min(SEARCH_COUNT_CAP), n > SEARCH_COUNT_CAP)
         } else {
-            (reg.search_count(q)?, false)
+            (n, false)
         };
         Ok(SearchPage { hits, total, more })
     }

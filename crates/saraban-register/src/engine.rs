@@ -123,6 +123,13 @@ pub trait Engine: Send {
     /// says "more than N" needs, without counting every match of a common word in a
     /// register of a million letters (a second or more). A negative `upto` counts them all.
     fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> Result<i64>;
+    /// A page of a search and how many letters it finds, counted up to `upto` (all when
+    /// negative): [`Engine::search`] and [`Engine::search_count_upto`] together, the count
+    /// skipped when the first page holds every hit. An engine that can find both in one pass
+    /// over its index does (SQLite: a phrase of a common word is looked up once, not twice).
+    fn search_counted(&self, q: &SearchQuery, upto: i64) -> Result<(Vec<Hit>, i64)> {
+        search_then_count(self, q, upto)
+    }
 
     // ---- The incoming register (ทะเบียนหนังสือรับ)
     /// The newest receipt of a file with this SHA-256, if it was received before.
@@ -291,6 +298,22 @@ pub trait Engine: Send {
 /// A register on either engine (ทะเบียนหนังสือส่ง): what `--db` names. It dereferences to
 /// [`Engine`]; the few methods with closures are also here in their generic form.
 pub struct Register(Box<dyn Engine>);
+
+/// [`Engine::search_counted`] in two passes: the page, then (unless the first page holds
+/// every hit) the count.
+fn search_then_count<E: Engine + ?Sized>(
+    engine: &E,
+    q: &SearchQuery,
+    upto: i64,
+) -> Result<(Vec<Hit>, i64)> {
+    let hits = engine.search(q)?;
+    if q.offset.unwrap_or(0) == 0 && hits.len() < q.limit.unwrap_or(50) {
+        let n = hits.len() as i64;
+        return Ok((hits, n));
+    }
+    let n = engine.search_count_upto(q, upto)?;
+    Ok((hits, n))
+}
 
 impl std::ops::Deref for Register {
     type Target = dyn Engine;
@@ -502,6 +525,12 @@ impl Engine for SqliteRegister {
     }
     fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> Result<i64> {
         SqliteRegister::search_count_upto(self, q, upto)
+    }
+    fn search_counted(&self, q: &SearchQuery, upto: i64) -> Result<(Vec<Hit>, i64)> {
+        match SqliteRegister::search_in_one_pass(self, q, upto)? {
+            Some(found) => Ok(found),
+            None => search_then_count(self, q, upto),
+        }
     }
     fn received_before(&self, sha: &str) -> Result<Option<Receipt>> {
         SqliteRegister::received_before(self, sha)
