@@ -66,6 +66,14 @@ extern "C" {
     fn libc_geteuid() -> u32;
 }
 
+/// Whether the clusters listen on loopback TCP too, and their URLs name it: when the CLI
+/// under test is another program (`SARABAN_TEST_CLI`: the Windows CLI under Wine, which has
+/// no way to a Unix socket — as an office's Windows computers reach their server by TCP).
+/// The socket stays for the tests' own psql.
+fn over_tcp() -> bool {
+    std::env::var_os("SARABAN_TEST_CLI").is_some()
+}
+
 impl Cluster {
     /// Creates and starts a cluster: UTF-8, locale C.UTF-8, trust on its socket only.
     pub fn start() -> Cluster {
@@ -96,7 +104,7 @@ impl Cluster {
                 .success();
             assert!(ok, "cannot give the cluster's folder to {user}");
         }
-        let port = if tls { free_port() } else { 5432 };
+        let port = if tls || over_tcp() { free_port() } else { 5432 };
         let c = Cluster {
             dir,
             bin,
@@ -251,6 +259,8 @@ impl Cluster {
             opts.push_str(&format!(
                 " -c listen_addresses='127.0.0.1' -c ssl=on -c ssl_cert_file='{d}/server.crt' -c ssl_key_file='{d}/server.key'"
             ));
+        } else if over_tcp() {
+            opts.push_str(" -c listen_addresses='127.0.0.1'");
         } else {
             opts.push_str(" -c listen_addresses=''");
         }
@@ -261,8 +271,13 @@ impl Cluster {
         self.run("pg_ctl", &all);
     }
 
-    /// The URL of database `db` (created by Saraban when missing) as user saraban.
+    /// The URL of database `db` (created by Saraban when missing) as user saraban: on the
+    /// cluster's Unix socket, or on loopback TCP when the CLI under test cannot reach a
+    /// socket (see [`over_tcp`]).
     pub fn url(&self, db: &str) -> String {
+        if over_tcp() {
+            return self.tcp_url(db, "127.0.0.1", "");
+        }
         format!(
             "postgres://saraban@/{db}?host={}&port={}",
             self.dir.path().display(),
