@@ -108,3 +108,28 @@ pub fn kept(address: &str) -> Option<Kept> {
     }
     file_entries().contains_key(&key).then_some(Kept::File)
 }
+
+#[cfg(all(test, windows))]
+mod tests {
+    use super::*;
+
+    /// On Windows the password goes to the Credential Manager (`make test-windows` runs
+    /// this under Wine, whose advapi32 keeps credentials as Windows does), comes back from
+    /// it, and no copy is written to the file.
+    #[test]
+    fn a_password_is_kept_in_the_credential_manager() {
+        assert!(
+            keyring_allowed(),
+            "SARABAN_MAIL_SECRETS is set: the keyring is skipped"
+        );
+        let address = format!("saraban-test-{}@a.test", std::process::id());
+        let secret = "รหัส-ลับ secret 123";
+        assert_eq!(keep(&address, secret).unwrap(), Kept::Keyring);
+        assert_eq!(password(&address).as_deref(), Some(secret));
+        assert_eq!(password(&address.to_uppercase()).as_deref(), Some(secret));
+        assert_eq!(kept(&address), Some(Kept::Keyring));
+        assert!(!file_entries().contains_key(&address));
+        entry(&address).unwrap().delete_credential().unwrap();
+        assert_eq!(kept(&address), None);
+    }
+}
