@@ -509,6 +509,84 @@ fn a_search_that_finds_more_than_a_thousand_lists_the_newest_and_says_more() {
     assert_eq!((all.total, all.more), (n, false), "no text: counted whole");
 }
 
+/// Search as you type narrows: on SQLite a longer text is looked for among the letters the
+/// text typed before found, and it must find exactly what a fresh search finds — also when
+/// a letter was issued between two keystrokes (by this clerk or another), when the text
+/// before had other filters, and for Latin text.
+#[test]
+fn typing_a_phrase_finds_exactly_what_a_fresh_search_finds() {
+    use saraban::register::{Hit, SearchQuery, Status};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let base = common::letter("jclair-specialists");
+    let letter = |i: i64, subject: &str| {
+        let mut l = base.clone();
+        l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(i);
+        l.subject = Some(subject.into());
+        l.date = Some(saraban::letter::LetterDate {
+            year: 2026,
+            month: 1,
+            day: Some(5),
+        });
+        (l, b"%PDF-1.7\n% imported\n".to_vec())
+    };
+    let mut reg = Register::create(&db).unwrap();
+    reg.import(
+        [
+            "พื้นที่สีเขียวในเมือง",
+            "พื้นที่สีแดง",
+            "พื้นที่สีเขียวริมน้ำ",
+            "โรงเรียน ÉCOLE verte",
+            "พื้นที่สีเขียว ๒๕๖๙",
+        ]
+        .iter()
+        .zip(1..)
+        .map(|(s, i)| letter(i, s)),
+    )
+    .unwrap();
+    let query = |t: &str, status: Option<Status>| SearchQuery {
+        text: Some(t.into()),
+        status,
+        limit: Some(100),
+        ..Default::default()
+    };
+    let ids = |hits: &[Hit]| hits.iter().map(|h| h.entry.id).collect::<Vec<_>>();
+    let typed = |reg: &Register, t: &str, status: Option<Status>| {
+        let q = query(t, status);
+        let (hits, n) = reg.search_counted(&q, 1001).unwrap();
+        let fresh = reg.search(&q).unwrap();
+        assert_eq!(ids(&hits), ids(&fresh), "{t}");
+        assert_eq!(n as usize, fresh.len(), "{t}");
+        assert_eq!(
+            hits.iter().map(|h| &h.snippet).collect::<Vec<_>>(),
+            fresh.iter().map(|h| &h.snippet).collect::<Vec<_>>()
+        );
+        hits.len()
+    };
+    let found: Vec<usize> = ["พื้นที่", "พื้นที่สี", "พื้นที่สีเ", "พื้นที่สีเขียว", "พื้นที่สีเขียวใน"]
+        .iter()
+        .map(|t| typed(&reg, t, None))
+        .collect();
+    assert_eq!(found, [5, 4, 3, 3, 1], "พื้นที่ is in every letter's body too");
+    // A letter issued by this clerk between two keystrokes.
+    typed(&reg, "พื้นที่สี", None);
+    reg.import([letter(6, "พื้นที่สีเขียวแห่งใหม่")]).unwrap();
+    assert_eq!(typed(&reg, "พื้นที่สีเขียว", None), 4);
+    // One issued by another clerk (another connection to the file).
+    typed(&reg, "พื้นที่สี", None);
+    let mut other = Register::open_with(&db, Access::Write).unwrap();
+    other.import([letter(7, "พื้นที่สีเขียวของอีกคน")]).unwrap();
+    drop(other);
+    assert_eq!(typed(&reg, "พื้นที่สีเขียว", None), 5);
+    // The text before looked among cancelled letters only.
+    assert_eq!(typed(&reg, "พื้นที่สี", Some(Status::Cancelled)), 0);
+    assert_eq!(typed(&reg, "พื้นที่สีเขียว", None), 5);
+    // Latin letters (ASCII ones folded to lower case in the index and the query).
+    assert_eq!(typed(&reg, "ÉCO", None), 1);
+    assert_eq!(typed(&reg, "ÉCOLE V", None), 1);
+    assert_eq!(typed(&reg, "ÉCOLE X", None), 0);
+}
+
 /// A text of one or two characters (no trigram index holds it) is looked for in the newest
 /// entries only ([`saraban::register::SHORT_TEXT_WINDOW`]): a keystroke never reads a whole
 /// register of a million letters. Three characters or more search the whole register.

@@ -93,6 +93,15 @@ impl SearchQuery {
     }
 }
 
+impl From<Arg> for Value {
+    fn from(a: Arg) -> Value {
+        match a {
+            Arg::Int(i) => Value::Integer(i),
+            Arg::Text(t) => Value::Text(t),
+        }
+    }
+}
+
 /// One letter found, with where the match is.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct Hit {
@@ -248,12 +257,8 @@ impl SqliteRegister {
         if !one_pass {
             return Ok(None);
         }
-        let sql = format!("SELECT f.rowid {from_where} ORDER BY f.rowid DESC LIMIT {upto}");
-        let ids: Vec<i64> = self
-            .conn
-            .prepare(&sql)?
-            .query_map(params_from_iter(args.iter()), |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let needle = text.unwrap_or_default();
+        let ids = self.hit_ids(q, &needle, &from_where, &args, upto)?;
         let page: Vec<String> = ids
             .iter()
             .skip(offset)
@@ -269,7 +274,6 @@ impl SqliteRegister {
              WHERE l.id IN ({}) ORDER BY l.id DESC",
             page.join(",")
         );
-        let needle = text.unwrap_or_default();
         let mut stmt = self.conn.prepare(&sql)?;
         let hits = stmt
             .query_map([], |r| {
@@ -280,6 +284,75 @@ impl SqliteRegister {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some((hits, ids.len() as i64)))
+    }
+
+    /// The ids of the first `upto` letters a search by `needle` (folded, a trigram or
+    /// more) finds, newest first: from the index, or, when the text typed before this one
+    /// found all its letters and this text contains it, only among those (see
+    /// [`Narrowing`]).
+    fn hit_ids(
+        &self,
+        q: &SearchQuery,
+        needle: &str,
+        from_where: &str,
+        args: &[Value],
+        upto: i64,
+    ) -> saraban_model::Result<Vec<i64>> {
+        let filters = Narrowing::filters_of(q);
+        let version = self.version()?;
+        // Taken: replaced below by this search's own.
+        let earlier = self.narrowing.lock().ok().and_then(|mut n| n.take());
+        let among = earlier
+            .as_ref()
+            .and_then(|n| n.among(&filters, needle, version));
+        let ids: Vec<i64> = match among {
+            Some(among) => {
+                // The same filters; the text as a plain substring of the indexed text.
+                let (filters_sql, conditions) = q.conditions(|n| format!("?{n}"));
+                let mut args: Vec<Value> = conditions.into_iter().map(Value::from).collect();
+                args.push(Value::Text(needle.to_string()));
+                let sql = format!(
+                    "SELECT f.rowid FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                     WHERE f.rowid IN ({}) AND instr(f.text, ?{}) > 0 {filters_sql}
+                     ORDER BY f.rowid DESC LIMIT {upto}",
+                    among
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    args.len()
+                );
+                self.conn
+                    .prepare(&sql)?
+                    .query_map(params_from_iter(args.iter()), |r| r.get(0))?
+                    .collect::<Result<_, _>>()?
+            }
+            None => {
+                let sql = format!("SELECT f.rowid {from_where} ORDER BY f.rowid DESC LIMIT {upto}");
+                self.conn
+                    .prepare(&sql)?
+                    .query_map(params_from_iter(args.iter()), |r| r.get(0))?
+                    .collect::<Result<_, _>>()?
+            }
+        };
+        if let Ok(mut n) = self.narrowing.lock() {
+            *n = ((ids.len() as i64) < upto).then(|| Narrowing {
+                filters,
+                text: needle.to_string(),
+                ids: ids.clone(),
+                version,
+            });
+        }
+        Ok(ids)
+    }
+
+    /// What changes whenever the register does: SQLite's `data_version` (another
+    /// connection committed) and this connection's own count of changed rows.
+    fn version(&self) -> saraban_model::Result<(i64, u64)> {
+        let data: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((data, self.conn.total_changes()))
     }
 
     /// How many letters a search finds in all (its limit and offset ignored).
@@ -298,6 +371,45 @@ impl SqliteRegister {
     }
 }
 
+/// The letters the last search by text found, all of them: while a clerk types a phrase,
+/// each longer text (พื้นที่สีเข, พื้นที่สีเขี, …) finds a part of what the text before found,
+/// so it is looked for among those few hundred letters instead of in the index again — where
+/// a phrase whose trigrams are in most letters costs FTS5 some 80 ms on a million letters.
+/// Kept only while nothing in the register changed. The index is of trigrams with their
+/// case (`case_sensitive 1`, the text folded before), so a phrase finds exactly the letters
+/// whose indexed text holds it as a plain substring, which is what the narrowed search asks.
+#[derive(Debug)]
+pub(crate) struct Narrowing {
+    /// The search's filters (its year, dates, kind, status).
+    filters: String,
+    /// The folded text it looked for.
+    text: String,
+    /// Every letter it found, newest first.
+    ids: Vec<i64>,
+    /// The register's version then ([`SqliteRegister::version`]).
+    version: (i64, u64),
+}
+
+impl Narrowing {
+    fn filters_of(q: &SearchQuery) -> String {
+        format!(
+            "{:?}",
+            SearchQuery {
+                text: None,
+                limit: None,
+                offset: None,
+                ..q.clone()
+            }
+        )
+    }
+
+    /// The letters to look among for `text`, when this search is one it narrows.
+    fn among(&self, filters: &str, text: &str, version: (i64, u64)) -> Option<&[i64]> {
+        (self.version == version && self.filters == filters && text.contains(&self.text))
+            .then_some(&self.ids[..])
+    }
+}
+
 /// A text shorter than this many characters is searched in the newest
 /// [`SHORT_TEXT_WINDOW`] entries only: no index holds one or two characters (the index is
 /// of trigrams), and reading every letter of a register of a million for one keystroke
@@ -310,13 +422,7 @@ pub const SHORT_TEXT_WINDOW: i64 = 20_000;
 /// The FROM and WHERE of a search, its arguments, and the folded text looked for.
 fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
     let (filters, conditions) = q.conditions(|n| format!("?{n}"));
-    let mut args: Vec<Value> = conditions
-        .into_iter()
-        .map(|a| match a {
-            Arg::Int(i) => Value::Integer(i),
-            Arg::Text(t) => Value::Text(t),
-        })
-        .collect();
+    let mut args: Vec<Value> = conditions.into_iter().map(Value::from).collect();
     let text = q.folded_text();
     let from_where = match &text {
         Some(t) if t.chars().count() >= SHORT_TEXT => {

@@ -30,6 +30,9 @@ pub struct SqliteRegister {
     /// A register in a folder that cannot be written, whose `-wal` still held committed
     /// letters, is read from a copy of both files made here (see [`open_reader`]).
     _snapshot: Option<tempfile::TempDir>,
+    /// The last search by text that found every letter it matches, which a longer text
+    /// typed after it searches among ([`crate::search`]: search as you type).
+    pub(crate) narrowing: std::sync::Mutex<Option<super::search::Narrowing>>,
 }
 
 fn missing(path: &Path) -> Error {
@@ -138,6 +141,7 @@ impl SqliteRegister {
             read_only: access == Access::Read,
             created: !exists,
             _snapshot: snapshot,
+            narrowing: Default::default(),
         })
     }
 
@@ -165,6 +169,7 @@ impl SqliteRegister {
             read_only: false,
             created: true,
             _snapshot: None,
+            narrowing: Default::default(),
         })
     }
 
