@@ -1355,9 +1355,11 @@ impl Engine for PgRegister {
         self.guards_check()
     }
     fn backup_to(&self, out: Output, anchor_out: Output) -> Result<AuditReport> {
-        // One SQLite file an office can open anywhere, made by moving the register.
+        // One SQLite file an office can open anywhere, made by moving the register into
+        // the output's (empty) temporary. Not deleted first: on Windows the temporary is
+        // held open, its name stays taken until it closes, and putting it in place then
+        // found no file.
         let tmp = out.temp_path().to_path_buf();
-        let _ = std::fs::remove_file(&tmp);
         let report = {
             let mut copy = crate::Register::new(SqliteRegister::create(&tmp)?);
             let moved = crate::migrate(self, &mut *copy);
