@@ -66,6 +66,31 @@ fn edited(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
     p
 }
 
+/// Standard error closed under the command (a pipe whose reader left): what it would say
+/// there is lost, but the command does its work and ends as it would — never a panic's
+/// exit 101 for a letter whose number was issued.
+#[test]
+fn a_closed_standard_error_loses_only_the_message() {
+    let d = office();
+    for args in [
+        &["--db", "r.sqlite", "issue", "l.json"][..],
+        &["render", "l.json", "-o", "again.pdf"][..],
+    ] {
+        let mut child = common::cli()
+            .args(args)
+            .current_dir(d.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", out.status);
+    }
+    assert_eq!(count(d.path()), 1);
+    assert!(d.path().join("again.pdf").exists());
+}
+
 // 1. Data loss: no output may replace the register.
 #[test]
 fn no_output_replaces_the_register() {

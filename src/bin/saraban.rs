@@ -1,5 +1,25 @@
 //! `saraban`: the command line of ../shared/spec/cli.md, a thin shell over `saraban::Office`.
 
+/// A message on standard error that never panics: `eprintln!` panics when stderr cannot
+/// be written (a pipe whose reader left, or one that fails under load), which would end a
+/// command that already issued its number with exit 101 and nothing said.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`tell!`] without the line's end (a progress line that `\r` rewrites).
+macro_rules! tell_on {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut e = std::io::stderr();
+        let _ = write!(e, $($arg)*);
+        let _ = e.flush();
+    }};
+}
+
 #[path = "../cli/mail.rs"]
 mod mail_cli;
 #[path = "../cli/sign.rs"]
@@ -507,7 +527,7 @@ fn parse_issue_date(s: &str, lang: Lang) -> Result<chrono::NaiveDate, Error> {
     use chrono::Datelike;
     let (ce, be) = saraban::letter::parse_date_either_era(s)?;
     if let Some(year) = be {
-        eprintln!(
+        tell!(
             "saraban: {}",
             match lang {
                 Lang::Th => format!("อ่านปี {year} เป็นปี พ.ศ.: ลงวันที่ {ce} (ค.ศ. {})", ce.year()),
@@ -1098,7 +1118,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                         ),
                     });
                     if let Some((th, en)) = &reading.note {
-                        eprintln!("{}", lang.pick(th, en));
+                        tell!("{}", lang.pick(th, en));
                     }
                 }
                 if let Some(out) = out {
@@ -1277,7 +1297,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             let size = office.book_to_with(year, &output, &mut |p| {
                 if tty {
                     let pct = (p.rows * 100).checked_div(p.total).unwrap_or(100);
-                    eprint!(
+                    tell_on!(
                         "\r{}",
                         match lang {
                             Lang::Th => format!(
@@ -1294,7 +1314,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 }
             })?;
             if shown {
-                eprintln!();
+                tell!();
             }
             say_wrote(lang, &output, size);
             Ok(ExitCode::SUCCESS)
@@ -1381,7 +1401,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 Ok(ExitCode::SUCCESS)
             } else {
                 for p in &report.problems {
-                    eprintln!("saraban: {}", lang.pick(&p.th, &p.en));
+                    tell!("saraban: {}", lang.pick(&p.th, &p.en));
                 }
                 Err(Error::Register {
                     th: format!(
@@ -1660,7 +1680,7 @@ fn main() -> ExitCode {
             if shows || lang_from_args() == Lang::En {
                 e.exit();
             }
-            eprintln!("saraban: {}", usage_th(&e));
+            tell!("saraban: {}", usage_th(&e));
             return ExitCode::from(2);
         }
     };
@@ -1673,7 +1693,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             for line in e.lines(lang) {
-                eprintln!("saraban: {line}");
+                tell!("saraban: {line}");
             }
             ExitCode::from(e.exit_code() as u8)
         }
@@ -1682,7 +1702,7 @@ fn main() -> ExitCode {
 
 /// Says on standard error that `path` was written, and its size.
 fn say_wrote(lang: Lang, path: &std::path::Path, size: usize) {
-    eprintln!(
+    tell!(
         "{}",
         match lang {
             Lang::Th => format!("เขียน {} แล้ว ({} ไบต์)", path.display(), size),

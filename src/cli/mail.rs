@@ -322,7 +322,7 @@ fn print_report(r: &SendReport, json: bool, lang: Lang) -> ExitCode {
         );
     }
     if let Some(why) = &r.waiting_because {
-        eprintln!("saraban: {why}");
+        tell!("saraban: {why}");
     }
     if failed > 0 {
         ExitCode::from(3)

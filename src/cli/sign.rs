@@ -128,7 +128,7 @@ pub fn sign(
         );
     }
     for (th, en) in &signed.notes {
-        eprintln!("saraban: {}", if lang == Lang::Th { th } else { en });
+        tell!("saraban: {}", if lang == Lang::Th { th } else { en });
     }
     Ok(ExitCode::SUCCESS)
 }
