@@ -452,6 +452,22 @@ fn refusals_name_entries_and_drafts_in_thai_digits() {
     }
 }
 
+/// `base` as a letter to import: running number `running`, dated 5 January 2026, with
+/// `subject` when given; and a stand-in for its PDF.
+fn imported(base: &Letter, running: i64, subject: Option<&str>) -> (Letter, Vec<u8>) {
+    let mut l = base.clone();
+    l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(running);
+    l.date = Some(saraban::letter::LetterDate {
+        year: 2026,
+        month: 1,
+        day: Some(5),
+    });
+    if let Some(subject) = subject {
+        l.subject = Some(subject.into());
+    }
+    (l, b"%PDF-1.7\n% imported\n".to_vec())
+}
+
 /// A search by a word in most letters of a large register lists the newest thousand and
 /// says there are more, counted no further (counting every match of a common word in a
 /// million letters took over a second per keystroke); a narrower search and a search
@@ -465,20 +481,8 @@ fn a_search_that_finds_more_than_a_thousand_lists_the_newest_and_says_more() {
     let base = common::letter("jclair-specialists");
     let n = SEARCH_COUNT_CAP + 5;
     let mut reg = Register::create(&db).unwrap();
-    reg.import((1..=n).map(|i| {
-        let mut l = base.clone();
-        l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(i);
-        l.date = Some(saraban::letter::LetterDate {
-            year: 2026,
-            month: 1,
-            day: Some(5),
-        });
-        if i == n {
-            l.subject = Some("เรื่องเดียวที่ไม่ซ้ำใคร".into());
-        }
-        (l, b"%PDF-1.7\n% imported\n".to_vec())
-    }))
-    .unwrap();
+    reg.import((1..=n).map(|i| imported(&base, i, (i == n).then_some("เรื่องเดียวที่ไม่ซ้ำใคร"))))
+        .unwrap();
     drop(reg);
     let office = office_on(&db);
     let by = |text: Option<&str>| {
@@ -519,17 +523,7 @@ fn typing_a_phrase_finds_exactly_what_a_fresh_search_finds() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.sqlite");
     let base = common::letter("jclair-specialists");
-    let letter = |i: i64, subject: &str| {
-        let mut l = base.clone();
-        l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(i);
-        l.subject = Some(subject.into());
-        l.date = Some(saraban::letter::LetterDate {
-            year: 2026,
-            month: 1,
-            day: Some(5),
-        });
-        (l, b"%PDF-1.7\n% imported\n".to_vec())
-    };
+    let letter = |i: i64, subject: &str| imported(&base, i, Some(subject));
     let mut reg = Register::create(&db).unwrap();
     reg.import(
         [
@@ -596,17 +590,7 @@ fn a_text_of_one_or_two_characters_is_looked_for_among_the_newest_entries() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.sqlite");
     let base = common::letter("jclair-specialists");
-    let dated = |running: i64, subject: &str| {
-        let mut l = base.clone();
-        l.number.as_mut().unwrap().running = saraban::letter::RunningNumber::new(running);
-        l.date = Some(saraban::letter::LetterDate {
-            year: 2026,
-            month: 1,
-            day: Some(5),
-        });
-        l.subject = Some(subject.into());
-        (l, b"%PDF-1.7\n% imported\n".to_vec())
-    };
+    let dated = |running: i64, subject: &str| imported(&base, running, Some(subject));
     let mut reg = Register::create(&db).unwrap();
     reg.import([dated(1, "เรื่องเก่า ฯฯ")]).unwrap();
     drop(reg);

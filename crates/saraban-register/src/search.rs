@@ -225,13 +225,8 @@ impl SqliteRegister {
             "{select}, {text_col} {from_where} ORDER BY {order} DESC LIMIT {limit} OFFSET {offset}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let needle = text.clone().unwrap_or_default();
-        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
-            let entry = entry_row(r)?;
-            let indexed: String = r.get::<_, Option<String>>(ENTRY_WIDTH)?.unwrap_or_default();
-            let snippet = short_snippet(&indexed, &needle).unwrap_or_default();
-            Ok(Hit { entry, snippet })
-        })?;
+        let needle = text.unwrap_or_default();
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| hit_row(r, &needle))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
@@ -259,12 +254,7 @@ impl SqliteRegister {
         }
         let needle = text.unwrap_or_default();
         let ids = self.hit_ids(q, &needle, &from_where, &args, upto)?;
-        let page: Vec<String> = ids
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(i64::to_string)
-            .collect();
+        let page = &ids[offset.min(ids.len())..(offset + limit).min(ids.len())];
         if page.is_empty() {
             return Ok(Some((Vec::new(), ids.len() as i64)));
         }
@@ -272,16 +262,11 @@ impl SqliteRegister {
         let sql = format!(
             "{select}, f.text FROM letters l JOIN letters_fts f ON f.rowid = l.id
              WHERE l.id IN ({}) ORDER BY l.id DESC",
-            page.join(",")
+            id_list(page)
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let hits = stmt
-            .query_map([], |r| {
-                let entry = entry_row(r)?;
-                let indexed: String = r.get::<_, Option<String>>(ENTRY_WIDTH)?.unwrap_or_default();
-                let snippet = short_snippet(&indexed, &needle).unwrap_or_default();
-                Ok(Hit { entry, snippet })
-            })?
+            .query_map([], |r| hit_row(r, &needle))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some((hits, ids.len() as i64)))
     }
@@ -305,7 +290,7 @@ impl SqliteRegister {
         let among = earlier
             .as_ref()
             .and_then(|n| n.among(&filters, needle, version));
-        let ids: Vec<i64> = match among {
+        let (sql, args) = match among {
             Some(among) => {
                 // The same filters; the text as a plain substring of the indexed text.
                 let (filters_sql, conditions) = q.conditions(|n| format!("?{n}"));
@@ -315,26 +300,21 @@ impl SqliteRegister {
                     "SELECT f.rowid FROM letters_fts f JOIN letters l ON l.id = f.rowid
                      WHERE f.rowid IN ({}) AND instr(f.text, ?{}) > 0 {filters_sql}
                      ORDER BY f.rowid DESC LIMIT {upto}",
-                    among
-                        .iter()
-                        .map(i64::to_string)
-                        .collect::<Vec<_>>()
-                        .join(","),
+                    id_list(among),
                     args.len()
                 );
-                self.conn
-                    .prepare(&sql)?
-                    .query_map(params_from_iter(args.iter()), |r| r.get(0))?
-                    .collect::<Result<_, _>>()?
+                (sql, args)
             }
-            None => {
-                let sql = format!("SELECT f.rowid {from_where} ORDER BY f.rowid DESC LIMIT {upto}");
-                self.conn
-                    .prepare(&sql)?
-                    .query_map(params_from_iter(args.iter()), |r| r.get(0))?
-                    .collect::<Result<_, _>>()?
-            }
+            None => (
+                format!("SELECT f.rowid {from_where} ORDER BY f.rowid DESC LIMIT {upto}"),
+                args.to_vec(),
+            ),
         };
+        let ids: Vec<i64> = self
+            .conn
+            .prepare(&sql)?
+            .query_map(params_from_iter(args.iter()), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         if let Ok(mut n) = self.narrowing.lock() {
             *n = ((ids.len() as i64) < upto).then(|| Narrowing {
                 filters,
@@ -408,6 +388,20 @@ impl Narrowing {
         (self.version == version && self.filters == filters && text.contains(&self.text))
             .then_some(&self.ids[..])
     }
+}
+
+/// A found letter from a row of an entry's columns followed by its indexed text: the
+/// entry, and the text around `needle` in it.
+fn hit_row(r: &rusqlite::Row<'_>, needle: &str) -> rusqlite::Result<Hit> {
+    let entry = entry_row(r)?;
+    let indexed: String = r.get::<_, Option<String>>(ENTRY_WIDTH)?.unwrap_or_default();
+    let snippet = short_snippet(&indexed, needle).unwrap_or_default();
+    Ok(Hit { entry, snippet })
+}
+
+/// Register ids as an SQL list (`3,2,1`): numbers read from the register, never text.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// A text shorter than this many characters is searched in the newest
