@@ -34,7 +34,8 @@ fn utf16(s: &str) -> Object {
 /// catalogue's `/AF` and its `/EmbeddedFiles` name tree. `pdf_date` is the document's
 /// creation date (`D:…`), the file's `/ModDate`.
 pub(crate) fn embed(doc: &mut Document, json: &str, pdf_date: &str) -> Result<()> {
-    let mut file = Stream::new(
+    // Left uncompressed: the writer deflates it with the document's other streams.
+    let file = Stream::new(
         dictionary! {
             "Type" => "EmbeddedFile",
             "Subtype" => Object::Name(LETTER_DATA_TYPE.as_bytes().to_vec()),
@@ -45,7 +46,6 @@ pub(crate) fn embed(doc: &mut Document, json: &str, pdf_date: &str) -> Result<()
         },
         json.as_bytes().to_vec(),
     );
-    let _ = file.compress();
     let file_id = doc.add_object(file);
     let spec = dictionary! {
         "Type" => "Filespec",
@@ -241,6 +241,7 @@ mod tests {
     }
 
     fn saved(mut doc: Document) -> Vec<u8> {
+        doc.compress();
         let mut out = Vec::new();
         doc.save_to(&mut out).unwrap();
         out

@@ -1,8 +1,11 @@
-//! Frames to PDF bytes with printpdf.
+//! Frames to PDF bytes with printpdf and pdf-writer.
 //!
-//! printpdf is used only as a writer of glyphs that are already shaped and positioned:
-//! its own text path does not shape Thai. The emblem is drawn as vector paths when it came
-//! as SVG, QR codes as filled rectangles.
+//! printpdf makes the document's objects: the fonts (their widths and ToUnicode maps, from
+//! every code shown once), the emblem and glyph forms, the metadata; its own text path does
+//! not shape Thai. Each page's content stream is written straight from the frames with
+//! pdf-writer ([`content`]), as the page-by-page writer ([`stream`]) writes the book's, and
+//! put in place of printpdf's. The emblem is drawn as vector paths when it came as SVG, QR
+//! codes as filled rectangles.
 //!
 //! # Copy and paste
 //!
@@ -30,23 +33,22 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub mod archive;
 pub mod attach;
+mod content;
 pub mod scan;
 pub mod stamp;
 pub mod stream;
 
-use printpdf::graphics::PaintMode;
+use pdf_writer::{Content, Name as PdfName};
 use printpdf::{
-    Codepoint, Color as PdfColor, DictItem, ExternalStream, ExternalXObject, FontId, LinePoint, Mm,
-    Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint,
-    Polygon, PolygonRing, Pt, RawImage, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
-    XObjectTransform,
+    Codepoint, DictItem, ExternalStream, ExternalXObject, FontId, Mm, Op, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Pt, RawImage, TextItem,
 };
 use std::sync::{Arc, Mutex, Weak};
 
 use saraban_model::error::{Error, Result};
 use saraban_typeset::emblem::{Graphic, PathSeg};
 use saraban_typeset::font::{FontFace, FontStyle};
-use saraban_typeset::frame::{to_mm, Color, Document, Item, Point, Shape, Size, TextRun};
+use saraban_typeset::frame::{to_mm, Document, Item, Point, Size, TextRun};
 
 /// Options of the written file.
 #[derive(Debug, Clone, Default)]
@@ -188,10 +190,14 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
 
     let mut images: Vec<(*const Graphic, printpdf::XObjectId)> = Vec::new();
     let mut forms = GlyphForms::default();
+    // Each page's content is written here ([`content`]); printpdf gets, on the first page,
+    // only one showing of every code of each font, from which it makes the fonts' widths
+    // and ToUnicode maps, and the pages' streams are then put in place of its own.
+    let mut contents: Vec<Vec<u8>> = Vec::with_capacity(doc.pages.len());
     let mut pages = Vec::with_capacity(doc.pages.len());
     for frame in &doc.pages {
         let page_h = frame.size.h;
-        let mut ops = Vec::with_capacity(frame.items.len() * 64);
+        let mut page = content::new_content(frame.items.len() * 192);
         for (at, item) in &frame.items {
             match item {
                 Item::Text(run) => {
@@ -199,25 +205,39 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
                         continue;
                     };
                     let face = doc.fonts.face(run.style);
-                    text_ops(&mut ops, font, face, run, *at, page_h);
-                    outline_ops(&mut ops, &mut pdf, &mut forms, run, face, *at, page_h);
+                    content::text_line(
+                        &mut page,
+                        PdfName(font.id.0.as_bytes()),
+                        |g, t| font.codes.get(g, t).unwrap_or(0),
+                        face,
+                        run,
+                        *at,
+                        page_h,
+                    );
+                    draw_outlines(&mut page, &mut pdf, &mut forms, run, face, *at, page_h);
                 }
                 Item::Image { graphic, size } => {
-                    image_ops(
+                    draw_image(
                         writer,
                         &mut pdf,
                         &mut images,
-                        &mut ops,
+                        &mut page,
                         graphic,
                         *at,
                         *size,
                         page_h,
                     )?;
                 }
-                Item::Shape(shape) => shape_ops(&mut ops, shape, *at, page_h),
+                Item::Shape(shape) => content::rules(&mut page, shape, *at, page_h),
                 Item::Slot { .. } => {}
             }
         }
+        contents.push(page.finish().into_vec());
+        let ops = if pages.is_empty() {
+            every_code_once(&fonts)
+        } else {
+            Vec::new()
+        };
         pages.push(PdfPage::new(
             Mm(to_mm(frame.size.w)),
             Mm(to_mm(frame.size.h)),
@@ -232,7 +252,7 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
         ..Default::default()
     };
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
-    compress_streams(writer, &mut lo);
+    put_contents(&mut lo, contents)?;
     only_true_metadata(&mut lo);
     if let Some(json) = &doc.letter_data {
         let date = chrono::DateTime::from_timestamp(now.unix_timestamp(), 0)
@@ -241,6 +261,7 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
             .to_string();
         attach::embed(&mut lo, json, &date)?;
     }
+    compress_streams(writer, &mut lo);
     if opts.pdfa {
         archive::make_archival(
             &mut lo,
@@ -367,93 +388,6 @@ pub(crate) fn subset_tag(ids: &[u16]) -> String {
         .collect()
 }
 
-fn rgb(c: Color) -> PdfColor {
-    PdfColor::Rgb(Rgb::new(c.0, c.1, c.2, None))
-}
-
-fn actual_text(text: &str) -> Op {
-    let mut data = vec![0xFE, 0xFF];
-    for u in text.encode_utf16() {
-        data.extend_from_slice(&u.to_be_bytes());
-    }
-    let mut map = BTreeMap::new();
-    map.insert(
-        "ActualText".to_string(),
-        DictItem::String {
-            data,
-            literal: false,
-        },
-    );
-    Op::BeginMarkedContentWithProperties {
-        tag: "Span".into(),
-        properties: DictItem::Dict { map },
-    }
-}
-
-/// One text line: one text matrix and one `TJ` array whose numbers move each glyph from
-/// where the font's advance leaves it to where the typesetter put it (rounded to 1/100 of
-/// a thousandth of an em, and left out when zero, to keep the stream short). A glyph
-/// raised or lowered from the baseline starts a new segment with its own matrix.
-fn text_ops(
-    ops: &mut Vec<Op>,
-    font: &FontEntry,
-    face: &FontFace,
-    run: &TextRun,
-    at: Point,
-    page_h: f32,
-) {
-    if run.glyphs.is_empty() || run.size <= 0.0 {
-        return;
-    }
-    ops.push(Op::StartTextSection);
-    ops.push(actual_text(&run.text));
-    ops.push(Op::SetFont {
-        font: PdfFontHandle::External(font.id.clone()),
-        size: Pt(run.size),
-    });
-    ops.push(Op::SetFillColor {
-        col: rgb(run.color),
-    });
-    let base_y = page_h - at.y;
-    for seg in segments(run, face) {
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, at.x + seg.x, base_y + seg.y]),
-        });
-        let mut items = Vec::with_capacity(2);
-        if seg.lead != 0.0 {
-            items.push(TextItem::Offset(seg.lead));
-        }
-        // Runs of glyphs shown alike: rendering mode changes between `TJ` arrays.
-        for shown in seg.glyphs.chunk_by(|a, b| a.invisible == b.invisible) {
-            let invisible = shown[0].invisible;
-            let codes = shown
-                .iter()
-                .map(|s| {
-                    let g = &run.glyphs[s.index];
-                    let code = font.codes.get(g.id, &g.text).unwrap_or(0);
-                    Codepoint::with_cid(code, s.after, g.text.clone())
-                })
-                .collect();
-            items.push(TextItem::GlyphIds(codes));
-            if invisible {
-                ops.push(Op::SetTextRenderingMode {
-                    mode: TextRenderingMode::Invisible,
-                });
-            }
-            ops.push(Op::ShowText {
-                items: std::mem::take(&mut items),
-            });
-            if invisible {
-                ops.push(Op::SetTextRenderingMode {
-                    mode: TextRenderingMode::Fill,
-                });
-            }
-        }
-    }
-    ops.push(Op::EndMarkedContent);
-    ops.push(Op::EndTextSection);
-}
-
 /// The glyphs drawn as outlines in a document: one form per glyph, used wherever it is
 /// drawn (an outline costs about a kilobyte; a use of its form, forty bytes).
 #[derive(Default)]
@@ -545,8 +479,8 @@ pub(crate) fn outline_content(segs: &[PathSeg]) -> (Vec<u8>, [f32; 4]) {
 
 /// Draws the glyphs of a line that are drawn as outlines ([`outlined`]), each as a use of
 /// its form.
-fn outline_ops(
-    ops: &mut Vec<Op>,
+fn draw_outlines(
+    page: &mut Content,
     pdf: &mut PdfDocument,
     forms: &mut GlyphForms,
     run: &TextRun,
@@ -560,25 +494,21 @@ fn outline_ops(
             continue;
         };
         if !started {
-            ops.push(Op::SaveGraphicsState);
-            ops.push(Op::SetFillColor {
-                col: rgb(run.color),
-            });
+            page.save_state();
+            page.set_fill_rgb(run.color.0, run.color.1, run.color.2);
             started = true;
         }
-        ops.push(Op::UseXobject {
-            id,
-            transform: XObjectTransform {
-                translate_x: Some(Pt(at.x + gx)),
-                translate_y: Some(Pt(page_h - at.y + gy)),
-                scale_x: Some(s),
-                scale_y: Some(s),
-                ..Default::default()
-            },
-        });
+        content::use_form(
+            page,
+            PdfName(id.0.as_bytes()),
+            [s, s],
+            at.x + gx,
+            page_h - at.y + gy,
+            None,
+        );
     }
     if started {
-        ops.push(Op::RestoreGraphicsState);
+        page.restore_state();
     }
 }
 
@@ -737,107 +667,64 @@ impl Codes {
     }
 }
 
-fn pt(x: f32, y: f32, bezier: bool) -> LinePoint {
-    let r = |v: f32| (v * 20.0).round() / 20.0;
-    LinePoint {
-        p: PdfPoint {
-            x: Pt(r(x)),
-            y: Pt(r(y)),
-        },
-        bezier,
-    }
-}
-
-fn shape_ops(ops: &mut Vec<Op>, shape: &Shape, at: Point, page_h: f32) {
-    let rings = shape
-        .rects
-        .iter()
-        .map(|&(x, y, w, h)| {
-            let (x0, y0) = (at.x + x, page_h - at.y - y);
-            PolygonRing {
-                points: vec![
-                    pt(x0, y0, false),
-                    pt(x0 + w, y0, false),
-                    pt(x0 + w, y0 - h, false),
-                    pt(x0, y0 - h, false),
-                ],
-            }
-        })
-        .collect();
-    ops.push(Op::SaveGraphicsState);
-    ops.push(Op::SetFillColor {
-        col: rgb(shape.color),
-    });
-    ops.push(Op::DrawPolygon {
-        polygon: Polygon {
-            rings,
-            mode: PaintMode::Fill,
-            winding_order: WindingOrder::NonZero,
-        },
-    });
-    ops.push(Op::RestoreGraphicsState);
-}
-
+/// Draws an emblem: a vector one as a form (its drawing deflated once per office), a
+/// raster one as an image, each added to the document the first time.
 #[allow(clippy::too_many_arguments)]
-fn image_ops(
+fn draw_image(
     writer: &PdfWriter,
     pdf: &mut PdfDocument,
     images: &mut Vec<(*const Graphic, printpdf::XObjectId)>,
-    ops: &mut Vec<Op>,
-    graphic: &std::sync::Arc<Graphic>,
+    page: &mut Content,
+    graphic: &Arc<Graphic>,
     at: Point,
     size: Size,
     page_h: f32,
 ) -> Result<()> {
-    match graphic.as_ref() {
+    let key = Arc::as_ptr(graphic);
+    let known = images
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, id)| id.clone());
+    let (id, scale) = match graphic.as_ref() {
         Graphic::Vector { width, height, .. } => {
-            let content = writer.form_content(graphic);
-            let mut dict = BTreeMap::new();
-            dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
-            dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
-            dict.insert(
-                "BBox".to_string(),
-                DictItem::Array(vec![
-                    DictItem::Real(0.0),
-                    DictItem::Real(0.0),
-                    DictItem::Real(*width),
-                    DictItem::Real(*height),
-                ]),
-            );
-            dict.insert(
-                "Filter".to_string(),
-                DictItem::Name(b"FlateDecode".to_vec()),
-            );
-            let id = pdf.add_xobject(&ExternalXObject {
-                stream: ExternalStream {
-                    dict,
-                    content: (*content).clone(),
-                    compress: false,
-                },
-                width: None,
-                height: None,
-                dpi: None,
-            });
+            let id = match known {
+                Some(id) => id,
+                None => {
+                    let content = writer.form_content(graphic);
+                    let mut dict = BTreeMap::new();
+                    dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
+                    dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
+                    dict.insert(
+                        "BBox".to_string(),
+                        DictItem::Array(vec![
+                            DictItem::Real(0.0),
+                            DictItem::Real(0.0),
+                            DictItem::Real(*width),
+                            DictItem::Real(*height),
+                        ]),
+                    );
+                    dict.insert(
+                        "Filter".to_string(),
+                        DictItem::Name(b"FlateDecode".to_vec()),
+                    );
+                    pdf.add_xobject(&ExternalXObject {
+                        stream: ExternalStream {
+                            dict,
+                            content: (*content).clone(),
+                            compress: false,
+                        },
+                        width: None,
+                        height: None,
+                        dpi: None,
+                    })
+                }
+            };
             let s = if *height > 0.0 { size.h / height } else { 1.0 };
-            ops.push(Op::UseXobject {
-                id,
-                transform: XObjectTransform {
-                    translate_x: Some(Pt(at.x)),
-                    translate_y: Some(Pt(page_h - at.y - size.h)),
-                    scale_x: Some(s),
-                    scale_y: Some(s),
-                    ..Default::default()
-                },
-            });
+            (id, [s, s])
         }
-        Graphic::Raster {
-            data,
-            width,
-            height,
-        } => {
-            let key = std::sync::Arc::as_ptr(graphic);
-            let id = match images.iter().find(|(k, _)| *k == key) {
-                Some((_, id)) => id.clone(),
+        Graphic::Raster { data, .. } => {
+            let id = match known {
+                Some(id) => id,
                 None => {
                     let mut warnings = Vec::new();
                     let img = RawImage::decode_from_bytes(data, &mut warnings).map_err(|e| {
@@ -846,24 +733,76 @@ fn image_ops(
                             en: format!("cannot decode the emblem image ({e})"),
                         }
                     })?;
-                    let id = pdf.add_image(&img);
-                    images.push((key, id.clone()));
-                    id
+                    pdf.add_image(&img)
                 }
             };
-            let dpi = *width as f32 * 72.0 / size.w;
-            let natural_h = *height as f32 * 72.0 / dpi;
-            ops.push(Op::UseXobject {
-                id,
-                transform: XObjectTransform {
-                    translate_x: Some(Pt(at.x)),
-                    translate_y: Some(Pt(page_h - at.y - size.h)),
-                    dpi: Some(dpi),
-                    scale_y: Some(size.h / natural_h),
-                    ..Default::default()
-                },
-            });
+            // An image fills the unit square: scaled to the slot it is set in.
+            (id, [size.w, size.h])
         }
+    };
+    if !images.iter().any(|(k, _)| *k == key) {
+        images.push((key, id.clone()));
+    }
+    content::use_form(
+        page,
+        PdfName(id.0.as_bytes()),
+        scale,
+        at.x,
+        page_h - at.y - size.h,
+        None,
+    );
+    Ok(())
+}
+
+/// What printpdf is given of the text: every code of each font shown once, from which it
+/// writes the font's widths and its ToUnicode map (one text per code).
+fn every_code_once(fonts: &HashMap<FontStyle, FontEntry>) -> Vec<Op> {
+    let mut entries: Vec<&FontEntry> = fonts.values().collect();
+    entries.sort_by(|a, b| a.id.0.cmp(&b.id.0));
+    entries.dedup_by(|a, b| a.id == b.id);
+    let mut ops = Vec::new();
+    for font in entries.into_iter().filter(|f| !f.codes.pairs.is_empty()) {
+        let codes = font
+            .codes
+            .pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (_, text))| Codepoint::with_cid(FIRST_CODE + i as u16, 0.0, text.clone()))
+            .collect();
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(font.id.clone()),
+            size: Pt(1.0),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(codes)],
+        });
+        ops.push(Op::EndTextSection);
+    }
+    ops
+}
+
+/// Puts each page's own content ([`content`]) in place of the stream printpdf wrote.
+fn put_contents(lo: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<()> {
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    if pages.len() != contents.len() {
+        return Err(Error::Pdf(format!(
+            "the PDF writer made {} pages of {}",
+            pages.len(),
+            contents.len()
+        )));
+    }
+    for (page, bytes) in pages.into_iter().zip(contents) {
+        let id = lo
+            .get_dictionary(page)
+            .and_then(|d| d.get(b"Contents"))
+            .and_then(|c| c.as_reference())
+            .map_err(|e| Error::Pdf(format!("a page without its content ({e})")))?;
+        let stream = lo
+            .get_object_mut(id)
+            .and_then(|o| o.as_stream_mut())
+            .map_err(|e| Error::Pdf(format!("a page without its content ({e})")))?;
+        stream.set_content(bytes);
     }
     Ok(())
 }
@@ -931,6 +870,9 @@ const DEFLATE_LEVEL: u32 = 3;
 /// reusing the result for a stream compressed before.
 fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
     use std::hash::{Hash, Hasher};
+    // One compressor for all the streams: each new one would allocate and clear its
+    // window and tables again (a tenth of a letter's render went to that).
+    let mut z = flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true);
     for obj in doc.objects.values_mut() {
         let lopdf::Object::Stream(stream) = obj else {
             continue;
@@ -958,14 +900,9 @@ fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
         let compressed = match cached {
             Some(c) => c,
             None => {
-                let mut enc = flate2::write::ZlibEncoder::new(
-                    Vec::new(),
-                    flate2::Compression::new(DEFLATE_LEVEL),
-                );
-                if std::io::Write::write_all(&mut enc, &stream.content).is_err() {
+                let Some(c) = deflate_with(&mut z, &stream.content) else {
                     continue;
-                }
-                let Ok(c) = enc.finish() else { continue };
+                };
                 let c = Arc::new(c);
                 if let (Some((k, n)), Ok(mut cache)) = (key, writer.deflated.lock()) {
                     if cache.len() >= DEFLATE_CACHE {
@@ -979,6 +916,20 @@ fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
         if compressed.len() + 19 < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content((*compressed).clone());
+        }
+    }
+}
+
+/// `data` as a zlib stream, with a compressor used before (`None` if it fails).
+fn deflate_with(z: &mut flate2::Compress, data: &[u8]) -> Option<Vec<u8>> {
+    z.reset();
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    loop {
+        let read = z.total_in() as usize;
+        match z.compress_vec(&data[read..], &mut out, flate2::FlushCompress::Finish) {
+            Ok(flate2::Status::StreamEnd) => return Some(out),
+            Ok(_) => out.reserve(out.capacity().max(4096)),
+            Err(_) => return None,
         }
     }
 }

@@ -17,18 +17,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Arc;
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::{Chunk, Content, Date, Filter, Name, Rect, Ref, Settings, Str, TextStr};
 
 use super::{
-    em_width, outlined, segments, subset_face, subset_ids, subset_tag, Codes, PdfOptions,
-    FIRST_CODE,
+    content, em_width, outlined, subset_face, subset_ids, subset_tag, Codes, PdfOptions, FIRST_CODE,
 };
 use saraban_model::error::{Error, Result};
 use saraban_typeset::emblem::PathSeg;
 use saraban_typeset::font::{FontFace, FontSet, FontStyle};
-use saraban_typeset::frame::{Frame, Item, Point, Shape, TextRun};
+use saraban_typeset::frame::{Frame, Item, Point, TextRun};
 
 /// A font of the document: its face, the references its objects will have, and the codes
 /// given out so far.
@@ -157,7 +156,7 @@ impl<W: Write> PageStream<W> {
     /// Writes one page. Text and rules only: a page with an image is refused (the book
     /// has none; letters go through the full writer).
     pub fn page(&mut self, frame: &Frame) -> Result<()> {
-        let mut content = Content::with_settings(settings());
+        let mut content = content::new_content(4096);
         let mut fonts_used = [false; 2];
         let page_h = frame.size.h;
         for (at, item) in &frame.items {
@@ -168,7 +167,7 @@ impl<W: Write> PageStream<W> {
                         fonts_used[f] = true;
                     }
                 }
-                Item::Shape(shape) => shape_content(&mut content, shape, *at, page_h),
+                Item::Shape(shape) => content::rules(&mut content, shape, *at, page_h),
                 Item::Image { .. } => {
                     return Err(Error::Pdf(
                         "the page-by-page PDF writer draws text and rules only".into(),
@@ -203,8 +202,8 @@ impl<W: Write> PageStream<W> {
         Ok(())
     }
 
-    /// One text line (as the letter writer draws it: one matrix per baseline segment and
-    /// `TJ` offsets that put each glyph where the typesetter did). Returns whether it drew.
+    /// One text line (as the letter writer draws it, [`content::text_line`]), its
+    /// outlines drawn in place. Returns whether it drew.
     fn text(
         &mut self,
         content: &mut Content,
@@ -213,53 +212,20 @@ impl<W: Write> PageStream<W> {
         at: Point,
         page_h: f32,
     ) -> bool {
-        if run.glyphs.is_empty() || run.size <= 0.0 {
-            return false;
-        }
         let font = &mut self.fonts[f];
         let face = font.face.clone();
-        content.begin_text();
-        content
-            .begin_marked_content_with_properties(Name(b"Span"))
-            .properties()
-            .actual_text(TextStr(&run.text));
-        content.set_font(Name(font.name), run.size);
-        content.set_fill_rgb(run.color.0, run.color.1, run.color.2);
-        let base_y = page_h - at.y;
-        for seg in segments(run, &face) {
-            content.set_text_matrix([1.0, 0.0, 0.0, 1.0, at.x + seg.x, base_y + seg.y]);
-            if seg.lead != 0.0 {
-                content.show_positioned().items().adjust(seg.lead);
-            }
-            for run_of in seg.glyphs.chunk_by(|a, b| a.invisible == b.invisible) {
-                let invisible = run_of[0].invisible;
-                if invisible {
-                    content.set_text_rendering_mode(TextRenderingMode::Invisible);
-                }
-                {
-                    let mut shown = content.show_positioned();
-                    let mut items = shown.items();
-                    let mut codes: Vec<u8> = Vec::new();
-                    for s in run_of {
-                        let g = &run.glyphs[s.index];
-                        codes.extend_from_slice(&font.codes.code(g.id, &g.text).to_be_bytes());
-                        if s.after != 0.0 {
-                            items.show(Str(&codes));
-                            codes.clear();
-                            items.adjust(s.after);
-                        }
-                    }
-                    if !codes.is_empty() {
-                        items.show(Str(&codes));
-                    }
-                }
-                if invisible {
-                    content.set_text_rendering_mode(TextRenderingMode::Fill);
-                }
-            }
+        let codes = &mut font.codes;
+        if !content::text_line(
+            content,
+            Name(font.name),
+            |g, t| codes.code(g, t),
+            &face,
+            run,
+            at,
+            page_h,
+        ) {
+            return false;
         }
-        content.end_marked_content();
-        content.end_text();
         draw_outlines(content, run, &face, at, page_h);
         true
     }
@@ -517,18 +483,6 @@ fn draw_outlines(content: &mut Content, run: &TextRun, face: &FontFace, at: Poin
         content.fill_nonzero();
         content.restore_state();
     }
-}
-
-fn shape_content(content: &mut Content, shape: &Shape, at: Point, page_h: f32) {
-    let r = |v: f32| (v * 20.0).round() / 20.0;
-    content.save_state();
-    content.set_fill_rgb(shape.color.0, shape.color.1, shape.color.2);
-    for &(x, y, w, h) in &shape.rects {
-        let (x0, y0) = (at.x + x, page_h - at.y - y);
-        content.rect(r(x0), r(y0 - h), r(w), r(h));
-    }
-    content.fill_nonzero();
-    content.restore_state();
 }
 
 #[cfg(test)]
