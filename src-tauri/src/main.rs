@@ -3,5 +3,6 @@
 
 fn main() {
     saraban_app::prefer_software_painting();
+    saraban_app::keep_memory_small();
     saraban_app::run();
 }
