@@ -10,6 +10,8 @@
 #   bash scripts/windows.sh build     the CLI and the app: target/windows/x86_64-pc-windows-gnu/release/
 #   bash scripts/windows.sh package   a per-user installer (NSIS): target/windows/Saraban-setup.exe
 #   bash scripts/windows.sh test      the core's tests built for Windows, run under Wine
+#                                     (then the CLI's tests with saraban.exe, test-cli, and
+#                                     the app's printing test, test-app)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -168,9 +170,10 @@ for line in sys.stdin:
     grep -a "^test .* FAILED$" "$log" | sed "s/^/    /" || true
   done < "$CARGO_TARGET_DIR/test-binaries.txt"
   step "the core's tests under Wine: $pass passed, $fail failed ($(( SECONDS - t0 )) s)"
-  local core_fail=$fail cli_ok=0
+  local core_fail=$fail cli_ok=0 app_ok=0
   cli_tests || cli_ok=1
-  [ "$core_fail" -eq 0 ] && [ "$cli_ok" -eq 0 ]
+  app_tests || app_ok=1
+  [ "$core_fail" -eq 0 ] && [ "$cli_ok" -eq 0 ] && [ "$app_ok" -eq 0 ]
 }
 
 # The CLI's tests, driving the Windows saraban.exe under Wine: the integration tests are
@@ -246,10 +249,39 @@ SH
   [ "$unexpected" -eq 0 ]
 }
 
+# The app's own tests that need Windows itself: printing through the user's association
+# for PDFs (ShellExecute's `print` verb), with a stand-in program registered by the test.
+# Built with the app's features, so that its release build's crates are reused.
+app_tests() {
+  local t0=$SECONDS
+  step "building the app's tests for Windows"
+  local exe
+  exe=$("${CARGO[@]}" test --release "${BUILD_STD[@]}" -p saraban-app --lib \
+    --features saraban-app/custom-protocol --no-run --message-format=json 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m.get("profile", {}).get("test"):
+        print(m["executable"])
+')
+  [ -n "$exe" ] && [ -f "$exe" ] || { step "FAILED: the app's tests did not build"; return 1; }
+  local dll; dll=$(shim)
+  cp "$dll" "$(dirname "$exe")/"
+  wine_env
+  local log="$CARGO_TARGET_DIR/wine-app.log"
+  (cd "$(dirname "$exe")" && SARABAN_TEST_PRINT_ASSOC=1 timeout 600 "$WINE" "$exe" --exact \
+    dialogs::tests::a_letter_goes_to_the_program_that_prints_pdfs >"$log" 2>&1) || true
+  /usr/lib/wine/wineserver -k 2>/dev/null || true
+  local line; line=$(grep -a "^test result:" "$log" | tail -1 || true)
+  step "the app's printing test under Wine: ${line:-no result (see $log)} ($(( SECONDS - t0 )) s)"
+  grep -q "1 passed" <<<"$line"
+}
+
 case "${1:-build}" in
   build) build ;;
   package) package ;;
   test) tests ;;
   test-cli) toolchain; cli_tests ;;
+  test-app) toolchain; app_tests ;;
   *) echo "usage: bash scripts/windows.sh build|package|test" >&2; exit 2 ;;
 esac

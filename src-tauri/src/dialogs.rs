@@ -295,4 +295,69 @@ mod tests {
         assert!(stem.chars().count() <= 80, "{long}");
         assert!(!stem.ends_with("พัฒน") && !stem.ends_with("ท้องถิ"), "{long}");
     }
+
+    /// Windows: a letter goes to the program that prints PDFs, through ShellExecute's
+    /// `print` verb with the user's association — here a stand-in registered for the test
+    /// (`cmd /c copy`: the computers that run it, Wine, have no PDF program and no
+    /// printer) — and where no program prints PDFs the answer is "none", for the UI to
+    /// offer saving the PDF instead. It changes the user's `.pdf` association while it
+    /// runs, so it runs only where `SARABAN_TEST_PRINT_ASSOC` is set (`make test-windows`).
+    #[cfg(windows)]
+    #[test]
+    fn a_letter_goes_to_the_program_that_prints_pdfs() {
+        if std::env::var_os("SARABAN_TEST_PRINT_ASSOC").is_none() {
+            return;
+        }
+        let reg = |args: &[&str]| {
+            std::process::Command::new("reg")
+                .args(args)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let (ext, class) = (
+            r"HKCU\Software\Classes\.pdf",
+            r"HKCU\Software\Classes\SarabanTestPdf",
+        );
+        reg(&["delete", ext, "/f"]);
+        reg(&["delete", class, "/f"]);
+        if !reg(&["query", r"HKCR\.pdf"]) {
+            assert_eq!(super::print(b"%PDF-1.7 nobody prints").ok(), Some(false));
+        }
+
+        let out = std::env::temp_dir().join("saraban-printed.pdf");
+        let _ = std::fs::remove_file(&out);
+        let command = format!(r#"cmd /c copy /y "%1" "{}""#, out.display());
+        assert!(reg(&["add", ext, "/ve", "/d", "SarabanTestPdf", "/f"]));
+        assert!(reg(&[
+            "add",
+            &format!(r"{class}\shell\print\command"),
+            "/ve",
+            "/d",
+            &command,
+            "/f"
+        ]));
+        let pdf = b"%PDF-1.7 a letter for the printer".to_vec();
+        let sent = super::print(&pdf);
+        // The program runs on its own: wait for what it was given.
+        let mut printed = None;
+        for _ in 0..150 {
+            match std::fs::read(&out) {
+                Ok(bytes) if bytes == pdf => {
+                    printed = Some(bytes);
+                    break;
+                }
+                _ => std::thread::sleep(std::time::Duration::from_millis(100)),
+            }
+        }
+        reg(&["delete", ext, "/f"]);
+        reg(&["delete", class, "/f"]);
+        let _ = std::fs::remove_file(&out);
+        assert_eq!(sent.ok(), Some(true));
+        assert!(
+            printed.is_some(),
+            "the printing program never got the letter"
+        );
+    }
 }

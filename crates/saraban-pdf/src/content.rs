@@ -119,3 +119,117 @@ pub(crate) fn use_form(
     content.x_object(name);
     content.restore_state();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use saraban_typeset::font::{FontSet, FontStyle};
+    use saraban_typeset::frame::{Color, Glyph};
+
+    fn ops(content: Content) -> Vec<lopdf::content::Operation> {
+        lopdf::content::Content::decode(&content.finish().into_vec())
+            .expect("a content stream readers can parse")
+            .operations
+    }
+
+    #[test]
+    fn a_rule_is_four_corners_on_a_twentieth_of_a_point() {
+        let mut c = new_content(64);
+        let shape = Shape {
+            rects: vec![(10.013, 20.0, 0.55, 0.55)],
+            color: Color::BLACK,
+        };
+        rules(&mut c, &shape, Point::new(100.0, 100.0), 800.0);
+        let ops = ops(c);
+        let names: Vec<&str> = ops.iter().map(|o| o.operator.as_str()).collect();
+        assert_eq!(names, ["q", "rg", "m", "l", "l", "l", "h", "f", "Q"]);
+        let xy = |i: usize| -> Vec<f32> {
+            ops[i]
+                .operands
+                .iter()
+                .map(|o| o.as_float().unwrap())
+                .collect()
+        };
+        // Corners rounded each on its own (the dot's width follows from them).
+        assert_eq!(xy(2), [110.0, 680.0]);
+        assert_eq!(xy(3), [110.55, 680.0]);
+        assert_eq!(xy(4), [110.55, 679.45]);
+    }
+
+    #[test]
+    fn a_line_is_one_span_with_its_text_and_one_code_per_glyph() {
+        let fonts = FontSet::bundled().expect("the fonts set-up installs");
+        let run = TextRun {
+            style: FontStyle::Regular,
+            size: 16.0,
+            color: Color::BLACK,
+            glyphs: vec![
+                Glyph {
+                    id: 5,
+                    x: 0.0,
+                    y: 0.0,
+                    text: "ก".into(),
+                    outline: false,
+                },
+                Glyph {
+                    id: 9,
+                    x: 9.0,
+                    y: 0.0,
+                    text: "ข".into(),
+                    outline: false,
+                },
+            ],
+            text: "กข".into(),
+            width: 18.0,
+        };
+        let mut c = new_content(256);
+        let mut asked = Vec::new();
+        let drew = text_line(
+            &mut c,
+            Name(b"F0"),
+            |g, t| {
+                asked.push((g, t.to_string()));
+                asked.len() as u16
+            },
+            &fonts.regular,
+            &run,
+            Point::new(50.0, 100.0),
+            800.0,
+        );
+        assert!(drew);
+        assert_eq!(asked, [(5, "ก".to_string()), (9, "ข".to_string())]);
+        let ops = ops(c);
+        let names: Vec<&str> = ops.iter().map(|o| o.operator.as_str()).collect();
+        assert_eq!(names.first(), Some(&"BT"));
+        assert_eq!(names.last(), Some(&"ET"));
+        assert_eq!(names.iter().filter(|n| **n == "BDC").count(), 1);
+        assert_eq!(names.iter().filter(|n| **n == "EMC").count(), 1);
+        // The codes, two bytes each, in the order of the glyphs.
+        let shown: Vec<u8> = ops
+            .iter()
+            .filter(|o| o.operator == "TJ")
+            .flat_map(|o| o.operands[0].as_array().unwrap().clone())
+            .filter_map(|o| o.as_str().ok().map(<[u8]>::to_vec))
+            .flatten()
+            .collect();
+        assert_eq!(shown, [0, 1, 0, 2]);
+        // Where the line stands: x from the left, y up from the page's foot.
+        let tm = ops.iter().find(|o| o.operator == "Tm").unwrap();
+        let at: Vec<f32> = tm.operands.iter().map(|o| o.as_float().unwrap()).collect();
+        assert_eq!(&at[4..], [50.0, 700.0]);
+        // An empty line draws nothing.
+        let empty = TextRun {
+            glyphs: vec![],
+            ..run
+        };
+        assert!(!text_line(
+            &mut new_content(8),
+            Name(b"F0"),
+            |_, _| 0,
+            &fonts.regular,
+            &empty,
+            Point::new(0.0, 0.0),
+            800.0
+        ));
+    }
+}
