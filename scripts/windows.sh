@@ -267,6 +267,8 @@ for line in sys.stdin:
   [ -n "$exe" ] && [ -f "$exe" ] || { step "FAILED: the app's tests did not build"; return 1; }
   local dll; dll=$(shim)
   cp "$dll" "$(dirname "$exe")/"
+  # The app links WebView2's loader (webview2-com's, which its build puts beside the app).
+  cp "$OUT/WebView2Loader.dll" "$(dirname "$exe")/"
   wine_env
   local log="$CARGO_TARGET_DIR/wine-app.log"
   (cd "$(dirname "$exe")" && SARABAN_TEST_PRINT_ASSOC=1 timeout 600 "$WINE" "$exe" --exact \

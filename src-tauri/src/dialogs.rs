@@ -300,8 +300,9 @@ mod tests {
     /// `print` verb with the user's association — here a stand-in registered for the test
     /// (`cmd /c copy`: the computers that run it, Wine, have no PDF program and no
     /// printer) — and where no program prints PDFs the answer is "none", for the UI to
-    /// offer saving the PDF instead. It changes the user's `.pdf` association while it
-    /// runs, so it runs only where `SARABAN_TEST_PRINT_ASSOC` is set (`make test-windows`).
+    /// offer saving the PDF instead. It replaces the computer's `.pdf` association while
+    /// it runs, so it runs only where `SARABAN_TEST_PRINT_ASSOC` is set (`make
+    /// test-windows`, in its own Wine prefix).
     #[cfg(windows)]
     #[test]
     fn a_letter_goes_to_the_program_that_prints_pdfs() {
@@ -316,13 +317,12 @@ mod tests {
                 .status()
                 .is_ok_and(|s| s.success())
         };
-        let (ext, class) = (
-            r"HKCU\Software\Classes\.pdf",
-            r"HKCU\Software\Classes\SarabanTestPdf",
-        );
+        // In HKEY_CLASSES_ROOT: Wine 8's ShellExecute reads the machine's classes only, not
+        // the user's (HKCU\Software\Classes, where a Windows program would register).
+        let (ext, class) = (r"HKCR\.pdf", r"HKCR\SarabanTestPdf");
         reg(&["delete", ext, "/f"]);
         reg(&["delete", class, "/f"]);
-        if !reg(&["query", r"HKCR\.pdf"]) {
+        if !reg(&["query", ext]) {
             assert_eq!(super::print(b"%PDF-1.7 nobody prints").ok(), Some(false));
         }
 
