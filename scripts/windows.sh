@@ -137,6 +137,17 @@ wineserver_wait() {
   /usr/lib/wine/wineserver -w 2>/dev/null || true
 }
 
+# The test programs a `cargo test --no-run --message-format=json` built: name, tab, path.
+test_executables() {
+  python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m.get("profile", {}).get("test"):
+        print(m["target"]["name"] + "\t" + m["executable"])
+'
+}
+
 tests() {
   toolchain
   local t0=$SECONDS
@@ -147,13 +158,7 @@ tests() {
   local args=()
   for c in "${crates[@]}"; do args+=(-p "$c"); done
   "${CARGO[@]}" test --release "${BUILD_STD[@]}" "${args[@]}" -p saraban --lib --no-run \
-    --message-format=json 2>/dev/null | python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m.get("profile", {}).get("test"):
-        print(m["target"]["name"] + "\t" + m["executable"])
-' > "$CARGO_TARGET_DIR/test-binaries.txt"
+    --message-format=json 2>/dev/null | test_executables > "$CARGO_TARGET_DIR/test-binaries.txt"
   step "built in $(( SECONDS - t0 )) s; running them under Wine"
   local dll; dll=$(shim)
   wine_env
@@ -257,13 +262,8 @@ app_tests() {
   step "building the app's tests for Windows"
   local exe
   exe=$("${CARGO[@]}" test --release "${BUILD_STD[@]}" -p saraban-app --lib \
-    --features saraban-app/custom-protocol --no-run --message-format=json 2>/dev/null | python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m.get("profile", {}).get("test"):
-        print(m["executable"])
-')
+    --features saraban-app/custom-protocol --no-run --message-format=json 2>/dev/null \
+    | test_executables | cut -f2)
   [ -n "$exe" ] && [ -f "$exe" ] || { step "FAILED: the app's tests did not build"; return 1; }
   local dll; dll=$(shim)
   cp "$dll" "$(dirname "$exe")/"

@@ -101,20 +101,10 @@ pub(crate) fn rules(content: &mut Content, shape: &Shape, at: Point, page_h: f32
     content.restore_state();
 }
 
-/// Draws the form (an XObject) named `name` scaled by `scale` with its origin at `(x, y)`,
-/// in a graphics state of its own, filled with `fill` when given.
-pub(crate) fn use_form(
-    content: &mut Content,
-    name: Name,
-    scale: [f32; 2],
-    x: f32,
-    y: f32,
-    fill: Option<(f32, f32, f32)>,
-) {
+/// Draws the form or image (an XObject) named `name` scaled by `scale` with its origin at
+/// `(x, y)`, in a graphics state of its own.
+pub(crate) fn use_form(content: &mut Content, name: Name, scale: [f32; 2], x: f32, y: f32) {
     content.save_state();
-    if let Some((r, g, b)) = fill {
-        content.set_fill_rgb(r, g, b);
-    }
     content.transform([scale[0], 0.0, 0.0, scale[1], x, y]);
     content.x_object(name);
     content.restore_state();

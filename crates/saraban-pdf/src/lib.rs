@@ -409,23 +409,7 @@ impl GlyphForms {
                     return None;
                 }
                 let (content, bbox) = outline_content(&segs);
-                let mut dict = BTreeMap::new();
-                dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
-                dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
-                dict.insert(
-                    "BBox".to_string(),
-                    DictItem::Array(bbox.iter().map(|&v| DictItem::Real(v)).collect()),
-                );
-                Some(pdf.add_xobject(&ExternalXObject {
-                    stream: ExternalStream {
-                        dict,
-                        content,
-                        compress: false,
-                    },
-                    width: None,
-                    height: None,
-                    dpi: None,
-                }))
+                Some(add_form(pdf, content, bbox, false))
             })
             .clone()
     }
@@ -504,7 +488,6 @@ fn draw_outlines(
             [s, s],
             at.x + gx,
             page_h - at.y + gy,
-            None,
         );
     }
     if started {
@@ -667,6 +650,39 @@ impl Codes {
     }
 }
 
+/// Adds a form XObject of `content` (already deflated when `deflated`) with its bounding
+/// box, in the form's own units.
+fn add_form(
+    pdf: &mut PdfDocument,
+    content: Vec<u8>,
+    bbox: [f32; 4],
+    deflated: bool,
+) -> printpdf::XObjectId {
+    let mut dict = BTreeMap::new();
+    dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
+    dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
+    dict.insert(
+        "BBox".to_string(),
+        DictItem::Array(bbox.iter().map(|&v| DictItem::Real(v)).collect()),
+    );
+    if deflated {
+        dict.insert(
+            "Filter".to_string(),
+            DictItem::Name(b"FlateDecode".to_vec()),
+        );
+    }
+    pdf.add_xobject(&ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content,
+            compress: false,
+        },
+        width: None,
+        height: None,
+        dpi: None,
+    })
+}
+
 /// Draws an emblem: a vector one as a form (its drawing deflated once per office), a
 /// raster one as an image, each added to the document the first time.
 #[allow(clippy::too_many_arguments)]
@@ -685,38 +701,14 @@ fn draw_image(
         .iter()
         .find(|(k, _)| *k == key)
         .map(|(_, id)| id.clone());
+    let first = known.is_none();
     let (id, scale) = match graphic.as_ref() {
         Graphic::Vector { width, height, .. } => {
             let id = match known {
                 Some(id) => id,
                 None => {
-                    let content = writer.form_content(graphic);
-                    let mut dict = BTreeMap::new();
-                    dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
-                    dict.insert("Subtype".to_string(), DictItem::Name(b"Form".to_vec()));
-                    dict.insert(
-                        "BBox".to_string(),
-                        DictItem::Array(vec![
-                            DictItem::Real(0.0),
-                            DictItem::Real(0.0),
-                            DictItem::Real(*width),
-                            DictItem::Real(*height),
-                        ]),
-                    );
-                    dict.insert(
-                        "Filter".to_string(),
-                        DictItem::Name(b"FlateDecode".to_vec()),
-                    );
-                    pdf.add_xobject(&ExternalXObject {
-                        stream: ExternalStream {
-                            dict,
-                            content: (*content).clone(),
-                            compress: false,
-                        },
-                        width: None,
-                        height: None,
-                        dpi: None,
-                    })
+                    let content = (*writer.form_content(graphic)).clone();
+                    add_form(pdf, content, [0.0, 0.0, *width, *height], true)
                 }
             };
             let s = if *height > 0.0 { size.h / height } else { 1.0 };
@@ -740,7 +732,7 @@ fn draw_image(
             (id, [size.w, size.h])
         }
     };
-    if !images.iter().any(|(k, _)| *k == key) {
+    if first {
         images.push((key, id.clone()));
     }
     content::use_form(
@@ -749,7 +741,6 @@ fn draw_image(
         scale,
         at.x,
         page_h - at.y - size.h,
-        None,
     );
     Ok(())
 }
