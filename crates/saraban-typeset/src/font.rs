@@ -471,8 +471,13 @@ fn bold_beside(regular: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
+    /// Held by the tests that set `SARABAN_FONT_DIR` or read which fonts are bundled: the
+    /// environment is the process's, and the tests run on threads of one process.
+    static FONT_ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     #[test]
     fn laksaman_factor_matches_th_sarabun_16pt() {
+        let _env = FONT_ENV.lock().unwrap_or_else(|e| e.into_inner());
         let Ok(fonts) = FontSet::bundled() else {
             return;
         };
@@ -491,6 +496,7 @@ mod tests {
     /// program, and SARABAN_FONT_DIR points anywhere (the Windows tests under Wine use it).
     #[test]
     fn the_font_is_found_beside_the_program_or_where_saraban_font_dir_says() {
+        let _env = FONT_ENV.lock().unwrap_or_else(|e| e.into_inner());
         let dirs = bundled_font_dirs();
         let exe = std::env::current_exe().unwrap();
         assert!(
