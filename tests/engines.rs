@@ -681,12 +681,17 @@ fn the_search_indexes_are_tidied_by_autovacuum_not_by_a_clerks_issue() {
         Register::open_at_in(&Location::Server(url.clone()), access, Some(local())).unwrap()
     };
     drop(open(saraban::register::Access::Create));
-    let expected = "letters: autovacuum_vacuum_insert_threshold=200, autovacuum_vacuum_insert_scale_factor=0
+    let expected =
+        "letters: autovacuum_vacuum_insert_threshold=200, autovacuum_vacuum_insert_scale_factor=0
 letters_grams_block: gin_pending_list_limit=32768
 letters_search: gin_pending_list_limit=32768
 received: autovacuum_vacuum_insert_threshold=200, autovacuum_vacuum_insert_scale_factor=0
 received_search: gin_pending_list_limit=32768";
-    assert_eq!(pending_settings(&cluster, "pending"), expected, "a new register");
+    assert_eq!(
+        pending_settings(&cluster, "pending"),
+        expected,
+        "a new register"
+    );
     // A register made before: PostgreSQL's defaults, schema version 8.
     cluster.psql(
         "pending",
