@@ -388,16 +388,17 @@ const MIGRATIONS: &[&str] = &[
 
 /// The pending lists of the search indexes (migration 9). A GIN index takes a new row's
 /// entries into a pending list and merges the list into its tree once the list outgrows
-/// `gin_pending_list_limit`: 4 MB by default, some 150 letters here. That merge, 60–70 ms
-/// on a two-core server, was done by the issue that crossed the limit, inside the series'
-/// queue, so every clerk behind it waited too (the whole slowest hundredth of eight clerks
-/// issuing at once). Now each list holds 32 MB (some 1 300 letters), and autovacuum merges
-/// them in the background once 200 letters have come since its last pass (by default it
-/// waits for a fifth of the table, 200 000 letters in a register of a million): a clerk
-/// meets a merge only if the office issues a thousand letters between two of autovacuum's
-/// passes, a minute apart. A search reads the pending list besides the tree; one of a few
-/// hundred letters costs it little. (PostgreSQL before 13 has no insert threshold: there the
-/// lists are merged by the issue that fills them, as before.)
+/// `gin_pending_list_limit`: 4 MB by default, some 170 letters here (a letter's entries
+/// take three 8 KB pages of each list). That merge, 60–70 ms on a two-core server, was done
+/// by the issue that crossed the limit, inside the series' queue, so every clerk behind it
+/// waited too (the whole slowest hundredth of eight clerks issuing at once). Now each list
+/// holds 32 MB (some 1 360 letters), and autovacuum merges them in the background once 200
+/// letters have come since its last pass (by default it waits for a fifth of the table,
+/// 200 000 letters in a register of a million): a clerk meets a merge only if the office
+/// issues a thousand letters between two of autovacuum's passes, a minute apart. A search
+/// reads the pending list besides the tree; one of a few hundred letters costs it little.
+/// (PostgreSQL before 13 has no insert threshold: there the lists are merged by the issue
+/// that fills them, as before.)
 const PENDING: &str = r#"
     ALTER INDEX letters_search SET (gin_pending_list_limit = 32768);
     ALTER INDEX IF EXISTS letters_grams SET (gin_pending_list_limit = 32768);
