@@ -7,9 +7,15 @@
 #[allow(dead_code)]
 mod ipc;
 
+#[path = "../build/relocations.rs"]
+mod relocations;
+
 fn main() {
     println!("cargo:rerun-if-changed=src/commands.rs");
     println!("cargo:rerun-if-changed=src/ipc.rs");
+    println!("cargo:rerun-if-changed=../build/relocations.rs");
+    // The app's relocations packed, as the command line's (`build/relocations.rs`).
+    relocations::pack_relative_relocations();
     let source = std::fs::read_to_string("src/commands.rs").expect("src/commands.rs");
     let commands = ipc::commands(&source).unwrap_or_else(|e| panic!("src/commands.rs: {e}"));
     let names: Vec<String> = commands.iter().map(|c| c.name.clone()).collect();
