@@ -5,8 +5,9 @@
 //! 24-byte entry per pointer in the program's data (1.4 MB of them for `saraban`, 1.7 MB
 //! for the app) and those pages stay in the process's memory. `-z pack-relative-relocs`
 //! (GNU ld 2.38, glibc 2.36: Debian 12 has both) writes the same as a bitmap of some
-//! 18 KB. A fresh `saraban render` peaks at 18.7 MiB instead of 22.2 (`benches/cold.py`,
-//! README). Linux with glibc only; the Windows build links otherwise.
+//! 18 KB. A fresh `saraban render` peaks at 19.9 MiB instead of 22.3 (`benches/cold.py`),
+//! the app after composing takes 278 MB instead of 282 (`make app-bench`; README). Linux
+//! with glibc only; the Windows build links otherwise.
 
 /// Asks the linker to pack the relative relocations of this package's programs.
 pub fn pack_relative_relocations() {
