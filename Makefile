@@ -87,10 +87,12 @@ bench: setup
 # of APP_BENCH_RUNS runs (3) with its spread. SARABAN_APP_BEFORE=path/to/an/older/saraban-app
 # (and SARABAN_CLI_BEFORE) measures that build too, run for run in turn with this one.
 # Then the register tab on a million letters, three runs: keystroke to search result on
-# screen (the register is made once, target/bench-register-1000000.sqlite, 12 GB).
+# screen (the register is made once, target/bench-register-1000000.sqlite, 12 GB). Then an
+# issued letter's stored PDF opened from the register tab (pdf.js), three runs.
 app-bench: release
 	$(ENV) timeout 3600 $(XVFB) node e2e/bench/runs.js
 	for i in 1 2 3; do $(ENV) timeout 3600 $(XVFB) node e2e/bench/register-search.js || exit $$?; done
+	for i in 1 2 3; do $(ENV) timeout 600 $(XVFB) node e2e/bench/stored-pdf.js || exit $$?; done
 
 # Fuzzing (cargo fuzz on nightly; not in CI): letter parsing, typesetting, emblem files,
 # each for FUZZ_SECONDS, seeded with the test fixtures. Findings land in fuzz/artifacts/.

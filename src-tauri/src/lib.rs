@@ -140,15 +140,27 @@ pub fn prefer_software_painting() {
 ///   threshold to the largest block freed and then keeping such blocks in the heap).
 ///
 /// Together 17 MB of the app's 293 after composing three letters, at no cost in speed
-/// (`make app-bench`, README). Running the page's scripts without JavaScriptCore's JIT
-/// (`JSC_useJIT=0`) would save 20 MB more, but made the one-page preview's keystroke p90
-/// 55 ms (goal 50): not done. Linux with glibc only; WebView2 on Windows is its own.
+/// (`make app-bench`, README). Linux with glibc only; WebView2 on Windows is its own.
+///
+/// - The page's scripts run in JavaScriptCore's interpreter, without its JIT compilers
+///   (`JSC_useJIT=0`, unless the environment says): 21 MB less after composing (251
+///   instead of 272). The page is a form: its scripts are light, and the live preview's
+///   pictures come from the core, so typing is as fast (keystroke to preview p90 37–39 ms
+///   for one page, 33–36 with the JIT; register search p95 62–77 ms, 53–74). What pays is
+///   pdf.js drawing a stored PDF: 157–185 ms from the click to its first page, 78 with the
+///   JIT (`e2e/bench/stored-pdf.js`).
 pub fn keep_memory_small() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets parameters of glibc's allocator; no thread runs yet.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
+    }
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("JSC_useJIT").is_none() {
+        // SAFETY: called first thing in `main`, before any other thread is started; the
+        // web process WebKitGTK starts inherits it.
+        unsafe { std::env::set_var("JSC_useJIT", "0") };
     }
 }
 
