@@ -143,12 +143,13 @@ pub fn prefer_software_painting() {
 /// (`make app-bench`, README). Linux with glibc only; WebView2 on Windows is its own.
 ///
 /// - The page's scripts run in JavaScriptCore's interpreter, without its JIT compilers
-///   (`JSC_useJIT=0`, unless the environment says): 21 MB less after composing (251
-///   instead of 272). The page is a form: its scripts are light, and the live preview's
-///   pictures come from the core, so typing is as fast (keystroke to preview p90 37–39 ms
-///   for one page, 33–36 with the JIT; register search p95 62–77 ms, 53–74). What pays is
-///   pdf.js drawing a stored PDF: 157–185 ms from the click to its first page, 78 with the
-///   JIT (`e2e/bench/stored-pdf.js`).
+///   (`JSC_useJIT=0`, unless the environment says): 253 MB after composing instead of
+///   274, 232 at rest instead of 245. The page is a form: its scripts are light, and the
+///   live preview's pictures come from the core, so typing is as fast (keystroke to
+///   preview p90 36 ms for one page either way; register search p95 62–77 ms, 53–74 with
+///   the JIT). What pays is pdf.js drawing a stored PDF: 150–178 ms from the click to its
+///   first page instead of 85–95 (`e2e/bench/stored-pdf.js`; `make app-bench`, the two
+///   builds in turn, three runs each).
 pub fn keep_memory_small() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets parameters of glibc's allocator; no thread runs yet.
