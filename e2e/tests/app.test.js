@@ -1247,6 +1247,25 @@ test("a five-page letter stays live: a keystroke redraws only the page it change
   const typed = (await $(last).getValue()).slice(-4);
   assert.match(typed, /ข/, "the keystrokes are in the field");
   assert.ok(live.typed.p90 < 100, `typing waited for the preview: keystroke to frame p90 ${live.typed.p90} ms`);
+
+  // The pages far from view gave their pixels back; scrolled to, the first is drawn again
+  // and shows the letter's first page (its emblem and text: dark pixels at its top).
+  const pixels = () =>
+    browser.execute(() => [...document.querySelectorAll("canvas.pdf-page")].map((c) => c.width * c.height));
+  const far = await pixels();
+  assert.equal(far[0], 0, `the first page, far from view, holds no pixels: ${far}`);
+  assert.ok(far[far.length - 1] > 0, "the page in view has its pixels");
+  await browser.execute(() => (document.querySelector(".preview .scroller").scrollTop = 0));
+  await browser.waitUntil(async () => (await pixels())[0] > 0, { timeout: 10000, timeoutMsg: "the first page was not drawn again" });
+  const ink = await browser.execute(() => {
+    const c = document.querySelector("canvas.pdf-page");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, Math.round(c.height / 3)).data;
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 128 && d[i + 3] > 0) dark++;
+    return dark;
+  });
+  assert.ok(ink > 1000, `the first page drawn again shows the letter: ${ink} dark pixels in its top third`);
+  await shot("11b-five-page-letter-scrolled-back");
 });
 
 // A busy office: 20 000 letters this year. While their register book prints (thousands of

@@ -3,11 +3,15 @@
 // this view paints them into one canvas per page. A page whose look is unchanged is not
 // sent and not touched; a changed page is painted over in place, in one task, so nothing
 // flickers and the zoom and scroll stay where the clerk left them. No PDF is parsed here:
-// the web process holds the pages' pixels and nothing else.
-import type { PagePicture } from "./preview";
+// the web process holds the pages' pixels and nothing else — and only of the pages in or
+// near view: a page scrolled far away gives its pixels back (2 MB at the usual zoom) and is
+// asked of the core again when the clerk scrolls back to it.
+import { pagesNearView, type PagePicture } from "./preview";
 import { PagesOnScreen } from "./pages";
 
 export class PageView extends PagesOnScreen {
+  /** Pages (0-based) whose pixels were given back: their look is known, their canvas empty. */
+  private freed = new Set<number>();
   /** Device pixels per point the core should draw at: the zoom on this screen. */
   pixelsPerPoint(): number {
     return this.scale * (window.devicePixelRatio || 1);
@@ -16,7 +20,33 @@ export class PageView extends PagesOnScreen {
   /** The look each page on screen shows, in page order ("" for one to draw again): the
    * core does not send a page whose look is the one shown at its place. */
   known(): string[] {
-    return this.looks.map((l) => l ?? "");
+    const near = this.near();
+    return this.looks.map((l, i) => (this.freed.has(i) && near.has(i) ? "" : (l ?? "")));
+  }
+
+  /** Whether a page in or near view has no pixels (the clerk scrolled to it): the caller
+   * asks the core for it. */
+  wantsPixels(): boolean {
+    const near = this.near();
+    return [...this.freed].some((i) => near.has(i));
+  }
+
+  /** The pages within a screen's height of the part of the pane in view. */
+  private near(): Set<number> {
+    const places = this.pages.map((c) => ({ top: c.offsetTop, height: c.offsetHeight }));
+    const h = this.scroller.clientHeight;
+    return pagesNearView(places, this.scroller.scrollTop, h, h);
+  }
+
+  /** Pages far from view give their pixels back (their CSS size stays, so nothing moves). */
+  private release() {
+    const near = this.near();
+    this.pages.forEach((c, i) => {
+      if (near.has(i) || this.freed.has(i)) return;
+      c.width = 0;
+      c.height = 0;
+      this.freed.add(i);
+    });
   }
 
   /** Shows the core's pages: the changed ones decoded first, then all swapped in at once. */
@@ -49,6 +79,7 @@ export class PageView extends PagesOnScreen {
       const c = reuse ? old : this.blank(p, ratio);
       c.getContext("2d")!.drawImage(bitmap, 0, 0);
       bitmap.close();
+      this.freed.delete(i);
       c.classList.remove("pending");
       canvases.push(c);
       looks.push(p.look);
@@ -73,6 +104,8 @@ export class PageView extends PagesOnScreen {
     this.pages = canvases;
     this.looks = looks;
     this.pageCount = pages.length;
+    for (const i of this.freed) if (i >= pages.length) this.freed.delete(i);
+    this.release();
     this.host.dataset.timing = `draw ${Math.round(performance.now() - started)}`;
     this.finish(gen, started, redrawn);
   }
@@ -110,6 +143,7 @@ export class PageView extends PagesOnScreen {
 
   /** Leaves the screen to another view. */
   destroy() {
+    this.freed.clear();
     this.leave();
   }
 }

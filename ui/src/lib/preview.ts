@@ -75,3 +75,21 @@ export function pagesToDraw(onScreen: (string | null)[], next: string[] | null, 
   }
   return out;
 }
+
+/**
+ * The pages (0-based) that keep their pixels: those within `margin` CSS pixels of the part
+ * of the pane in view (`top` to `top + height`), given where each page is (`places`, its
+ * top and height in the pane). The rest give theirs back until the clerk scrolls to them.
+ */
+export function pagesNearView(
+  places: { top: number; height: number }[],
+  top: number,
+  height: number,
+  margin: number,
+): Set<number> {
+  const near = new Set<number>();
+  places.forEach((p, i) => {
+    if (p.top + p.height >= top - margin && p.top <= top + height + margin) near.add(i);
+  });
+  return near;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pagesToDraw, plainPdf, readPreview } from "../lib/preview";
+import { pagesNearView, pagesToDraw, plainPdf, readPreview } from "../lib/preview";
 
 // The core's answer: page count; per page its look (u64), width, height and PNG length
 // (u32 each, little-endian); then the PNGs.
@@ -73,5 +73,23 @@ describe("which pages are drawn again", () => {
   it("every page when the looks are unknown", () => {
     expect(pagesToDraw(shown, null, 5)).toEqual([1, 2, 3, 4, 5]);
     expect(pagesToDraw([], ["a"], 1)).toEqual([1]);
+  });
+});
+
+describe("which pages keep their pixels", () => {
+  // Five A4 pages at the usual zoom, 16 px apart, in a pane 700 px high.
+  const places = [0, 1, 2, 3, 4].map((i) => ({ top: i * 858, height: 842 }));
+  const near = (top: number) => [...pagesNearView(places, top, 700, 700)];
+
+  it("the pages in view and within a screen's height of it", () => {
+    expect(near(0)).toEqual([0, 1]);
+    expect(near(3432)).toEqual([3, 4]);
+    expect(near(1716)).toEqual([1, 2, 3]);
+  });
+
+  it("a page just past the margin gives its pixels back; one touching it keeps them", () => {
+    // The view ends at 1400 + 700: page 3 (from 2574) is past the margin, page 2 is in it.
+    expect(near(700)).toEqual([0, 1, 2]);
+    expect(pagesNearView(places, 700, 700, 0).has(2)).toBe(false);
   });
 });
