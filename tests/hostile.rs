@@ -918,7 +918,15 @@ fn as_reader(args: &[&str], dir: &Path) -> Output {
         std::fs::create_dir_all(&bin).unwrap();
         let exe = bin.join("saraban");
         if !exe.exists() {
-            std::fs::copy(env!("CARGO_BIN_EXE_saraban"), &exe).unwrap();
+            // Copied by another process: a file this one had open for writing could still
+            // be open in a child another test thread is starting, and running it would then
+            // fail with "Text file busy" (as CI saw).
+            let copied = Command::new("cp")
+                .arg(env!("CARGO_BIN_EXE_saraban"))
+                .arg(&exe)
+                .status()
+                .unwrap();
+            assert!(copied.success(), "cp the binary for {}", exe.display());
         }
         for p in [&bin, &exe] {
             std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
