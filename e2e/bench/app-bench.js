@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
-import { startApp, until, writeProfile } from "./common.js";
+import { quantile, startApp, until, writeProfile } from "./common.js";
 
 // Ports of our own for tauri-driver and WebKitWebDriver, so that no other run's driver on
 // this machine is ever talked to.
@@ -35,8 +35,8 @@ const settled = () =>
     const h = document.querySelector("[data-testid=preview-pages]");
     return !!h && h.dataset.generation !== undefined && h.dataset.settled === h.dataset.generation;
   });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
+const median = (xs) => quantile(xs, 0.5);
+const p90 = (xs) => quantile(xs, 0.9);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "saraban-bench-"));
 const home = path.join(work, "home");

@@ -15,6 +15,9 @@ export async function until(condition, timeout = 20000) {
   }
 }
 
+/** The `p` quantile (0–1) of the numbers `xs`, the nearest one at or below. */
+export const quantile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
 export const listening = (port) =>
   new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1", () => {

@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
-import { startApp, until, writeProfile } from "./common.js";
+import { quantile as q, startApp, until, writeProfile } from "./common.js";
 
 const PORT = 20000 + ((process.pid + 7) % 20000);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -29,8 +29,6 @@ const REG =
     .map((p) => path.join(root, p))
     .find((p, i, all) => fs.existsSync(p) || i === all.length - 1);
 
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const q = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 if (!fs.existsSync(REG)) {
   console.error(`making a register of ${LETTERS} letters at ${REG} (once; about five minutes for a million)…`);

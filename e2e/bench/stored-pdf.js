@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
-import { startApp, until, writeProfile } from "./common.js";
+import { quantile as q, startApp, until, writeProfile } from "./common.js";
 
 const PORT = 20000 + ((process.pid + 11) % 20000);
 const root = path.resolve(
@@ -21,9 +21,6 @@ const CLI =
   process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
 const ROUNDS = Number(process.env.STORED_PDF_ROUNDS ?? 4);
 
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const q = (xs, p) =>
-  sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 const work = fs.mkdtempSync(
   path.join(os.tmpdir(), "saraban-stored-pdf-bench-"),

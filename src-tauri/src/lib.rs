@@ -119,14 +119,23 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
 /// keystroke-to-preview times (`make app-bench`, the two builds in turn, three runs each).
 pub fn prefer_software_painting() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // SAFETY: called at the start of `main`, before any other thread is started.
-        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
-        if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
-            // SAFETY: as above.
-            unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
-        }
+    if unless_set("WEBKIT_DISABLE_COMPOSITING_MODE", "1") {
+        unless_set("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
+}
+
+/// Sets `name` to `value` unless the environment already has it; returns whether it did.
+/// Only for `main` before any other thread starts (setting the environment is not safe once
+/// threads read it); WebKitGTK's processes inherit it.
+#[cfg(target_os = "linux")]
+fn unless_set(name: &str, value: &str) -> bool {
+    if std::env::var_os(name).is_some() {
+        return false;
+    }
+    // SAFETY: called only from `prefer_software_painting` and `keep_memory_small`, first
+    // thing in `main`, before any other thread is started.
+    unsafe { std::env::set_var(name, value) };
+    true
 }
 
 /// Keeps the app's memory small on a clerk's modest computer (4–8 GB, with a browser, LINE
@@ -158,11 +167,7 @@ pub fn keep_memory_small() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
     }
     #[cfg(target_os = "linux")]
-    if std::env::var_os("JSC_useJIT").is_none() {
-        // SAFETY: called first thing in `main`, before any other thread is started; the
-        // web process WebKitGTK starts inherits it.
-        unsafe { std::env::set_var("JSC_useJIT", "0") };
-    }
+    unless_set("JSC_useJIT", "0");
 }
 
 /// Starts the app on the register `$SARABAN_DB`, else the user's own.

@@ -20,13 +20,16 @@ export class PageView extends PagesOnScreen {
   /** The look each page on screen shows, in page order ("" for one to draw again): the
    * core does not send a page whose look is the one shown at its place. */
   known(): string[] {
-    const near = this.near();
-    return this.looks.map((l, i) => (this.freed.has(i) && near.has(i) ? "" : (l ?? "")));
+    // Where the pages are is read only when one gave its pixels back (reading it lays the
+    // page out, and this runs at every keystroke).
+    const near = this.freed.size ? this.near() : null;
+    return this.looks.map((l, i) => (near?.has(i) && this.freed.has(i) ? "" : (l ?? "")));
   }
 
   /** Whether a page in or near view has no pixels (the clerk scrolled to it): the caller
-   * asks the core for it. */
+   * asks the core for it. Asked at every scroll event. */
   wantsPixels(): boolean {
+    if (!this.freed.size) return false;
     const near = this.near();
     return [...this.freed].some((i) => near.has(i));
   }
