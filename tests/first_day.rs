@@ -468,6 +468,30 @@ fn imported(base: &Letter, running: i64, subject: Option<&str>) -> (Letter, Vec<
     (l, b"%PDF-1.7\n% imported\n".to_vec())
 }
 
+/// An imported register is handed over with its search index settled: no merge is left
+/// for the next clerk's issue to finish in its turn while the clerks behind wait.
+#[test]
+fn an_imported_register_leaves_no_search_merge_to_the_next_issue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let base = common::letter("jclair-specialists");
+    let mut reg = Register::create(&db).unwrap();
+    reg.import((1..=1500).map(|i| imported(&base, i, None))).unwrap();
+    drop(reg);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let before = conn.total_changes();
+    conn.execute(
+        "INSERT INTO letters_fts (letters_fts, rank) VALUES ('merge', 500)",
+        [],
+    )
+    .unwrap();
+    assert!(
+        conn.total_changes() - before < 2,
+        "the import left merging to do: {} rows changed",
+        conn.total_changes() - before
+    );
+}
+
 /// A search by a word in most letters of a large register lists the newest thousand and
 /// says there are more, counted no further (counting every match of a common word in a
 /// million letters took over a second per keystroke); a narrower search and a search
