@@ -138,14 +138,36 @@ static WORDS: std::sync::LazyLock<Option<fst::Set<&'static [u8]>>> =
 /// takes for 62 000 words, built again at every start (`tests/breakset.rs` compares them).
 fn listed_words_in(words: &fst::Set<&[u8]>, text: &str) -> Vec<String> {
     let fst = words.as_fst();
+    let root = fst.root();
+    let after = |prefix: &[u8]| {
+        let mut node = root;
+        for &b in prefix {
+            node = fst.node(node.transition_addr(node.find_input(b)?));
+        }
+        Some(node)
+    };
+    // A Thai character is three bytes in UTF-8, E0 B8 xx (U+0E00–0E3F) or E0 B9 xx
+    // (U+0E40–0E7F): each walk from a Thai character starts at the node after its first
+    // two bytes, found once here, instead of at the root (a fifth of the render went to
+    // decoding nodes).
+    let thai = [after(&[0xE0, 0xB8]), after(&[0xE0, 0xB9])];
     let mut found = std::collections::BTreeSet::new();
-    for (start, _) in text.char_indices() {
-        let mut node = fst.root();
-        for (k, &b) in text.as_bytes()[start..].iter().enumerate() {
-            let Some(i) = node.find_input(b) else { break };
-            node = fst.node(node.transition_addr(i));
+    for (start, c) in text.char_indices() {
+        // No listed word begins with a vowel sign or a tone mark (a test checks the list).
+        if is_thai_combining(c) {
+            continue;
+        }
+        let (node, skip) = match u32::from(c) {
+            0x0E00..=0x0E3F => (thai[0], 2),
+            0x0E40..=0x0E7F => (thai[1], 2),
+            _ => (Some(root), 0),
+        };
+        let Some(mut at) = node else { continue };
+        for (k, &b) in text.as_bytes()[start..].iter().enumerate().skip(skip) {
+            let Some(i) = at.find_input(b) else { break };
+            at = fst.node(at.transition_addr(i));
             let end = start + k + 1;
-            if node.is_final() && text.is_char_boundary(end) {
+            if at.is_final() && text.is_char_boundary(end) {
                 found.insert(&text[start..end]);
             }
         }
@@ -202,6 +224,61 @@ pub struct LineBreaker {
     dictionary: LineSegmenterBorrowed<'static>,
     lstm: LineSegmenterBorrowed<'static>,
     protected: Vec<String>,
+    /// newmm over the listed words met in the texts cut so far (shared by clones).
+    newmm: std::sync::Arc<std::sync::Mutex<Newmm>>,
+}
+
+/// How many words newmm's dictionary holds before it starts again empty: its trie takes
+/// some 900 bytes a word, so a few megabytes at most, while a day's letters keep meeting
+/// the same few thousand words.
+const NEWMM_WORDS: usize = 4_000;
+
+/// newmm (nlpo3) with a dictionary of the listed words met so far. A text is cut with
+/// the words of the list found in it added first; a word that does not occur in the text
+/// never matches inside it, so the cut is the one the whole list would give (the test
+/// `newmm_with_the_words_met_so_far_cuts_as_with_the_whole_list`). Building the
+/// dictionary afresh for every paragraph took a twelfth of a letter's render.
+#[derive(Default)]
+struct Newmm {
+    tokenizer: Option<nlpo3::tokenizer::newmm::NewmmTokenizer>,
+    known: std::collections::HashSet<String>,
+}
+
+impl std::fmt::Debug for Newmm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Newmm({} words)", self.known.len())
+    }
+}
+
+impl Newmm {
+    /// `text` cut into words, with `found` (the listed words occurring in it) known.
+    fn cut(&mut self, text: &str, found: Vec<String>) -> Vec<String> {
+        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
+        let new: Vec<String> = found
+            .into_iter()
+            .filter(|w| !self.known.contains(w))
+            .collect();
+        if self.known.len() + new.len() > NEWMM_WORDS {
+            self.tokenizer = None;
+            self.known.clear();
+        }
+        match &mut self.tokenizer {
+            Some(t) if !new.is_empty() => {
+                t.add_word(&new.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+            Some(_) => {}
+            None => {
+                self.tokenizer = Some(nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(
+                    new.clone(),
+                ))
+            }
+        }
+        self.known.extend(new);
+        match &self.tokenizer {
+            Some(t) => t.segment(text, false, false).unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
 }
 
 impl Default for LineBreaker {
@@ -228,6 +305,7 @@ impl LineBreaker {
             dictionary: LineSegmenter::new_dictionary(LineBreakOptions::default()),
             lstm: LineSegmenter::new_lstm(LineBreakOptions::default()),
             protected,
+            newmm: Default::default(),
         }
     }
 
@@ -348,13 +426,12 @@ impl LineBreaker {
     /// `text` cut into words by newmm (PyThaiNLP's tokenizer) with the word list; empty
     /// without a list.
     pub fn words(&self, text: &str) -> Vec<String> {
-        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
         let Some(list) = WORDS.as_ref() else {
             return Vec::new();
         };
-        let newmm =
-            nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(listed_words_in(list, text));
-        newmm.segment(text, false, false).unwrap_or_default()
+        let found = listed_words_in(list, text);
+        let mut newmm = self.newmm.lock().unwrap_or_else(|e| e.into_inner());
+        newmm.cut(text, found)
     }
 
     /// The strength of each of `breaks` (byte offsets in `text`, ascending): weak between
@@ -420,6 +497,72 @@ fn thai_on_both_sides(text: &str, b: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// newmm with the words met so far (other texts' words among them) cuts each text as
+    /// newmm with the words of that text alone, also once its dictionary started again.
+    #[test]
+    fn newmm_with_the_words_met_so_far_cuts_as_with_the_whole_list() {
+        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
+        let Some(list) = WORDS.as_ref() else { return };
+        let texts = [
+            "ขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นทราบ",
+            "กรมส่งเสริมการปกครองท้องถิ่นขอเชิญผู้เชี่ยวชาญเข้าร่วมการประชุม",
+            "ตามที่ได้แจ้งไว้แล้ว นั้น บัดนี้คณะทำงานได้ดำเนินการเรียบร้อยแล้ว",
+            "ขอความร่วมมือจังหวัด",
+        ];
+        let breaker = LineBreaker::new();
+        for round in 0..2 {
+            for text in texts {
+                let alone = nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(
+                    listed_words_in(list, text),
+                )
+                .segment(text, false, false)
+                .unwrap();
+                assert_eq!(breaker.words(text), alone, "round {round}: {text}");
+            }
+            // Start again: the next round fills the dictionary anew.
+            let mut newmm = breaker.newmm.lock().unwrap();
+            let many: Vec<String> = (0..NEWMM_WORDS).map(|i| format!("x{i}")).collect();
+            newmm.cut("x0", many);
+        }
+    }
+
+    /// `listed_words_in` starts no walk at a vowel sign or tone mark: no listed word may
+    /// begin with one.
+    #[test]
+    fn no_listed_word_begins_with_a_vowel_sign_or_tone_mark() {
+        use fst::Streamer;
+        let Some(list) = WORDS.as_ref() else { return };
+        let mut stream = list.stream();
+        let mut n = 0;
+        while let Some(w) = stream.next() {
+            let first = std::str::from_utf8(w).unwrap().chars().next().unwrap();
+            assert!(!is_thai_combining(first), "{}", std::str::from_utf8(w).unwrap());
+            n += 1;
+        }
+        assert!(n > 60_000, "{n} words");
+    }
+
+    /// The walks that start after a Thai character's first two bytes find what walks from
+    /// the root find.
+    #[test]
+    fn listed_words_are_found_as_from_the_root() {
+        let Some(list) = WORDS.as_ref() else { return };
+        let text = "ขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่น ภายในวันที่ ๓๐ มิถุนายน ๒๕๖๔ (e-mail) ๆ ฯลฯ";
+        let slow: Vec<String> = {
+            let mut found = std::collections::BTreeSet::new();
+            for (start, _) in text.char_indices() {
+                for end in (start + 1..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                    if list.contains(&text[start..end]) {
+                        found.insert(text[start..end].to_string());
+                    }
+                }
+            }
+            found.into_iter().collect()
+        };
+        assert!(slow.len() > 20, "{slow:?}");
+        assert_eq!(listed_words_in(list, text), slow);
+    }
 
     fn words(text: &str, breaks: &[usize]) -> Vec<String> {
         let mut out = Vec::new();
