@@ -229,9 +229,9 @@ pub struct LineBreaker {
 }
 
 /// How many words newmm's dictionary holds before it starts again empty: its trie takes
-/// some 900 bytes a word, so a few megabytes at most, while a day's letters keep meeting
+/// some 900 bytes a word, so under 2 MB, while a day's letters keep meeting
 /// the same few thousand words.
-const NEWMM_WORDS: usize = 4_000;
+const NEWMM_WORDS: usize = 2_000;
 
 /// newmm (nlpo3) with a dictionary of the listed words met so far. A text is cut with
 /// the words of the list found in it added first; a word that does not occur in the text
@@ -438,17 +438,17 @@ impl LineBreaker {
     /// two Thai letters where newmm with the word list sees no word end, strong elsewhere
     /// (and everywhere without a word list).
     pub fn strengths(&self, text: &str, breaks: &[usize]) -> Vec<BreakStrength> {
-        // Word ends, each with the word it ends.
-        let ends: std::collections::HashMap<usize, &str> = match WORDS.as_ref() {
+        // Word ends, ascending, each with the word it ends.
+        let ends: Vec<(usize, &str)> = match WORDS.as_ref() {
             Some(_) if breaks.iter().any(|&b| thai_on_both_sides(text, b)) => {
                 let words = self.words(text);
                 let mut at = 0;
-                let mut ends = std::collections::HashMap::with_capacity(words.len());
+                let mut ends = Vec::with_capacity(words.len());
                 for w in &words {
                     let start = at;
                     at += w.len();
                     if let Some(word) = text.get(start..at) {
-                        ends.insert(at, word);
+                        ends.push((at, word));
                     }
                 }
                 ends
@@ -461,8 +461,8 @@ impl LineBreaker {
                 if !thai_on_both_sides(text, b) {
                     return BreakStrength::Strong;
                 }
-                match ends.get(&b) {
-                    Some(word) if !PREFIXES.contains(word) => BreakStrength::Strong,
+                match ends.binary_search_by_key(&b, |&(at, _)| at) {
+                    Ok(i) if !PREFIXES.contains(&ends[i].1) => BreakStrength::Strong,
                     _ => BreakStrength::Weak,
                 }
             })
