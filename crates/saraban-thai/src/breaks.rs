@@ -254,13 +254,16 @@ impl Newmm {
     /// `text` cut into words, with `found` (the listed words occurring in it) known.
     fn cut(&mut self, text: &str, found: Vec<String>) -> Vec<String> {
         use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
-        let new: Vec<String> = found
-            .into_iter()
-            .filter(|w| !self.known.contains(w))
+        let mut new: Vec<String> = found
+            .iter()
+            .filter(|w| !self.known.contains(*w))
+            .cloned()
             .collect();
         if self.known.len() + new.len() > NEWMM_WORDS {
+            // Anew, with every word of this text (those known before among them).
             self.tokenizer = None;
             self.known.clear();
+            new = found;
         }
         match &mut self.tokenizer {
             Some(t) if !new.is_empty() => {
@@ -525,6 +528,29 @@ mod tests {
             let many: Vec<String> = (0..NEWMM_WORDS).map(|i| format!("x{i}")).collect();
             newmm.cut("x0", many);
         }
+    }
+
+    /// When the dictionary starts anew in the middle of a text, the words of that text it
+    /// knew already go into the new one too.
+    #[test]
+    fn newmm_starting_anew_keeps_the_words_of_the_text_at_hand() {
+        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
+        let Some(list) = WORDS.as_ref() else { return };
+        let first = "ขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นทราบ";
+        let second = "ขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นทราบและดำเนินการต่อไป";
+        let breaker = LineBreaker::new();
+        breaker.words(first);
+        {
+            let mut newmm = breaker.newmm.lock().unwrap();
+            let room = NEWMM_WORDS - newmm.known.len();
+            newmm.cut("x0", (0..room).map(|i| format!("x{i}")).collect());
+            assert_eq!(newmm.known.len(), NEWMM_WORDS);
+        }
+        let alone =
+            nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(listed_words_in(list, second))
+                .segment(second, false, false)
+                .unwrap();
+        assert_eq!(breaker.words(second), alone);
     }
 
     /// `listed_words_in` starts no walk at a vowel sign or tone mark: no listed word may
