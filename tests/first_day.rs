@@ -476,7 +476,8 @@ fn an_imported_register_leaves_no_search_merge_to_the_next_issue() {
     let db = dir.path().join("r.sqlite");
     let base = common::letter("jclair-specialists");
     let mut reg = Register::create(&db).unwrap();
-    reg.import((1..=1500).map(|i| imported(&base, i, None))).unwrap();
+    reg.import((1..=1500).map(|i| imported(&base, i, None)))
+        .unwrap();
     drop(reg);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let before = conn.total_changes();

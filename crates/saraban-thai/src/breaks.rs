@@ -563,7 +563,11 @@ mod tests {
         let mut n = 0;
         while let Some(w) = stream.next() {
             let first = std::str::from_utf8(w).unwrap().chars().next().unwrap();
-            assert!(!is_thai_combining(first), "{}", std::str::from_utf8(w).unwrap());
+            assert!(
+                !is_thai_combining(first),
+                "{}",
+                std::str::from_utf8(w).unwrap()
+            );
             n += 1;
         }
         assert!(n > 60_000, "{n} words");
