@@ -29,7 +29,6 @@ const REG =
     .map((p) => path.join(root, p))
     .find((p, i, all) => fs.existsSync(p) || i === all.length - 1);
 
-
 if (!fs.existsSync(REG)) {
   console.error(`making a register of ${LETTERS} letters at ${REG} (once; about five minutes for a million)…`);
   execFileSync("cargo", ["run", "--quiet", "--release", "--example", "busy_year", "--", REG, String(LETTERS)], {

@@ -21,7 +21,6 @@ const CLI =
   process.env.SARABAN_CLI ?? path.join(root, "target/release/saraban");
 const ROUNDS = Number(process.env.STORED_PDF_ROUNDS ?? 4);
 
-
 const work = fs.mkdtempSync(
   path.join(os.tmpdir(), "saraban-stored-pdf-bench-"),
 );
