@@ -136,7 +136,7 @@ static WORDS: std::sync::LazyLock<Option<fst::Set<&'static [u8]>>> =
 /// prefixes of the text from there), so newmm over these words alone cuts `text` exactly
 /// as over the whole list — for a few kilobytes instead of the 55 MB of hash maps its trie
 /// takes for 62 000 words, built again at every start (`tests/breakset.rs` compares them).
-fn listed_words_in(words: &fst::Set<&[u8]>, text: &str) -> Vec<String> {
+fn listed_words_in<'t>(words: &fst::Set<&[u8]>, text: &'t str) -> Vec<&'t str> {
     let fst = words.as_fst();
     let root = fst.root();
     let after = |prefix: &[u8]| {
@@ -172,7 +172,7 @@ fn listed_words_in(words: &fst::Set<&[u8]>, text: &str) -> Vec<String> {
             }
         }
     }
-    found.into_iter().map(String::from).collect()
+    found.into_iter().collect()
 }
 
 /// Words that make a noun of the word after them (การ|ดำเนิน, ความ|ร่วมมือ, ผู้|แทน,
@@ -251,14 +251,15 @@ impl std::fmt::Debug for Newmm {
 }
 
 impl Newmm {
-    /// `text` cut into words, with `found` (the listed words occurring in it) known.
-    fn cut(&mut self, text: &str, found: Vec<String>) -> Vec<String> {
+    /// `text` cut into words, with `found` (the listed words occurring in it) known. Only
+    /// the words not known yet are copied.
+    fn cut(&mut self, text: &str, found: Vec<&str>) -> Vec<String> {
         use nlpo3::tokenizer::newmm::NewmmTokenizer;
         use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
-        let mut new: Vec<String> = found
+        let mut new: Vec<&str> = found
             .iter()
+            .copied()
             .filter(|w| !self.known.contains(*w))
-            .cloned()
             .collect();
         if self.known.len() + new.len() > NEWMM_WORDS {
             // Anew, with every word of this text (those known before among them).
@@ -270,9 +271,9 @@ impl Newmm {
             .tokenizer
             .get_or_insert_with(|| NewmmTokenizer::from_word_list(Vec::new()));
         if !new.is_empty() {
-            tokenizer.add_word(&new.iter().map(String::as_str).collect::<Vec<_>>());
+            tokenizer.add_word(&new);
         }
-        self.known.extend(new);
+        self.known.extend(new.into_iter().map(String::from));
         tokenizer.segment(text, false, false).unwrap_or_default()
     }
 }
@@ -510,7 +511,10 @@ mod tests {
         for round in 0..2 {
             for text in texts {
                 let alone = nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(
-                    listed_words_in(list, text),
+                    listed_words_in(list, text)
+                        .into_iter()
+                        .map(String::from)
+                        .collect(),
                 )
                 .segment(text, false, false)
                 .unwrap();
@@ -519,7 +523,7 @@ mod tests {
             // Start again: the next round fills the dictionary anew.
             let mut newmm = breaker.newmm.lock().unwrap();
             let many: Vec<String> = (0..NEWMM_WORDS).map(|i| format!("x{i}")).collect();
-            newmm.cut("x0", many);
+            newmm.cut("x0", many.iter().map(String::as_str).collect());
         }
     }
 
@@ -536,13 +540,18 @@ mod tests {
         {
             let mut newmm = breaker.newmm.lock().unwrap();
             let room = NEWMM_WORDS - newmm.known.len();
-            newmm.cut("x0", (0..room).map(|i| format!("x{i}")).collect());
+            let many: Vec<String> = (0..room).map(|i| format!("x{i}")).collect();
+            newmm.cut("x0", many.iter().map(String::as_str).collect());
             assert_eq!(newmm.known.len(), NEWMM_WORDS);
         }
-        let alone =
-            nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(listed_words_in(list, second))
-                .segment(second, false, false)
-                .unwrap();
+        let alone = nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(
+            listed_words_in(list, second)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        )
+        .segment(second, false, false)
+        .unwrap();
         assert_eq!(breaker.words(second), alone);
     }
 
