@@ -499,7 +499,6 @@ mod tests {
     /// newmm with the words of that text alone, also once its dictionary started again.
     #[test]
     fn newmm_with_the_words_met_so_far_cuts_as_with_the_whole_list() {
-        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
         let Some(list) = WORDS.as_ref() else { return };
         let texts = [
             "ขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นทราบ",
@@ -510,14 +509,7 @@ mod tests {
         let breaker = LineBreaker::new();
         for round in 0..2 {
             for text in texts {
-                let alone = nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(
-                    listed_words_in(list, text)
-                        .into_iter()
-                        .map(String::from)
-                        .collect(),
-                )
-                .segment(text, false, false)
-                .unwrap();
+                let alone = newmm_over_its_own_words(list, text);
                 assert_eq!(breaker.words(text), alone, "round {round}: {text}");
             }
             // Start again: the next round fills the dictionary anew.
@@ -527,11 +519,21 @@ mod tests {
         }
     }
 
+    /// `text` cut by a newmm of its own, over the listed words found in it alone.
+    fn newmm_over_its_own_words(list: &fst::Set<&[u8]>, text: &str) -> Vec<String> {
+        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
+        let words = listed_words_in(list, text);
+        nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(
+            words.into_iter().map(String::from).collect(),
+        )
+        .segment(text, false, false)
+        .unwrap()
+    }
+
     /// When the dictionary starts anew in the middle of a text, the words of that text it
     /// knew already go into the new one too.
     #[test]
     fn newmm_starting_anew_keeps_the_words_of_the_text_at_hand() {
-        use nlpo3::tokenizer::tokenizer_trait::Tokenizer;
         let Some(list) = WORDS.as_ref() else { return };
         let first = "ขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นทราบ";
         let second = "ขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นทราบและดำเนินการต่อไป";
@@ -544,14 +546,7 @@ mod tests {
             newmm.cut("x0", many.iter().map(String::as_str).collect());
             assert_eq!(newmm.known.len(), NEWMM_WORDS);
         }
-        let alone = nlpo3::tokenizer::newmm::NewmmTokenizer::from_word_list(
-            listed_words_in(list, second)
-                .into_iter()
-                .map(String::from)
-                .collect(),
-        )
-        .segment(second, false, false)
-        .unwrap();
+        let alone = newmm_over_its_own_words(list, second);
         assert_eq!(breaker.words(second), alone);
     }
 
