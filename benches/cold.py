@@ -61,19 +61,26 @@ def main():
     long = os.path.join(work, "six-pages.json")
     json.dump(letter, open(long, "w", encoding="utf-8"), ensure_ascii=False)
     out = os.path.join(work, "out.pdf")
+    registers = {}
+    for name, binary in builds:
+        registers[name] = ["--db", os.path.join(work, f"{name}.sqlite")]
+        subprocess.run([binary, *registers[name], "init"], stdout=subprocess.DEVNULL, check=True)
     cases = [
         ("saraban --help", ["--help"]),
         ("saraban check J.CLAIR", ["check", jclair]),
         ("saraban render J.CLAIR (1 page)", ["render", jclair, "-o", out]),
         ("saraban render J.CLAIR ×12 (6 pages)", ["render", long, "-o", out]),
+        # A new number each run, into a register of its own for each build.
+        ("saraban issue J.CLAIR", lambda name: [*registers[name], "issue", jclair, "-o", out]),
     ]
     results = {}
     for label, args in cases:
+        argv = args if callable(args) else (lambda _name, args=args: args)
         for name, binary in builds:
-            run_once([binary, *args], work)  # warm-up: the binary and the files in the page cache
+            run_once([binary, *argv(name)], work)  # warm-up: the binary and files in the page cache
         for _ in range(RUNS):
             for name, binary in builds:
-                results.setdefault((label, name), []).append(run_once([binary, *args], work))
+                results.setdefault((label, name), []).append(run_once([binary, *argv(name)], work))
     head = " | ".join(f"{n}: wall ms | {n}: peak MiB" for n, _ in builds)
     print(f"\nfresh process, {RUNS} runs each after a warm-up, median (min–max)\n")
     print(f"| command | {head} |")
@@ -84,6 +91,19 @@ def main():
             rs = results[(label, name)]
             cells += [spread([w for w, _ in rs]), spread([m for _, m in rs], 1)]
         print(f"| {label} | {' | '.join(cells)} |")
+    for name, binary in builds:
+        print(f"\n{name}: {symbol_order_found(binary)}")
+
+
+def symbol_order_found(binary):
+    """How many functions of build/symbol-order.txt the program has (build/symbol_order.rs):
+    after a change of toolchain or dependencies the names drift, and the list wants writing
+    again (scripts/symbol-order.py)."""
+    listed = open(os.path.join(ROOT, "build/symbol-order.txt")).read().split()
+    nm = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True)
+    own = set(line.split()[-1] for line in nm.stdout.splitlines())
+    found = sum(1 for name in listed if name in own)
+    return f"{found} of the {len(listed)} functions of build/symbol-order.txt found in {binary}"
 
 
 if __name__ == "__main__":

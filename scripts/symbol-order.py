@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Writes build/symbol-order.txt: the functions a fresh `saraban` runs for its everyday
+commands, in the order they are first met, for the linker to lay out side by side.
+
+Why: a fresh process maps its program's code in 64 KB windows around each page it touches.
+Laid out as the compiler leaves it, the 2 MB of code a `saraban render` runs is spread over
+the 19 MB of the program's code, and the process holds 7.8 MB of it; laid out together it
+holds a quarter of that (README, "The CLI's memory"). build.rs passes this list to the
+linker (LLD's `--symbol-ordering-file`) for release builds on Linux.
+
+The names are the linker's (mangled, with the hash of their crate's build), so they match
+the release build of one toolchain and one Cargo.lock. Names the linker does not find are
+skipped, so a stale list costs memory, never correctness: `make bench` (benches/cold.py)
+says how many of them the release program has. Run this again after a change of toolchain
+or dependencies:
+
+    python3 scripts/symbol-order.py        # builds target/release/saraban, needs valgrind
+
+It runs each command once under valgrind's callgrind (which records every function called)
+and keeps the program's own functions, the render's first.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "build", "symbol-order.txt")
+FIXTURES = os.path.join(ROOT, "tests", "fixtures")
+
+
+def commands(work):
+    """The everyday commands, most frequent first: the render of a one-page letter (also
+    the start of every `issue` and of the app's preview), a long one, every fixture, the
+    check, then a register's issue, search and show."""
+    jclair = os.path.join(FIXTURES, "jclair-specialists.json")
+    letter = json.load(open(jclair, encoding="utf-8"))
+    letter["body"] = letter["body"] * 12
+    long = os.path.join(work, "six-pages.json")
+    json.dump(letter, open(long, "w", encoding="utf-8"), ensure_ascii=False)
+    out = os.path.join(work, "out.pdf")
+    db = ["--db", os.path.join(work, "register.sqlite")]
+    yield ["render", jclair, "-o", out]
+    yield ["render", long, "-o", out]
+    for name in sorted(os.listdir(FIXTURES)):
+        if name.endswith(".json"):
+            yield ["render", os.path.join(FIXTURES, name), "-o", out]
+    yield ["check", jclair]
+    yield [*db, "init"]
+    yield [*db, "issue", jclair, "-o", out]
+    yield [*db, "search", "ผู้เชี่ยวชาญ"]
+    yield [*db, "show", "1"]
+    yield ["--help"]
+
+
+def called(profile):
+    """The functions of a callgrind profile, in the order the profile first names them
+    (`fn=(id) name` defines a name; later lines give the id alone)."""
+    names = []
+    for line in open(profile, encoding="utf-8", errors="replace"):
+        m = re.match(r"^c?fn=\(\d+\) (.+)$", line.rstrip("\n"))
+        if m:
+            names.append(m.group(1))
+    return names
+
+
+def main():
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is needed: sudo apt-get install valgrind")
+    subprocess.run(["cargo", "build", "--release", "--bin", "saraban"], cwd=ROOT, check=True)
+    program = os.path.join(ROOT, "target", "release", "saraban")
+    own = set(
+        line.split()[-1]
+        for line in subprocess.run(
+            ["nm", "--defined-only", program], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        if len(line.split()) == 3 and line.split()[1] in "tTwW"
+    )
+    order, seen = [], set()
+    with tempfile.TemporaryDirectory(prefix="saraban-order-") as work:
+        for i, args in enumerate(commands(work)):
+            profile = os.path.join(work, f"callgrind.{i}")
+            subprocess.run(
+                ["valgrind", "--tool=callgrind", "--demangle=no",
+                 f"--callgrind-out-file={profile}", program, *args],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                env={**os.environ, "SARABAN_LOCAL_DIR": work},
+            )
+            for name in called(profile):
+                if name in own and name not in seen:
+                    seen.add(name)
+                    order.append(name)
+    with open(OUT, "w", encoding="utf-8") as f:
+        f.write("".join(f"{name}\n" for name in order))
+    print(f"wrote {OUT}: {len(order)} functions")
+
+
+if __name__ == "__main__":
+    main()
