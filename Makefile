@@ -76,8 +76,9 @@ screenshots: build
 	rm -rf docs/screenshots
 	$(ENV) SCREENSHOTS=docs/screenshots $(if $(EMBLEM),SARABAN_EMBLEM=$(abspath $(EMBLEM)),) timeout 600 $(XVFB) node --test --test-force-exit --test-concurrency=1 e2e/tests/
 
-bench: setup
-	$(CARGO) build --release --bin saraban
+# The CLI's fresh process measured as users build it (`make release`: with the app, so its
+# crates' features and its linker's function list, build/symbol-order.txt, are theirs).
+bench: release
 	python3 benches/cold.py
 	$(CARGO) bench --bench render
 	SARABAN_BENCH_LETTERS=$${SARABAN_BENCH_LETTERS:-1000000} SARABAN_BOOK_LETTERS=$${SARABAN_BOOK_LETTERS:-50000} $(CARGO) bench --bench register

@@ -14,7 +14,7 @@ skipped, so a stale list costs memory, never correctness: `make bench` (benches/
 says how many of them the release program has. Run this again after a change of toolchain
 or dependencies:
 
-    python3 scripts/symbol-order.py        # builds target/release/saraban, needs valgrind
+    python3 scripts/symbol-order.py        # runs `make release`, needs valgrind
 
 It runs each command once under valgrind's callgrind (which records every function called)
 and keeps the program's own functions, the render's first.
@@ -70,7 +70,10 @@ def called(profile):
 def main():
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is needed: sudo apt-get install valgrind")
-    subprocess.run(["cargo", "build", "--release", "--bin", "saraban"], cwd=ROOT, check=True)
+    # Built as users build it (scripts/start.sh, `make release`: with the app, in one cargo
+    # run): a crate built with other features (the CLI alone, or for `cargo bench`) has
+    # other names.
+    subprocess.run(["make", "release"], cwd=ROOT, check=True)
     program = os.path.join(ROOT, "target", "release", "saraban")
     own = set(
         line.split()[-1]
