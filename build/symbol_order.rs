@@ -12,7 +12,8 @@
 //! LLD (Rust's own, the default for x86_64 Linux since Rust 1.90), in release builds,
 //! for the `saraban` program alone; elsewhere the program links as before. Names the
 //! linker does not find (after a change of toolchain or dependencies) are skipped in
-//! silence: `make bench` says how many it found.
+//! silence: `make bench` says how many it found. `tests/symbol_order.rs` checks the
+//! list's form and the version test.
 
 use std::path::Path;
 use std::process::Command;
@@ -39,13 +40,23 @@ pub fn order_everyday_functions() {
     }
 }
 
-/// The minor version of the compiler (`rustc 1.95.0 (…)` → 95).
+/// The minor version of the compiler `rustc` names (empty: the one on the PATH).
 fn rustc_minor(rustc: &str) -> Option<u32> {
     let rustc = if rustc.is_empty() { "rustc" } else { rustc };
     let out = Command::new(rustc).arg("--version").output().ok()?;
-    let text = String::from_utf8(out.stdout).ok()?;
-    let version = text.split_whitespace().nth(1)?;
+    minor_version(&String::from_utf8(out.stdout).ok()?)
+}
+
+/// The minor version in `rustc --version`'s answer (`rustc 1.95.0 (…)` → 95).
+pub fn minor_version(answer: &str) -> Option<u32> {
+    let version = answer.split_whitespace().nth(1)?;
     let mut parts = version.split('.');
     (parts.next()? == "1").then_some(())?;
     parts.next()?.parse().ok()
+}
+
+/// Whether a line of the list is a name the linker can match: a symbol as it is in the
+/// program (mangled: no spaces, no `::` of a demangled path), not empty.
+pub fn is_linker_name(line: &str) -> bool {
+    !line.is_empty() && !line.contains(char::is_whitespace) && !line.contains("::")
 }

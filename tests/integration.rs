@@ -41,4 +41,5 @@ mod receive;
 mod register;
 mod shaping;
 mod signatures;
+mod symbol_order;
 mod text;

@@ -1,0 +1,53 @@
+//! The linker's list of the CLI's everyday functions (`build/symbol_order.rs`): its form,
+//! and when the build script hands it to the linker. Its effect, a fresh render's memory,
+//! is measured by `make bench` (`benches/cold.py`) on the release build.
+
+#[path = "../build/symbol_order.rs"]
+#[allow(dead_code)]
+mod symbol_order;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Every line a mangled name as the program has it, each once: a list of demangled names
+/// (`saraban::service::Office::render`) would be skipped by the linker without a word.
+#[test]
+fn the_list_names_each_function_once_as_the_linker_knows_it() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("build/symbol-order.txt");
+    let list = std::fs::read_to_string(&path).expect("build/symbol-order.txt");
+    let lines: Vec<&str> = list.lines().collect();
+    assert!(
+        lines.len() > 1000,
+        "{} names: write it again with scripts/symbol-order.py",
+        lines.len()
+    );
+    let mut seen = HashSet::new();
+    for line in &lines {
+        assert!(
+            symbol_order::is_linker_name(line),
+            "not a linker's name: {line:?}"
+        );
+        assert!(seen.insert(*line), "named twice: {line}");
+    }
+    // The typesetting of a render is in it, the first command the script runs.
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("7saraban7service5Press7lay_out")));
+}
+
+/// The list goes to the linker only where it is LLD, Rust's default on x86_64 Linux from
+/// 1.90 (GNU ld would refuse the option).
+#[test]
+fn the_compiler_version_is_read_from_its_answer() {
+    assert_eq!(
+        symbol_order::minor_version("rustc 1.95.0 (59807616e 2026-04-14)"),
+        Some(95)
+    );
+    assert_eq!(
+        symbol_order::minor_version("rustc 1.89.0-beta.3 (abc 2025-07-01)"),
+        Some(89)
+    );
+    assert_eq!(symbol_order::minor_version("rustc 2.0.0"), None);
+    assert_eq!(symbol_order::minor_version("error: no such command"), None);
+    assert_eq!(symbol_order::minor_version(""), None);
+}
