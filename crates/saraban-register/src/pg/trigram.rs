@@ -43,21 +43,80 @@ const BASE: u32 = 0x13A0;
 /// so a substring of the spelled text is always the spelling of a substring of the text
 /// (a search for `!` never finds a real Cherokee letter, nor one for that letter a `!`).
 pub(crate) fn indexable(text: &str) -> String {
-    text.chars().map(swap).collect()
+    spelled(text)
 }
 
 /// The stored text spelled back as typed (for snippets): the same swap.
 pub(crate) fn readable(text: &str) -> String {
-    text.chars().map(swap).collect()
+    spelled(text)
 }
 
-/// A punctuation mark ↔ its Cherokee letter; every other character stays.
-fn swap(c: char) -> char {
-    if let Some(i) = PUNCTUATION.chars().position(|p| p == c) {
-        return char::from_u32(BASE + i as u32).unwrap_or(c);
+/// `text` with each punctuation mark and Cherokee letter swapped ([`Swaps`]): the runs
+/// between them copied whole.
+fn spelled(text: &str) -> String {
+    let swaps = Swaps::get();
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    for (at, c) in text.char_indices() {
+        if let Some(to) = swaps.of(c) {
+            out.push_str(&text[run..at]);
+            out.push(to);
+            run = at + c.len_utf8();
+        }
     }
-    let i = (c as u32).wrapping_sub(BASE) as usize;
-    PUNCTUATION.chars().nth(i).unwrap_or(c)
+    out.push_str(&text[run..]);
+    out
+}
+
+/// Every swap, a punctuation mark → its Cherokee letter and back. A search spells back
+/// each of its 50 hits whole for its snippet (some 150 000 characters), where finding each
+/// character in the string of marks took a third of a search's time on a million letters
+/// (README): a bit for each character of the Basic Multilingual Plane says whether it is
+/// swapped at all (every mark and letter is in that plane), and the few that are are found
+/// in the pairs.
+struct Swaps {
+    /// Ordered by the character swapped.
+    pairs: Vec<(char, char)>,
+    /// Bit `c` set when `c` is swapped.
+    swapped: Vec<u64>,
+}
+
+impl Swaps {
+    fn get() -> &'static Swaps {
+        static SWAPS: std::sync::LazyLock<Swaps> = std::sync::LazyLock::new(|| {
+            let mut pairs: Vec<(char, char)> = PUNCTUATION
+                .chars()
+                .enumerate()
+                .filter_map(|(i, mark)| {
+                    let letter = char::from_u32(BASE + i as u32)?;
+                    Some([(mark, letter), (letter, mark)])
+                })
+                .flatten()
+                .collect();
+            pairs.sort_unstable();
+            let mut swapped = vec![0u64; 0x1_0000 / 64];
+            for &(from, _) in &pairs {
+                let c = from as usize;
+                swapped[c / 64] |= 1 << (c % 64);
+            }
+            Swaps { pairs, swapped }
+        });
+        &SWAPS
+    }
+
+    /// What `c` is spelled as, when it is swapped.
+    fn of(&self, c: char) -> Option<char> {
+        let n = c as usize;
+        let word = self.swapped.get(n / 64)?;
+        if word & (1 << (n % 64)) == 0 {
+            return None;
+        }
+        let i = self
+            .pairs
+            .binary_search_by_key(&c, |&(from, _)| from)
+            .ok()?;
+        Some(self.pairs[i].1)
+    }
 }
 
 /// The first of the symbols a pair of characters is spelled as (CJK UNIFIED IDEOGRAPH-4E00)
@@ -123,6 +182,31 @@ mod tests {
             PUNCTUATION.chars().count() < 85,
             "within the Cherokee letters"
         );
+    }
+
+    /// The swap as it was first written: a punctuation mark ↔ its Cherokee letter, found
+    /// in the string of marks.
+    fn swap_by_the_string(c: char) -> char {
+        if let Some(i) = PUNCTUATION.chars().position(|p| p == c) {
+            return char::from_u32(BASE + i as u32).unwrap_or(c);
+        }
+        let i = (c as u32).wrapping_sub(BASE) as usize;
+        PUNCTUATION.chars().nth(i).unwrap_or(c)
+    }
+
+    /// What the server holds was spelled by the first swap: every character of the first
+    /// three planes is spelled as it spelled it.
+    #[test]
+    fn the_table_spells_every_character_as_the_string_of_marks_did() {
+        let all: String = (0..0x3_0000).filter_map(char::from_u32).collect();
+        let by_the_string: String = all.chars().map(swap_by_the_string).collect();
+        assert_eq!(indexable(&all), by_the_string);
+        assert_eq!(readable(&by_the_string), all);
+        assert_eq!(Swaps::get().pairs.len(), 2 * PUNCTUATION.chars().count());
+        assert!(Swaps::get()
+            .pairs
+            .iter()
+            .all(|&(from, _)| (from as u32) < 0x1_0000));
     }
 
     #[test]
