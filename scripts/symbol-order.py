@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes build/symbol-order.txt: the functions a fresh `saraban` runs for its everyday
-commands, in the order they are first met, for the linker to lay out side by side.
+commands, in the order they are first met, for the linker to lay out side by side; and
+build/symbol-order-app.txt: the app's, as `make app-bench` drives it (build/symbol_order.rs
+gives the app that list, then the CLI's).
 
 Why: a fresh process maps its program's code in 64 KB windows around each page it touches.
 Laid out as the compiler leaves it, the 2 MB of code a `saraban render` runs is spread over
@@ -14,10 +16,13 @@ skipped, so a stale list costs memory, never correctness: `make bench` (benches/
 says how many of them the release program has. Run this again after a change of toolchain
 or dependencies:
 
-    python3 scripts/symbol-order.py        # runs `make release`, needs valgrind
+    python3 scripts/symbol-order.py        # runs `make release`; needs valgrind, and the
+                                           # end-to-end tests' set-up for the app (Xvfb)
 
 It runs each command once under valgrind's callgrind (which records every function called)
-and keeps the program's own functions, the render's first.
+and keeps the program's own functions: the render's first, then each further command's new
+ones, each command's in name order (so that a list written again changes only where the
+code did).
 """
 import json
 import os
@@ -75,13 +80,7 @@ def main():
     # other names.
     subprocess.run(["make", "release"], cwd=ROOT, check=True)
     program = os.path.join(ROOT, "target", "release", "saraban")
-    own = set(
-        line.split()[-1]
-        for line in subprocess.run(
-            ["nm", "--defined-only", program], capture_output=True, text=True, check=True
-        ).stdout.splitlines()
-        if len(line.split()) == 3 and line.split()[1] in "tTwW"
-    )
+    own = own_functions(program)
     order, seen = [], set()
     with tempfile.TemporaryDirectory(prefix="saraban-order-") as work:
         for i, args in enumerate(commands(work)):
@@ -92,13 +91,66 @@ def main():
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
                 env={**os.environ, "SARABAN_LOCAL_DIR": work},
             )
-            for name in called(profile):
-                if name in own and name not in seen:
-                    seen.add(name)
-                    order.append(name)
+            # A command's new functions in name order: callgrind names them in no set
+            # order, and a list written again should differ only where the code did.
+            new = sorted(set(n for n in called(profile) if n in own) - seen)
+            seen.update(new)
+            order.extend(new)
     with open(OUT, "w", encoding="utf-8") as f:
         f.write("".join(f"{name}\n" for name in order))
     print(f"wrote {OUT}: {len(order)} functions")
+    app_list()
+
+
+def app_list():
+    """build/symbol-order-app.txt: the app's own functions as `make app-bench`'s session
+    runs them (a start, three letters opened and typed into, each page of their preview
+    drawn), the app under callgrind. The app lives on until the bench closes it, so its
+    profile is asked for every 15 seconds (`callgrind_control -d`); each dump holds the
+    functions met since the one before."""
+    program = os.path.join(ROOT, "target", "release", "saraban-app")
+    own = own_functions(program)
+    seen = set()
+    with tempfile.TemporaryDirectory(prefix="saraban-order-app-") as work:
+        wrapper = os.path.join(work, "saraban-app")
+        with open(wrapper, "w") as f:
+            f.write(
+                "#!/bin/sh\nexec valgrind --tool=callgrind --demangle=no"
+                f" --callgrind-out-file={work}/callgrind.%p {program} \"$@\"\n"
+            )
+        os.chmod(wrapper, 0o755)
+        dumping = subprocess.Popen(
+            ["sh", "-c", "while true; do callgrind_control -d >/dev/null 2>&1; sleep 15; done"]
+        )
+        try:
+            subprocess.run(
+                ["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", "node",
+                 os.path.join(ROOT, "e2e", "bench", "app-bench.js")],
+                cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                env={**os.environ, "SARABAN_APP": wrapper, "SARABAN_BENCH_PROFILED": "1",
+                     "BENCH_KEYS_ONLY": "1"},
+            )
+        finally:
+            dumping.kill()
+        # In name order: the dumps fall where the clock says, not where the session is.
+        for name in os.listdir(work):
+            if name.startswith("callgrind."):
+                seen.update(n for n in called(os.path.join(work, name)) if n in own)
+        order = sorted(seen)
+    out = os.path.join(ROOT, "build", "symbol-order-app.txt")
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("".join(f"{name}\n" for name in order))
+    print(f"wrote {out}: {len(order)} functions")
+
+
+def own_functions(program):
+    """The functions defined in `program`, by the linker's names."""
+    nm = subprocess.run(["nm", "--defined-only", program], capture_output=True, text=True, check=True)
+    return set(
+        line.split()[-1]
+        for line in nm.stdout.splitlines()
+        if len(line.split()) == 3 and line.split()[1] in "tTwW"
+    )
 
 
 if __name__ == "__main__":

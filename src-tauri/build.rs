@@ -9,6 +9,9 @@ mod ipc;
 
 #[path = "../build/relocations.rs"]
 mod relocations;
+#[path = "../build/symbol_order.rs"]
+#[allow(dead_code)]
+mod symbol_order;
 
 fn main() {
     println!("cargo:rerun-if-changed=src/commands.rs");
@@ -16,6 +19,9 @@ fn main() {
     println!("cargo:rerun-if-changed=../build/relocations.rs");
     // The app's relocations packed, as the command line's (`build/relocations.rs`).
     relocations::pack_relative_relocations();
+    // Its everyday functions laid out together (`build/symbol_order.rs`).
+    println!("cargo:rerun-if-changed=../build/symbol_order.rs");
+    symbol_order::order_everyday_functions(symbol_order::Program::App);
     let source = std::fs::read_to_string("src/commands.rs").expect("src/commands.rs");
     let commands = ipc::commands(&source).unwrap_or_else(|e| panic!("src/commands.rs: {e}"));
     let names: Vec<String> = commands.iter().map(|c| c.name.clone()).collect();

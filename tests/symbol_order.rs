@@ -9,30 +9,48 @@ mod symbol_order;
 use std::collections::HashSet;
 use std::path::Path;
 
+/// The lines of a list of the workspace.
+fn lines_of(list: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(list);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{list}: {e}"));
+    text.lines().map(str::to_string).collect()
+}
+
 /// Every line a mangled name as the program has it, each once: a list of demangled names
 /// (`saraban::service::Office::render`) would be skipped by the linker without a word.
 #[test]
-fn the_list_names_each_function_once_as_the_linker_knows_it() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("build/symbol-order.txt");
-    let list = std::fs::read_to_string(&path).expect("build/symbol-order.txt");
-    let lines: Vec<&str> = list.lines().collect();
-    assert!(
-        lines.len() > 1000,
-        "{} names: write it again with scripts/symbol-order.py",
-        lines.len()
-    );
-    let mut seen = HashSet::new();
-    for line in &lines {
+fn the_lists_name_each_function_once_as_the_linker_knows_it() {
+    for list in [symbol_order::CLI_LIST, symbol_order::APP_LIST] {
+        let lines = lines_of(list);
         assert!(
-            symbol_order::is_linker_name(line),
-            "not a linker's name: {line:?}"
+            lines.len() > 1000,
+            "{list}: {} names: write it again with scripts/symbol-order.py",
+            lines.len()
         );
-        assert!(seen.insert(*line), "named twice: {line}");
+        let mut seen = HashSet::new();
+        for line in &lines {
+            assert!(
+                symbol_order::is_linker_name(line),
+                "{list}: not a linker's name: {line:?}"
+            );
+            assert!(seen.insert(line.as_str()), "{list}: named twice: {line}");
+        }
     }
-    // The typesetting of a render is in it, the first command the script runs.
-    assert!(lines
+    // The typesetting of a render is in the CLI's, the first command the script runs; the
+    // preview's pictures in the app's.
+    let cli = lines_of(symbol_order::CLI_LIST);
+    assert!(cli
         .iter()
         .any(|l| l.contains("7saraban7service5Press7lay_out")));
+    let app = lines_of(symbol_order::APP_LIST);
+    assert!(app.iter().any(|l| l.contains("saraban_raster")));
+}
+
+/// The app's list is its own names, then the CLI's it does not have yet, each once.
+#[test]
+fn the_apps_list_is_its_own_then_the_clis() {
+    let joined = symbol_order::one_list(["b\na\n", "c\na\nb\nd"].into_iter());
+    assert_eq!(joined, "b\na\nc\nd\n");
 }
 
 /// The list goes to the linker only where it is LLD, Rust's default on x86_64 Linux from

@@ -84,6 +84,9 @@ const { browser, killGroup } = await startApp({ root, app: APP, env, port: PORT,
 const $ = (s) => browser.$(s);
 
 function memory() {
+  // Under a profiler (scripts/symbol-order.py runs the app under valgrind) the app's
+  // process is the profiler's: its memory is not the app's.
+  if (process.env.SARABAN_BENCH_PROFILED) return [];
   const appPid = execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim();
   return tree(appPid).map((pid) => {
     const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
