@@ -23,6 +23,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(os.environ.get("COLD_RUNS", "10"))
 
 
+JCLAIR = os.path.join(ROOT, "tests/fixtures/jclair-specialists.json")
+
+
+def six_page_letter(work):
+    """The J.CLAIR letter with its body twelve times (six pages), written into `work`."""
+    letter = json.load(open(JCLAIR, encoding="utf-8"))
+    letter["body"] = letter["body"] * 12
+    long = os.path.join(work, "six-pages.json")
+    json.dump(letter, open(long, "w", encoding="utf-8"), ensure_ascii=False)
+    return long
+
+
 def run_once(argv, scratch):
     """Wall milliseconds and peak resident MiB of a fresh process. The wall time is taken
     here around the command itself; the peak memory is GNU time's, from another run: there
@@ -55,11 +67,8 @@ def main():
     if os.environ.get("SARABAN_CLI_BEFORE"):
         builds.insert(0, ("before", os.environ["SARABAN_CLI_BEFORE"]))
     work = tempfile.mkdtemp(prefix="saraban-cold-")
-    jclair = os.path.join(ROOT, "tests/fixtures/jclair-specialists.json")
-    letter = json.load(open(jclair, encoding="utf-8"))
-    letter["body"] = letter["body"] * 12
-    long = os.path.join(work, "six-pages.json")
-    json.dump(letter, open(long, "w", encoding="utf-8"), ensure_ascii=False)
+    jclair = JCLAIR
+    long = six_page_letter(work)
     out = os.path.join(work, "out.pdf")
     registers = {}
     for name, binary in builds:

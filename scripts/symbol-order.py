@@ -24,7 +24,6 @@ and keeps the program's own functions: the render's first, then each further com
 ones, each command's in name order (so that a list written again changes only where the
 code did).
 """
-import json
 import os
 import re
 import shutil
@@ -33,6 +32,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "benches"))
+import cold  # noqa: E402  (the CLI's cold bench: the same letters)
 OUT = os.path.join(ROOT, "build", "symbol-order.txt")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 
@@ -41,11 +42,8 @@ def commands(work):
     """The everyday commands, most frequent first: the render of a one-page letter (also
     the start of every `issue` and of the app's preview), a long one, every fixture, the
     check, then a register's issue, search and show."""
-    jclair = os.path.join(FIXTURES, "jclair-specialists.json")
-    letter = json.load(open(jclair, encoding="utf-8"))
-    letter["body"] = letter["body"] * 12
-    long = os.path.join(work, "six-pages.json")
-    json.dump(letter, open(long, "w", encoding="utf-8"), ensure_ascii=False)
+    jclair = cold.JCLAIR
+    long = cold.six_page_letter(work)
     out = os.path.join(work, "out.pdf")
     db = ["--db", os.path.join(work, "register.sqlite")]
     yield ["render", jclair, "-o", out]
