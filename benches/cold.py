@@ -109,10 +109,19 @@ def symbol_order_found(binary):
     after a change of toolchain or dependencies the names drift, and the list wants writing
     again (scripts/symbol-order.py)."""
     listed = open(os.path.join(ROOT, "build/symbol-order.txt")).read().split()
-    nm = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True)
-    own = set(line.split()[-1] for line in nm.stdout.splitlines())
+    own = own_functions(binary)
     found = sum(1 for name in listed if name in own)
     return f"{found} of the {len(listed)} functions of build/symbol-order.txt found in {binary}"
+
+
+def own_functions(program):
+    """The functions defined in `program`, by the linker's names (`nm`)."""
+    nm = subprocess.run(["nm", "--defined-only", program], capture_output=True, text=True, check=True)
+    return set(
+        line.split()[-1]
+        for line in nm.stdout.splitlines()
+        if len(line.split()) == 3 and line.split()[1] in "tTwW"
+    )
 
 
 if __name__ == "__main__":

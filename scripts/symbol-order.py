@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes build/symbol-order.txt: the functions a fresh `saraban` runs for its everyday
-commands, in the order they are first met, for the linker to lay out side by side; and
+commands, command by command, for the linker to lay out side by side; and
 build/symbol-order-app.txt: the app's, as `make app-bench` drives it (build/symbol_order.rs
 gives the app that list, then the CLI's).
 
@@ -78,7 +78,7 @@ def main():
     # other names.
     subprocess.run(["make", "release"], cwd=ROOT, check=True)
     program = os.path.join(ROOT, "target", "release", "saraban")
-    own = own_functions(program)
+    own = cold.own_functions(program)
     order, seen = [], set()
     with tempfile.TemporaryDirectory(prefix="saraban-order-") as work:
         for i, args in enumerate(commands(work)):
@@ -107,7 +107,7 @@ def app_list():
     profile is asked for every 15 seconds (`callgrind_control -d`); each dump holds the
     functions met since the one before."""
     program = os.path.join(ROOT, "target", "release", "saraban-app")
-    own = own_functions(program)
+    own = cold.own_functions(program)
     seen = set()
     with tempfile.TemporaryDirectory(prefix="saraban-order-app-") as work:
         wrapper = os.path.join(work, "saraban-app")
@@ -139,16 +139,6 @@ def app_list():
     with open(out, "w", encoding="utf-8") as f:
         f.write("".join(f"{name}\n" for name in order))
     print(f"wrote {out}: {len(order)} functions")
-
-
-def own_functions(program):
-    """The functions defined in `program`, by the linker's names."""
-    nm = subprocess.run(["nm", "--defined-only", program], capture_output=True, text=True, check=True)
-    return set(
-        line.split()[-1]
-        for line in nm.stdout.splitlines()
-        if len(line.split()) == 3 and line.split()[1] in "tTwW"
-    )
 
 
 if __name__ == "__main__":

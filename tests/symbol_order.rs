@@ -1,6 +1,7 @@
-//! The linker's list of the CLI's everyday functions (`build/symbol_order.rs`): its form,
-//! and when the build script hands it to the linker. Its effect, a fresh render's memory,
-//! is measured by `make bench` (`benches/cold.py`) on the release build.
+//! The linker's lists of the CLI's and the app's everyday functions
+//! (`build/symbol_order.rs`): their form, how the app's is joined, and when the build
+//! scripts hand them to the linker. Their effect, the programs' memory, is measured by
+//! `make bench` (`benches/cold.py`) and `make app-bench` on the release build.
 
 #[path = "../build/symbol_order.rs"]
 #[allow(dead_code)]
