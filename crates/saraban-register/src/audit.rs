@@ -2,8 +2,8 @@
 //! hash covering the entry before it, so that a changed or removed entry breaks the chain.
 //!
 //! A chain inside the file can be recomputed whole by someone who can write the file, so
-//! its head is also kept outside it: every commit appends `id hash` to an anchor file
-//! beside the database (append-only, synced), and the register book prints the head on
+//! its head is also kept outside it: every change appends `id hash` to an anchor file
+//! beside the database (append-only, synced before the commit: [`commit_anchored`]), and the register book prints the head on
 //! every page. [`Register::verify_audit`] checks the chain, the anchor, and every issued
 //! letter, PDF and series counter against the chain: a row edited with the triggers
 //! dropped, an inserted or deleted letter, a raised counter, a truncated tail or a
@@ -787,11 +787,48 @@ impl AnchorFile {
 
     /// Appends `id hash` and syncs it.
     pub(crate) fn append(mut self, id: i64, hash: &str) -> saraban_model::Result<()> {
+        self.line(id, hash, true)
+    }
+
+    /// Writes one `id hash` line, synced to the disk when `sync`.
+    fn line(&mut self, id: i64, hash: &str, sync: bool) -> saraban_model::Result<()> {
         self.file
             .write_all(format!("{id} {hash}\n").as_bytes())
-            .and_then(|()| self.file.sync_data())
+            .and_then(|()| if sync { self.file.sync_data() } else { Ok(()) })
             .map_err(|e| anchor_error(&self.path, &e))
     }
+}
+
+/// Commits `tx` under its anchor (`None`: a register without one), in three steps:
+///
+/// 1. the head the transaction leaves, `id hash`, is appended and synced *before* the
+///    commit, while the write lock is held: an anchor that cannot be written rolls the
+///    change back, and no crash can leave a committed entry unanchored;
+/// 2. the commit;
+/// 3. the same line again, unsynced: the commit happened.
+///
+/// A crash between 1 and 2 leaves a line once, naming an entry that never came: the next
+/// change takes its id, or it is the last line, one past the chain. [`check_anchor`] lets
+/// exactly those lines be; a line written twice was committed, and its entry missing is a
+/// cut tail. (Before this, the line was written after the commit, and a writer killed in
+/// between left an anchor behind its chain: a false report of entries added behind
+/// Saraban's back.)
+pub(super) fn commit_anchored(
+    tx: Transaction<'_>,
+    anchor: Option<AnchorFile>,
+) -> saraban_model::Result<()> {
+    let (Some(mut file), Some((id, hash))) = (anchor, last_entry(&tx)?) else {
+        return Ok(tx.commit()?);
+    };
+    file.line(id, &hash, true)?;
+    fail::fail_point!("anchor-before-commit");
+    tx.commit()?;
+    fail::fail_point!("anchor-after-commit");
+    if let Err(e) = file.line(id, &hash, false) {
+        // The synced line already anchors the entry.
+        tracing::warn!("the anchor's second line was not written: {e}");
+    }
+    Ok(())
 }
 
 /// Whether the start of a file is an anchor's first line: digits, a space, hex digits.
@@ -875,47 +912,68 @@ fn check_anchor(path: &Path, hashes: &[String], complete: bool, found: &mut Find
         );
         return;
     }
-    let mut last_id = 0usize;
+    let mut lines: Vec<(usize, &str)> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let mut parts = line.split_whitespace();
-        let (Some(id), Some(hash)) = (
+        match (
             parts.next().and_then(|i| i.parse::<usize>().ok()),
             parts.next(),
-        ) else {
-            found.add(
+        ) {
+            (Some(id), Some(hash)) => lines.push((id, hash)),
+            _ => found.add(
                 None,
                 format!("ไฟล์ยึดห่วงโซ่บรรทัด {} อ่านไม่ได้", n + 1),
                 format!("line {} of the anchor file is unreadable", n + 1),
-            );
-            continue;
-        };
-        match hashes.get(id.wrapping_sub(1)) {
-            Some(h) if h == hash => last_id = last_id.max(id),
-            Some(_) => {
-                found.add(
-                    None,
-                    format!("รายการ {id} ของบันทึกการตรวจสอบไม่ตรงกับไฟล์ยึดห่วงโซ่: บันทึกถูกเขียนใหม่"),
-                    format!(
-                        "audit entry {id} differs from the anchor file: the chain was rewritten"
-                    ),
-                );
-                return;
-            }
-            None => {
-                found.add(
-                    None,
-                    format!(
-                        "ไฟล์ยึดห่วงโซ่มีรายการ {id} แต่บันทึกการตรวจสอบมีเพียง {} รายการ: ท้ายบันทึกถูกตัดทิ้ง",
-                        hashes.len()
-                    ),
-                    format!(
-                        "the anchor file names entry {id} but the audit trail has only {}: its tail was cut off",
-                        hashes.len()
-                    ),
-                );
-                return;
-            }
+            ),
         }
+    }
+    // See [`commit_anchored`]: a line written twice was committed; a line written once
+    // may name a change that a crash kept from committing.
+    let mut times: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut last_at: HashMap<usize, usize> = HashMap::new();
+    for (k, line) in lines.iter().enumerate() {
+        *times.entry(*line).or_default() += 1;
+        last_at.insert(line.0, k);
+    }
+    // The largest id named after each line.
+    let mut later_max = vec![0usize; lines.len()];
+    for k in (0..lines.len().saturating_sub(1)).rev() {
+        later_max[k] = later_max[k + 1].max(lines[k + 1].0);
+    }
+    let mut last_id = 0usize;
+    for (k, &(id, hash)) in lines.iter().enumerate() {
+        if hashes.get(id.wrapping_sub(1)).is_some_and(|h| h == hash) {
+            last_id = last_id.max(id);
+            continue;
+        }
+        let once = times[&(id, hash)] == 1;
+        // Never committed: its id was taken by a later change, or it is the newest line
+        // and names the entry after the chain's last.
+        let taken_later = last_at[&id] > k;
+        let interrupted_last = id == hashes.len() + 1 && later_max[k] < id;
+        if once && (taken_later || interrupted_last) {
+            continue;
+        }
+        if id > hashes.len() {
+            found.add(
+                None,
+                format!(
+                    "ไฟล์ยึดห่วงโซ่มีรายการ {id} แต่บันทึกการตรวจสอบมีเพียง {} รายการ: ท้ายบันทึกถูกตัดทิ้ง",
+                    hashes.len()
+                ),
+                format!(
+                    "the anchor file names entry {id} but the audit trail has only {}: its tail was cut off",
+                    hashes.len()
+                ),
+            );
+        } else {
+            found.add(
+                None,
+                format!("รายการ {id} ของบันทึกการตรวจสอบไม่ตรงกับไฟล์ยึดห่วงโซ่: บันทึกถูกเขียนใหม่"),
+                format!("audit entry {id} differs from the anchor file: the chain was rewritten"),
+            );
+        }
+        return;
     }
     if complete && last_id < hashes.len() {
         found.add(
@@ -953,15 +1011,6 @@ impl SqliteRegister {
             Some(p) => AnchorFile::open(&p).map(Some),
             None => Ok(None),
         }
-    }
-
-    /// After a commit that added entries: appends the chain's head to the anchor opened
-    /// before it. An error here is shown: the change is in, the anchor is behind.
-    pub(super) fn anchor(&self, ready: Option<AnchorFile>) -> saraban_model::Result<()> {
-        let (Some(f), Some((id, hash))) = (ready, last_entry(&self.conn)?) else {
-            return Ok(());
-        };
-        f.append(id, &hash)
     }
 
     /// Checks the register against its audit trail: the chain itself, the anchor file
@@ -1130,5 +1179,59 @@ impl SqliteRegister {
             );
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What [`check_anchor`] finds in `anchor` for a chain of `n` entries `h1`, `h2`, …
+    fn found(anchor: &str, n: usize) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sqlite.anchor");
+        std::fs::write(&path, anchor).unwrap();
+        let hashes: Vec<String> = (1..=n).map(|i| format!("h{i}")).collect();
+        let mut f = Finder(Vec::new());
+        check_anchor(&path, &hashes, true, &mut f);
+        f.0.into_iter().map(|p| p.en).collect()
+    }
+
+    #[test]
+    fn lines_written_after_the_commit_as_before_still_anchor() {
+        assert!(found("1 h1\n2 h2\n3 h3\n", 3).is_empty());
+    }
+
+    #[test]
+    fn a_change_killed_before_its_commit_is_no_forgery() {
+        // Killed between the synced line and the commit: one line past the chain.
+        assert!(found("1 h1\n1 h1\n2 h2\n2 h2\n3 x3\n", 2).is_empty());
+        // ... and the next change took its id.
+        assert!(found("1 h1\n1 h1\n2 x2\n2 h2\n2 h2\n", 2).is_empty());
+        // ... while another writer's second line came late.
+        assert!(found("1 h1\n2 h2\n1 h1\n3 x3\n2 h2\n", 2).is_empty());
+        // Killed after the commit, before the second line: still anchored.
+        assert!(found("1 h1\n1 h1\n2 h2\n", 2).is_empty());
+    }
+
+    #[test]
+    fn a_committed_entry_cut_or_rewritten_is_found() {
+        // The line was written twice: the entry was committed, and is gone.
+        let f = found("1 h1\n1 h1\n2 h2\n2 h2\n3 h3\n3 h3\n", 2);
+        assert!(f[0].contains("tail was cut off"), "{f:?}");
+        // Two past the chain is never a crash.
+        let f = found("1 h1\n1 h1\n2 h2\n2 h2\n4 h4\n", 2);
+        assert!(f[0].contains("tail was cut off"), "{f:?}");
+        // A committed entry changed.
+        let f = found("1 h1\n1 h1\n2 h2\n2 h2\n", 2);
+        assert!(f.is_empty());
+        let f = found("1 h1\n1 h1\n2 x2\n2 x2\n", 2);
+        assert!(f[0].contains("rewritten"), "{f:?}");
+        // A single line not taken by a later change and not the newest: rewritten.
+        let f = found("1 h1\n2 x2\n3 h3\n", 3);
+        assert!(f[0].contains("rewritten"), "{f:?}");
+        // Entries the anchor never covered.
+        let f = found("1 h1\n1 h1\n", 2);
+        assert!(f[0].contains("not anchored"), "{f:?}");
     }
 }

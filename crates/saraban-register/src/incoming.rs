@@ -12,9 +12,9 @@ use chrono::{FixedOffset, NaiveDateTime};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use super::audit::append;
+use super::audit::{append, commit_anchored};
 use super::entry::hex;
-use super::issue::{check_reason, committed_unanchored};
+use super::issue::check_reason;
 pub(crate) use super::receipt::{
     cancel_receipt_detail, fields_json, name_of, receipt_of, receive_detail, route_detail,
     search_text, RECEIPT_COLUMNS,
@@ -365,10 +365,7 @@ impl SqliteRegister {
                 None,
                 &receive_detail(id, year_be, number, &at_s, sha, &stamped_sha, fields),
             )?;
-            tx.commit()?;
-            self.anchor(anchor).map_err(|e| {
-                committed_unanchored(&to_thai_digits(&format!("รับ {number}/{year_be}")), e)
-            })?;
+            commit_anchored(tx, anchor)?;
             Ok(id)
         })();
         let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
@@ -511,8 +508,7 @@ impl SqliteRegister {
             None,
             &route_detail(id, sid, &json),
         )?;
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         Ok(Routed {
             id: sid,
             at,
@@ -540,8 +536,7 @@ impl SqliteRegister {
             None,
             &cancel_receipt_detail(id, reason.trim()),
         )?;
-        tx.commit()?;
-        self.anchor(anchor)
+        commit_anchored(tx, anchor)
     }
 
     /// The receipts (of a year, or all) in register order, each with its routing.

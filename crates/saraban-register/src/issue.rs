@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use super::audit::{append, append_after, issue_detail, last_entry};
+use super::audit::{append, append_after, commit_anchored, issue_detail, last_entry};
 use super::entry::{entry_row, entry_select, hex, listing};
 use super::search::{fold_digits, index_letter, search_text};
 use super::{now_text, series_kind, Entry, SqliteRegister};
@@ -409,9 +409,7 @@ impl SqliteRegister {
                 Some(id),
                 &issue_detail(&number, &date.to_string(), &sha, &json),
             )?;
-            tx.commit()?;
-            self.anchor(anchor)
-                .map_err(|e| committed_unanchored(&number, e))?;
+            commit_anchored(tx, anchor)?;
             Ok(Issued {
                 id,
                 number,
@@ -510,8 +508,7 @@ impl SqliteRegister {
             )?;
             finish_merging(&tx)?;
         }
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         Ok(n)
     }
 
@@ -537,8 +534,7 @@ impl SqliteRegister {
                 params![id, now, self.user, reason.trim()],
             )?;
             append(&tx, &self.user, "cancel", Some(id), reason.trim())?;
-            tx.commit()?;
-            self.anchor(anchor)
+            commit_anchored(tx, anchor)
         })();
         let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
         result
@@ -753,8 +749,8 @@ pub(super) fn not_found(what: &str) -> Error {
     }
 }
 
-/// A letter issued whose anchor could not be appended after the commit: the number is
-/// taken and must be said, so that nobody issues it again.
+/// A letter issued on the server whose local anchor could not be appended after the
+/// commit: the number is taken and must be said, so that nobody issues it again.
 pub(crate) fn committed_unanchored(number: &str, e: Error) -> Error {
     let (th, en) = match &e {
         Error::Register { th, en } => (th.clone(), en.clone()),

@@ -13,7 +13,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::append;
+use super::audit::{append, commit_anchored};
 use super::entry::hex;
 use super::{now_text, SqliteRegister};
 use saraban_model::error::Error;
@@ -401,8 +401,7 @@ impl SqliteRegister {
                 &format!("{changed} saved"),
             )?;
         }
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         Ok(changed)
     }
 
@@ -433,8 +432,7 @@ impl SqliteRegister {
             None,
             &format!("{name}|{address}"),
         )?;
-        tx.commit()?;
-        self.anchor(anchor)
+        commit_anchored(tx, anchor)
     }
 
     /// Puts messages in the outbox, each with its audit entry; a Message-ID already there
@@ -478,8 +476,7 @@ impl SqliteRegister {
             )?;
             ids.push(id);
         }
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         ids.into_iter().map(|id| self.sending(id)).collect()
     }
 
@@ -591,8 +588,7 @@ impl SqliteRegister {
                 )?;
             }
         }
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         self.sending(id)
     }
 
@@ -622,8 +618,7 @@ impl SqliteRegister {
             params![id, note],
         )?;
         append(&tx, &self.user, "mail_ack", None, &format!("{id}|{note}"))?;
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         self.sending(id).map(Some)
     }
 
@@ -689,8 +684,7 @@ impl SqliteRegister {
                 new.state.name()
             ),
         )?;
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         self.mail(id).map(Some)
     }
 
@@ -770,8 +764,7 @@ impl SqliteRegister {
                 receipt_id.map(|r| r.to_string()).unwrap_or_default()
             ),
         )?;
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         self.mail(id)
     }
 }

@@ -4,7 +4,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::audit::append;
+use super::audit::{append, commit_anchored};
 use super::SqliteRegister;
 
 impl SqliteRegister {
@@ -37,8 +37,7 @@ impl SqliteRegister {
         }
         let keys: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
         append(&tx, &self.user, "settings", None, &keys.join(","))?;
-        tx.commit()?;
-        self.anchor(anchor)
+        commit_anchored(tx, anchor)
     }
 
     /// Stores `value` under `key` unless a value is there (audited when stored).
@@ -54,10 +53,8 @@ impl SqliteRegister {
         if added {
             append(&tx, &self.user, "settings", None, key)?;
         }
-        tx.commit()?;
-        if added {
-            self.anchor(anchor)?;
-        }
+        // Nothing appended, nothing to anchor.
+        commit_anchored(tx, anchor.filter(|_| added))?;
         Ok(added)
     }
 }

@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::audit::append;
+use super::audit::{append, commit_anchored};
 use super::post::sha;
 use super::{now_text, SqliteRegister};
 use saraban_model::error::Error;
@@ -183,8 +183,7 @@ impl SqliteRegister {
             Some(n.letter_id),
             &detail(id, seq, n, &pdf_sha),
         )?;
-        tx.commit()?;
-        self.anchor(anchor)?;
+        commit_anchored(tx, anchor)?;
         self.signature(id)
     }
 

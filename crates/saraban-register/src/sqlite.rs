@@ -601,15 +601,17 @@ impl SqliteRegister {
                 fts.execute(params![id, text])?;
             }
         }
-        tx.commit()?;
         // The anchor starts at the head that arrived.
-        if let Some(path) =
-            (self.path != Path::new(":memory:")).then(|| super::anchor_path(&self.path))
+        let anchor = match (self.path != Path::new(":memory:") && !self.read_only)
+            .then(|| super::anchor_path(&self.path))
         {
-            let _ = std::fs::remove_file(&path);
-        }
-        let anchor = self.anchor_ready()?;
-        self.anchor(anchor)?;
+            Some(path) => {
+                let _ = std::fs::remove_file(&path);
+                Some(super::audit::AnchorFile::open(&path)?)
+            }
+            None => None,
+        };
+        super::audit::commit_anchored(tx, anchor)?;
         Ok(n)
     }
 }
