@@ -1049,9 +1049,24 @@ fn changed_listing_columns_and_search_rows_are_reported() {
             "UPDATE letters SET running = 99 WHERE id = 3",
             "running number",
         ),
-        ("DELETE FROM letters_fts WHERE rowid = 1", "no search text"),
+        // The letters' text waiting to join the index, then in the index.
+        ("DELETE FROM letters_unindexed WHERE id = 1", "no search text"),
         (
-            "UPDATE letters_fts SET text = 'ข้อความปลอม' WHERE rowid = 3",
+            "UPDATE letters_unindexed SET text = 'ข้อความปลอม' WHERE id = 3",
+            "search text of entry 3",
+        ),
+        (
+            "INSERT INTO letters_fts (rowid, text) SELECT id, text FROM letters_unindexed WHERE id = 2",
+            "in the index too",
+        ),
+        (
+            "INSERT INTO letters_fts (rowid, text) SELECT id, text FROM letters_unindexed;
+             DELETE FROM letters_unindexed; DELETE FROM letters_fts WHERE rowid = 1",
+            "no search text",
+        ),
+        (
+            "INSERT INTO letters_fts (rowid, text) SELECT id, text FROM letters_unindexed;
+             DELETE FROM letters_unindexed; UPDATE letters_fts SET text = 'ข้อความปลอม' WHERE rowid = 3",
             "search text of entry 3",
         ),
     ] {

@@ -293,6 +293,137 @@ fn search_finds_substrings_numbers_and_nothing_else() {
     assert_eq!(cancelled.len(), 1);
 }
 
+/// The issue that brings the waiting letters to `UNINDEXED_SETTLE` with nobody in line
+/// moves them into the index, after its own turn.
+#[test]
+fn the_index_takes_the_waiting_letters_in_when_enough_wait_and_nobody_is_in_line() {
+    use saraban::register::UNINDEXED_SETTLE;
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = Register::create(&dir.path().join("r.sqlite")).unwrap();
+    let letter = short("มท ๐๘๑๐.๒", false, "ทดสอบดัชนีค้นหา");
+    let count = |reg: &Register, table: &str| -> i64 {
+        reg.connection()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    for _ in 1..UNINDEXED_SETTLE {
+        reg.issue(&letter, &on("2026-03-01"), |_| Ok(b"%PDF-1.7\n".to_vec()))
+            .unwrap();
+    }
+    assert_eq!(count(&reg, "letters_unindexed"), UNINDEXED_SETTLE - 1);
+    assert_eq!(count(&reg, "letters_fts"), 0);
+    reg.issue(&letter, &on("2026-03-01"), |_| Ok(b"%PDF-1.7\n".to_vec()))
+        .unwrap();
+    assert_eq!(count(&reg, "letters_unindexed"), 0);
+    assert_eq!(count(&reg, "letters_fts"), UNINDEXED_SETTLE);
+    let found = reg
+        .search_count(&SearchQuery {
+            text: Some("ดัชนีค้นหา".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found, UNINDEXED_SETTLE);
+}
+
+/// A letter is found the moment it is issued, while its text waits outside the search
+/// index, and the same after the index took it in: by phrase, by a short text, page by
+/// page and counted; the audit is content with both.
+#[test]
+fn letters_are_found_alike_before_and_after_they_join_the_index() {
+    let office = office();
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = Register::create(&dir.path().join("r.sqlite")).unwrap();
+    let mut ids = Vec::new();
+    for (i, subject) in [
+        "การพัฒนาระบบสารบรรณอิเล็กทรอนิกส์",
+        "โครงการความร่วมมือระหว่างประเทศ",
+        "การพัฒนาบุคลากรท้องถิ่น",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let date = format!("2026-02-0{}", i + 1);
+        ids.push(
+            issue_with(
+                &office,
+                &mut reg,
+                &short("มท ๐๘๑๐.๒", false, subject),
+                &on(&date),
+            )
+            .unwrap()
+            .id,
+        );
+        if i == 0 {
+            // The first in the index, the others waiting.
+            assert_eq!(reg.settle_search_index().unwrap(), 1);
+        }
+    }
+    let waiting = |reg: &Register| -> i64 {
+        reg.connection()
+            .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(waiting(&reg), 2);
+    let look = |reg: &Register| {
+        let find = |q: &str, limit: usize, offset: usize| -> Vec<i64> {
+            reg.search(&SearchQuery {
+                text: Some(q.into()),
+                limit: Some(limit),
+                offset: Some(offset),
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|h| h.entry.id)
+            .collect()
+        };
+        let count = |q: &str| {
+            reg.search_count(&SearchQuery {
+                text: Some(q.into()),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        assert_eq!(find("การพัฒนา", 50, 0), vec![ids[2], ids[0]], "newest first");
+        assert_eq!(find("การพัฒนา", 1, 1), vec![ids[0]], "page by page");
+        assert_eq!(find("ระหว่างประเทศ", 50, 0), vec![ids[1]]);
+        assert_eq!(find("ทุกจังหวัด", 50, 0), vec![ids[2], ids[1], ids[0]]);
+        assert_eq!(find("สา", 50, 0), vec![ids[0]], "a short text scans both");
+        assert_eq!(count("การพัฒนา"), 2);
+        assert_eq!(count("ทุกจังหวัด"), 3);
+        let hits = reg
+            .search(&SearchQuery {
+                text: Some("บุคลากร".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(hits[0].snippet.contains("«บุคลากร»"), "{}", hits[0].snippet);
+        // A search as you type, narrowed from the text before (both tables among).
+        for typed in ["การพั", "การพัฒ", "การพัฒนาบุ"] {
+            let (hits, n) = reg
+                .search_counted(
+                    &SearchQuery {
+                        text: Some(typed.into()),
+                        ..Default::default()
+                    },
+                    1000,
+                )
+                .unwrap();
+            let want = if typed == "การพัฒนาบุ" {
+                1
+            } else {
+                2
+            };
+            assert_eq!((hits.len(), n), (want, want as i64), "{typed}");
+        }
+        assert!(reg.verify_audit().unwrap().intact());
+    };
+    look(&reg);
+    assert_eq!(reg.settle_search_index().unwrap(), 2);
+    assert_eq!(waiting(&reg), 0);
+    look(&reg);
+}
+
 #[test]
 fn drafts_keep_every_version() {
     let mut reg = Register::in_memory().unwrap();
@@ -629,7 +760,11 @@ fn killed_writers_leave_nothing_half_done() {
     );
     let c = reg.connection();
     let indexed: i64 = c
-        .query_row("SELECT count(*) FROM letters_fts", [], |r| r.get(0))
+        .query_row(
+            "SELECT (SELECT count(*) FROM letters_fts) + (SELECT count(*) FROM letters_unindexed)",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(
         indexed as usize,

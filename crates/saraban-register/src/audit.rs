@@ -1049,7 +1049,8 @@ impl SqliteRegister {
             let mut stmt = self.conn.prepare(
                 "SELECT l.id, l.status, l.number_text, l.issued_date, l.pdf, l.pdf_sha256, l.letter_json, l.cancel_reason,
                         l.title, l.recipient, l.sender, l.issued_by, l.issued_at, l.running,
-                        (SELECT f.text FROM letters_fts f WHERE f.rowid = l.id)
+                        (SELECT f.text FROM letters_fts f WHERE f.rowid = l.id),
+                        (SELECT u.text FROM letters_unindexed u WHERE u.id = l.id)
                  FROM letters l WHERE l.status <> 'draft' ORDER BY l.id",
             )?;
             let mut rows = stmt.query([])?;
@@ -1077,12 +1078,30 @@ impl SqliteRegister {
                         issued_by: &r.get::<_, Option<String>>(11)?.unwrap_or_default(),
                         issued_at: &r.get::<_, Option<String>>(12)?.unwrap_or_default(),
                         running: r.get::<_, Option<i64>>(13)?,
-                        search: r.get::<_, Option<String>>(14)?,
+                        search: r.get::<_, Option<String>>(14)?.or(r.get(15)?),
                     },
                 );
             }
         }
         v.letters_done();
+        // A letter's search text is in the index or waiting to join it, never in both, and
+        // only an issued letter's waits (a draft made findable, a letter found twice).
+        let stray: Vec<i64> = self
+            .conn
+            .prepare(
+                "SELECT u.id FROM letters_unindexed u
+                 WHERE EXISTS (SELECT 1 FROM letters_fts f WHERE f.rowid = u.id)
+                    OR NOT EXISTS (SELECT 1 FROM letters l WHERE l.id = u.id AND l.status <> 'draft')
+                 ORDER BY u.id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in stray {
+            v.problem(
+                format!("ข้อความสำหรับค้นหาที่รอเข้าดัชนีของรายการ {id} ซ้ำกับดัชนี หรือไม่ใช่ของหนังสือที่ออกเลข (ถูกเพิ่มโดยไม่ผ่านโปรแกรม)"),
+                format!("the search text waiting for the index under entry {id} is in the index too, or belongs to no issued letter (added behind Saraban's back)"),
+            );
+        }
         let mut stmt = self.conn.prepare(
             "SELECT s.prefix, s.kind, s.year_be, s.last,
                     (SELECT max(running) FROM letters l WHERE l.series_id = s.id AND l.status <> 'draft')

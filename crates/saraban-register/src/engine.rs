@@ -283,6 +283,13 @@ pub trait Engine: Send {
         source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
     ) -> Result<u64>;
 
+    /// Moves letters issued since into the search index, its merging done now (SQLite's
+    /// `letters_unindexed`, see the search module); how many moved. A server's index takes
+    /// each letter as it is issued: nothing to do.
+    fn settle_search_index(&mut self) -> Result<usize> {
+        Ok(0)
+    }
+
     /// The SQLite engine behind this register, if it is one (tests of its triggers).
     fn as_sqlite(&self) -> Option<&SqliteRegister> {
         None
@@ -433,6 +440,9 @@ impl Register {
 }
 
 impl Engine for SqliteRegister {
+    fn settle_search_index(&mut self) -> Result<usize> {
+        SqliteRegister::settle_search_index(self)
+    }
     fn location(&self) -> Location {
         Location::File(SqliteRegister::path(self).to_path_buf())
     }

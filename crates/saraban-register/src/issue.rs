@@ -420,6 +420,9 @@ impl SqliteRegister {
             })
         })();
         let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        if result.is_ok() {
+            self.settle_search_index_if_due();
+        }
         result
     }
 
@@ -767,7 +770,7 @@ pub(crate) fn committed_unanchored(number: &str, e: Error) -> Error {
 /// register is handed over settled. A batch left half merged was finished by the next
 /// clerk's issue, in its turn, while every clerk behind waited (2 000 letters imported:
 /// the next letter's index took 120 ms to commit; the merge here takes 110 ms once).
-fn finish_merging(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+pub(crate) fn finish_merging(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     loop {
         let before = tx.total_changes();
         tx.execute(

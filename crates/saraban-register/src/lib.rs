@@ -52,7 +52,10 @@ pub use incoming::{
     MAX_RECEIVED_BYTES,
 };
 pub use issue::{check_issue_date, series_key, IssueOptions, Issued, DATE_WINDOW_DAYS};
-pub use search::{fold, fold_digits, Hit, SearchQuery, SHORT_TEXT, SHORT_TEXT_WINDOW};
+pub use search::{
+    fold, fold_digits, Hit, SearchQuery, SHORT_TEXT, SHORT_TEXT_WINDOW, UNINDEXED_MOST,
+    UNINDEXED_SETTLE,
+};
 
 pub use engine::{Engine, Register};
 pub use location::{split_password, with_password, Location};

@@ -89,6 +89,21 @@ impl Place {
     }
 }
 
+/// Whether no clerk is in line or in a turn at the register at `db`, as far as the queue
+/// knows (every ticket drawn was served). Where there are no tickets (Windows, no queue
+/// file), there is no telling: yes.
+pub(crate) fn is_idle(db: &Path) -> bool {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".queue");
+    #[cfg(target_os = "linux")]
+    if let Ok(file) = File::open(std::path::PathBuf::from(name)) {
+        return tickets::all_served(&file);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = name;
+    true
+}
+
 /// Waits for the turn of the register at `db` (see [`join`]).
 #[cfg(test)]
 pub(crate) fn take(db: &Path) -> Option<Turn> {
@@ -150,6 +165,16 @@ mod tickets {
         // handful are ever really ahead.
         let ahead = ticket.saturating_sub(serving).min(64);
         lock(file, byte(ticket), libc::F_WRLCK, false).then_some((ticket, ahead))
+    }
+
+    /// Whether the next ticket to draw is the next to serve: nobody in line.
+    pub(super) fn all_served(file: &File) -> bool {
+        let mut head = [0u8; 16];
+        match file.read_at(&mut head, 0) {
+            Ok(16) => head[..8] == head[8..],
+            Ok(n) => n == 0,
+            Err(_) => true,
+        }
     }
 
     /// At the end of a turn: the next ticket to serve is the one after it.

@@ -303,6 +303,15 @@ const MIGRATIONS: &[&str] = &[
     INSERT OR IGNORE INTO settings (key, value)
         VALUES ('statement.register', CAST(lower(hex(randomblob(8))) AS BLOB));
     "#,
+    // 8: the search text of letters issued since the index was last settled, searched
+    // beside it (search.rs): the index's merging is done when no clerk is in line, never
+    // inside an issue's turn while the clerks behind it wait.
+    r#"
+    CREATE TABLE letters_unindexed (
+        id   INTEGER PRIMARY KEY REFERENCES letters(id),
+        text TEXT    NOT NULL
+    );
+    "#,
 ];
 
 /// The migrations whose work is done in Rust after their SQL, by the version they bring.

@@ -1,6 +1,12 @@
 //! Search: FTS5 with the trigram tokenizer, so any Thai substring of three characters or
 //! more is found without word segmentation; Thai and Arabic digits are folded to one form in
 //! the index and in the query; shorter queries scan.
+//!
+//! A letter issued goes first into `letters_unindexed`, a plain table searched beside the
+//! index by scanning (a few hundred letters at most), and joins the index when no clerk is
+//! in the issue queue ([`SqliteRegister::settle_search_index`]). Inserting into FTS5 merges
+//! its segments now and then, 15–70 ms on a large register, and inside an issue's turn
+//! every clerk in line waited for it: eight clerks at once had their slowest issues there.
 
 use chrono::NaiveDate;
 use rusqlite::{params_from_iter, types::Value, Transaction};
@@ -201,28 +207,89 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Makes an issued letter searchable: its text waits in `letters_unindexed` (searched
+/// beside the index) until [`SqliteRegister::settle_search_index`] moves it in.
 pub(super) fn index_letter(
     tx: &Transaction<'_>,
     id: i64,
     l: &Letter,
     number: &str,
 ) -> rusqlite::Result<()> {
-    tx.prepare_cached("INSERT INTO letters_fts (rowid, text) VALUES (?1, ?2)")?
+    tx.prepare_cached("INSERT INTO letters_unindexed (id, text) VALUES (?1, ?2)")?
         .execute(rusqlite::params![id, search_text(l, number)])?;
     Ok(())
 }
 
+/// How many letters may wait outside the index before an issue settles them although the
+/// queue is not empty (scanning them costs a search about a millisecond).
+pub const UNINDEXED_MOST: i64 = 2_000;
+
+/// How many waiting letters an issue settles once no clerk is in line.
+pub const UNINDEXED_SETTLE: i64 = 500;
+
+/// A letter's search text, from the index or from the letters waiting to join it (`l` the
+/// letters' alias): for reading found letters by id.
+const TEXT_OF: &str = "coalesce((SELECT f.text FROM letters_fts f WHERE f.rowid = l.id),
+    (SELECT u.text FROM letters_unindexed u WHERE u.id = l.id))";
+
 impl SqliteRegister {
+    /// Moves the letters waiting outside the search index into it, and merges the index
+    /// until FTS5 has nothing left to merge, in one transaction taken in the issue queue's
+    /// turn; returns how many letters moved. A search finds the same letters before and
+    /// after. The issue calls it ([`Self::settle_search_index_if_due`]); nothing else needs
+    /// to.
+    pub fn settle_search_index(&mut self) -> saraban_model::Result<usize> {
+        let _turn = self.issue_place().map(super::queue::Place::wait);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO letters_fts (letters_fts, rank) VALUES ('automerge', 0)",
+            [],
+        )?;
+        let n = tx.execute(
+            "INSERT INTO letters_fts (rowid, text) SELECT id, text FROM letters_unindexed ORDER BY id",
+            [],
+        )?;
+        tx.execute("DELETE FROM letters_unindexed", [])?;
+        tx.execute(
+            "INSERT INTO letters_fts (letters_fts, rank) VALUES ('automerge', 4)",
+            [],
+        )?;
+        super::issue::finish_merging(&tx)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// After an issue, its turn over: settles the search index when
+    /// [`UNINDEXED_SETTLE`] letters wait and no clerk is in line, or [`UNINDEXED_MOST`]
+    /// wait at all. A failure is only logged: the letters stay searchable where they are.
+    pub(crate) fn settle_search_index_if_due(&mut self) {
+        let waiting: i64 =
+            match self
+                .conn
+                .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))
+            {
+                Ok(n) => n,
+                Err(_) => return,
+            };
+        let quiet = || super::queue::is_idle(&self.path);
+        if waiting >= UNINDEXED_MOST || (waiting >= UNINDEXED_SETTLE && quiet()) {
+            if let Err(e) = self.settle_search_index() {
+                tracing::warn!("the search index was not settled: {e}");
+            }
+        }
+    }
+
     /// Finds issued letters, newest first.
     pub fn search(&self, q: &SearchQuery) -> saraban_model::Result<Vec<Hit>> {
         let limit = q.limit.unwrap_or(50).clamp(1, 10_000) as i64;
         let offset = q.offset.unwrap_or(0).min(i64::MAX as usize) as i64;
-        let (from_where, args, text) = where_clause(q);
+        let (sources, args, text) = where_clause(q);
         let select = entry_select("l");
-        let order = if text.is_some() { "f.rowid" } else { "l.id" };
-        let text_col = if text.is_some() { "f.text" } else { "''" };
         let sql = format!(
-            "{select}, {text_col} {from_where} ORDER BY {order} DESC LIMIT {limit} OFFSET {offset}"
+            "{} ORDER BY k DESC LIMIT {limit} OFFSET {offset}",
+            sources.select(&format!("{select}, {{text}}, {{id}} AS k"))
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let needle = text.unwrap_or_default();
@@ -243,7 +310,7 @@ impl SqliteRegister {
     ) -> saraban_model::Result<Option<(Vec<Hit>, i64)>> {
         let limit = q.limit.unwrap_or(50).clamp(1, 10_000);
         let offset = q.offset.unwrap_or(0);
-        let (from_where, args, text) = where_clause(q);
+        let (sources, args, text) = where_clause(q);
         let one_pass = text
             .as_ref()
             .is_some_and(|t| t.chars().count() >= SHORT_TEXT)
@@ -253,15 +320,14 @@ impl SqliteRegister {
             return Ok(None);
         }
         let needle = text.unwrap_or_default();
-        let ids = self.hit_ids(q, &needle, &from_where, &args, upto)?;
+        let ids = self.hit_ids(q, &needle, &sources, &args, upto)?;
         let page = &ids[offset.min(ids.len())..(offset + limit).min(ids.len())];
         if page.is_empty() {
             return Ok(Some((Vec::new(), ids.len() as i64)));
         }
         let select = entry_select("l");
         let sql = format!(
-            "{select}, f.text FROM letters l JOIN letters_fts f ON f.rowid = l.id
-             WHERE l.id IN ({}) ORDER BY l.id DESC",
+            "{select}, {TEXT_OF} FROM letters l WHERE l.id IN ({}) ORDER BY l.id DESC",
             id_list(page)
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -279,7 +345,7 @@ impl SqliteRegister {
         &self,
         q: &SearchQuery,
         needle: &str,
-        from_where: &str,
+        sources: &Sources,
         args: &[Value],
         upto: i64,
     ) -> saraban_model::Result<Vec<i64>> {
@@ -297,16 +363,19 @@ impl SqliteRegister {
                 let mut args: Vec<Value> = conditions.into_iter().map(Value::from).collect();
                 args.push(Value::Text(needle.to_string()));
                 let sql = format!(
-                    "SELECT f.rowid FROM letters_fts f JOIN letters l ON l.id = f.rowid
-                     WHERE f.rowid IN ({}) AND instr(f.text, ?{}) > 0 {filters_sql}
-                     ORDER BY f.rowid DESC LIMIT {upto}",
+                    "SELECT l.id FROM letters l
+                     WHERE l.id IN ({}) AND instr({TEXT_OF}, ?{}) > 0 {filters_sql}
+                     ORDER BY l.id DESC LIMIT {upto}",
                     id_list(among),
                     args.len()
                 );
                 (sql, args)
             }
             None => (
-                format!("SELECT f.rowid {from_where} ORDER BY f.rowid DESC LIMIT {upto}"),
+                format!(
+                    "{} ORDER BY k DESC LIMIT {upto}",
+                    sources.select("SELECT {id} AS k")
+                ),
                 args.to_vec(),
             ),
         };
@@ -343,8 +412,11 @@ impl SqliteRegister {
     /// How many letters a search finds, counted up to `upto` at most (all of them when
     /// `upto` is negative: SQLite's LIMIT -1).
     pub fn search_count_upto(&self, q: &SearchQuery, upto: i64) -> saraban_model::Result<i64> {
-        let (from_where, args, _) = where_clause(q);
-        let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {upto})");
+        let (sources, args, _) = where_clause(q);
+        let sql = format!(
+            "SELECT count(*) FROM ({} LIMIT {upto})",
+            sources.select("SELECT 1")
+        );
         Ok(self
             .conn
             .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?)
@@ -413,20 +485,75 @@ pub const SHORT_TEXT: usize = 3;
 /// How many of the newest entries a text shorter than [`SHORT_TEXT`] is searched in.
 pub const SHORT_TEXT_WINDOW: i64 = 20_000;
 
-/// The FROM and WHERE of a search, its arguments, and the folded text looked for.
-fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
+/// Where a search's letters come from: one `FROM … WHERE …` for each table it reads (the
+/// index and the letters waiting to join it, or the letters alone when there is no text),
+/// with the expressions of the letter's id and its searchable text in each.
+pub(crate) struct Sources(Vec<Source>);
+
+struct Source {
+    from_where: String,
+    id: &'static str,
+    text: &'static str,
+}
+
+impl Sources {
+    /// `columns` (with `{id}` and `{text}` for each source's own) over every source, as one
+    /// compound SELECT: ordered by a column that is the id in each, SQLite merges the
+    /// sources, each read newest first, and stops at the LIMIT.
+    fn select(&self, columns: &str) -> String {
+        self.0
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    columns.replace("{id}", s.id).replace("{text}", s.text),
+                    s.from_where
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
+    }
+}
+
+/// The sources of a search, its arguments, and the folded text looked for.
+fn where_clause(q: &SearchQuery) -> (Sources, Vec<Value>, Option<String>) {
     let (filters, conditions) = q.conditions(|n| format!("?{n}"));
     let mut args: Vec<Value> = conditions.into_iter().map(Value::from).collect();
     let text = q.folded_text();
-    let from_where = match &text {
+    let both = |indexed: String, waiting: String| {
+        Sources(vec![
+            Source {
+                from_where: indexed,
+                id: "f.rowid",
+                text: "f.text",
+            },
+            Source {
+                from_where: waiting,
+                id: "u.id",
+                text: "u.text",
+            },
+        ])
+    };
+    let sources = match &text {
         Some(t) if t.chars().count() >= SHORT_TEXT => {
             // A quoted phrase of trigrams: an exact substring, found in the index.
             // Quotes, stars and NEAR( in the query are only text.
             args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
             let m = args.len();
-            format!(
-                "FROM letters_fts f JOIN letters l ON l.id = f.rowid
-                 WHERE letters_fts MATCH ?{m} {filters}"
+            // The same substring among the letters not in the index yet (the index is of
+            // trigrams with their case, the text folded before: a phrase matches exactly
+            // where it is a plain substring).
+            args.push(Value::Text(t.clone()));
+            let p = args.len();
+            both(
+                format!(
+                    "FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                     WHERE letters_fts MATCH ?{m} {filters}"
+                ),
+                format!(
+                    "FROM letters_unindexed u JOIN letters l ON l.id = u.id
+                     WHERE instr(u.text, ?{p}) > 0 {filters}"
+                ),
             )
         }
         Some(t) => {
@@ -445,15 +572,26 @@ fn where_clause(q: &SearchQuery) -> (String, Vec<Value>, Option<String>) {
             pattern.push('*');
             args.push(Value::Text(pattern));
             let p = args.len();
-            format!(
-                "FROM letters_fts f JOIN letters l ON l.id = f.rowid
-                 WHERE f.text GLOB ?{p}
-                   AND f.rowid > (SELECT coalesce(max(id), 0) FROM letters) - {SHORT_TEXT_WINDOW} {filters}"
+            let window =
+                format!("(SELECT coalesce(max(id), 0) FROM letters) - {SHORT_TEXT_WINDOW}");
+            both(
+                format!(
+                    "FROM letters_fts f JOIN letters l ON l.id = f.rowid
+                     WHERE f.text GLOB ?{p} AND f.rowid > {window} {filters}"
+                ),
+                format!(
+                    "FROM letters_unindexed u JOIN letters l ON l.id = u.id
+                     WHERE u.text GLOB ?{p} AND u.id > {window} {filters}"
+                ),
             )
         }
-        None => format!("FROM letters l WHERE 1 = 1 {filters}"),
+        None => Sources(vec![Source {
+            from_where: format!("FROM letters l WHERE 1 = 1 {filters}"),
+            id: "l.id",
+            text: "''",
+        }]),
     };
-    (from_where, args, text)
+    (sources, args, text)
 }
 
 pub(super) fn short_snippet(text: &str, needle: &str) -> Option<String> {
