@@ -770,7 +770,7 @@ pub(crate) fn committed_unanchored(number: &str, e: Error) -> Error {
 /// register is handed over settled. A batch left half merged was finished by the next
 /// clerk's issue, in its turn, while every clerk behind waited (2 000 letters imported:
 /// the next letter's index took 120 ms to commit; the merge here takes 110 ms once).
-pub(crate) fn finish_merging(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+fn finish_merging(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     loop {
         let before = tx.total_changes();
         tx.execute(

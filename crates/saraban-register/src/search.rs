@@ -224,8 +224,12 @@ pub(super) fn index_letter(
 /// queue is not empty (scanning them costs a search about a millisecond).
 pub const UNINDEXED_MOST: i64 = 2_000;
 
-/// How many waiting letters an issue settles once no clerk is in line.
+/// How many letters must wait before an issue moves them into the index while no clerk
+/// is in line.
 pub const UNINDEXED_SETTLE: i64 = 500;
+
+/// How many waiting letters go into the index in one transaction.
+pub const SETTLE_CHUNK: i64 = 100;
 
 /// A letter's search text, from the index or from the letters waiting to join it (`l` the
 /// letters' alias): for reading found letters by id.
@@ -233,50 +237,73 @@ const TEXT_OF: &str = "coalesce((SELECT f.text FROM letters_fts f WHERE f.rowid 
     (SELECT u.text FROM letters_unindexed u WHERE u.id = l.id))";
 
 impl SqliteRegister {
-    /// Moves the letters waiting outside the search index into it, and merges the index
-    /// until FTS5 has nothing left to merge, in one transaction taken in the issue queue's
-    /// turn; returns how many letters moved. A search finds the same letters before and
-    /// after. The issue calls it ([`Self::settle_search_index_if_due`]); nothing else needs
-    /// to.
+    /// Moves every letter waiting outside the search index into it, [`SETTLE_CHUNK`] at
+    /// a time, each chunk in its own transaction taken in the issue queue's turn; returns
+    /// how many moved. A search finds the same letters before and after.
     pub fn settle_search_index(&mut self) -> saraban_model::Result<usize> {
+        let mut moved = 0;
+        loop {
+            match self.settle_chunk()? {
+                0 => return Ok(moved),
+                n => moved += n,
+            }
+        }
+    }
+
+    /// Moves the oldest [`SETTLE_CHUNK`] waiting letters into the index in one transaction,
+    /// in the queue's turn (a clerk who comes meanwhile waits one chunk at most); FTS5
+    /// merges as it does on any insert, here and never in an issue's turn.
+    fn settle_chunk(&mut self) -> saraban_model::Result<usize> {
         let _turn = self.issue_place().map(super::queue::Place::wait);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO letters_fts (letters_fts, rank) VALUES ('automerge', 0)",
+        let upto: Option<i64> = tx.query_row(
+            &format!(
+                "SELECT max(id) FROM (SELECT id FROM letters_unindexed ORDER BY id LIMIT {SETTLE_CHUNK})"
+            ),
             [],
+            |r| r.get(0),
         )?;
+        let Some(upto) = upto else {
+            return Ok(0);
+        };
         let n = tx.execute(
-            "INSERT INTO letters_fts (rowid, text) SELECT id, text FROM letters_unindexed ORDER BY id",
-            [],
+            "INSERT INTO letters_fts (rowid, text)
+             SELECT id, text FROM letters_unindexed WHERE id <= ?1 ORDER BY id",
+            [upto],
         )?;
-        tx.execute("DELETE FROM letters_unindexed", [])?;
-        tx.execute(
-            "INSERT INTO letters_fts (letters_fts, rank) VALUES ('automerge', 4)",
-            [],
-        )?;
-        super::issue::finish_merging(&tx)?;
+        tx.execute("DELETE FROM letters_unindexed WHERE id <= ?1", [upto])?;
         tx.commit()?;
         Ok(n)
     }
 
-    /// After an issue, its turn over: settles the search index when
-    /// [`UNINDEXED_SETTLE`] letters wait and no clerk is in line, or [`UNINDEXED_MOST`]
-    /// wait at all. A failure is only logged: the letters stay searchable where they are.
+    /// After an issue, its turn over: once [`UNINDEXED_SETTLE`] letters wait, moves them
+    /// into the index chunk by chunk while no clerk is in line; once [`UNINDEXED_MOST`]
+    /// wait, whoever is in line. A failure is only logged: the letters stay searchable
+    /// where they are.
     pub(crate) fn settle_search_index_if_due(&mut self) {
-        let waiting: i64 =
-            match self
-                .conn
+        let waiting = |reg: &Self| -> i64 {
+            reg.conn
                 .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))
-            {
-                Ok(n) => n,
-                Err(_) => return,
-            };
-        let quiet = || super::queue::is_idle(&self.path);
-        if waiting >= UNINDEXED_MOST || (waiting >= UNINDEXED_SETTLE && quiet()) {
-            if let Err(e) = self.settle_search_index() {
-                tracing::warn!("the search index was not settled: {e}");
+                .unwrap_or(0)
+        };
+        let quiet = |reg: &Self| super::queue::is_idle(&reg.path);
+        if waiting(self) < UNINDEXED_SETTLE {
+            return;
+        }
+        loop {
+            let left = waiting(self);
+            if left == 0 || (left < UNINDEXED_MOST && !quiet(self)) {
+                return;
+            }
+            match self.settle_chunk() {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!("the search index was not settled: {e}");
+                    return;
+                }
             }
         }
     }
