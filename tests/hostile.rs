@@ -1183,6 +1183,83 @@ fn a_backup_with_foreign_triggers_or_views_is_refused_even_with_force() {
     }
 }
 
+/// Makes the backup `b.sqlite` in `dir` as Saraban of schema 7 wrote it: every letter's
+/// search text in the index (schema 8 brought the letters waiting beside it).
+fn as_schema_7(dir: &Path, extra_sql: &str) {
+    let c = Connection::open(dir.join("b.sqlite")).unwrap();
+    c.execute_batch(&format!(
+        "INSERT INTO letters_fts (rowid, text) SELECT id, text FROM letters_unindexed;
+         DROP TABLE letters_unindexed; {extra_sql}"
+    ))
+    .unwrap();
+    c.pragma_update(None, "user_version", 7).unwrap();
+    c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+}
+
+// A backup made before Saraban was updated restores after it: it is checked against the
+// schema it was made with and brought up to date in a copy, never written itself; one
+// with a schema of someone else's is still refused.
+#[test]
+fn a_backup_of_an_earlier_schema_is_brought_up_to_date_and_restores() {
+    let d = office();
+    let dir = d.path();
+    for date in ["2026-11-02", "2026-11-03"] {
+        assert!(issue(dir, &["--date", date]).status.success());
+    }
+    let o = saraban(&["--db", "r.sqlite", "backup", "-o", "b.sqlite"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    as_schema_7(dir, "");
+    let backup = sha(&dir.join("b.sqlite"));
+    let before = head(dir, "r.sqlite");
+    let o = saraban(&["--db", "r.sqlite", "restore", "b.sqlite"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        sha(&dir.join("b.sqlite")),
+        backup,
+        "the backup is never written"
+    );
+    assert_eq!(count(dir), 2);
+    assert!(verify(dir).status.success(), "{}", stderr(&verify(dir)));
+    assert!(
+        head(dir, "r.sqlite").0 > before.0,
+        "the restore is in the audit"
+    );
+    let o = saraban(&["--db", "r.sqlite", "search", "ผู้เชี่ยวชาญ"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).lines().filter(|l| l.contains("มท")).count(),
+        2,
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        !std::fs::read_dir(dir).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".saraban-restore-")),
+        "no staged copy is left behind"
+    );
+    // A letter issued after the restore is found with those the backup brought.
+    assert!(issue(dir, &["--date", "2026-11-04"]).status.success());
+    let o = saraban(&["--db", "r.sqlite", "search", "ผู้เชี่ยวชาญ"], dir);
+    assert_eq!(
+        stdout(&o).lines().filter(|l| l.contains("มท")).count(),
+        3,
+        "{}",
+        stdout(&o)
+    );
+
+    let o = saraban(&["--db", "r.sqlite", "backup", "-o", "b.sqlite"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    as_schema_7(dir, "CREATE VIEW extra AS SELECT 1;");
+    let before = head(dir, "r.sqlite");
+    let o = saraban(&["--db", "r.sqlite", "restore", "b.sqlite", "--force"], dir);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("schema"), "{}", stderr(&o));
+    assert_eq!(head(dir, "r.sqlite"), before);
+}
+
 // 17.11 Look-alike letter codes are refused and flagged, by the Unicode data.
 #[test]
 fn look_alike_letter_codes_are_refused_and_flagged() {

@@ -96,7 +96,8 @@ impl SqliteRegister {
 
     /// Replaces this register's content with the backup at `from`, after verifying it.
     ///
-    /// Only a backup with exactly this build's schema is read at all. Without `force`, the
+    /// Only a backup with exactly the schema of the build that made it is read at all; one
+    /// an earlier build made is brought up to date in a copy first. Without `force`, the
     /// backup must be this register's own history carried on: its audit chain holds this
     /// register's newest entry, so that nothing issued here is lost and another office's
     /// register never replaces this one. Everything that could fail is checked before the
@@ -109,6 +110,15 @@ impl SqliteRegister {
                 en: "this register is open read-only and cannot be restored over".into(),
             });
         }
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        // A backup an earlier Saraban made is brought up to date in a copy beside the
+        // register; the rest reads that copy (and the audit names the backup itself).
+        let named = from;
+        let upgraded = upgraded_copy(from, &dir)?;
+        let from: &Path = upgraded.as_ref().map_or(from, |(_, p)| p.as_path());
         let copy = SqliteRegister::open_read_only(from)?;
         super::schema::check_identical(&copy.conn)?;
         if copy.integrity_check()? != "ok" {
@@ -173,10 +183,6 @@ impl SqliteRegister {
             }
         };
         // ... and the register as it is now is kept aside, to be put back on any failure.
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => std::path::PathBuf::from("."),
-        };
         let aside = tempfile::Builder::new()
             .prefix(".saraban-restore-")
             .suffix(".tmp")
@@ -206,7 +212,7 @@ impl SqliteRegister {
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let detail = format!(
                 "{}|{}",
-                from.display(),
+                named.display(),
                 before
                     .as_ref()
                     .map(|(n, h)| format!("{n} {h}"))
@@ -242,4 +248,68 @@ impl SqliteRegister {
         }
         self.verify_audit()
     }
+}
+
+/// A backup made by an earlier Saraban (a register of an older schema), checked to hold
+/// exactly that schema, copied into a temporary folder in `dir` with its anchor file and
+/// brought up to date there by the same migrations an older register gets when it is
+/// opened; `None` for a backup of this build's schema or one that is not a register at all
+/// (the usual checks then say what is wrong with it). The backup itself is never written.
+fn upgraded_copy(
+    from: &Path,
+    dir: &Path,
+) -> saraban_model::Result<Option<(tempfile::TempDir, std::path::PathBuf)>> {
+    use super::schema::{check_identical_at, migrate, APPLICATION_ID, VERSION};
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(from, flags) else {
+        return Ok(None);
+    };
+    let state = conn
+        .query_row("PRAGMA application_id", [], |r| r.get::<_, i32>(0))
+        .and_then(|app| {
+            Ok((
+                app,
+                conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i32>(0))?,
+            ))
+        });
+    let Ok((APPLICATION_ID, version)) = state else {
+        return Ok(None);
+    };
+    if version < 1 || version >= VERSION {
+        return Ok(None);
+    }
+    check_identical_at(&conn, version)?;
+    let staged = tempfile::Builder::new()
+        .prefix(".saraban-restore-")
+        .tempdir_in(dir)
+        .map_err(|source| Error::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    let path = staged.path().join("backup.sqlite");
+    {
+        let mut dst = Connection::open(&path)?;
+        rusqlite::backup::Backup::new(&conn, &mut dst)?.run_to_completion(
+            1 << 20,
+            std::time::Duration::ZERO,
+            None,
+        )?;
+        migrate(&mut dst)?;
+    }
+    match std::fs::copy(anchor_path(from), anchor_path(&path)) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => {
+            return Err(Error::Read {
+                path: anchor_path(from),
+                source,
+            })
+        }
+    }
+    tracing::info!(
+        "the backup {} (schema {version}) was brought up to schema {VERSION} to be restored",
+        from.display()
+    );
+    Ok(Some((staged, path)))
 }

@@ -331,6 +331,11 @@ pub const VERSION: i32 = MIGRATIONS.len() as i32;
 /// after taking the write lock: several processes opening a new register at once take
 /// turns, and each one after the first finds the schema already there.
 pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
+    migrate_to(conn, VERSION)
+}
+
+/// Brings a database to schema `upto` (at most [`VERSION`]), as [`migrate`] does.
+fn migrate_to(conn: &mut Connection, upto: i32) -> Result<(), RegisterError> {
     // A register already current needs no write lock (the common case: every open). The
     // three values are read in one snapshot: read one by one, another process's first
     // migration could commit between them.
@@ -338,7 +343,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
     let (app, version, tables) = state(&snapshot)?;
     drop(snapshot);
     refuse(app, version, tables)?;
-    if version == VERSION {
+    if version >= upto {
         return Ok(());
     }
     let tx = conn
@@ -346,7 +351,12 @@ pub fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
         .map_err(db_error)?;
     let (app, version, tables) = state(&tx)?;
     refuse(app, version, tables)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(upto as usize)
+        .skip(version as usize)
+    {
         tx.execute_batch(sql).map_err(db_error)?;
         after(i + 1, &tx).map_err(db_error)?;
         tx.pragma_update(None, "user_version", (i + 1) as i32)
@@ -417,8 +427,14 @@ fn objects(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, O
 /// a trigger, view or index of someone else's would carry it into the register on restore.
 /// Returns the first object that differs.
 pub fn check_identical(conn: &Connection) -> saraban_model::Result<()> {
+    check_identical_at(conn, VERSION)
+}
+
+/// Checks that `conn` holds exactly the schema this build's migrations make up to
+/// `version` (a backup made by an earlier Saraban, before it is brought up to date).
+pub fn check_identical_at(conn: &Connection, version: i32) -> saraban_model::Result<()> {
     let mut fresh = Connection::open_in_memory()?;
-    migrate(&mut fresh).map_err(saraban_model::Error::from)?;
+    migrate_to(&mut fresh, version).map_err(saraban_model::Error::from)?;
     let want = objects(&fresh)?;
     let have = objects(conn)?;
     if want == have {
