@@ -199,3 +199,39 @@ fn the_pixel_comparison_sees_a_changed_word_and_a_shift() {
         "a page moved by two pixels is seen: {a} of {ia}"
     );
 }
+
+/// Every stream of a PDF but its XMP metadata (which carries the time of writing), as
+/// stored (deflated), in the file's order.
+fn streams_of(pdf: &[u8]) -> Vec<Vec<u8>> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    doc.objects
+        .values()
+        .filter_map(|o| match o {
+            lopdf::Object::Stream(s)
+                if s.dict.get(b"Type").ok() != Some(&lopdf::Object::Name(b"Metadata".to_vec())) =>
+            {
+                Some(s.content.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The preview writes the same letter again and again: one office writing it twice gives
+/// the same pages, fonts and emblem, stream for stream (its fonts and emblem named in
+/// order, never at random, so a page's drawing is the same bytes each time and the writer
+/// deflates it once and takes it from its cache after).
+#[test]
+fn one_office_writes_the_same_letter_to_the_same_streams() {
+    let office = common::office_with_emblem();
+    for name in ["jclair-specialists", "p4g-invitation"] {
+        let letter = common::letter(name);
+        let first = streams_of(&office.render(&letter).unwrap());
+        assert!(first.len() >= 3, "{name}: pages, font, emblem");
+        let again = streams_of(&office.render(&letter).unwrap());
+        assert!(first == again, "{name}: written twice, other streams");
+        office.clear_caches();
+        let cold = streams_of(&office.render(&letter).unwrap());
+        assert!(cold == first, "{name}: with nothing cached, other streams");
+    }
+}

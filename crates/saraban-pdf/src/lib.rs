@@ -309,7 +309,8 @@ fn only_true_metadata(lo: &mut lopdf::Document) {
 }
 
 /// Subsets a face to one glyph per code (code `i` becomes glyph `i`; `.notdef` is 0),
-/// tags it, and adds it to the document.
+/// tags it, and adds it to the document under the next name in order (`F1`, `F2` …; why:
+/// [`add_xobject`]).
 fn add_font(pdf: &mut PdfDocument, face: &FontFace, codes: Codes) -> Result<FontEntry> {
     let ids: Vec<u16> = std::iter::once(0)
         .chain(codes.pairs.iter().map(|(g, _)| *g))
@@ -324,7 +325,11 @@ fn add_font(pdf: &mut PdfDocument, face: &FontFace, codes: Codes) -> Result<Font
         subset_tag(&ids),
         face.name.replace(' ', "")
     ));
-    let id = pdf.add_font(&parsed);
+    let id = FontId(format!("F{}", pdf.resources.fonts.map.len() + 1));
+    pdf.resources
+        .fonts
+        .map
+        .insert(id.clone(), printpdf::PdfFont::new(parsed));
     Ok(FontEntry {
         id,
         codes: Arc::new(codes),
@@ -671,16 +676,29 @@ fn add_form(
             DictItem::Name(b"FlateDecode".to_vec()),
         );
     }
-    pdf.add_xobject(&ExternalXObject {
-        stream: ExternalStream {
-            dict,
-            content,
-            compress: false,
-        },
-        width: None,
-        height: None,
-        dpi: None,
-    })
+    add_xobject(
+        pdf,
+        printpdf::XObject::External(ExternalXObject {
+            stream: ExternalStream {
+                dict,
+                content,
+                compress: false,
+            },
+            width: None,
+            height: None,
+            dpi: None,
+        }),
+    )
+}
+
+/// Adds an XObject under the next name in order (`X1`, `X2` …). Names of resources are
+/// numbered in the order they are added, never printpdf's random ones: the same document
+/// then writes the same bytes, so its page streams are deflated once and reused from the
+/// writer's cache while the preview is redrawn, and a letter written twice is the same file.
+fn add_xobject(pdf: &mut PdfDocument, x: printpdf::XObject) -> printpdf::XObjectId {
+    let id = printpdf::XObjectId(format!("X{}", pdf.resources.xobjects.map.len() + 1));
+    pdf.resources.xobjects.map.insert(id.clone(), x);
+    id
 }
 
 /// Draws an emblem: a vector one as a form (its drawing deflated once per office), a
@@ -725,7 +743,7 @@ fn draw_image(
                             en: format!("cannot decode the emblem image ({e})"),
                         }
                     })?;
-                    pdf.add_image(&img)
+                    add_xobject(pdf, printpdf::XObject::Image(img))
                 }
             };
             // An image fills the unit square: scaled to the slot it is set in.
