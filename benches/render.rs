@@ -58,6 +58,20 @@ fn bench(c: &mut Criterion) {
             b.iter(|| writer.write(&doc, &PdfOptions::default()).unwrap())
         });
     }
+    // A long letter, the J.CLAIR body thirty times over: more pages than the writer's cache
+    // held streams before, written again as the preview does.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jclair-specialists.json");
+    let mut long = Letter::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let body = long.body.clone();
+    for _ in 0..29 {
+        long.body.extend(body.iter().cloned());
+    }
+    let doc = office.typeset(&long).unwrap();
+    let writer = PdfWriter::new();
+    c.bench_function(
+        &format!("write pdf cached/long ({} pages)", doc.pages.len()),
+        |b| b.iter(|| writer.write(&doc, &PdfOptions::default()).unwrap()),
+    );
 }
 
 criterion_group! {

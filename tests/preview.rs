@@ -235,3 +235,30 @@ fn one_office_writes_the_same_letter_to_the_same_streams() {
         assert!(cold == first, "{name}: with nothing cached, other streams");
     }
 }
+
+/// A long letter written again takes every page from the writer's cache: with eight
+/// streams remembered in the order they came, a letter of more pages than that pushed out
+/// each of its own before it came round again, and every page was deflated anew.
+#[test]
+fn a_long_letter_written_again_is_deflated_once() {
+    use saraban::pdf::{PdfOptions, PdfWriter};
+    let office = common::office_with_emblem();
+    let mut long = common::letter("jclair-specialists");
+    let body = long.body.clone();
+    for _ in 0..29 {
+        long.body.extend(body.iter().cloned());
+    }
+    let doc = office.typeset(&long).unwrap();
+    assert!(doc.pages.len() >= 12, "{} pages", doc.pages.len());
+    let writer = PdfWriter::new();
+    let first = writer.write(&doc, &PdfOptions::default()).unwrap();
+    let before = writer.streams_reused();
+    let again = writer.write(&doc, &PdfOptions::default()).unwrap();
+    let reused = writer.streams_reused() - before;
+    assert!(
+        reused > doc.pages.len(),
+        "{reused} streams reused for {} pages",
+        doc.pages.len()
+    );
+    assert!(streams_of(&first) == streams_of(&again));
+}

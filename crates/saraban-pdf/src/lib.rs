@@ -75,6 +75,8 @@ pub struct PdfWriter {
     /// Compressed streams by a hash of their content: the font subset stays the same
     /// while a clerk edits a paragraph, so the preview need not deflate it again.
     deflated: Mutex<Vec<DeflatedEntry>>,
+    /// How many streams were taken from `deflated` instead of deflated again.
+    reused: std::sync::atomic::AtomicUsize,
 }
 
 /// A graphic (while it lives) and its compressed drawing.
@@ -82,8 +84,14 @@ type FormEntry = (Weak<Graphic>, Arc<Vec<u8>>);
 /// Hash and length of a stream's content, and the content compressed.
 type DeflatedEntry = (u64, usize, Arc<Vec<u8>>);
 
-/// How many compressed streams the writer remembers.
-const DEFLATE_CACHE: usize = 8;
+/// How many compressed streams the writer remembers, the least recently used forgotten
+/// first: a letter of many pages, redrawn, finds all its pages (with eight, remembered in
+/// the order they came, a letter of more than eight streams pushed out each of its own
+/// before it came round again).
+const DEFLATE_CACHE: usize = 32;
+
+/// The smallest stream whose compressed bytes are remembered.
+const DEFLATE_CACHE_FROM: usize = 1024;
 
 /// Writes a typeset document as PDF bytes (with a writer of its own).
 pub fn write(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>> {
@@ -94,6 +102,12 @@ impl PdfWriter {
     /// A writer with an empty cache.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// How many streams this writer has taken from its cache instead of deflating them
+    /// again, since it was made (what the tests and benches see of the cache).
+    pub fn streams_reused(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Forgets the compressed streams of earlier documents (for cold measurements). The
@@ -889,7 +903,7 @@ fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
         if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
             continue;
         }
-        let cacheable = stream.content.len() >= 4096;
+        let cacheable = stream.content.len() >= DEFLATE_CACHE_FROM;
         let key = if cacheable {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             stream.content.hash(&mut h);
@@ -898,13 +912,15 @@ fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
             None
         };
         let cached = key.and_then(|(k, n)| {
+            let mut cache = writer.deflated.lock().ok()?;
+            let at = cache.iter().position(|(h, len, _)| *h == k && *len == n)?;
+            let entry = cache.remove(at);
+            let c = entry.2.clone();
+            cache.push(entry);
             writer
-                .deflated
-                .lock()
-                .ok()?
-                .iter()
-                .find(|(h, len, _)| *h == k && *len == n)
-                .map(|(_, _, c)| c.clone())
+                .reused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Some(c)
         });
         let compressed = match cached {
             Some(c) => c,
