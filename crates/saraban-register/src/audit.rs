@@ -997,7 +997,7 @@ impl SqliteRegister {
     }
 
     /// The anchor file of this register (none in memory).
-    fn anchor_file(&self) -> Option<PathBuf> {
+    pub(super) fn anchor_file(&self) -> Option<PathBuf> {
         (self.path != Path::new(":memory:")).then(|| anchor_path(&self.path))
     }
 

@@ -191,11 +191,7 @@ impl SqliteRegister {
                 path: dir.clone(),
                 source,
             })?;
-        {
-            let mut dst = Connection::open(aside.path())?;
-            let b = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-            b.run_to_completion(1 << 20, std::time::Duration::ZERO, None)?;
-        }
+        copy_whole(&self.conn, aside.path())?;
         drop(copy);
         let swapped = (|| -> saraban_model::Result<()> {
             fail::fail_point!("restore-after-swap", |_| Err(Error::Write {
@@ -288,15 +284,7 @@ fn upgraded_copy(
             source,
         })?;
     let path = staged.path().join("backup.sqlite");
-    {
-        let mut dst = Connection::open(&path)?;
-        rusqlite::backup::Backup::new(&conn, &mut dst)?.run_to_completion(
-            1 << 20,
-            std::time::Duration::ZERO,
-            None,
-        )?;
-        migrate(&mut dst)?;
-    }
+    migrate(&mut copy_whole(&conn, &path)?)?;
     match std::fs::copy(anchor_path(from), anchor_path(&path)) {
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -312,4 +300,16 @@ fn upgraded_copy(
         from.display()
     );
     Ok(Some((staged, path)))
+}
+
+/// Copies the database `src` whole into a new file at `to`, in one step (nobody else
+/// writes there), and returns the copy open.
+fn copy_whole(src: &Connection, to: &Path) -> saraban_model::Result<Connection> {
+    let mut dst = Connection::open(to)?;
+    rusqlite::backup::Backup::new(src, &mut dst)?.run_to_completion(
+        1 << 20,
+        std::time::Duration::ZERO,
+        None,
+    )?;
+    Ok(dst)
 }

@@ -47,14 +47,12 @@ impl Drop for Turn {
 /// there is no queue to wait in (the file cannot be made or locked): SQLite's own waiting
 /// then applies.
 pub(crate) fn join(db: &Path) -> Option<Place> {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".queue");
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .read(true)
         .write(true)
-        .open(std::path::PathBuf::from(name))
+        .open(queue_path(db))
         .ok()?;
     file.lock().ok()?;
     #[cfg(target_os = "linux")]
@@ -93,15 +91,20 @@ impl Place {
 /// knows (every ticket drawn was served). Where there are no tickets (Windows, no queue
 /// file), there is no telling: yes.
 pub(crate) fn is_idle(db: &Path) -> bool {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".queue");
     #[cfg(target_os = "linux")]
-    if let Ok(file) = File::open(std::path::PathBuf::from(name)) {
+    if let Ok(file) = File::open(queue_path(db)) {
         return tickets::all_served(&file);
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = name;
+    let _ = db;
     true
+}
+
+/// The queue's file beside the register at `db`: `<register>.queue`.
+fn queue_path(db: &Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".queue");
+    std::path::PathBuf::from(name)
 }
 
 /// Waits for the turn of the register at `db` (see [`join`]).

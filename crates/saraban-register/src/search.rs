@@ -283,23 +283,17 @@ impl SqliteRegister {
     /// wait, whoever is in line. A failure is only logged: the letters stay searchable
     /// where they are.
     pub(crate) fn settle_search_index_if_due(&mut self) {
-        let waiting = |reg: &Self| -> i64 {
-            reg.conn
-                .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))
-                .unwrap_or(0)
-        };
-        let quiet = |reg: &Self| super::queue::is_idle(&reg.path);
-        if waiting(self) < UNINDEXED_SETTLE {
+        let mut left: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))
+            .unwrap_or(0);
+        if left < UNINDEXED_SETTLE {
             return;
         }
-        loop {
-            let left = waiting(self);
-            if left == 0 || (left < UNINDEXED_MOST && !quiet(self)) {
-                return;
-            }
+        while left >= UNINDEXED_MOST || (left > 0 && super::queue::is_idle(&self.path)) {
             match self.settle_chunk() {
                 Ok(0) => return,
-                Ok(_) => {}
+                Ok(n) => left -= n as i64,
                 Err(e) => {
                     tracing::warn!("the search index was not settled: {e}");
                     return;

@@ -463,6 +463,9 @@ impl SqliteRegister {
             &mut dyn FnMut(Record) -> saraban_model::Result<()>,
         ) -> saraban_model::Result<()>,
     ) -> saraban_model::Result<u64> {
+        // The anchor starts afresh with what arrives (replaced once the register is known
+        // to be empty).
+        let anchor = self.anchor_file().filter(|_| !self.read_only);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -602,9 +605,7 @@ impl SqliteRegister {
             }
         }
         // The anchor starts at the head that arrived.
-        let anchor = match (self.path != Path::new(":memory:") && !self.read_only)
-            .then(|| super::anchor_path(&self.path))
-        {
+        let anchor = match anchor {
             Some(path) => {
                 let _ = std::fs::remove_file(&path);
                 Some(super::audit::AnchorFile::open(&path)?)
