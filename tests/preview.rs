@@ -220,7 +220,9 @@ fn streams_of(pdf: &[u8]) -> Vec<Vec<u8>> {
 /// The preview writes the same letter again and again: one office writing it twice gives
 /// the same pages, fonts and emblem, stream for stream (its fonts and emblem named in
 /// order, never at random, so a page's drawing is the same bytes each time and the writer
-/// deflates it once and takes it from its cache after).
+/// deflates it once and takes it from its cache after). Its compressor, kept from one
+/// letter to the next, compresses as a new one would: with nothing cached, each stream is
+/// the same bytes after another letter was written with it.
 #[test]
 fn one_office_writes_the_same_letter_to_the_same_streams() {
     let office = common::office_with_emblem();
@@ -233,6 +235,8 @@ fn one_office_writes_the_same_letter_to_the_same_streams() {
         office.clear_caches();
         let cold = streams_of(&office.render(&letter).unwrap());
         assert!(cold == first, "{name}: with nothing cached, other streams");
+        let fresh = streams_of(&common::office_with_emblem().render(&letter).unwrap());
+        assert!(fresh == first, "{name}: a new office's writer, other streams");
     }
 }
 

@@ -77,6 +77,9 @@ pub struct PdfWriter {
     deflated: Mutex<Vec<DeflatedEntry>>,
     /// How many streams were taken from `deflated` instead of deflated again.
     reused: std::sync::atomic::AtomicUsize,
+    /// The compressor of the last document, kept for the next: making one allocates and
+    /// clears its window and tables (a tenth of a cold render's deflating went to that).
+    compressor: Mutex<Option<flate2::Compress>>,
 }
 
 /// A graphic (while it lives) and its compressed drawing.
@@ -893,9 +896,15 @@ const DEFLATE_LEVEL: u32 = 3;
 /// reusing the result for a stream compressed before.
 fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
     use std::hash::{Hash, Hasher};
-    // One compressor for all the streams: each new one would allocate and clear its
-    // window and tables again (a tenth of a letter's render went to that).
-    let mut z = flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true);
+    // One compressor for all the streams, the writer's own from its last document: each
+    // new one would allocate and clear its window and tables again (a tenth of a letter's
+    // render went to that). Another document written meanwhile makes its own.
+    let mut z = writer
+        .compressor
+        .lock()
+        .ok()
+        .and_then(|mut c| c.take())
+        .unwrap_or_else(|| flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true));
     for obj in doc.objects.values_mut() {
         let lopdf::Object::Stream(stream) = obj else {
             continue;
@@ -942,6 +951,9 @@ fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content((*compressed).clone());
         }
+    }
+    if let Ok(mut c) = writer.compressor.lock() {
+        *c = Some(z);
     }
 }
 
