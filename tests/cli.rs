@@ -335,3 +335,38 @@ fn the_office_profile_is_kept_in_the_register_and_used_when_issuing() {
         "render without a register has no emblem"
     );
 }
+
+/// `saraban issue` prints the number and then, before it ends, moves the letters waiting
+/// outside the search index into it once enough wait (the app does it in the background).
+#[test]
+fn issuing_from_the_command_line_moves_the_waiting_letters_into_the_index_after() {
+    use saraban::register::{Register, UNINDEXED_SETTLE};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let letter = common::letter("jclair-specialists");
+    let waiting = || -> i64 {
+        Register::open_with(&d.join("r.sqlite"), saraban::register::Access::Read)
+            .unwrap()
+            .connection()
+            .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))
+            .unwrap()
+    };
+    {
+        let mut reg = Register::create(&d.join("r.sqlite")).unwrap();
+        let opts = saraban::service::IssueOptions {
+            date: Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
+            any_date: true,
+            ..Default::default()
+        };
+        for _ in 1..UNINDEXED_SETTLE {
+            reg.issue(&letter, &opts, |_| Ok(b"%PDF-1.7\n".to_vec()))
+                .unwrap();
+        }
+    }
+    assert_eq!(waiting(), UNINDEXED_SETTLE - 1);
+    let json = common::fixture("jclair-specialists.json");
+    let o = saraban(&["--db", "r.sqlite", "issue", json.to_str().unwrap()], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!o.stdout.is_empty());
+    assert_eq!(waiting(), 0);
+}

@@ -293,11 +293,13 @@ fn search_finds_substrings_numbers_and_nothing_else() {
     assert_eq!(cancelled.len(), 1);
 }
 
-/// The issue that brings the waiting letters to `UNINDEXED_SETTLE` with nobody in line
-/// moves them into the index, after its own turn.
+/// An issue never moves the waiting letters into the index in its clerk's wait: once
+/// `UNINDEXED_SETTLE` wait, the program's steps after the issue move them, a chunk each,
+/// while nobody is in line; a register whose programs never took those steps has them
+/// moved by the issue that finds `UNINDEXED_MOST` waiting, so they never pile up.
 #[test]
 fn the_index_takes_the_waiting_letters_in_when_enough_wait_and_nobody_is_in_line() {
-    use saraban::register::UNINDEXED_SETTLE;
+    use saraban::register::{SETTLE_CHUNK, UNINDEXED_MOST, UNINDEXED_SETTLE};
     let dir = tempfile::tempdir().unwrap();
     let mut reg = Register::create(&dir.path().join("r.sqlite")).unwrap();
     let letter = short("มท ๐๘๑๐.๒", false, "ทดสอบดัชนีค้นหา");
@@ -306,23 +308,46 @@ fn the_index_takes_the_waiting_letters_in_when_enough_wait_and_nobody_is_in_line
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .unwrap()
     };
-    for _ in 1..UNINDEXED_SETTLE {
+    let issue = |reg: &mut Register| {
         reg.issue(&letter, &on("2026-03-01"), |_| Ok(b"%PDF-1.7\n".to_vec()))
             .unwrap();
+    };
+    for _ in 1..UNINDEXED_SETTLE {
+        issue(&mut reg);
     }
-    assert_eq!(count(&reg, "letters_unindexed"), UNINDEXED_SETTLE - 1);
+    assert_eq!(reg.settle_search_index_step().unwrap(), 0, "too few wait");
+    issue(&mut reg);
+    assert_eq!(count(&reg, "letters_unindexed"), UNINDEXED_SETTLE, "an issue moved them");
     assert_eq!(count(&reg, "letters_fts"), 0);
-    reg.issue(&letter, &on("2026-03-01"), |_| Ok(b"%PDF-1.7\n".to_vec()))
-        .unwrap();
+    let mut steps = 0;
+    loop {
+        match reg.settle_search_index_step().unwrap() {
+            0 => break,
+            n => {
+                assert_eq!(n as i64, SETTLE_CHUNK);
+                steps += 1;
+            }
+        }
+    }
+    assert_eq!(steps, UNINDEXED_SETTLE / SETTLE_CHUNK);
     assert_eq!(count(&reg, "letters_unindexed"), 0);
     assert_eq!(count(&reg, "letters_fts"), UNINDEXED_SETTLE);
-    let found = reg
-        .search_count(&SearchQuery {
+    let found = |reg: &Register| {
+        reg.search_count(&SearchQuery {
             text: Some("ดัชนีค้นหา".into()),
             ..Default::default()
         })
-        .unwrap();
-    assert_eq!(found, UNINDEXED_SETTLE);
+        .unwrap()
+    };
+    assert_eq!(found(&reg), UNINDEXED_SETTLE);
+    // No step taken: the issue that finds the most waiting moves a chunk itself.
+    for _ in 1..UNINDEXED_MOST {
+        issue(&mut reg);
+    }
+    assert_eq!(count(&reg, "letters_unindexed"), UNINDEXED_MOST - 1);
+    issue(&mut reg);
+    assert_eq!(count(&reg, "letters_unindexed"), UNINDEXED_MOST - SETTLE_CHUNK);
+    assert_eq!(found(&reg), UNINDEXED_SETTLE + UNINDEXED_MOST);
 }
 
 /// A letter is found the moment it is issued, while its text waits outside the search

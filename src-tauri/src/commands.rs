@@ -451,7 +451,33 @@ pub async fn issue_draft(
         any_date: any_date.unwrap_or(false),
         ..Default::default()
     };
-    on_office(&state, move |o| o.issue_draft(id, &opts)).await
+    let answer = on_office(&state, move |o| o.issue_draft(id, &opts)).await;
+    if answer.is_ok() {
+        after_issue(Arc::clone(&state.office));
+    }
+    answer
+}
+
+/// What an issue leaves for after the clerk has the number (the search index's upkeep,
+/// [`saraban::service::Office::after_issue_step`]), on a thread of its own, one step at a
+/// time under the office's lock: the clerk's next action waits one step at most. At the
+/// normal priority, so a step holding the lock is never starved by the preview.
+fn after_issue(office: Arc<Mutex<Office>>) {
+    let spawned = std::thread::Builder::new()
+        .name("saraban-after-issue".into())
+        .spawn(move || loop {
+            match lock(&office).after_issue_step() {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!("the search index was not settled: {e}");
+                    return;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("the search index's upkeep did not start: {e}");
+    }
 }
 
 // ---- The register --------------------------------------------------------------------

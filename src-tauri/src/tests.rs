@@ -426,3 +426,71 @@ fn the_capability_allows_exactly_the_commands() {
         "the window may do only what the UI uses"
     );
 }
+
+/// The app answers an issue with its number and then, on a thread of its own, moves the
+/// letters waiting outside the search index into it once enough wait: the clerk never
+/// waits for the index's merging, and the letters do not pile up.
+#[test]
+fn after_an_issue_the_app_moves_the_waiting_letters_into_the_index() {
+    use saraban::register::{Register, UNINDEXED_SETTLE};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.sqlite");
+    let letter: saraban::Letter = serde_json::from_value(serde_json::json!({
+        "kind": "external", "number": {"prefix": "มท ๐๘๑๐.๒"},
+        "agency": {"name": "กรมส่งเสริมการปกครองท้องถิ่น"},
+        "subject": "ทดสอบดัชนีค้นหา", "recipient": "ผู้ว่าราชการจังหวัด", "body": ["ข้อความ"]}))
+    .unwrap();
+    let waiting = |path: &std::path::Path| -> i64 {
+        Register::open_with(path, saraban::register::Access::Read)
+            .unwrap()
+            .connection()
+            .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))
+            .unwrap()
+    };
+    {
+        let mut reg = Register::create(&path).unwrap();
+        let opts = saraban::service::IssueOptions {
+            date: Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
+            any_date: true,
+            ..Default::default()
+        };
+        for _ in 1..UNINDEXED_SETTLE {
+            reg.issue(&letter, &opts, |_| Ok(b"%PDF-1.7\n".to_vec()))
+                .unwrap();
+        }
+    }
+    assert_eq!(waiting(&path), UNINDEXED_SETTLE - 1);
+    let state = crate::open_state(path.clone()).unwrap();
+    let app = crate::builder(tauri::test::mock_builder(), state)
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let id = answer::<i64>(
+        &w,
+        "save_draft",
+        serde_json::json!({ "id": null, "letter": letter }),
+    );
+    let issued = answer::<serde_json::Value>(
+        &w,
+        "issue_draft",
+        serde_json::json!({ "id": id, "date": "2026-03-02", "anyDate": true }),
+    );
+    assert_eq!(issued["running"], UNINDEXED_SETTLE);
+    let since = std::time::Instant::now();
+    while waiting(&path) > 0 {
+        assert!(
+            since.elapsed() < std::time::Duration::from_secs(20),
+            "{} letters still wait outside the index",
+            waiting(&path)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let found = answer::<serde_json::Value>(
+        &w,
+        "search",
+        serde_json::json!({ "query": {"text": "ดัชนีค้นหา"} }),
+    );
+    assert_eq!(found["total"], UNINDEXED_SETTLE, "{found}");
+}

@@ -833,6 +833,8 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             } else {
                 print_line(&issued.number);
             }
+            // The clerk has the number; what the issue left for later is done now.
+            office.after_issue();
             Ok(ExitCode::SUCCESS)
         }
         Command::Search {

@@ -889,6 +889,33 @@ impl Office {
         self.issue(&letter, &opts)
     }
 
+    /// One step of the upkeep an issue leaves for after its clerk has the number: moves a
+    /// chunk of the letters waiting outside the search index into it when enough wait and
+    /// no clerk is in line ([`Register::settle_search_index_step`]); how many moved, 0 when
+    /// nothing is due. The app takes the steps in the background, one at a time between a
+    /// clerk's actions; the command line after printing the number.
+    pub fn after_issue_step(&mut self) -> Result<usize> {
+        match self.register.as_mut() {
+            Some(r) => r.settle_search_index_step(),
+            None => Ok(0),
+        }
+    }
+
+    /// Every step of [`Self::after_issue_step`] that is due. A failure is only logged: the
+    /// letters stay searchable where they wait.
+    pub fn after_issue(&mut self) {
+        loop {
+            match self.after_issue_step() {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!("the search index was not settled: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
     // ---- The register --------------------------------------------------------------------
 
     /// Finds issued letters, newest first, a page at a time, with the total.

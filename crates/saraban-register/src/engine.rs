@@ -290,6 +290,14 @@ pub trait Engine: Send {
         Ok(0)
     }
 
+    /// One step of the search index's upkeep once an issue has answered its clerk: moves
+    /// a chunk of the letters waiting outside the index when enough wait and no clerk is
+    /// in line; how many moved, 0 when nothing is due (always on a server, whose index
+    /// takes each letter as it is issued).
+    fn settle_search_index_step(&mut self) -> Result<usize> {
+        Ok(0)
+    }
+
     /// The SQLite engine behind this register, if it is one (tests of its triggers).
     fn as_sqlite(&self) -> Option<&SqliteRegister> {
         None
@@ -442,6 +450,9 @@ impl Register {
 impl Engine for SqliteRegister {
     fn settle_search_index(&mut self) -> Result<usize> {
         SqliteRegister::settle_search_index(self)
+    }
+    fn settle_search_index_step(&mut self) -> Result<usize> {
+        SqliteRegister::settle_search_index_step(self)
     }
     fn location(&self) -> Location {
         Location::File(SqliteRegister::path(self).to_path_buf())

@@ -421,7 +421,7 @@ impl SqliteRegister {
         })();
         let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
         if result.is_ok() {
-            self.settle_search_index_if_due();
+            self.settle_search_index_if_overdue();
         }
         result
     }

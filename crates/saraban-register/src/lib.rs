@@ -54,7 +54,7 @@ pub use incoming::{
 pub use issue::{check_issue_date, series_key, IssueOptions, Issued, DATE_WINDOW_DAYS};
 pub use search::{
     fold, fold_digits, Hit, SearchQuery, SHORT_TEXT, SHORT_TEXT_WINDOW, UNINDEXED_MOST,
-    UNINDEXED_SETTLE,
+    SETTLE_CHUNK, UNINDEXED_SETTLE,
 };
 
 pub use engine::{Engine, Register};

@@ -4,7 +4,8 @@
 //!
 //! A letter issued goes first into `letters_unindexed`, a plain table searched beside the
 //! index by scanning (a few hundred letters at most), and joins the index when no clerk is
-//! in the issue queue ([`SqliteRegister::settle_search_index`]). Inserting into FTS5 merges
+//! in the issue queue, after the program that issued it has answered its clerk
+//! ([`SqliteRegister::settle_search_index_step`]). Inserting into FTS5 merges
 //! its segments now and then, 15–70 ms on a large register, and inside an issue's turn
 //! every clerk in line waited for it: eight clerks at once had their slowest issues there.
 
@@ -224,8 +225,9 @@ pub(super) fn index_letter(
 /// queue is not empty (scanning them costs a search about a millisecond).
 pub const UNINDEXED_MOST: i64 = 2_000;
 
-/// How many letters must wait before an issue moves them into the index while no clerk
-/// is in line.
+/// How many letters must wait before the program that issued the last of them moves them
+/// into the index, once it has answered its clerk and no clerk is in line
+/// ([`SqliteRegister::settle_search_index_step`]).
 pub const UNINDEXED_SETTLE: i64 = 500;
 
 /// How many waiting letters go into the index in one transaction.
@@ -278,19 +280,28 @@ impl SqliteRegister {
         Ok(n)
     }
 
-    /// After an issue, its turn over: once [`UNINDEXED_SETTLE`] letters wait, moves them
-    /// into the index chunk by chunk while no clerk is in line; once [`UNINDEXED_MOST`]
-    /// wait, whoever is in line. A failure is only logged: the letters stay searchable
-    /// where they are.
-    pub(crate) fn settle_search_index_if_due(&mut self) {
-        let mut left: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))
-            .unwrap_or(0);
-        if left < UNINDEXED_SETTLE {
-            return;
+    /// One step of the index's upkeep, for a program to take once an issue has answered
+    /// its clerk: once [`UNINDEXED_SETTLE`] letters wait, moves the oldest
+    /// [`SETTLE_CHUNK`] of them into the index at each step taken while no clerk is in
+    /// line, until none waits; how many moved (0: nothing due, or a clerk in line). The
+    /// app takes the steps in the background between a clerk's actions, the command line
+    /// after it has printed the number, so the clerk never waits for FTS5's merging.
+    pub fn settle_search_index_step(&mut self) -> saraban_model::Result<usize> {
+        let waiting = self.waiting_outside_index()?;
+        self.settling = (self.settling || waiting >= UNINDEXED_SETTLE) && waiting > 0;
+        if !self.settling || !super::queue::is_idle(&self.path) {
+            return Ok(0);
         }
-        while left >= UNINDEXED_MOST || (left > 0 && super::queue::is_idle(&self.path)) {
+        self.settle_chunk()
+    }
+
+    /// After an issue, its turn over: once [`UNINDEXED_MOST`] letters wait (a register
+    /// whose programs did not come round to [`Self::settle_search_index_step`]), moves
+    /// chunks into the index until fewer wait, whoever is in line. A failure is only
+    /// logged: the letters stay searchable where they are.
+    pub(crate) fn settle_search_index_if_overdue(&mut self) {
+        let mut left = self.waiting_outside_index().unwrap_or(0);
+        while left >= UNINDEXED_MOST {
             match self.settle_chunk() {
                 Ok(0) => return,
                 Ok(n) => left -= n as i64,
@@ -300,6 +311,13 @@ impl SqliteRegister {
                 }
             }
         }
+    }
+
+    /// How many issued letters wait outside the search index.
+    fn waiting_outside_index(&self) -> saraban_model::Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM letters_unindexed", [], |r| r.get(0))?)
     }
 
     /// Finds issued letters, newest first.

@@ -33,6 +33,9 @@ pub struct SqliteRegister {
     /// The last search by text that found every letter it matches, which a longer text
     /// typed after it searches among ([`crate::search`]: search as you type).
     pub(crate) narrowing: std::sync::Mutex<Option<super::search::Narrowing>>,
+    /// Moving the letters waiting outside the search index into it, begun when enough
+    /// waited, until none waits ([`SqliteRegister::settle_search_index_step`]).
+    pub(crate) settling: bool,
 }
 
 fn missing(path: &Path) -> Error {
@@ -142,6 +145,7 @@ impl SqliteRegister {
             created: !exists,
             _snapshot: snapshot,
             narrowing: Default::default(),
+            settling: false,
         })
     }
 
@@ -170,6 +174,7 @@ impl SqliteRegister {
             created: true,
             _snapshot: None,
             narrowing: Default::default(),
+            settling: false,
         })
     }
 
