@@ -46,6 +46,12 @@ fn bench(c: &mut Criterion) {
                 office.typeset(&letter).unwrap()
             })
         });
+        // What a keystroke costs the core in the app: the letter laid out again (its
+        // paragraphs cached) and every page drawn at the usual zoom (a point a pixel) as a
+        // PNG, none known on screen yet.
+        c.bench_function(&format!("preview pages/{name}"), |b| {
+            b.iter(|| office.preview(&letter, 1.0, &[]).unwrap())
+        });
         let doc = office.typeset(&letter).unwrap();
         let writer = PdfWriter::new();
         c.bench_function(&format!("write pdf cold/{name}"), |b| {

@@ -236,7 +236,10 @@ fn one_office_writes_the_same_letter_to_the_same_streams() {
         let cold = streams_of(&office.render(&letter).unwrap());
         assert!(cold == first, "{name}: with nothing cached, other streams");
         let fresh = streams_of(&common::office_with_emblem().render(&letter).unwrap());
-        assert!(fresh == first, "{name}: a new office's writer, other streams");
+        assert!(
+            fresh == first,
+            "{name}: a new office's writer, other streams"
+        );
     }
 }
 

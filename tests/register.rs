@@ -317,7 +317,11 @@ fn the_index_takes_the_waiting_letters_in_when_enough_wait_and_nobody_is_in_line
     }
     assert_eq!(reg.settle_search_index_step().unwrap(), 0, "too few wait");
     issue(&mut reg);
-    assert_eq!(count(&reg, "letters_unindexed"), UNINDEXED_SETTLE, "an issue moved them");
+    assert_eq!(
+        count(&reg, "letters_unindexed"),
+        UNINDEXED_SETTLE,
+        "an issue moved them"
+    );
     assert_eq!(count(&reg, "letters_fts"), 0);
     let mut steps = 0;
     loop {
@@ -346,7 +350,10 @@ fn the_index_takes_the_waiting_letters_in_when_enough_wait_and_nobody_is_in_line
     }
     assert_eq!(count(&reg, "letters_unindexed"), UNINDEXED_MOST - 1);
     issue(&mut reg);
-    assert_eq!(count(&reg, "letters_unindexed"), UNINDEXED_MOST - SETTLE_CHUNK);
+    assert_eq!(
+        count(&reg, "letters_unindexed"),
+        UNINDEXED_MOST - SETTLE_CHUNK
+    );
     assert_eq!(found(&reg), UNINDEXED_SETTLE + UNINDEXED_MOST);
 }
 

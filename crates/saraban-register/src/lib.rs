@@ -53,8 +53,8 @@ pub use incoming::{
 };
 pub use issue::{check_issue_date, series_key, IssueOptions, Issued, DATE_WINDOW_DAYS};
 pub use search::{
-    fold, fold_digits, Hit, SearchQuery, SHORT_TEXT, SHORT_TEXT_WINDOW, UNINDEXED_MOST,
-    SETTLE_CHUNK, UNINDEXED_SETTLE,
+    fold, fold_digits, Hit, SearchQuery, SETTLE_CHUNK, SHORT_TEXT, SHORT_TEXT_WINDOW,
+    UNINDEXED_MOST, UNINDEXED_SETTLE,
 };
 
 pub use engine::{Engine, Register};
