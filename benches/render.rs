@@ -52,6 +52,13 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("preview pages/{name}"), |b| {
             b.iter(|| office.preview(&letter, 1.0, &[]).unwrap())
         });
+        // The first preview of a letter: nothing laid out, no glyph filled yet.
+        c.bench_function(&format!("preview pages cold/{name}"), |b| {
+            b.iter(|| {
+                office.clear_caches();
+                office.preview(&letter, 1.0, &[]).unwrap()
+            })
+        });
         let doc = office.typeset(&letter).unwrap();
         let writer = PdfWriter::new();
         c.bench_function(&format!("write pdf cold/{name}"), |b| {

@@ -670,11 +670,13 @@ impl Office {
         &self.press.typesetter
     }
 
-    /// Forgets set paragraphs, drawn emblems and compressed streams, so that the next
-    /// render does all the work again (for cold measurements).
+    /// Forgets set paragraphs, compressed streams and what the preview's painter kept
+    /// (glyph outlines and coverage, drawn emblems), so that the next render or preview
+    /// does all the work again (for cold measurements).
     pub fn clear_caches(&self) {
         self.press.typesetter.clear_cache();
         self.press.writer.clear_cache();
+        self.press.painter.clear();
     }
 
     // ---- Letters: render and proofread -------------------------------------------------
