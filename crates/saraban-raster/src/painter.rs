@@ -42,9 +42,10 @@ struct GlyphMask {
     coverage: Vec<u8>,
 }
 
-/// How many bytes of glyph coverage a face keeps before it starts again (a page of text at
-/// the usual zoom needs some 0.3 MB; at the largest zoom on a sharp screen a few MB).
-const MASK_BYTES: usize = 32 << 20;
+/// How many bytes of glyph coverage a face keeps before it starts again: a page of text
+/// at the usual zoom needs some 0.3 MB, at the largest zoom (3×) on a sharp screen (2×)
+/// some 10 MB.
+pub const MASK_BYTES: usize = 16 << 20;
 
 /// An emblem drawn once at a size and sub-pixel place.
 struct DrawnGraphic {
@@ -64,6 +65,17 @@ impl Painter {
     /// A painter with nothing kept yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Bytes of glyph coverage kept, all faces together (what a clerk's zooming may
+    /// grow: each face keeps at most [`MASK_BYTES`] and then starts again).
+    pub fn kept_coverage_bytes(&self) -> usize {
+        self.glyphs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(_, g)| g.mask_bytes)
+            .sum()
     }
 
     /// Forgets what it kept (fonts and emblems no longer in use).
@@ -505,6 +517,46 @@ mod tests {
                 "{off} pixel values differ by more than 4 at {px_per_pt} ({inked} inked)"
             );
         }
+    }
+
+    /// A clerk zooming in on a sharp screen does not grow the app without end: a face keeps
+    /// at most `MASK_BYTES` of coverage, then starts again, and draws the same.
+    #[test]
+    fn the_kept_coverage_of_a_face_is_bounded_and_starting_again_draws_the_same() {
+        use saraban_typeset::frame::{Glyph, TextRun};
+        let fonts = FontSet::bundled().expect("the bundled font: bash scripts/setup.sh");
+        // 280 glyphs, each at the sixteen quarter-pixel places, at 8 pixels a point: some
+        // 4 500 coverages, 24 MB kept without a bound, half as much again as a face may.
+        let glyphs: Vec<Glyph> = (20u16..300)
+            .flat_map(|id| {
+                (0..16).map(move |q| Glyph {
+                    id,
+                    x: (id % 7) as f32 * 11.0 + (q % 4) as f32 / 32.0,
+                    y: -((id % 5) as f32 * 13.0) - (q / 4) as f32 / 32.0,
+                    text: String::new(),
+                    outline: false,
+                })
+            })
+            .collect();
+        let mut f = Frame::new(Size { w: 100.0, h: 100.0 });
+        f.push(
+            Point::new(5.0, 30.0),
+            Item::Text(TextRun {
+                style: saraban_typeset::FontStyle::Regular,
+                size: 16.0,
+                color: Color::BLACK,
+                glyphs,
+                text: String::new(),
+                width: 90.0,
+            }),
+        );
+        let painter = Painter::new();
+        let first = painter.draw(&f, &fonts, 8.0).unwrap();
+        let kept = painter.kept_coverage_bytes();
+        assert!(kept <= MASK_BYTES + (1 << 20), "{kept} bytes kept");
+        assert!(kept > MASK_BYTES / 8, "{kept} bytes kept");
+        assert!(painter.draw(&f, &fonts, 8.0).unwrap() == first);
+        assert!(Painter::new().draw(&f, &fonts, 8.0).unwrap() == first);
     }
 
     #[test]
