@@ -15,6 +15,22 @@ fn app() -> (tauri::App<tauri::test::MockRuntime>, tempfile::TempDir) {
     (app, dir)
 }
 
+/// The app on `state`, with its main window.
+fn window_on(
+    state: crate::AppState,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
+    let app = crate::builder(tauri::test::mock_builder(), state)
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, w)
+}
+
 /// The app with its main window (kept alive together with the register's folder).
 fn window() -> (
     tauri::App<tauri::test::MockRuntime>,
@@ -177,12 +193,7 @@ fn a_register_that_does_not_open_leaves_the_window_open_to_try_again() {
         Ok(_) => panic!("a register under a file opened"),
     };
     let state = crate::state_without_register(db.clone(), problem.clone()).unwrap();
-    let app = crate::builder(tauri::test::mock_builder(), state)
-        .build(tauri::generate_context!(test = true))
-        .unwrap();
-    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, w) = window_on(state);
     let setup = answer::<serde_json::Value>(&w, "office_setup", serde_json::json!({}));
     assert_eq!(setup["problem"], problem.as_str());
     assert_eq!(setup["register"], db.display().to_string());
@@ -460,13 +471,7 @@ fn after_an_issue_the_app_moves_the_waiting_letters_into_the_index() {
         }
     }
     assert_eq!(waiting(&path), UNINDEXED_SETTLE - 1);
-    let state = crate::open_state(path.clone()).unwrap();
-    let app = crate::builder(tauri::test::mock_builder(), state)
-        .build(tauri::generate_context!(test = true))
-        .unwrap();
-    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, w) = window_on(crate::open_state(path.clone()).unwrap());
     let id = answer::<i64>(
         &w,
         "save_draft",
