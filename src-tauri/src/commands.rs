@@ -465,16 +465,7 @@ pub async fn issue_draft(
 fn after_issue(office: Arc<Mutex<Office>>) {
     let spawned = std::thread::Builder::new()
         .name("saraban-after-issue".into())
-        .spawn(move || loop {
-            match lock(&office).after_issue_step() {
-                Ok(0) => return,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!("the search index was not settled: {e}");
-                    return;
-                }
-            }
-        });
+        .spawn(move || saraban::service::after_issue_steps(|| lock(&office).after_issue_step()));
     if let Err(e) = spawned {
         tracing::warn!("the search index's upkeep did not start: {e}");
     }

@@ -903,19 +903,9 @@ impl Office {
         }
     }
 
-    /// Every step of [`Self::after_issue_step`] that is due. A failure is only logged: the
-    /// letters stay searchable where they wait.
+    /// Every step of [`Self::after_issue_step`] that is due ([`after_issue_steps`]).
     pub fn after_issue(&mut self) {
-        loop {
-            match self.after_issue_step() {
-                Ok(0) => return,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!("the search index was not settled: {e}");
-                    return;
-                }
-            }
-        }
+        after_issue_steps(|| self.after_issue_step());
     }
 
     // ---- The register --------------------------------------------------------------------
@@ -1477,6 +1467,23 @@ fn stored_emblem(reg: &Register) -> Result<Option<Graphic>> {
     };
     let name = setting_text(reg, EMBLEM_NAME_KEY)?.unwrap_or_else(|| "emblem".into());
     Graphic::from_bytes(data, Path::new(&name)).map(Some)
+}
+
+/// Takes the steps an issue left for after its clerk has the number, each from `step`
+/// ([`Office::after_issue_step`], which the app calls under the office's lock one step at
+/// a time), until none is due. A failure is only logged: the letters stay searchable where
+/// they wait.
+pub fn after_issue_steps(mut step: impl FnMut() -> Result<usize>) {
+    loop {
+        match step() {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!("the search index was not settled: {e}");
+                return;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ mod encode;
 mod painter;
 
 pub use encode::encode_rgb;
-pub use painter::{graphic_pixmap, Painter, MASK_BYTES};
+pub use painter::{graphic_pixmap, Painter};
 
 /// The most pixels a side of a drawn page may have (A4 at 3× zoom on a 2× screen is about
 /// 5 000 by 7 100): a larger drawing is refused rather than allocated.

@@ -23,6 +23,33 @@ struct Glyphs {
     mask_bytes: usize,
 }
 
+impl Glyphs {
+    /// The glyph's coverage for `key` (`None` for a glyph that covers nothing), filled from
+    /// its outline the first time; past [`MASK_BYTES`] the face starts again.
+    fn mask(&mut self, face: &FontFace, key: MaskKey) -> Option<&GlyphMask> {
+        if self.mask_bytes > MASK_BYTES && !self.masks.contains_key(&key) {
+            self.masks.clear();
+            self.mask_bytes = 0;
+        }
+        let Glyphs {
+            paths,
+            masks,
+            mask_bytes,
+        } = self;
+        masks
+            .entry(key)
+            .or_insert_with(|| {
+                let path = paths
+                    .entry(key.glyph)
+                    .or_insert_with(|| path_of(&face.outline(key.glyph)));
+                let mask = path.as_ref().and_then(|p| glyph_mask(p, key));
+                *mask_bytes += mask.as_ref().map_or(0, |m| m.coverage.len());
+                mask
+            })
+            .as_ref()
+    }
+}
+
 /// A glyph at a size (pixels per font unit, as bits) and a place within a pixel (quarters
 /// of a pixel across and down).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,7 +72,7 @@ struct GlyphMask {
 /// How many bytes of glyph coverage a face keeps before it starts again: a page of text
 /// at the usual zoom needs some 0.3 MB, at the largest zoom (3×) on a sharp screen (2×)
 /// some 10 MB.
-pub const MASK_BYTES: usize = 16 << 20;
+const MASK_BYTES: usize = 16 << 20;
 
 /// An emblem drawn once at a size and sub-pixel place.
 struct DrawnGraphic {
@@ -69,7 +96,8 @@ impl Painter {
 
     /// Bytes of glyph coverage kept, all faces together (what a clerk's zooming may
     /// grow: each face keeps at most [`MASK_BYTES`] and then starts again).
-    pub fn kept_coverage_bytes(&self) -> usize {
+    #[cfg(test)]
+    fn kept_coverage_bytes(&self) -> usize {
         self.glyphs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -121,20 +149,7 @@ impl Painter {
                                 qx,
                                 qy,
                             };
-                            if !kept.masks.contains_key(&key) {
-                                let path = kept
-                                    .paths
-                                    .entry(g.id)
-                                    .or_insert_with(|| path_of(&face.outline(g.id)));
-                                let mask = path.as_ref().and_then(|p| glyph_mask(p, key));
-                                if kept.mask_bytes > MASK_BYTES {
-                                    kept.masks.clear();
-                                    kept.mask_bytes = 0;
-                                }
-                                kept.mask_bytes += mask.as_ref().map_or(0, |m| m.coverage.len());
-                                kept.masks.insert(key, mask);
-                            }
-                            if let Some(Some(mask)) = kept.masks.get(&key) {
+                            if let Some(mask) = kept.mask(face, key) {
                                 blend(&mut pixmap, mask, ix, iy, color);
                             }
                         }
