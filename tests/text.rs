@@ -212,6 +212,40 @@ fn fonts_are_embedded_subsets() {
             "emb sub uni: {row}"
         );
     }
+    // Each embedded file holds the tables a TrueType font needs in a PDF, its hinting
+    // among them, and no `name` table (readers take the name from the font dictionary).
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let mut files = 0;
+    for obj in doc.objects.values() {
+        let Ok(desc) = obj.as_dict() else { continue };
+        let Ok(file) = desc.get(b"FontFile2").and_then(|f| f.as_reference()) else {
+            continue;
+        };
+        let stream = doc.get_object(file).unwrap().as_stream().unwrap();
+        let font = stream.decompressed_content().unwrap();
+        let count = u16::from_be_bytes([font[4], font[5]]) as usize;
+        let tags: Vec<&[u8]> = (0..count)
+            .map(|i| &font[12 + 16 * i..16 + 16 * i])
+            .collect();
+        for need in [
+            &b"cmap"[..],
+            b"glyf",
+            b"head",
+            b"hhea",
+            b"hmtx",
+            b"loca",
+            b"maxp",
+            b"post",
+            b"cvt ",
+            b"fpgm",
+            b"prep",
+        ] {
+            assert!(tags.contains(&need), "{}", String::from_utf8_lossy(need));
+        }
+        assert!(!tags.contains(&&b"name"[..]));
+        files += 1;
+    }
+    assert_eq!(files, 2, "regular and bold");
 }
 
 #[test]
