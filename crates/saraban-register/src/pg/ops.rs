@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{Row, Transaction};
 use sha2::{Digest, Sha256};
 
@@ -429,15 +429,26 @@ impl PgRegister {
         self.read(|c| Ok(c.query(sql, params)?.iter().map(&f).collect()))
     }
 
+    /// [`Self::query_all`] with the parameters' types given: one round trip to the
+    /// server instead of one to prepare the statement and another to run it.
+    fn query_all_typed<T>(
+        &self,
+        sql: &str,
+        params: &[(&(dyn ToSql + Sync), Type)],
+        f: impl Fn(&Row) -> T,
+    ) -> Result<Vec<T>> {
+        self.read(|c| Ok(c.query_typed(sql, params)?.iter().map(&f).collect()))
+    }
+
     /// A search as SQL over `letters l`; see [`Where`].
     fn where_clause(q: &SearchQuery) -> Where {
         let (filters, conditions) = q.conditions(|n| format!("${n}"));
-        let mut args: Vec<Box<dyn ToSql + Sync>> = conditions
+        let mut args: Vec<(Box<dyn ToSql + Sync>, Type)> = conditions
             .into_iter()
-            .map(|a| -> Box<dyn ToSql + Sync> {
+            .map(|a| -> (Box<dyn ToSql + Sync>, Type) {
                 match a {
-                    Arg::Int(i) => Box::new(i),
-                    Arg::Text(t) => Box::new(t),
+                    Arg::Int(i) => (Box::new(i), Type::INT8),
+                    Arg::Text(t) => (Box::new(t), Type::TEXT),
                 }
             })
             .collect();
@@ -445,12 +456,12 @@ impl PgRegister {
         let (mut exact, mut indexed) = (String::new(), String::new());
         if let Some(t) = &text {
             if t.chars().count() >= GRAMS_FROM {
-                args.push(Box::new(indexable(t)));
+                args.push((Box::new(indexable(t)), Type::TEXT));
                 exact = format!(" AND strpos(l.search_text, ${}) > 0", args.len());
-                args.push(Box::new(format!("%{}%", grams(&indexable(t)))));
+                args.push((Box::new(format!("%{}%", grams(&indexable(t)))), Type::TEXT));
                 indexed = format!(" AND l.search_grams LIKE ${}", args.len());
             } else {
-                args.push(Box::new(like_pattern(t)));
+                args.push((Box::new(like_pattern(t)), Type::TEXT));
                 exact = format!(" AND l.search_text LIKE ${}", args.len());
                 if t.chars().count() < crate::search::SHORT_TEXT {
                     exact.push_str(&format!(
@@ -472,21 +483,26 @@ impl PgRegister {
 
 /// A search as SQL: `from` holds its filters but not its text; `exact` finds the text in
 /// a letter read, and `indexed`, when there is one, is what an index looks it up by (its
-/// argument is the last, so a query without it passes [`Where::params_exact`]).
+/// argument is the last, so a query without it passes [`Where::params_exact`]). Each
+/// argument comes with its type, so that every statement of a search is sent and run in
+/// one round trip (`query_typed`).
 struct Where {
     from: String,
     exact: String,
     indexed: String,
-    args: Vec<Box<dyn ToSql + Sync>>,
+    args: Vec<(Box<dyn ToSql + Sync>, Type)>,
     /// The folded text looked for.
     text: Option<String>,
 }
 
 impl Where {
-    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
-        self.args.iter().map(|a| a.as_ref()).collect()
+    fn params(&self) -> Vec<(&(dyn ToSql + Sync), Type)> {
+        self.args
+            .iter()
+            .map(|(a, t)| (a.as_ref(), t.clone()))
+            .collect()
     }
-    fn params_exact(&self) -> Vec<&(dyn ToSql + Sync)> {
+    fn params_exact(&self) -> Vec<(&(dyn ToSql + Sync), Type)> {
         let mut p = self.params();
         if !self.indexed.is_empty() {
             p.pop();
@@ -497,7 +513,10 @@ impl Where {
 
 impl PgRegister {
     /// Whether the register has the block-keyed search index (asked once a connection).
-    fn has_blocks(&self, tx: &mut Transaction<'_>) -> std::result::Result<bool, postgres::Error> {
+    fn has_blocks(
+        &self,
+        tx: &mut impl postgres::GenericClient,
+    ) -> std::result::Result<bool, postgres::Error> {
         if let Some(b) = self.blocks.get() {
             return Ok(b);
         }
@@ -559,7 +578,7 @@ fn by_blocks(
             "{select}, l.search_text {from} AND (l.id >> {shift}) = {block}::bigint {indexed} {exact}
              ORDER BY l.id DESC LIMIT {need}"
         );
-        found.extend(tx.query(&sql, &w.params())?);
+        found.extend(tx.query_typed(&sql, &w.params())?);
         if found.len() as i64 >= wanted || block == 0 {
             return Ok(found);
         }
@@ -575,7 +594,7 @@ fn by_blocks(
                 "{select}, l.search_text {from} AND l.id + 0 < {start} {indexed} {exact}
                  ORDER BY l.id DESC LIMIT {need}"
             );
-            found.extend(tx.query(&sql, &w.params())?);
+            found.extend(tx.query_typed(&sql, &w.params())?);
             return Ok(found);
         }
         block -= 1;
@@ -1028,7 +1047,7 @@ impl Engine for PgRegister {
             let sql = format!(
                 "{select}, {text_col} {from} {exact} ORDER BY l.id DESC LIMIT {limit} OFFSET {offset}"
             );
-            return self.query_all(&sql, &w.params_exact(), hit);
+            return self.query_all_typed(&sql, &w.params_exact(), hit);
         }
         // See `trigram`: the newest letters one by one, then walking back or the index.
         let wanted = limit + offset;
@@ -1042,8 +1061,9 @@ impl Engine for PgRegister {
             "{select}, l.search_text {from} {indexed} {exact} ORDER BY l.id DESC LIMIT {wanted}"
         );
         let mut hits = self.read(|c| {
-            let mut tx = c.transaction()?;
-            let rows = tx.query(&probe_sql, &w.params_exact())?;
+            // Each statement reads a snapshot of its own all the same (READ COMMITTED), so
+            // a transaction is begun only where the planner's settings below need one.
+            let rows = c.query_typed(&probe_sql, &w.params_exact())?;
             let probed = rows.len() as i64;
             if probed >= wanted {
                 return Ok(rows.iter().map(hit).collect::<Vec<_>>());
@@ -1057,40 +1077,37 @@ impl Engine for PgRegister {
             // newest block about d × BLOCK; so the walk when d² × BLOCK ≥ wanted. The
             // newest PROBE letters alone may say little (a burst of one letter sent to
             // many), so d also counts SPREAD letters spread over the newest block.
-            let blocks = !indexed.is_empty() && self.has_blocks(&mut tx)?;
+            let blocks = !indexed.is_empty() && self.has_blocks(c)?;
             let block = 1i64 << schema::BLOCK_SHIFT;
             // The newest id, from the primary key (before the settings below, which
-            // would have the server read the whole table for it).
+            // would have the server read the whole table for it), found by the statement
+            // that reads the spread letters.
             let mut newest = 0;
             let walk = if blocks {
-                newest = tx
-                    .query_one("SELECT coalesce(max(id), 0) FROM letters", &[])?
-                    .get(0);
                 let step = (block / SPREAD).max(1);
-                let spread: Vec<i64> = (1..=SPREAD)
-                    .map(|k| newest - k * step)
-                    .filter(|id| *id > 0)
-                    .collect();
-                let mut params = w.params_exact();
-                params.push(&spread);
-                let row = tx.query_one(
+                let row = c.query_typed_one(
                     &format!(
-                        "SELECT count(*) FILTER (WHERE true {exact}), count(*) {from} AND l.id = ANY(${})",
-                        params.len()
+                        "WITH newest AS (SELECT coalesce(max(id), 0) AS id FROM letters)
+                         SELECT (SELECT id FROM newest), count(*) FILTER (WHERE true {exact}), count(*)
+                         {from} AND l.id = ANY(ARRAY(SELECT n.id - k * {step} FROM newest n,
+                                                     generate_series(1, {SPREAD}) k
+                                                     WHERE n.id - k * {step} > 0))"
                     ),
-                    &params,
+                    &w.params_exact(),
                 )?;
-                let (found, read): (i64, i64) = (row.get(0), row.get(1));
+                newest = row.get(0);
+                let (found, read): (i64, i64) = (row.get(1), row.get(2));
                 let (found, read) = (found + probed, read + PROBE);
                 found > 0 && found * found * block >= wanted * read * read
             } else {
                 probed > 0
             };
+            let mut tx = c.transaction()?;
             if walk {
                 tx.batch_execute(
                     "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off",
                 )?;
-                let rows = tx.query(&walk_sql, &w.params_exact())?;
+                let rows = tx.query_typed(&walk_sql, &w.params_exact())?;
                 tx.commit()?;
                 return Ok(rows.iter().map(hit).collect());
             }
@@ -1104,7 +1121,11 @@ impl Engine for PgRegister {
                 tx.commit()?;
                 return Ok(found.iter().map(hit).collect());
             }
-            let found: Vec<Hit> = tx.query(&index_sql, &w.params())?.iter().map(hit).collect();
+            let found: Vec<Hit> = tx
+                .query_typed(&index_sql, &w.params())?
+                .iter()
+                .map(hit)
+                .collect();
             tx.commit()?;
             Ok(found)
         })?;
@@ -1129,7 +1150,7 @@ impl Engine for PgRegister {
             "SELECT count(*) FROM (SELECT 1 {} {} {} LIMIT {limit}) AS found",
             w.from, w.indexed, w.exact
         );
-        let n = self.query_all(&sql, &w.params(), |r| r.get::<_, i64>(0))?;
+        let n = self.query_all_typed(&sql, &w.params(), |r| r.get::<_, i64>(0))?;
         Ok(n.first().copied().unwrap_or(0))
     }
 

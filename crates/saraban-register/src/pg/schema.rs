@@ -440,7 +440,7 @@ const BLOCKS: &str = r#"
 pub(super) const BLOCK_SHIFT: u32 = 13;
 
 /// Whether the register has the block-keyed index of the grams (see [`BLOCKS`]).
-pub(super) fn has_blocks(tx: &mut Transaction<'_>) -> Result<bool, postgres::Error> {
+pub(super) fn has_blocks(tx: &mut impl postgres::GenericClient) -> Result<bool, postgres::Error> {
     Ok(tx
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_indexes
