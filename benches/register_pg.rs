@@ -226,6 +226,29 @@ fn bench(c: &mut Criterion) {
                 queries.len()
             );
         }
+        // The same letters and snippets as the SQLite register they were moved from.
+        let ask = |reg: &Register, q: &String| {
+            reg.search(&SearchQuery {
+                text: Some(q.clone()),
+                limit: Some(50),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        let differ: Vec<&String> = queries
+            .iter()
+            .filter(|q| ask(&sqlite, q) != ask(&pgreg, q))
+            .collect();
+        println!(
+            "{} of {} queries answered alike on both engines{}",
+            queries.len() - differ.len(),
+            queries.len(),
+            if differ.is_empty() {
+                String::new()
+            } else {
+                format!("; not: {differ:?}")
+            }
+        );
         return;
     }
     // Warm both caches once, as a register in use is.
