@@ -272,7 +272,7 @@ fn upgraded_copy(
     let Ok((APPLICATION_ID, version)) = state else {
         return Ok(None);
     };
-    if version < 1 || version >= VERSION {
+    if !(1..VERSION).contains(&version) {
         return Ok(None);
     }
     check_identical_at(&conn, version)?;

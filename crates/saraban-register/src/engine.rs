@@ -277,11 +277,7 @@ pub trait Engine: Send {
     fn dump(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()>;
     /// Fills an empty register with the rows `source` hands to its sink, in one
     /// transaction, ids and hashes kept. Returns how many rows.
-    #[allow(clippy::type_complexity)]
-    fn load(
-        &mut self,
-        source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
-    ) -> Result<u64>;
+    fn load(&mut self, source: &mut crate::records::RecordSource<'_>) -> Result<u64>;
 
     /// Moves letters issued since into the search index, its merging done now (SQLite's
     /// `letters_unindexed`, see the search module); how many moved. A server's index takes
@@ -701,10 +697,7 @@ impl Engine for SqliteRegister {
     fn dump(&self, sink: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
         SqliteRegister::dump(self, sink)
     }
-    fn load(
-        &mut self,
-        source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
-    ) -> Result<u64> {
+    fn load(&mut self, source: &mut crate::records::RecordSource<'_>) -> Result<u64> {
         SqliteRegister::load(self, source)
     }
     fn as_sqlite(&self) -> Option<&SqliteRegister> {

@@ -161,7 +161,7 @@ pub fn split_password(url: &str) -> (String, Option<String>) {
     let mut kept = Vec::new();
     for param in query.into_iter().flat_map(|q| q.split('&')) {
         match param.split_once('=') {
-            Some((k, v)) if k == "password" => password = Some(percent_decoded(v)),
+            Some(("password", v)) => password = Some(percent_decoded(v)),
             _ => kept.push(param),
         }
     }

@@ -126,3 +126,8 @@ pub struct StepRow {
 /// The columns of `received` in [`ReceivedRow`]'s order.
 pub(crate) const RECEIVED_COLUMNS: &str = "id, status, year_be, receipt_number, received_at, received_by, fields_json, \
      read_by, kind, file_name, original, sha256, stamped, stamped_sha256, search_text, cancelled_at, cancelled_by, cancel_reason";
+
+/// Where a register being filled gets its rows (see `Engine::load`): called once with a
+/// sink, it hands the sink every row in order.
+pub type RecordSource<'a> = dyn FnMut(&mut dyn FnMut(Record) -> saraban_model::Result<()>) -> saraban_model::Result<()>
+    + 'a;

@@ -411,8 +411,11 @@ fn refuse(app: i32, version: i32, tables: i64) -> Result<(), RegisterError> {
     Ok(())
 }
 
-/// The schema objects of a database: type, name, table and SQL of each, in order.
-fn objects(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, Option<String>)>> {
+/// A schema object: its type, name, table and SQL.
+type SchemaObject = (String, String, String, Option<String>);
+
+/// The schema objects of a database, in order.
+fn objects(conn: &Connection) -> rusqlite::Result<Vec<SchemaObject>> {
     let mut stmt = conn.prepare(
         // SQLite's own tables (the statistics ANALYZE keeps) are not the schema.
         r"SELECT type, name, tbl_name, sql FROM sqlite_master

@@ -464,9 +464,7 @@ impl SqliteRegister {
     /// Fills this empty register with another's rows (see [`super::Engine::load`]).
     pub fn load(
         &mut self,
-        source: &mut dyn FnMut(
-            &mut dyn FnMut(Record) -> saraban_model::Result<()>,
-        ) -> saraban_model::Result<()>,
+        source: &mut crate::records::RecordSource<'_>,
     ) -> saraban_model::Result<u64> {
         // The anchor starts afresh with what arrives (replaced once the register is known
         // to be empty).

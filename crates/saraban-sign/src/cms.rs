@@ -113,7 +113,7 @@ fn sign_bytes(key: &Key, data: &[u8]) -> Result<(Vec<u8>, ObjectIdentifier)> {
     };
     Ok(match key {
         Key::Rsa(k) => {
-            let s = rsa::pkcs1v15::SigningKey::<Sha256>::new(k.clone());
+            let s = rsa::pkcs1v15::SigningKey::<Sha256>::new(k.as_ref().clone());
             let sig: rsa::pkcs1v15::Signature = s.try_sign(data).map_err(|e| failed(&e))?;
             (signature::SignatureEncoding::to_vec(&sig), SHA256_WITH_RSA)
         }

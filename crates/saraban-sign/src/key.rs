@@ -14,7 +14,8 @@ pub mod token;
 
 /// The signer's private key, where it lives.
 pub(crate) enum Key {
-    Rsa(rsa::RsaPrivateKey),
+    /// Boxed: an RSA key is ten times the size of the others.
+    Rsa(Box<rsa::RsaPrivateKey>),
     P256(p256::ecdsa::SigningKey),
     Token(token::TokenKey),
 }
@@ -58,7 +59,7 @@ impl Credentials {
         let pkcs8 = chain.key().as_der();
         let key =
             if let Ok(k) = <rsa::RsaPrivateKey as pkcs8::DecodePrivateKey>::from_pkcs8_der(pkcs8) {
-                Key::Rsa(k)
+                Key::Rsa(Box::new(k))
             } else if let Ok(k) =
                 <p256::ecdsa::SigningKey as pkcs8::DecodePrivateKey>::from_pkcs8_der(pkcs8)
             {
@@ -148,7 +149,7 @@ impl Credentials {
 fn public_key_der(key: &Key) -> Result<Vec<u8>> {
     use spki::EncodePublicKey;
     let der = match key {
-        Key::Rsa(k) => rsa::RsaPublicKey::from(k).to_public_key_der(),
+        Key::Rsa(k) => rsa::RsaPublicKey::from(k.as_ref()).to_public_key_der(),
         Key::P256(k) => k.verifying_key().to_public_key_der(),
         Key::Token(t) => return t.public_key_der(),
     };

@@ -230,7 +230,7 @@ fn signature_fields(doc: &Document) -> Vec<(String, lopdf::Dictionary)> {
             .get(b"T")
             .ok()
             .and_then(|o| o.as_str().ok())
-            .map(|b| text(b))
+            .map(text)
             .unwrap_or_default();
         let full = if parent.is_empty() {
             name
@@ -483,7 +483,8 @@ fn check(
         let ts = check_timestamp(token, info.signature.as_bytes(), trusted, &dss.certs, now);
         match ts {
             Ok(t) => r.timestamp = Some(t),
-            Err((t, p)) => {
+            Err(failure) => {
+                let (t, p) = *failure;
                 r.timestamp = t;
                 r.problems.push(p);
             }
@@ -694,7 +695,7 @@ fn chain(
                 ),
             ));
         }
-        if trusted.iter().any(|t| *t == current) {
+        if trusted.contains(&current) {
             return Ok(who);
         }
         let issuer = trusted
@@ -786,6 +787,10 @@ fn revocation(
     status
 }
 
+/// Why a time-stamp token failed, with what it said when it could be read (boxed: a
+/// `Timestamp` and a `Problem` are large beside the `Timestamp` of success).
+type TimestampFailure = Box<(Option<Timestamp>, Problem)>;
+
 /// Checks a signature time-stamp token over `signature`.
 fn check_timestamp(
     token: &[u8],
@@ -793,7 +798,7 @@ fn check_timestamp(
     trusted: &[Certificate],
     extra: &[Certificate],
     now: i64,
-) -> Result<Timestamp, (Option<Timestamp>, Problem)> {
+) -> Result<Timestamp, TimestampFailure> {
     let bad = |th: &str, en: &str| {
         problem(
             "bad-timestamp",
@@ -818,21 +823,21 @@ fn check_timestamp(
         valid: false,
     };
     let (Some(si), Some(tsa)) = (si, tsa) else {
-        return Err((
+        return Err(Box::new((
             Some(ts),
             bad(
                 "ไม่มีใบรับรองของผู้ให้บริการตราเวลา",
                 "the authority's certificate is missing",
             ),
-        ));
+        )));
     };
     let imprint_ok = digest(&info.message_imprint.hash_algorithm.oid, &[signature])
         .is_some_and(|d| d == info.message_imprint.hashed_message.as_bytes());
     if !imprint_ok {
-        return Err((
+        return Err(Box::new((
             Some(ts),
             bad("ไม่ได้ประทับลายมือชื่อนี้", "it is not over this signature"),
-        ));
+        )));
     }
     // Its content digest and signature.
     let econtent = sd
@@ -863,22 +868,22 @@ fn check_timestamp(
         .is_ok()
     });
     if !content_ok || !sig_ok {
-        return Err((
+        return Err(Box::new((
             Some(ts),
             bad(
                 "ลายมือชื่อของผู้ให้บริการตราเวลาไม่ถูกต้อง",
                 "the authority's signature does not verify",
             ),
-        ));
+        )));
     }
     if let Err(p) = chain(&tsa, &pool, trusted, unix.min(now)) {
-        return Err((
+        return Err(Box::new((
             Some(ts),
             bad(
                 &format!("ผู้ให้บริการตราเวลาไม่น่าเชื่อถือ ({})", p.th),
                 &format!("the authority is not trusted ({})", p.en),
             ),
-        ));
+        )));
     }
     ts.valid = true;
     Ok(ts)

@@ -1519,10 +1519,7 @@ impl Engine for PgRegister {
         self.dump_now(sink)
     }
 
-    fn load(
-        &mut self,
-        source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
-    ) -> Result<u64> {
+    fn load(&mut self, source: &mut crate::records::RecordSource<'_>) -> Result<u64> {
         self.load_now(source)
     }
 
@@ -1840,10 +1837,7 @@ impl PgRegister {
         Ok(())
     }
 
-    fn load_now(
-        &mut self,
-        source: &mut dyn FnMut(&mut dyn FnMut(Record) -> Result<()>) -> Result<()>,
-    ) -> Result<u64> {
+    fn load_now(&mut self, source: &mut crate::records::RecordSource<'_>) -> Result<u64> {
         let shown = self.shown.clone();
         let mut guard = self.client()?;
         let c = guard.as_mut().expect("connected");
