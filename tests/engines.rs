@@ -464,6 +464,10 @@ fn both_engines_pass_the_same_suite_with_the_same_answers() {
     );
 }
 
+/// One search and its answer: the text looked for, the numbers of the letters found and
+/// how many there are in all.
+type Answer = (Option<String>, (Vec<String>, i64));
+
 /// A register of a few old letters behind more new ones than a server search reads one by
 /// one (`trigram::PROBE`, 200), whose newest letters have ids 24 blocks of the server's
 /// search index on (ids need not be dense: a register moved in, a sequence moved on). Every
@@ -471,12 +475,9 @@ fn both_engines_pass_the_same_suite_with_the_same_answers() {
 /// block of the block-keyed index, the next block, the rest of the register at once, the
 /// plain index of four-character grams, the trigram index for three characters — must
 /// give the SQLite file's answers.
-fn behind_the_newest(
-    cluster: &pg::Cluster,
-    server: &str,
-) -> Vec<(Option<String>, (Vec<String>, i64))> {
+fn behind_the_newest(cluster: &pg::Cluster, server: &str) -> Vec<Answer> {
     let dir = tempfile::tempdir().unwrap();
-    let mut registers = vec![
+    let mut registers = [
         Register::create(&dir.path().join("r.sqlite")).unwrap(),
         Register::open_at_in(
             &Location::Server(server.to_string()),

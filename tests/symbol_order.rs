@@ -5,7 +5,7 @@
 
 #[path = "../build/symbol_order.rs"]
 #[allow(dead_code)]
-mod symbol_order;
+mod lists;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -21,7 +21,7 @@ fn lines_of(list: &str) -> Vec<String> {
 /// (`saraban::service::Office::render`) would be skipped by the linker without a word.
 #[test]
 fn the_lists_name_each_function_once_as_the_linker_knows_it() {
-    for list in [symbol_order::CLI_LIST, symbol_order::APP_LIST] {
+    for list in [lists::CLI_LIST, lists::APP_LIST] {
         let lines = lines_of(list);
         assert!(
             lines.len() > 1000,
@@ -31,7 +31,7 @@ fn the_lists_name_each_function_once_as_the_linker_knows_it() {
         let mut seen = HashSet::new();
         for line in &lines {
             assert!(
-                symbol_order::is_linker_name(line),
+                lists::is_linker_name(line),
                 "{list}: not a linker's name: {line:?}"
             );
             assert!(seen.insert(line.as_str()), "{list}: named twice: {line}");
@@ -39,18 +39,18 @@ fn the_lists_name_each_function_once_as_the_linker_knows_it() {
     }
     // The typesetting of a render is in the CLI's, the first command the script runs; the
     // preview's pictures in the app's.
-    let cli = lines_of(symbol_order::CLI_LIST);
+    let cli = lines_of(lists::CLI_LIST);
     assert!(cli
         .iter()
         .any(|l| l.contains("7saraban7service5Press7lay_out")));
-    let app = lines_of(symbol_order::APP_LIST);
+    let app = lines_of(lists::APP_LIST);
     assert!(app.iter().any(|l| l.contains("saraban_raster")));
 }
 
 /// The app's list is its own names, then the CLI's it does not have yet, each once.
 #[test]
 fn the_apps_list_is_its_own_then_the_clis() {
-    let joined = symbol_order::one_list(["b\na\n", "c\na\nb\nd"].into_iter());
+    let joined = lists::one_list(["b\na\n", "c\na\nb\nd"].into_iter());
     assert_eq!(joined, "b\na\nc\nd\n");
 }
 
@@ -59,14 +59,14 @@ fn the_apps_list_is_its_own_then_the_clis() {
 #[test]
 fn the_compiler_version_is_read_from_its_answer() {
     assert_eq!(
-        symbol_order::minor_version("rustc 1.95.0 (59807616e 2026-04-14)"),
+        lists::minor_version("rustc 1.95.0 (59807616e 2026-04-14)"),
         Some(95)
     );
     assert_eq!(
-        symbol_order::minor_version("rustc 1.89.0-beta.3 (abc 2025-07-01)"),
+        lists::minor_version("rustc 1.89.0-beta.3 (abc 2025-07-01)"),
         Some(89)
     );
-    assert_eq!(symbol_order::minor_version("rustc 2.0.0"), None);
-    assert_eq!(symbol_order::minor_version("error: no such command"), None);
-    assert_eq!(symbol_order::minor_version(""), None);
+    assert_eq!(lists::minor_version("rustc 2.0.0"), None);
+    assert_eq!(lists::minor_version("error: no such command"), None);
+    assert_eq!(lists::minor_version(""), None);
 }

@@ -91,7 +91,7 @@ pub fn queries(words: &[String]) -> Vec<String> {
     let mut rng = Rng(7);
     let mut queries: Vec<String> = Vec::new();
     for _ in 0..200 {
-        let w = rng.pick(&words);
+        let w = rng.pick(words);
         let chars: Vec<char> = w.chars().collect();
         if chars.len() >= 4 {
             let s = (rng.next() % (chars.len() as u64 - 3)) as usize;
@@ -101,7 +101,7 @@ pub fn queries(words: &[String]) -> Vec<String> {
                     .collect(),
             );
         } else {
-            queries.push(format!("{w}{}", rng.pick(&words)));
+            queries.push(format!("{w}{}", rng.pick(words)));
         }
     }
     queries.push("ร่วมมือ".into());

@@ -306,7 +306,7 @@ mod tests {
         let text = seal(&st, &key).unwrap();
         assert!(text.starts_with(PREFIX));
         assert!(text.len() < 300, "{}", text.len());
-        let known = vec![(key.kid(), key.public_der())];
+        let known = [(key.kid(), key.public_der())];
         let keys = |k: &str| {
             known
                 .iter()
@@ -321,7 +321,7 @@ mod tests {
         let forged = seal(&st, &other).unwrap();
         let forged_as_office = forged.clone();
         assert!(matches!(
-            open(&forged_as_office, &keys),
+            open(&forged_as_office, keys),
             Err(Refusal::UnknownKey(_))
         ));
         // The number changed in a statement the office signed: its signature no longer fits.
@@ -337,12 +337,12 @@ mod tests {
         ciborium::into_writer(&payload, &mut buf).unwrap();
         sign1.payload = Some(buf);
         let altered = format!("{PREFIX}{}", base45::encode(sign1.to_vec().unwrap()));
-        assert_eq!(open(&altered, &keys), Err(Refusal::BadSignature));
+        assert_eq!(open(&altered, keys), Err(Refusal::BadSignature));
         assert_eq!(
-            open("https://example.org", &keys),
+            open("https://example.org", keys),
             Err(Refusal::NotAStatement)
         );
-        assert_eq!(open("SRB1:%%%", &keys), Err(Refusal::Malformed));
+        assert_eq!(open("SRB1:%%%", keys), Err(Refusal::Malformed));
         let again = OfficeKey::from_pem(&key.to_pem()).unwrap();
         assert_eq!(again.kid(), key.kid());
     }

@@ -323,6 +323,12 @@ fn validate(l: &Letter) -> Vec<InputProblem> {
     out
 }
 
+/// The value a parse message quotes between backticks (what the clerk typed), for the Thai
+/// message to quote it without the English around it.
+fn typed(core: &str) -> &str {
+    core.split('`').nth(1).unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,10 +392,4 @@ mod tests {
         let p = problems(r#"{"kind":"external","body":["x"],"number":{"running":0}}"#);
         assert_eq!(p[0].path, "number.running");
     }
-}
-
-/// The value a parse message quotes between backticks (what the clerk typed), for the Thai
-/// message to quote it without the English around it.
-fn typed(core: &str) -> &str {
-    core.split('`').nth(1).unwrap_or("")
 }
