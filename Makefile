@@ -78,6 +78,10 @@ screenshots: build
 
 # The CLI's fresh process measured as users build it (`make release`: with the app, so its
 # crates' features and its linker's function list, build/symbol-order.txt, are theirs).
+# The server's search again on a kept server, without moving a million letters again:
+# `saraban migrate --from target/bench-pg-source-1000000.sqlite --to postgres://…` once,
+# then SARABAN_BENCH_PG_URL=postgres://… SARABAN_BENCH_SEARCH_PASSES=3 on register_pg
+# (passes of the 203 queries, then each compared with the SQLite register's answer).
 bench: release
 	python3 benches/cold.py
 	$(CARGO) bench --bench render
