@@ -1199,15 +1199,13 @@ impl Engine for PgRegister {
             if probed >= wanted {
                 return Ok(rows.iter().map(hit).collect::<Vec<_>>());
             }
-            let mut newest = 0;
-            let mut density = 0.0;
-            let walk = match spread {
-                Some((newest_id, found, read)) => {
-                    newest = newest_id;
-                    density = (found + probed) as f64 / (read + PROBE) as f64;
-                    walk_is_cheaper(found + probed, read + PROBE, newest, wanted)
+            let (walk, newest, density) = match spread {
+                Some((newest, found, read)) => {
+                    let (found, read) = (found + probed, read + PROBE);
+                    let walk = walk_is_cheaper(found, read, newest, wanted);
+                    (walk, newest, found as f64 / read as f64)
                 }
-                None => probed > 0,
+                None => (probed > 0, 0, 0.0),
             };
             let mut tx = c.transaction()?;
             if walk {
