@@ -656,7 +656,10 @@ fn eight_writers_get_every_number_exactly_once() {
     drop(Register::create(&db).unwrap());
     let per = 500;
     let script = format!(
-        "for i in $(seq {per}); do \"$0\" issue \"$1\" --db \"$2\" --date 2026-06-01 --any-date || exit 1; done",
+        // A writer that fails says which of its issues failed and with what exit code
+        // (under Wine a writer once ended with nothing on its standard error).
+        "for i in $(seq {per}); do \"$0\" issue \"$1\" --db \"$2\" --date 2026-06-01 --any-date \
+         || {{ rc=$?; echo \"issue $i of {per} ended with exit $rc\" >&2; exit 1; }}; done",
     );
     let children: Vec<_> = (0..8)
         .map(|_| {

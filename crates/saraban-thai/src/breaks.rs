@@ -230,6 +230,34 @@ pub struct LineBreaker {
     protected: Vec<String>,
     /// newmm over the listed words met in the texts cut so far (shared by clones).
     newmm: std::sync::Arc<std::sync::Mutex<Newmm>>,
+    /// Texts being cut into words ahead of need on another thread ([`Self::cut_ahead`]),
+    /// shared by clones.
+    ahead: std::sync::Arc<Ahead>,
+}
+
+/// The texts being cut into words ahead of need, and the signal that one more is cut.
+#[derive(Default, Debug)]
+struct Ahead {
+    cut: std::sync::Mutex<Vec<AheadText>>,
+    ready: std::sync::Condvar,
+}
+
+/// A text cut ahead: the call of [`LineBreaker::cut_ahead`] it belongs to, and its words.
+#[derive(Debug)]
+struct AheadText {
+    call: u64,
+    text: String,
+    words: AheadWords,
+}
+
+#[derive(Debug, Clone)]
+enum AheadWords {
+    /// Not cut yet: whoever needs it waits.
+    Pending,
+    Cut(std::sync::Arc<Vec<String>>),
+    /// The cut failed (newmm panicked): whoever needs it cuts it again and meets the
+    /// failure where it would have without cutting ahead.
+    Failed,
 }
 
 /// How many words newmm's dictionary holds before it starts again empty: its trie takes
@@ -307,7 +335,100 @@ impl LineBreaker {
             lstm: LineSegmenter::new_lstm(LineBreakOptions::default()),
             protected,
             newmm: Default::default(),
+            ahead: Default::default(),
         }
+    }
+
+    /// Cuts `texts` into words on a second thread while `work` runs on this one, so that
+    /// [`Self::strengths`] finds each of them cut, or waits for the one being cut. Grading
+    /// the breaks of a letter's body is the largest part of setting it (a third of a
+    /// cold typeset), and all of it can be done before the paragraphs are reached: the
+    /// texts are known from the letter. Returns what `work` returns; the words cut ahead
+    /// are forgotten after it. Without a word list, or where no thread can be started,
+    /// `work` runs alone.
+    pub fn cut_ahead<R>(&self, texts: Vec<String>, work: impl FnOnce() -> R) -> R {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static CALLS: AtomicU64 = AtomicU64::new(0);
+        if texts.is_empty() || WORDS.is_none() {
+            return work();
+        }
+        let call = CALLS.fetch_add(1, Ordering::Relaxed);
+        let ahead = &self.ahead;
+        let lock = || ahead.cut.lock().unwrap_or_else(|e| e.into_inner());
+        lock().extend(texts.iter().map(|t| AheadText {
+            call,
+            text: t.clone(),
+            words: AheadWords::Pending,
+        }));
+        // Every text of this call leaves `Pending`, cut or failed, before the helper ends
+        // (a panic inside newmm included), so that nobody waits for ever.
+        let settle = |text: &str, words: AheadWords| {
+            let mut cut = lock();
+            if let Some(e) = cut.iter_mut().find(|e| {
+                e.call == call && e.text == text && matches!(e.words, AheadWords::Pending)
+            }) {
+                e.words = words;
+            }
+            drop(cut);
+            ahead.ready.notify_all();
+        };
+        let out = std::thread::scope(|s| {
+            let helper = std::thread::Builder::new()
+                .name("cut-ahead".into())
+                .spawn_scoped(s, || {
+                    for t in &texts {
+                        let words = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            self.words(t)
+                        }));
+                        settle(
+                            t,
+                            match words {
+                                Ok(w) => AheadWords::Cut(std::sync::Arc::new(w)),
+                                Err(_) => AheadWords::Failed,
+                            },
+                        );
+                    }
+                });
+            if helper.is_err() {
+                for t in &texts {
+                    settle(t, AheadWords::Failed);
+                }
+            }
+            work()
+        });
+        lock().retain(|e| e.call != call);
+        out
+    }
+
+    /// `text` in words: as cut ahead when it was (waiting while it is being cut), else cut
+    /// now.
+    fn words_of(&self, text: &str) -> std::sync::Arc<Vec<String>> {
+        let mut cut = self.ahead.cut.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let found = cut
+                .iter()
+                .filter(|e| e.text == text)
+                .map(|e| e.words.clone())
+                .reduce(|a, b| match (&a, &b) {
+                    (AheadWords::Cut(_), _) => a,
+                    (_, AheadWords::Cut(_)) => b,
+                    (AheadWords::Pending, _) => a,
+                    _ => b,
+                });
+            match found {
+                Some(AheadWords::Cut(w)) => return w,
+                Some(AheadWords::Pending) => {
+                    cut = self
+                        .ahead
+                        .ready
+                        .wait(cut)
+                        .unwrap_or_else(|e| e.into_inner());
+                }
+                Some(AheadWords::Failed) | None => break,
+            }
+        }
+        drop(cut);
+        std::sync::Arc::new(self.words(text))
     }
 
     /// Byte offsets at which a new line may begin, ascending, without 0 and `text.len()`.
@@ -442,10 +563,10 @@ impl LineBreaker {
         // Word ends, ascending, each with the word it ends.
         let ends: Vec<(usize, &str)> = match WORDS.as_ref() {
             Some(_) if breaks.iter().any(|&b| thai_on_both_sides(text, b)) => {
-                let words = self.words(text);
+                let words = self.words_of(text);
                 let mut at = 0;
                 let mut ends = Vec::with_capacity(words.len());
-                for w in &words {
+                for w in words.iter() {
                     let start = at;
                     at += w.len();
                     if let Some(word) = text.get(start..at) {
@@ -552,6 +673,48 @@ mod tests {
         }
         let alone = newmm_over_its_own_words(list, second);
         assert_eq!(breaker.words(second), alone);
+    }
+
+    /// Texts cut ahead on the second thread grade every break as cutting them here does,
+    /// a text not given ahead is cut when asked, two calls at once (two letters typeset at
+    /// once, sharing one breaker) each find their own, and nothing is kept after.
+    #[test]
+    fn texts_cut_ahead_grade_as_cut_in_place() {
+        let texts = [
+            "กรมส่งเสริมการปกครองท้องถิ่นขอความร่วมมือจังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นทราบและถือปฏิบัติ",
+            "ทั้งนี้ สามารถดาวน์โหลดเอกสารได้ที่เว็บไซต์ของกรมส่งเสริมการปกครองท้องถิ่นภายในวันที่ ๑๕ ธันวาคม ๒๕๖๙",
+            "จึงเรียนมาเพื่อโปรดพิจารณาดำเนินการต่อไป",
+        ];
+        let all_breaks = |b: &LineBreaker, t: &str| b.opportunities(t);
+        let alone = LineBreaker::new();
+        let expected: Vec<Vec<BreakStrength>> = texts
+            .iter()
+            .map(|t| alone.strengths(t, &all_breaks(&alone, t)))
+            .collect();
+        let breaker = LineBreaker::new();
+        let other = breaker.clone();
+        let graded = breaker.cut_ahead(texts[..2].iter().map(|t| t.to_string()).collect(), || {
+            // Another letter at once, on another thread, with the third text ahead.
+            let third = std::thread::scope(|s| {
+                s.spawn(|| {
+                    other.cut_ahead(vec![texts[2].to_string()], || {
+                        other.strengths(texts[2], &all_breaks(&other, texts[2]))
+                    })
+                })
+                .join()
+                .unwrap()
+            });
+            let mut g: Vec<_> = texts[..2]
+                .iter()
+                .map(|t| breaker.strengths(t, &all_breaks(&breaker, t)))
+                .collect();
+            g.push(third);
+            g
+        });
+        assert_eq!(graded, expected);
+        assert!(breaker.ahead.cut.lock().unwrap().is_empty(), "nothing kept");
+        // Nothing to cut ahead: the work runs alone.
+        assert_eq!(breaker.cut_ahead(Vec::new(), || 7), 7);
     }
 
     /// `listed_words_in` starts no walk at a vowel sign or tone mark: no listed word may

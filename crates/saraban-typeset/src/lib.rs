@@ -106,6 +106,14 @@ impl Typesetter {
         &self.breaker
     }
 
+    /// Whether `text` was set before in some way (its lines are in the cache).
+    pub fn has_set(&self, text: &str) -> bool {
+        self.cache
+            .lock()
+            .map(|c| c.keys().any(|k| k.text == text))
+            .unwrap_or(false)
+    }
+
     /// Sets a paragraph, from the cache when the same text was set the same way before.
     pub fn set(&self, spec: &ParagraphSpec<'_>) -> Arc<Vec<SetLine>> {
         let key = ParaKey {

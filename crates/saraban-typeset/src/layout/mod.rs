@@ -36,7 +36,7 @@ use super::frame::{mm, Color, Document, Frame, Item, Point, Size, TextRun};
 use super::paragraph::{Align, ParagraphSpec, SetLine};
 use super::{Graphic, Typesetter};
 use saraban_model::error::Result;
-use saraban_model::letter::{Digits, Kind, Letter};
+use saraban_model::letter::{BlockStyle, Digits, Kind, Letter};
 use saraban_thai::localize;
 
 /// A4 width in millimetres.
@@ -530,6 +530,10 @@ pub(crate) fn finish(
 }
 
 /// Lays out a letter of any kind.
+/// The shortest paragraph (bytes of UTF-8, three a Thai character) cut into words ahead:
+/// about two-thirds of a line of body text, below which a paragraph seldom needs breaking.
+const CUT_AHEAD_FROM: usize = 200;
+
 pub(crate) fn layout(
     ts: &Typesetter,
     letter: &Letter,
@@ -537,12 +541,29 @@ pub(crate) fn layout(
     opts: &LayoutOptions,
 ) -> Result<Document> {
     let e = emblem.as_ref();
-    let pages = match letter.kind {
-        Kind::External => external::layout(ts, letter, e, opts)?,
-        Kind::Memo => memo::layout(ts, letter, e, opts)?,
-        Kind::Stamped => stamped::layout(ts, letter, e, opts)?,
-        Kind::Order | Kind::Announcement => directive::layout(ts, letter, e, opts)?,
-    };
+    // The body's paragraphs cut into words on a second core while the parts above them
+    // are set (see `LineBreaker::cut_ahead`): those long enough to take more than a line,
+    // each once (a paragraph given twice is set once, then found in the cache), and not
+    // set before (the preview sets again only what the clerk changed). An item typed
+    // without its number is left out: `parts::body` numbers it, which makes another text.
+    let mut texts: Vec<String> = Vec::new();
+    for b in &letter.body {
+        let t = localize(b.text(), letter.digits);
+        let numbered_later = b.style() == BlockStyle::Item && parts::item_number_end(&t) == 0;
+        if t.len() > CUT_AHEAD_FROM
+            && !numbered_later
+            && !texts.iter().any(|x| *x == t)
+            && !ts.has_set(&t)
+        {
+            texts.push(t.into_owned());
+        }
+    }
+    let pages = ts.breaker().cut_ahead(texts, || match letter.kind {
+        Kind::External => external::layout(ts, letter, e, opts),
+        Kind::Memo => memo::layout(ts, letter, e, opts),
+        Kind::Stamped => stamped::layout(ts, letter, e, opts),
+        Kind::Order | Kind::Announcement => directive::layout(ts, letter, e, opts),
+    })?;
     let title = letter
         .subject
         .clone()
