@@ -242,22 +242,13 @@ struct Ahead {
     ready: std::sync::Condvar,
 }
 
-/// A text cut ahead: the call of [`LineBreaker::cut_ahead`] it belongs to, and its words.
+/// A text cut ahead: the call of [`LineBreaker::cut_ahead`] it belongs to, and its words
+/// (`None` while they are being cut: whoever needs them waits).
 #[derive(Debug)]
 struct AheadText {
     call: u64,
     text: String,
-    words: AheadWords,
-}
-
-#[derive(Debug, Clone)]
-enum AheadWords {
-    /// Not cut yet: whoever needs it waits.
-    Pending,
-    Cut(std::sync::Arc<Vec<String>>),
-    /// The cut failed (newmm panicked): whoever needs it cuts it again and meets the
-    /// failure where it would have without cutting ahead.
-    Failed,
+    words: Option<std::sync::Arc<Vec<String>>>,
 }
 
 /// How many words newmm's dictionary holds before it starts again empty: its trie takes
@@ -358,16 +349,26 @@ impl LineBreaker {
         lock().extend(texts.iter().map(|t| AheadText {
             call,
             text: t.clone(),
-            words: AheadWords::Pending,
+            words: None,
         }));
-        // Every text of this call leaves `Pending`, cut or failed, before the helper ends
-        // (a panic inside newmm included), so that nobody waits for ever.
-        let settle = |text: &str, words: AheadWords| {
+        // Every text of this call is settled before the helper ends: given its words, or
+        // taken off the list when they could not be cut (a panic inside newmm, no thread),
+        // so that whoever needs it cuts it itself, meeting the failure where it would have
+        // without cutting ahead. Nobody waits for ever.
+        let settle = |text: &str, words: Option<Vec<String>>| {
             let mut cut = lock();
-            if let Some(e) = cut.iter_mut().find(|e| {
-                e.call == call && e.text == text && matches!(e.words, AheadWords::Pending)
-            }) {
-                e.words = words;
+            let pending = |e: &AheadText| e.call == call && e.text == text && e.words.is_none();
+            match words {
+                Some(w) => {
+                    if let Some(e) = cut.iter_mut().find(|e| pending(e)) {
+                        e.words = Some(std::sync::Arc::new(w));
+                    }
+                }
+                None => {
+                    if let Some(i) = cut.iter().position(pending) {
+                        cut.remove(i);
+                    }
+                }
             }
             drop(cut);
             ahead.ready.notify_all();
@@ -380,18 +381,12 @@ impl LineBreaker {
                         let words = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             self.words(t)
                         }));
-                        settle(
-                            t,
-                            match words {
-                                Ok(w) => AheadWords::Cut(std::sync::Arc::new(w)),
-                                Err(_) => AheadWords::Failed,
-                            },
-                        );
+                        settle(t, words.ok());
                     }
                 });
             if helper.is_err() {
                 for t in &texts {
-                    settle(t, AheadWords::Failed);
+                    settle(t, None);
                 }
             }
             work()
@@ -405,27 +400,18 @@ impl LineBreaker {
     fn words_of(&self, text: &str) -> std::sync::Arc<Vec<String>> {
         let mut cut = self.ahead.cut.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            let found = cut
-                .iter()
-                .filter(|e| e.text == text)
-                .map(|e| e.words.clone())
-                .reduce(|a, b| match (&a, &b) {
-                    (AheadWords::Cut(_), _) => a,
-                    (_, AheadWords::Cut(_)) => b,
-                    (AheadWords::Pending, _) => a,
-                    _ => b,
-                });
-            match found {
-                Some(AheadWords::Cut(w)) => return w,
-                Some(AheadWords::Pending) => {
-                    cut = self
-                        .ahead
-                        .ready
-                        .wait(cut)
-                        .unwrap_or_else(|e| e.into_inner());
-                }
-                Some(AheadWords::Failed) | None => break,
+            let mine = cut.iter().filter(|e| e.text == text);
+            if let Some(w) = mine.clone().find_map(|e| e.words.clone()) {
+                return w;
             }
+            if mine.count() == 0 {
+                break;
+            }
+            cut = self
+                .ahead
+                .ready
+                .wait(cut)
+                .unwrap_or_else(|e| e.into_inner());
         }
         drop(cut);
         std::sync::Arc::new(self.words(text))

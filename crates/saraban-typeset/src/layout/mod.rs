@@ -529,11 +529,11 @@ pub(crate) fn finish(
     }
 }
 
-/// Lays out a letter of any kind.
 /// The shortest paragraph (bytes of UTF-8, three a Thai character) cut into words ahead:
 /// about two-thirds of a line of body text, below which a paragraph seldom needs breaking.
 const CUT_AHEAD_FROM: usize = 200;
 
+/// Lays out a letter of any kind.
 pub(crate) fn layout(
     ts: &Typesetter,
     letter: &Letter,
