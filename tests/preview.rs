@@ -269,3 +269,60 @@ fn a_long_letter_written_again_is_deflated_once() {
     );
     assert!(streams_of(&first) == streams_of(&again));
 }
+
+/// One writer used from four threads at once (the app's preview while a letter is issued):
+/// its helper thread makes each document's fonts ready in turn, two compressors work side
+/// by side, and every document comes out stream for stream as a writer of its own writes
+/// it — its font program compressed.
+#[test]
+fn one_writer_on_four_threads_writes_each_letter_as_alone() {
+    use saraban::pdf::{PdfOptions, PdfWriter};
+    let office = common::office_with_emblem();
+    let docs: Vec<_> = [
+        "jclair-specialists",
+        "green-area-training",
+        "p4g-invitation",
+    ]
+    .iter()
+    .map(|n| office.typeset(&common::letter(n)).unwrap())
+    .collect();
+    let opts = PdfOptions::default();
+    let alone: Vec<_> = docs
+        .iter()
+        .map(|d| PdfWriter::new().write(d, &opts).unwrap())
+        .collect();
+    for pdf in &alone {
+        let doc = lopdf::Document::load_mem(pdf).unwrap();
+        let font_files: Vec<_> = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Length1").is_ok())
+            .collect();
+        assert!(!font_files.is_empty(), "a font program embedded");
+        for f in font_files {
+            assert_eq!(
+                f.dict.get(b"Filter").unwrap().as_name().unwrap(),
+                b"FlateDecode",
+                "the font program compressed"
+            );
+        }
+    }
+    let alone: Vec<_> = alone.iter().map(|p| streams_of(p)).collect();
+    let writer = PdfWriter::new();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let (writer, docs, alone, opts) = (&writer, &docs, &alone, &opts);
+            s.spawn(move || {
+                for round in 0..6 {
+                    let i = (t + round) % docs.len();
+                    if round % 3 == 2 {
+                        writer.clear_cache();
+                    }
+                    let pdf = writer.write(&docs[i], opts).unwrap();
+                    assert!(streams_of(&pdf) == alone[i], "thread {t}, round {round}");
+                }
+            });
+        }
+    });
+}

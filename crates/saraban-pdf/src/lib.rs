@@ -26,6 +26,16 @@
 //!
 //! Fonts are subset to what is used (allsorts) and named with a subset tag.
 //!
+//! # Two cores
+//!
+//! A one-page letter's font program (28 KB) and its page (37 KB) each took about a third
+//! of writing it, most of it in deflate. The font needs only the codes, known before any
+//! page is drawn: each [`PdfWriter`] keeps a helper thread that cuts, reads and compresses
+//! the fonts while the pages are drawn and compressed on the calling thread. One thread
+//! for the writer's life, not one per document: starting, waiting for and joining a
+//! thread per document took back most of the gain. Without a thread the same work runs
+//! in turn, and the bytes written are the same either way.
+//!
 //! Why a crate of its own (`saraban-pdf`): it walks the typesetter's frames and decides
 //! nothing about layout; it depends on `saraban-typeset` for the frames, never the other way.
 
@@ -43,7 +53,7 @@ use printpdf::{
     Codepoint, DictItem, ExternalStream, ExternalXObject, FontId, Mm, Op, ParsedFont, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Pt, RawImage, TextItem,
 };
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{mpsc, Arc, Mutex, Weak};
 
 use saraban_model::error::{Error, Result};
 use saraban_typeset::emblem::{Graphic, PathSeg};
@@ -72,20 +82,38 @@ struct FontEntry {
 #[derive(Default)]
 pub struct PdfWriter {
     forms: Mutex<Vec<FormEntry>>,
+    /// The streams compressed before, shared with the helper.
+    streams: Arc<Deflater>,
+    /// The writer's second core: a thread that makes the fonts ready (cut, read and
+    /// compressed) while the pages are drawn, started with the first document and ended
+    /// with the writer. A thread started for each document cost a tenth of the document:
+    /// starting it, waiting for it to run, and joining it.
+    helper: Mutex<Option<mpsc::Sender<Job>>>,
+}
+
+/// Work for the writer's helper thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Compresses streams, keeping what can be reused.
+#[derive(Default)]
+struct Deflater {
     /// Compressed streams by a hash of their content: the font subset stays the same
     /// while a clerk edits a paragraph, so the preview need not deflate it again.
     deflated: Mutex<Vec<DeflatedEntry>>,
     /// How many streams were taken from `deflated` instead of deflated again.
     reused: std::sync::atomic::AtomicUsize,
-    /// The compressor of the last document, kept for the next: making one allocates and
+    /// The compressors of the last document, kept for the next: making one allocates and
     /// clears its window and tables (a tenth of a cold render's deflating went to that).
-    compressor: Mutex<Option<flate2::Compress>>,
+    /// Two: the fonts are compressed on the helper while the pages are on this thread.
+    compressors: Mutex<Vec<flate2::Compress>>,
 }
 
 /// A graphic (while it lives) and its compressed drawing.
 type FormEntry = (Weak<Graphic>, Arc<Vec<u8>>);
 /// Hash and length of a stream's content, and the content compressed.
-type DeflatedEntry = (u64, usize, Arc<Vec<u8>>);
+type DeflatedEntry = (u64, usize, Compressed);
+/// A stream's content compressed (shared with the writer's cache).
+type Compressed = Arc<Vec<u8>>;
 
 /// How many compressed streams the writer remembers, the least recently used forgotten
 /// first: a letter of many pages, redrawn, finds all its pages (with eight, remembered in
@@ -110,13 +138,15 @@ impl PdfWriter {
     /// How many streams this writer has taken from its cache instead of deflating them
     /// again, since it was made (what the tests and benches see of the cache).
     pub fn streams_reused(&self) -> usize {
-        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+        self.streams
+            .reused
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Forgets the compressed streams of earlier documents (for cold measurements). The
     /// drawings of the office's emblem are kept: they belong to the office, not a letter.
     pub fn clear_cache(&self) {
-        if let Ok(mut d) = self.deflated.lock() {
+        if let Ok(mut d) = self.streams.deflated.lock() {
             d.clear();
         }
     }
@@ -190,9 +220,22 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
             }
         }
     }
+    // The fonts' names and codes are known now. Their subsets are cut, read and compressed
+    // on the writer's helper thread while the pages are drawn and compressed here: the
+    // font was the larger part of writing a one-page letter (its 28 KB deflated).
     let mut fonts: HashMap<FontStyle, FontEntry> = HashMap::new();
-    for (style, c) in codes {
-        let entry = add_font(&mut pdf, doc.fonts.face(style), c)?;
+    let mut wanted: Vec<(FontId, Arc<FontFace>, Vec<u16>)> = Vec::new();
+    for (i, (style, c)) in codes.into_iter().enumerate() {
+        // Named in order (`F1`, `F2` …; why: [`add_xobject`]).
+        let id = FontId(format!("F{}", i + 1));
+        let ids = std::iter::once(0)
+            .chain(c.pairs.iter().map(|(g, _)| *g))
+            .collect();
+        wanted.push((id.clone(), doc.fonts.face(style).clone(), ids));
+        let entry = FontEntry {
+            id,
+            codes: Arc::new(c),
+        };
         if same_face {
             fonts.insert(
                 FontStyle::Bold,
@@ -204,62 +247,46 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
         }
         fonts.insert(style, entry);
     }
-
-    let mut images: Vec<(*const Graphic, printpdf::XObjectId)> = Vec::new();
-    let mut forms = GlyphForms::default();
-    // Each page's content is written here ([`content`]); printpdf gets, on the first page,
-    // only one showing of every code of each font, from which it makes the fonts' widths
-    // and ToUnicode maps, and the pages' streams are then put in place of its own.
-    let mut contents: Vec<Vec<u8>> = Vec::with_capacity(doc.pages.len());
-    let mut pages = Vec::with_capacity(doc.pages.len());
-    for frame in &doc.pages {
-        let page_h = frame.size.h;
-        let mut page = content::new_content(frame.items.len() * 192);
-        for (at, item) in &frame.items {
-            match item {
-                Item::Text(run) => {
-                    let Some(font) = fonts.get(&run.style) else {
-                        continue;
-                    };
-                    let face = doc.fonts.face(run.style);
-                    content::text_line(
-                        &mut page,
-                        PdfName(font.id.0.as_bytes()),
-                        |g, t| font.codes.get(g, t).unwrap_or(0),
-                        face,
-                        run,
-                        *at,
-                        page_h,
-                    );
-                    draw_outlines(&mut page, &mut pdf, &mut forms, run, face, *at, page_h);
-                }
-                Item::Image { graphic, size } => {
-                    draw_image(
-                        writer,
-                        &mut pdf,
-                        &mut images,
-                        &mut page,
-                        graphic,
-                        *at,
-                        *size,
-                        page_h,
-                    )?;
-                }
-                Item::Shape(shape) => content::rules(&mut page, shape, *at, page_h),
-                Item::Slot { .. } => {}
-            }
+    let (tx, made) = mpsc::sync_channel(1);
+    let streams = writer.streams.clone();
+    let fonts_job: Job = Box::new(move || {
+        let ready = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            wanted
+                .iter()
+                .map(|(id, face, ids)| prepare_font(&streams, id, face, ids))
+                .collect::<Result<Vec<PreparedFont>>>()
+        }));
+        let _ = tx.send(ready.unwrap_or_else(|_| {
+            Err(Error::Pdf(
+                "the PDF writer failed while preparing the fonts".into(),
+            ))
+        }));
+    });
+    // Without a helper thread, the fonts are made ready here first.
+    if let Err(job) = writer.on_helper(fonts_job) {
+        job();
+    }
+    // Each page compressed as soon as it is drawn, while the fonts still are.
+    let (contents, pages) = draw_pages(writer, doc, &mut pdf, &fonts)?;
+    let contents: Vec<_> = contents
+        .into_iter()
+        .map(|c| {
+            let z = writer.deflate(&c);
+            (c, z)
+        })
+        .collect();
+    let prepared = made
+        .recv()
+        .unwrap_or_else(|_| Err(Error::Pdf("the PDF writer's helper thread ended".into())))?;
+    let mut precompressed = Vec::new();
+    for font in prepared {
+        pdf.resources
+            .fonts
+            .map
+            .insert(font.id, printpdf::PdfFont::new(font.parsed));
+        if let Some(c) = font.deflated {
+            precompressed.push((font.program, c));
         }
-        contents.push(page.finish().into_vec());
-        let ops = if pages.is_empty() {
-            every_code_once(&fonts)
-        } else {
-            Vec::new()
-        };
-        pages.push(PdfPage::new(
-            Mm(to_mm(frame.size.w)),
-            Mm(to_mm(frame.size.h)),
-            ops,
-        ));
     }
     pdf.with_pages(pages);
     let mut warnings = Vec::new();
@@ -278,7 +305,7 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
             .to_string();
         attach::embed(&mut lo, json, &date)?;
     }
-    compress_streams(writer, &mut lo);
+    compress_streams(writer, &mut lo, &precompressed);
     if opts.pdfa {
         archive::make_archival(
             &mut lo,
@@ -300,6 +327,72 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
         return Err(Error::Pdf("the PDF writer produced no output".into()));
     }
     Ok(bytes)
+}
+
+/// Draws every page's content ([`content`]), adding the forms and images they use to
+/// `pdf`. printpdf gets, on the first page, only one showing of every code of each font,
+/// from which it makes the fonts' widths and ToUnicode maps; the pages' streams are later
+/// put in place of its own.
+fn draw_pages(
+    writer: &PdfWriter,
+    doc: &Document,
+    pdf: &mut PdfDocument,
+    fonts: &HashMap<FontStyle, FontEntry>,
+) -> Result<(Vec<Vec<u8>>, Vec<PdfPage>)> {
+    let mut images: Vec<(*const Graphic, printpdf::XObjectId)> = Vec::new();
+    let mut forms = GlyphForms::default();
+    let mut contents: Vec<Vec<u8>> = Vec::with_capacity(doc.pages.len());
+    let mut pages = Vec::with_capacity(doc.pages.len());
+    for frame in &doc.pages {
+        let page_h = frame.size.h;
+        let mut page = content::new_content(frame.items.len() * 192);
+        for (at, item) in &frame.items {
+            match item {
+                Item::Text(run) => {
+                    let Some(font) = fonts.get(&run.style) else {
+                        continue;
+                    };
+                    let face = doc.fonts.face(run.style);
+                    content::text_line(
+                        &mut page,
+                        PdfName(font.id.0.as_bytes()),
+                        |g, t| font.codes.get(g, t).unwrap_or(0),
+                        face,
+                        run,
+                        *at,
+                        page_h,
+                    );
+                    draw_outlines(&mut page, pdf, &mut forms, run, face, *at, page_h);
+                }
+                Item::Image { graphic, size } => {
+                    draw_image(
+                        writer,
+                        pdf,
+                        &mut images,
+                        &mut page,
+                        graphic,
+                        *at,
+                        *size,
+                        page_h,
+                    )?;
+                }
+                Item::Shape(shape) => content::rules(&mut page, shape, *at, page_h),
+                Item::Slot { .. } => {}
+            }
+        }
+        contents.push(page.finish().into_vec());
+        let ops = if pages.is_empty() {
+            every_code_once(fonts)
+        } else {
+            Vec::new()
+        };
+        pages.push(PdfPage::new(
+            Mm(to_mm(frame.size.w)),
+            Mm(to_mm(frame.size.h)),
+            ops,
+        ));
+    }
+    Ok((contents, pages))
 }
 
 /// Leaves out of the Info dictionary what printpdf writes empty: an empty
@@ -325,31 +418,39 @@ fn only_true_metadata(lo: &mut lopdf::Document) {
     }
 }
 
-/// Subsets a face to one glyph per code (code `i` becomes glyph `i`; `.notdef` is 0),
-/// tags it, and adds it to the document under the next name in order (`F1`, `F2` …; why:
-/// [`add_xobject`]).
-fn add_font(pdf: &mut PdfDocument, face: &FontFace, codes: Codes) -> Result<FontEntry> {
-    let ids: Vec<u16> = std::iter::once(0)
-        .chain(codes.pairs.iter().map(|(g, _)| *g))
-        .collect();
-    let sub = subset_face(face, &ids)?;
+/// A font made ready on the second core: its subset, read by printpdf, and the subset
+/// compressed (`None` if deflating failed: then it is compressed with the other streams).
+struct PreparedFont {
+    id: FontId,
+    parsed: ParsedFont,
+    program: Vec<u8>,
+    deflated: Option<Arc<Vec<u8>>>,
+}
+
+/// Subsets `face` to the glyphs `ids` (glyph `ids[i]` becomes glyph `i`, which is also
+/// its code; `.notdef` is 0), names it with its subset tag, and compresses it.
+fn prepare_font(
+    streams: &Deflater,
+    id: &FontId,
+    face: &FontFace,
+    ids: &[u16],
+) -> Result<PreparedFont> {
+    let program = subset_face(face, ids)?;
     let fail = |what: &str| font_error(face, what);
     let mut warnings = Vec::new();
-    let mut parsed =
-        ParsedFont::from_bytes(&sub, 0, &mut warnings).ok_or_else(|| fail("subset unreadable"))?;
+    let mut parsed = ParsedFont::from_bytes(&program, 0, &mut warnings)
+        .ok_or_else(|| fail("subset unreadable"))?;
     parsed.font_name = Some(format!(
         "{}+{}",
-        subset_tag(&ids),
+        subset_tag(ids),
         face.name.replace(' ', "")
     ));
-    let id = FontId(format!("F{}", pdf.resources.fonts.map.len() + 1));
-    pdf.resources
-        .fonts
-        .map
-        .insert(id.clone(), printpdf::PdfFont::new(parsed));
-    Ok(FontEntry {
-        id,
-        codes: Arc::new(codes),
+    let deflated = streams.deflate(&program);
+    Ok(PreparedFont {
+        id: id.clone(),
+        parsed,
+        program,
+        deflated,
     })
 }
 
@@ -831,8 +932,12 @@ fn every_code_once(fonts: &HashMap<FontStyle, FontEntry>) -> Vec<Op> {
     ops
 }
 
-/// Puts each page's own content ([`content`]) in place of the stream printpdf wrote.
-fn put_contents(lo: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<()> {
+/// Puts each page's own content ([`content`]) in place of the stream printpdf wrote:
+/// compressed where that made it smaller.
+fn put_contents(
+    lo: &mut lopdf::Document,
+    contents: Vec<(Vec<u8>, Option<Compressed>)>,
+) -> Result<()> {
     let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     if pages.len() != contents.len() {
         return Err(Error::Pdf(format!(
@@ -841,7 +946,7 @@ fn put_contents(lo: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<()> 
             contents.len()
         )));
     }
-    for (page, bytes) in pages.into_iter().zip(contents) {
+    for (page, (bytes, compressed)) in pages.into_iter().zip(contents) {
         let id = lo
             .get_dictionary(page)
             .and_then(|d| d.get(b"Contents"))
@@ -851,7 +956,13 @@ fn put_contents(lo: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<()> 
             .get_object_mut(id)
             .and_then(|o| o.as_stream_mut())
             .map_err(|e| Error::Pdf(format!("a page without its content ({e})")))?;
-        stream.set_content(bytes);
+        match compressed {
+            Some(c) if c.len() + 19 < bytes.len() => {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content((*c).clone());
+            }
+            _ => stream.set_content(bytes),
+        }
     }
     Ok(())
 }
@@ -915,19 +1026,14 @@ fn vector_form(graphic: &Graphic) -> Vec<u8> {
 /// the preview is rewritten on every pause in typing.
 const DEFLATE_LEVEL: u32 = 3;
 
-/// Compresses every stream that is not compressed yet (the cached emblem already is),
-/// reusing the result for a stream compressed before.
-fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
-    use std::hash::{Hash, Hasher};
-    // One compressor for all the streams, the writer's own from its last document: each
-    // new one would allocate and clear its window and tables again (a tenth of a letter's
-    // render went to that). Another document written meanwhile makes its own.
-    let mut z = writer
-        .compressor
-        .lock()
-        .ok()
-        .and_then(|mut c| c.take())
-        .unwrap_or_else(|| flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true));
+/// Compresses every stream that is not compressed yet (the cached emblem already is):
+/// with the bytes of `precompressed` where its first member is the stream's content (the
+/// fonts, compressed on the second core), else through the writer's cache.
+fn compress_streams(
+    writer: &PdfWriter,
+    doc: &mut lopdf::Document,
+    precompressed: &[(Vec<u8>, Arc<Vec<u8>>)],
+) {
     for obj in doc.objects.values_mut() {
         let lopdf::Object::Stream(stream) = obj else {
             continue;
@@ -935,48 +1041,110 @@ fn compress_streams(writer: &PdfWriter, doc: &mut lopdf::Document) {
         if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
             continue;
         }
-        let cacheable = stream.content.len() >= DEFLATE_CACHE_FROM;
-        let key = if cacheable {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            stream.content.hash(&mut h);
-            Some((h.finish(), stream.content.len()))
-        } else {
-            None
-        };
-        let cached = key.and_then(|(k, n)| {
-            let mut cache = writer.deflated.lock().ok()?;
-            let at = cache.iter().position(|(h, len, _)| *h == k && *len == n)?;
-            let entry = cache.remove(at);
-            let c = entry.2.clone();
-            cache.push(entry);
-            writer
-                .reused
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            Some(c)
-        });
-        let compressed = match cached {
-            Some(c) => c,
-            None => {
-                let Some(c) = deflate_with(&mut z, &stream.content) else {
-                    continue;
-                };
-                let c = Arc::new(c);
-                if let (Some((k, n)), Ok(mut cache)) = (key, writer.deflated.lock()) {
-                    if cache.len() >= DEFLATE_CACHE {
-                        cache.remove(0);
-                    }
-                    cache.push((k, n, c.clone()));
-                }
-                c
-            }
+        let known = precompressed
+            .iter()
+            .find(|(raw, _)| *raw == stream.content)
+            .map(|(_, c)| c.clone());
+        if std::env::var_os("DBG_PRE").is_some() {
+            eprintln!("stream {} known {}", stream.content.len(), known.is_some());
+        }
+        let Some(compressed) = known.or_else(|| writer.deflate(&stream.content)) else {
+            continue;
         };
         if compressed.len() + 19 < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content((*compressed).clone());
         }
     }
-    if let Ok(mut c) = writer.compressor.lock() {
-        *c = Some(z);
+}
+
+impl PdfWriter {
+    /// `data` compressed, from the cache when it was compressed before (`None` if
+    /// deflating fails).
+    fn deflate(&self, data: &[u8]) -> Option<Arc<Vec<u8>>> {
+        self.streams.deflate(data)
+    }
+
+    /// Runs `job` on the writer's helper thread, starting it the first time; gives the job
+    /// back when no thread could be started.
+    fn on_helper(&self, job: Job) -> std::result::Result<(), Job> {
+        let Ok(mut helper) = self.helper.lock() else {
+            return Err(job);
+        };
+        let job = match helper.as_ref() {
+            Some(tx) => match tx.send(job) {
+                Ok(()) => return Ok(()),
+                // The thread is gone: start another.
+                Err(mpsc::SendError(job)) => job,
+            },
+            None => job,
+        };
+        let (tx, rx) = mpsc::channel::<Job>();
+        let started = std::thread::Builder::new()
+            .name("pdf-fonts".into())
+            .spawn(move || {
+                // Ends when the writer, and with it the sender, is gone.
+                while let Ok(job) = rx.recv() {
+                    job();
+                }
+            });
+        if started.is_err() {
+            *helper = None;
+            return Err(job);
+        }
+        if let Err(mpsc::SendError(job)) = tx.send(job) {
+            *helper = None;
+            return Err(job);
+        }
+        *helper = Some(tx);
+        Ok(())
+    }
+}
+
+impl Deflater {
+    /// `data` compressed, from the cache when it was compressed before (`None` if
+    /// deflating fails). Safe from two threads at once: each takes a compressor of its own.
+    fn deflate(&self, data: &[u8]) -> Option<Arc<Vec<u8>>> {
+        use std::hash::{Hash, Hasher};
+        let key = (data.len() >= DEFLATE_CACHE_FROM).then(|| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            data.hash(&mut h);
+            (h.finish(), data.len())
+        });
+        if let (Some((k, n)), Ok(mut cache)) = (key, self.deflated.lock()) {
+            if let Some(at) = cache.iter().position(|(h, len, _)| *h == k && *len == n) {
+                let entry = cache.remove(at);
+                let c = entry.2.clone();
+                cache.push(entry);
+                self.reused
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Some(c);
+            }
+        }
+        // A compressor of an earlier stream: each new one would allocate and clear its
+        // window and tables again (a tenth of a letter's render went to that).
+        let mut z = self
+            .compressors
+            .lock()
+            .ok()
+            .and_then(|mut c| c.pop())
+            .unwrap_or_else(|| {
+                flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), true)
+            });
+        let c = deflate_with(&mut z, data).map(Arc::new);
+        if let Ok(mut pool) = self.compressors.lock() {
+            if pool.len() < 2 {
+                pool.push(z);
+            }
+        }
+        let c = c?;
+        if let (Some((k, n)), Ok(mut cache)) = (key, self.deflated.lock()) {
+            if cache.len() >= DEFLATE_CACHE {
+                cache.remove(0);
+            }
+            cache.push((k, n, c.clone()));
+        }
+        Some(c)
     }
 }
 
