@@ -56,6 +56,7 @@ use printpdf::{
 use std::sync::{mpsc, Arc, Mutex, Weak};
 
 use saraban_model::error::{Error, Result};
+use saraban_thai::helper::{Helper, Job};
 use saraban_typeset::emblem::{Graphic, PathSeg};
 use saraban_typeset::font::{FontFace, FontStyle};
 use saraban_typeset::frame::{to_mm, Document, Item, Point, Size, TextRun};
@@ -79,7 +80,6 @@ struct FontEntry {
 /// Writes typeset documents as PDF, keeping what can be reused between documents: the
 /// compressed drawing of each vector emblem (thousands of path points that would otherwise
 /// be formatted and deflated again for every preview).
-#[derive(Default)]
 pub struct PdfWriter {
     forms: Mutex<Vec<FormEntry>>,
     /// The streams compressed before, shared with the helper.
@@ -88,11 +88,18 @@ pub struct PdfWriter {
     /// compressed) while the pages are drawn, started with the first document and ended
     /// with the writer. A thread started for each document cost a tenth of the document:
     /// starting it, waiting for it to run, and joining it.
-    helper: Mutex<Option<mpsc::Sender<Job>>>,
+    helper: Helper,
 }
 
-/// Work for the writer's helper thread.
-type Job = Box<dyn FnOnce() + Send>;
+impl Default for PdfWriter {
+    fn default() -> Self {
+        PdfWriter {
+            forms: Mutex::default(),
+            streams: Arc::default(),
+            helper: Helper::new("pdf-fonts"),
+        }
+    }
+}
 
 /// Compresses streams, keeping what can be reused.
 #[derive(Default)]
@@ -263,7 +270,7 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
         }));
     });
     // Without a helper thread, the fonts are made ready here first.
-    if let Err(job) = writer.on_helper(fonts_job) {
+    if let Err(job) = writer.helper.run(fonts_job) {
         job();
     }
     // Each page compressed as soon as it is drawn, while the fonts still are.
@@ -1063,41 +1070,6 @@ impl PdfWriter {
     /// deflating fails).
     fn deflate(&self, data: &[u8]) -> Option<Arc<Vec<u8>>> {
         self.streams.deflate(data)
-    }
-
-    /// Runs `job` on the writer's helper thread, starting it the first time; gives the job
-    /// back when no thread could be started.
-    fn on_helper(&self, job: Job) -> std::result::Result<(), Job> {
-        let Ok(mut helper) = self.helper.lock() else {
-            return Err(job);
-        };
-        let job = match helper.as_ref() {
-            Some(tx) => match tx.send(job) {
-                Ok(()) => return Ok(()),
-                // The thread is gone: start another.
-                Err(mpsc::SendError(job)) => job,
-            },
-            None => job,
-        };
-        let (tx, rx) = mpsc::channel::<Job>();
-        let started = std::thread::Builder::new()
-            .name("pdf-fonts".into())
-            .spawn(move || {
-                // Ends when the writer, and with it the sender, is gone.
-                while let Ok(job) = rx.recv() {
-                    job();
-                }
-            });
-        if started.is_err() {
-            *helper = None;
-            return Err(job);
-        }
-        if let Err(mpsc::SendError(job)) = tx.send(job) {
-            *helper = None;
-            return Err(job);
-        }
-        *helper = Some(tx);
-        Ok(())
     }
 }
 

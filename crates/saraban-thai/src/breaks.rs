@@ -233,6 +233,8 @@ pub struct LineBreaker {
     /// Texts being cut into words ahead of need on another thread ([`Self::cut_ahead`]),
     /// shared by clones.
     ahead: std::sync::Arc<Ahead>,
+    /// The thread texts are cut on ahead of need, shared by clones.
+    helper: crate::helper::Helper,
 }
 
 /// The texts being cut into words ahead of need, and the signal that one more is cut.
@@ -240,6 +242,42 @@ pub struct LineBreaker {
 struct Ahead {
     cut: std::sync::Mutex<Vec<AheadText>>,
     ready: std::sync::Condvar,
+}
+
+impl Ahead {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<AheadText>> {
+        self.cut.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether text `text` of call `call` still waits to be cut (nobody took it back).
+    fn is_pending(&self, call: u64, text: &str) -> bool {
+        self.lock()
+            .iter()
+            .any(|e| e.call == call && e.text == text && e.words.is_none())
+    }
+
+    /// Settles text `text` of call `call`: gives it its words, or takes it off the list
+    /// when they could not be cut (a panic inside newmm), so that whoever needs it cuts it
+    /// itself, meeting the failure where it would have without cutting ahead. Nobody
+    /// waits for ever.
+    fn settle(&self, call: u64, text: &str, words: Option<Vec<String>>) {
+        let mut cut = self.lock();
+        let pending = |e: &AheadText| e.call == call && e.text == text && e.words.is_none();
+        match words {
+            Some(w) => {
+                if let Some(e) = cut.iter_mut().find(|e| pending(e)) {
+                    e.words = Some(std::sync::Arc::new(w));
+                }
+            }
+            None => {
+                if let Some(i) = cut.iter().position(pending) {
+                    cut.remove(i);
+                }
+            }
+        }
+        drop(cut);
+        self.ready.notify_all();
+    }
 }
 
 /// A text cut ahead: the call of [`LineBreaker::cut_ahead`] it belongs to, and its words
@@ -301,6 +339,16 @@ impl Newmm {
     }
 }
 
+/// `text` in words, by newmm over the word list (none without the list).
+fn cut_words(newmm: &std::sync::Mutex<Newmm>, text: &str) -> Vec<String> {
+    let Some(list) = WORDS.as_ref() else {
+        return Vec::new();
+    };
+    let found = listed_words_in(list, text);
+    let mut newmm = newmm.lock().unwrap_or_else(|e| e.into_inner());
+    newmm.cut(text, found)
+}
+
 impl Default for LineBreaker {
     fn default() -> Self {
         Self::new()
@@ -327,16 +375,17 @@ impl LineBreaker {
             protected,
             newmm: Default::default(),
             ahead: Default::default(),
+            helper: crate::helper::Helper::new("cut-ahead"),
         }
     }
 
-    /// Cuts `texts` into words on a second thread while `work` runs on this one, so that
-    /// [`Self::strengths`] finds each of them cut, or waits for the one being cut. Grading
-    /// the breaks of a letter's body is the largest part of setting it (a third of a
-    /// cold typeset), and all of it can be done before the paragraphs are reached: the
-    /// texts are known from the letter. Returns what `work` returns; the words cut ahead
-    /// are forgotten after it. Without a word list, or where no thread can be started,
-    /// `work` runs alone.
+    /// Cuts `texts` into words on the breaker's helper thread while `work` runs on this
+    /// one, so that [`Self::strengths`] finds each of them cut, or waits for the one being
+    /// cut. Grading the breaks of a letter's body is the largest part of setting it (a
+    /// third of a cold typeset), and all of it can be done before the paragraphs are
+    /// reached: the texts are known from the letter. Returns what `work` returns; the
+    /// words cut ahead are forgotten after it, and a text still waiting then is not cut.
+    /// Without a word list, or where no thread can be started, `work` runs alone.
     pub fn cut_ahead<R>(&self, texts: Vec<String>, work: impl FnOnce() -> R) -> R {
         use std::sync::atomic::{AtomicU64, Ordering};
         static CALLS: AtomicU64 = AtomicU64::new(0);
@@ -344,54 +393,31 @@ impl LineBreaker {
             return work();
         }
         let call = CALLS.fetch_add(1, Ordering::Relaxed);
-        let ahead = &self.ahead;
-        let lock = || ahead.cut.lock().unwrap_or_else(|e| e.into_inner());
-        lock().extend(texts.iter().map(|t| AheadText {
+        self.ahead.lock().extend(texts.iter().map(|t| AheadText {
             call,
             text: t.clone(),
             words: None,
         }));
-        // Every text of this call is settled before the helper ends: given its words, or
-        // taken off the list when they could not be cut (a panic inside newmm, no thread),
-        // so that whoever needs it cuts it itself, meeting the failure where it would have
-        // without cutting ahead. Nobody waits for ever.
-        let settle = |text: &str, words: Option<Vec<String>>| {
-            let mut cut = lock();
-            let pending = |e: &AheadText| e.call == call && e.text == text && e.words.is_none();
-            match words {
-                Some(w) => {
-                    if let Some(e) = cut.iter_mut().find(|e| pending(e)) {
-                        e.words = Some(std::sync::Arc::new(w));
-                    }
+        let (ahead, newmm) = (self.ahead.clone(), self.newmm.clone());
+        let job = Box::new(move || {
+            for t in &texts {
+                if !ahead.is_pending(call, t) {
+                    continue;
                 }
-                None => {
-                    if let Some(i) = cut.iter().position(pending) {
-                        cut.remove(i);
-                    }
-                }
+                let words =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cut_words(&newmm, t)));
+                ahead.settle(call, t, words.ok());
             }
-            drop(cut);
-            ahead.ready.notify_all();
-        };
-        let out = std::thread::scope(|s| {
-            let helper = std::thread::Builder::new()
-                .name("cut-ahead".into())
-                .spawn_scoped(s, || {
-                    for t in &texts {
-                        let words = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            self.words(t)
-                        }));
-                        settle(t, words.ok());
-                    }
-                });
-            if helper.is_err() {
-                for t in &texts {
-                    settle(t, None);
-                }
-            }
-            work()
         });
-        lock().retain(|e| e.call != call);
+        if let Err(job) = self.helper.run(job) {
+            // No thread: nothing is cut ahead, and nobody waits for it.
+            drop(job);
+            self.ahead.lock().retain(|e| e.call != call);
+            self.ahead.ready.notify_all();
+        }
+        let out = work();
+        self.ahead.lock().retain(|e| e.call != call);
+        self.ahead.ready.notify_all();
         out
     }
 
@@ -534,12 +560,7 @@ impl LineBreaker {
     /// `text` cut into words by newmm (PyThaiNLP's tokenizer) with the word list; empty
     /// without a list.
     pub fn words(&self, text: &str) -> Vec<String> {
-        let Some(list) = WORDS.as_ref() else {
-            return Vec::new();
-        };
-        let found = listed_words_in(list, text);
-        let mut newmm = self.newmm.lock().unwrap_or_else(|e| e.into_inner());
-        newmm.cut(text, found)
+        cut_words(&self.newmm, text)
     }
 
     /// The strength of each of `breaks` (byte offsets in `text`, ascending): weak between

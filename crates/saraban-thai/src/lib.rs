@@ -12,11 +12,13 @@
 pub mod breaks;
 pub mod date;
 pub mod digits;
+pub mod helper;
 mod letter_date;
 
 pub use breaks::LineBreaker;
 pub use date::{format_date, month_name, DateText};
 pub use digits::{localize, thai_count, to_arabic_digits, to_thai_digits, Digits};
+pub use helper::Helper;
 pub use letter_date::{DateProblem, LetterDate};
 
 /// True for characters of the Thai block (U+0E00–U+0E7F).
