@@ -89,6 +89,22 @@ pub struct PdfWriter {
     /// with the writer. A thread started for each document cost a tenth of the document:
     /// starting it, waiting for it to run, and joining it.
     helper: Helper,
+    /// The glyphs drawn as outlines, ready to be forms: per face (while it lives) and
+    /// glyph. An outline is the font's, not the letter's: drawn, formatted and deflated
+    /// once, where it was a twentieth of writing a letter each time.
+    glyph_forms: Mutex<HashMap<(usize, u16), GlyphFormEntry>>,
+}
+
+/// A stored glyph form: the face it belongs to (while it lives) and the form (`None` for
+/// a glyph without outline).
+type GlyphFormEntry = (Weak<FontFace>, Option<Arc<GlyphForm>>);
+
+/// A glyph's outline as a form's content, as stored (deflated where that made it
+/// smaller), and its bounding box in font units.
+struct GlyphForm {
+    content: Vec<u8>,
+    deflated: bool,
+    bbox: [f32; 4],
 }
 
 impl Default for PdfWriter {
@@ -97,6 +113,7 @@ impl Default for PdfWriter {
             forms: Mutex::default(),
             streams: Arc::default(),
             helper: Helper::new("pdf-fonts"),
+            glyph_forms: Mutex::default(),
         }
     }
 }
@@ -369,7 +386,7 @@ fn draw_pages(
                         *at,
                         page_h,
                     );
-                    draw_outlines(&mut page, pdf, &mut forms, run, face, *at, page_h);
+                    draw_outlines(writer, &mut page, pdf, &mut forms, run, face, *at, page_h);
                 }
                 Item::Image { graphic, size } => {
                     draw_image(
@@ -547,24 +564,67 @@ pub(crate) fn subset_tag(ids: &[u16]) -> String {
 struct GlyphForms(HashMap<(*const FontFace, u16), Option<printpdf::XObjectId>>);
 
 impl GlyphForms {
-    /// The form of glyph `gid` of `face` (`None` for a glyph without outline).
+    /// The form of glyph `gid` of `face` (`None` for a glyph without outline), added to
+    /// the document the first time.
     fn get(
         &mut self,
+        writer: &PdfWriter,
         pdf: &mut PdfDocument,
-        face: &FontFace,
+        face: &Arc<FontFace>,
         gid: u16,
     ) -> Option<printpdf::XObjectId> {
         self.0
-            .entry((face as *const FontFace, gid))
+            .entry((Arc::as_ptr(face), gid))
             .or_insert_with(|| {
-                let segs = face.outline(gid);
-                if segs.is_empty() {
-                    return None;
-                }
-                let (content, bbox) = outline_content(&segs);
-                Some(add_form(pdf, content, bbox, false))
+                let form = writer.glyph_form(face, gid)?;
+                Some(add_form(
+                    pdf,
+                    form.content.clone(),
+                    form.bbox,
+                    form.deflated,
+                ))
             })
             .clone()
+    }
+}
+
+impl PdfWriter {
+    /// Glyph `gid` of `face` as a form's content (`None` for a glyph without outline),
+    /// from the writer's store when it was drawn before.
+    fn glyph_form(&self, face: &Arc<FontFace>, gid: u16) -> Option<Arc<GlyphForm>> {
+        let key = (Arc::as_ptr(face) as usize, gid);
+        let lock = || self.glyph_forms.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((owner, form)) = lock().get(&key) {
+            if std::ptr::eq(owner.as_ptr(), Arc::as_ptr(face)) {
+                return form.clone();
+            }
+        }
+        let segs = face.outline(gid);
+        let form = (!segs.is_empty()).then(|| {
+            let (content, bbox) = outline_content(&segs);
+            // As every other stream: deflated where that makes it smaller.
+            let smaller = (content.len() >= 64)
+                .then(|| self.deflate(&content))
+                .flatten()
+                .filter(|z| z.len() + 19 < content.len());
+            Arc::new(match smaller {
+                Some(z) => GlyphForm {
+                    content: (*z).clone(),
+                    deflated: true,
+                    bbox,
+                },
+                None => GlyphForm {
+                    content,
+                    deflated: false,
+                    bbox,
+                },
+            })
+        });
+        let mut forms = lock();
+        // The glyphs of faces gone (a font replaced in the profile) are let go.
+        forms.retain(|_, (owner, _)| owner.strong_count() > 0);
+        forms.insert(key, (Arc::downgrade(face), form.clone()));
+        form
     }
 }
 
@@ -616,18 +676,20 @@ pub(crate) fn outline_content(segs: &[PathSeg]) -> (Vec<u8>, [f32; 4]) {
 
 /// Draws the glyphs of a line that are drawn as outlines ([`outlined`]), each as a use of
 /// its form.
+#[allow(clippy::too_many_arguments)]
 fn draw_outlines(
+    writer: &PdfWriter,
     page: &mut Content,
     pdf: &mut PdfDocument,
     forms: &mut GlyphForms,
     run: &TextRun,
-    face: &FontFace,
+    face: &Arc<FontFace>,
     at: Point,
     page_h: f32,
 ) {
     let mut started = false;
     for (gid, gx, gy, s) in outlined(run, face) {
-        let Some(id) = forms.get(pdf, face, gid) else {
+        let Some(id) = forms.get(writer, pdf, face, gid) else {
             continue;
         };
         if !started {
@@ -1131,5 +1193,56 @@ fn deflate_with(z: &mut flate2::Compress, data: &[u8]) -> Option<Vec<u8>> {
             Ok(_) => out.reserve(out.capacity().max(4096)),
             Err(_) => return None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use saraban_typeset::font::FontSet;
+
+    /// A glyph's outline is drawn once per face and writer: the second letter takes the
+    /// same form; another face (even of the same file) has its own; a face let go takes
+    /// its forms with it.
+    #[test]
+    fn a_glyph_outline_is_drawn_once_per_face() {
+        let fonts = FontSet::bundled().expect("the fonts set-up installs");
+        let face = fonts.regular.clone();
+        let gid = (1..200u16)
+            .find(|&g| !face.outline(g).is_empty())
+            .expect("a glyph with an outline");
+        let writer = PdfWriter::new();
+        let first = writer.glyph_form(&face, gid).unwrap();
+        let again = writer.glyph_form(&face, gid).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "drawn once");
+        // What a reader gets back is the outline drawn now.
+        let (content, bbox) = outline_content(&face.outline(gid));
+        assert_eq!(first.bbox, bbox);
+        let stored = if first.deflated {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(
+                &mut flate2::read::ZlibDecoder::new(&first.content[..]),
+                &mut out,
+            )
+            .unwrap();
+            out
+        } else {
+            first.content.clone()
+        };
+        assert_eq!(stored, content);
+        let other = Arc::new(
+            FontFace::from_bytes(face.data.to_vec(), std::path::Path::new("again.ttf")).unwrap(),
+        );
+        let theirs = writer.glyph_form(&other, gid).unwrap();
+        assert!(!Arc::ptr_eq(&first, &theirs), "a face of its own");
+        drop(other);
+        // The next glyph stored lets the glyphs of the face gone go.
+        let next = (gid + 1..400u16)
+            .find(|&g| !face.outline(g).is_empty())
+            .expect("another glyph with an outline");
+        let _ = writer.glyph_form(&face, next);
+        let stored = writer.glyph_forms.lock().unwrap();
+        assert_eq!(stored.len(), 2, "the glyphs of a face gone are let go");
+        assert!(stored.values().all(|(owner, _)| owner.strong_count() > 0));
     }
 }
