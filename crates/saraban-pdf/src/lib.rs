@@ -295,7 +295,7 @@ fn write_with(writer: &PdfWriter, doc: &Document, opts: &PdfOptions) -> Result<V
     let contents: Vec<_> = contents
         .into_iter()
         .map(|c| {
-            let z = writer.deflate(&c);
+            let z = writer.compressed(&c);
             (c, z)
         })
         .collect();
@@ -602,12 +602,8 @@ impl PdfWriter {
         let segs = face.outline(gid);
         let form = (!segs.is_empty()).then(|| {
             let (content, bbox) = outline_content(&segs);
-            // As every other stream: deflated where that makes it smaller.
-            let smaller = (content.len() >= 64)
-                .then(|| self.deflate(&content))
-                .flatten()
-                .filter(|z| z.len() + 19 < content.len());
-            Arc::new(match smaller {
+            // As every other stream: deflated where that is worth it.
+            Arc::new(match self.compressed(&content) {
                 Some(z) => GlyphForm {
                     content: (*z).clone(),
                     deflated: true,
@@ -1001,8 +997,8 @@ fn every_code_once(fonts: &HashMap<FontStyle, FontEntry>) -> Vec<Op> {
     ops
 }
 
-/// Puts each page's own content ([`content`]) in place of the stream printpdf wrote:
-/// compressed where that made it smaller.
+/// Puts each page's own content ([`content`]) in place of the stream printpdf wrote,
+/// compressed where it comes with its compressed bytes.
 fn put_contents(
     lo: &mut lopdf::Document,
     contents: Vec<(Vec<u8>, Option<Compressed>)>,
@@ -1026,11 +1022,11 @@ fn put_contents(
             .and_then(|o| o.as_stream_mut())
             .map_err(|e| Error::Pdf(format!("a page without its content ({e})")))?;
         match compressed {
-            Some(c) if c.len() + 19 < bytes.len() => {
+            Some(c) => {
                 stream.dict.set("Filter", "FlateDecode");
                 stream.set_content((*c).clone());
             }
-            _ => stream.set_content(bytes),
+            None => stream.set_content(bytes),
         }
     }
     Ok(())
@@ -1107,31 +1103,39 @@ fn compress_streams(
         let lopdf::Object::Stream(stream) = obj else {
             continue;
         };
-        if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
+        if stream.dict.get(b"Filter").is_ok() {
             continue;
         }
         let known = precompressed
             .iter()
             .find(|(raw, _)| *raw == stream.content)
             .map(|(_, c)| c.clone());
-        if std::env::var_os("DBG_PRE").is_some() {
-            eprintln!("stream {} known {}", stream.content.len(), known.is_some());
-        }
-        let Some(compressed) = known.or_else(|| writer.deflate(&stream.content)) else {
-            continue;
+        let compressed = match known {
+            Some(c) => smaller(&stream.content, Some(c)),
+            None => writer.compressed(&stream.content),
         };
-        if compressed.len() + 19 < stream.content.len() {
+        if let Some(c) = compressed {
             stream.dict.set("Filter", "FlateDecode");
-            stream.set_content((*compressed).clone());
+            stream.set_content((*c).clone());
         }
     }
 }
 
+/// `compressed` when storing it instead of `raw` is worth it: streams under 64 bytes are
+/// stored as they are, and so is one that would not come out 20 bytes smaller (the
+/// `/Filter` entry it needs).
+fn smaller(raw: &[u8], compressed: Option<Compressed>) -> Option<Compressed> {
+    compressed.filter(|c| raw.len() >= 64 && c.len() + 19 < raw.len())
+}
+
 impl PdfWriter {
-    /// `data` compressed, from the cache when it was compressed before (`None` if
-    /// deflating fails).
-    fn deflate(&self, data: &[u8]) -> Option<Arc<Vec<u8>>> {
-        self.streams.deflate(data)
+    /// `data` compressed where storing it so is worth it ([`smaller`]), from the cache
+    /// when it was compressed before.
+    fn compressed(&self, data: &[u8]) -> Option<Compressed> {
+        if data.len() < 64 {
+            return None;
+        }
+        smaller(data, self.streams.deflate(data))
     }
 }
 

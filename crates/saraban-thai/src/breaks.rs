@@ -251,9 +251,13 @@ impl Ahead {
 
     /// Whether text `text` of call `call` still waits to be cut (nobody took it back).
     fn is_pending(&self, call: u64, text: &str) -> bool {
-        self.lock()
-            .iter()
-            .any(|e| e.call == call && e.text == text && e.words.is_none())
+        self.lock().iter().any(|e| e.waits(call, text))
+    }
+
+    /// Forgets the texts of call `call`, and wakes whoever waits for one of them.
+    fn forget(&self, call: u64) {
+        self.lock().retain(|e| e.call != call);
+        self.ready.notify_all();
     }
 
     /// Settles text `text` of call `call`: gives it its words, or takes it off the list
@@ -262,15 +266,14 @@ impl Ahead {
     /// waits for ever.
     fn settle(&self, call: u64, text: &str, words: Option<Vec<String>>) {
         let mut cut = self.lock();
-        let pending = |e: &AheadText| e.call == call && e.text == text && e.words.is_none();
         match words {
             Some(w) => {
-                if let Some(e) = cut.iter_mut().find(|e| pending(e)) {
+                if let Some(e) = cut.iter_mut().find(|e| e.waits(call, text)) {
                     e.words = Some(std::sync::Arc::new(w));
                 }
             }
             None => {
-                if let Some(i) = cut.iter().position(pending) {
+                if let Some(i) = cut.iter().position(|e| e.waits(call, text)) {
                     cut.remove(i);
                 }
             }
@@ -287,6 +290,13 @@ struct AheadText {
     call: u64,
     text: String,
     words: Option<std::sync::Arc<Vec<String>>>,
+}
+
+impl AheadText {
+    /// Whether this is text `text` of call `call`, still to be cut.
+    fn waits(&self, call: u64, text: &str) -> bool {
+        self.call == call && self.text == text && self.words.is_none()
+    }
 }
 
 /// How many words newmm's dictionary holds before it starts again empty: its trie takes
@@ -409,22 +419,19 @@ impl LineBreaker {
                 ahead.settle(call, t, words.ok());
             }
         });
-        if let Err(job) = self.helper.run(job) {
+        if self.helper.run(job).is_err() {
             // No thread: nothing is cut ahead, and nobody waits for it.
-            drop(job);
-            self.ahead.lock().retain(|e| e.call != call);
-            self.ahead.ready.notify_all();
+            self.ahead.forget(call);
         }
         let out = work();
-        self.ahead.lock().retain(|e| e.call != call);
-        self.ahead.ready.notify_all();
+        self.ahead.forget(call);
         out
     }
 
     /// `text` in words: as cut ahead when it was (waiting while it is being cut), else cut
     /// now.
     fn words_of(&self, text: &str) -> std::sync::Arc<Vec<String>> {
-        let mut cut = self.ahead.cut.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cut = self.ahead.lock();
         loop {
             let mine = cut.iter().filter(|e| e.text == text);
             if let Some(w) = mine.clone().find_map(|e| e.words.clone()) {
